@@ -1,0 +1,37 @@
+# ecom-ledger-desktop — the two commands a newcomer needs are `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help run test lint bench build clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## install, then start the demo on the embedded simulators
+	$(BIN)/ecom-ledger demo
+
+test: $(STAMP)  ## install, then run the whole suite headless
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(STAMP)  ## ruff, mypy and the import contracts (no Qt in the core)
+	$(BIN)/ruff check .
+	$(BIN)/mypy ecom_ledger_desktop
+	$(BIN)/lint-imports
+
+bench: $(STAMP)  ## print the benchmark figures
+	$(BIN)/python bench/crash_trials.py --trials 20
+
+build: $(STAMP)  ## one-folder PyInstaller bundle
+	$(BIN)/pip install --quiet pyinstaller
+	$(BIN)/pyinstaller --noconfirm build.spec
+
+clean:  ## remove the virtualenv and build output
+	rm -rf $(VENV) build dist

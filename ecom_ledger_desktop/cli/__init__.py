@@ -1,0 +1,152 @@
+"""``ecom-ledger``: configure and run everything without a display.
+
+Exit codes: 0 success, 1 failure (a run failed, a connection did not work), 2 usage error,
+3 records were flagged for a person (see ``ecom-ledger errors list``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ecom_ledger_desktop import __version__
+from ecom_ledger_desktop.cli import config_commands as cfg
+from ecom_ledger_desktop.cli import sync_commands as run
+from ecom_ledger_desktop.cli.context import CliContext, UsageError
+from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_USAGE, Output
+from ecom_ledger_desktop.core import paths
+from ecom_ledger_desktop.core.errors import SyncError
+from ecom_ledger_desktop.core.logging_setup import configure_logging
+from ecom_ledger_desktop.core.redaction import redact
+
+Command = Callable[[CliContext, argparse.Namespace], int]
+
+
+def _sub(parent: argparse._SubParsersAction,  # type: ignore[type-arg]
+         name: str, command: Command, help_text: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = parent.add_parser(name, help=help_text,
+                                                        description=help_text)
+    parser.set_defaults(command=command)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command tree."""
+    parser = argparse.ArgumentParser(
+        prog="ecom-ledger",
+        description="Keep a web store and its books in step: exactly once, to the cent.",
+        epilog="Exit codes: 0 ok, 1 failure, 2 usage error, 3 records flagged.")
+    parser.add_argument("--version", action="version", version=f"ecom-ledger {__version__}")
+    parser.add_argument("--data-dir", help=f"state folder (default: ${paths.HOME_ENV} or the "
+                        "platform data folder)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr too")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
+
+    conns = groups.add_parser("connections", help="stores and ledgers").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    add = _sub(conns, "add", cfg.connections_add,
+               "add a connection (secrets from stdin or an environment variable, never argv)")
+    add.add_argument("name")
+    add.add_argument("--kind", choices=["magento2", "qbo"], required=True)
+    add.add_argument("--url", help="Magento: the shop's base URL")
+    add.add_argument("--store-code", default="default", help="Magento store view code")
+    add.add_argument("--token-env", help="Magento: env var holding the integration token")
+    for key in cfg.QBO_SETTINGS:
+        add.add_argument(f"--{key.replace('_', '-')}", dest=key,
+                         help=f"QuickBooks: {key.replace('_', ' ')}")
+    add.add_argument("--client-secret-env", help="QuickBooks: env var holding the client secret")
+    add.add_argument("--refresh-token-env", help="QuickBooks: env var holding the refresh token")
+    _sub(conns, "list", cfg.connections_list, "list connections")
+    _sub(conns, "test", cfg.connections_test, "check a connection in plain words").add_argument(
+        "name")
+    _sub(conns, "remove", cfg.connections_remove, "remove a connection and its secrets"
+         ).add_argument("name")
+
+    pairs = groups.add_parser("pairs", help="store → ledger pairs").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    padd = _sub(pairs, "add", cfg.pairs_add, "pair a store with a ledger")
+    padd.add_argument("name")
+    padd.add_argument("--store", required=True)
+    padd.add_argument("--ledger", required=True)
+    padd.add_argument("--start-date", required=True,
+                      help="YYYY-MM-DD: older orders are never imported")
+    padd.add_argument("--schedule-minutes", type=int, default=15)
+    _sub(pairs, "list", cfg.pairs_list, "list pairs")
+
+    rules = groups.add_parser("rules", help="posting rules of a pair").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    _sub(rules, "show", cfg.rules_show, "print a pair's rules").add_argument("pair")
+    rset = _sub(rules, "set", cfg.rules_set, "set a rule, e.g. unmapped_sku_policy create_item")
+    rset.add_argument("pair")
+    rset.add_argument("key", help="dotted path, e.g. payment_routes.checkmo.deposit_account")
+    rset.add_argument("value")
+
+    maps = groups.add_parser("mappings", help="SKU → ledger item mappings").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    _sub(maps, "list", cfg.mappings_list, "list mappings").add_argument("pair")
+    mset = _sub(maps, "set", cfg.mappings_set, "map a SKU to a ledger item")
+    mset.add_argument("pair")
+    mset.add_argument("sku")
+    mset.add_argument("item", help="the ledger item's name")
+    mrm = _sub(maps, "remove", cfg.mappings_remove, "remove a mapping")
+    mrm.add_argument("pair")
+    mrm.add_argument("sku")
+
+    sync = _sub(groups, "sync", run.sync, "run one pair (or all) once")
+    sync.add_argument("pair", nargs="?")
+    sync.add_argument("--dry-run", action="store_true",
+                      help="show what would be posted; change nothing")
+
+    errs = groups.add_parser("errors", help="the error queue").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    elist = _sub(errs, "list", run.errors_list, "flagged records")
+    elist.add_argument("--pair")
+    elist.add_argument("--all", action="store_true", help="include resolved and ignored")
+    _sub(errs, "show", run.errors_show, "one entry with its fixes").add_argument("id", type=int)
+    _sub(errs, "retry", run.errors_retry, "re-drive the record now").add_argument("id", type=int)
+    _sub(errs, "resolve", run.errors_retry, "mark fixed and re-drive the record"
+         ).add_argument("id", type=int)
+    eign = _sub(errs, "ignore", run.errors_ignore, "close without posting")
+    eign.add_argument("id", type=int)
+    eign.add_argument("--reason", default="ignored by the merchant")
+
+    hist = groups.add_parser("history", help="runs and order timelines").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    hruns = _sub(hist, "runs", run.history_runs, "recent runs")
+    hruns.add_argument("--pair")
+    hruns.add_argument("--limit", type=int, default=20)
+    _sub(hist, "run", run.history_run, "one run's events").add_argument("run_id", type=int)
+    horder = _sub(hist, "order", run.history_order, "an order's timeline")
+    horder.add_argument("pair")
+    horder.add_argument("order", help="order number or store id")
+
+    demo = _sub(groups, "demo", run.demo, "run a sync on the embedded simulators")
+    demo.add_argument("--orders", type=int, default=300)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``ecom-ledger`` and ``python -m ecom_ledger_desktop``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    data_dir = paths.data_dir(args.data_dir) if args.group != "demo" else None
+    if data_dir is not None:
+        configure_logging(paths.log_dir(data_dir), console=args.verbose)
+    ctx = CliContext(data_dir=data_dir or Path("."), out=Output(args.json))
+    try:
+        return int(args.command(ctx, args))
+    except UsageError as error:
+        Output.note(f"ecom-ledger: {error}")
+        return EXIT_USAGE
+    except (SyncError, KeyError) as error:
+        Output.note(f"ecom-ledger: {redact(str(error).strip(chr(39)))}")
+        logging.getLogger(__name__).exception("command failed")
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,250 @@
+"""Commands that configure: connections, pairs, posting rules, SKU mappings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+
+from ecom_ledger_desktop.cli.context import CliContext, UsageError, read_secret
+from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_OK
+from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.models.connections import ConnectionConfig
+from ecom_ledger_desktop.models.rules import PostingRules
+from ecom_ledger_desktop.secrets.store import SecretUnavailable
+
+QBO_SETTINGS = ("api_base", "auth_url", "token_url", "revoke_url", "client_id", "realm_id",
+                "redirect_uri")
+
+
+def _pair(state: State, ref: str) -> Pair:
+    pair = state.connections.pair(int(ref) if ref.isdigit() else ref)
+    if pair is None:
+        raise UsageError(f"there is no pair '{ref}'; see 'ecom-ledger pairs list'")
+    return pair
+
+
+def connections_add(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Add a store or ledger connection; secrets go to the keyring, never to the database."""
+    settings: dict[str, str] = {}
+    if args.kind == "magento2":
+        if not args.url:
+            raise UsageError("a Magento connection needs --url (the shop's address)")
+        settings = {"base_url": args.url.rstrip("/"), "store_code": args.store_code}
+        secrets = {"token": read_secret("Magento integration access token", args.token_env)}
+    else:
+        for key in QBO_SETTINGS:
+            value = getattr(args, key, None)
+            if value:
+                settings[key] = value
+        if not settings.get("client_id") or not settings.get("realm_id"):
+            raise UsageError("a QuickBooks Online connection needs --client-id and --realm-id")
+        secrets = {"client_secret": read_secret("QuickBooks app client secret",
+                                                args.client_secret_env),
+                   "refresh_token": read_secret("QuickBooks refresh token",
+                                                args.refresh_token_env)}
+    store = ctx.secret_store()
+    try:
+        for key, value in secrets.items():
+            store.set(args.name, key, value)
+    except SecretUnavailable as error:
+        ctx.out.note(f"Not saved: {error}")
+        return EXIT_FAILURE
+    state = ctx.state()
+    try:
+        if state.connections.connection(args.name):
+            raise UsageError(f"a connection called '{args.name}' exists already")
+        with state.tx():
+            conn_id = state.connections.add_connection(
+                ConnectionConfig(name=args.name, kind=args.kind, settings=settings))
+    finally:
+        state.close()
+    ctx.out.emit({"id": conn_id, "name": args.name, "kind": args.kind},
+                 f"Added {args.kind} connection '{args.name}' (secrets in {store.description}).")
+    return EXIT_OK
+
+
+def connections_list(ctx: CliContext, args: argparse.Namespace) -> int:
+    """List connections (never their secrets)."""
+    state = ctx.state()
+    try:
+        rows = [{"id": c.id, "name": c.name, "kind": c.kind, "role": c.role, "status": c.status,
+                 "demo": c.demo, **{f"setting.{k}": v for k, v in c.settings.items()}}
+                for c in state.connections.connections()]
+    finally:
+        state.close()
+    ctx.out.table(rows, ["id", "name", "kind", "role", "status"],
+                  "No connections yet: add one with 'ecom-ledger connections add'.")
+    return EXIT_OK
+
+
+def connections_test(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Say in plain words what works and what does not."""
+    state = ctx.state()
+    try:
+        config = state.connections.connection(args.name)
+    finally:
+        state.close()
+    if config is None:
+        raise UsageError(f"there is no connection '{args.name}'")
+    from ecom_ledger_desktop.connectors.registry import ConnectorFactory
+    from ecom_ledger_desktop.core.errors import SyncError
+
+    factory = ConnectorFactory()
+    try:
+        connector = (factory.store(config, ctx.secret_store()) if config.role == "store"
+                     else factory.ledger(config, ctx.secret_store()))
+        results = connector.check()
+        connector.close()
+    except SyncError as error:
+        ctx.out.emit({"ok": False, "checks": [], "error": str(error)}, f"✗ {error}")
+        return EXIT_FAILURE
+    ok = all(r.ok for r in results)
+    ctx.out.emit({"ok": ok, "checks": [r.__dict__ for r in results]},
+                 [f"{'✓' if r.ok else '✗'} {r.label}{': ' + r.detail if r.detail else ''}"
+                  for r in results])
+    return EXIT_OK if ok else EXIT_FAILURE
+
+
+def connections_remove(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Remove a connection and its secrets."""
+    state = ctx.state()
+    try:
+        config = state.connections.connection(args.name)
+        if config is None or config.id is None:
+            raise UsageError(f"there is no connection '{args.name}'")
+        try:
+            with state.tx():
+                state.connections.remove_connection(config.id)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    finally:
+        state.close()
+    for key in ("token", "client_secret", "refresh_token"):
+        ctx.secret_store().delete(args.name, key)
+    ctx.out.emit({"removed": args.name}, f"Removed connection '{args.name}'.")
+    return EXIT_OK
+
+
+def pairs_add(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Pair a store with a ledger from a start date (older history is never imported)."""
+    state = ctx.state()
+    try:
+        store = state.connections.connection(args.store)
+        ledger = state.connections.connection(args.ledger)
+        if store is None or store.role != "store" or store.id is None:
+            raise UsageError(f"'{args.store}' is not a store connection")
+        if ledger is None or ledger.role != "ledger" or ledger.id is None:
+            raise UsageError(f"'{args.ledger}' is not a ledger connection")
+        rules = PostingRules(start_date=date.fromisoformat(args.start_date))
+        with state.tx():
+            pair_id = state.connections.add_pair(args.name, store.id, ledger.id, rules,
+                                                 args.schedule_minutes)
+    finally:
+        state.close()
+    ctx.out.emit({"id": pair_id, "name": args.name},
+                 f"Paired '{args.store}' → '{args.ledger}' as '{args.name}', from {args.start_date}.")
+    return EXIT_OK
+
+
+def pairs_list(ctx: CliContext, args: argparse.Namespace) -> int:
+    """List pairs with their start date and schedule."""
+    state = ctx.state()
+    try:
+        rows = []
+        for p in state.connections.pairs():
+            store = state.connections.connection(p.store_id)
+            ledger = state.connections.connection(p.ledger_id)
+            rows.append({"id": p.id, "name": p.name, "store": store.name if store else "?",
+                         "ledger": ledger.name if ledger else "?",
+                         "start_date": p.rules.start_date.isoformat(),
+                         "every_minutes": p.schedule_minutes,
+                         "open_errors": state.errors.open_count(p.id)})
+    finally:
+        state.close()
+    ctx.out.table(rows, ["id", "name", "store", "ledger", "start_date", "every_minutes",
+                         "open_errors"], "No pairs yet: add one with 'ecom-ledger pairs add'.")
+    return EXIT_OK
+
+
+def rules_show(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Print a pair's posting rules."""
+    state = ctx.state()
+    try:
+        pair = _pair(state, args.pair)
+    finally:
+        state.close()
+    data = pair.rules.model_dump(mode="json")
+    ctx.out.emit(data, json.dumps(data, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def rules_set(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Set one rule by dotted path, e.g. ``payment_routes.checkmo.deposit_account Checking``."""
+    state = ctx.state()
+    try:
+        pair = _pair(state, args.pair)
+        data = pair.rules.model_dump(mode="json")
+        target = data
+        parts = args.key.split(".")
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                raise UsageError(f"'{part}' in '{args.key}' is not a group of rules")
+        try:
+            value: object = json.loads(args.value)
+        except json.JSONDecodeError:
+            value = args.value
+        target[parts[-1]] = value
+        try:
+            rules = PostingRules.model_validate(data)
+        except ValueError as error:
+            raise UsageError(f"that rule value is not valid: {error}") from None
+        with state.tx():
+            state.connections.save_rules(pair.id, rules)
+    finally:
+        state.close()
+    ctx.out.emit({"pair": pair.name, "key": args.key, "value": value},
+                 f"Rule {args.key} of '{pair.name}' set to {value!r}.")
+    return EXIT_OK
+
+
+def mappings_list(ctx: CliContext, args: argparse.Namespace) -> int:
+    """List SKU → ledger item mappings."""
+    state = ctx.state()
+    try:
+        pair = _pair(state, args.pair)
+        rows = [{"sku": k, "ledger_item": v} for k, v in state.mappings.skus(pair.id).items()]
+    finally:
+        state.close()
+    ctx.out.table(rows, ["sku", "ledger_item"], "No SKU mappings: SKUs are matched by SKU.")
+    return EXIT_OK
+
+
+def mappings_set(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Map a store SKU to a ledger item by name."""
+    state = ctx.state()
+    try:
+        pair = _pair(state, args.pair)
+        with state.tx():
+            state.mappings.set_sku(pair.id, args.sku, args.item)
+    finally:
+        state.close()
+    ctx.out.emit({"sku": args.sku, "ledger_item": args.item},
+                 f"SKU '{args.sku}' now posts to '{args.item}'. Retry its flagged orders with "
+                 "'ecom-ledger errors retry ID'.")
+    return EXIT_OK
+
+
+def mappings_remove(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Forget a SKU mapping."""
+    state = ctx.state()
+    try:
+        pair = _pair(state, args.pair)
+        with state.tx():
+            state.mappings.remove_sku(pair.id, args.sku)
+    finally:
+        state.close()
+    ctx.out.emit({"removed": args.sku}, f"Mapping for SKU '{args.sku}' removed.")
+    return EXIT_OK

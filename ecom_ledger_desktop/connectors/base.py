@@ -1,0 +1,161 @@
+"""What the engine needs from a store and from a ledger: the connector protocols.
+
+A new store or ledger is a new module implementing one of these, plus its simulator; the
+engine does not change. Ledgers come in two shapes: a ``PushLedger`` the engine sends postings
+to (QuickBooks Online, FreshBooks), and a pull ledger that takes pending postings from the
+journal when it calls in (QuickBooks Desktop through the Web Connector).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Generic, Protocol, TypeVar
+
+from ecom_ledger_desktop.core.errors import RecordProblem
+from ecom_ledger_desktop.models.commerce import Order, Refund, StockLevel
+from ecom_ledger_desktop.models.ledger import (
+    LedgerCustomer,
+    LedgerItem,
+    LedgerPayment,
+    SalesDocument,
+)
+from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
+
+T = TypeVar("T")
+
+
+@dataclass
+class Fetched(Generic[T]):
+    """A record as fetched: parsed, or a problem plus the raw text so nothing is lost."""
+
+    source_id: str
+    updated_at: datetime | None
+    record: T | None
+    raw: str
+    problem: RecordProblem | None = None
+
+
+@dataclass
+class CheckResult:
+    """One line of a "Test connection" report, in plain words."""
+
+    label: str
+    ok: bool
+    detail: str = ""
+
+
+class StoreConnector(Protocol):
+    """A store the engine pulls orders and refunds from and writes stock and notes to."""
+
+    def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[Fetched[Order]]:
+        """Orders updated at or after ``since`` (and before ``until``), ascending (updated_at, id)."""
+        ...
+
+    def get_order(self, source_id: str) -> Fetched[Order]:
+        """One order by its store id (to re-drive a flagged record)."""
+        ...
+
+    def iter_refunds(self, since: datetime, until: datetime | None = None) -> Iterator[Fetched[Refund]]:
+        """Refunds updated at or after ``since``, ascending."""
+        ...
+
+    def write_back(self, order_source_id: str, note: str) -> None:
+        """Record on the order (e.g. a comment) which ledger document it became; idempotent."""
+        ...
+
+    def set_stock(self, levels: list[StockLevel]) -> list[RecordProblem]:
+        """Set quantities by SKU; returns a problem per SKU that could not be set."""
+        ...
+
+    def server_now(self) -> datetime | None:
+        """The store's own clock (from the last response's Date header), if known."""
+        ...
+
+    def check(self) -> list[CheckResult]:
+        """What works and what does not, for "Test connection"."""
+        ...
+
+    def close(self) -> None:
+        """Release network resources."""
+        ...
+
+
+@dataclass
+class PostedRef:
+    """Where a posting landed in the ledger."""
+
+    ledger_id: str
+    doc_number: str | None = None
+    sync_token: str | None = None
+    total: Decimal | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Resolution:
+    """Ledger ids for the references of one document, resolved before it is sent."""
+
+    customer_id: str
+    item_ids: dict[str, str]  # item key or ledger item name -> ledger id
+    names: dict[str, str] = field(default_factory=dict)  # account / payment method name -> id
+
+
+class PushLedger(Protocol):
+    """A ledger the engine sends postings to. Every write carries a deterministic request id."""
+
+    def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
+        """Find (email, then name + postcode) or create the customer; returns its ledger id.
+
+        Raises ``RecordError`` (duplicate_customer) when several ledger customers match.
+        """
+        ...
+
+    def ensure_item(self, item: LedgerItem, policy: UnmappedSkuPolicy, standard_item: str,
+                    request_id: str) -> str:
+        """Find the item by SKU, else apply the unmapped-SKU policy; returns a ledger id.
+
+        Raises ``RecordError`` (unmapped_sku) under the ``flag`` policy.
+        """
+        ...
+
+    def resolve_name(self, kind: str, name: str) -> str:
+        """The ledger id of a named item, account or payment method (cached)."""
+        ...
+
+    def find_posted(self, posting_key: str, document: SalesDocument | LedgerPayment) -> PostedRef | None:
+        """Ask the ledger whether a posting with this key already exists (after an uncertain send)."""
+        ...
+
+    def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
+                        linked: PostedRef | None = None) -> PostedRef:
+        """Create a sales receipt / invoice / refund receipt / credit memo."""
+        ...
+
+    def update_document(self, target: PostedRef, document: SalesDocument, resolution: Resolution,
+                        request_id: str) -> PostedRef:
+        """Replace a posted document's content (sparse update with its current SyncToken)."""
+        ...
+
+    def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
+        """Void a posted document."""
+        ...
+
+    def create_payment(self, payment: LedgerPayment, invoice: PostedRef, resolution: Resolution,
+                       request_id: str) -> PostedRef:
+        """Receive a payment against a posted invoice."""
+        ...
+
+    def changed_stock(self, since: datetime | None) -> tuple[list[StockLevel], datetime]:
+        """Quantities on hand changed since ``since`` (all when None) and the new cursor."""
+        ...
+
+    def check(self) -> list[CheckResult]:
+        """What works and what does not, for "Test connection"."""
+        ...
+
+    def close(self) -> None:
+        """Release network resources."""
+        ...

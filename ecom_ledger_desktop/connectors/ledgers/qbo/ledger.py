@@ -1,0 +1,293 @@
+"""``QboLedger``: the engine's ``PushLedger`` for QuickBooks Online.
+
+Each posting is one QBO write carrying the engine's deterministic request id, and its PrivateNote
+carries the posting key, so after a lost answer ``find_posted`` can tell whether it landed. The
+posted total is read back and compared with the store's to the cent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, Resolution
+from ecom_ledger_desktop.connectors.http import RetryPolicy
+from ecom_ledger_desktop.connectors.ledgers.qbo import mapping
+from ecom_ledger_desktop.connectors.ledgers.qbo.client import QboClient, quote
+from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault
+from ecom_ledger_desktop.connectors.ledgers.qbo.lookups import QboLookups
+from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import API_BASE, QboTokens
+from ecom_ledger_desktop.core.clock import Clock, SystemClock
+from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
+from ecom_ledger_desktop.core.money import round_money, to_decimal
+from ecom_ledger_desktop.models.commerce import StockLevel
+from ecom_ledger_desktop.models.ledger import (
+    DocumentLine,
+    LedgerCustomer,
+    LedgerItem,
+    LedgerPayment,
+    SalesDocument,
+)
+from ecom_ledger_desktop.models.rules import TaxMode, UnmappedSkuPolicy
+
+log = logging.getLogger(__name__)
+
+CDC_MAX_AGE = timedelta(days=29)  # CDC looks back 30 days at most; keep a day's margin
+
+
+class TotalMismatchError(RecordError):
+    """The document was posted but QuickBooks' total differs from the store's."""
+
+    def __init__(self, problem: RecordProblem, posted: PostedRef) -> None:
+        super().__init__(problem)
+        self.posted = posted
+
+
+class QboLedger:
+    """QuickBooks Online as a push ledger (implements ``connectors.base.PushLedger``)."""
+
+    def __init__(
+        self,
+        tokens: QboTokens,
+        realm_id: str,
+        *,
+        api_base: str = API_BASE,
+        minorversion: int = 75,
+        policy: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        home_currency: str = "USD",
+        income_account: str = "Sales of Product Income",
+        default_deposit_account: str = "Undeposited Funds",
+        tax_mode: TaxMode = "line_item",
+        clock: Clock | None = None,
+    ) -> None:
+        self.tokens = tokens
+        self.client = QboClient(api_base, realm_id, tokens, minorversion=minorversion,
+                                policy=policy, transport=transport)
+        self.lookups = QboLookups(self.client, home_currency=home_currency,
+                                  income_account=income_account)
+        self.default_deposit_account = default_deposit_account
+        self.tax_mode = tax_mode
+        self._clock = clock or SystemClock()
+
+    # -- references -----------------------------------------------------------------------
+    def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
+        """Find (email, then name + postcode), reactivate or create the customer; its Id."""
+        return self.lookups.ensure_customer(customer, request_id)
+
+    def ensure_item(self, item: LedgerItem, policy: UnmappedSkuPolicy, standard_item: str,
+                    request_id: str) -> str:
+        """The item by SKU (then name), else per the unmapped-SKU policy; its Id."""
+        return self.lookups.ensure_item(item, policy, standard_item, request_id)
+
+    def resolve_name(self, kind: str, name: str) -> str:
+        """The Id of a named item, account, payment method or tax code (cached)."""
+        return self.lookups.resolve_name(kind, name)
+
+    # -- documents ------------------------------------------------------------------------
+    def find_posted(self, posting_key: str, document: SalesDocument | LedgerPayment
+                    ) -> PostedRef | None:
+        """The posting carrying ``posting_key`` in its PrivateNote, if QuickBooks has it."""
+        if isinstance(document, LedgerPayment):
+            where = f"TxnDate = {quote(document.txn_date.isoformat())}"
+            customer_id = self.lookups.customers.get(document.customer_key)
+            if customer_id:
+                where += f" AND CustomerRef = {quote(customer_id)}"
+            entity = "Payment"
+        else:
+            entity = mapping.ENTITY_OF_KIND[document.kind]
+            where = f"DocNumber = {quote(document.doc_number)}"
+        for row in self.client.query(f"SELECT * FROM {entity} WHERE {where}"):
+            if posting_key and posting_key in str(row.get("PrivateNote") or ""):
+                return _posted(row, entity)
+        return None
+
+    def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
+                        linked: PostedRef | None = None) -> PostedRef:
+        """Post a sales receipt / invoice / refund receipt / credit memo; checks the total.
+
+        ``linked`` (the original sale of a refund) is not sent: QBO has no link from a
+        RefundReceipt or CreditMemo to a SalesReceipt; the engine keeps that link itself.
+        """
+        entity = mapping.ENTITY_OF_KIND[document.kind]
+        body = self._document_body(document, resolution)
+        try:
+            created = self.client.create(entity, body, request_id)
+        except QboFault as fault:
+            raise fault.about(_record(entity, document), document.txn_date.isoformat()) from None
+        return self._checked(created, entity, document)
+
+    def update_document(self, target: PostedRef, document: SalesDocument, resolution: Resolution,
+                        request_id: str) -> PostedRef:
+        """Replace a posted document's lines and header (sparse, with the current SyncToken)."""
+        entity = target.extra.get("entity") or mapping.ENTITY_OF_KIND[document.kind]
+        body = self._document_body(document, resolution)
+        for attempt in (1, 2):
+            current = self.client.get(entity, target.ledger_id)
+            sparse = {**body, "Id": target.ledger_id, "SyncToken": current["SyncToken"]}
+            try:
+                updated = self.client.update(
+                    entity, sparse, request_id if attempt == 1 else f"{request_id}:stale")
+            except QboFault as fault:
+                if fault.code == "5010" and attempt == 1:
+                    log.info("stale SyncToken updating %s %s; re-reading", entity,
+                             target.ledger_id)
+                    continue
+                when = _closed_date(fault, current, document)
+                raise fault.about(_record(entity, document), when) from None
+            return self._checked(updated, entity, document)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
+        """Void a posted document (QBO keeps it, with zero amounts)."""
+        entity = target.extra.get("entity") or mapping.ENTITY_OF_KIND[kind]
+        current = self.client.get(entity, target.ledger_id)
+        try:
+            voided = self.client.void(entity, target.ledger_id, str(current["SyncToken"]),
+                                      request_id)
+        except QboFault as fault:
+            label = f"{mapping.LABEL_OF_ENTITY.get(entity, entity)} {target.doc_number or ''}"
+            raise fault.about(label.strip(), str(current.get("TxnDate") or "")) from None
+        return _posted(voided, entity)
+
+    def create_payment(self, payment: LedgerPayment, invoice: PostedRef, resolution: Resolution,
+                       request_id: str) -> PostedRef:
+        """Receive ``payment`` against the posted ``invoice``."""
+        body: dict[str, Any] = {
+            "CustomerRef": {"value": resolution.customer_id},
+            "TotalAmt": payment.amount,
+            "TxnDate": payment.txn_date.isoformat(),
+            "CurrencyRef": {"value": payment.currency.upper()},
+            "Line": [{"Amount": payment.amount,
+                      "LinkedTxn": [{"TxnId": invoice.ledger_id, "TxnType": "Invoice"}]}],
+        }
+        deposit = payment.deposit_account or self.default_deposit_account
+        body["DepositToAccountRef"] = {"value": self._name_id(resolution, "account", deposit)}
+        if payment.payment_method:
+            body["PaymentMethodRef"] = {"value": self._name_id(resolution, "payment_method",
+                                                               payment.payment_method)}
+        note = mapping.clean_text(payment.private_note, mapping.PRIVATE_NOTE_MAX)
+        if note:
+            body["PrivateNote"] = note
+        try:
+            created = self.client.create("Payment", body, request_id)
+        except QboFault as fault:
+            record = f"the payment for invoice {invoice.doc_number or invoice.ledger_id}"
+            raise fault.about(record, payment.txn_date.isoformat()) from None
+        return _posted(created, "Payment")
+
+    # -- stock ----------------------------------------------------------------------------
+    def changed_stock(self, since: datetime | None) -> tuple[list[StockLevel], datetime]:
+        """Quantities on hand of inventory items changed since ``since`` (CDC, or all)."""
+        now = self._clock.now()
+        if since is not None and since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        if since is None or now - since > CDC_MAX_AGE:
+            rows = self.client.query("SELECT *, Sku FROM Item WHERE Type = 'Inventory'")
+            cursor = self.client.last_server_time or now
+        else:
+            changed, server_time = self.client.cdc(["Item"], since)
+            rows = changed.get("Item", [])
+            cursor = server_time or now
+        levels: dict[str, StockLevel] = {}
+        for row in rows:
+            sku = str(row.get("Sku") or "").strip()
+            if not sku or row.get("status") == "Deleted" or row.get("Type") != "Inventory":
+                continue
+            if row.get("QtyOnHand") is None:
+                continue
+            levels[sku] = StockLevel(sku=sku, qty=to_decimal(row["QtyOnHand"]))
+        return list(levels.values()), cursor
+
+    # -- connection -----------------------------------------------------------------------
+    def check(self) -> list[CheckResult]:
+        """Sign-in, company and item access, in plain words."""
+        results: list[CheckResult] = []
+        try:
+            self.tokens.access_token()
+            results.append(CheckResult("Signed in to QuickBooks", True))
+            info = self.client.company_info()
+            name = str(info.get("CompanyName") or info.get("LegalName") or "")
+            results.append(CheckResult("Company", True, f"connected to '{name}'"))
+            self.client.query_page("SELECT * FROM Item", 1, 1)
+            results.append(CheckResult("Products and services can be read", True))
+        except SyncError as exc:
+            step = ("Signed in to QuickBooks", "Company", "Products and services can be read")
+            results.append(CheckResult(step[len(results)], False, str(exc)))
+        return results
+
+    def close(self) -> None:
+        """Release network resources."""
+        self.client.close()
+
+    # -- internals ------------------------------------------------------------------------
+    def _document_body(self, document: SalesDocument, resolution: Resolution) -> dict[str, Any]:
+        return mapping.document_body(
+            document, resolution.customer_id,
+            lambda line: self._item_id(resolution, line),
+            lambda kind, name: self._name_id(resolution, kind, name),
+            tax_mode=self.tax_mode, default_deposit_account=self.default_deposit_account)
+
+    def _item_id(self, resolution: Resolution, line: DocumentLine) -> str:
+        ref = line.item
+        if ref.ledger_id:
+            return ref.ledger_id
+        for key in (ref.item_key, ref.ledger_name):
+            if key and key in resolution.item_ids:
+                return resolution.item_ids[key]
+        if ref.ledger_name:
+            return self.resolve_name("item", ref.ledger_name)
+        raise RecordError(RecordProblem(
+            "unmapped_sku",
+            f"The line '{line.description or ref.item_key}' has no QuickBooks item: map it to an "
+            "existing item or create it.",
+            [Fix("map_sku", "Map it to an existing QuickBooks item"),
+             Fix("create_item", "Create it in QuickBooks")], detail=ref.item_key or ""))
+
+    def _name_id(self, resolution: Resolution, kind: str, name: str) -> str:
+        # "account:Cash" beats a bare "Cash" (an account and a payment method may share a name).
+        return (resolution.names.get(f"{kind}:{name}") or resolution.names.get(name)
+                or self.resolve_name(kind, name))
+
+    @staticmethod
+    def _checked(row: dict[str, Any], entity: str, document: SalesDocument) -> PostedRef:
+        posted = _posted(row, entity)
+        expected = round_money(document.total, document.currency)
+        actual = round_money(posted.total if posted.total is not None else Decimal(0),
+                             document.currency)
+        if actual != expected:
+            raise TotalMismatchError(RecordProblem(
+                "total_mismatch",
+                f"QuickBooks totals {_record(entity, document)} at {actual} {document.currency} "
+                f"but the store's total is {expected}. It is posted as QuickBooks Id "
+                f"{posted.ledger_id}; void it and post again once the cause is fixed.",
+                [Fix("void_and_repost", "Void it in QuickBooks and post it again"),
+                 Fix("ignore", "Keep QuickBooks' total")],
+                detail=f"{entity} Id={posted.ledger_id} TotalAmt={actual} expected={expected}"),
+                posted)
+        return posted
+
+
+def _posted(row: dict[str, Any], entity: str) -> PostedRef:
+    total = row.get("TotalAmt")
+    return PostedRef(
+        ledger_id=str(row["Id"]),
+        doc_number=str(row["DocNumber"]) if row.get("DocNumber") is not None else None,
+        sync_token=str(row.get("SyncToken")) if row.get("SyncToken") is not None else None,
+        total=to_decimal(total) if total is not None else None,
+        extra={"entity": entity})
+
+
+def _record(entity: str, document: SalesDocument) -> str:
+    return f"{mapping.LABEL_OF_ENTITY.get(entity, entity)} {document.doc_number}"
+
+
+def _closed_date(fault: QboFault, current: dict[str, Any], document: SalesDocument) -> str:
+    """For a closed period, the posted date QBO protects; otherwise the document date."""
+    if fault.code == "6210" and current.get("TxnDate"):
+        return str(current["TxnDate"])
+    return document.txn_date.isoformat()

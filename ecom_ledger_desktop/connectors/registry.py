@@ -1,0 +1,76 @@
+"""Builds live connectors from saved connection settings plus secrets from the keyring.
+
+Adding a store or ledger means adding a builder here (and its module + simulator); the engine
+does not change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
+from ecom_ledger_desktop.connectors.http import RetryPolicy
+from ecom_ledger_desktop.core.clock import Clock
+from ecom_ledger_desktop.core.errors import FatalError
+from ecom_ledger_desktop.models.connections import ConnectionConfig
+from ecom_ledger_desktop.secrets.store import SecretStore
+
+# Settings every connection kind understands; URLs default to the real services.
+STORE_SECRET = {"magento2": "token"}
+QBO_DEFAULTS = {
+    "api_base": "https://quickbooks.api.intuit.com",
+    "auth_url": "https://appcenter.intuit.com/connect/oauth2",
+    "token_url": "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
+    "revoke_url": "https://developer.api.intuit.com/v2/oauth2/tokens/revoke",
+}
+
+
+def _require(config: ConnectionConfig, key: str) -> str:
+    value = config.settings.get(key, "")
+    if not value:
+        raise FatalError(f"connection '{config.name}' has no {key.replace('_', ' ')}; set it with "
+                         f"'ecom-ledger connections add {config.name} ...'")
+    return value
+
+
+def _secret(config: ConnectionConfig, secrets: SecretStore, key: str) -> str:
+    value = secrets.get(config.name, key)
+    if not value:
+        hint = ("this demo connection only lives while 'ecom-ledger demo' runs" if config.demo
+                else f"add it again with 'ecom-ledger connections add {config.name} ...'")
+        raise FatalError(f"no {key.replace('_', ' ')} is stored for '{config.name}' "
+                         f"({secrets.description}); {hint}")
+    return value
+
+
+@dataclass
+class ConnectorFactory:
+    """Creates connectors; ``policy`` and ``clock`` are injectable for tests and the demo."""
+
+    policy: RetryPolicy | None = None
+    clock: Clock | None = None
+
+    def store(self, config: ConnectionConfig, secrets: SecretStore) -> StoreConnector:
+        """A store connector for ``config``."""
+        if config.kind == "magento2":
+            from ecom_ledger_desktop.connectors.stores.magento2.client import Magento2Store
+
+            return Magento2Store(_require(config, "base_url"), _secret(config, secrets, "token"),
+                                 store_code=config.settings.get("store_code", "default"),
+                                 policy=self.policy, name=config.name)
+        raise FatalError(f"'{config.name}' is a {config.kind} connection, not a store")
+
+    def ledger(self, config: ConnectionConfig, secrets: SecretStore) -> PushLedger:
+        """A ledger connector for ``config``."""
+        if config.kind == "qbo":
+            from ecom_ledger_desktop.connectors.ledgers.qbo import QboLedger, QboTokens
+
+            settings = {**QBO_DEFAULTS, **config.settings}
+            _secret(config, secrets, "refresh_token")
+            tokens = QboTokens(config.name, _require(config, "client_id"), secrets,
+                               company=config.name, redirect_uri=settings.get("redirect_uri", ""),
+                               auth_url=settings["auth_url"], token_url=settings["token_url"],
+                               revoke_url=settings["revoke_url"], clock=self.clock)
+            return QboLedger(tokens, _require(config, "realm_id"), api_base=settings["api_base"],
+                             policy=self.policy, clock=self.clock)
+        raise FatalError(f"'{config.name}' is a {config.kind} connection, not a ledger")

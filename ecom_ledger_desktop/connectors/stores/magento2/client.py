@@ -1,0 +1,336 @@
+"""``Magento2Store``: the ``StoreConnector`` for Magento 2 / Adobe Commerce REST.
+
+Every request goes through ``ApiClient`` (classification, tenacity retries, circuit breaker)
+to ``<base_url>/rest/<store_code>/V1/...`` with ``Authorization: Bearer <token>``. Listings
+use the keyset walk of ``search.py``; parsing is ``parse.py``; errors are ``errors.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ecom_ledger_desktop.connectors.base import CheckResult, Fetched
+from ecom_ledger_desktop.connectors.http import ApiClient, RetryPolicy
+from ecom_ledger_desktop.connectors.stores.magento2 import checks
+from ecom_ledger_desktop.connectors.stores.magento2.errors import (
+    MagentoRequestError,
+    NotFoundError,
+    classify,
+)
+from ecom_ledger_desktop.connectors.stores.magento2.fields import parse_timestamp
+from ecom_ledger_desktop.connectors.stores.magento2.parse import (
+    memo_subject,
+    order_subject,
+    parse_creditmemo,
+    parse_order,
+)
+from ecom_ledger_desktop.connectors.stores.magento2.search import (
+    Page,
+    PageSize,
+    criteria,
+    read_page,
+    walk_changed,
+)
+from ecom_ledger_desktop.core.errors import (
+    RecordError,
+    RecordProblem,
+    RetriableError,
+    SyncError,
+)
+from ecom_ledger_desktop.core.money import dumps, loads
+from ecom_ledger_desktop.core.redaction import register_secret
+from ecom_ledger_desktop.models.commerce import Order, Refund, StockLevel
+
+
+class Magento2Store:
+    """A Magento 2 shop reached with an integration access token used as a Bearer token."""
+
+    def __init__(self, base_url: str, token: str, *, store_code: str = "default",
+                 page_size: int = 100, policy: RetryPolicy | None = None,
+                 transport: httpx.BaseTransport | None = None, name: str = "Magento") -> None:
+        register_secret(token)
+        self.name = name
+        self.base_url = base_url.rstrip("/")
+        self.policy = policy or RetryPolicy()
+        self._prefix = f"/rest/{quote(store_code, safe='')}/V1"
+        self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        self._api = ApiClient(self.base_url, classify=self._classify, name=name,
+                              policy=self.policy, transport=transport)
+        # Non-idempotent writes (order comments) and "Test connection" get one attempt per
+        # call; the caller decides whether and how to try again.
+        single = RetryPolicy(attempts=1, backoff_base=self.policy.backoff_base,
+                             backoff_max=self.policy.backoff_max, timeout=self.policy.timeout,
+                             breaker_fail_max=self.policy.breaker_fail_max,
+                             breaker_reset=self.policy.breaker_reset)
+        self._once = ApiClient(self.base_url, classify=self._classify, name=name,
+                               policy=single, transport=transport)
+        self._page_size = PageSize(page_size)
+        self._last_date: str | None = None
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _classify(self, response: httpx.Response) -> SyncError | None:
+        """``errors.classify``, noting the shop's ``Date`` header of every answer on the way."""
+        date = response.headers.get("Date")
+        if date:
+            self._last_date = date
+        return classify(response)
+
+    def _call(self, method: str, path: str, *, params: list[tuple[str, str]] | None = None,
+              body: Any = None, write: bool = False, once: bool = False) -> Any:
+        headers = dict(self._headers)
+        content = None
+        if body is not None:
+            content = dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        client = self._once if once else self._api
+        response = client.request(method, self._prefix + path, params=params, content=content,
+                                  headers=headers, write=write)
+        return loads(response.content)
+
+    def _search(self, resource: str) -> Any:
+        def fetch(params: list[tuple[str, str]]) -> Page:
+            return read_page(self._call("GET", resource, params=params))
+        return fetch
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def iter_orders(self, since: datetime, until: datetime | None = None,
+                    ) -> Iterator[Fetched[Order]]:
+        """Orders with ``since <= updated_at <= until``, ascending ``(updated_at, entity_id)``.
+
+        Each order once per call; a bad order comes back as a problem with its raw JSON and
+        the walk goes on. Paging strategy and why nothing can be skipped: ``search.py``.
+        """
+        for row in walk_changed(self._search("/orders"), since, until, self._page_size):
+            yield _fetched_order(row)
+
+    def get_order(self, source_id: str) -> Fetched[Order]:
+        """One order by ``entity_id``; a problem (``not_found``) when Magento has none."""
+        try:
+            row = self._call("GET", f"/orders/{quote(str(source_id), safe='')}")
+        except NotFoundError as missing:
+            return Fetched(source_id=str(source_id), updated_at=None, record=None, raw="",
+                           problem=RecordProblem(
+                               code="not_found",
+                               message=f"Order with id {source_id} no longer exists in Magento "
+                                       f"({missing.problem.message})."))
+        return _fetched_order(row)
+
+    def iter_refunds(self, since: datetime, until: datetime | None = None,
+                     ) -> Iterator[Fetched[Refund]]:
+        """Credit memos changed in the window, walked like orders.
+
+        Each memo is parsed with its order's JSON (fetched once per order per call) so the
+        memo's rows follow the same configurable/bundle rule as the order's lines.
+        """
+        orders: dict[str, Mapping[str, Any] | None] = {}
+        for row in walk_changed(self._search("/creditmemos"), since, until, self._page_size):
+            order = None
+            if isinstance(row, Mapping) and row.get("order_id") is not None:
+                order_id = str(row.get("order_id"))
+                if order_id not in orders:
+                    orders[order_id] = self._order_json(order_id)
+                order = orders[order_id]
+            yield _fetched_memo(row, order)
+
+    def _order_json(self, order_id: str) -> Mapping[str, Any] | None:
+        try:
+            body = self._call("GET", f"/orders/{quote(order_id, safe='')}")
+        except NotFoundError:
+            return None
+        return body if isinstance(body, Mapping) else None
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def write_back(self, order_source_id: str, note: str) -> None:
+        """Add ``note`` to the order's comment history once, however often this is called.
+
+        Reads the order's ``status_histories`` first and skips when the exact comment is
+        there. The POST itself is sent once per attempt (a comment is not idempotent): after a
+        lost answer the history is read again before anything is re-sent.
+        """
+        order_id = str(order_source_id)
+        path = f"/orders/{quote(order_id, safe='')}"
+        last_error: RetriableError | None = None
+        for attempt in range(max(1, self.policy.attempts)):
+            try:
+                order = self._call("GET", path)
+            except NotFoundError:
+                raise RecordError(RecordProblem(
+                    code="not_found",
+                    message=f"Order with id {order_id} no longer exists in Magento; the note "
+                            f"{note!r} cannot be added.")) from None
+            if _has_comment(order, note):
+                return
+            body = {"statusHistory": {"comment": note, "is_customer_notified": 0,
+                                      "is_visible_on_front": 0, "parent_id": _int_id(order_id)}}
+            try:
+                self._call("POST", path + "/comments", body=body, write=True, once=True)
+                return
+            except RetriableError as error:  # includes UncertainOutcome: check, then resend
+                last_error = error
+                time.sleep(min(self.policy.backoff_base * 2 ** attempt, self.policy.backoff_max))
+        raise last_error or RetriableError(f"{self.name}: could not add the note to order "
+                                           f"{order_id}; will retry")
+
+    def set_stock(self, levels: list[StockLevel]) -> list[RecordProblem]:
+        """Set each SKU's quantity on the default source; returns a problem per SKU not set.
+
+        Normally ``GET /V1/stockItems/{sku}`` for the stock item id, then ``PUT
+        /V1/products/{sku}/stockItems/{itemId}`` with ``qty`` and ``is_in_stock`` (qty > 0).
+        A SKU containing ``/`` cannot be put in a Magento URL (routing breaks even when it is
+        encoded), so for those the product is looked up with a search filter and the quantity
+        written through ``POST /V1/inventory/source-items`` (source ``default``), where the SKU
+        travels in the body. An unknown SKU or a refused value is reported and the others go
+        on; credential and connection failures stop the run.
+        """
+        problems: list[RecordProblem] = []
+        for level in levels:
+            try:
+                if "/" in level.sku:
+                    problem = self._set_stock_by_source(level)
+                else:
+                    problem = self._set_stock_item(level)
+            except NotFoundError:
+                problem = _unknown_sku(level.sku)
+            except MagentoRequestError as refused:
+                problem = RecordProblem(
+                    code="stock_rejected",
+                    message=f"Magento refused the quantity {_qty_text(level.qty)} for SKU "
+                            f"{level.sku!r}: {refused}",
+                    detail=f"sku {level.sku}")
+            if problem is not None:
+                problems.append(problem)
+        return problems
+
+    def _set_stock_item(self, level: StockLevel) -> RecordProblem | None:
+        sku_path = quote(level.sku, safe="")
+        item = self._call("GET", f"/stockItems/{sku_path}")
+        item_id = item.get("item_id") if isinstance(item, Mapping) else None
+        if isinstance(item_id, bool) or not isinstance(item_id, int | str):
+            return RecordProblem(
+                code="invalid_data",
+                message=f"Magento sent no stock item id for SKU {level.sku!r}; check the "
+                        "product's stock settings in Magento.",
+                detail=f"sku {level.sku}")
+        body = {"stockItem": {"qty": level.qty, "is_in_stock": level.qty > 0}}
+        self._call("PUT", f"/products/{sku_path}/stockItems/{quote(str(item_id), safe='')}",
+                   body=body, write=True)
+        return None
+
+    def _set_stock_by_source(self, level: StockLevel) -> RecordProblem | None:
+        found = read_page(self._call("GET", "/products", params=criteria(
+            [[("sku", level.sku, "eq")]], page_size=1, current_page=1)))
+        if found.total_count == 0:
+            return _unknown_sku(level.sku)
+        item = {"sku": level.sku, "source_code": "default", "quantity": level.qty,
+                "status": 1 if level.qty > 0 else 0}
+        self._call("POST", "/inventory/source-items", body={"sourceItems": [item]}, write=True)
+        return None
+
+    # -- status -------------------------------------------------------------------------------
+
+    def server_now(self) -> datetime | None:
+        """The shop's clock, from the ``Date`` header of the last response (None before any)."""
+        if not self._last_date:
+            return None
+        try:
+            when = parsedate_to_datetime(self._last_date)
+        except (TypeError, ValueError):
+            return None
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+    def check(self) -> list[CheckResult]:
+        """"Test connection": one-item orders and products searches, in plain words."""
+        probe = criteria([], page_size=1, current_page=1)
+        orders = checks.attempt(lambda: self._call("GET", "/orders", params=probe, once=True))
+        products = checks.attempt(lambda: self._call("GET", "/products", params=probe, once=True))
+        return checks.report(self.base_url, orders, products)
+
+    def close(self) -> None:
+        """Release both connection pools."""
+        self._api.close()
+        self._once.close()
+
+
+def _unknown_sku(sku: str) -> RecordProblem:
+    return RecordProblem(
+        code="unknown_sku",
+        message=f"SKU {sku!r} is not a product in Magento, so its stock was not set. Create the "
+                "product in Magento or correct the SKU mapping, then retry.",
+        detail=f"sku {sku}")
+
+
+def _int_id(text: str) -> int | str:
+    return int(text) if text.isdigit() else text
+
+
+def _qty_text(qty: Decimal) -> str:
+    return format(qty.normalize(), "f") if qty == qty.to_integral_value() else format(qty, "f")
+
+
+def _has_comment(order: Any, note: str) -> bool:
+    if not isinstance(order, Mapping):
+        return False
+    histories = order.get("status_histories")
+    if not isinstance(histories, list):
+        return False
+    wanted = note.strip()
+    return any(isinstance(h, Mapping) and isinstance(h.get("comment"), str)
+               and h["comment"].strip() == wanted for h in histories)
+
+
+def _source_id(row: Any) -> str:
+    if isinstance(row, Mapping) and row.get("entity_id") is not None:
+        return str(row["entity_id"])
+    return ""
+
+
+def _updated(row: Any) -> datetime | None:
+    if not isinstance(row, Mapping):
+        return None
+    return parse_timestamp(row.get("updated_at")) or parse_timestamp(row.get("created_at"))
+
+
+def _fetched_order(row: Any) -> Fetched[Order]:
+    raw = dumps(row)
+    try:
+        order = parse_order(row)
+    except RecordError as bad:
+        return Fetched(source_id=_source_id(row), updated_at=_updated(row), record=None, raw=raw,
+                       problem=bad.problem)
+    except Exception as unexpected:
+        return Fetched(source_id=_source_id(row), updated_at=_updated(row), record=None, raw=raw,
+                       problem=RecordProblem(
+                           code="invalid_data",
+                           message=f"{order_subject(row)} could not be read "
+                                   f"({type(unexpected).__name__}); check it in Magento, then "
+                                   "retry."))
+    return Fetched(source_id=order.source_id, updated_at=order.updated_at, record=order, raw=raw)
+
+
+def _fetched_memo(row: Any, order: Mapping[str, Any] | None) -> Fetched[Refund]:
+    raw = dumps(row)
+    try:
+        refund = parse_creditmemo(row, order=order)
+    except RecordError as bad:
+        return Fetched(source_id=_source_id(row), updated_at=_updated(row), record=None, raw=raw,
+                       problem=bad.problem)
+    except Exception as unexpected:
+        return Fetched(source_id=_source_id(row), updated_at=_updated(row), record=None, raw=raw,
+                       problem=RecordProblem(
+                           code="invalid_data",
+                           message=f"{memo_subject(row)} could not be read "
+                                   f"({type(unexpected).__name__}); check it in Magento, then "
+                                   "retry."))
+    return Fetched(source_id=refund.source_id, updated_at=refund.updated_at, record=refund,
+                   raw=raw)

@@ -1,0 +1,1 @@
+"""SQLite state: connection, migrations and one repository per table group."""

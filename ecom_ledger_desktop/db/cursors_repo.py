@@ -1,0 +1,107 @@
+"""Incremental cursors, staged store records, and the merchant's mappings."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ecom_ledger_desktop.core.clock import Clock
+from ecom_ledger_desktop.db._common import iso, parse_iso
+
+
+@dataclass
+class Cursor:
+    """The last (updated_at, ids at that instant) a stream has fully journaled."""
+
+    value: datetime
+    ids_at_value: list[str] = field(default_factory=list)
+
+
+class CursorsRepo:
+    """Cursors per (pair, stream); saved in the same transaction as the records they cover."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    def get(self, pair_id: int, stream: str) -> Cursor | None:
+        """The stream's cursor, or None before the first run."""
+        row = self._conn.execute("SELECT value, ids_at_value FROM cursors WHERE pair_id = ? AND "
+                                 "stream = ?", (pair_id, stream)).fetchone()
+        if row is None:
+            return None
+        return Cursor(parse_iso(row["value"]), json.loads(row["ids_at_value"]))
+
+    def set(self, pair_id: int, stream: str, cursor: Cursor) -> None:
+        """Save the stream's cursor."""
+        self._conn.execute(
+            "INSERT OR REPLACE INTO cursors (pair_id, stream, value, ids_at_value, updated_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (pair_id, stream, iso(cursor.value), json.dumps(sorted(cursor.ids_at_value)),
+             iso(self._clock.now())))
+
+    def stage(self, pair_id: int, record_kind: str, source_id: str, number: str,
+              updated_at: datetime | None, revision: str, raw: str) -> None:
+        """Keep the latest raw copy of a store record (nothing fetched is ever lost)."""
+        now = iso(self._clock.now())
+        self._conn.execute(
+            "INSERT INTO store_records (pair_id, record_kind, source_id, number, updated_at, "
+            "revision, raw, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (pair_id, record_kind, source_id) DO UPDATE SET number = excluded.number,"
+            " updated_at = excluded.updated_at, revision = excluded.revision, raw = excluded.raw,"
+            " last_seen_at = excluded.last_seen_at",
+            (pair_id, record_kind, source_id, number,
+             iso(updated_at) if updated_at else None, revision, raw, now, now))
+
+    def staged(self, pair_id: int, record_kind: str, source_id: str) -> str | None:
+        """The raw copy of a staged record."""
+        row = self._conn.execute(
+            "SELECT raw FROM store_records WHERE pair_id = ? AND record_kind = ? AND source_id = ?",
+            (pair_id, record_kind, source_id)).fetchone()
+        return str(row["raw"]) if row else None
+
+    def find_record(self, pair_id: int, record_kind: str, ref: str) -> str | None:
+        """A staged record's source id by its id or its number (what the merchant sees)."""
+        row = self._conn.execute(
+            "SELECT source_id FROM store_records WHERE pair_id = ? AND record_kind = ? AND "
+            "(source_id = ? OR number = ?)", (pair_id, record_kind, ref, ref)).fetchone()
+        return str(row["source_id"]) if row else None
+
+
+class MappingsRepo:
+    """SKU → ledger item, and store customer → ledger customer, chosen by the merchant."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    def set_sku(self, pair_id: int, sku: str, ledger_item: str, source: str = "user") -> None:
+        """Map a store SKU to a ledger item (by name)."""
+        self._conn.execute(
+            "INSERT OR REPLACE INTO sku_mappings (pair_id, sku, ledger_item, source, updated_at) "
+            "VALUES (?, ?, ?, ?, ?)", (pair_id, sku, ledger_item, source, iso(self._clock.now())))
+
+    def remove_sku(self, pair_id: int, sku: str) -> None:
+        """Forget a SKU mapping."""
+        self._conn.execute("DELETE FROM sku_mappings WHERE pair_id = ? AND sku = ?", (pair_id, sku))
+
+    def skus(self, pair_id: int) -> dict[str, str]:
+        """Every SKU mapping of a pair."""
+        rows = self._conn.execute("SELECT sku, ledger_item FROM sku_mappings WHERE pair_id = ? "
+                                  "ORDER BY sku", (pair_id,))
+        return {r["sku"]: r["ledger_item"] for r in rows.fetchall()}
+
+    def set_customer(self, pair_id: int, customer_key: str, ledger_customer_id: str) -> None:
+        """Route a store customer to a chosen ledger customer (duplicate resolution)."""
+        self._conn.execute(
+            "INSERT OR REPLACE INTO customer_mappings (pair_id, customer_key, ledger_customer_id, "
+            "updated_at) VALUES (?, ?, ?, ?)",
+            (pair_id, customer_key, ledger_customer_id, iso(self._clock.now())))
+
+    def customers(self, pair_id: int) -> dict[str, str]:
+        """Every customer mapping of a pair."""
+        rows = self._conn.execute("SELECT customer_key, ledger_customer_id FROM customer_mappings "
+                                  "WHERE pair_id = ?", (pair_id,))
+        return {r["customer_key"]: r["ledger_customer_id"] for r in rows.fetchall()}

@@ -1,0 +1,170 @@
+"""The posting journal: every write to a ledger is a row here before it is sent.
+
+States: ``queued`` (mapped, not yet sent) → ``sending`` (written *before* the request leaves; on
+restart it means "outcome unknown, ask the ledger") → ``posted``. Side exits: ``flagged`` (a
+person must act; an error-queue entry says why), ``superseded`` (a newer revision replaced it
+before it was sent), ``ignored`` (the merchant chose not to post it).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ecom_ledger_desktop.core.clock import Clock
+from ecom_ledger_desktop.db._common import iso
+
+REQUEST_ID_NAMESPACE = uuid.UUID("5b1f1a4e-9d0b-4f4e-8a43-6f0c1e0d2a11")
+OPEN_STATES = ("queued", "sending")
+
+
+def request_id_for(posting_key: str) -> str:
+    """The deterministic ledger request id of a posting (36 characters, a UUID5)."""
+    return str(uuid.uuid5(REQUEST_ID_NAMESPACE, posting_key))
+
+
+@dataclass
+class PostingRow:
+    """One journal row."""
+
+    id: int
+    pair_id: int
+    posting_key: str
+    op: str  # create | update | void | payment
+    doc_kind: str
+    record_kind: str  # order | refund
+    source_id: str
+    record_number: str
+    revision: str
+    payload: str
+    target_key: str | None
+    depends_on: str | None
+    state: str
+    request_id: str
+    amount: Decimal | None
+    ledger_id: str | None
+    ledger_doc_number: str | None
+    ledger_sync_token: str | None
+    attempts: int
+    last_error: str
+    writeback_done: bool
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> PostingRow:
+        """Build from a ``postings`` row."""
+        return cls(
+            id=row["id"], pair_id=row["pair_id"], posting_key=row["posting_key"], op=row["op"],
+            doc_kind=row["doc_kind"], record_kind=row["record_kind"], source_id=row["source_id"],
+            record_number=row["record_number"], revision=row["revision"], payload=row["payload"],
+            target_key=row["target_key"], depends_on=row["depends_on"], state=row["state"],
+            request_id=row["request_id"],
+            amount=Decimal(row["amount"]) if row["amount"] is not None else None,
+            ledger_id=row["ledger_id"], ledger_doc_number=row["ledger_doc_number"],
+            ledger_sync_token=row["ledger_sync_token"], attempts=row["attempts"],
+            last_error=row["last_error"], writeback_done=bool(row["writeback_done"]),
+        )
+
+
+class JournalRepo:
+    """SQL for the ``postings`` table. Callers group calls in transactions."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    def enqueue(self, *, pair_id: int, posting_key: str, op: str, doc_kind: str,
+                record_kind: str, source_id: str, record_number: str, revision: str,
+                payload: str, amount: Decimal | None, target_key: str | None = None,
+                depends_on: str | None = None, run_id: int | None = None) -> bool:
+        """Add a queued posting; False (and nothing written) if the key already exists."""
+        now = iso(self._clock.now())
+        cur = self._conn.execute(
+            "INSERT OR IGNORE INTO postings (pair_id, posting_key, op, doc_kind, record_kind, "
+            "source_id, record_number, revision, payload, target_key, depends_on, state, "
+            "request_id, amount, run_id, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+            (pair_id, posting_key, op, doc_kind, record_kind, source_id, record_number, revision,
+             payload, target_key, depends_on, request_id_for(posting_key),
+             str(amount) if amount is not None else None, run_id, now, now),
+        )
+        return cur.rowcount == 1
+
+    def get(self, posting_key: str) -> PostingRow | None:
+        """A posting by key."""
+        row = self._conn.execute("SELECT * FROM postings WHERE posting_key = ?",
+                                 (posting_key,)).fetchone()
+        return PostingRow.from_row(row) if row else None
+
+    def get_by_id(self, posting_id: int) -> PostingRow | None:
+        """A posting by row id."""
+        row = self._conn.execute("SELECT * FROM postings WHERE id = ?", (posting_id,)).fetchone()
+        return PostingRow.from_row(row) if row else None
+
+    def for_record(self, pair_id: int, record_kind: str, source_id: str) -> list[PostingRow]:
+        """Every posting of one store record, oldest first."""
+        rows = self._conn.execute(
+            "SELECT * FROM postings WHERE pair_id = ? AND record_kind = ? AND source_id = ? "
+            "ORDER BY id", (pair_id, record_kind, source_id)).fetchall()
+        return [PostingRow.from_row(r) for r in rows]
+
+    def open_postings(self, pair_id: int) -> list[PostingRow]:
+        """Queued and in-flight postings of a pair, in the order they were journaled."""
+        rows = self._conn.execute(
+            "SELECT * FROM postings WHERE pair_id = ? AND state IN ('queued', 'sending') "
+            "ORDER BY id", (pair_id,)).fetchall()
+        return [PostingRow.from_row(r) for r in rows]
+
+    def pending_writebacks(self, pair_id: int) -> list[PostingRow]:
+        """Posted sales documents whose note has not been written back to the store yet."""
+        rows = self._conn.execute(
+            "SELECT * FROM postings WHERE pair_id = ? AND state = 'posted' AND writeback_done = 0 "
+            "AND record_kind = 'order' ORDER BY id", (pair_id,)).fetchall()
+        return [PostingRow.from_row(r) for r in rows]
+
+    def _set(self, posting_key: str, **values: object) -> None:
+        values["updated_at"] = iso(self._clock.now())
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self._conn.execute(f"UPDATE postings SET {assignments} WHERE posting_key = ?",
+                           (*values.values(), posting_key))
+
+    def mark_sending(self, posting_key: str, run_id: int | None) -> None:
+        """Write-ahead: the request is about to leave."""
+        self._conn.execute(
+            "UPDATE postings SET state = 'sending', attempts = attempts + 1, run_id = ?, "
+            "updated_at = ? WHERE posting_key = ?",
+            (run_id, iso(self._clock.now()), posting_key))
+
+    def mark_posted(self, posting_key: str, ledger_id: str, doc_number: str | None,
+                    sync_token: str | None, total: Decimal | None) -> None:
+        """The ledger confirmed the posting."""
+        self._set(posting_key, state="posted", ledger_id=ledger_id, ledger_doc_number=doc_number,
+                  ledger_sync_token=sync_token,
+                  ledger_total=str(total) if total is not None else None,
+                  posted_at=iso(self._clock.now()), last_error="")
+
+    def mark_state(self, posting_key: str, state: str, error: str = "") -> None:
+        """Move a posting to queued / flagged / superseded / ignored."""
+        self._set(posting_key, state=state, last_error=error)
+
+    def note_error(self, posting_key: str, error: str) -> None:
+        """Record the last transient error without changing state."""
+        self._set(posting_key, last_error=error)
+
+    def mark_written_back(self, posting_key: str) -> None:
+        """The store carries the note about this posting."""
+        self._set(posting_key, writeback_done=1)
+
+    def counts(self, pair_id: int) -> dict[str, int]:
+        """Number of postings per state."""
+        rows = self._conn.execute(
+            "SELECT state, COUNT(*) AS n FROM postings WHERE pair_id = ? GROUP BY state",
+            (pair_id,)).fetchall()
+        return {r["state"]: r["n"] for r in rows}
+
+    def all(self, pair_id: int) -> list[PostingRow]:
+        """Every posting of a pair (for verification and history)."""
+        rows = self._conn.execute("SELECT * FROM postings WHERE pair_id = ? ORDER BY id",
+                                  (pair_id,)).fetchall()
+        return [PostingRow.from_row(r) for r in rows]

@@ -1,0 +1,195 @@
+"""Numbered schema migrations, tracked in ``PRAGMA user_version``.
+
+Each migration runs in one transaction; before migrating an existing database the file is copied
+to ``<name>.v<old>.bak`` so an upgrade can always be undone by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1_initial(conn: sqlite3.Connection) -> None:
+
+    for statement in _V1_SQL:
+        conn.execute(statement)
+
+
+_V1_SQL = [
+    """CREATE TABLE connections (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        settings TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL DEFAULT 'ok',
+        status_message TEXT NOT NULL DEFAULT '',
+        demo INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE pairs (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        store_id INTEGER NOT NULL REFERENCES connections(id),
+        ledger_id INTEGER NOT NULL REFERENCES connections(id),
+        rules TEXT NOT NULL,
+        schedule_minutes INTEGER NOT NULL DEFAULT 15,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE cursors (
+        pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+        stream TEXT NOT NULL,
+        value TEXT NOT NULL,
+        ids_at_value TEXT NOT NULL DEFAULT '[]',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (pair_id, stream))""",
+    """CREATE TABLE sku_mappings (
+        pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+        sku TEXT NOT NULL,
+        ledger_item TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT 'user',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (pair_id, sku))""",
+    """CREATE TABLE customer_mappings (
+        pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+        customer_key TEXT NOT NULL,
+        ledger_customer_id TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (pair_id, customer_key))""",
+    """CREATE TABLE store_records (
+        pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+        record_kind TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        number TEXT NOT NULL DEFAULT '',
+        updated_at TEXT,
+        revision TEXT NOT NULL DEFAULT '',
+        raw TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        PRIMARY KEY (pair_id, record_kind, source_id))""",
+    """CREATE TABLE postings (
+        id INTEGER PRIMARY KEY,
+        pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+        posting_key TEXT NOT NULL UNIQUE,
+        op TEXT NOT NULL,
+        doc_kind TEXT NOT NULL,
+        record_kind TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        record_number TEXT NOT NULL DEFAULT '',
+        revision TEXT NOT NULL DEFAULT '',
+        payload TEXT NOT NULL,
+        target_key TEXT,
+        depends_on TEXT,
+        state TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        amount TEXT,
+        ledger_id TEXT,
+        ledger_doc_number TEXT,
+        ledger_sync_token TEXT,
+        ledger_total TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        writeback_done INTEGER NOT NULL DEFAULT 0,
+        run_id INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        posted_at TEXT)""",
+    "CREATE INDEX postings_by_state ON postings (pair_id, state, id)",
+    "CREATE INDEX postings_by_record ON postings (pair_id, record_kind, source_id, id)",
+    """CREATE TABLE error_queue (
+        id INTEGER PRIMARY KEY,
+        pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+        record_kind TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        record_ref TEXT NOT NULL DEFAULT '',
+        posting_key TEXT,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        fixes TEXT NOT NULL DEFAULT '[]',
+        raw TEXT,
+        status TEXT NOT NULL DEFAULT 'open',
+        resolution TEXT NOT NULL DEFAULT '',
+        occurrences INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+    "CREATE INDEX error_queue_open ON error_queue (pair_id, status, record_kind, source_id)",
+    """CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+        trigger TEXT NOT NULL,
+        status TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        fetched INTEGER NOT NULL DEFAULT 0,
+        posted INTEGER NOT NULL DEFAULT 0,
+        flagged INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        message TEXT NOT NULL DEFAULT '',
+        pid INTEGER)""",
+    """CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        pair_id INTEGER,
+        run_id INTEGER,
+        record_kind TEXT,
+        source_id TEXT,
+        posting_key TEXT,
+        event TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '')""",
+    "CREATE INDEX audit_by_record ON audit_log (pair_id, record_kind, source_id, id)",
+    """CREATE TABLE pair_locks (
+        pair_id INTEGER PRIMARY KEY REFERENCES pairs(id) ON DELETE CASCADE,
+        owner TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        acquired_at TEXT NOT NULL)""",
+]
+
+MIGRATIONS: list[Migration] = [_v1_initial]
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the database."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None = None,
+            migrations: list[Migration] | None = None) -> int:
+    """Bring the schema up to date; returns the new version.
+
+    Refuses a database newer than this program (a downgrade would lose data).
+    """
+    steps = MIGRATIONS if migrations is None else migrations
+    version = current_version(conn)
+    target = len(steps)
+    if version > target:
+        raise RuntimeError(
+            f"this database was written by a newer version (schema {version}, we know {target}); "
+            "install the newer ecom-ledger-desktop again"
+        )
+    if version == target:
+        return version
+    if version > 0 and path is not None and path.exists():
+        backup = path.with_name(f"{path.name}.v{version}.bak")
+        log.info("backing up %s to %s before migrating", path, backup)
+        target_conn = sqlite3.connect(str(backup))
+        try:
+            conn.backup(target_conn)
+        finally:
+            target_conn.close()
+    for number in range(version, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            steps[number](conn)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        log.info("database migrated to schema %d", number + 1)
+    return target

@@ -1,0 +1,148 @@
+"""Run history, the audit log (per-record timeline) and the per-pair run lock."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from ecom_ledger_desktop.core.clock import Clock
+from ecom_ledger_desktop.db._common import iso
+
+
+@dataclass
+class RunRow:
+    """One sync run of a pair."""
+
+    id: int
+    pair_id: int
+    trigger: str
+    status: str
+    started_at: str
+    finished_at: str | None
+    fetched: int
+    posted: int
+    flagged: int
+    skipped: int
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able view."""
+        return dict(self.__dict__)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunsRepo:
+    """Runs, audit events and locks."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    def start(self, pair_id: int, trigger: str, status: str = "running", message: str = "") -> int:
+        """Record a run (or a skipped run, with ``status='skipped'`` and why)."""
+        now = iso(self._clock.now())
+        finished = now if status != "running" else None
+        cur = self._conn.execute(
+            "INSERT INTO runs (pair_id, trigger, status, started_at, finished_at, message, pid) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (pair_id, trigger, status, now, finished, message, os.getpid()))
+        return int(cur.lastrowid or 0)
+
+    def finish(self, run_id: int, status: str, *, fetched: int, posted: int, flagged: int,
+               skipped: int, message: str = "") -> None:
+        """Close a run with its counts."""
+        self._conn.execute(
+            "UPDATE runs SET status = ?, finished_at = ?, fetched = ?, posted = ?, flagged = ?, "
+            "skipped = ?, message = ? WHERE id = ?",
+            (status, iso(self._clock.now()), fetched, posted, flagged, skipped, message, run_id))
+
+    def mark_interrupted(self) -> int:
+        """Runs left 'running' by a process that died: say so. Returns how many."""
+        rows = self._conn.execute("SELECT id, pid FROM runs WHERE status = 'running'").fetchall()
+        dead = [r["id"] for r in rows if r["pid"] is None or not _pid_alive(int(r["pid"]))]
+        for run_id in dead:
+            self._conn.execute(
+                "UPDATE runs SET status = 'interrupted', finished_at = ?, message = "
+                "'the program stopped during this run; the next run picked up where it left off' "
+                "WHERE id = ?", (iso(self._clock.now()), run_id))
+        return len(dead)
+
+    def get(self, run_id: int) -> RunRow | None:
+        """A run by id."""
+        row = self._conn.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return self._to_run(row) if row else None
+
+    def recent(self, pair_id: int | None = None, limit: int = 20) -> list[RunRow]:
+        """Latest runs first."""
+        if pair_id is None:
+            rows = self._conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        else:
+            rows = self._conn.execute(
+                "SELECT * FROM runs WHERE pair_id = ? ORDER BY id DESC LIMIT ?", (pair_id, limit))
+        return [self._to_run(r) for r in rows.fetchall()]
+
+    @staticmethod
+    def _to_run(row: sqlite3.Row) -> RunRow:
+        return RunRow(id=row["id"], pair_id=row["pair_id"], trigger=row["trigger"],
+                      status=row["status"], started_at=row["started_at"],
+                      finished_at=row["finished_at"], fetched=row["fetched"],
+                      posted=row["posted"], flagged=row["flagged"], skipped=row["skipped"],
+                      message=row["message"])
+
+    def audit(self, event: str, *, pair_id: int | None = None, run_id: int | None = None,
+              record_kind: str | None = None, source_id: str | None = None,
+              posting_key: str | None = None, detail: str = "") -> None:
+        """Append to the audit log (never contains secrets)."""
+        self._conn.execute(
+            "INSERT INTO audit_log (at, pair_id, run_id, record_kind, source_id, posting_key, "
+            "event, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (iso(self._clock.now()), pair_id, run_id, record_kind, source_id, posting_key, event,
+             detail))
+
+    def timeline(self, pair_id: int, record_kind: str, source_id: str) -> list[dict[str, Any]]:
+        """Every audit event of one record, oldest first."""
+        rows = self._conn.execute(
+            "SELECT at, run_id, event, detail, posting_key FROM audit_log WHERE pair_id = ? AND "
+            "record_kind = ? AND source_id = ? ORDER BY id", (pair_id, record_kind, source_id))
+        return [dict(r) for r in rows.fetchall()]
+
+    def run_events(self, run_id: int) -> list[dict[str, Any]]:
+        """Every audit event of one run."""
+        rows = self._conn.execute(
+            "SELECT at, record_kind, source_id, event, detail FROM audit_log WHERE run_id = ? "
+            "ORDER BY id", (run_id,))
+        return [dict(r) for r in rows.fetchall()]
+
+    def try_lock(self, pair_id: int, owner: str) -> bool:
+        """Take the pair's run lock (across processes); a lock held by a dead process is taken over."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = self._conn.execute("SELECT pid FROM pair_locks WHERE pair_id = ?",
+                                     (pair_id,)).fetchone()
+            if row and row["pid"] != os.getpid() and _pid_alive(int(row["pid"])):
+                self._conn.execute("ROLLBACK")
+                return False
+            self._conn.execute(
+                "INSERT OR REPLACE INTO pair_locks (pair_id, owner, pid, acquired_at) "
+                "VALUES (?, ?, ?, ?)", (pair_id, owner, os.getpid(), iso(self._clock.now())))
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+        return True
+
+    def unlock(self, pair_id: int) -> None:
+        """Release the pair's run lock if this process holds it."""
+        self._conn.execute("DELETE FROM pair_locks WHERE pair_id = ? AND pid = ?",
+                           (pair_id, os.getpid()))

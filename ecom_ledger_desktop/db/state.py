@@ -1,0 +1,41 @@
+"""One object holding the database connection and every repository."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ecom_ledger_desktop.core.clock import Clock, SystemClock
+from ecom_ledger_desktop.db.connection import connect, transaction
+from ecom_ledger_desktop.db.connections_repo import ConnectionsRepo
+from ecom_ledger_desktop.db.cursors_repo import CursorsRepo, MappingsRepo
+from ecom_ledger_desktop.db.errors_repo import ErrorQueueRepo
+from ecom_ledger_desktop.db.journal_repo import JournalRepo
+from ecom_ledger_desktop.db.runs_repo import RunsRepo
+
+
+class State:
+    """The app's state in one SQLite file; use ``tx()`` to group writes."""
+
+    def __init__(self, path: Path | str, clock: Clock | None = None) -> None:
+        self.path = Path(path)
+        self.clock = clock or SystemClock()
+        self.conn: sqlite3.Connection = connect(self.path)
+        self.connections = ConnectionsRepo(self.conn, self.clock)
+        self.journal = JournalRepo(self.conn, self.clock)
+        self.errors = ErrorQueueRepo(self.conn, self.clock)
+        self.runs = RunsRepo(self.conn, self.clock)
+        self.cursors = CursorsRepo(self.conn, self.clock)
+        self.mappings = MappingsRepo(self.conn, self.clock)
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE … COMMIT)."""
+        with transaction(self.conn) as conn:
+            yield conn
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()

@@ -1,0 +1,128 @@
+"""The demo: both simulators on loopback with seeded data, wired to a fresh data folder.
+
+Used by ``ecom-ledger demo`` (and, later, the desktop app's "Try the demo"). Everything is clearly
+demo data: connections are marked demo and secrets stay in memory.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ecom_ledger_desktop.connectors.http import RetryPolicy
+from ecom_ledger_desktop.connectors.registry import ConnectorFactory
+from ecom_ledger_desktop.core.clock import SystemClock
+from ecom_ledger_desktop.core.events import EventBus
+from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.models.connections import ConnectionConfig
+from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
+from ecom_ledger_desktop.secrets.store import MemorySecretStore, SecretStore, keyring_status
+from ecom_ledger_desktop.sync.service import SyncService
+
+DEMO_STORE = "Demo Magento shop"
+DEMO_LEDGER = "Demo QuickBooks company"
+DEMO_PAIR = "Demo shop → QuickBooks"
+CLIENT_ID = "demo-client"
+CLIENT_SECRET = "demo-client-secret"  # noqa: S105 - the simulator's own demo credential
+STORE_TOKEN = "demo-integration-token"  # noqa: S105 - the simulator's own demo credential
+REDIRECT_URI = "http://127.0.0.1/callback"
+DEMO_PAYMENT_ROUTES = {
+    "checkmo": PaymentRoute(payment_method="Check"),
+    "banktransfer": PaymentRoute(payment_method="Bank Transfer"),
+    "paypal_express": PaymentRoute(payment_method="PayPal"),
+    "braintree": PaymentRoute(payment_method="Visa"),
+}
+
+
+@dataclass
+class DemoEnvironment:
+    """Running simulators plus a configured service; ``close()`` stops everything."""
+
+    data_dir: Path
+    service: SyncService
+    store_sim: Any
+    ledger_sim: Any
+    secrets: MemorySecretStore
+    notices: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Stop both simulators."""
+        self.store_sim.stop()
+        self.ledger_sim.stop()
+
+
+def configure_pair(db_path: Path, store_url: str, ledger_url: str, realm_id: str,
+                   secrets: SecretStore, *, store_token: str, refresh_token: str,
+                   start_date: date, demo: bool = True, rules: PostingRules | None = None,
+                   client_secret: str = CLIENT_SECRET) -> int:
+    """Save a Magento → QuickBooks Online pair pointing at the given (simulated) services.
+
+    Returns the pair id. Secrets go to ``secrets``; only URLs and ids go to the database.
+    """
+    secrets.set(DEMO_STORE, "token", store_token)
+    secrets.set(DEMO_LEDGER, "client_secret", client_secret)
+    secrets.set(DEMO_LEDGER, "refresh_token", refresh_token)
+    state = State(db_path)
+    try:
+        with state.tx():
+            store_id = state.connections.add_connection(ConnectionConfig(
+                name=DEMO_STORE, kind="magento2", demo=demo,
+                settings={"base_url": store_url, "store_code": "default"}))
+            ledger_id = state.connections.add_connection(ConnectionConfig(
+                name=DEMO_LEDGER, kind="qbo", demo=demo,
+                settings={"api_base": ledger_url, "realm_id": realm_id, "client_id": CLIENT_ID,
+                          "redirect_uri": REDIRECT_URI,
+                          "auth_url": f"{ledger_url}/connect/oauth2",
+                          "token_url": f"{ledger_url}/oauth2/v1/tokens/bearer",
+                          "revoke_url": f"{ledger_url}/v2/oauth2/tokens/revoke"}))
+            return state.connections.add_pair(
+                DEMO_PAIR, store_id, ledger_id,
+                rules or PostingRules(start_date=start_date, payment_routes=DEMO_PAYMENT_ROUTES))
+    finally:
+        state.close()
+
+
+def start_simulators(orders: int, seed: int = 7, time_scale: float = 30.0,
+                     limits: bool = True) -> tuple[Any, Any]:
+    """Start the Magento and QuickBooks Online simulators with matching seeded data."""
+    from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
+    from ecom_ledger_desktop.sandbox.magento2.seed import DEMO_CATALOG
+    from ecom_ledger_desktop.sandbox.qbo import QboSimulator
+
+    store_sim = Magento2Simulator(token=STORE_TOKEN, seed=seed, seed_orders=orders)
+    store_sim.start()
+    ledger_sim = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                              redirect_uris=(REDIRECT_URI,), time_scale=time_scale, limits=limits)
+    ledger_sim.start()
+    # the books know the catalogue; the store's few extra SKUs show the unmapped-SKU flow
+    ledger_sim.seed_items([{"sku": p["sku"], "name": p["name"], "price": p["price"],
+                            "qty": p.get("qty", 100)} for p in DEMO_CATALOG])
+    return store_sim, ledger_sim
+
+
+def start_demo(data_dir: Path, orders: int = 300, seed: int = 7, time_scale: float = 30.0,
+               events: EventBus | None = None, fast_retries: bool = True) -> DemoEnvironment:
+    """Start seeded simulators and configure a demo pair in ``data_dir`` (wiped first)."""
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True)
+    status = keyring_status()
+    notices = ["Demo mode: the shop and the QuickBooks company are simulators on this computer; "
+               "credentials are kept in memory only"
+               + ("." if status.usable else " (no keyring service on this computer).")]
+    store_sim, ledger_sim = start_simulators(orders, seed, time_scale)
+    secrets = MemorySecretStore()
+    clock = SystemClock()
+    db_path = data_dir / "ledger-sync.sqlite3"
+    configure_pair(db_path, store_sim.base_url, ledger_sim.base_url, ledger_sim.realm_id, secrets,
+                   store_token=STORE_TOKEN,
+                   refresh_token=ledger_sim.issue_tokens()["refresh_token"],
+                   start_date=(clock.now() - timedelta(days=90)).date())
+    policy = RetryPolicy(backoff_base=0.05, backoff_max=2.0) if fast_retries else None
+    factory = ConnectorFactory(policy=policy)
+    service = SyncService(db_path, secrets, store_factory=factory.store,
+                          ledger_factory=factory.ledger, clock=clock, events=events)
+    return DemoEnvironment(data_dir, service, store_sim, ledger_sim, secrets, notices)

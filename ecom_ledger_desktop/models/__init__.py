@@ -1,0 +1,1 @@
+"""Canonical pydantic models: commerce, ledger documents, rules, connections."""

@@ -1,0 +1,368 @@
+"""Deterministic demo data: a Luma-like catalogue, customers and realistic orders.
+
+Everything derives from ``seed``; order dates are spread over the 60 days before the
+simulated "now". ``DEMO_CATALOG`` lists the catalogue so the demo can create matching
+ledger items; a few seeded orders use SKUs outside it (unmapped SKUs on purpose).
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from .money import fmt_time, num
+from .state import StoreState
+
+_SIMPLES = [
+    ("MB-TOTE-BLK", "Canvas Tote Bag - Black", "24"),
+    ("MB-TOTE-NVY", "Canvas Tote Bag - Navy", "24"),
+    ("24-MB01", "Joust Duffle Bag", "34"),
+    ("24-MB04", "Strive Shoulder Pack", "32"),
+    ("24-WB04", "Overnight Duffle", "45"),
+    ("24-UG06", "Affirm Water Bottle", "7"),
+    ("24-UG07", "Dual Handle Cardio Ball", "12"),
+    ("24-UG04", "Zing Jump Rope", "12"),
+    ("24-UG02", "Pursuit Lumaflex\u2122 Tone Band", "16"),
+    ("24-UG01", "Quest Lumaflex\u2122 Band", "19"),
+    ("24-WG082-blue", "Sprite Stasis Ball 65 cm", "27"),
+    ("24-WG084", "Sprite Foam Yoga Brick", "5"),
+    ("24-WG086", "Sprite Yoga Strap 8 foot", "17"),
+    ("24-WG088", "Sprite Foam Roller", "19"),
+    ("24-UB02", "Impulse Duffle", "74"),
+    ("24-MG04", "Aim Analog Watch", "45"),
+    ("24-MG01", "Endurance Watch", "49"),
+    ("24-WB07", "Push It Messenger Bag", "45"),
+]
+_CONFIGURABLES = [
+    ("MH01", "Chaz Kangeroo Hoodie", "52", ["S", "M", "L"], ["Gray", "Black"]),
+    ("WS12", "Radiant Tee", "22", ["S", "M", "L"], ["Orange", "Blue"]),
+    ("MJ01", "Beaumont Summit Kit", "42", ["M", "L"], ["Red", "Yellow"]),
+]
+_BUNDLE = (
+    "24-WG080",
+    "Sprite Yoga Companion Kit",
+    ["24-WG082-blue", "24-WG084", "24-WG086", "24-WG088"],
+)
+_DOWNLOADABLE = ("240-LV08", "Advanced Pilates & Yoga (Strength)", "18")
+_VIRTUAL = ("GIFT-CARD-25", "Gift Card $25", "25")
+UNMAPPED = [
+    ("LEGACY-MUG-01", "Vintage Logo Mug", "14"),
+    ("GIFT-WRAP", "Gift Wrapping", "4"),
+    ("CUSTOM-ENGRAVE", "Custom Engraving", "9.50"),
+]
+
+
+def _catalog() -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = [{"sku": s, "name": n, "price": p, "type": "simple"} for s, n, p in _SIMPLES]
+    for sku, name, price, sizes, colours in _CONFIGURABLES:
+        out.append({"sku": sku, "name": name, "price": price, "type": "configurable"})
+        out += [
+            {
+                "sku": f"{sku}-{s}-{c}",
+                "name": f"{name}-{s}-{c}",
+                "price": price,
+                "type": "simple",
+                "parent_sku": sku,
+            }
+            for s in sizes
+            for c in colours
+        ]
+    prices = {s: p for s, _, p in _SIMPLES}
+    bundle_price = str(sum(Decimal(prices[c]) for c in _BUNDLE[2]))
+    out.append({"sku": _BUNDLE[0], "name": _BUNDLE[1], "price": bundle_price, "type": "bundle"})
+    out.append(
+        {
+            "sku": _DOWNLOADABLE[0],
+            "name": _DOWNLOADABLE[1],
+            "price": _DOWNLOADABLE[2],
+            "type": "downloadable",
+        }
+    )
+    out.append({"sku": _VIRTUAL[0], "name": _VIRTUAL[1], "price": _VIRTUAL[2], "type": "virtual"})
+    return out
+
+
+DEMO_CATALOG: list[dict[str, Any]] = _catalog()
+
+# (first, last, city, region, region_code, region_id, postcode, tax %)
+_PEOPLE = [
+    ("Jane", "Doe", "Purchase", "New York", "NY", 43, "10577", "8.875"),
+    ("Zoë", "O'Brien", "Portland", "Oregon", "OR", 49, "97201", "0"),
+    ("José", "Martínez", "Austin", "Texas", "TX", 57, "73301", "8.25"),
+    ("François", "Lefèvre", "Boston", "Massachusetts", "MA", 32, "02108", "6.25"),
+    ("Siobhán", "D'Arcy", "Chicago", "Illinois", "IL", 23, "60601", "0"),
+    ("Michael", "Chen", "San Francisco", "California", "CA", 12, "94105", "7.25"),
+    ("Priya", "Patel", "Seattle", "Washington", "WA", 62, "98101", "10.1"),
+    ("Marcus", "Johnson", "Miami", "Florida", "FL", 18, "33101", "0"),
+    ("Chloé", "Dubois", "Brooklyn", "New York", "NY", 43, "11201", "8.875"),
+    ("Björn", "Åkesson", "Minneapolis", "Minnesota", "MN", 34, "55401", "0"),
+    ("Emily", "Carter", "Denver", "Colorado", "CO", 13, "80202", "0"),
+    ("Seán", "Ó Briain", "Savannah", "Georgia", "GA", 19, "31401", "0"),
+    ("Luis", "García", "Los Angeles", "California", "CA", 12, "90012", "7.25"),
+    ("Sarah", "O'Connor", "Phoenix", "Arizona", "AZ", 4, "85001", "0"),
+    ("Nguyễn", "Thị Minh", "Houston", "Texas", "TX", 57, "77002", "8.25"),
+    ("David", "Kim", "Atlanta", "Georgia", "GA", 19, "30303", "0"),
+    ("Amélie", "Poulain", "New Orleans", "Louisiana", "LA", 28, "70112", "0"),
+    ("Olivia", "Brown", "Nashville", "Tennessee", "TN", 56, "37201", "0"),
+    ("Noah", "Williams", "Columbus", "Ohio", "OH", 47, "43215", "0"),
+    ("Renée", "Zellweger-Smith", "Burlington", "Vermont", "VT", 59, "05401", "0"),
+    ("Grace", "Lee", "Raleigh", "North Carolina", "NC", 44, "27601", "0"),
+    ("Ethan", "Davis", "Salt Lake City", "Utah", "UT", 58, "84101", "0"),
+]
+_COUPONS = [
+    ("SAVE10", "10% off", "pct", "10"),
+    ("WELCOME5", "$5 off your first order", "fixed", "5"),
+    ("SPRING15", "Spring sale 15%", "pct", "15"),
+]
+_ONLINE, _OFFLINE = ["paypal_express", "braintree"], ["checkmo", "banktransfer"]
+
+
+def _ascii(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if c.isalnum() and c.isascii()).lower()
+
+
+def _person(p: tuple[str, str, str, str, str, int, str, str], email: str | None = None) -> dict[str, Any]:
+    first, last = p[0], p[1]
+    return {
+        "email": email or f"{_ascii(first)}.{_ascii(last)}@example.com",
+        "firstname": first,
+        "lastname": last,
+    }
+
+
+def _address(p: tuple[str, str, str, str, str, int, str, str], idx: int) -> dict[str, Any]:
+    return {
+        "city": p[2],
+        "country_id": "US",
+        "region": p[3],
+        "region_code": p[4],
+        "region_id": p[5],
+        "postcode": p[6],
+        "street": [f"{100 + idx * 7} Market Street"],
+        "telephone": f"555-01{idx:02d}",
+        "firstname": p[0],
+        "lastname": p[1],
+    }
+
+
+def seed_catalog(state: StoreState, rng: random.Random, when: str) -> None:
+    """Create the catalogue products with stock on the ``default`` source."""
+    for pid, entry in enumerate(DEMO_CATALOG, start=1):
+        kind = entry["type"]
+        product = {
+            "id": pid,
+            "sku": entry["sku"],
+            "name": entry["name"],
+            "attribute_set_id": 4,
+            "price": num(Decimal(entry["price"])),
+            "status": 1,
+            "visibility": 1 if entry.get("parent_sku") else 4,
+            "type_id": kind,
+            "created_at": when,
+            "updated_at": when,
+            "extension_attributes": {
+                "website_ids": [1],
+                "category_links": [{"position": 0, "category_id": "3"}],
+            },
+            "product_links": [],
+            "options": [],
+            "media_gallery_entries": [],
+            "tier_prices": [],
+            "custom_attributes": [
+                {"attribute_code": "tax_class_id", "value": "2"},
+                {"attribute_code": "url_key", "value": entry["sku"].lower().replace(" ", "-")},
+            ],
+        }
+        if kind not in ("downloadable", "virtual"):
+            product["weight"] = 1
+        qty = 0 if kind in ("configurable", "bundle") or rng.random() < 0.08 else rng.randint(1, 150)
+        state.add_product(product, qty)
+
+
+def seed_customers(state: StoreState, when: str) -> None:
+    """Register the people of the pool, plus a same-name, same-postcode second account."""
+    for idx, person in enumerate(_PEOPLE):
+        state.customer_for({**_person(person), "created_at": when}, _address(person, idx))
+    jane = _PEOPLE[0]
+    state.customer_for({**_person(jane, "jdoe.work@example.com"), "created_at": when}, _address(jane, 0))
+
+
+def _line(rng: random.Random) -> dict[str, Any]:
+    roll = rng.random()
+    qty = rng.choice([1, 1, 1, 2, 2, 3])
+    if roll < 0.5:
+        sku, name, price = rng.choice(_SIMPLES)
+        return {"sku": sku, "name": name, "qty": qty, "price": price}
+    if roll < 0.8:
+        psku, pname, price, sizes, colours = rng.choice(_CONFIGURABLES)
+        size, colour = rng.choice(sizes), rng.choice(colours)
+        return {
+            "sku": f"{psku}-{size}-{colour}",
+            "name": pname,
+            "qty": qty,
+            "price": price,
+            "configurable_parent_sku": psku,
+            "child_name": f"{pname}-{size}-{colour}",
+        }
+    if roll < 0.88:
+        prices = {s: (n, p) for s, n, p in _SIMPLES}
+        return {
+            "sku": _BUNDLE[0],
+            "name": _BUNDLE[1],
+            "qty": 1,
+            "type": "bundle",
+            "children": [
+                {"sku": c, "name": prices[c][0], "qty": 1, "price": prices[c][1]} for c in _BUNDLE[2]
+            ],
+        }
+    if roll < 0.95:
+        return {
+            "sku": _DOWNLOADABLE[0],
+            "name": _DOWNLOADABLE[1],
+            "qty": 1,
+            "price": _DOWNLOADABLE[2],
+        }
+    return {"sku": _VIRTUAL[0], "name": _VIRTUAL[1], "qty": 1, "price": _VIRTUAL[2]}
+
+
+def _order_spec(rng: random.Random, idx: int, n: int) -> dict[str, Any]:
+    pidx = min(int(rng.paretovariate(1.2)) - 1, len(_PEOPLE) - 1)
+    person = _PEOPLE[pidx if rng.random() < 0.6 else rng.randrange(len(_PEOPLE))]
+    guest = rng.random() < 0.3
+    lines = [_line(rng) for _ in range(rng.choice([1, 1, 2, 2, 3, 4]))]
+    method = rng.choice(_ONLINE + _OFFLINE + _ONLINE)
+    spec: dict[str, Any] = {
+        "customer": None if guest else _person(person),
+        "billing_address": _address(person, pidx),
+        "lines": lines,
+        "shipping": rng.choice(["5", "5", "10", "0"]),
+        "payment_method": method,
+        "shipping_method": rng.choice(["flatrate_flatrate", "tablerate_bestway"]),
+    }
+    if guest:
+        spec["guest"] = _person(person)
+    if person[7] != "0" and rng.random() < 0.6:
+        for line in lines:
+            line["tax_percent"] = person[7]
+    if rng.random() < 0.2:
+        code, label, kind, value = rng.choice(_COUPONS)
+        gross = sum(Decimal(str(ln.get("price") or 68)) * ln["qty"] for ln in lines)
+        amount = gross * Decimal(value) / 100 if kind == "pct" else min(Decimal(value), gross)
+        spec.update(
+            {
+                "coupon_code": code,
+                "discount_description": label,
+                "discount": str(amount.quantize(Decimal("0.01"))),
+            }
+        )
+    spec["paid"] = method in _ONLINE or rng.random() < 0.5
+    spec["shipped"] = spec["paid"] and rng.random() < 0.6
+    special = {
+        n // 7: "dup_case",
+        n // 6: "dup_work",
+        n // 5: "dup_space",
+        n // 3: "eur",
+        n // 4: "free",
+        n // 9: "unmapped",
+        n // 2: "unmapped",
+        (5 * n) // 6: "unmapped",
+    }
+    kind = special.get(idx, "") if n >= 12 else ""
+    if kind == "dup_work":  # same name and postcode as Jane Doe, different account
+        jane = _PEOPLE[0]
+        spec.update(
+            {"customer": _person(jane, "jdoe.work@example.com"), "billing_address": _address(jane, 0)}
+        )
+    elif kind in ("dup_case", "dup_space"):
+        jane = _PEOPLE[0]
+        email = " JANE.DOE@example.com" if kind == "dup_space" else "Jane.Doe@Example.com"
+        spec.update({"customer": None, "guest": _person(jane, email), "billing_address": _address(jane, 0)})
+    elif kind == "eur":
+        spec.update(
+            {
+                "currency": "EUR",
+                "base_currency": "USD",
+                "base_to_order_rate": "0.9215",
+                "customer": {
+                    "email": "hannah.mueller@example.de",
+                    "firstname": "Hannah",
+                    "lastname": "Müller",
+                },
+                "billing_address": {
+                    "city": "Berlin",
+                    "country_id": "DE",
+                    "region": "Berlin",
+                    "region_id": 82,
+                    "region_code": "BER",
+                    "postcode": "10115",
+                    "street": ["Friedrichstraße 12"],
+                    "telephone": "+49 30 1234567",
+                    "firstname": "Hannah",
+                    "lastname": "Müller",
+                },
+                "payment_method": "paypal_express",
+                "paid": True,
+            }
+        )
+        for line in lines:
+            line["tax_percent"] = "19"
+    elif kind == "free":
+        sku, name, price = _SIMPLES[5]
+        spec.update(
+            {
+                "lines": [{"sku": sku, "name": name, "qty": 1, "price": price}],
+                "shipping": "0",
+                "coupon_code": "FREEGIFT",
+                "discount": price,
+                "discount_description": "Free gift",
+                "payment_method": "free",
+                "paid": True,
+                "shipping_method": "freeshipping_freeshipping",
+            }
+        )
+    elif kind == "unmapped":
+        sku, name, price = UNMAPPED[idx % len(UNMAPPED)]
+        lines.append({"sku": sku, "name": name, "qty": 1, "price": price})
+    return spec
+
+
+def seed_orders(state: StoreState, rng: random.Random, now: datetime, count: int) -> None:
+    """Create ``count`` orders spread over the last 60 days."""
+    span = 60 * 24 * 3600
+    moments = sorted(now - timedelta(seconds=rng.randint(600, span)) for _ in range(count))
+    bulk_moment = fmt_time(now - timedelta(days=2, hours=3))
+    bulk = set(rng.sample(range(count), min(6, count)))
+    for idx, created in enumerate(moments):
+        spec = _order_spec(rng, idx, count)
+        spec["created_at"] = fmt_time(created)
+        later = created + timedelta(seconds=rng.randint(30, 3 * 24 * 3600))
+        later = min(later, now - timedelta(seconds=60))
+        state_now = fmt_time(max(later, created))
+        canceled = not spec["paid"] and rng.random() < 0.08
+        refund = spec["paid"] and spec.get("payment_method") != "free" and rng.random() < 0.06
+        oid = state.add_order(spec)
+        with state.lock:
+            data = state.record(oid).data
+            data["updated_at"] = state_now if spec["paid"] else spec["created_at"]
+        if canceled:
+            state.cancel_order(oid, now=state_now)
+        if refund:
+            row = next(r for r in state.record(oid).data["items"] if not r.get("parent_item_id"))
+            state.refund_order(oid, {"lines": [{"sku": row["sku"], "qty": 1}], "shipping": 0}, now=state_now)
+        with state.lock:
+            record = state.record(oid)
+            record.data["updated_at"] = state_now if (spec["paid"] or canceled) else spec["created_at"]
+            if idx in bulk:
+                record.data["updated_at"] = max(bulk_moment, spec["created_at"])
+
+
+def seed_store(state: StoreState, seed: int, now: datetime, orders: int) -> None:
+    """Catalogue, customers and ``orders`` orders, all derived from ``seed``."""
+    rng = random.Random(seed)
+    when = fmt_time(now - timedelta(days=400))
+    seed_catalog(state, rng, when)
+    seed_customers(state, when)
+    seed_orders(state, rng, now, orders)

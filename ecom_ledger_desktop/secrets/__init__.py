@@ -1,0 +1,1 @@
+"""Secret storage: the OS keyring, or a clear refusal."""

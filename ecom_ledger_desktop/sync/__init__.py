@@ -1,0 +1,1 @@
+"""The sync engine: mapping, journal, dispatch, jobs and scheduling."""

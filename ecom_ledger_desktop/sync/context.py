@@ -1,0 +1,30 @@
+"""Everything one pair's run needs, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
+from ecom_ledger_desktop.core.clock import Clock
+from ecom_ledger_desktop.core.events import EventBus
+from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.db.state import State
+
+
+@dataclass
+class PairContext:
+    """A pair with its live connectors, state and event bus."""
+
+    pair: Pair
+    store: StoreConnector
+    ledger: PushLedger
+    state: State
+    events: EventBus
+    clock: Clock
+    ledger_label: str = "QuickBooks Online"
+    counts: dict[str, int] = field(default_factory=lambda: {
+        "fetched": 0, "posted": 0, "flagged": 0, "skipped": 0})
+
+    def posting_key(self, record_kind: str, source_id: str, *parts: str) -> str:
+        """The deterministic journal key: pair, record, and what is posted."""
+        return ":".join((str(self.pair.id), record_kind, source_id, *parts))

@@ -1,0 +1,219 @@
+"""One sync run of one pair: fetch → journal → dispatch → write back → stock.
+
+Crash-safe by construction: a record and the cursor that covers it are committed together; a
+posting is journaled before it is sent; a restart re-reads the look-back window (idempotent by
+posting key) and resumes the journal where it stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+
+from ecom_ledger_desktop.connectors.base import Fetched
+from ecom_ledger_desktop.core.errors import FatalError, RecordProblem, RetriableError
+from ecom_ledger_desktop.core.events import RunFinished, RunStarted
+from ecom_ledger_desktop.db.cursors_repo import Cursor
+from ecom_ledger_desktop.models.commerce import Order
+from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.ingest import ingest_order, ingest_refund
+from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
+
+log = logging.getLogger(__name__)
+
+LOOK_BACK = timedelta(seconds=300)
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the CLI, the app and the history."""
+
+    run_id: int
+    status: str  # ok | flagged | failed | skipped
+    fetched: int = 0
+    queued: int = 0
+    posted: int = 0
+    flagged: int = 0
+    skipped: int = 0
+    waiting: int = 0
+    message: str = ""
+    open_errors: int = 0
+    details: list[str] = field(default_factory=list)
+
+
+class SyncEngine:
+    """Runs a pair once. Not thread-safe: one engine per run (``jobs`` serialises runs)."""
+
+    def __init__(self, ctx: PairContext, look_back: timedelta = LOOK_BACK) -> None:
+        self.ctx = ctx
+        self.look_back = look_back
+
+    def run(self, trigger: str = "manual") -> RunSummary:
+        """Run the pair once, holding its lock; a run already in progress gives a skipped row."""
+        state, pair = self.ctx.state, self.ctx.pair
+        with state.tx():
+            state.runs.mark_interrupted()
+        if not state.runs.try_lock(pair.id, trigger):
+            message = "skipped: a sync of this pair was already running"
+            with state.tx():
+                run_id = state.runs.start(pair.id, trigger, status="skipped", message=message)
+            return RunSummary(run_id, "skipped", message=message)
+        try:
+            return self._run_locked(trigger)
+        finally:
+            state.runs.unlock(pair.id)
+
+    def _run_locked(self, trigger: str) -> RunSummary:
+        state, pair = self.ctx.state, self.ctx.pair
+        with state.tx():
+            run_id = state.runs.start(pair.id, trigger)
+        summary = RunSummary(run_id, "ok")
+        self.ctx.events.publish(RunStarted(run_id, pair.id, trigger))
+        run_start = self.ctx.clock.now()
+        try:
+            self._fetch_orders(summary, run_start)
+            self._fetch_refunds(summary, run_start)
+            result = Dispatcher(self.ctx, run_id).run()
+            summary.posted += result.posted
+            summary.flagged += result.flagged
+            summary.waiting = result.waiting
+            if result.stopped_early:
+                summary.status, summary.message = "failed", result.stopped_early
+            self._write_back(run_id)
+            self._sync_stock(summary, run_id)
+        except FatalError as error:
+            summary.status, summary.message = "failed", str(error)
+            if error.needs_reauthorisation:
+                with state.tx():
+                    state.connections.set_connection_status(
+                        pair.ledger_id, "needs_reauthorisation", str(error))
+        except RetriableError as error:
+            summary.status = "failed"
+            summary.message = f"stopped early, will resume on the next run: {error}"
+        summary.open_errors = state.errors.open_count(pair.id)
+        if summary.status == "ok" and (summary.flagged or summary.open_errors):
+            summary.status = "flagged"
+        with state.tx():
+            state.runs.finish(run_id, summary.status, fetched=summary.fetched,
+                              posted=summary.posted, flagged=summary.flagged,
+                              skipped=summary.skipped, message=summary.message)
+        self.ctx.events.publish(RunFinished(run_id, summary.status, summary.posted,
+                                            summary.flagged, summary.skipped, summary.message))
+        return summary
+
+    def preview(self) -> tuple[RunSummary, list[dict[str, str]]]:
+        """Dry run: fetch and map exactly as a run would, report what would be posted, keep nothing.
+
+        The whole pass runs inside one transaction that is rolled back, so the preview uses the
+        same code path as posting and leaves no trace (no cursor moves, nothing journaled).
+        """
+        state = self.ctx.state
+        summary = RunSummary(0, "preview")
+        state.conn.execute("BEGIN IMMEDIATE")
+        try:
+            run_start = self.ctx.clock.now()
+            self._fetch_orders(summary, run_start)
+            self._fetch_refunds(summary, run_start)
+            would_post = [
+                {"key": row.posting_key, "op": row.op, "kind": row.doc_kind,
+                 "record": row.record_number, "amount": str(row.amount or ""),
+                 "note": row.last_error}
+                for row in state.journal.open_postings(self.ctx.pair.id)]
+            summary.open_errors = state.errors.open_count(self.ctx.pair.id)
+        finally:
+            state.conn.execute("ROLLBACK")
+        return summary, would_post
+
+    # -- fetching ---------------------------------------------------------------------------
+    def _window_start(self, stream: str) -> datetime:
+        start = datetime.combine(self.ctx.pair.rules.start_date, time.min, tzinfo=UTC)
+        cursor = self.ctx.state.cursors.get(self.ctx.pair.id, stream)
+        if cursor is None:
+            return start
+        return max(start, cursor.value - self.look_back)
+
+    def _advance(self, stream: str, fetched: Fetched[object], run_start: datetime) -> None:
+        if fetched.updated_at is None or fetched.updated_at > run_start:
+            return
+        cursors = self.ctx.state.cursors
+        current = cursors.get(self.ctx.pair.id, stream)
+        if current is None or fetched.updated_at > current.value:
+            cursors.set(self.ctx.pair.id, stream, Cursor(fetched.updated_at, [fetched.source_id]))
+        elif fetched.updated_at == current.value and fetched.source_id not in current.ids_at_value:
+            current.ids_at_value.append(fetched.source_id)
+            cursors.set(self.ctx.pair.id, stream, current)
+
+    def _count(self, summary: RunSummary, outcome: str) -> None:
+        if outcome == "queued":
+            summary.queued += 1
+        elif outcome == "flagged":
+            summary.flagged += 1
+        elif outcome == "skipped":
+            summary.skipped += 1
+
+    def _fetch_orders(self, summary: RunSummary, run_start: datetime) -> None:
+        state = self.ctx.state
+        for fetched in self.ctx.store.iter_orders(self._window_start("orders"), run_start):
+            summary.fetched += 1
+            with state.tx():
+                outcome = ingest_order(self.ctx, fetched, summary.run_id)
+                self._advance("orders", fetched, run_start)  # type: ignore[arg-type]
+            self._count(summary, outcome)
+
+    def _fetch_refunds(self, summary: RunSummary, run_start: datetime) -> None:
+        state = self.ctx.state
+        orders: dict[str, Order | None] = {}
+        for fetched in self.ctx.store.iter_refunds(self._window_start("refunds"), run_start):
+            summary.fetched += 1
+            order_id = fetched.record.order_source_id if fetched.record else None
+            if order_id is not None and order_id not in orders:
+                orders[order_id] = self._order_for_refund(order_id)
+            with state.tx():
+                outcome = ingest_refund(self.ctx, fetched, orders.get(order_id or ""),
+                                        summary.run_id)
+                self._advance("refunds", fetched, run_start)  # type: ignore[arg-type]
+            self._count(summary, outcome)
+
+    def _order_for_refund(self, order_id: str) -> Order | None:
+        """The refund's order as the store has it now (its customer and payment method)."""
+        return self.ctx.store.get_order(order_id).record
+
+    # -- after posting ----------------------------------------------------------------------
+    def _write_back(self, run_id: int) -> None:
+        if not self.ctx.pair.rules.write_back_comment:
+            return
+        state = self.ctx.state
+        for row in state.journal.pending_writebacks(self.ctx.pair.id):
+            label = KIND_LABEL.get(row.doc_kind, row.doc_kind)
+            note = (f"Posted to {self.ctx.ledger_label} as {label} "
+                    f"{row.ledger_doc_number or ''} (id {row.ledger_id}).")
+            try:
+                self.ctx.store.write_back(row.source_id, note)
+            except (RetriableError, FatalError) as error:
+                log.warning("write-back for %s deferred: %s", row.record_number, error)
+                return
+            with state.tx():
+                state.journal.mark_written_back(row.posting_key)
+                state.runs.audit("written_back", pair_id=self.ctx.pair.id, run_id=run_id,
+                                 record_kind="order", source_id=row.source_id,
+                                 posting_key=row.posting_key, detail=note)
+
+    def _sync_stock(self, summary: RunSummary, run_id: int) -> None:
+        if self.ctx.pair.rules.inventory_master != "ledger":
+            return
+        state = self.ctx.state
+        cursor = state.cursors.get(self.ctx.pair.id, "ledger_stock")
+        levels, new_cursor = self.ctx.ledger.changed_stock(cursor.value if cursor else None)
+        problems: list[RecordProblem] = self.ctx.store.set_stock(levels) if levels else []
+        with state.tx():
+            for problem in problems:
+                sku = problem.detail or problem.code
+                state.errors.flag(pair_id=self.ctx.pair.id, record_kind="stock", source_id=sku,
+                                  record_ref=sku, problem=problem)
+            state.cursors.set(self.ctx.pair.id, "ledger_stock", Cursor(new_cursor, []))
+            state.runs.audit("stock", pair_id=self.ctx.pair.id, run_id=run_id,
+                             detail=f"{len(levels)} quantities sent to the store, "
+                                    f"{len(problems)} refused")
+        summary.flagged += len(problems)
+

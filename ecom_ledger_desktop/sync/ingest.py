@@ -1,0 +1,235 @@
+"""From a fetched store record to journal entries: the decisions about *what* to post.
+
+Re-fetching an unchanged record is a no-op (its mapped revision already has a posting). A new
+revision of a posted order becomes an update of the posted document, never a second document;
+a cancelled order voids its document; a paid-later invoice gets a payment.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from ecom_ledger_desktop.connectors.base import Fetched
+from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
+from ecom_ledger_desktop.core.money import dumps
+from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.models.commerce import Order, Refund
+from ecom_ledger_desktop.models.ledger import LedgerPayment
+from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.mapper import MappedDocument, map_order, map_refund
+
+log = logging.getLogger(__name__)
+
+SALE_OPS = ("create", "update")
+DEAD_STATES = ("superseded", "ignored")
+
+
+def active_sale(postings: list[PostingRow]) -> PostingRow | None:
+    """The latest live create/update posting of an order."""
+    live = [p for p in postings if p.op in SALE_OPS and p.state not in DEAD_STATES]
+    return live[-1] if live else None
+
+
+def root_key(posting: PostingRow) -> str:
+    """The create posting a chain of updates belongs to."""
+    return posting.posting_key if posting.op == "create" else (posting.target_key or "")
+
+
+def mapped_payload(mapped: MappedDocument) -> str:
+    """Journal payload of a document posting."""
+    return dumps({"document": mapped.document.model_dump(mode="json"),
+                  "customer": mapped.customer.model_dump(mode="json"),
+                  "items": [item.model_dump(mode="json") for item in mapped.items]})
+
+
+def _flag(ctx: PairContext, record_kind: str, source_id: str, ref: str, problem: RecordProblem,
+          run_id: int | None, raw: str | None = None, posting_key: str | None = None) -> str:
+    ctx.state.errors.flag(pair_id=ctx.pair.id, record_kind=record_kind, source_id=source_id,
+                          record_ref=ref, problem=problem, raw=raw, posting_key=posting_key)
+    ctx.state.runs.audit("flagged", pair_id=ctx.pair.id, run_id=run_id, record_kind=record_kind,
+                         source_id=source_id, posting_key=posting_key,
+                         detail=f"{problem.code}: {problem.message}")
+    return "flagged"
+
+
+def _supersede(ctx: PairContext, posting: PostingRow, run_id: int | None, why: str) -> None:
+    ctx.state.journal.mark_state(posting.posting_key, "superseded", why)
+    ctx.state.errors.close_for_record(ctx.pair.id, posting.record_kind, posting.source_id,
+                                      f"superseded: {why}")
+    ctx.state.runs.audit("superseded", pair_id=ctx.pair.id, run_id=run_id,
+                         record_kind=posting.record_kind, source_id=posting.source_id,
+                         posting_key=posting.posting_key, detail=why)
+
+
+def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None) -> str:
+    """Stage an order and journal what it needs; returns queued/unchanged/flagged/skipped.
+
+    Call inside a transaction.
+    """
+    pair_id = ctx.pair.id
+    order = fetched.record
+    number = order.number if order else fetched.source_id
+    if order is None:
+        ctx.state.cursors.stage(pair_id, "order", fetched.source_id, number, fetched.updated_at,
+                                "invalid", fetched.raw)
+        problem = fetched.problem or RecordProblem("invalid_data", f"Order {number} is unreadable")
+        return _flag(ctx, "order", fetched.source_id, number, problem, run_id, raw=fetched.raw)
+    if order.created_at.date() < ctx.pair.rules.start_date:
+        return "skipped"
+    postings = ctx.state.journal.for_record(pair_id, "order", order.source_id)
+    active = active_sale(postings)
+    if order.state == "canceled":
+        ctx.state.cursors.stage(pair_id, "order", order.source_id, number, order.updated_at,
+                                "canceled", fetched.raw)
+        return _cancel(ctx, order, postings, active, run_id)
+    try:
+        mapped = map_order(order, ctx.pair.rules, kind=active.doc_kind if active else None)  # type: ignore[arg-type]
+    except RecordError as error:
+        ctx.state.cursors.stage(pair_id, "order", order.source_id, number, order.updated_at,
+                                "invalid", fetched.raw)
+        return _flag(ctx, "order", order.source_id, number, error.problem, run_id, raw=fetched.raw)
+    ctx.state.cursors.stage(pair_id, "order", order.source_id, number, order.updated_at,
+                            mapped.revision, fetched.raw)
+    # a record that maps cleanly now no longer has the data problems it was flagged for
+    for entry in ctx.state.errors.open_for_record(pair_id, "order", order.source_id):
+        if entry.posting_key is None:
+            ctx.state.errors.close(entry.id, "resolved", "the order was corrected in the store")
+    outcome = _journal_revision(ctx, order, mapped, active, run_id)
+    if _needs_payment(ctx, order, mapped, postings):
+        root = active if active else ctx.state.journal.get(
+            ctx.posting_key("order", order.source_id, mapped.revision, mapped.document.kind))
+        if root is not None:
+            _enqueue_payment(ctx, order, mapped, root_key(root), run_id)
+            outcome = "queued"
+    return outcome
+
+
+def _journal_revision(ctx: PairContext, order: Order, mapped: MappedDocument,
+                      active: PostingRow | None, run_id: int | None) -> str:
+    kind = mapped.document.kind
+    key = ctx.posting_key("order", order.source_id, mapped.revision, kind)
+    if active is not None and active.revision == mapped.revision:
+        return "unchanged"
+    op, target = "create", None
+    if active is not None:
+        if active.state in ("queued", "flagged"):
+            _supersede(ctx, active, run_id, f"order {order.number} changed before it was posted")
+            op, target = active.op, active.target_key
+        else:
+            op, target = "update", root_key(active)
+    mapped.document.private_note = f"{order.number} from the web store. ecom-ledger key: {key}"
+    payload = mapped_payload(mapped)
+    created = ctx.state.journal.enqueue(
+        pair_id=ctx.pair.id, posting_key=key, op=op, doc_kind=kind, record_kind="order",
+        source_id=order.source_id, record_number=order.number, revision=mapped.revision,
+        payload=payload, amount=mapped.document.total, target_key=target, run_id=run_id)
+    if not created:
+        return "unchanged"
+    ctx.state.runs.audit("journaled", pair_id=ctx.pair.id, run_id=run_id, record_kind="order",
+                         source_id=order.source_id, posting_key=key,
+                         detail=f"{op} {kind} {mapped.document.total} {mapped.document.currency}")
+    return "queued"
+
+
+def _needs_payment(ctx: PairContext, order: Order, mapped: MappedDocument,
+                   postings: list[PostingRow]) -> bool:
+    if mapped.document.kind != "invoice" or not order.paid:
+        return False
+    return not any(p.op == "payment" and p.state not in DEAD_STATES for p in postings)
+
+
+def _enqueue_payment(ctx: PairContext, order: Order, mapped: MappedDocument, invoice_key: str,
+                     run_id: int | None) -> None:
+    key = ctx.posting_key("order", order.source_id, "payment")
+    route = ctx.pair.rules.route_for(order.payment_method)
+    paid_at = max((p.paid_at for p in order.payments if p.paid_at), default=order.updated_at)
+    payment = LedgerPayment(customer_key=mapped.customer.key, invoice_posting_key=invoice_key,
+                            amount=mapped.document.total, txn_date=paid_at.date(),
+                            currency=order.currency, deposit_account=route.deposit_account,
+                            payment_method=route.payment_method,
+                            private_note=f"Payment for {order.number}. ecom-ledger key: {key}")
+    payload = dumps({"payment": payment.model_dump(mode="json"),
+                     "customer": mapped.customer.model_dump(mode="json")})
+    if ctx.state.journal.enqueue(
+            pair_id=ctx.pair.id, posting_key=key, op="payment", doc_kind="payment",
+            record_kind="order", source_id=order.source_id, record_number=order.number,
+            revision="payment", payload=payload, amount=payment.amount, target_key=invoice_key,
+            run_id=run_id):
+        ctx.state.runs.audit("journaled", pair_id=ctx.pair.id, run_id=run_id,
+                             record_kind="order", source_id=order.source_id, posting_key=key,
+                             detail=f"payment {payment.amount} {payment.currency}")
+
+
+def _cancel(ctx: PairContext, order: Order, postings: list[PostingRow],
+            active: PostingRow | None, run_id: int | None) -> str:
+    if active is None:
+        return "skipped"
+    if active.state in ("queued", "flagged") and active.op == "create":
+        _supersede(ctx, active, run_id, f"order {order.number} was cancelled before it was posted")
+        return "skipped"
+    root = root_key(active)
+    key = ctx.posting_key("order", order.source_id, "void")
+    if any(p.posting_key == key for p in postings):
+        return "unchanged"
+    ctx.state.journal.enqueue(
+        pair_id=ctx.pair.id, posting_key=key, op="void", doc_kind=active.doc_kind,
+        record_kind="order", source_id=order.source_id, record_number=order.number,
+        revision="void", payload=json.dumps({"reason": "order cancelled in the store"}),
+        amount=None, target_key=root, run_id=run_id)
+    ctx.state.runs.audit("journaled", pair_id=ctx.pair.id, run_id=run_id, record_kind="order",
+                         source_id=order.source_id, posting_key=key, detail="void (cancelled)")
+    return "queued"
+
+
+def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | None,
+                  run_id: int | None) -> str:
+    """Journal a refund; it waits in the journal until its order's sale is posted."""
+    pair_id = ctx.pair.id
+    refund = fetched.record
+    if refund is None:
+        problem = fetched.problem or RecordProblem("invalid_data",
+                                                   f"Refund {fetched.source_id} is unreadable")
+        return _flag(ctx, "refund", fetched.source_id, fetched.source_id, problem, run_id,
+                     raw=fetched.raw)
+    if refund.created_at.date() < ctx.pair.rules.start_date:
+        return "skipped"
+    if order is None:
+        problem = RecordProblem(
+            "invalid_data",
+            f"Refund {refund.number} belongs to order id {refund.order_source_id}, which the "
+            "store did not return; check the order still exists in the store.",
+            fixes=[Fix("retry", "Retry"), Fix("ignore", "Ignore this refund")])
+        return _flag(ctx, "refund", refund.source_id, refund.number, problem, run_id,
+                     raw=fetched.raw)
+    try:
+        mapped = map_refund(refund, order, ctx.pair.rules)
+    except RecordError as error:
+        return _flag(ctx, "refund", refund.source_id, refund.number, error.problem, run_id,
+                     raw=fetched.raw)
+    ctx.state.cursors.stage(pair_id, "refund", refund.source_id, refund.number, refund.updated_at,
+                            mapped.revision, fetched.raw)
+    postings = ctx.state.journal.for_record(pair_id, "refund", refund.source_id)
+    active = active_sale(postings)
+    outcome = "queued"
+    if active is not None and active.revision == mapped.revision:
+        return "unchanged"
+    key = ctx.posting_key("refund", refund.source_id, mapped.revision, mapped.document.kind)
+    op, target = "create", None
+    if active is not None:
+        if active.state in ("queued", "flagged"):
+            _supersede(ctx, active, run_id, f"refund {refund.number} changed before it was posted")
+        else:
+            op, target = "update", root_key(active)
+    mapped.document.private_note = (f"Refund {refund.number} of order {order.number}. "
+                                    f"ecom-ledger key: {key}")
+    if ctx.state.journal.enqueue(
+            pair_id=pair_id, posting_key=key, op=op, doc_kind=mapped.document.kind,
+            record_kind="refund", source_id=refund.source_id, record_number=refund.number,
+            revision=mapped.revision, payload=mapped_payload(mapped),
+            amount=mapped.document.total, target_key=target, depends_on=order.source_id,
+            run_id=run_id):
+        ctx.state.runs.audit("journaled", pair_id=pair_id, run_id=run_id, record_kind="refund",
+                             source_id=refund.source_id, posting_key=key,
+                             detail=f"{op} {mapped.document.kind} {mapped.document.total}")
+    return outcome

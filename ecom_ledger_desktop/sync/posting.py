@@ -1,0 +1,257 @@
+"""Sends journaled postings to a push ledger, exactly once.
+
+For each posting: resolve its references (customer, items, accounts) → mark it ``sending`` and
+commit (write-ahead) → send with its deterministic request id → mark it ``posted`` and commit.
+A posting found ``sending`` (the process died, or the answer was lost) is first looked up in the
+ledger by its key; only if the ledger does not have it is it sent again, with the same request
+id, which the ledger also de-duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ecom_ledger_desktop.connectors.base import PostedRef, Resolution
+from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, RetriableError
+from ecom_ledger_desktop.core.events import OrderProgress, Posted
+from ecom_ledger_desktop.core.money import loads
+from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.models.ledger import (
+    LedgerCustomer,
+    LedgerItem,
+    LedgerPayment,
+    SalesDocument,
+)
+from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.ingest import active_sale
+
+log = logging.getLogger(__name__)
+
+KIND_LABEL = {"sales_receipt": "Sales Receipt", "invoice": "Invoice",
+              "refund_receipt": "Refund Receipt", "credit_memo": "Credit Memo",
+              "payment": "Payment"}
+MAX_CONSECUTIVE_FAILURES = 3
+
+
+@dataclass
+class DispatchResult:
+    """Counts of one dispatch pass."""
+
+    posted: int = 0
+    flagged: int = 0
+    waiting: int = 0
+    failed: int = 0
+    stopped_early: str = ""
+
+
+class Dispatcher:
+    """Drains one pair's open postings into its push ledger."""
+
+    def __init__(self, ctx: PairContext, run_id: int | None) -> None:
+        self.ctx = ctx
+        self.run_id = run_id
+
+    # -- the pass ---------------------------------------------------------------------------
+    def run(self) -> DispatchResult:
+        """Dispatch every open posting in journal order; stop after repeated transient failures."""
+        result = DispatchResult()
+        pending = self.ctx.state.journal.open_postings(self.ctx.pair.id)
+        started = time.monotonic()
+        consecutive_failures = 0
+        for done, row in enumerate(pending, start=1):
+            outcome = self.dispatch(row)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            consecutive_failures = consecutive_failures + 1 if outcome == "failed" else 0
+            elapsed = time.monotonic() - started
+            eta = elapsed / done * (len(pending) - done)
+            self.ctx.events.publish(OrderProgress(self.run_id or 0, done, len(pending), eta))
+            if consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
+                result.stopped_early = (
+                    f"{self.ctx.ledger_label} is not answering reliably; "
+                    f"{len(pending) - done} postings wait for the next run")
+                break
+        return result
+
+    def dispatch(self, row: PostingRow) -> str:
+        """Send one posting; returns posted / flagged / waiting / failed."""
+        try:
+            return self._dispatch(row)
+        except RecordError as error:
+            return self._flag(row, error.problem)
+        except RetriableError as error:
+            with self.ctx.state.tx():
+                self.ctx.state.journal.note_error(row.posting_key, str(error))
+            log.warning("posting %s not confirmed yet: %s", row.posting_key, error)
+            return "failed"
+
+    def _dispatch(self, row: PostingRow) -> str:
+        journal = self.ctx.state.journal
+        linked: PostedRef | None = None
+        target: PostedRef | None = None
+        if row.op in ("update", "void", "payment"):
+            target_row = journal.get(row.target_key or "")
+            if target_row is None or target_row.state != "posted" or not target_row.ledger_id:
+                return self._wait(row, "waiting for the original document to be posted")
+            target = self._ref(target_row)
+        if row.record_kind == "refund":
+            order_rows = journal.for_record(self.ctx.pair.id, "order", row.depends_on or "")
+            sale = active_sale(order_rows)
+            if sale is None or sale.state != "posted" or not sale.ledger_id:
+                number = sale.record_number if sale else f"id {row.depends_on}"
+                return self._wait(row, f"waiting for order {number} to be posted first")
+            linked = self._ref(journal.get(self._root(sale)) or sale)
+        payload = loads(row.payload)
+        if row.state == "sending":
+            found = self._find_existing(row, payload)
+            if found is not None:
+                self._confirm(row, found, adopted=True)
+                return "posted"
+        ref = self._send(row, payload, target, linked)
+        self._confirm(row, ref, adopted=False)
+        return "posted"
+
+    # -- sending ----------------------------------------------------------------------------
+    def _send(self, row: PostingRow, payload: dict[str, object], target: PostedRef | None,
+              linked: PostedRef | None) -> PostedRef:
+        ledger = self.ctx.ledger
+        if row.op == "void":
+            assert target is not None
+            self._mark_sending(row)
+            return ledger.void_document(target, row.doc_kind, row.request_id)
+        customer = LedgerCustomer.model_validate(payload["customer"])
+        if row.op == "payment":
+            assert target is not None
+            payment = LedgerPayment.model_validate(payload["payment"])
+            resolution = Resolution(customer_id=self._customer_id(customer), item_ids={})
+            self._mark_sending(row)
+            return ledger.create_payment(payment, target, resolution, row.request_id)
+        document = SalesDocument.model_validate(payload["document"])
+        items = [LedgerItem.model_validate(item) for item in payload.get("items", [])]  # type: ignore[attr-defined]
+        resolution = self._resolve(document, customer, items)
+        self._mark_sending(row)
+        if row.op == "update":
+            assert target is not None
+            return ledger.update_document(target, document, resolution, row.request_id)
+        return ledger.create_document(document, resolution, row.request_id, linked=linked)
+
+    def _find_existing(self, row: PostingRow, payload: dict[str, object]) -> PostedRef | None:
+        if row.op in ("update", "void"):
+            return None  # updates and voids are idempotent by request id and SyncToken
+        if row.op == "payment":
+            return self.ctx.ledger.find_posted(
+                row.posting_key, LedgerPayment.model_validate(payload["payment"]))
+        return self.ctx.ledger.find_posted(
+            row.posting_key, SalesDocument.model_validate(payload["document"]))
+
+    def _mark_sending(self, row: PostingRow) -> None:
+        with self.ctx.state.tx():
+            self.ctx.state.journal.mark_sending(row.posting_key, self.run_id)
+
+    # -- references -------------------------------------------------------------------------
+    def _customer_id(self, customer: LedgerCustomer) -> str:
+        chosen = self.ctx.state.mappings.customers(self.ctx.pair.id).get(customer.key)
+        if chosen:
+            return chosen
+        return self.ctx.ledger.ensure_customer(customer, _rid("customer", customer.key))
+
+    def _resolve(self, document: SalesDocument, customer: LedgerCustomer,
+                 items: list[LedgerItem]) -> Resolution:
+        rules = self.ctx.pair.rules
+        sku_map = self.ctx.state.mappings.skus(self.ctx.pair.id)
+        by_key = {item.key: item for item in items}
+        item_ids: dict[str, str] = {}
+        for line in document.lines:
+            ref = line.item
+            if ref.ledger_id:
+                continue
+            if ref.ledger_name and ref.ledger_name not in item_ids:
+                item_ids[ref.ledger_name] = self.ctx.ledger.resolve_name("item", ref.ledger_name)
+            if ref.item_key and ref.item_key not in item_ids:
+                item = by_key.get(ref.item_key) or LedgerItem(
+                    key=ref.item_key, sku=ref.item_key.removeprefix("sku:"),
+                    name=ref.item_key.removeprefix("sku:"))
+                mapped_name = sku_map.get(item.sku)
+                if mapped_name:
+                    item_ids[ref.item_key] = self.ctx.ledger.resolve_name("item", mapped_name)
+                else:
+                    item_ids[ref.item_key] = self.ctx.ledger.ensure_item(
+                        item, rules.unmapped_sku_policy, rules.standard_item, _rid("item", item.key))
+        return Resolution(customer_id=self._customer_id(customer), item_ids=item_ids)
+
+    # -- outcomes ---------------------------------------------------------------------------
+    def _confirm(self, row: PostingRow, ref: PostedRef, adopted: bool) -> None:
+        state = self.ctx.state
+        label = KIND_LABEL.get(row.doc_kind, row.doc_kind)
+        mismatch = (row.op in ("create", "update") and ref.total is not None
+                    and row.amount is not None and ref.total != row.amount)
+        with state.tx():
+            state.journal.mark_posted(row.posting_key, ref.ledger_id, ref.doc_number,
+                                      ref.sync_token, ref.total)
+            state.errors.close_for_record(self.ctx.pair.id, row.record_kind, row.source_id,
+                                          f"posted as {label} {ref.doc_number or ref.ledger_id}")
+            state.runs.audit("adopted" if adopted else "posted", pair_id=self.ctx.pair.id,
+                             run_id=self.run_id, record_kind=row.record_kind,
+                             source_id=row.source_id, posting_key=row.posting_key,
+                             detail=f"{row.op} {label} {ref.doc_number or ''} id {ref.ledger_id}"
+                                    f" total {ref.total}")
+            if mismatch:
+                state.errors.flag(
+                    pair_id=self.ctx.pair.id, record_kind=row.record_kind,
+                    source_id=row.source_id, record_ref=row.record_number,
+                    posting_key=row.posting_key,
+                    problem=RecordProblem(
+                        "total_mismatch",
+                        f"{label} {ref.doc_number or ref.ledger_id} for {row.record_number} "
+                        f"totals {ref.total} in {self.ctx.ledger_label} but {row.amount} in the "
+                        "store; the ledger recalculated it (usually tax).",
+                        fixes=[Fix("void_and_repost", "Void it and post it again"),
+                               Fix("ignore", "Accept the difference")]))
+        self.ctx.events.publish(Posted(self.run_id or 0, row.record_number,
+                                       row.doc_kind, ref.doc_number,
+                                       ref.total if isinstance(ref.total, Decimal) else None))
+
+    def _flag(self, row: PostingRow, problem: RecordProblem) -> str:
+        state = self.ctx.state
+        with state.tx():
+            state.journal.mark_state(row.posting_key, "flagged", problem.message)
+            state.errors.flag(pair_id=self.ctx.pair.id, record_kind=row.record_kind,
+                              source_id=row.source_id, record_ref=row.record_number,
+                              problem=problem, posting_key=row.posting_key)
+            state.runs.audit("flagged", pair_id=self.ctx.pair.id, run_id=self.run_id,
+                             record_kind=row.record_kind, source_id=row.source_id,
+                             posting_key=row.posting_key,
+                             detail=f"{problem.code}: {problem.message}")
+        return "flagged"
+
+    def _wait(self, row: PostingRow, why: str) -> str:
+        if row.last_error != why:
+            with self.ctx.state.tx():
+                self.ctx.state.journal.note_error(row.posting_key, why)
+        return "waiting"
+
+    @staticmethod
+    def _root(row: PostingRow) -> str:
+        return row.posting_key if row.op == "create" else (row.target_key or row.posting_key)
+
+    @staticmethod
+    def _ref(row: PostingRow) -> PostedRef:
+        return PostedRef(ledger_id=row.ledger_id or "", doc_number=row.ledger_doc_number,
+                         sync_token=row.ledger_sync_token,
+                         extra={"doc_kind": row.doc_kind})
+
+
+def _rid(kind: str, key: str) -> str:
+    from ecom_ledger_desktop.db.journal_repo import request_id_for
+
+    return request_id_for(f"{kind}:{key}")
+
+
+def payload_of(row: PostingRow) -> dict[str, object]:
+    """The decoded journal payload of a posting."""
+    value = json.loads(row.payload)
+    assert isinstance(value, dict)
+    return value

@@ -1,0 +1,192 @@
+"""The sync service: what the CLI and the desktop app both drive.
+
+It owns the database path, the secret store, the event bus and the connector factory, builds a
+``PairContext`` per run (fresh connectors, one SQLite connection per thread) and offers the
+operations a merchant performs: run a pair, retry / resolve / ignore a flagged record.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
+from ecom_ledger_desktop.core.clock import Clock, SystemClock
+from ecom_ledger_desktop.core.errors import FatalError, RetriableError
+from ecom_ledger_desktop.core.events import EventBus
+from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.models.connections import ConnectionConfig
+from ecom_ledger_desktop.secrets.store import SecretStore
+from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.engine import RunSummary, SyncEngine
+from ecom_ledger_desktop.sync.ingest import ingest_order
+from ecom_ledger_desktop.sync.posting import Dispatcher
+
+log = logging.getLogger(__name__)
+
+StoreFactory = Callable[[ConnectionConfig, SecretStore], StoreConnector]
+LedgerFactory = Callable[[ConnectionConfig, SecretStore], PushLedger]
+LEDGER_LABELS = {"qbo": "QuickBooks Online"}
+
+
+class SyncService:
+    """Runs pairs and re-drives flagged records against one database."""
+
+    def __init__(self, db_path: Path, secrets: SecretStore, *, store_factory: StoreFactory,
+                 ledger_factory: LedgerFactory, clock: Clock | None = None,
+                 events: EventBus | None = None) -> None:
+        self.db_path = db_path
+        self.secrets = secrets
+        self.clock = clock or SystemClock()
+        self.events = events or EventBus()
+        self._store_factory = store_factory
+        self._ledger_factory = ledger_factory
+
+    def open_state(self) -> State:
+        """A new connection to the database (one per thread)."""
+        return State(self.db_path, self.clock)
+
+    @contextmanager
+    def context(self, pair_ref: int | str) -> Iterator[PairContext]:
+        """Live connectors and state for one pair; closed on exit."""
+        state = self.open_state()
+        try:
+            pair = _require_pair(state, pair_ref)
+            store_cfg = state.connections.connection(pair.store_id)
+            ledger_cfg = state.connections.connection(pair.ledger_id)
+            assert store_cfg is not None and ledger_cfg is not None
+            store = self._store_factory(store_cfg, self.secrets)
+            ledger = self._ledger_factory(ledger_cfg, self.secrets)
+            try:
+                yield PairContext(pair=pair, store=store, ledger=ledger, state=state,
+                                  events=self.events, clock=self.clock,
+                                  ledger_label=LEDGER_LABELS.get(ledger_cfg.kind, ledger_cfg.name))
+            finally:
+                store.close()
+                ledger.close()
+        finally:
+            state.close()
+
+    def run_pair(self, pair_ref: int | str, trigger: str = "manual") -> RunSummary:
+        """Run one pair now (blocking)."""
+        try:
+            with self.context(pair_ref) as ctx:
+                return SyncEngine(ctx).run(trigger)
+        except FatalError as error:
+            return self._record_failure(pair_ref, trigger, str(error))
+
+    def _record_failure(self, pair_ref: int | str, trigger: str, message: str) -> RunSummary:
+        state = self.open_state()
+        try:
+            pair = _require_pair(state, pair_ref)
+            with state.tx():
+                run_id = state.runs.start(pair.id, trigger, status="failed", message=message)
+            return RunSummary(run_id, "failed", message=message)
+        finally:
+            state.close()
+
+    def record_skip(self, pair_id: int, message: str) -> None:
+        """Leave a skipped-run row that says why (scheduler misfires)."""
+        state = self.open_state()
+        try:
+            with state.tx():
+                state.runs.start(pair_id, "schedule", status="skipped", message=message)
+        finally:
+            state.close()
+
+    def pairs(self) -> list[Pair]:
+        """Every configured pair."""
+        state = self.open_state()
+        try:
+            return state.connections.pairs()
+        finally:
+            state.close()
+
+    # -- the error queue --------------------------------------------------------------------
+    def retry(self, entry_id: int) -> str:
+        """Re-drive the record behind an error-queue entry now; returns what happened."""
+        state = self.open_state()
+        try:
+            entry = state.errors.get(entry_id)
+            if entry is None:
+                raise KeyError(f"there is no error-queue entry {entry_id}")
+            if entry.status != "open":
+                return f"entry {entry_id} is already {entry.status}"
+            pair_id = entry.pair_id
+        finally:
+            state.close()
+        with self.context(pair_id) as ctx:
+            if not ctx.state.runs.try_lock(pair_id, "retry"):
+                return "a sync of this pair is running; the record will be retried by it"
+            try:
+                return self._redrive(ctx, entry_id)
+            finally:
+                ctx.state.runs.unlock(pair_id)
+
+    def _redrive(self, ctx: PairContext, entry_id: int) -> str:
+        entry = ctx.state.errors.get(entry_id)
+        assert entry is not None
+        if entry.posting_key is None:
+            if entry.record_kind != "order":
+                return "this record is re-read on the next sync"
+            fetched = ctx.store.get_order(entry.source_id)
+            with ctx.state.tx():
+                ctx.state.errors.close(entry.id, "resolved", "re-read from the store")
+                outcome = ingest_order(ctx, fetched, None)
+            if outcome == "flagged":
+                return "still flagged: " + _latest_message(ctx, entry.record_kind, entry.source_id)
+            rows = [r for r in ctx.state.journal.for_record(ctx.pair.id, "order", entry.source_id)
+                    if r.state in ("queued", "sending")]
+        else:
+            row = ctx.state.journal.get(entry.posting_key)
+            if row is None:
+                return "the posting no longer exists"
+            with ctx.state.tx():
+                ctx.state.errors.close(entry.id, "resolved", "retried by the merchant")
+                if row.state == "flagged":
+                    ctx.state.journal.mark_state(row.posting_key, "queued")
+            rows = [ctx.state.journal.get(entry.posting_key)]  # type: ignore[list-item]
+        outcomes = []
+        dispatcher = Dispatcher(ctx, None)
+        for row in rows:
+            try:
+                outcomes.append(dispatcher.dispatch(row))
+            except RetriableError as error:
+                outcomes.append(f"failed ({error})")
+        if all(o == "posted" for o in outcomes) and outcomes:
+            return "posted"
+        if "flagged" in outcomes:
+            return "still flagged: " + _latest_message(ctx, entry.record_kind, entry.source_id)
+        return ", ".join(outcomes) or "nothing to post"
+
+    def ignore(self, entry_id: int, reason: str) -> None:
+        """Close an entry without posting its record (the merchant's decision, recorded)."""
+        state = self.open_state()
+        try:
+            entry = state.errors.get(entry_id)
+            if entry is None:
+                raise KeyError(f"there is no error-queue entry {entry_id}")
+            with state.tx():
+                state.errors.close(entry_id, "ignored", reason or "ignored by the merchant")
+                if entry.posting_key:
+                    state.journal.mark_state(entry.posting_key, "ignored", reason)
+                state.runs.audit("ignored", pair_id=entry.pair_id, record_kind=entry.record_kind,
+                                 source_id=entry.source_id, posting_key=entry.posting_key,
+                                 detail=reason)
+        finally:
+            state.close()
+
+
+def _require_pair(state: State, ref: int | str) -> Pair:
+    pair = state.connections.pair(ref)
+    if pair is None:
+        raise KeyError(f"there is no pair '{ref}'; list them with 'ecom-ledger pairs list'")
+    return pair
+
+
+def _latest_message(ctx: PairContext, record_kind: str, source_id: str) -> str:
+    entries = ctx.state.errors.open_for_record(ctx.pair.id, record_kind, source_id)
+    return entries[-1].message if entries else "see the error queue"

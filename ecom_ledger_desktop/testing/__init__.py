@@ -1,0 +1,1 @@
+"""Harnesses that prove the product's promises (crash trials); used by tests and bench/."""

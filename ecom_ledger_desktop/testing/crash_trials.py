@@ -1,0 +1,270 @@
+"""Crash trials: run ``ecom-ledger sync`` in a child process, SIGKILL it at random instants,
+restart it, and finally check that every order was posted exactly once and none was lost.
+
+The simulators run in *this* process, so they outlive every killed child, as the real services
+would. Secrets live in a file-backed test keyring shared with the children, so a rotated refresh
+token survives a kill exactly as it would in the OS keyring.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.demo import (
+    DEMO_LEDGER,
+    STORE_TOKEN,
+    configure_pair,
+    start_simulators,
+)
+from ecom_ledger_desktop.secrets.store import KeyringSecretStore
+from ecom_ledger_desktop.testing.file_keyring import TestFileKeyring
+
+KEYRING_BACKEND = "ecom_ledger_desktop.testing.file_keyring.TestFileKeyring"
+SALE_ENTITIES = ("SalesReceipt", "Invoice")
+
+
+@dataclass
+class TrialReport:
+    """What the trials found; duplicates, lost and mismatches must all be zero."""
+
+    trials: int = 0
+    killed: int = 0
+    finished_early: int = 0
+    reauthorisations: int = 0
+    orders: int = 0
+    posted_documents: int = 0
+    flagged_orders: int = 0
+    duplicates: int = 0
+    lost: int = 0
+    mismatches: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was duplicated, lost or disagreed."""
+        return self.duplicates == 0 and self.lost == 0 and self.mismatches == 0
+
+    def lines(self) -> list[str]:
+        """A printable summary."""
+        return [
+            f"trials: {self.trials} (killed {self.killed}, finished before the kill "
+            f"{self.finished_early}, re-authorised {self.reauthorisations})",
+            f"orders: {self.orders}; posted documents: {self.posted_documents}; "
+            f"flagged orders: {self.flagged_orders}",
+            f"duplicates: {self.duplicates}",
+            f"lost orders: {self.lost}",
+            f"ledger-vs-journal mismatches: {self.mismatches}",
+            *[f"  - {p}" for p in self.problems[:20]],
+        ]
+
+
+class CrashTrials:
+    """Sets up simulators + a data folder, then kills and restarts sync children."""
+
+    def __init__(self, workdir: Path, *, orders: int = 60, seed: int = 11,
+                 drop_after_apply_rate: float = 0.05, time_scale: float = 60.0,
+                 project_root: Path | None = None) -> None:
+        self.workdir = workdir
+        self.data_dir = workdir / "data"
+        self.keyring_file = workdir / "keyring.json"
+        self.rng = random.Random(seed)
+        self.project_root = project_root or Path(__file__).resolve().parents[2]
+        self.store, self.ledger = start_simulators(orders, seed=seed, time_scale=time_scale)
+        self.ledger.faults.seed = seed
+        self.ledger.faults.reseed()
+        self.ledger.faults.drop_after_apply_rate = drop_after_apply_rate
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        os.environ["ECOM_TEST_KEYRING_FILE"] = str(self.keyring_file)
+        self.secrets = KeyringSecretStore(TestFileKeyring())
+        start = (self.ledger.clock.now() - timedelta(days=90)).date()
+        self.pair_id = configure_pair(
+            self.data_dir / "ledger-sync.sqlite3", self.store.base_url, self.ledger.base_url,
+            self.ledger.realm_id, self.secrets, store_token=STORE_TOKEN,
+            refresh_token=self.ledger.issue_tokens()["refresh_token"], start_date=start,
+            demo=False)
+        self.start_date = start
+        self._unpaid: list[int] = []
+        self._previous: list[int] = []
+
+    def close(self) -> None:
+        """Stop the simulators."""
+        self.store.stop()
+        self.ledger.stop()
+
+    def _child_env_vars(self) -> dict[str, str]:
+        return {"PYTHON_KEYRING_BACKEND": KEYRING_BACKEND,
+                "ECOM_TEST_KEYRING_FILE": str(self.keyring_file)}
+
+    def _child(self) -> subprocess.Popen[bytes]:
+        env = {**os.environ, **self._child_env_vars(),
+               "PYTHONPATH": os.pathsep.join([str(self.project_root),
+                                              os.environ.get("PYTHONPATH", "")])}
+        return subprocess.Popen(
+            [sys.executable, "-m", "ecom_ledger_desktop", "--data-dir", str(self.data_dir),
+             "sync"], env=env, cwd=self.project_root, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+
+    def _reauthorise_if_needed(self, report: TrialReport) -> None:
+        state = State(self.data_dir / "ledger-sync.sqlite3")
+        try:
+            ledger = state.connections.connection(DEMO_LEDGER)
+            assert ledger is not None and ledger.id is not None
+            if ledger.status != "needs_reauthorisation":
+                return
+            # what a merchant does: reconnect QuickBooks in the browser
+            self.secrets.set(DEMO_LEDGER, "refresh_token",
+                             self.ledger.issue_tokens()["refresh_token"])
+            with state.tx():
+                state.connections.set_connection_status(ledger.id, "ok")
+            report.reauthorisations += 1
+        finally:
+            state.close()
+
+    def run(self, trials: int, max_delay: float = 3.0,
+            log: Callable[[str], None] = lambda _: None) -> TrialReport:
+        """Kill ``trials`` children at random instants, then finish cleanly and verify."""
+        report = TrialReport(trials=trials)
+        for number in range(1, trials + 1):
+            child = self._child()
+            delay = self.rng.uniform(0.05, max_delay)
+            try:
+                child.wait(timeout=delay)
+                report.finished_early += 1
+            except subprocess.TimeoutExpired:
+                os.kill(child.pid, signal.SIGKILL)
+                child.wait()
+                report.killed += 1
+            self._reauthorise_if_needed(report)
+            self._churn(number)
+            log(f"trial {number}/{trials}: {'killed' if child.returncode < 0 else 'finished'} "
+                f"after {delay:.2f} s")
+        self.ledger.faults.drop_after_apply_rate = 0.0
+        for _ in range(5):  # let it finish: runs until the journal has nothing left to send
+            code = self._child().wait(timeout=600)
+            self._reauthorise_if_needed(report)
+            if code in (0, 3) and not self._open_postings():
+                break
+        self.verify(report)
+        return report
+
+    def _churn(self, number: int) -> None:
+        """New work for the next child: orders arrive, get paid, edited and refunded."""
+        from ecom_ledger_desktop.sandbox.magento2.seed import DEMO_CATALOG
+
+        products = [p for p in DEMO_CATALOG if p.get("type", "simple") == "simple"] or DEMO_CATALOG
+        created = []
+        for extra in range(3):
+            product = self.rng.choice(products)
+            created.append(self.store.add_order({
+                "customer": {"email": f"trial{number}-{extra % 2}@example.com",
+                             "firstname": "Trial", "lastname": f"Buyer {number}"},
+                "lines": [{"sku": product["sku"], "name": product["name"],
+                           "qty": self.rng.randint(1, 3), "price": str(product["price"])}],
+                "shipping": "4.95", "currency": "USD", "paid": extra != 2,
+                "payment_method": "checkmo" if extra != 2 else "banktransfer"}))
+        if self._unpaid:
+            self.store.invoice_order(self._unpaid.pop(0))
+        self._unpaid.append(created[2])
+        if number % 3 == 0 and self._previous:  # an order the last child may have posted
+            product = self.rng.choice(products)
+            self.store.edit_order(self._previous[0], {"lines": [{
+                "sku": product["sku"], "name": product["name"], "qty": 2,
+                "price": str(product["price"])}]})
+        self._previous = created
+
+    def _open_postings(self) -> list[Any]:
+        state = State(self.data_dir / "ledger-sync.sqlite3")
+        try:
+            return [p for p in state.journal.open_postings(self.pair_id)
+                    if not p.last_error.startswith("waiting for")]
+        finally:
+            state.close()
+
+    def store_orders(self) -> list[dict[str, Any]]:
+        """Every order the simulated shop holds, through its own REST API."""
+        response = httpx.get(f"{self.store.base_url}/rest/V1/orders",
+                             params={"searchCriteria[pageSize]": "10000"},
+                             headers={"Authorization": f"Bearer {STORE_TOKEN}"}, timeout=60)
+        response.raise_for_status()
+        return list(json.loads(response.text)["items"])
+
+    def verify(self, report: TrialReport) -> None:
+        """Count duplicates, lost orders and ledger-vs-journal mismatches."""
+        docs = [d for entity in SALE_ENTITIES for d in self.ledger.entities(entity)]
+        report.posted_documents = len(docs)
+        numbers = Counter(str(d.get("DocNumber")) for d in docs)
+        for number, count in numbers.items():
+            if count > 1:
+                report.duplicates += count - 1
+                report.problems.append(f"document {number} exists {count} times in the ledger")
+        payments = Counter(str(p.get("PrivateNote")) for p in self.ledger.entities("Payment"))
+        for note, count in payments.items():
+            if count > 1:
+                report.duplicates += count - 1
+                report.problems.append(f"payment '{note}' exists {count} times")
+        state = State(self.data_dir / "ledger-sync.sqlite3")
+        try:
+            postings = state.journal.all(self.pair_id)
+            flagged = {e.source_id for e in state.errors.entries(self.pair_id, "open")
+                       if e.record_kind == "order"}
+        finally:
+            state.close()
+        posted_ids = {p.ledger_id for p in postings
+                      if p.state == "posted" and p.op == "create" and p.record_kind == "order"}
+        ledger_ids = {str(d["Id"]) for d in docs}
+        for missing in posted_ids - ledger_ids:
+            report.mismatches += 1
+            report.problems.append(f"journal says posted as {missing}, the ledger has no such doc")
+        for extra in ledger_ids - posted_ids:
+            report.mismatches += 1
+            report.problems.append(f"ledger document {extra} is not in the journal as posted")
+        accounted = {p.source_id for p in postings if p.record_kind == "order"
+                     and p.state in ("posted", "flagged", "queued", "sending")} | flagged
+        orders = [o for o in self.store_orders()
+                  if str(o.get("created_at", ""))[:10] >= self.start_date.isoformat()
+                  and o.get("state") != "canceled"]
+        report.orders = len(orders)
+        report.flagged_orders = len(flagged)
+        for order in orders:
+            if str(order["entity_id"]) not in accounted:
+                report.lost += 1
+                report.problems.append(f"order {order.get('increment_id')} was neither posted "
+                                       "nor flagged")
+
+
+def main() -> None:
+    """``python -m ecom_ledger_desktop.testing.crash_trials [trials] [orders]``."""
+    import tempfile
+
+    trials = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    orders = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="crash-trials-") as tmp:
+        harness = CrashTrials(Path(tmp), orders=orders)
+        try:
+            report = harness.run(trials, log=print)
+        finally:
+            harness.close()
+    for line in report.lines():
+        print(line)
+    print(f"wall time: {time.monotonic() - started:.1f} s")
+    sys.exit(0 if report.ok else 1)
+
+
+if __name__ == "__main__":
+    main()

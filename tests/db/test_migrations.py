@@ -1,0 +1,60 @@
+"""Schema migrations: numbered, one transaction each, a backup before upgrading."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from ecom_ledger_desktop.db.connection import connect
+from ecom_ledger_desktop.db.migrations import MIGRATIONS, current_version, migrate
+
+EXPECTED_TABLES = {"connections", "pairs", "cursors", "sku_mappings", "customer_mappings",
+                   "store_records", "postings", "error_queue", "runs", "audit_log", "pair_locks"}
+
+
+def test_new_database_gets_every_table_and_wal(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "state.sqlite3")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables >= EXPECTED_TABLES
+    assert current_version(conn) == len(MIGRATIONS)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_migration_1_creates_unique_posting_keys(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "m1.sqlite3", isolation_level=None)
+    migrate(conn, tmp_path / "m1.sqlite3", MIGRATIONS[:1])
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(postings)")}
+    assert {"posting_key", "state", "request_id", "ledger_id", "payload"} <= columns
+    indexes = [r for r in conn.execute("PRAGMA index_list(postings)") if r[2] == 1]
+    assert indexes, "posting_key must be unique so a posting can be journaled only once"
+
+
+def test_upgrade_copies_the_file_first_and_failed_step_rolls_back(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, path, MIGRATIONS[:1])
+    conn.execute("INSERT INTO connections (name, kind, created_at) VALUES ('shop', 'magento2', 'x')")
+
+    def broken(c: sqlite3.Connection) -> None:
+        c.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        migrate(conn, path, [*MIGRATIONS[:1], broken])
+    assert current_version(conn) == 1
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'half_done'").fetchone()
+    backup = tmp_path / "state.sqlite3.v1.bak"
+    assert backup.exists()
+    copy = sqlite3.connect(backup)
+    assert copy.execute("SELECT name FROM connections").fetchone()[0] == "shop"
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(RuntimeError, match="newer version"):
+        connect(path)

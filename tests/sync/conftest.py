@@ -1,0 +1,123 @@
+"""A real Magento simulator and a real QuickBooks Online simulator on loopback, wired to a pair."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from ecom_ledger_desktop.connectors.http import RetryPolicy
+from ecom_ledger_desktop.connectors.registry import ConnectorFactory
+from ecom_ledger_desktop.core.events import EventBus
+from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.demo import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, configure_pair
+from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
+from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
+from ecom_ledger_desktop.sandbox.qbo import QboSimulator
+from ecom_ledger_desktop.secrets.store import MemorySecretStore
+from ecom_ledger_desktop.sync.engine import RunSummary
+from ecom_ledger_desktop.sync.service import SyncService
+
+CATALOG = [
+    {"sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "price": "24.00", "qty": 40},
+    {"sku": "MH01-S-Gray", "name": "Chaz Kangeroo Hoodie S Gray", "price": "52.00", "qty": 12},
+    {"sku": "WB-BOTTLE", "name": "Steel Water Bottle", "price": "18.50", "qty": 100},
+]
+START = date(2026, 1, 1)
+STORE_TOKEN = "test-integration-token"
+
+
+def order_spec(**overrides: Any) -> dict[str, Any]:
+    """A paid two-line order with shipping and tax, overridable."""
+    spec: dict[str, Any] = {
+        "customer": {"email": "jane.doe@example.com", "firstname": "Jane", "lastname": "Doe"},
+        "lines": [{"sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "qty": 2, "price": "24.00",
+                   "tax_percent": "8.25"},
+                  {"sku": "WB-BOTTLE", "name": "Steel Water Bottle", "qty": 1, "price": "18.50"}],
+        "shipping": "5.00", "currency": "USD", "payment_method": "checkmo", "paid": True,
+        "created_at": "2026-11-01 10:00:00",
+    }
+    spec.update(overrides)
+    return spec
+
+
+@dataclass
+class SyncBench:
+    """Simulators + database + service for one test."""
+
+    store: Magento2Simulator
+    ledger: QboSimulator
+    service: SyncService
+    db_path: Path
+    secrets: MemorySecretStore
+    pair_id: int
+    events: EventBus
+
+    def sync(self) -> RunSummary:
+        return self.service.run_pair(self.pair_id, "test")
+
+    def state(self) -> State:
+        return State(self.db_path)
+
+    def docs(self, entity: str) -> list[dict[str, Any]]:
+        """Non-voided documents of one entity in the simulated company."""
+        return [d for d in self.ledger.entities(entity)
+                if "Voided" not in str(d.get("PrivateNote", ""))]
+
+    def store_api(self, path: str) -> Any:
+        """GET a Magento REST resource as a client would see it."""
+        response = httpx.get(f"{self.store.base_url}/rest/V1/{path}",
+                             headers={"Authorization": f"Bearer {STORE_TOKEN}"}, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def open_errors(self) -> list[Any]:
+        state = self.state()
+        try:
+            return state.errors.entries(self.pair_id, "open")
+        finally:
+            state.close()
+
+    def set_rules(self, **changes: Any) -> None:
+        state = self.state()
+        try:
+            pair = state.connections.pair(self.pair_id)
+            assert pair is not None
+            with state.tx():
+                state.connections.save_rules(self.pair_id, pair.rules.model_copy(update=changes))
+        finally:
+            state.close()
+
+
+@pytest.fixture
+def bench(tmp_path: Path) -> Iterator[SyncBench]:
+    store = Magento2Simulator(token=STORE_TOKEN, seed=1, seed_orders=0)
+    ledger = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                          redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True)
+    store.start()
+    ledger.start()
+    ledger.seed_items(CATALOG)
+    secrets = MemorySecretStore()
+    db_path = tmp_path / "ledger-sync.sqlite3"
+    rules = PostingRules(start_date=START, payment_routes={
+        "checkmo": PaymentRoute(payment_method="Check"),
+        "braintree": PaymentRoute(payment_method="Visa")})
+    pair_id = configure_pair(db_path, store.base_url, ledger.base_url, ledger.realm_id, secrets,
+                             store_token=STORE_TOKEN,
+                             refresh_token=ledger.issue_tokens()["refresh_token"],
+                             start_date=START, demo=False, rules=rules)
+    factory = ConnectorFactory(policy=RetryPolicy(backoff_base=0.01, backoff_max=0.05,
+                                                  breaker_reset=0.5))
+    events = EventBus()
+    service = SyncService(db_path, secrets, store_factory=factory.store,
+                          ledger_factory=factory.ledger, events=events)
+    try:
+        yield SyncBench(store, ledger, service, db_path, secrets, pair_id, events)
+    finally:
+        store.stop()
+        ledger.stop()
