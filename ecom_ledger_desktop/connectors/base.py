@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Generic, Protocol, TypeVar
 
-from ecom_ledger_desktop.core.errors import RecordProblem
+from ecom_ledger_desktop.core.errors import RecordError, RecordProblem
 from ecom_ledger_desktop.models.commerce import Order, Refund, StockLevel
 from ecom_ledger_desktop.models.ledger import (
     LedgerCustomer,
@@ -92,6 +92,17 @@ class PostedRef:
     sync_token: str | None = None
     total: Decimal | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+
+class PostedWithProblem(RecordError):
+    """The ledger *did* create the document, but something about it needs a person.
+
+    The engine records the posting as done (so it is never sent again) and flags it.
+    """
+
+    def __init__(self, problem: RecordProblem, posted: PostedRef) -> None:
+        super().__init__(problem)
+        self.posted = posted
 
 
 @dataclass

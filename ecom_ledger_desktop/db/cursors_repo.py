@@ -105,3 +105,31 @@ class MappingsRepo:
         rows = self._conn.execute("SELECT customer_key, ledger_customer_id FROM customer_mappings "
                                   "WHERE pair_id = ?", (pair_id,))
         return {r["customer_key"]: r["ledger_customer_id"] for r in rows.fetchall()}
+
+
+class LedgerRefsRepo:
+    """Ledger ids of customers and items already found or created, per ledger connection."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    def get(self, ledger_connection_id: int, kind: str, key: str) -> str | None:
+        """The remembered ledger id, or None."""
+        row = self._conn.execute(
+            "SELECT ledger_id FROM ledger_refs WHERE ledger_connection_id = ? AND kind = ? AND "
+            "key = ?", (ledger_connection_id, kind, key)).fetchone()
+        return str(row["ledger_id"]) if row else None
+
+    def remember(self, ledger_connection_id: int, kind: str, key: str, ledger_id: str) -> None:
+        """Store (replace) a ledger id."""
+        self._conn.execute(
+            "INSERT OR REPLACE INTO ledger_refs (ledger_connection_id, kind, key, ledger_id, "
+            "updated_at) VALUES (?, ?, ?, ?, ?)",
+            (ledger_connection_id, kind, key, ledger_id, iso(self._clock.now())))
+
+    def forget(self, ledger_connection_id: int, kind: str, key: str) -> None:
+        """Drop a remembered id (e.g. the ledger says it no longer exists)."""
+        self._conn.execute(
+            "DELETE FROM ledger_refs WHERE ledger_connection_id = ? AND kind = ? AND key = ?",
+            (ledger_connection_id, kind, key))

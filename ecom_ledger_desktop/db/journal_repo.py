@@ -148,6 +148,17 @@ class JournalRepo:
         """Move a posting to queued / flagged / superseded / ignored."""
         self._set(posting_key, state=state, last_error=error)
 
+    def rotate_request_id(self, posting_key: str) -> None:
+        """A fresh request id after a definitive rejection.
+
+        QuickBooks answers a repeated request id with the *original* response, a rejection
+        included, so a retry after the merchant fixed the cause must not reuse it. Only a request
+        the ledger rejected (nothing applied) gets a new id; an uncertain one keeps its id.
+        """
+        row = self.get(posting_key)
+        if row is not None:
+            self._set(posting_key, request_id=request_id_for(f"{posting_key}#{row.attempts}"))
+
     def note_error(self, posting_key: str, error: str) -> None:
         """Record the last transient error without changing state."""
         self._set(posting_key, last_error=error)

@@ -10,7 +10,7 @@ from pathlib import Path
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.db.connection import connect, transaction
 from ecom_ledger_desktop.db.connections_repo import ConnectionsRepo
-from ecom_ledger_desktop.db.cursors_repo import CursorsRepo, MappingsRepo
+from ecom_ledger_desktop.db.cursors_repo import CursorsRepo, LedgerRefsRepo, MappingsRepo
 from ecom_ledger_desktop.db.errors_repo import ErrorQueueRepo
 from ecom_ledger_desktop.db.journal_repo import JournalRepo
 from ecom_ledger_desktop.db.runs_repo import RunsRepo
@@ -29,6 +29,7 @@ class State:
         self.runs = RunsRepo(self.conn, self.clock)
         self.cursors = CursorsRepo(self.conn, self.clock)
         self.mappings = MappingsRepo(self.conn, self.clock)
+        self.ledger_refs = LedgerRefsRepo(self.conn, self.clock)
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:

@@ -9,17 +9,18 @@ id, which the ledger also de-duplicates.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ecom_ledger_desktop.connectors.base import PostedRef, Resolution
+from ecom_ledger_desktop.connectors.base import PostedRef, PostedWithProblem, Resolution
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, RetriableError
 from ecom_ledger_desktop.core.events import OrderProgress, Posted
 from ecom_ledger_desktop.core.money import loads
-from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.db.journal_repo import PostingRow, request_id_for
 from ecom_ledger_desktop.models.ledger import (
     LedgerCustomer,
     LedgerItem,
@@ -35,6 +36,8 @@ KIND_LABEL = {"sales_receipt": "Sales Receipt", "invoice": "Invoice",
               "refund_receipt": "Refund Receipt", "credit_memo": "Credit Memo",
               "payment": "Payment"}
 MAX_CONSECUTIVE_FAILURES = 3
+# ledger answers meaning "a referenced customer/item is gone": remembered ids must be re-resolved
+STALE_REFERENCE_CODES = ("inactive_reference", "invalid_reference")
 
 
 @dataclass
@@ -54,6 +57,7 @@ class Dispatcher:
     def __init__(self, ctx: PairContext, run_id: int | None) -> None:
         self.ctx = ctx
         self.run_id = run_id
+        self._current = ""
 
     # -- the pass ---------------------------------------------------------------------------
     def run(self) -> DispatchResult:
@@ -80,6 +84,9 @@ class Dispatcher:
         """Send one posting; returns posted / flagged / waiting / failed."""
         try:
             return self._dispatch(row)
+        except PostedWithProblem as error:
+            self._confirm(row, error.posted, adopted=False, problem=error.problem)
+            return "flagged"
         except RecordError as error:
             return self._flag(row, error.problem)
         except RetriableError as error:
@@ -88,7 +95,17 @@ class Dispatcher:
             log.warning("posting %s not confirmed yet: %s", row.posting_key, error)
             return "failed"
 
+    def _rid(self, kind: str, key: str) -> str:
+        """Request id of a customer/item create made for the posting being dispatched.
+
+        Stable across resends of one attempt (a lost answer is replayed, never duplicated); new
+        for each attempt, because a rejected create must not be replayed after a fix. A create
+        that did apply is found by the lookup that always precedes it.
+        """
+        return request_id_for(f"{kind}:{key}:{self._current}")
+
     def _dispatch(self, row: PostingRow) -> str:
+        self._current = request_id_for(f"{row.posting_key}#{row.attempts}")
         journal = self.ctx.state.journal
         linked: PostedRef | None = None
         target: PostedRef | None = None
@@ -97,7 +114,11 @@ class Dispatcher:
             if target_row is None or target_row.state != "posted" or not target_row.ledger_id:
                 return self._wait(row, "waiting for the original document to be posted")
             target = self._ref(target_row)
-        if row.record_kind == "refund":
+        if row.depends_on and row.depends_on.startswith("posting:"):
+            before = journal.get(row.depends_on.removeprefix("posting:"))
+            if before is None or before.state != "posted":
+                return self._wait(row, "waiting for the previous document to be voided")
+        elif row.record_kind == "refund":
             order_rows = journal.for_record(self.ctx.pair.id, "order", row.depends_on or "")
             sale = active_sale(order_rows)
             if sale is None or sale.state != "posted" or not sale.ledger_id:
@@ -156,11 +177,32 @@ class Dispatcher:
         chosen = self.ctx.state.mappings.customers(self.ctx.pair.id).get(customer.key)
         if chosen:
             return chosen
-        return self.ctx.ledger.ensure_customer(customer, _rid("customer", customer.key))
+        refs, ledger_conn = self.ctx.state.ledger_refs, self.ctx.pair.ledger_id
+        known = refs.get(ledger_conn, "customer", customer.key)
+        if known:
+            return known
+        found = self.ctx.ledger.ensure_customer(customer, self._rid("customer", customer.key))
+        with self.ctx.state.tx():
+            refs.remember(ledger_conn, "customer", customer.key, found)
+        return found
+
+    def _item_id(self, item: LedgerItem) -> str:
+        rules = self.ctx.pair.rules
+        refs, ledger_conn = self.ctx.state.ledger_refs, self.ctx.pair.ledger_id
+        known = refs.get(ledger_conn, "item", item.key)
+        if known:
+            return known
+        found = self.ctx.ledger.ensure_item(item, rules.unmapped_sku_policy, rules.standard_item,
+                                            self._rid("item", item.key))
+        standard = (rules.unmapped_sku_policy == "standard_item"
+                    and found == self.ctx.ledger.resolve_name("item", rules.standard_item))
+        if not standard:  # a stand-in is not remembered: the real item may be created later
+            with self.ctx.state.tx():
+                refs.remember(ledger_conn, "item", item.key, found)
+        return found
 
     def _resolve(self, document: SalesDocument, customer: LedgerCustomer,
                  items: list[LedgerItem]) -> Resolution:
-        rules = self.ctx.pair.rules
         sku_map = self.ctx.state.mappings.skus(self.ctx.pair.id)
         by_key = {item.key: item for item in items}
         item_ids: dict[str, str] = {}
@@ -178,16 +220,24 @@ class Dispatcher:
                 if mapped_name:
                     item_ids[ref.item_key] = self.ctx.ledger.resolve_name("item", mapped_name)
                 else:
-                    item_ids[ref.item_key] = self.ctx.ledger.ensure_item(
-                        item, rules.unmapped_sku_policy, rules.standard_item, _rid("item", item.key))
+                    item_ids[ref.item_key] = self._item_id(item)
         return Resolution(customer_id=self._customer_id(customer), item_ids=item_ids)
 
     # -- outcomes ---------------------------------------------------------------------------
-    def _confirm(self, row: PostingRow, ref: PostedRef, adopted: bool) -> None:
+    def _confirm(self, row: PostingRow, ref: PostedRef, adopted: bool,
+                 problem: RecordProblem | None = None) -> None:
         state = self.ctx.state
         label = KIND_LABEL.get(row.doc_kind, row.doc_kind)
         mismatch = (row.op in ("create", "update") and ref.total is not None
                     and row.amount is not None and ref.total != row.amount)
+        if mismatch and problem is None:
+            problem = RecordProblem(
+                "total_mismatch",
+                f"{label} {ref.doc_number or ref.ledger_id} for {row.record_number} totals "
+                f"{ref.total} in {self.ctx.ledger_label} but {row.amount} in the store; the ledger "
+                "recalculated it (usually tax).",
+                fixes=[Fix("void_and_repost", "Void it and post it again"),
+                       Fix("ignore", "Accept the difference")])
         with state.tx():
             state.journal.mark_posted(row.posting_key, ref.ledger_id, ref.doc_number,
                                       ref.sync_token, ref.total)
@@ -198,25 +248,25 @@ class Dispatcher:
                              source_id=row.source_id, posting_key=row.posting_key,
                              detail=f"{row.op} {label} {ref.doc_number or ''} id {ref.ledger_id}"
                                     f" total {ref.total}")
-            if mismatch:
-                state.errors.flag(
-                    pair_id=self.ctx.pair.id, record_kind=row.record_kind,
-                    source_id=row.source_id, record_ref=row.record_number,
-                    posting_key=row.posting_key,
-                    problem=RecordProblem(
-                        "total_mismatch",
-                        f"{label} {ref.doc_number or ref.ledger_id} for {row.record_number} "
-                        f"totals {ref.total} in {self.ctx.ledger_label} but {row.amount} in the "
-                        "store; the ledger recalculated it (usually tax).",
-                        fixes=[Fix("void_and_repost", "Void it and post it again"),
-                               Fix("ignore", "Accept the difference")]))
+            if problem is not None:
+                state.errors.flag(pair_id=self.ctx.pair.id, record_kind=row.record_kind,
+                                  source_id=row.source_id, record_ref=row.record_number,
+                                  posting_key=row.posting_key, problem=problem)
         self.ctx.events.publish(Posted(self.run_id or 0, row.record_number,
                                        row.doc_kind, ref.doc_number,
                                        ref.total if isinstance(ref.total, Decimal) else None))
 
     def _flag(self, row: PostingRow, problem: RecordProblem) -> str:
         state = self.ctx.state
+        if row.record_number and row.record_number not in problem.message:
+            # a rejection met while preparing (e.g. creating the customer) still names the order
+            what = "Order" if row.record_kind == "order" else row.record_kind.capitalize()
+            problem = dataclasses.replace(
+                problem, message=f"{what} {row.record_number}: {problem.message}")
         with state.tx():
+            if problem.code in STALE_REFERENCE_CODES:
+                self._forget_refs(row)
+            state.journal.rotate_request_id(row.posting_key)
             state.journal.mark_state(row.posting_key, "flagged", problem.message)
             state.errors.flag(pair_id=self.ctx.pair.id, record_kind=row.record_kind,
                               source_id=row.source_id, record_ref=row.record_number,
@@ -226,6 +276,16 @@ class Dispatcher:
                              posting_key=row.posting_key,
                              detail=f"{problem.code}: {problem.message}")
         return "flagged"
+
+    def _forget_refs(self, row: PostingRow) -> None:
+        """The ledger no longer knows a remembered id: resolve this posting's references afresh."""
+        payload = payload_of(row)
+        refs, ledger_conn = self.ctx.state.ledger_refs, self.ctx.pair.ledger_id
+        customer = payload.get("customer")
+        if isinstance(customer, dict):
+            refs.forget(ledger_conn, "customer", str(customer.get("key")))
+        for item in payload.get("items", []) or []:  # type: ignore[attr-defined]
+            refs.forget(ledger_conn, "item", str(item.get("key")))
 
     def _wait(self, row: PostingRow, why: str) -> str:
         if row.last_error != why:
@@ -242,12 +302,6 @@ class Dispatcher:
         return PostedRef(ledger_id=row.ledger_id or "", doc_number=row.ledger_doc_number,
                          sync_token=row.ledger_sync_token,
                          extra={"doc_kind": row.doc_kind})
-
-
-def _rid(kind: str, key: str) -> str:
-    from ecom_ledger_desktop.db.journal_repo import request_id_for
-
-    return request_id_for(f"{kind}:{key}")
 
 
 def payload_of(row: PostingRow) -> dict[str, object]:

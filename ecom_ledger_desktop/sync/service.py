@@ -162,6 +162,38 @@ class SyncService:
             return "still flagged: " + _latest_message(ctx, entry.record_kind, entry.source_id)
         return ", ".join(outcomes) or "nothing to post"
 
+    def apply_fix(self, entry_id: int, action: str, value: str = "") -> str:
+        """Apply one of an entry's fixes, then re-drive the record; returns what happened."""
+        from ecom_ledger_desktop.sync import fixes
+
+        if action == "retry":
+            return self.retry(entry_id)
+        if action == "ignore":
+            self.ignore(entry_id, value or "ignored by the merchant")
+            return "ignored"
+        if action not in fixes.FIX_ACTIONS:
+            raise fixes.FixError(f"unknown fix '{action}'; one of: {', '.join(fixes.FIX_ACTIONS)}")
+        state = self.open_state()
+        try:
+            entry = state.errors.get(entry_id)
+        finally:
+            state.close()
+        if entry is None:
+            raise KeyError(f"there is no error-queue entry {entry_id}")
+        with self.context(entry.pair_id) as ctx:
+            if action in ("map_sku", "pick_customer") and not value:
+                raise fixes.FixError(f"'{action}' needs a value: the QuickBooks "
+                                     f"{'item name' if action == 'map_sku' else 'customer id'}")
+            if action == "map_sku":
+                fixes.map_sku(ctx, entry, value)
+            elif action == "create_item":
+                fixes.create_item(ctx, entry)
+            elif action == "pick_customer":
+                fixes.pick_customer(ctx, entry, value)
+            else:
+                return fixes.run_postings(ctx, fixes.void_and_repost(ctx, entry))
+        return self.retry(entry_id)
+
     def ignore(self, entry_id: int, reason: str) -> None:
         """Close an entry without posting its record (the merchant's decision, recorded)."""
         state = self.open_state()

@@ -141,6 +141,22 @@ def test_order_updated_mid_scan_is_not_skipped(sim: Magento2Simulator,
     store.close()
 
 
+def test_orders_without_updated_at_are_still_listed_once_each(sim: Magento2Simulator) -> None:
+    """No ``updated_at`` window can select them, so they come after the walk, every call."""
+    ids = [sim.add_order(spec(i, created_at=stamp(i))) for i in range(7)]
+    for undated in ids[1::2]:
+        raw = sim.order_json(undated)
+        raw.pop("updated_at")
+        sim.put_raw_order(undated, raw)
+    store = make_store(sim, page_size=2)
+    dated, undated_ids = [str(i) for i in ids[0::2]], [str(i) for i in ids[1::2]]
+    assert order_ids(store) == dated + undated_ids
+    assert order_ids(store, BASE + timedelta(days=1)) == undated_ids
+    [fetched] = [f for f in store.iter_orders(EPOCH) if f.source_id == undated_ids[0]]
+    assert fetched.record is not None and fetched.updated_at == fetched.record.created_at
+    store.close()
+
+
 def test_bad_order_is_fetched_as_problem_and_others_continue(sim: Magento2Simulator) -> None:
     ids = [sim.add_order(spec(i, created_at=stamp(i))) for i in range(3)]
     raw = sim.order_json(ids[1])

@@ -58,3 +58,16 @@ def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(RuntimeError, match="newer version"):
         connect(path)
+
+
+def test_migration_2_adds_remembered_ledger_ids_and_keeps_existing_data(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, path, MIGRATIONS[:1])
+    conn.execute("INSERT INTO connections (name, kind, created_at) VALUES ('books', 'qbo', 'x')")
+    migrate(conn, path, MIGRATIONS[:2])
+    assert current_version(conn) == 2
+    conn.execute("INSERT INTO ledger_refs (ledger_connection_id, kind, key, ledger_id, updated_at) "
+                 "VALUES (1, 'customer', 'email:a@b.c', '58', 'x')")
+    assert conn.execute("SELECT name FROM connections").fetchone()[0] == "books"
+    assert (tmp_path / "state.sqlite3.v1.bak").exists()

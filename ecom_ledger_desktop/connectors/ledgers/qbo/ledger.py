@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, Resolution
+from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.qbo import mapping
 from ecom_ledger_desktop.connectors.ledgers.qbo.client import QboClient, quote
@@ -39,12 +39,8 @@ log = logging.getLogger(__name__)
 CDC_MAX_AGE = timedelta(days=29)  # CDC looks back 30 days at most; keep a day's margin
 
 
-class TotalMismatchError(RecordError):
+class TotalMismatchError(PostedWithProblem):
     """The document was posted but QuickBooks' total differs from the store's."""
-
-    def __init__(self, problem: RecordProblem, posted: PostedRef) -> None:
-        super().__init__(problem)
-        self.posted = posted
 
 
 class QboLedger:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
+from itertools import chain
 from typing import Any
 from urllib.parse import quote
 
@@ -38,6 +39,7 @@ from ecom_ledger_desktop.connectors.stores.magento2.search import (
     criteria,
     read_page,
     walk_changed,
+    walk_undated,
 )
 from ecom_ledger_desktop.core.errors import (
     RecordError,
@@ -109,8 +111,9 @@ class Magento2Store:
 
         Each order once per call; a bad order comes back as a problem with its raw JSON and
         the walk goes on. Paging strategy and why nothing can be skipped: ``search.py``.
+        Orders without ``updated_at`` (which no window can select) come last, on every call.
         """
-        for row in walk_changed(self._search("/orders"), since, until, self._page_size):
+        for row in self._changed("/orders", since, until):
             yield _fetched_order(row)
 
     def get_order(self, source_id: str) -> Fetched[Order]:
@@ -133,7 +136,7 @@ class Magento2Store:
         memo's rows follow the same configurable/bundle rule as the order's lines.
         """
         orders: dict[str, Mapping[str, Any] | None] = {}
-        for row in walk_changed(self._search("/creditmemos"), since, until, self._page_size):
+        for row in self._changed("/creditmemos", since, until):
             order = None
             if isinstance(row, Mapping) and row.get("order_id") is not None:
                 order_id = str(row.get("order_id"))
@@ -141,6 +144,11 @@ class Magento2Store:
                     orders[order_id] = self._order_json(order_id)
                 order = orders[order_id]
             yield _fetched_memo(row, order)
+
+    def _changed(self, resource: str, since: datetime, until: datetime | None) -> Iterator[Any]:
+        fetch = self._search(resource)
+        return chain(walk_changed(fetch, since, until, self._page_size),
+                     walk_undated(fetch, self._page_size))
 
     def _order_json(self, order_id: str) -> Mapping[str, Any] | None:
         try:

@@ -23,8 +23,10 @@ explicit directions):
 Because ``updated_at`` only ever moves forward, a row that moves during the walk moves to a
 place the walk has not reached yet, and no query ever depends on an offset: nothing can be
 skipped. Rows written late with an old timestamp (commit lag) are the caller's overlap window's
-job. A page size refused with ``Maximum SearchCriteria pageSize is N`` is halved (never above
-N) and the same query is asked again.
+job. A row without ``updated_at`` matches no ``updated_at`` filter, so ``walk_undated`` lists
+those separately (normally one request answering ``total_count: 0``). A page size refused with
+``Maximum SearchCriteria pageSize is N`` is halved (never above N) and the same query is asked
+again.
 """
 
 from __future__ import annotations
@@ -186,3 +188,27 @@ def walk_changed(fetch: Fetch, since: datetime, until: datetime | None,
                           *upper]
         else:
             lower = [("updated_at", last_stamp, "gteq")]
+
+
+def walk_undated(fetch: Fetch, page_size: PageSize) -> Iterator[Any]:
+    """Every row whose ``updated_at`` is empty, ascending ``entity_id``, once.
+
+    ``walk_changed`` filters on ``updated_at``, so such a row would never be read at all: not
+    posted, not flagged, silently missing. Magento's schema keeps ``updated_at`` NOT NULL, so
+    this is one small request that finds nothing; when a broken import or extension does leave
+    it empty, the row is still read (and posted or reported) on every run.
+    """
+    sort = [("entity_id", "ASC")]
+    undated: Filter = ("updated_at", "1", "null")  # Magento ignores the value of ``null``
+    after: str | None = None
+    while True:
+        groups = [[undated]] + ([[("entity_id", after, "gt")]] if after is not None else [])
+        page = fetch_sized(fetch, groups, sort, page_size)
+        yield from page.items
+        if page_size.size >= page.total_count:
+            return
+        ids = [entity for entity in map(_entity, page.items) if entity is not None]
+        if not ids or ids[-1] == after:
+            raise RetriableError("Magento's listing of records without a change date did not "
+                                 "move forward; will retry")
+        after = ids[-1]

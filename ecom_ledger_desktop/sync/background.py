@@ -1,0 +1,58 @@
+"""Scheduled and on-demand syncs in the background: what the tray app and ``schedule`` run.
+
+One ``JobRunner`` serialises runs per pair ("Sync now" queues behind a running sync); one
+``SyncScheduler`` fires each pair on its interval. Stopping waits for running syncs, so a quit
+never cuts a posting in half.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from datetime import datetime
+
+from ecom_ledger_desktop.sync.jobs import JobRunner
+from ecom_ledger_desktop.sync.scheduler import SyncScheduler
+from ecom_ledger_desktop.sync.service import SyncService
+
+log = logging.getLogger(__name__)
+
+
+class Background:
+    """The scheduler plus the job runner over one ``SyncService``."""
+
+    def __init__(self, service: SyncService) -> None:
+        self.service = service
+        self.runner = JobRunner(self._run)
+        self.scheduler = SyncScheduler(self.runner.request, service.record_skip)
+
+    def _run(self, pair_id: int, trigger: str) -> object:
+        return self.service.run_pair(pair_id, trigger)
+
+    def start(self) -> None:
+        """Schedule every enabled pair and start the clock."""
+        for pair in self.service.pairs():
+            if pair.enabled:
+                self.scheduler.set_pair(pair.id, pair.schedule_minutes)
+        self.scheduler.start()
+
+    def sync_now(self, pair_id: int) -> Future[object]:
+        """Run a pair as soon as possible (after its current run, if one is going)."""
+        return self.runner.request(pair_id, "manual")
+
+    def next_run(self, pair_id: int) -> datetime | None:
+        """When the pair runs next on the schedule."""
+        return self.scheduler.next_run(pair_id)
+
+    def pause(self) -> None:
+        """Pause the schedule (Sync now still works)."""
+        self.scheduler.pause()
+
+    def resume(self) -> None:
+        """Resume the schedule."""
+        self.scheduler.resume()
+
+    def stop(self) -> None:
+        """Stop the schedule, then wait for running syncs to finish."""
+        self.scheduler.shutdown()
+        self.runner.shutdown(wait=True)

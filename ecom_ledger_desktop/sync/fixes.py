@@ -1,0 +1,117 @@
+"""The fixes the error queue offers, as operations the CLI and the desktop app both call.
+
+Each fix changes what it must (a mapping, a rule for one record, a void) and then re-drives that
+record only. Void-and-repost voids the posted document and posts the current version as a new
+one whose number carries a ``-R<n>`` suffix (a voided document keeps its number in QuickBooks);
+the new one waits until the void is confirmed, so there are never two live documents.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ecom_ledger_desktop.core.errors import SyncError
+from ecom_ledger_desktop.core.money import dumps, loads
+from ecom_ledger_desktop.db.errors_repo import ErrorEntry
+from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.models.ledger import LedgerItem
+from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.ingest import active_sale, root_key
+from ecom_ledger_desktop.sync.posting import Dispatcher
+
+FIX_ACTIONS = ("retry", "ignore", "map_sku", "create_item", "pick_customer", "void_and_repost")
+
+
+class FixError(SyncError):
+    """A fix that cannot apply to this entry; the message says why."""
+
+
+def _posting(ctx: PairContext, entry: ErrorEntry) -> PostingRow:
+    row = ctx.state.journal.get(entry.posting_key or "")
+    if row is None:
+        raise FixError(f"entry {entry.id} is about a record that was never journaled; "
+                       "use 'retry' after correcting it in the store")
+    return row
+
+
+def map_sku(ctx: PairContext, entry: ErrorEntry, ledger_item: str) -> None:
+    """Map the entry's unmapped SKU to an existing ledger item (by name)."""
+    if entry.code != "unmapped_sku" or not entry.detail:
+        raise FixError(f"entry {entry.id} is not about an unmapped SKU")
+    ctx.ledger.resolve_name("item", ledger_item)  # refuses a name the ledger does not have
+    with ctx.state.tx():
+        ctx.state.mappings.set_sku(ctx.pair.id, entry.detail, ledger_item)
+
+
+def create_item(ctx: PairContext, entry: ErrorEntry) -> None:
+    """Create the entry's unmapped SKU as a ledger item and remember it."""
+    if entry.code != "unmapped_sku" or not entry.detail:
+        raise FixError(f"entry {entry.id} is not about an unmapped SKU")
+    row = _posting(ctx, entry)
+    items = [LedgerItem.model_validate(i) for i in loads(row.payload).get("items", [])]
+    item = next((i for i in items if i.sku == entry.detail), None) or LedgerItem(
+        key=f"sku:{entry.detail}", sku=entry.detail, name=entry.detail)
+    from ecom_ledger_desktop.db.journal_repo import request_id_for
+
+    ledger_id = ctx.ledger.ensure_item(item, "create_item", ctx.pair.rules.standard_item,
+                                       request_id_for(f"create-item:{item.key}:{row.attempts}"))
+    with ctx.state.tx():
+        ctx.state.ledger_refs.remember(ctx.pair.ledger_id, "item", item.key, ledger_id)
+
+
+def pick_customer(ctx: PairContext, entry: ErrorEntry, ledger_customer_id: str) -> None:
+    """Route this store customer to the chosen existing ledger customer from now on."""
+    row = _posting(ctx, entry)
+    customer = loads(row.payload).get("customer") or {}
+    key = str(customer.get("key") or "")
+    if not key:
+        raise FixError(f"entry {entry.id} has no customer to choose")
+    with ctx.state.tx():
+        ctx.state.mappings.set_customer(ctx.pair.id, key, ledger_customer_id)
+
+
+def void_and_repost(ctx: PairContext, entry: ErrorEntry) -> list[PostingRow]:
+    """Journal a void of the posted document and a repost of the current version after it."""
+    row = _posting(ctx, entry)
+    postings = ctx.state.journal.for_record(ctx.pair.id, row.record_kind, row.source_id)
+    live = active_sale(postings)
+    if live is None:
+        raise FixError(f"entry {entry.id}: nothing of this record is posted")
+    root = ctx.state.journal.get(root_key(live) if live.state == "posted" else
+                                 (live.target_key or live.posting_key))
+    if root is None or root.state != "posted":
+        raise FixError(f"entry {entry.id}: the document is not posted, so there is nothing to "
+                       "void; use 'retry'")
+    source = row if row.op in ("create", "update") else live
+    number = sum(1 for p in postings if ":repost" in p.posting_key) + 1
+    void_key = f"{root.posting_key}:void-for-repost{number}"
+    repost_key = f"{source.posting_key.split(':repost')[0]}:repost{number}"
+    payload = loads(source.payload)
+    document = payload["document"]
+    document["doc_number"] = f"{str(document['doc_number'])[:21 - 3 - len(str(number))]}-R{number}"
+    document["private_note"] = (f"{source.record_number} reposted (replaces a voided document). "
+                                f"ecom-ledger key: {repost_key}")
+    with ctx.state.tx():
+        ctx.state.journal.enqueue(
+            pair_id=ctx.pair.id, posting_key=void_key, op="void", doc_kind=root.doc_kind,
+            record_kind=row.record_kind, source_id=row.source_id,
+            record_number=row.record_number, revision="void",
+            payload=json.dumps({"reason": "void and repost"}), amount=None,
+            target_key=root.posting_key)
+        ctx.state.journal.enqueue(
+            pair_id=ctx.pair.id, posting_key=repost_key, op="create", doc_kind=source.doc_kind,
+            record_kind=row.record_kind, source_id=row.source_id,
+            record_number=row.record_number, revision=source.revision, payload=dumps(payload),
+            amount=source.amount, depends_on=f"posting:{void_key}")
+        for other in postings:
+            if other.state in ("flagged", "queued") and other.op in ("create", "update"):
+                ctx.state.journal.mark_state(other.posting_key, "superseded", "void and repost")
+        ctx.state.errors.close(entry.id, "resolved", "void and repost requested")
+    return [r for r in (ctx.state.journal.get(void_key), ctx.state.journal.get(repost_key)) if r]
+
+
+def run_postings(ctx: PairContext, rows: list[PostingRow]) -> str:
+    """Dispatch the given postings now, in order; returns a one-line outcome."""
+    dispatcher = Dispatcher(ctx, None)
+    outcomes = [dispatcher.dispatch(ctx.state.journal.get(r.posting_key) or r) for r in rows]
+    return "posted" if outcomes and all(o == "posted" for o in outcomes) else ", ".join(outcomes)

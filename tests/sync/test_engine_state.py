@@ -1,0 +1,98 @@
+"""What the engine remembers between runs, what flows back to the store, what never leaks."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from pathlib import Path
+
+from ecom_ledger_desktop.core.logging_setup import configure_logging
+from tests.sync.conftest import SyncBench, order_spec
+
+
+def test_known_customers_and_items_cost_no_lookups_on_later_runs(bench: SyncBench) -> None:
+    bench.store.add_order(order_spec())
+    bench.sync()
+    before = bench.ledger.stats()
+    bench.store.add_order(order_spec())  # same customer, same items
+    bench.sync()
+    after = bench.ledger.stats()
+    # one create for the new receipt; customer and item ids come from the database; only the
+    # rule names (shipping item, tax item, deposit account, payment method) resolve once a run
+    assert after["create"] - before["create"] == 1
+    assert after["query"] - before["query"] <= 4
+
+
+def test_remembered_customer_made_inactive_is_flagged_then_resolved_afresh(
+        bench: SyncBench) -> None:
+    bench.store.add_order(order_spec())
+    bench.sync()
+    customer_id = bench.docs("SalesReceipt")[0]["CustomerRef"]["value"]
+    # the merchant deletes (inactivates) the customer in QuickBooks
+    customer = next(c for c in bench.ledger.entities("Customer") if c["Id"] == customer_id)
+    import httpx
+
+    token = bench.ledger.issue_tokens()["access_token"]
+    response = httpx.post(
+        f"{bench.ledger.base_url}/v3/company/{bench.ledger.realm_id}/customer",
+        json={"Id": customer_id, "SyncToken": customer["SyncToken"], "sparse": True,
+              "Active": False},
+        headers={"Authorization": f"Bearer {token}", "Accept": "application/json"}, timeout=10)
+    assert response.status_code == 200, response.text
+    bench.store.add_order(order_spec())
+    first = bench.sync()
+    if first.status == "flagged":  # the remembered id was refused: retry resolves it again
+        [entry] = bench.open_errors()
+        assert entry.code == "inactive_reference"
+        assert bench.service.retry(entry.id) == "posted"
+    assert len(bench.docs("SalesReceipt")) == 2
+    assert bench.open_errors() == []
+
+
+def test_ledger_stock_changes_flow_to_the_store(bench: SyncBench) -> None:
+    bench.set_rules(inventory_master="ledger")
+    bench.sync()  # first pass: every inventory item's quantity
+    items = {i.get("Sku"): i for i in bench.ledger.entities("Item") if i.get("Sku")}
+    assert bench.store.stock()["MB-TOTE-BLK"] == items["MB-TOTE-BLK"]["QtyOnHand"]
+    bench.ledger.adjust_qty(items["MB-TOTE-BLK"]["Id"], 7)
+    bench.sync()
+    assert Decimal(str(bench.store.stock()["MB-TOTE-BLK"])) == 7
+
+
+def test_no_secret_reaches_the_database_logs_or_error_messages(bench: SyncBench,
+                                                               tmp_path: Path) -> None:
+    log_dir = tmp_path / "logs"
+    log_dir.mkdir()
+    configure_logging(log_dir, level=logging.DEBUG)
+    bench.store.add_order(order_spec())
+    bench.sync()
+    secrets = {v for v in (
+        bench.secrets.get("Demo Magento shop", "token"),
+        bench.secrets.get("Demo QuickBooks company", "client_secret"),
+        bench.secrets.get("Demo QuickBooks company", "refresh_token")) if v}
+    assert len(secrets) == 3
+    bench.ledger.revoke_refresh_tokens()
+    bench.ledger.expire_access_tokens()
+    bench.store.add_order(order_spec())
+    failed = bench.sync()
+    assert failed.status == "failed"
+    assert "QuickBooks" in failed.message
+    state = bench.state()
+    try:
+        stored = [failed.message] + [r.message for r in state.runs.recent(bench.pair_id)] + \
+            [p.last_error for p in state.journal.all(bench.pair_id)]
+        status, status_message = state.connections.connection_status(2)
+    finally:
+        state.close()
+    assert status == "needs_reauthorisation"
+    logging.getLogger().handlers[-1].flush()
+    blobs = [bench.db_path.read_bytes(), *(p.read_bytes() for p in log_dir.iterdir()),
+             *(p.read_bytes() for p in bench.db_path.parent.glob("*.sqlite3-wal")),
+             "\n".join([*stored, status_message]).encode()]
+    for secret in secrets:
+        for blob in blobs:
+            assert secret.encode() not in blob
+    for handler in list(logging.getLogger().handlers):
+        if getattr(handler, "_ecom_ledger", False):
+            logging.getLogger().removeHandler(handler)
+            handler.close()
