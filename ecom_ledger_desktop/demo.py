@@ -114,6 +114,14 @@ def start_demo(data_dir: Path, orders: int = 300, seed: int = 7, time_scale: flo
                "credentials are kept in memory only"
                + ("." if status.usable else " (no keyring service on this computer).")]
     store_sim, ledger_sim = start_simulators(orders, seed, time_scale)
+    # a buyer the books already know twice (two QuickBooks customers share the email): the
+    # duplicate-customer flow of the error queue
+    store_sim.add_order({
+        "customer": {"email": "jordan.rivera@example.com", "firstname": "Jordan",
+                     "lastname": "Rivera"},
+        "lines": [{"sku": "MB-TOTE-BLK", "name": "Canvas Tote Bag - Black", "qty": 1,
+                   "price": "24"}],
+        "shipping": "5", "currency": "USD", "payment_method": "checkmo", "paid": True})
     secrets = MemorySecretStore()
     clock = SystemClock()
     db_path = data_dir / "ledger-sync.sqlite3"

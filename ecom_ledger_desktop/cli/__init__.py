@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from ecom_ledger_desktop import __version__
@@ -26,11 +27,24 @@ Command = Callable[[CliContext, argparse.Namespace], int]
 
 
 def _sub(parent: argparse._SubParsersAction,  # type: ignore[type-arg]
-         name: str, command: Command, help_text: str) -> argparse.ArgumentParser:
+         name: str, command: Command, help_text: str,
+         aliases: Sequence[str] = ()) -> argparse.ArgumentParser:
+    # no abbreviations: '--token SECRET' must not be taken for '--token-env' (and echoed back)
     parser: argparse.ArgumentParser = parent.add_parser(name, help=help_text,
-                                                        description=help_text)
+                                                        description=help_text,
+                                                        aliases=list(aliases), allow_abbrev=False)
     parser.set_defaults(command=command)
     return parser
+
+
+def _iso_date(text: str) -> str:
+    """An argparse type: a YYYY-MM-DD date, refused in plain words otherwise."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, "
+                                         "e.g. 2026-01-31") from None
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecom-ledger",
         description="Keep a web store and its books in step: exactly once, to the cent.",
-        epilog="Exit codes: 0 ok, 1 failure, 2 usage error, 3 records flagged.")
+        epilog="Exit codes: 0 ok, 1 failure, 2 usage error, 3 records flagged.",
+        allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"ecom-ledger {__version__}")
     parser.add_argument("--data-dir", help=f"state folder (default: ${paths.HOME_ENV} or the "
                         "platform data folder)")
@@ -65,6 +80,20 @@ def build_parser() -> argparse.ArgumentParser:
         "name")
     _sub(conns, "remove", cfg.connections_remove, "remove a connection and its secrets"
          ).add_argument("name")
+    auth = _sub(conns, "authorize", cfg.connections_authorize,
+                "connect a QuickBooks Online company: sign in in a browser, paste the address "
+                "it is sent to", aliases=["authorise"])
+    auth.add_argument("name")
+    auth.add_argument("--redirect-uri",
+                      help="the redirect URI registered for the app (default: the connection's)")
+    reauth = _sub(conns, "reauthorise", cfg.connections_reauthorise,
+                  "store a new refresh token (QuickBooks) or integration token (Magento) from "
+                  "stdin or an environment variable, and mark the connection ok",
+                  aliases=["reauthorize"])
+    reauth.add_argument("name")
+    reauth.add_argument("--refresh-token-env",
+                        help="QuickBooks: env var holding the new refresh token")
+    reauth.add_argument("--token-env", help="Magento: env var holding the new integration token")
 
     pairs = groups.add_parser("pairs", help="store → ledger pairs").add_subparsers(
         dest="action", required=True, metavar="ACTION")
@@ -72,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     padd.add_argument("name")
     padd.add_argument("--store", required=True)
     padd.add_argument("--ledger", required=True)
-    padd.add_argument("--start-date", required=True,
+    padd.add_argument("--start-date", required=True, type=_iso_date,
                       help="YYYY-MM-DD: older orders are never imported")
     padd.add_argument("--schedule-minutes", type=int, default=15)
     _sub(pairs, "list", cfg.pairs_list, "list pairs")
@@ -101,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--dry-run", action="store_true",
                       help="show what would be posted; change nothing")
 
+    sched = _sub(groups, "schedule", run.schedule,
+                 "run every pair on its schedule until stopped (headless service)")
+    sched.add_argument("--now", action="store_true", help="also sync every pair right away")
+
     errs = groups.add_parser("errors", help="the error queue").add_subparsers(
         dest="action", required=True, metavar="ACTION")
     elist = _sub(errs, "list", run.errors_list, "flagged records")
@@ -110,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     _sub(errs, "retry", run.errors_retry, "re-drive the record now").add_argument("id", type=int)
     _sub(errs, "resolve", run.errors_retry, "mark fixed and re-drive the record"
          ).add_argument("id", type=int)
+    efix = _sub(errs, "fix", run.errors_fix, "apply one of the fixes 'errors show' lists")
+    efix.add_argument("id", type=int)
+    efix.add_argument("action", help="map_sku, create_item, pick_customer, void_and_repost, "
+                      "retry or ignore")
+    efix.add_argument("value", nargs="?", help="map_sku: the QuickBooks item name; "
+                      "pick_customer: the QuickBooks customer id")
     eign = _sub(errs, "ignore", run.errors_ignore, "close without posting")
     eign.add_argument("id", type=int)
     eign.add_argument("--reason", default="ignored by the merchant")

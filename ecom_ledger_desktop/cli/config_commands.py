@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
+import sys
 from datetime import date
+from urllib.parse import parse_qs, urlsplit
 
 from ecom_ledger_desktop.cli.context import CliContext, UsageError, read_secret
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_OK
+from ecom_ledger_desktop.core.errors import SyncError
+from ecom_ledger_desktop.core.redaction import redact, register_secret
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.models.rules import PostingRules
-from ecom_ledger_desktop.secrets.store import SecretUnavailable
+from ecom_ledger_desktop.secrets.store import RefusingSecretStore, SecretUnavailable
 
 QBO_SETTINGS = ("api_base", "auth_url", "token_url", "revoke_url", "client_id", "realm_id",
                 "redirect_uri")
@@ -27,12 +32,19 @@ def _pair(state: State, ref: str) -> Pair:
 
 def connections_add(ctx: CliContext, args: argparse.Namespace) -> int:
     """Add a store or ledger connection; secrets go to the keyring, never to the database."""
+    state = ctx.state()
+    try:
+        # before any secret is saved: saving would overwrite the existing connection's secrets
+        if state.connections.connection(args.name):
+            raise UsageError(f"a connection called '{args.name}' exists already; pick another "
+                             "name, or remove it first with 'ecom-ledger connections remove'")
+    finally:
+        state.close()
     settings: dict[str, str] = {}
     if args.kind == "magento2":
         if not args.url:
             raise UsageError("a Magento connection needs --url (the shop's address)")
         settings = {"base_url": args.url.rstrip("/"), "store_code": args.store_code}
-        secrets = {"token": read_secret("Magento integration access token", args.token_env)}
     else:
         for key in QBO_SETTINGS:
             value = getattr(args, key, None)
@@ -40,13 +52,19 @@ def connections_add(ctx: CliContext, args: argparse.Namespace) -> int:
                 settings[key] = value
         if not settings.get("client_id") or not settings.get("realm_id"):
             raise UsageError("a QuickBooks Online connection needs --client-id and --realm-id")
-        secrets = {"client_secret": read_secret("QuickBooks app client secret",
-                                                args.client_secret_env),
-                   "refresh_token": read_secret("QuickBooks refresh token",
-                                                args.refresh_token_env)}
     store = ctx.secret_store()
+    if isinstance(store, RefusingSecretStore):  # say so before asking for any secret
+        ctx.out.note(f"Not saved: {store.description}")
+        return EXIT_FAILURE
+    if args.kind == "magento2":
+        values = {"token": read_secret("Magento integration access token", args.token_env)}
+    else:
+        values = {"client_secret": read_secret("QuickBooks app client secret",
+                                               args.client_secret_env),
+                  "refresh_token": read_secret("QuickBooks refresh token",
+                                               args.refresh_token_env)}
     try:
-        for key, value in secrets.items():
+        for key, value in values.items():
             store.set(args.name, key, value)
     except SecretUnavailable as error:
         ctx.out.note(f"Not saved: {error}")
@@ -70,6 +88,7 @@ def connections_list(ctx: CliContext, args: argparse.Namespace) -> int:
     state = ctx.state()
     try:
         rows = [{"id": c.id, "name": c.name, "kind": c.kind, "role": c.role, "status": c.status,
+                 "status_message": state.connections.connection_status(c.id)[1] if c.id else "",
                  "demo": c.demo, **{f"setting.{k}": v for k, v in c.settings.items()}}
                 for c in state.connections.connections()]
     finally:
@@ -89,7 +108,6 @@ def connections_test(ctx: CliContext, args: argparse.Namespace) -> int:
     if config is None:
         raise UsageError(f"there is no connection '{args.name}'")
     from ecom_ledger_desktop.connectors.registry import ConnectorFactory
-    from ecom_ledger_desktop.core.errors import SyncError
 
     factory = ConnectorFactory()
     try:
@@ -98,7 +116,8 @@ def connections_test(ctx: CliContext, args: argparse.Namespace) -> int:
         results = connector.check()
         connector.close()
     except SyncError as error:
-        ctx.out.emit({"ok": False, "checks": [], "error": str(error)}, f"✗ {error}")
+        message = redact(str(error))
+        ctx.out.emit({"ok": False, "checks": [], "error": message}, f"✗ {message}")
         return EXIT_FAILURE
     ok = all(r.ok for r in results)
     ctx.out.emit({"ok": ok, "checks": [r.__dict__ for r in results]},
@@ -124,6 +143,166 @@ def connections_remove(ctx: CliContext, args: argparse.Namespace) -> int:
     for key in ("token", "client_secret", "refresh_token"):
         ctx.secret_store().delete(args.name, key)
     ctx.out.emit({"removed": args.name}, f"Removed connection '{args.name}'.")
+    return EXIT_OK
+
+
+def _connection(ctx: CliContext, name: str) -> ConnectionConfig:
+    state = ctx.state()
+    try:
+        config = state.connections.connection(name)
+    finally:
+        state.close()
+    if config is None or config.id is None:
+        raise UsageError(f"there is no connection '{name}'; see 'ecom-ledger connections list'")
+    return config
+
+
+def _mark_connected(ctx: CliContext, config: ConnectionConfig,
+                    settings: dict[str, str] | None = None) -> None:
+    assert config.id is not None
+    state = ctx.state()
+    try:
+        with state.tx():
+            if settings is not None:
+                state.connections.update_settings(config.id, settings)
+            state.connections.set_connection_status(config.id, "ok", "")
+    finally:
+        state.close()
+
+
+class _PasteRefused(Exception):
+    """The pasted redirect cannot be used; the message says why, in plain words."""
+
+
+def _parse_redirect(pasted: str, expected_state: str) -> tuple[str, str | None]:
+    """(code, realm id or None) from the pasted redirect address, or from a bare code."""
+    if "=" not in pasted:  # just the code
+        return pasted, None
+    query = parse_qs(urlsplit(pasted).query or pasted.lstrip("?"))
+    values = {key: items[0] for key, items in query.items() if items}
+    register_secret(values.get("code"))
+    if values.get("state") != expected_state:
+        raise _PasteRefused("the pasted address does not belong to this sign-in (its 'state' "
+                            "does not match), so it was not used. Run the command again and "
+                            "paste the address the browser shows after signing in through the "
+                            "link it prints.")
+    if values.get("error"):
+        reason = {"access_denied": "the sign-in was cancelled or access was not granted"}.get(
+            values["error"], f"QuickBooks answered '{values['error']}'")
+        raise _PasteRefused(f"QuickBooks did not connect: {reason}. Run the command again.")
+    if not values.get("code"):
+        raise _PasteRefused("the pasted address has no 'code': paste the whole address the "
+                            "browser was sent to after signing in to QuickBooks.")
+    return values["code"], values.get("realmId") or None
+
+
+def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Connect (or reconnect) a QuickBooks Online company through Intuit's consent page."""
+    from ecom_ledger_desktop.connectors.ledgers.qbo import QboTokens
+    from ecom_ledger_desktop.connectors.registry import QBO_DEFAULTS
+
+    config = _connection(ctx, args.name)
+    if config.kind != "qbo":
+        raise UsageError(f"'{args.name}' is a {config.kind} connection: only QuickBooks Online "
+                         "connections sign in through the browser; give a Magento shop a new "
+                         f"token with 'ecom-ledger connections reauthorise {args.name}'")
+    settings = {**QBO_DEFAULTS, **config.settings}
+    redirect_uri = args.redirect_uri or settings.get("redirect_uri", "")
+    if not redirect_uri:
+        raise UsageError("no redirect URI: pass --redirect-uri with the address registered for "
+                         "your app in the Intuit developer portal")
+    if not settings.get("client_id"):
+        raise UsageError(f"'{args.name}' has no client id; add the connection again")
+    store = ctx.secret_store()
+    if isinstance(store, RefusingSecretStore):
+        ctx.out.note(f"Not connected: {store.description}")
+        return EXIT_FAILURE
+    if not store.get(args.name, "client_secret"):
+        ctx.out.note(f"Not connected: the QuickBooks app client secret of '{args.name}' is not "
+                     f"in {store.description}; remove the connection and add it again.")
+        return EXIT_FAILURE
+    tokens = QboTokens(args.name, settings["client_id"], store, company=args.name,
+                       redirect_uri=redirect_uri, auth_url=settings["auth_url"],
+                       token_url=settings["token_url"], revoke_url=settings["revoke_url"])
+    expected_state = secrets.token_urlsafe(24)
+    prompt = [
+        f"To connect '{args.name}' to QuickBooks Online, open this address in a browser and sign in:",
+        "",
+        tokens.authorization_url(expected_state, redirect_uri),
+        "",
+        "After you approve, the browser is sent to an address starting with "
+        f"{redirect_uri} (the page itself may fail to load; that is fine).",
+        "Paste that whole address here (or just its code) and press Enter:",
+    ]
+    stream = sys.stderr if ctx.out.as_json else sys.stdout
+    print("\n".join(prompt), file=stream, flush=True)
+    pasted = sys.stdin.readline().strip()
+    try:
+        if not pasted:
+            raise _PasteRefused("nothing was pasted, so nothing changed. Run the command again.")
+        code, realm_id = _parse_redirect(pasted, expected_state)
+    except _PasteRefused as refused:
+        ctx.out.note(f"Not connected: {refused}")
+        return EXIT_FAILURE
+    register_secret(code)
+    if realm_id and realm_id != config.settings.get("realm_id"):
+        state = ctx.state()
+        try:
+            used_by = [p.name for p in state.connections.pairs() if p.ledger_id == config.id]
+        finally:
+            state.close()
+        if used_by and config.settings.get("realm_id"):
+            ctx.out.note(f"Not connected: you signed in to a different QuickBooks company "
+                         f"(realm {realm_id}) from the one '{args.name}' posts to (realm "
+                         f"{config.settings['realm_id']}), and pair '{used_by[0]}' already posts "
+                         "there. Run the command again and pick the same company, or add a new "
+                         "connection for the other company.")
+            return EXIT_FAILURE
+    try:
+        tokens.exchange_code(code, redirect_uri)
+    except SyncError as error:
+        ctx.out.note(f"Not connected: {redact(str(error))} If the code expired (codes last 10 "
+                     "minutes) or was used already, run "
+                     f"'ecom-ledger connections authorize {args.name}' again.")
+        return EXIT_FAILURE
+    new_settings = dict(config.settings)
+    if realm_id:
+        new_settings["realm_id"] = realm_id
+    if args.redirect_uri:
+        new_settings["redirect_uri"] = args.redirect_uri
+    _mark_connected(ctx, config, new_settings)
+    realm = new_settings.get("realm_id", "?")
+    ctx.out.emit({"name": args.name, "connected": True, "realm_id": realm, "status": "ok"},
+                 f"Connected '{args.name}' to QuickBooks company {realm}; the authorisation is "
+                 f"kept in the keyring ({store.description}).")
+    return EXIT_OK
+
+
+def connections_reauthorise(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Store a new refresh token (QuickBooks) or integration token (Magento); status back to ok."""
+    config = _connection(ctx, args.name)
+    if config.kind == "qbo":
+        if args.token_env:
+            raise UsageError("a QuickBooks connection takes --refresh-token-env, not --token-env")
+        key, label, env_var = "refresh_token", "QuickBooks refresh token", args.refresh_token_env
+    else:
+        if args.refresh_token_env:
+            raise UsageError("a Magento connection takes --token-env, not --refresh-token-env")
+        key, label, env_var = "token", "Magento integration access token", args.token_env
+    store = ctx.secret_store()
+    if isinstance(store, RefusingSecretStore):
+        ctx.out.note(f"Not saved: {store.description}")
+        return EXIT_FAILURE
+    value = read_secret(label, env_var)
+    try:
+        store.set(args.name, key, value)
+    except SecretUnavailable as error:
+        ctx.out.note(f"Not saved: {error}")
+        return EXIT_FAILURE
+    _mark_connected(ctx, config)
+    ctx.out.emit({"name": args.name, "status": "ok"},
+                 f"New {label} saved for '{args.name}'; its status is ok again. Check it with "
+                 f"'ecom-ledger connections test {args.name}'; the next sync posts what waited.")
     return EXIT_OK
 
 

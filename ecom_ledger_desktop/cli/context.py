@@ -7,13 +7,15 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecom_ledger_desktop.cli.output import Output
-from ecom_ledger_desktop.connectors.registry import ConnectorFactory
 from ecom_ledger_desktop.core import paths
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.secrets.store import SecretStore, open_secret_store
-from ecom_ledger_desktop.sync.service import SyncService
+
+if TYPE_CHECKING:  # imported when used: commands that only configure start faster
+    from ecom_ledger_desktop.sync.service import SyncService
 
 
 class UsageError(Exception):
@@ -45,6 +47,9 @@ class CliContext:
 
     def service(self) -> SyncService:
         """A sync service over this data folder."""
+        from ecom_ledger_desktop.connectors.registry import ConnectorFactory
+        from ecom_ledger_desktop.sync.service import SyncService
+
         factory = ConnectorFactory()
         return SyncService(self.db_path, self.secret_store(), store_factory=factory.store,
                            ledger_factory=factory.ledger)

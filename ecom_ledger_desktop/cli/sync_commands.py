@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecom_ledger_desktop.cli.config_commands import _pair
 from ecom_ledger_desktop.cli.context import CliContext, UsageError
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_FLAGGED, EXIT_OK
 from ecom_ledger_desktop.db.connections_repo import Pair
-from ecom_ledger_desktop.sync.engine import RunSummary, SyncEngine
-from ecom_ledger_desktop.sync.service import SyncService
+from ecom_ledger_desktop.db.state import State
+
+if TYPE_CHECKING:  # imported when used: commands that only read the database start faster
+    from ecom_ledger_desktop.sync.engine import RunSummary
+    from ecom_ledger_desktop.sync.service import SyncService
 
 
 def _exit_for(summaries: list[RunSummary]) -> int:
@@ -25,7 +29,7 @@ def _exit_for(summaries: list[RunSummary]) -> int:
 def _summary_lines(name: str, s: RunSummary) -> list[str]:
     lines = [f"{name}: {s.status} — fetched {s.fetched}, posted {s.posted}, "
              f"flagged {s.flagged}, skipped {s.skipped}"
-             + (f", waiting {s.waiting}" if s.waiting else "")]
+             + (f", waiting {s.waiting} (for another record to post first)" if s.waiting else "")]
     if s.message:
         lines.append(f"  {s.message}")
     if s.open_errors:
@@ -59,6 +63,8 @@ def sync(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _preview(ctx: CliContext, service: SyncService, pairs: list[Pair]) -> int:
+    from ecom_ledger_desktop.sync.engine import SyncEngine
+
     data, lines = [], []
     for pair in pairs:
         with service.context(pair.id) as pctx:
@@ -113,15 +119,35 @@ def errors_show(ctx: CliContext, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _require_entry(ctx: CliContext, entry_id: int) -> None:
+    state = ctx.state()
+    try:
+        if state.errors.get(entry_id) is None:
+            raise UsageError(f"there is no error-queue entry {entry_id}; see "
+                             "'ecom-ledger errors list --all'")
+    finally:
+        state.close()
+
+
 def errors_retry(ctx: CliContext, args: argparse.Namespace) -> int:
     """Re-drive the record behind an entry (after fixing the cause)."""
+    _require_entry(ctx, args.id)
     outcome = ctx.service().retry(args.id)
     ctx.out.emit({"id": args.id, "outcome": outcome}, f"#{args.id}: {outcome}")
     return EXIT_OK if outcome == "posted" else EXIT_FLAGGED
 
 
+def errors_fix(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Apply one of an entry's fixes (map_sku ITEM, create_item, pick_customer ID, …)."""
+    outcome = ctx.service().apply_fix(args.id, args.action, args.value or "")
+    ctx.out.emit({"id": args.id, "fix": args.action, "outcome": outcome},
+                 f"#{args.id}: {args.action} → {outcome}")
+    return EXIT_OK if outcome in ("posted", "ignored") else EXIT_FLAGGED
+
+
 def errors_ignore(ctx: CliContext, args: argparse.Namespace) -> int:
     """Close an entry without posting, with a reason kept in the audit log."""
+    _require_entry(ctx, args.id)
     ctx.service().ignore(args.id, args.reason)
     ctx.out.emit({"id": args.id, "ignored": True}, f"#{args.id} ignored: {args.reason}")
     return EXIT_OK
@@ -181,11 +207,32 @@ def history_order(ctx: CliContext, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _refuse_real_data(data_dir: Path) -> None:
+    """The demo starts from an empty folder: never wipe one that holds real connections."""
+    if not data_dir.exists():
+        return
+    database = data_dir / "ledger-sync.sqlite3"
+    if database.exists():
+        state = State(database)
+        try:
+            real = [c.name for c in state.connections.connections() if not c.demo]
+        finally:
+            state.close()
+        if not real:
+            return
+        raise UsageError(f"{data_dir} holds real connections ({', '.join(real)}); the demo "
+                         "starts from an empty folder, so give it another --data-dir (or none)")
+    if any(data_dir.iterdir()):
+        raise UsageError(f"{data_dir} is not empty; the demo starts from an empty folder, so "
+                         "give it another --data-dir (or none)")
+
+
 def demo(ctx: CliContext, args: argparse.Namespace) -> int:
     """Start the simulators with seeded data, configure a pair, sync, print a summary."""
     from ecom_ledger_desktop.demo import start_demo
 
     data_dir = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="ecom-demo-"))
+    _refuse_real_data(data_dir)
     ctx.out.note(f"Starting the demo: simulated Magento shop and QuickBooks company, "
                  f"{args.orders} seeded orders; data in {data_dir}")
     env = start_demo(data_dir, orders=args.orders)
@@ -203,10 +250,44 @@ def demo(ctx: CliContext, args: argparse.Namespace) -> int:
             state.close()
         lines = _summary_lines("Demo", summary)
         lines += [f"  flagged for a person: {n} × {code}" for code, n in sorted(by_code.items())]
-        lines += [f"  e.g. #{e.id} {e.record_kind} {e.record_ref}: {e.message}" for e in entries[:5]]
+        lines += [f"  e.g. #{e.id}: {e.message}" for e in entries[:5]]
         lines.append(f"Explore it: ecom-ledger --data-dir {data_dir} errors list | history runs")
         ctx.out.emit({"summary": summary.__dict__, "flagged_by_problem": by_code,
                       "data_dir": str(data_dir)}, lines)
         return EXIT_OK if summary.status in ("ok", "flagged") else EXIT_FAILURE
     finally:
         env.close()
+
+
+def schedule(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Run every pair on its schedule until interrupted (Ctrl-C or SIGTERM)."""
+    import signal
+    import threading
+
+    from ecom_ledger_desktop.core.events import RunFinished
+    from ecom_ledger_desktop.sync.background import Background
+
+    service = ctx.service()
+    if not service.pairs():
+        raise UsageError("no pairs configured: add one with 'ecom-ledger pairs add'")
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+
+    def report(event: object) -> None:
+        if isinstance(event, RunFinished):
+            ctx.out.emit(event.__dict__, f"run {event.run_id}: {event.status} — posted "
+                         f"{event.posted}, flagged {event.flagged}. {event.message}")
+
+    service.events.subscribe(report)
+    background = Background(service)
+    background.start()
+    for pair in service.pairs():
+        ctx.out.note(f"{pair.name}: every {pair.schedule_minutes} min, next at "
+                     f"{background.next_run(pair.id)}")
+        if args.now:
+            background.sync_now(pair.id)
+    stop.wait()
+    ctx.out.note("stopping: waiting for running syncs to finish")
+    background.stop()
+    return EXIT_OK

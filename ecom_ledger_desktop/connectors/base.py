@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Generic, Protocol, TypeVar
 
@@ -50,8 +50,14 @@ class CheckResult:
 class StoreConnector(Protocol):
     """A store the engine pulls orders and refunds from and writes stock and notes to."""
 
+    timestamp_resolution: timedelta  # the smallest step of the store's update timestamps
+
     def iter_orders(self, since: datetime, until: datetime | None = None) -> Iterator[Fetched[Order]]:
         """Orders updated at or after ``since`` (and before ``until``), ascending (updated_at, id)."""
+        ...
+
+    def reconcile_orders(self) -> Iterator[Fetched[Order]]:
+        """Orders the changed-since window cannot select (e.g. no update time); run daily."""
         ...
 
     def get_order(self, source_id: str) -> Fetched[Order]:

@@ -6,7 +6,8 @@ does not change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
 from ecom_ledger_desktop.connectors.http import RetryPolicy
@@ -49,6 +50,9 @@ class ConnectorFactory:
 
     policy: RetryPolicy | None = None
     clock: Clock | None = None
+    # access tokens live in memory for the life of the process, not of one run: a token
+    # holder per connection is kept and reused (it refreshes itself when needed)
+    _tokens: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
     def store(self, config: ConnectionConfig, secrets: SecretStore) -> StoreConnector:
         """A store connector for ``config``."""
@@ -67,10 +71,15 @@ class ConnectorFactory:
 
             settings = {**QBO_DEFAULTS, **config.settings}
             _secret(config, secrets, "refresh_token")
-            tokens = QboTokens(config.name, _require(config, "client_id"), secrets,
-                               company=config.name, redirect_uri=settings.get("redirect_uri", ""),
-                               auth_url=settings["auth_url"], token_url=settings["token_url"],
-                               revoke_url=settings["revoke_url"], clock=self.clock)
+            key = (config.name, _require(config, "client_id"), settings["token_url"],
+                   settings["auth_url"], settings.get("redirect_uri", ""), str(id(secrets)))
+            tokens = self._tokens.get(key)
+            if tokens is None:
+                tokens = QboTokens(config.name, key[1], secrets, company=config.name,
+                                   redirect_uri=settings.get("redirect_uri", ""),
+                                   auth_url=settings["auth_url"], token_url=settings["token_url"],
+                                   revoke_url=settings["revoke_url"], clock=self.clock)
+                self._tokens[key] = tokens
             return QboLedger(tokens, _require(config, "realm_id"), api_base=settings["api_base"],
                              policy=self.policy, clock=self.clock)
         raise FatalError(f"'{config.name}' is a {config.kind} connection, not a ledger")

@@ -32,9 +32,11 @@ class UncertainOutcome(RetriableError):
 class FatalError(SyncError):
     """The connection needs a person: credentials, authorisation, configuration."""
 
-    def __init__(self, message: str, *, needs_reauthorisation: bool = False) -> None:
+    def __init__(self, message: str, *, needs_reauthorisation: bool = False,
+                 role: str | None = None) -> None:
         super().__init__(message)
         self.needs_reauthorisation = needs_reauthorisation
+        self.role = role  # "store" or "ledger": which connection needs the person
 
 
 @dataclass

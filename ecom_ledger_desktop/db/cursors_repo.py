@@ -43,9 +43,13 @@ class CursorsRepo:
              iso(self._clock.now())))
 
     def stage(self, pair_id: int, record_kind: str, source_id: str, number: str,
-              updated_at: datetime | None, revision: str, raw: str) -> None:
-        """Keep the latest raw copy of a store record (nothing fetched is ever lost)."""
+              updated_at: datetime | None, revision: str, raw: str) -> bool:
+        """Keep the latest raw copy of a store record (nothing fetched is ever lost).
+
+        Returns True when the record is new or its raw copy changed.
+        """
         now = iso(self._clock.now())
+        before = self.staged(pair_id, record_kind, source_id)
         self._conn.execute(
             "INSERT INTO store_records (pair_id, record_kind, source_id, number, updated_at, "
             "revision, raw, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -54,6 +58,7 @@ class CursorsRepo:
             " last_seen_at = excluded.last_seen_at",
             (pair_id, record_kind, source_id, number,
              iso(updated_at) if updated_at else None, revision, raw, now, now))
+        return before != raw
 
     def staged(self, pair_id: int, record_kind: str, source_id: str) -> str | None:
         """The raw copy of a staged record."""
@@ -61,6 +66,19 @@ class CursorsRepo:
             "SELECT raw FROM store_records WHERE pair_id = ? AND record_kind = ? AND source_id = ?",
             (pair_id, record_kind, source_id)).fetchone()
         return str(row["raw"]) if row else None
+
+    def raise_flag(self, pair_id: int, name: str) -> None:
+        """Set a durable per-pair flag (e.g. "refunds are due"), in the caller's transaction."""
+        self.set(pair_id, f"flag:{name}", Cursor(self._clock.now(), []))
+
+    def flag_raised(self, pair_id: int, name: str) -> bool:
+        """Whether the flag is set."""
+        return self.get(pair_id, f"flag:{name}") is not None
+
+    def lower_flag(self, pair_id: int, name: str) -> None:
+        """Clear the flag."""
+        self._conn.execute("DELETE FROM cursors WHERE pair_id = ? AND stream = ?",
+                           (pair_id, f"flag:{name}"))
 
     def find_record(self, pair_id: int, record_kind: str, ref: str) -> str | None:
         """A staged record's source id by its id or its number (what the merchant sees)."""

@@ -138,6 +138,7 @@ class Order(_Model):
     payment_method: str = ""
     payments: list[Payment] = Field(default_factory=list)
     refund_ids: list[str] = Field(default_factory=list)
+    refunded_total: Decimal = ZERO  # what the store says was refunded so far (credit memos)
     coupon_code: str = ""
 
     _ts = field_validator("created_at", "updated_at")(_aware)

@@ -93,6 +93,8 @@ class SalesDocument(_Model):
     ship_address: LedgerAddress | None = None
     email: str = ""
     linked_posting_key: str | None = None  # refunds: the original sale's posting key
+    tax_code: str | None = None  # ledger tax code name: the ledger computes tax on taxable lines
+    expected_tax: Decimal = Decimal("0")  # the store's tax when the ledger computes it
 
 
 class LedgerPayment(_Model):

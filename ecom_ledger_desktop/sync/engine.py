@@ -8,6 +8,8 @@ posting key) and resumes the journal where it stopped.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
@@ -17,12 +19,23 @@ from ecom_ledger_desktop.core.events import RunFinished, RunStarted
 from ecom_ledger_desktop.db.cursors_repo import Cursor
 from ecom_ledger_desktop.models.commerce import Order
 from ecom_ledger_desktop.sync.context import PairContext
-from ecom_ledger_desktop.sync.ingest import ingest_order, ingest_refund
+from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
 
 log = logging.getLogger(__name__)
 
+
+@contextmanager
+def _side(role: str) -> Iterator[None]:
+    """Tag fatal errors raised inside with the connection side they came from."""
+    try:
+        yield
+    except FatalError as error:
+        error.role = error.role or role
+        raise
+
 LOOK_BACK = timedelta(seconds=300)
+RECONCILE_EVERY = timedelta(days=1)
 
 
 @dataclass
@@ -72,8 +85,10 @@ class SyncEngine:
         self.ctx.events.publish(RunStarted(run_id, pair.id, trigger))
         run_start = self.ctx.clock.now()
         try:
-            self._fetch_orders(summary, run_start)
-            self._fetch_refunds(summary, run_start)
+            with _side("store"):
+                self._fetch_orders(summary, run_start)
+                self._reconcile(summary, run_start)
+                self._fetch_refunds(summary, run_start)
             result = Dispatcher(self.ctx, run_id).run()
             summary.posted += result.posted
             summary.flagged += result.flagged
@@ -85,9 +100,10 @@ class SyncEngine:
         except FatalError as error:
             summary.status, summary.message = "failed", str(error)
             if error.needs_reauthorisation:
+                connection = pair.store_id if error.role == "store" else pair.ledger_id
                 with state.tx():
                     state.connections.set_connection_status(
-                        pair.ledger_id, "needs_reauthorisation", str(error))
+                        connection, "needs_reauthorisation", str(error))
         except RetriableError as error:
             summary.status = "failed"
             summary.message = f"stopped early, will resume on the next run: {error}"
@@ -127,11 +143,36 @@ class SyncEngine:
 
     # -- fetching ---------------------------------------------------------------------------
     def _window_start(self, stream: str) -> datetime:
+        """Where this run's changed-since window starts.
+
+        The look-back only has to cover rows that were not yet visible at the previous poll (late
+        commits, clock skew): rows stamped before ``previous poll - look-back`` were visible then
+        and were read. So once the previous poll is more than the look-back past the cursor, the
+        window starts just after the cursor and an idle poll reads nothing; otherwise it starts
+        ``look-back`` before the previous poll (never after the cursor).
+        """
         start = datetime.combine(self.ctx.pair.rules.start_date, time.min, tzinfo=UTC)
-        cursor = self.ctx.state.cursors.get(self.ctx.pair.id, stream)
+        cursors = self.ctx.state.cursors
+        cursor = cursors.get(self.ctx.pair.id, stream)
         if cursor is None:
             return start
-        return max(start, cursor.value - self.look_back)
+        polled = cursors.get(self.ctx.pair.id, f"{stream}:polled")
+        if polled is None:
+            return max(start, cursor.value - self.look_back)
+        if polled.value - self.look_back >= cursor.value:
+            return max(start, cursor.value + self.ctx.store.timestamp_resolution)
+        return max(start, min(cursor.value, polled.value - self.look_back))
+
+    def _polled(self, stream: str, until: datetime) -> None:
+        """Remember when a window was read in full, in the store's clock (the next look-back).
+
+        The store's own clock (its ``Date`` header) decides, so a skew between this computer and
+        the shop cannot hide a row; never later than the window's end.
+        """
+        store_now = self.ctx.store.server_now()
+        polled = min(until, store_now) if store_now else until
+        with self.ctx.state.tx():
+            self.ctx.state.cursors.set(self.ctx.pair.id, f"{stream}:polled", Cursor(polled, []))
 
     def _advance(self, stream: str, fetched: Fetched[object], run_start: datetime) -> None:
         if fetched.updated_at is None or fetched.updated_at > run_start:
@@ -160,9 +201,26 @@ class SyncEngine:
                 outcome = ingest_order(self.ctx, fetched, summary.run_id)
                 self._advance("orders", fetched, run_start)  # type: ignore[arg-type]
             self._count(summary, outcome)
+        self._polled("orders", run_start)
+
+    def _reconcile(self, summary: RunSummary, run_start: datetime) -> None:
+        """Once a day (and on a pair's first run), records no changed-since window can select."""
+        cursors = self.ctx.state.cursors
+        last = cursors.get(self.ctx.pair.id, "reconcile")
+        if last is not None and run_start - last.value < RECONCILE_EVERY:
+            return
+        for fetched in self.ctx.store.reconcile_orders():
+            summary.fetched += 1
+            with self.ctx.state.tx():
+                self._count(summary, ingest_order(self.ctx, fetched, summary.run_id))
+        with self.ctx.state.tx():
+            cursors.set(self.ctx.pair.id, "reconcile", Cursor(run_start, []))
 
     def _fetch_refunds(self, summary: RunSummary, run_start: datetime) -> None:
+        """Read refunds only when a changed order shows some: an idle poll costs one request."""
         state = self.ctx.state
+        if not state.cursors.flag_raised(self.ctx.pair.id, REFUNDS_DUE):
+            return
         orders: dict[str, Order | None] = {}
         for fetched in self.ctx.store.iter_refunds(self._window_start("refunds"), run_start):
             summary.fetched += 1
@@ -174,6 +232,9 @@ class SyncEngine:
                                         summary.run_id)
                 self._advance("refunds", fetched, run_start)  # type: ignore[arg-type]
             self._count(summary, outcome)
+        self._polled("refunds", run_start)
+        with state.tx():
+            state.cursors.lower_flag(self.ctx.pair.id, REFUNDS_DUE)
 
     def _order_for_refund(self, order_id: str) -> Order | None:
         """The refund's order as the store has it now (its customer and payment method)."""
@@ -205,7 +266,8 @@ class SyncEngine:
         state = self.ctx.state
         cursor = state.cursors.get(self.ctx.pair.id, "ledger_stock")
         levels, new_cursor = self.ctx.ledger.changed_stock(cursor.value if cursor else None)
-        problems: list[RecordProblem] = self.ctx.store.set_stock(levels) if levels else []
+        with _side("store"):
+            problems: list[RecordProblem] = self.ctx.store.set_stock(levels) if levels else []
         with state.tx():
             for problem in problems:
                 sku = problem.detail or problem.code

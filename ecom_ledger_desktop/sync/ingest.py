@@ -22,6 +22,7 @@ from ecom_ledger_desktop.sync.mapper import MappedDocument, map_order, map_refun
 log = logging.getLogger(__name__)
 
 SALE_OPS = ("create", "update")
+REFUNDS_DUE = "refunds_due"  # an order changed with refunds: read the store's refunds this run
 DEAD_STATES = ("superseded", "ignored")
 
 
@@ -53,6 +54,15 @@ def _flag(ctx: PairContext, record_kind: str, source_id: str, ref: str, problem:
     return "flagged"
 
 
+def _number_in(raw: str, fallback: str) -> str:
+    """The order number a merchant knows (increment_id) from an unparseable record, if present."""
+    try:
+        value = json.loads(raw).get("increment_id") if raw else None
+    except (ValueError, AttributeError):
+        value = None
+    return str(value) if value not in (None, "") else fallback
+
+
 def _supersede(ctx: PairContext, posting: PostingRow, run_id: int | None, why: str) -> None:
     ctx.state.journal.mark_state(posting.posting_key, "superseded", why)
     ctx.state.errors.close_for_record(ctx.pair.id, posting.record_kind, posting.source_id,
@@ -69,12 +79,13 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None) 
     """
     pair_id = ctx.pair.id
     order = fetched.record
-    number = order.number if order else fetched.source_id
+    number = order.number if order else _number_in(fetched.raw, fetched.source_id)
     if order is None:
         ctx.state.cursors.stage(pair_id, "order", fetched.source_id, number, fetched.updated_at,
                                 "invalid", fetched.raw)
         problem = fetched.problem or RecordProblem("invalid_data", f"Order {number} is unreadable")
-        return _flag(ctx, "order", fetched.source_id, number, problem, run_id, raw=fetched.raw)
+        return _flag(ctx, "order", fetched.source_id, number, problem, run_id,
+                     raw=fetched.raw or None)
     if order.created_at.date() < ctx.pair.rules.start_date:
         return "skipped"
     postings = ctx.state.journal.for_record(pair_id, "order", order.source_id)
@@ -89,8 +100,10 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None) 
         ctx.state.cursors.stage(pair_id, "order", order.source_id, number, order.updated_at,
                                 "invalid", fetched.raw)
         return _flag(ctx, "order", order.source_id, number, error.problem, run_id, raw=fetched.raw)
-    ctx.state.cursors.stage(pair_id, "order", order.source_id, number, order.updated_at,
-                            mapped.revision, fetched.raw)
+    changed = ctx.state.cursors.stage(pair_id, "order", order.source_id, number,
+                                      order.updated_at, mapped.revision, fetched.raw)
+    if changed and order.refunded_total > 0:  # Magento bumps the order when it refunds
+        ctx.state.cursors.raise_flag(pair_id, REFUNDS_DUE)
     # a record that maps cleanly now no longer has the data problems it was flagged for
     for entry in ctx.state.errors.open_for_record(pair_id, "order", order.source_id):
         if entry.posting_key is None:

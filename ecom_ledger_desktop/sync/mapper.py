@@ -135,6 +135,7 @@ def _check_lines(order: Order) -> None:
 
 def _sale_lines(order: Order, rules: PostingRules) -> list[DocumentLine]:
     currency = order.currency
+    by_code = rules.tax_mode == "tax_code"
     lines: list[DocumentLine] = []
     for line in order.lines:
         amount = round_money(line.row_total, currency)
@@ -142,17 +143,19 @@ def _sale_lines(order: Order, rules: PostingRules) -> list[DocumentLine]:
             else None
         lines.append(DocumentLine(kind="item", item=ItemRef(item_key=item_key(line.sku)),
                                   description=clean_text(line.name) or line.sku, qty=line.qty,
-                                  unit_price=unit, amount=amount))
+                                  unit_price=unit, amount=amount,
+                                  taxable=by_code and line.tax > 0))
     if order.shipping:
         lines.append(DocumentLine(kind="shipping", item=ItemRef(ledger_name=rules.shipping_item),
                                   description="Shipping", qty=Decimal(1),
                                   unit_price=round_money(order.shipping, currency),
-                                  amount=round_money(order.shipping, currency)))
+                                  amount=round_money(order.shipping, currency),
+                                  taxable=by_code and order.shipping_tax > 0))
     if order.discount:
         label = f"Discount ({order.coupon_code})" if order.coupon_code else "Discount"
         lines.append(DocumentLine(kind="discount", item=ItemRef(ledger_name=rules.discount_item),
                                   description=label, amount=-round_money(order.discount, currency)))
-    if order.tax_total:
+    if order.tax_total and not by_code:
         lines.append(DocumentLine(kind="tax", item=ItemRef(ledger_name=rules.tax_item),
                                   description="Sales tax", qty=Decimal(1),
                                   unit_price=round_money(order.tax_total, currency),
@@ -179,6 +182,49 @@ def _balance(lines: list[DocumentLine], total: Decimal, currency: str, record: s
         fixes=[Fix("retry", "Retry after correcting the order"), Fix("ignore", "Ignore")]))
 
 
+def rate_key(rate: Decimal) -> str:
+    """How a store tax rate is written in ``PostingRules.tax_codes`` ("8.25", "20")."""
+    return format(rate.normalize(), "f")
+
+
+def _tax_code(order: Order, rules: PostingRules) -> str | None:
+    """The ledger tax code for an order in tax-code mode (None when nothing is taxed)."""
+    taxed = [line for line in order.lines if line.tax > 0]
+    if not taxed and not order.shipping_tax:
+        return None
+    rates = {rate_key(line.tax_percent) for line in taxed if line.tax_percent is not None}
+    if len(rates) != 1:
+        shown = ", ".join(sorted(rates)) or "unknown"
+        raise RecordError(RecordProblem(
+            code="mixed_tax_rates",
+            message=f"Order {order.number} has taxed lines at rates {shown}%; the ledger applies "
+                    "one tax code per sale. Post this pair's tax as a line item instead "
+                    "(rules set PAIR tax_mode line_item), then retry.",
+            fixes=[Fix("edit_field", "Post tax as a line item"), Fix("retry", "Retry")]))
+    rate = rates.pop()
+    code = rules.tax_codes.get(rate)
+    if not code:
+        raise RecordError(RecordProblem(
+            code="unmapped_tax_rate",
+            message=f"Order {order.number} is taxed at {rate}% but no ledger tax code is mapped "
+                    f"to that rate; map one (rules set PAIR tax_codes.{rate} \"<tax code>\"), "
+                    "then retry.",
+            fixes=[Fix("edit_field", "Map the tax rate to a tax code"), Fix("retry", "Retry")]))
+    return code
+
+
+DOC_NUMBER_MAX = 21  # QuickBooks Online's DocNumber limit
+
+
+def doc_number_for(number: str) -> str:
+    """The ledger document number: the store's, or its *last* 21 characters when longer.
+
+    Store numbers grow at the end (``EU-WEBSTORE-2026-000000123``), so the tail keeps them
+    distinct; the full number stays in the document's private note.
+    """
+    return number[-DOC_NUMBER_MAX:]
+
+
 def revision_of(document: SalesDocument) -> str:
     """A short content hash: the same content always gives the same revision."""
     return hashlib.sha256(dumps(document.model_dump(mode="json")).encode()).hexdigest()[:12]
@@ -193,16 +239,22 @@ def map_order(order: Order, rules: PostingRules, kind: DocumentKind | None = Non
     customer = customer_for(order, rules)
     chosen: DocumentKind = kind or (rules.paid_document if order.paid else rules.unpaid_document)
     record = f"Order {order.number}"
-    lines = _balance(_sale_lines(order, rules), order.grand_total, order.currency, record, rules)
+    by_code = rules.tax_mode == "tax_code"
+    tax_code = _tax_code(order, rules) if by_code else None
+    # in tax-code mode the ledger adds the tax: the lines must add up to the total without it
+    lines = _balance(_sale_lines(order, rules),
+                     order.grand_total - (order.tax_total if by_code else ZERO),
+                     order.currency, record, rules)
     route = rules.route_for(order.payment_method)
     document = SalesDocument(
-        kind=chosen, doc_number=order.number[:21], txn_date=order.created_at.date(),
+        kind=chosen, doc_number=doc_number_for(order.number), txn_date=order.created_at.date(),
         customer_key=customer.key, currency=order.currency, lines=lines,
         total=round_money(order.grand_total, order.currency),
         deposit_account=route.deposit_account if chosen == "sales_receipt" else None,
         payment_method=route.payment_method if chosen == "sales_receipt" else None,
         bill_address=customer.bill_address, ship_address=customer.ship_address,
-        email=customer.email)
+        email=customer.email, tax_code=tax_code,
+        expected_tax=round_money(order.tax_total, order.currency) if by_code else ZERO)
     items = [LedgerItem(key=item_key(line.sku), sku=line.sku, name=clean_text(line.name) or line.sku,
                         unit_price=line.unit_price) for line in order.lines]
     return MappedDocument(document=document, customer=customer, items=items,
@@ -249,7 +301,7 @@ def map_refund(refund: Refund, order: Order, rules: PostingRules) -> MappedDocum
     lines = _balance(lines, refund.grand_total, currency, record, rules)
     kind: DocumentKind = rules.refund_document
     document = SalesDocument(
-        kind=kind, doc_number=refund.number[:21], txn_date=refund.created_at.date(),
+        kind=kind, doc_number=doc_number_for(refund.number), txn_date=refund.created_at.date(),
         customer_key=customer.key, currency=currency, lines=lines,
         total=round_money(refund.grand_total, currency),
         deposit_account=rules.refund_account if kind == "refund_receipt" else None,

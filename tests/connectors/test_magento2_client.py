@@ -141,8 +141,9 @@ def test_order_updated_mid_scan_is_not_skipped(sim: Magento2Simulator,
     store.close()
 
 
-def test_orders_without_updated_at_are_still_listed_once_each(sim: Magento2Simulator) -> None:
-    """No ``updated_at`` window can select them, so they come after the walk, every call."""
+def test_orders_without_updated_at_come_from_the_reconciliation_pass_not_each_poll(
+        sim: Magento2Simulator) -> None:
+    """No ``updated_at`` window can select them; the separate undated walk lists each once."""
     ids = [sim.add_order(spec(i, created_at=stamp(i))) for i in range(7)]
     for undated in ids[1::2]:
         raw = sim.order_json(undated)
@@ -150,9 +151,10 @@ def test_orders_without_updated_at_are_still_listed_once_each(sim: Magento2Simul
         sim.put_raw_order(undated, raw)
     store = make_store(sim, page_size=2)
     dated, undated_ids = [str(i) for i in ids[0::2]], [str(i) for i in ids[1::2]]
-    assert order_ids(store) == dated + undated_ids
-    assert order_ids(store, BASE + timedelta(days=1)) == undated_ids
-    [fetched] = [f for f in store.iter_orders(EPOCH) if f.source_id == undated_ids[0]]
+    assert order_ids(store) == dated
+    listed = [f.source_id for f in store.iter_undated_orders()]
+    assert listed == undated_ids
+    [fetched] = [f for f in store.iter_undated_orders() if f.source_id == undated_ids[0]]
     assert fetched.record is not None and fetched.updated_at == fetched.record.created_at
     store.close()
 

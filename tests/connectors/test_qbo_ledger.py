@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -32,37 +31,12 @@ from tests.connectors.qbo_support import (
     make_tokens,
     money,
     mug_sku,
-    new_sim,
-    new_store,
     recording_store,
     resolve,
     resolve_again,
     sale,
     seeded,
 )
-
-
-@pytest.fixture
-def sim() -> Iterator[QboSimulator]:
-    simulator = new_sim()
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
-
-
-@pytest.fixture
-def store(sim: QboSimulator) -> MemorySecretStore:
-    return new_store(sim)
-
-
-@pytest.fixture
-def ledger(sim: QboSimulator, store: MemorySecretStore) -> Iterator[QboLedger]:
-    connector = make_ledger(sim, store)
-    try:
-        yield connector
-    finally:
-        connector.close()
 
 
 def test_sales_receipt_total_equals_document_total(ledger: QboLedger, sim: QboSimulator) -> None:

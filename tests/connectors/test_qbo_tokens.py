@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -18,33 +17,8 @@ from tests.connectors.qbo_support import (
     RecordingTransport,
     make_ledger,
     make_tokens,
-    new_sim,
-    new_store,
     recording_store,
 )
-
-
-@pytest.fixture
-def sim() -> Iterator[QboSimulator]:
-    simulator = new_sim()
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
-
-
-@pytest.fixture
-def store(sim: QboSimulator) -> MemorySecretStore:
-    return new_store(sim)
-
-
-@pytest.fixture
-def ledger(sim: QboSimulator, store: MemorySecretStore) -> Iterator[QboLedger]:
-    connector = make_ledger(sim, store)
-    try:
-        yield connector
-    finally:
-        connector.close()
 
 
 def test_unsaveable_rotation_stops_before_any_api_call(sim: QboSimulator) -> None:

@@ -40,8 +40,7 @@ def order_spec(**overrides: Any) -> dict[str, Any]:
                    "tax_percent": "8.25"},
                   {"sku": "WB-BOTTLE", "name": "Steel Water Bottle", "qty": 1, "price": "18.50"}],
         "shipping": "5.00", "currency": "USD", "payment_method": "checkmo", "paid": True,
-        "created_at": "2026-11-01 10:00:00",
-    }
+    }  # no created_at: the shop stamps a new order with its own clock, as Magento does
     spec.update(overrides)
     return spec
 
@@ -80,6 +79,14 @@ class SyncBench:
         state = self.state()
         try:
             return state.errors.entries(self.pair_id, "open")
+        finally:
+            state.close()
+
+    def runs(self) -> list[Any]:
+        """This pair's runs, newest first."""
+        state = self.state()
+        try:
+            return state.runs.recent(self.pair_id)
         finally:
             state.close()
 

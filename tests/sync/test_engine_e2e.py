@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from ecom_ledger_desktop.core.events import OrderProgress, Posted, RunFinished, RunStarted
@@ -212,3 +213,66 @@ def test_progress_events_are_published(bench: SyncBench) -> None:
     assert OrderProgress in kinds and Posted in kinds
     posted = next(e for e in seen if isinstance(e, Posted))
     assert posted.amount is not None
+
+
+def test_tax_by_mapped_tax_code_lets_the_ledger_compute_it_to_the_same_total(
+        bench: SyncBench) -> None:
+    bench.set_rules(tax_mode="tax_code", tax_codes={"8.25": "CA Sales Tax"})
+    order_id = bench.store.add_order(order_spec(lines=[
+        {"sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "qty": 2, "price": "24.00",
+         "tax_percent": "8.25"}]))
+    summary = bench.sync()
+    assert summary.status == "ok", bench.open_errors()
+    [receipt] = bench.docs("SalesReceipt")
+    assert amount(receipt["TotalAmt"]) == amount(bench.store.order_json(order_id)["grand_total"])
+    assert amount(receipt["TxnTaxDetail"]["TotalTax"]) == Decimal("3.96")
+    assert not [line for line in receipt["Line"]
+                if "Sales Tax" in str(line.get("Description", ""))], "no tax line in this mode"
+
+
+def test_ledger_tax_rounding_a_cent_off_is_posted_once_and_flagged(bench: SyncBench) -> None:
+    bench.set_rules(tax_mode="tax_code", tax_codes={"8.25": "CA Sales Tax"})
+    line = {"sku": "WB-BOTTLE", "name": "Steel Water Bottle", "qty": 1, "price": "1.15",
+            "tax_percent": "8.25"}
+    # the store rounds tax per line (3 × 0.09), the ledger on the total (0.28)
+    bench.store.add_order(order_spec(lines=[line, dict(line), dict(line)], shipping="0"))
+    summary = bench.sync()
+    assert summary.status == "flagged"
+    [entry] = bench.open_errors()
+    assert entry.code == "total_mismatch"
+    assert "void_and_repost" in {f.action for f in entry.fixes}
+    bench.sync()
+    assert len(bench.docs("SalesReceipt")) == 1, "posted once, not re-sent"
+
+
+def test_unmapped_tax_rate_is_flagged_with_the_rule_to_set(bench: SyncBench) -> None:
+    bench.set_rules(tax_mode="tax_code", tax_codes={})
+    bench.store.add_order(order_spec())
+    bench.sync()
+    [entry] = bench.open_errors()
+    assert entry.code == "unmapped_tax_rate"
+    assert "tax_codes.8.25" in entry.message
+
+
+def test_refund_as_credit_memo_when_the_rule_says_so(bench: SyncBench) -> None:
+    bench.set_rules(refund_document="credit_memo")
+    order_id = bench.store.add_order(order_spec())
+    bench.sync()
+    bench.store.refund_order(order_id, {"lines": [{"sku": "WB-BOTTLE", "qty": 1}], "shipping": 0})
+    bench.sync()
+    assert bench.docs("RefundReceipt") == []
+    assert len(bench.docs("CreditMemo")) == 1
+
+
+def test_late_arriving_update_inside_the_look_back_window_is_not_missed(
+        bench: SyncBench) -> None:
+    bench.store.add_order(order_spec())
+    bench.sync()
+    # a row committed late: its updated_at is two minutes before what the last run saw
+    late = bench.store.clock.now() - timedelta(minutes=2)
+    bench.store.add_order(order_spec(
+        customer={"email": "late@example.com", "firstname": "Late", "lastname": "Row"},
+        created_at=late.strftime("%Y-%m-%d %H:%M:%S"),
+        updated_at=late.strftime("%Y-%m-%d %H:%M:%S")))
+    bench.sync()
+    assert len(bench.docs("SalesReceipt")) == 2

@@ -96,3 +96,33 @@ def test_no_secret_reaches_the_database_logs_or_error_messages(bench: SyncBench,
         if getattr(handler, "_ecom_ledger", False):
             logging.getLogger().removeHandler(handler)
             handler.close()
+
+
+def test_an_idle_scheduled_poll_costs_one_store_request_and_no_ledger_request(
+        bench: SyncBench) -> None:
+    from datetime import UTC, datetime
+
+    from ecom_ledger_desktop.core.clock import ManualClock
+    from ecom_ledger_desktop.testing.request_counts import ledger_requests, store_requests
+
+    clock = ManualClock(datetime.now(UTC))
+    bench.service.clock = clock
+    for _ in range(3):
+        bench.store.add_order(order_spec())
+    bench.sync()
+
+    def fifteen_minutes_pass() -> None:  # on this computer and in the shop alike
+        clock.advance(15 * 60)
+        bench.store.clock.advance(15 * 60)
+
+    fifteen_minutes_pass()
+    bench.sync()  # re-reads the orders our own write-back comments touched
+    store_before, ledger_before = store_requests(bench.store), ledger_requests(bench.ledger)
+    for _ in range(3):
+        fifteen_minutes_pass()
+        assert bench.sync().posted == 0
+    assert store_requests(bench.store) - store_before == 3
+    assert ledger_requests(bench.ledger) - ledger_before == 0
+    bench.store.add_order(order_spec())  # and the next real order is still found
+    fifteen_minutes_pass()
+    assert bench.sync().posted == 1

@@ -23,11 +23,7 @@ def test_scheduled_run_posts_and_is_recorded_as_scheduled(bench: SyncBench) -> N
         assert finished.wait(30)
     finally:
         background.stop()
-    state = bench.state()
-    try:
-        [run] = state.runs.recent(bench.pair_id)
-    finally:
-        state.close()
+    [run] = bench.runs()
     assert run.trigger == "schedule" and run.posted == 1
     assert len(bench.docs("SalesReceipt")) == 1
 
@@ -50,11 +46,7 @@ def test_a_run_missed_while_the_computer_slept_leaves_a_skipped_row(bench: SyncB
         assert skipped.wait(30)
     finally:
         background.stop()
-    state = bench.state()
-    try:
-        runs = state.runs.recent(bench.pair_id)
-    finally:
-        state.close()
+    runs = bench.runs()
     assert runs[0].status == "skipped"
     assert "asleep" in runs[0].message
 
@@ -69,10 +61,6 @@ def test_sync_now_while_a_scheduled_run_is_going_queues_behind_it(bench: SyncBen
         second.result(30)
     finally:
         background.stop()
-    state = bench.state()
-    try:
-        runs = state.runs.recent(bench.pair_id)
-    finally:
-        state.close()
+    runs = bench.runs()
     assert all(r.status != "skipped" for r in runs), "queued, not raced or dropped"
     assert len(bench.docs("SalesReceipt")) == 1

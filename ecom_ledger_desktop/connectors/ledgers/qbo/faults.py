@@ -154,7 +154,7 @@ def describe(error: FaultError, *, record: str = "", txn_date: str = "") -> Reco
     if code == "6000":
         return RecordProblem(
             "ledger_rejected",
-            f"QuickBooks refused {what}: {detail or 'a business rule failed'}.",
+            f"QuickBooks refused {what}: {(detail or 'a business rule failed').rstrip('.')}.",
             [edit, retry], detail)
     label = f"error {code}" if code else "an unrecognised error"
     return RecordProblem(

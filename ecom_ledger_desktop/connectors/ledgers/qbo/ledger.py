@@ -226,7 +226,8 @@ class QboLedger:
             document, resolution.customer_id,
             lambda line: self._item_id(resolution, line),
             lambda kind, name: self._name_id(resolution, kind, name),
-            tax_mode=self.tax_mode, default_deposit_account=self.default_deposit_account)
+            tax_mode="tax_code" if document.tax_code else self.tax_mode,
+            default_deposit_account=self.default_deposit_account)
 
     def _item_id(self, resolution: Resolution, line: DocumentLine) -> str:
         ref = line.item

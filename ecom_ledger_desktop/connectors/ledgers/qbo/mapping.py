@@ -194,6 +194,9 @@ def document_body(document: SalesDocument, customer_id: str, item_id_of: ItemIdO
         "CurrencyRef": {"value": document.currency.upper()},
         "Line": document_lines(document, item_id_of, tax_mode),
     }
+    if document.tax_code:  # the ledger computes the tax from this code on the taxable lines
+        body["TxnTaxDetail"] = {"TxnTaxCodeRef": {"value": name_id("tax_code",
+                                                                   document.tax_code)}}
     note = clean_text(document.private_note, PRIVATE_NOTE_MAX)
     if note:
         body["PrivateNote"] = note

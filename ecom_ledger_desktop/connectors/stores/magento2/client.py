@@ -8,12 +8,11 @@ use the keyset walk of ``search.py``; parsing is ``parse.py``; errors are ``erro
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
-from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -42,6 +41,7 @@ from ecom_ledger_desktop.connectors.stores.magento2.search import (
     walk_undated,
 )
 from ecom_ledger_desktop.core.errors import (
+    Fix,
     RecordError,
     RecordProblem,
     RetriableError,
@@ -51,9 +51,13 @@ from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.core.redaction import register_secret
 from ecom_ledger_desktop.models.commerce import Order, Refund, StockLevel
 
+_Parsed = TypeVar("_Parsed", Order, Refund)
+
 
 class Magento2Store:
     """A Magento 2 shop reached with an integration access token used as a Bearer token."""
+
+    timestamp_resolution = timedelta(seconds=1)  # "YYYY-MM-DD HH:MM:SS"
 
     def __init__(self, base_url: str, token: str, *, store_code: str = "default",
                  page_size: int = 100, policy: RetryPolicy | None = None,
@@ -111,13 +115,21 @@ class Magento2Store:
 
         Each order once per call; a bad order comes back as a problem with its raw JSON and
         the walk goes on. Paging strategy and why nothing can be skipped: ``search.py``.
-        Orders without ``updated_at`` (which no window can select) come last, on every call.
         """
         for row in self._changed("/orders", since, until):
             yield _fetched_order(row)
 
     def get_order(self, source_id: str) -> Fetched[Order]:
         """One order by ``entity_id``; a problem (``not_found``) when Magento has none."""
+        if not str(source_id).strip().isdigit():  # an unreadable order's stand-in key
+            return Fetched(source_id=str(source_id), updated_at=None, record=None, raw="",
+                           problem=RecordProblem(
+                               code="invalid_data",
+                               message=f"Order {str(source_id).removeprefix('no-id:')} has no "
+                                       "usable id (entity_id) in Magento, so it cannot be read "
+                                       "on its own; correct it in Magento and the next sync "
+                                       "reads it again.",
+                               fixes=[Fix("ignore", "Skip this record")]))
         try:
             row = self._call("GET", f"/orders/{quote(str(source_id), safe='')}")
         except NotFoundError as missing:
@@ -146,9 +158,20 @@ class Magento2Store:
             yield _fetched_memo(row, order)
 
     def _changed(self, resource: str, since: datetime, until: datetime | None) -> Iterator[Any]:
-        fetch = self._search(resource)
-        return chain(walk_changed(fetch, since, until, self._page_size),
-                     walk_undated(fetch, self._page_size))
+        return walk_changed(self._search(resource), since, until, self._page_size)
+
+    def reconcile_orders(self) -> Iterator[Fetched[Order]]:
+        """The daily reconciliation pass: orders no ``updated_at`` window can select."""
+        return self.iter_undated_orders()
+
+    def iter_undated_orders(self) -> Iterator[Fetched[Order]]:
+        """Orders without ``updated_at``, which no time window selects (a reconciliation pass).
+
+        Magento always sets ``updated_at``, so this is not part of every poll: an idle poll costs
+        one request.
+        """
+        for row in walk_undated(self._search("/orders"), self._page_size):
+            yield _fetched_order(row)
 
     def _order_json(self, order_id: str) -> Mapping[str, Any] | None:
         try:
@@ -298,8 +321,15 @@ def _has_comment(order: Any, note: str) -> bool:
 
 
 def _source_id(row: Any) -> str:
-    if isinstance(row, Mapping) and row.get("entity_id") is not None:
+    """``entity_id`` as text; without one, a stand-in from ``increment_id`` (``no-id:<number>``)
+    so two unreadable id-less records stay two records in the error queue, not one."""
+    if not isinstance(row, Mapping):
+        return ""
+    if row.get("entity_id") is not None:
         return str(row["entity_id"])
+    number = row.get("increment_id")
+    if isinstance(number, str | int) and not isinstance(number, bool) and str(number).strip():
+        return f"no-id:{str(number).strip()}"
     return ""
 
 
@@ -309,10 +339,11 @@ def _updated(row: Any) -> datetime | None:
     return parse_timestamp(row.get("updated_at")) or parse_timestamp(row.get("created_at"))
 
 
-def _fetched_order(row: Any) -> Fetched[Order]:
+def _fetched(row: Any, parse: Callable[[Any], _Parsed], subject: str) -> Fetched[_Parsed]:
+    """Parse one listed record; a bad one comes back as a problem with its raw JSON kept."""
     raw = dumps(row)
     try:
-        order = parse_order(row)
+        record = parse(row)
     except RecordError as bad:
         return Fetched(source_id=_source_id(row), updated_at=_updated(row), record=None, raw=raw,
                        problem=bad.problem)
@@ -320,25 +351,15 @@ def _fetched_order(row: Any) -> Fetched[Order]:
         return Fetched(source_id=_source_id(row), updated_at=_updated(row), record=None, raw=raw,
                        problem=RecordProblem(
                            code="invalid_data",
-                           message=f"{order_subject(row)} could not be read "
-                                   f"({type(unexpected).__name__}); check it in Magento, then "
-                                   "retry."))
-    return Fetched(source_id=order.source_id, updated_at=order.updated_at, record=order, raw=raw)
+                           message=f"{subject} could not be read ({type(unexpected).__name__}); "
+                                   "check it in Magento, then retry."))
+    return Fetched(source_id=record.source_id, updated_at=record.updated_at, record=record,
+                   raw=raw)
+
+
+def _fetched_order(row: Any) -> Fetched[Order]:
+    return _fetched(row, parse_order, order_subject(row))
 
 
 def _fetched_memo(row: Any, order: Mapping[str, Any] | None) -> Fetched[Refund]:
-    raw = dumps(row)
-    try:
-        refund = parse_creditmemo(row, order=order)
-    except RecordError as bad:
-        return Fetched(source_id=_source_id(row), updated_at=_updated(row), record=None, raw=raw,
-                       problem=bad.problem)
-    except Exception as unexpected:
-        return Fetched(source_id=_source_id(row), updated_at=_updated(row), record=None, raw=raw,
-                       problem=RecordProblem(
-                           code="invalid_data",
-                           message=f"{memo_subject(row)} could not be read "
-                                   f"({type(unexpected).__name__}); check it in Magento, then "
-                                   "retry."))
-    return Fetched(source_id=refund.source_id, updated_at=refund.updated_at, record=refund,
-                   raw=raw)
+    return _fetched(row, lambda r: parse_creditmemo(r, order=order), memo_subject(row))

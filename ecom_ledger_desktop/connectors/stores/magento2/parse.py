@@ -133,6 +133,7 @@ def parse_order(raw: Mapping[str, Any]) -> Order:
         "discount": abs(read.amount(raw, "discount_amount", "discount", allow_negative=True)),
         "tax_total": read.amount(raw, "tax_amount", "tax amount"),
         "grand_total": grand_total,
+        "refunded_total": read.amount(raw, "total_refunded", "total refunded"),
         "payment_method": method,
         "payments": payments,
         "coupon_code": read.text(raw, "coupon_code", "coupon code"),
