@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -103,7 +104,9 @@ class ApiClient:
             exclude=[RecordError, FatalError],
             name=name,
         )
-        self.calls = 0
+        self.calls = 0  # attempts sent
+        self.retries = 0  # attempts that were a retry of a failed one
+        self.failures: Counter[str] = Counter()  # failed attempts by cause (diagnostics, soak)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -148,6 +151,7 @@ class ApiClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _wait(self, state: RetryCallState) -> float:
+        self.retries += 1  # tenacity asks for the wait only when it is about to retry
         exponential = wait_random_exponential(multiplier=self.policy.backoff_base,
                                               max=self.policy.backoff_max)(state)
         error = state.outcome.exception() if state.outcome else None
@@ -162,13 +166,19 @@ class ApiClient:
             response = self._http.request(method, url, params=params, content=content,
                                           headers=headers)
         except httpx.ConnectError as exc:
+            self.failures["connect"] += 1
             raise RetriableError(f"{self.name}: cannot connect ({type(exc).__name__})") from None
         except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError,
                 httpx.WriteError) as exc:
+            self.failures["timeout" if isinstance(exc, httpx.TimeoutException) else "reset"] += 1
             kind = UncertainOutcome if write else RetriableError
             raise kind(f"{self.name}: no answer ({type(exc).__name__})") from None
+        except SyncError as exc:  # raised by the auth (e.g. a token refresh that failed)
+            self.failures[f"auth_{type(exc).__name__}"] += 1
+            raise
         error = self._classify(response)
         if error is not None:
+            self.failures[f"http_{response.status_code}"] += 1
             log.info("%s %s %s -> %s: %s", self.name, method, redact(str(response.url)),
                      response.status_code, error)
             raise error

@@ -8,21 +8,17 @@ token survives a kill exactly as it would in the OS keyring.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.demo import (
@@ -33,9 +29,13 @@ from ecom_ledger_desktop.demo import (
 )
 from ecom_ledger_desktop.secrets.store import KeyringSecretStore
 from ecom_ledger_desktop.testing.file_keyring import TestFileKeyring
+from ecom_ledger_desktop.testing.verify import (
+    Magento2RestView,
+    QboSimulatorView,
+    verify_exactly_once,
+)
 
 KEYRING_BACKEND = "ecom_ledger_desktop.testing.file_keyring.TestFileKeyring"
-SALE_ENTITIES = ("SalesReceipt", "Invoice")
 
 
 @dataclass
@@ -195,56 +195,18 @@ class CrashTrials:
         finally:
             state.close()
 
-    def store_orders(self) -> list[dict[str, Any]]:
-        """Every order the simulated shop holds, through its own REST API."""
-        response = httpx.get(f"{self.store.base_url}/rest/V1/orders",
-                             params={"searchCriteria[pageSize]": "10000"},
-                             headers={"Authorization": f"Bearer {STORE_TOKEN}"}, timeout=60)
-        response.raise_for_status()
-        return list(json.loads(response.text)["items"])
-
     def verify(self, report: TrialReport) -> None:
-        """Count duplicates, lost orders and ledger-vs-journal mismatches."""
-        docs = [d for entity in SALE_ENTITIES for d in self.ledger.entities(entity)]
-        report.posted_documents = len(docs)
-        numbers = Counter(str(d.get("DocNumber")) for d in docs)
-        for number, count in numbers.items():
-            if count > 1:
-                report.duplicates += count - 1
-                report.problems.append(f"document {number} exists {count} times in the ledger")
-        payments = Counter(str(p.get("PrivateNote")) for p in self.ledger.entities("Payment"))
-        for note, count in payments.items():
-            if count > 1:
-                report.duplicates += count - 1
-                report.problems.append(f"payment '{note}' exists {count} times")
-        state = State(self.data_dir / "ledger-sync.sqlite3")
-        try:
-            postings = state.journal.all(self.pair_id)
-            flagged = {e.source_id for e in state.errors.entries(self.pair_id, "open")
-                       if e.record_kind == "order"}
-        finally:
-            state.close()
-        posted_ids = {p.ledger_id for p in postings
-                      if p.state == "posted" and p.op == "create" and p.record_kind == "order"}
-        ledger_ids = {str(d["Id"]) for d in docs}
-        for missing in posted_ids - ledger_ids:
-            report.mismatches += 1
-            report.problems.append(f"journal says posted as {missing}, the ledger has no such doc")
-        for extra in ledger_ids - posted_ids:
-            report.mismatches += 1
-            report.problems.append(f"ledger document {extra} is not in the journal as posted")
-        accounted = {p.source_id for p in postings if p.record_kind == "order"
-                     and p.state in ("posted", "flagged", "queued", "sending")} | flagged
-        orders = [o for o in self.store_orders()
-                  if str(o.get("created_at", ""))[:10] >= self.start_date.isoformat()
-                  and o.get("state") != "canceled"]
-        report.orders = len(orders)
-        report.flagged_orders = len(flagged)
-        for order in orders:
-            if str(order["entity_id"]) not in accounted:
-                report.lost += 1
-                report.problems.append(f"order {order.get('increment_id')} was neither posted "
-                                       "nor flagged")
+        """Count duplicates, lost orders and ledger-vs-journal mismatches (``testing.verify``)."""
+        found = verify_exactly_once(
+            self.data_dir / "ledger-sync.sqlite3", self.pair_id, QboSimulatorView(self.ledger),
+            Magento2RestView(self.store.base_url, STORE_TOKEN), self.start_date)
+        report.orders = found.orders
+        report.posted_documents = found.posted_documents
+        report.flagged_orders = found.flagged_orders
+        report.duplicates = found.duplicates
+        report.lost = found.lost
+        report.mismatches = found.mismatches
+        report.problems.extend(found.problems)
 
 
 def main() -> None:

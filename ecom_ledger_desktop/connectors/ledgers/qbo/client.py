@@ -20,6 +20,7 @@ import httpx
 from ecom_ledger_desktop.connectors.http import ApiClient, RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.qbo import faults
 from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
+from ecom_ledger_desktop.connectors.ratelimit import QBO_LIMITS, RateLimiter
 from ecom_ledger_desktop.core.errors import FatalError, RetriableError, SyncError, UncertainOutcome
 from ecom_ledger_desktop.core.money import dumps, loads
 
@@ -71,8 +72,11 @@ class QboClient:
         minorversion: int = 75,
         policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        limits_scale: float = 1.0,
     ) -> None:
         self.realm_id = realm_id
+        # stay under Intuit's published limits rather than collect 429s (each costs a minute)
+        self.limiter = RateLimiter(QBO_LIMITS, scale=limits_scale)
         self.tokens = tokens
         self.minorversion = minorversion
         self.last_intuit_tid = ""
@@ -178,9 +182,10 @@ class QboClient:
         if request_id is not None:
             query["requestid"] = fit_request_id(request_id)
         is_write = body is not None if write is None else write
-        response = self.api.request(
-            method, path, params=query, content=dumps(body) if body is not None else None,
-            headers=_WRITE if body is not None else _JSON, write=is_write)
+        with self.limiter.slot(batch=path == "/batch"):
+            response = self.api.request(
+                method, path, params=query, content=dumps(body) if body is not None else None,
+                headers=_WRITE if body is not None else _JSON, write=is_write)
         try:
             payload = loads(response.content)
         except ValueError:

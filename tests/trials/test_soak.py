@@ -1,0 +1,77 @@
+"""The short fault soak (CI): syncs through 5xx, 429 storms, slow answers, resets, expired and
+revoked tokens while the store keeps changing; then every order is in the books exactly once and
+the error queue holds only genuine per-record problems. The long one is ``bench/soak.py``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ecom_ledger_desktop.testing.soak import SoakHarness, SoakPlan, SoakReport
+from ecom_ledger_desktop.testing.verify import GENUINE_CODES
+
+ROUNDS = int(os.environ.get("ECOM_SOAK_ROUNDS", "8"))
+
+
+@pytest.fixture(scope="module")
+def soak(tmp_path_factory: pytest.TempPathFactory) -> SoakReport:
+    workdir: Path = tmp_path_factory.mktemp("soak")
+    harness = SoakHarness(workdir, SoakPlan(rounds=ROUNDS, seed=23, revoke_round=3))
+    try:
+        return harness.run()
+    finally:
+        harness.close()
+
+
+def _summary(report: SoakReport) -> str:
+    return "\n".join(report.lines())
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_every_order_is_posted_exactly_once_through_the_storm(soak: SoakReport) -> None:
+    found = soak.verification
+    assert found.orders > 30 and found.posted_documents > 30, _summary(soak)
+    assert found.refunds > 0, _summary(soak)
+    assert found.duplicates == 0, _summary(soak)
+    assert found.lost == 0, _summary(soak)
+    assert found.mismatches == 0, _summary(soak)
+    assert found.unfinished == 0, _summary(soak)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_the_error_queue_holds_only_genuine_per_record_problems(soak: SoakReport) -> None:
+    found = soak.verification
+    assert found.spurious_flags == 0, _summary(soak)
+    assert set(found.open_codes) <= GENUINE_CODES, _summary(soak)
+    assert not soak.unflagged_planted, _summary(soak)
+    assert {"unmapped_sku", "duplicate_customer"} <= set(found.open_codes), _summary(soak)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_a_refresh_token_revoked_mid_run_needs_reauthorising_and_the_run_resumes(
+        soak: SoakReport) -> None:
+    assert soak.revocations == 1, _summary(soak)
+    assert soak.reauthorisations == 1, _summary(soak)  # the connection was marked, then fixed
+    assert soak.unexpected_reauthorisations == 0, _summary(soak)
+    assert any("Reconnect" in message for message in soak.reauth_messages), _summary(soak)
+    assert soak.runs["failed"] >= 1 and soak.runs["ok"] + soak.runs["flagged"] >= 1
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_every_kind_of_fault_really_happened(soak: SoakReport) -> None:
+    seen, injected, ledger = soak.seen, soak.injected, soak.ledger_stats
+    assert seen["http_503"] > 0, _summary(soak)  # 5xx on both services
+    assert seen["http_429"] > 0 and ledger["throttled (429)"] > 0, _summary(soak)
+    assert injected["429 storms (Retry-After)"] >= 2, _summary(soak)
+    assert seen["timeout"] > 0, _summary(soak)  # slow answers past the client's timeout
+    assert seen["reset"] > 0, _summary(soak)  # connections closed without an answer
+    assert ledger["applied, answer dropped"] > 0, _summary(soak)
+    assert injected["access tokens expired"] > 0 and ledger["refused tokens (401)"] > 0
+    assert ledger["token endpoint requests"] > soak.reauthorisations + 2  # refreshes rotated
+    assert soak.retries > 0, _summary(soak)
