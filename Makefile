@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## install, then start the demo on the embedded simulators
-	$(BIN)/ecom-ledger demo
+run: $(STAMP)  ## install, then start the desktop app on demo data (embedded simulators)
+	$(BIN)/ecom-ledger-app --demo
 
 test: $(STAMP)  ## install, then run the whole suite headless
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
@@ -26,8 +26,11 @@ lint: $(STAMP)  ## ruff, mypy and the import contracts (no Qt in the core)
 	$(BIN)/mypy ecom_ledger_desktop
 	$(BIN)/lint-imports
 
-bench: $(STAMP)  ## print the benchmark figures
-	$(BIN)/python bench/crash_trials.py --trials 20
+bench: $(STAMP)  ## print the benchmark figures (short runs; see bench/RESULTS.md for the long ones)
+	$(BIN)/python bench/idle_poll.py --polls 5
+	$(BIN)/python bench/crash_trials.py --trials 20 --orders 200
+	$(BIN)/python bench/soak.py --minutes 1 --orders 100
+	$(BIN)/python bench/backlog.py --orders 2000 --customers 400 --items 100 --scale 20
 
 build: $(STAMP)  ## one-folder PyInstaller bundle
 	$(BIN)/pip install --quiet pyinstaller

@@ -57,7 +57,8 @@ class DemoEnvironment:
 def configure_pair(db_path: Path, store_url: str, ledger_url: str, realm_id: str,
                    secrets: SecretStore, *, store_token: str, refresh_token: str,
                    start_date: date, demo: bool = True, rules: PostingRules | None = None,
-                   client_secret: str = CLIENT_SECRET) -> int:
+                   client_secret: str = CLIENT_SECRET,
+                   ledger_settings: dict[str, str] | None = None) -> int:
     """Save a Magento → QuickBooks Online pair pointing at the given (simulated) services.
 
     Returns the pair id. Secrets go to ``secrets``; only URLs and ids go to the database.
@@ -77,7 +78,8 @@ def configure_pair(db_path: Path, store_url: str, ledger_url: str, realm_id: str
                           "redirect_uri": REDIRECT_URI,
                           "auth_url": f"{ledger_url}/connect/oauth2",
                           "token_url": f"{ledger_url}/oauth2/v1/tokens/bearer",
-                          "revoke_url": f"{ledger_url}/v2/oauth2/tokens/revoke"}))
+                          "revoke_url": f"{ledger_url}/v2/oauth2/tokens/revoke",
+                          **(ledger_settings or {})}))
             return state.connections.add_pair(
                 DEMO_PAIR, store_id, ledger_id,
                 rules or PostingRules(start_date=start_date, payment_routes=DEMO_PAYMENT_ROUTES))

@@ -7,7 +7,6 @@ import json
 import secrets
 import sys
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
 
 from ecom_ledger_desktop.cli.context import CliContext, UsageError, read_secret
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_OK
@@ -174,28 +173,6 @@ class _PasteRefused(Exception):
     """The pasted redirect cannot be used; the message says why, in plain words."""
 
 
-def _parse_redirect(pasted: str, expected_state: str) -> tuple[str, str | None]:
-    """(code, realm id or None) from the pasted redirect address, or from a bare code."""
-    if "=" not in pasted:  # just the code
-        return pasted, None
-    query = parse_qs(urlsplit(pasted).query or pasted.lstrip("?"))
-    values = {key: items[0] for key, items in query.items() if items}
-    register_secret(values.get("code"))
-    if values.get("state") != expected_state:
-        raise _PasteRefused("the pasted address does not belong to this sign-in (its 'state' "
-                            "does not match), so it was not used. Run the command again and "
-                            "paste the address the browser shows after signing in through the "
-                            "link it prints.")
-    if values.get("error"):
-        reason = {"access_denied": "the sign-in was cancelled or access was not granted"}.get(
-            values["error"], f"QuickBooks answered '{values['error']}'")
-        raise _PasteRefused(f"QuickBooks did not connect: {reason}. Run the command again.")
-    if not values.get("code"):
-        raise _PasteRefused("the pasted address has no 'code': paste the whole address the "
-                            "browser was sent to after signing in to QuickBooks.")
-    return values["code"], values.get("realmId") or None
-
-
 def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
     """Connect (or reconnect) a QuickBooks Online company through Intuit's consent page."""
     from ecom_ledger_desktop.connectors.ledgers.qbo import QboTokens
@@ -240,7 +217,13 @@ def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
     try:
         if not pasted:
             raise _PasteRefused("nothing was pasted, so nothing changed. Run the command again.")
-        code, realm_id = _parse_redirect(pasted, expected_state)
+        from ecom_ledger_desktop.sync.connect_flow import ConnectError, parse_pasted_redirect
+
+        try:
+            result = parse_pasted_redirect(pasted, expected_state)
+        except ConnectError as refused:
+            raise _PasteRefused(str(refused)) from None
+        code, realm_id = result.code, result.realm_id
     except _PasteRefused as refused:
         ctx.out.note(f"Not connected: {refused}")
         return EXIT_FAILURE

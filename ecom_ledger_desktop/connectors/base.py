@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 from ecom_ledger_desktop.core.errors import RecordError, RecordProblem
 from ecom_ledger_desktop.models.commerce import Order, Refund, StockLevel
@@ -175,4 +175,30 @@ class PushLedger(Protocol):
 
     def close(self) -> None:
         """Release network resources."""
+        ...
+
+
+@runtime_checkable
+class BatchLedger(Protocol):
+    """A push ledger that can also create many customers and documents per request."""
+
+    batch_size: int
+    batching: bool  # a connection setting can turn batches off (one request per document)
+
+    def prefetch(self) -> None:
+        """Load the company's customers and items once, to match them locally."""
+        ...
+
+    def find_customer(self, customer: LedgerCustomer) -> str | None:
+        """An existing match, without writing (raises ``RecordError`` for duplicates)."""
+        ...
+
+    def create_customers(self, customers: list[LedgerCustomer], request_id: str
+                         ) -> dict[str, str | RecordProblem]:
+        """Create up to ``batch_size`` customers; key -> new id, or why it failed."""
+        ...
+
+    def create_documents(self, documents: list[tuple[str, SalesDocument, Resolution]],
+                         request_id: str) -> dict[str, PostedRef | RecordError]:
+        """Create up to ``batch_size`` documents; posting key -> where it landed, or the error."""
         ...

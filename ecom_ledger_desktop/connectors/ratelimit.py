@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 
 class SlidingWindow:
-    """At most ``limit`` events in any ``window`` seconds; ``acquire`` waits for room."""
+    """At most ``limit`` events in any ``window`` seconds, as the *server* counts them.
+
+    A request is reserved before it is sent and recorded when it completes: the server stamps
+    it on arrival, which is never later than our completion, so our window always holds at least
+    what the server's does (a burst delayed on its way, e.g. behind a token refresh, cannot
+    overfill the server's window).
+    """
 
     def __init__(self, limit: int, window: float,
                  clock: Callable[[], float] = time.monotonic,
@@ -26,22 +32,29 @@ class SlidingWindow:
         self._clock = clock
         self._sleep = sleep
         self._events: deque[float] = deque()
+        self._pending = 0
         self._lock = threading.Lock()
         self.waited = 0.0
 
     def acquire(self) -> None:
-        """Record one event, first waiting until the window has room for it."""
+        """Reserve room for one event, waiting until the window has it."""
         while True:
             with self._lock:
                 now = self._clock()
                 while self._events and now - self._events[0] >= self.window:
                     self._events.popleft()
-                if len(self._events) < self.limit:
-                    self._events.append(now)
+                if len(self._events) + self._pending < self.limit:
+                    self._pending += 1
                     return
-                delay = self.window - (now - self._events[0])
+                delay = self.window - (now - self._events[0]) if self._events else 0.01
             self.waited += delay
             self._sleep(delay)
+
+    def complete(self) -> None:
+        """The reserved event is over: it counts from now on."""
+        with self._lock:
+            self._pending -= 1
+            self._events.append(self._clock())
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,7 @@ class RateLimiter:
     """Requests per minute, batches per minute and requests in flight, for one company."""
 
     def __init__(self, limits: Limits, scale: float = 1.0, headroom: float = 0.96) -> None:
+        self.scale = scale
         minute = 60.0 / scale
         self.requests = SlidingWindow(max(1, int(limits.per_minute * headroom)), minute)
         self.batches = SlidingWindow(max(1, int(limits.batches_per_minute * headroom)), minute)
@@ -71,8 +85,13 @@ class RateLimiter:
         if batch:
             self.batches.acquire()
         self.requests.acquire()
-        with self._in_flight:
-            yield
+        try:
+            with self._in_flight:
+                yield
+        finally:
+            self.requests.complete()
+            if batch:
+                self.batches.complete()
 
     @property
     def waited(self) -> float:

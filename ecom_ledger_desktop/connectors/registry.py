@@ -80,6 +80,9 @@ class ConnectorFactory:
                                    auth_url=settings["auth_url"], token_url=settings["token_url"],
                                    revoke_url=settings["revoke_url"], clock=self.clock)
                 self._tokens[key] = tokens
+            # a simulator with a compressed clock says how much faster its minute runs
+            scale = float(settings.get("limits_time_scale", "1") or 1)
             return QboLedger(tokens, _require(config, "realm_id"), api_base=settings["api_base"],
-                             policy=self.policy, clock=self.clock)
+                             policy=self.policy, clock=self.clock, limits_scale=scale,
+                             batching=settings.get("batch_requests", "on") != "off")
         raise FatalError(f"'{config.name}' is a {config.kind} connection, not a ledger")

@@ -24,6 +24,7 @@ class OrderProgress:
     done: int
     total: int
     eta_seconds: float | None = None
+    phase: str = "posting"  # "posting in batches" | "posting": what the bar is counting
 
 
 @dataclass(frozen=True)

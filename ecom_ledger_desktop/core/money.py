@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -51,13 +52,21 @@ def loads(text: str | bytes) -> Any:
     return json.loads(text, parse_float=Decimal)
 
 
+_DECIMAL_MARK = "\x00dec:"
+_DECIMAL_RE = re.compile(r'"\\u0000dec:(-?[0-9]+(?:\.[0-9]+)?)\\u0000"')
+
+
+def _exact_decimal(value: Any) -> str:
+    if isinstance(value, Decimal) and value.is_finite():
+        return f"{_DECIMAL_MARK}{format(value, 'f')}\x00"
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def dumps(payload: Any) -> str:
-    """Compact JSON that writes Decimal amounts exactly as they are (``337.50`` stays ``337.50``)."""
-    if isinstance(payload, Decimal):
-        return format(payload, "f")
-    if isinstance(payload, dict):
-        items = (f"{json.dumps(str(k), ensure_ascii=False)}:{dumps(v)}" for k, v in payload.items())
-        return "{" + ",".join(items) + "}"
-    if isinstance(payload, list | tuple):
-        return "[" + ",".join(dumps(v) for v in payload) + "]"
-    return json.dumps(payload, ensure_ascii=False)
+    """Compact JSON that writes Decimal amounts exactly as they are (``337.50`` stays ``337.50``).
+
+    The C encoder writes each Decimal as a marked string, which is then turned back into a bare
+    number: exact, and fast enough for thousands of orders.
+    """
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_exact_decimal)
+    return _DECIMAL_RE.sub(r"\1", text)

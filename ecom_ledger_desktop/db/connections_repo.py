@@ -74,6 +74,10 @@ class ConnectionsRepo:
         self._conn.execute("UPDATE connections SET settings = ? WHERE id = ?",
                            (json.dumps(settings), connection_id))
 
+    def rename_connection(self, connection_id: int, name: str) -> None:
+        """Give a connection a new (unique) name."""
+        self._conn.execute("UPDATE connections SET name = ? WHERE id = ?", (name, connection_id))
+
     def remove_connection(self, connection_id: int) -> None:
         """Delete a connection that no pair uses."""
         used = self._conn.execute(
@@ -114,6 +118,11 @@ class ConnectionsRepo:
         """Replace a pair's posting rules."""
         self._conn.execute("UPDATE pairs SET rules = ? WHERE id = ?",
                            (rules.model_dump_json(), pair_id))
+
+    def set_schedule(self, pair_id: int, minutes: int, enabled: bool) -> None:
+        """A pair's schedule interval and whether it runs on the schedule at all."""
+        self._conn.execute("UPDATE pairs SET schedule_minutes = ?, enabled = ? WHERE id = ?",
+                           (minutes, int(enabled), pair_id))
 
     def remove_pair(self, pair_id: int) -> None:
         """Delete a pair and its state."""

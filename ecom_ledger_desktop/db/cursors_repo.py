@@ -80,6 +80,13 @@ class CursorsRepo:
         self._conn.execute("DELETE FROM cursors WHERE pair_id = ? AND stream = ?",
                            (pair_id, f"flag:{name}"))
 
+    def staged_raw(self, pair_id: int, record_kind: str) -> list[str]:
+        """The raw copies of every staged record of a kind, oldest first."""
+        rows = self._conn.execute(
+            "SELECT raw FROM store_records WHERE pair_id = ? AND record_kind = ? ORDER BY rowid",
+            (pair_id, record_kind)).fetchall()
+        return [str(row["raw"]) for row in rows]
+
     def find_record(self, pair_id: int, record_kind: str, ref: str) -> str | None:
         """A staged record's source id by its id or its number (what the merchant sees)."""
         row = self._conn.execute(

@@ -197,6 +197,9 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None,
     for number in range(version, target):
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if current_version(conn) > number:  # another connection migrated meanwhile
+                conn.execute("ROLLBACK")
+                continue
             steps[number](conn)
             conn.execute(f"PRAGMA user_version = {number + 1}")
         except BaseException:

@@ -134,6 +134,7 @@ class Order(_Model):
     shipping_tax: Decimal = ZERO
     discount: Decimal = ZERO  # positive: total taken off the order
     tax_total: Decimal = ZERO
+    gift_card: Decimal = ZERO  # positive: paid with gift cards (Adobe Commerce gift_cards_amount)
     grand_total: Decimal
     payment_method: str = ""
     payments: list[Payment] = Field(default_factory=list)
@@ -145,9 +146,9 @@ class Order(_Model):
 
     @property
     def computed_total(self) -> Decimal:
-        """Lines + shipping − discount + tax, from the parts."""
+        """Lines + shipping − discount + tax − gift cards, from the parts."""
         lines = sum((line.row_total for line in self.lines), ZERO)
-        return lines + self.shipping - self.discount + self.tax_total
+        return lines + self.shipping - self.discount + self.tax_total - self.gift_card
 
 
 class Product(_Model):

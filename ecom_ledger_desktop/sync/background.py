@@ -44,6 +44,13 @@ class Background:
         """When the pair runs next on the schedule."""
         return self.scheduler.next_run(pair_id)
 
+    def reschedule(self, pair_id: int, minutes: int, enabled: bool = True) -> None:
+        """Apply a pair's new schedule now (or take it off the schedule)."""
+        if enabled:
+            self.scheduler.set_pair(pair_id, minutes)
+        else:
+            self.scheduler.remove_pair(pair_id)
+
     def pause(self) -> None:
         """Pause the schedule (Sync now still works)."""
         self.scheduler.pause()

@@ -217,8 +217,7 @@ class ConnectionsAdmin:
             with state.tx():
                 state.connections.update_settings(config.id, merged)
                 if target != name:
-                    state.conn.execute("UPDATE connections SET name = ? WHERE id = ?",
-                                       (target, config.id))
+                    state.connections.rename_connection(config.id, target)
         finally:
             state.close()
         return self.get(target)

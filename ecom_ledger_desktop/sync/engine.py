@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from typing import TypeVar
 
 from ecom_ledger_desktop.connectors.base import Fetched
 from ecom_ledger_desktop.core.errors import FatalError, RecordProblem, RetriableError
@@ -23,6 +24,19 @@ from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_re
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _chunked(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of up to ``size`` items."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @contextmanager
@@ -35,6 +49,7 @@ def _side(role: str) -> Iterator[None]:
         raise
 
 LOOK_BACK = timedelta(seconds=300)
+INGEST_CHUNK = 50  # records per transaction: a crash re-reads at most one chunk
 RECONCILE_EVERY = timedelta(days=1)
 
 
@@ -194,13 +209,15 @@ class SyncEngine:
             summary.skipped += 1
 
     def _fetch_orders(self, summary: RunSummary, run_start: datetime) -> None:
+        """Stage and journal changed orders; each chunk commits with the cursor that covers it."""
         state = self.ctx.state
-        for fetched in self.ctx.store.iter_orders(self._window_start("orders"), run_start):
-            summary.fetched += 1
+        fetched_orders = self.ctx.store.iter_orders(self._window_start("orders"), run_start)
+        for chunk in _chunked(fetched_orders, INGEST_CHUNK):
             with state.tx():
-                outcome = ingest_order(self.ctx, fetched, summary.run_id)
-                self._advance("orders", fetched, run_start)  # type: ignore[arg-type]
-            self._count(summary, outcome)
+                for fetched in chunk:
+                    summary.fetched += 1
+                    self._count(summary, ingest_order(self.ctx, fetched, summary.run_id))
+                    self._advance("orders", fetched, run_start)  # type: ignore[arg-type]
         self._polled("orders", run_start)
 
     def _reconcile(self, summary: RunSummary, run_start: datetime) -> None:

@@ -155,6 +155,11 @@ def _sale_lines(order: Order, rules: PostingRules) -> list[DocumentLine]:
         label = f"Discount ({order.coupon_code})" if order.coupon_code else "Discount"
         lines.append(DocumentLine(kind="discount", item=ItemRef(ledger_name=rules.discount_item),
                                   description=label, amount=-round_money(order.discount, currency)))
+    if order.gift_card:
+        lines.append(DocumentLine(kind="gift_card", item=ItemRef(ledger_name=rules.gift_card_item),
+                                  description="Paid with a gift card", qty=Decimal(1),
+                                  unit_price=-round_money(order.gift_card, currency),
+                                  amount=-round_money(order.gift_card, currency)))
     if order.tax_total and not by_code:
         lines.append(DocumentLine(kind="tax", item=ItemRef(ledger_name=rules.tax_item),
                                   description="Sales tax", qty=Decimal(1),

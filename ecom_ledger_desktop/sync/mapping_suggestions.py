@@ -104,12 +104,10 @@ class CsvImportResult:
 # -- gathering ------------------------------------------------------------------------------
 def staged_products(state: State, pair_id: int) -> list[StoreProduct]:
     """SKUs and names from the order lines of every staged order (top-level lines only)."""
-    rows = state.conn.execute("SELECT raw FROM store_records WHERE pair_id = ? AND "
-                              "record_kind = 'order' ORDER BY rowid", (pair_id,)).fetchall()
     products: dict[str, StoreProduct] = {}
-    for row in rows:
+    for raw in state.cursors.staged_raw(pair_id, "order"):
         try:
-            order = json.loads(row["raw"], parse_float=Decimal)
+            order = json.loads(raw, parse_float=Decimal)
         except ValueError:
             continue
         lines = order.get("items") if isinstance(order, dict) else None

@@ -230,9 +230,7 @@ def import_pair(state: State, pair_ref: int | str, text: str, *, replace_mapping
 
 
 def _save_schedule(state: State, pair_id: int, minutes: int, enabled: bool) -> None:
-    # ConnectionsRepo has no setter for these yet; one UPDATE of the same pairs row.
-    state.conn.execute("UPDATE pairs SET schedule_minutes = ?, enabled = ? WHERE id = ?",
-                       (minutes, int(enabled), pair_id))
+    state.connections.set_schedule(pair_id, minutes, enabled)
 
 
 def set_schedule(state: State, pair_ref: int | str, minutes: int,

@@ -16,7 +16,12 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ecom_ledger_desktop.connectors.base import PostedRef, PostedWithProblem, Resolution
+from ecom_ledger_desktop.connectors.base import (
+    BatchLedger,
+    PostedRef,
+    PostedWithProblem,
+    Resolution,
+)
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, RetriableError
 from ecom_ledger_desktop.core.events import OrderProgress, Posted
 from ecom_ledger_desktop.core.money import loads
@@ -64,6 +69,14 @@ class Dispatcher:
         """Dispatch every open posting in journal order; stop after repeated transient failures."""
         result = DispatchResult()
         pending = self.ctx.state.journal.open_postings(self.ctx.pair.id)
+        if isinstance(self.ctx.ledger, BatchLedger) and self.ctx.ledger.batching:
+            from ecom_ledger_desktop.sync.batch_posting import BatchPhase
+
+            phase = BatchPhase(self, self.ctx.ledger)
+            phase.run(pending)
+            result.posted, result.flagged = phase.posted, phase.flagged
+            pending = [r for r in self.ctx.state.journal.open_postings(self.ctx.pair.id)
+                       if r.posting_key not in phase.handled]
         started = time.monotonic()
         consecutive_failures = 0
         for done, row in enumerate(pending, start=1):
@@ -104,8 +117,12 @@ class Dispatcher:
         """
         return request_id_for(f"{kind}:{key}:{self._current}")
 
-    def _dispatch(self, row: PostingRow) -> str:
+    def begin(self, row: PostingRow) -> None:
+        """Tie customer/item creates made from now on to this posting's attempt."""
         self._current = request_id_for(f"{row.posting_key}#{row.attempts}")
+
+    def _dispatch(self, row: PostingRow) -> str:
+        self.begin(row)
         journal = self.ctx.state.journal
         linked: PostedRef | None = None
         target: PostedRef | None = None
@@ -292,6 +309,21 @@ class Dispatcher:
             with self.ctx.state.tx():
                 self.ctx.state.journal.note_error(row.posting_key, why)
         return "waiting"
+
+    # the batch phase shares these steps
+    def resolve(self, document: SalesDocument, customer: LedgerCustomer,
+                items: list[LedgerItem]) -> Resolution:
+        """Ledger ids for a document's customer, items and names."""
+        return self._resolve(document, customer, items)
+
+    def flag(self, row: PostingRow, problem: RecordProblem) -> str:
+        """Flag a posting for a person."""
+        return self._flag(row, problem)
+
+    def confirm(self, row: PostingRow, ref: PostedRef, adopted: bool,
+                problem: RecordProblem | None = None) -> None:
+        """Journal a posting as done (flagging it too when ``problem``)."""
+        self._confirm(row, ref, adopted, problem)
 
     @staticmethod
     def _root(row: PostingRow) -> str:

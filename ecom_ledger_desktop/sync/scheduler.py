@@ -48,7 +48,7 @@ class SyncScheduler:
             self._scheduler.remove_job(self.job_id(pair_id))
 
     def next_run(self, pair_id: int) -> datetime | None:
-        """When the pair runs next (None when paused or unscheduled)."""
+        """When the pair runs next on its interval (None when unscheduled; kept while paused)."""
         job = self._scheduler.get_job(self.job_id(pair_id))
         return job.next_run_time if job else None
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import FatalError, RetriableError
-from ecom_ledger_desktop.core.events import EventBus
+from ecom_ledger_desktop.core.events import EventBus, RunFinished
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
@@ -84,6 +84,7 @@ class SyncService:
             pair = _require_pair(state, pair_ref)
             with state.tx():
                 run_id = state.runs.start(pair.id, trigger, status="failed", message=message)
+            self.events.publish(RunFinished(run_id, "failed", 0, 0, 0, message))
             return RunSummary(run_id, "failed", message=message)
         finally:
             state.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -139,12 +140,17 @@ class CrashTrials:
             log: Callable[[str], None] = lambda _: None) -> TrialReport:
         """Kill ``trials`` children at random instants, then finish cleanly and verify."""
         report = TrialReport(trials=trials)
+        finished: list[float] = []  # how long unkilled children took: kills aim inside that
         for number in range(1, trials + 1):
+            upper = min(max_delay, 1.1 * statistics.median(finished)) if len(finished) >= 2 \
+                else max_delay
+            delay = self.rng.uniform(0.05, upper)
+            started = time.monotonic()
             child = self._child()
-            delay = self.rng.uniform(0.05, max_delay)
             try:
                 child.wait(timeout=delay)
                 report.finished_early += 1
+                finished.append(time.monotonic() - started)
             except subprocess.TimeoutExpired:
                 os.kill(child.pid, signal.SIGKILL)
                 child.wait()

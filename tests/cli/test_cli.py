@@ -634,7 +634,7 @@ def test_authorize_refuses_a_redirect_from_another_sign_in(cli: Cli, sims: Sims)
     assert "state=someone-elses-state" in forged
     status, out, err = _finish(proc, forged)
     assert status == 1
-    assert "does not belong to this sign-in" in err and "state" in err
+    assert "did not belong to this sign-in" in err and "state" in err
     assert "Traceback" not in err
     assert cli.secret(LEDGER, "refresh_token") == before
     # the code in the refused address was not spent: it can still be exchanged

@@ -276,3 +276,20 @@ def test_late_arriving_update_inside_the_look_back_window_is_not_missed(
         updated_at=late.strftime("%Y-%m-%d %H:%M:%S")))
     bench.sync()
     assert len(bench.docs("SalesReceipt")) == 2
+
+
+def test_order_partly_paid_with_a_gift_card_posts_the_store_total(bench: SyncBench) -> None:
+    order_id = bench.store.add_order(order_spec())
+    raw = bench.store.order_json(order_id)
+    raw["gift_cards_amount"] = 10
+    raw["grand_total"] = round(Decimal(str(raw["grand_total"])) - 10, 2)
+    raw["grand_total"] = float(raw["grand_total"])
+    bench.store.put_raw_order(order_id, raw)
+    summary = bench.sync()
+    assert summary.status == "ok", bench.open_errors()
+    [receipt] = bench.docs("SalesReceipt")
+    assert amount(receipt["TotalAmt"]) == amount(raw["grand_total"])
+    gift = bench.ledger.entities("Item")
+    gift_id = next(i["Id"] for i in gift if i["Name"] == "Gift Card")
+    assert any(line.get("SalesItemLineDetail", {}).get("ItemRef", {}).get("value") == gift_id
+               and amount(line["Amount"]) == Decimal("-10") for line in receipt["Line"])

@@ -202,6 +202,8 @@ class QboClient:
         tid = response.headers.get("intuit_tid", "")
         self.last_intuit_tid = tid
         error = faults.classify(response)
+        if isinstance(error, RetriableError) and error.retry_after and self.limiter.scale != 1:
+            error.retry_after /= self.limiter.scale  # a compressed clock's minute is shorter
         if error is None:
             log.debug("QBO %s %s -> %s intuit_tid=%s", response.request.method,
                       response.request.url.path, response.status_code, tid)

@@ -16,8 +16,8 @@ import httpx
 
 from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
 from ecom_ledger_desktop.connectors.http import RetryPolicy
-from ecom_ledger_desktop.connectors.ledgers.qbo import mapping
-from ecom_ledger_desktop.connectors.ledgers.qbo.client import QboClient, quote
+from ecom_ledger_desktop.connectors.ledgers.qbo import bulk, mapping
+from ecom_ledger_desktop.connectors.ledgers.qbo.client import BATCH_MAX_ITEMS, QboClient, quote
 from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault
 from ecom_ledger_desktop.connectors.ledgers.qbo.lookups import QboLookups
 from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import API_BASE, QboTokens
@@ -60,10 +60,13 @@ class QboLedger:
         default_deposit_account: str = "Undeposited Funds",
         tax_mode: TaxMode = "line_item",
         clock: Clock | None = None,
+        limits_scale: float = 1.0,
+        batching: bool = True,
     ) -> None:
         self.tokens = tokens
+        self.batching = batching
         self.client = QboClient(api_base, realm_id, tokens, minorversion=minorversion,
-                                policy=policy, transport=transport)
+                                policy=policy, transport=transport, limits_scale=limits_scale)
         self.lookups = QboLookups(self.client, home_currency=home_currency,
                                   income_account=income_account)
         self.default_deposit_account = default_deposit_account
@@ -249,6 +252,35 @@ class QboLedger:
         # "account:Cash" beats a bare "Cash" (an account and a payment method may share a name).
         return (resolution.names.get(f"{kind}:{name}") or resolution.names.get(name)
                 or self.resolve_name(kind, name))
+
+    # -- batches (large runs) ---------------------------------------------------------------
+    batch_size = BATCH_MAX_ITEMS
+
+    def prefetch(self) -> None:
+        """Load the company's customers and items once, for a large run."""
+        self.lookups.prefetch()
+
+    def find_customer(self, customer: LedgerCustomer) -> str | None:
+        """An existing active match for the customer, without writing anything."""
+        return self.lookups.find_customer(customer)
+
+    def create_customers(self, customers: list[LedgerCustomer], request_id: str
+                         ) -> dict[str, str | RecordProblem]:
+        """Create up to 30 customers in one batch request."""
+        return bulk.create_customers(self, customers, request_id)
+
+    def create_documents(self, documents: list[tuple[str, SalesDocument, Resolution]],
+                         request_id: str) -> dict[str, PostedRef | RecordError]:
+        """Create up to 30 sales documents in one batch request."""
+        return bulk.create_documents(self, documents, request_id)
+
+    def document_body(self, document: SalesDocument, resolution: Resolution) -> dict[str, Any]:
+        """The QBO JSON of a document (shared by single and batch creates)."""
+        return self._document_body(document, resolution)
+
+    def checked(self, row: dict[str, Any], entity: str, document: SalesDocument) -> PostedRef:
+        """The posted reference, after checking QuickBooks' total against the store's."""
+        return self._checked(row, entity, document)
 
     @staticmethod
     def _checked(row: dict[str, Any], entity: str, document: SalesDocument) -> PostedRef:

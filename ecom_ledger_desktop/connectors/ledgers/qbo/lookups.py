@@ -56,6 +56,20 @@ class QboLookups:
         self.customers: dict[str, str] = {}
         self.items: dict[str, str] = {}
         self.names: dict[tuple[str, str], str] = {}
+        self.index: CompanyIndex | None = None  # set by prefetch(): match locally, no queries
+
+    def prefetch(self) -> None:
+        """Load every customer and item once (a few paged queries) for a large run.
+
+        Afterwards customer and item matching runs on this local index with the same rules;
+        whatever this process creates is added to it.
+        """
+        index = CompanyIndex()
+        for row in self.client.query(f"SELECT * FROM Customer WHERE {_ANY_ACTIVE}"):
+            index.add_customer(row)
+        for row in self.client.query(f"SELECT *, Sku FROM Item WHERE {_ANY_ACTIVE}"):
+            index.add_item(row)
+        self.index = index
 
     # -- names ----------------------------------------------------------------------------
     def resolve_name(self, kind: str, name: str) -> str:
@@ -100,8 +114,25 @@ class QboLookups:
         elif not _active(found):
             found = self._reactivate("Customer", found, request_id,
                                      f"customer '{found.get('DisplayName', '')}'")
-        self.customers[customer.key] = str(found["Id"])
+        self.remember_customer(customer.key, found)
         return str(found["Id"])
+
+    def find_customer(self, customer: LedgerCustomer) -> str | None:
+        """The Id of an existing *active* match, or None (raises for duplicates); no writes."""
+        cached = self.customers.get(customer.key)
+        if cached:
+            return cached
+        found = self._find_customer(customer)
+        if found is None or not _active(found):
+            return None
+        self.remember_customer(customer.key, found)
+        return str(found["Id"])
+
+    def remember_customer(self, key: str, row: dict[str, Any]) -> None:
+        """Cache a customer found or created in this process (and index it)."""
+        self.customers[key] = str(row["Id"])
+        if self.index is not None:
+            self.index.add_customer(row)
 
     def _find_customer(self, customer: LedgerCustomer) -> dict[str, Any] | None:
         email = mapping.normalise_email(customer.email)
@@ -124,6 +155,8 @@ class QboLookups:
         return self._customer_by_name(customer, email)
 
     def _customers_by_email(self, email: str, as_given: str) -> list[dict[str, Any]]:
+        if self.index is not None:
+            return list(self.index.customers_by_email.get(email, []))
         forms = [email] + ([as_given] if as_given and as_given != email else [])
         for form in forms:
             rows = self.client.query(
@@ -135,8 +168,9 @@ class QboLookups:
 
     def _customer_by_name(self, customer: LedgerCustomer, email: str) -> dict[str, Any] | None:
         name = mapping.customer_display_name(customer)
-        rows = self.client.query(
-            f"SELECT * FROM Customer WHERE DisplayName = {quote(name)} AND {_ANY_ACTIVE}")
+        rows = list(self.index.customers_by_name.get(name.casefold(), [])) \
+            if self.index is not None else self.client.query(
+                f"SELECT * FROM Customer WHERE DisplayName = {quote(name)} AND {_ANY_ACTIVE}")
         postcode = mapping.normalise_postcode(customer.postcode or (
             customer.bill_address.postcode if customer.bill_address else ""))
         candidates = []
@@ -216,14 +250,20 @@ class QboLookups:
         elif found is not None:
             item_id = str(self._reactivate("Item", found, request_id, f"item '{item.sku}'")["Id"])
         else:
-            item_id = str(self._create_item(item, request_id)["Id"])
+            created = self._create_item(item, request_id)
+            if self.index is not None:
+                self.index.add_item(created)
+            item_id = str(created["Id"])
         self.items[item.key] = item_id
         return item_id
 
     def _find_item(self, item: LedgerItem) -> dict[str, Any] | None:
         sku = mapping.clean_text(item.sku, mapping.SKU_MAX)
-        rows = self.client.query(
-            f"SELECT *, Sku FROM Item WHERE Sku = {quote(sku)} AND {_ANY_ACTIVE}") if sku else []
+        if self.index is not None:
+            rows = list(self.index.items_by_sku.get(sku.casefold(), [])) if sku else []
+        else:
+            rows = self.client.query(
+                f"SELECT *, Sku FROM Item WHERE Sku = {quote(sku)} AND {_ANY_ACTIVE}") if sku else []
         rows = [row for row in rows if str(row.get("Sku", "")).casefold() == sku.casefold()]
         active = [row for row in rows if _active(row)]
         if len(active) > 1:
@@ -238,7 +278,9 @@ class QboLookups:
         name = mapping.clean_name(item.name, mapping.ITEM_NAME_MAX)
         if not name:
             return None
-        named = self.client.query(f"SELECT *, Sku FROM Item WHERE Name = {quote(name)}")
+        named = list(self.index.items_by_name.get(name.casefold(), [])) \
+            if self.index is not None else self.client.query(
+                f"SELECT *, Sku FROM Item WHERE Name = {quote(name)}")
         # A same-named item with another SKU is another product: creating then hits 6240.
         named = [row for row in named if row.get("Type") != "Category"
                  and str(row.get("Sku") or sku).casefold() == sku.casefold()]
@@ -259,3 +301,35 @@ class QboLookups:
                                         lambda: self._find_item(item))
         except QboFault as fault:
             raise fault.about(f"item '{item.sku}'") from None
+
+
+class CompanyIndex:
+    """Customers and items of one company, indexed the way the lookups search them."""
+
+    def __init__(self) -> None:
+        self.customers_by_email: dict[str, list[dict[str, Any]]] = {}
+        self.customers_by_name: dict[str, list[dict[str, Any]]] = {}
+        self.items_by_sku: dict[str, list[dict[str, Any]]] = {}
+        self.items_by_name: dict[str, list[dict[str, Any]]] = {}
+
+    def add_customer(self, row: dict[str, Any]) -> None:
+        """Index a customer by e-mail and DisplayName (case-insensitively)."""
+        email = _email_of(row)
+        if email:
+            _add_unique(self.customers_by_email.setdefault(email, []), row)
+        name = str(row.get("DisplayName") or "").casefold()
+        if name:
+            _add_unique(self.customers_by_name.setdefault(name, []), row)
+
+    def add_item(self, row: dict[str, Any]) -> None:
+        """Index an item by SKU and Name (case-insensitively)."""
+        sku = str(row.get("Sku") or "").casefold()
+        if sku:
+            _add_unique(self.items_by_sku.setdefault(sku, []), row)
+        name = str(row.get("Name") or "").casefold()
+        if name:
+            _add_unique(self.items_by_name.setdefault(name, []), row)
+
+
+def _add_unique(rows: list[dict[str, Any]], row: dict[str, Any]) -> None:
+    rows[:] = [r for r in rows if r.get("Id") != row.get("Id")] + [row]

@@ -19,6 +19,11 @@ from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
 from ecom_ledger_desktop.core.money import to_decimal
 
 _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
+#: Magento keeps money in ``decimal(20,4)`` columns (at most 16 digits before the point) and
+#: quantities in ``decimal(12,4)`` (at most 8). Anything larger cannot come from Magento, and
+#: Decimal's 28-digit context could not round it to a minor unit (``InvalidOperation``).
+AMOUNT_LIMIT = Decimal(10) ** 16
+QTY_LIMIT = Decimal(10) ** 8
 _SHOWN_MAX = 40
 
 
@@ -68,12 +73,14 @@ class FieldReader:
     # -- typed reads ------------------------------------------------------------------------
 
     def amount(self, raw: Mapping[str, Any], key: str, words: str, *, required: bool = False,
-               allow_negative: bool = False) -> Decimal:
+               allow_negative: bool = False, limit: Decimal = AMOUNT_LIMIT) -> Decimal:
         """A Decimal amount; absent/null is 0 unless ``required``.
 
         Wire numbers arrive as Decimal/int (``core.money.loads``); numeric strings are accepted;
         a float (a caller that used plain ``json.loads``) is converted through its shortest
-        repr, which is exactly the text the JSON held.
+        repr, which is exactly the text the JSON held. Magnitudes from ``limit`` up (money:
+        ``AMOUNT_LIMIT``; pass ``QTY_LIMIT`` for quantities) are refused: Magento cannot hold
+        them.
         """
         value = raw.get(key)
         if value is None:
@@ -83,6 +90,9 @@ class FieldReader:
         number = self._number(value, key, words)
         if number < 0 and not allow_negative:
             self.fail(f"has {words} {number} ({key}), which cannot be negative", key)
+        if abs(number) >= limit:
+            self.fail(f"has {words} {shown(value)} ({key}), which is too large to be real "
+                      f"(Magento holds less than {limit:,})", key)
         return number
 
     def _number(self, value: Any, key: str, words: str) -> Decimal:

@@ -34,7 +34,7 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from ecom_ledger_desktop.connectors.stores.magento2.fields import FieldReader
+from ecom_ledger_desktop.connectors.stores.magento2.fields import QTY_LIMIT, FieldReader
 from ecom_ledger_desktop.connectors.stores.magento2.lines import item_key, postable_items
 from ecom_ledger_desktop.core.errors import RecordError, RecordProblem
 from ecom_ledger_desktop.models.commerce import (
@@ -137,6 +137,9 @@ def parse_order(raw: Mapping[str, Any]) -> Order:
         "payment_method": method,
         "payments": payments,
         "coupon_code": read.text(raw, "coupon_code", "coupon code"),
+        # Adobe Commerce: gift cards pay part of the order and lower grand_total
+        "gift_card": abs(read.amount(raw, "gift_cards_amount", "gift cards amount",
+                                     allow_negative=True)),
     }
     try:
         return Order(**values)
@@ -173,7 +176,7 @@ def _order_line(read: FieldReader, index: int, item: Mapping[str, Any]) -> Order
         line_id=item_key(item, index),
         sku=line.text(item, "sku", "SKU", required=True),
         name=line.text(item, "name", "product name"),
-        qty=line.amount(item, "qty_ordered", "quantity", required=True),
+        qty=line.amount(item, "qty_ordered", "quantity", required=True, limit=QTY_LIMIT),
         unit_price=line.amount(item, "price", "price", required=True),
         tax=line.amount(item, "tax_amount", "tax amount"),
         tax_percent=tax_percent,
@@ -314,7 +317,7 @@ def _memo_rows(items: list[Mapping[str, Any]], order: Mapping[str, Any] | None,
     any_row_total = any(item.get("row_total") is not None for item in items)
     chosen: list[tuple[int, Mapping[str, Any]]] = []
     for index, item in enumerate(items, start=1):
-        qty = read.at(f"line {index}").amount(item, "qty", "quantity")
+        qty = read.at(f"line {index}").amount(item, "qty", "quantity", limit=QTY_LIMIT)
         if qty == 0:
             continue
         order_item = str(item.get("order_item_id", ""))
@@ -341,7 +344,7 @@ def _refund_line(read: FieldReader, index: int, item: Mapping[str, Any]) -> Refu
         line_id="" if order_item is None else str(order_item),
         sku=line.text(item, "sku", "SKU", required=True),
         name=line.text(item, "name", "product name"),
-        qty=line.amount(item, "qty", "quantity", required=True),
+        qty=line.amount(item, "qty", "quantity", required=True, limit=QTY_LIMIT),
         unit_price=line.amount(item, "price", "price", required=True),
         tax=line.amount(item, "tax_amount", "tax amount"),
         discount=abs(line.amount(item, "discount_amount", "discount", allow_negative=True)),

@@ -1,0 +1,140 @@
+"""``ecom-ledger-app``: the desktop tray app.
+
+``--demo`` runs on the embedded simulators in a temporary data folder (labelled "Demo data"
+everywhere); without it the app uses the real data folder and, before anything is connected,
+shows what to do first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import signal
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from ecom_ledger_desktop import __version__
+from ecom_ledger_desktop.app.bridge import EventBridge
+from ecom_ledger_desktop.app.context import AppContext
+from ecom_ledger_desktop.app.dialogs import DialogService, QtDialogService
+from ecom_ledger_desktop.app.icons import app_icon
+from ecom_ledger_desktop.app.settings import SettingsStore
+from ecom_ledger_desktop.app.single_instance import SingleInstance, instance_key
+from ecom_ledger_desktop.app.tasks import TaskRunner
+from ecom_ledger_desktop.core import paths
+from ecom_ledger_desktop.core.events import EventBus
+from ecom_ledger_desktop.core.logging_setup import configure_logging
+
+if TYPE_CHECKING:
+    from ecom_ledger_desktop.app.shell import AppShell
+
+log = logging.getLogger(__name__)
+DEMO_ORDERS = 120
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="ecom-ledger-app",
+                                     description="Keeps your online store and your books in step.")
+    parser.add_argument("--demo", action="store_true",
+                        help="run on a pretend shop and QuickBooks company on this computer")
+    parser.add_argument("--demo-orders", type=int, default=DEMO_ORDERS, help=argparse.SUPPRESS)
+    parser.add_argument("--hidden", action="store_true",
+                        help="start in the system tray without opening the window (used at login)")
+    parser.add_argument("--data-dir", help="data folder (default: $ECOM_LEDGER_HOME or the "
+                                           "platform's data folder)")
+    parser.add_argument("--version", action="version", version=f"ecom-ledger-app {__version__}")
+    return parser.parse_args(argv)
+
+
+def build_context(args: argparse.Namespace, dialogs: DialogService | None = None) -> AppContext:
+    """The core service, its background runner and the app helpers, real or demo."""
+    from ecom_ledger_desktop.sync.background import Background
+
+    bridge, tasks = EventBridge(), TaskRunner()
+    dialogs = dialogs or QtDialogService()
+    if args.demo:
+        from ecom_ledger_desktop.demo import start_demo
+
+        temporary = Path(tempfile.mkdtemp(prefix="ecom-ledger-demo-"))
+        data_dir = temporary / "data"
+        env = start_demo(data_dir, orders=args.demo_orders, events=EventBus())
+        configure_logging(paths.log_dir(data_dir))
+        ctx = AppContext(service=env.service, background=Background(env.service), bridge=bridge,
+                         tasks=tasks, dialogs=dialogs, settings=SettingsStore.in_folder(data_dir),
+                         data_dir=data_dir, log_dir=paths.log_dir(data_dir), demo=True,
+                         notices=list(env.notices))
+        ctx.on_close.append(env.close)
+        ctx.on_close.append(lambda: shutil.rmtree(temporary, ignore_errors=True))
+        return ctx
+    from ecom_ledger_desktop.connectors.registry import ConnectorFactory
+    from ecom_ledger_desktop.secrets.store import open_secret_store
+    from ecom_ledger_desktop.sync.service import SyncService
+
+    data_dir = paths.data_dir(args.data_dir)
+    configure_logging(paths.log_dir(data_dir))
+    factory = ConnectorFactory()
+    service = SyncService(paths.database_path(data_dir), open_secret_store(),
+                          store_factory=factory.store, ledger_factory=factory.ledger,
+                          events=EventBus())
+    return AppContext(service=service, background=Background(service), bridge=bridge,
+                      tasks=tasks, dialogs=dialogs, settings=SettingsStore.in_folder(data_dir),
+                      data_dir=data_dir, log_dir=paths.log_dir(data_dir))
+
+
+def launch(argv: list[str], dialogs: DialogService | None = None) -> AppShell | None:
+    """Create (or reuse) the QApplication and start the shell; None when another instance
+    of the app was brought forward instead (this one should exit)."""
+    from ecom_ledger_desktop.app.shell import AppShell
+
+    args = parse_args(argv)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Ecom Ledger")
+    app.setOrganizationName("ecom-ledger-desktop")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    scope = "demo" if args.demo else str(paths.data_dir(args.data_dir))
+    instance = SingleInstance(instance_key(scope))
+    if instance.forward():
+        return None  # the running app shows its window
+    instance.listen()
+    tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+    app.setQuitOnLastWindowClosed(False)  # the shell decides when to quit
+    ctx = build_context(args, dialogs)
+    shell = AppShell(ctx, tray_available=tray_available, instance=instance)
+    # the session is ending (log out, shut down): quit without asking
+    app.commitDataRequest.connect(shell.session_ending)
+    app.aboutToQuit.connect(shell.shutdown_now)
+    shell.start(show_window=not args.hidden, sync_at_start=args.demo)
+    _quit_on_terminate(app, shell)
+    log.info("desktop app started (demo=%s, tray=%s)", args.demo, tray_available)
+    return shell
+
+
+def _quit_on_terminate(app: QApplication, shell: AppShell) -> None:
+    """SIGTERM/SIGINT (a service manager, Ctrl+C in a terminal) quit like the Quit menu: the
+    running sync finishes first. Python only sees signals when it runs, hence the idle timer."""
+    def on_signal(_number: int, _frame: object) -> None:
+        QTimer.singleShot(0, shell.request_quit)
+
+    for name in ("SIGTERM", "SIGINT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), on_signal)
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(500)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the app (or bring the running one forward) and run until Quit."""
+    shell = launch(sys.argv[1:] if argv is None else argv)
+    if shell is None:
+        return 0
+    return int(QApplication.exec())

@@ -1,0 +1,188 @@
+"""The dashboard: each pair's last and next sync, live progress, today's and this week's
+activity, and what was posted per day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from PySide6.QtCore import QProcess, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from ecom_ledger_desktop.app import formatting as fmt
+from ecom_ledger_desktop.app.context import AppContext
+from ecom_ledger_desktop.app.views.page import Page
+from ecom_ledger_desktop.app.views.pair_card import PairCard
+from ecom_ledger_desktop.app.views.posted_chart import PostedChart
+from ecom_ledger_desktop.app.views.widgets import Card, EmptyState, StatTile
+from ecom_ledger_desktop.db.runs_repo import RunRow
+from ecom_ledger_desktop.sync import dashboard_queries as q
+from ecom_ledger_desktop.sync.service import SyncService
+
+CHART_DAYS = 14
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """What the dashboard reads in one go (on a worker thread)."""
+
+    today: q.Activity
+    week: q.Activity
+    days: list[q.DayTotal]
+
+
+def read_dashboard(service: SyncService, now: datetime) -> DashboardData:
+    """Activity today (since local midnight) and this week (since Monday), and sales per day."""
+    local_now = now.astimezone()
+    offset = local_now.utcoffset() or timedelta(0)
+    midnight = datetime.combine(local_now.date(), time(), tzinfo=local_now.tzinfo)
+    monday = midnight - timedelta(days=local_now.weekday())
+    first_day: date = local_now.date() - timedelta(days=CHART_DAYS - 1)
+    state = service.open_state()
+    try:
+        return DashboardData(q.activity_since(state, midnight.astimezone(UTC)),
+                             q.activity_since(state, monday.astimezone(UTC)),
+                             q.posted_per_day(state, first_day, CHART_DAYS, offset))
+    finally:
+        state.close()
+
+
+class DashboardPage(Page):
+    """Pairs, activity and the chart — or, before anything is set up, what to do first."""
+
+    key = "dashboard"
+    title = "Dashboard"
+    subtitle = "What went from your store into your books, and what needs you."
+
+    sync_requested = Signal(int)  # a pair's "Sync now"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.status = ctx.require_status()
+        self.data: DashboardData | None = None
+        self._data_asked = False
+        self.cards: dict[int, PairCard] = {}
+        self.welcome = EmptyState(
+            "Connect your store and your books",
+            "Ecom Ledger copies every order of your Magento store into QuickBooks Online — once, "
+            "and to the cent. Start by connecting both. Not ready yet? Try it first with demo data: "
+            "a pretend shop and a pretend QuickBooks company on this computer, nothing real is "
+            "touched.",
+            [("Connect store and books", lambda: self.navigate.emit("connections")),
+             ("Try the demo", self.start_demo)])
+        self.body.addWidget(self.welcome)
+        self.content = QWidget()
+        content = QVBoxLayout(self.content)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.setSpacing(18)
+        tiles = QGridLayout()
+        tiles.setHorizontalSpacing(12)
+        self.tiles = {name: StatTile(label) for name, label in (
+            ("posted_today", "records posted today"),
+            ("posted_week", "records posted this week"),
+            ("flagged_today", "records flagged today"),
+            ("flagged_week", "records flagged this week"),
+            ("open", "waiting in the error queue"))}
+        for column, tile in enumerate(self.tiles.values()):
+            tiles.addWidget(tile, 0, column)
+        self.tiles["open"].make_clickable("Open the error queue")
+        self.tiles["open"].clicked.connect(lambda: self.navigate.emit("errors"))
+        content.addLayout(tiles)
+        self.pairs_box = QVBoxLayout()
+        self.pairs_box.setSpacing(12)
+        content.addLayout(self.pairs_box)
+        self.chart_card = Card(f"Sales posted to your books — last {CHART_DAYS} days")
+        self.chart = PostedChart()
+        self.chart.hide()  # until there is something to draw
+        self.chart_card.layout_.addWidget(self.chart)
+        self.chart_empty = QLabel("Nothing posted in the last two weeks. Each day's orders and "
+                                  "their total appear here once a sync has posted them.")
+        self.chart_empty.setObjectName("muted")
+        self.chart_empty.setWordWrap(True)
+        self.chart_card.layout_.addWidget(self.chart_empty)
+        content.addWidget(self.chart_card)
+        self.body.addWidget(self.content)
+        self.status.changed.connect(self._show_status)
+        self.status.progress_changed.connect(self._show_progress)
+        self.status.run_completed.connect(self._on_run_completed)
+        self._show_status()
+
+    # -- data -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the status and the activity figures in the background."""
+        if not self.status.started:
+            return  # the database is being prepared; the first status read brings us back
+        self.status.refresh()
+        self._read_data()
+
+    def _read_data(self) -> None:
+        self.ctx.tasks.run(read_dashboard, self.ctx.service, datetime.now(UTC),
+                           on_done=self._show_data)
+
+    def _on_run_completed(self, _run: RunRow) -> None:
+        if self.isVisible():
+            self._read_data()
+
+    def _show_data(self, data: DashboardData) -> None:
+        self.data = data
+        self.tiles["posted_today"].set_value(str(data.today.posted))
+        self.tiles["posted_week"].set_value(str(data.week.posted))
+        self.tiles["flagged_today"].set_value(str(data.today.flagged))
+        self.tiles["flagged_week"].set_value(str(data.week.flagged))
+        anything = any(day.orders for day in data.days)
+        self.chart.setVisible(anything)
+        self.chart_empty.setVisible(not anything)
+        if anything:
+            self.chart.set_days(data.days)
+            total = sum((d.amount for d in data.days), Decimal(0))
+            orders = sum(d.orders for d in data.days)
+            self.chart_card.heading.setText(
+                f"Sales posted to your books — last {CHART_DAYS} days: "
+                f"{fmt.plural(orders, 'order')}, {fmt.amount(total)}")
+
+    def _show_status(self) -> None:
+        if self.data is None and self.status.loaded and not self._data_asked:
+            self._data_asked = True
+            self._read_data()
+        snap = self.status.snapshot
+        configured = bool(snap.pairs) or not self.status.loaded
+        self.welcome.setVisible(not configured)
+        self.content.setVisible(configured)
+        self.tiles["open"].set_value(str(snap.open_errors), highlight=bool(snap.open_errors))
+        wanted = {p.id for p in snap.pairs}
+        for pair_id in set(self.cards) - wanted:
+            self.cards.pop(pair_id).deleteLater()
+        for pair in snap.pairs:
+            card = self.cards.get(pair.id)
+            if card is None:
+                card = PairCard(pair)
+                card.sync_requested.connect(self.sync_requested)
+                self.cards[pair.id] = card
+                self.pairs_box.addWidget(card)
+            card.set_pair(pair, self.ctx.background.next_run(pair.id), self.status.paused)
+            self._show_progress(pair.id)
+
+    def _show_progress(self, pair_id: int) -> None:
+        card = self.cards.get(pair_id)
+        if card is not None:
+            card.set_progress(self.status.running.get(pair_id),
+                              requested=pair_id in self.status.requested)
+
+    # -- actions --------------------------------------------------------------------------
+    def start_demo(self) -> None:
+        """Open a separate demo window (its own data folder; this one is left alone)."""
+        program, args = demo_command()
+        if not QProcess.startDetached(program, args):
+            self.ctx.dialogs.warn("Could not start the demo",
+                                  "The demo could not be started. Try again, or run "
+                                  "'ecom-ledger-app --demo' from a terminal.", self)
+
+
+def demo_command() -> tuple[str, list[str]]:
+    """How to start this app in demo mode."""
+    import sys
+
+    if getattr(sys, "frozen", False):
+        return sys.executable, ["--demo"]
+    return sys.executable, ["-m", "ecom_ledger_desktop.app", "--demo"]

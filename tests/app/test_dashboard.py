@@ -1,0 +1,60 @@
+"""The dashboard: empty state for a new user, figures and chart after a sync."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from ecom_ledger_desktop.app.views.dashboard import CHART_DAYS, read_dashboard
+
+from .conftest import WAIT_MS
+
+
+def test_a_new_user_is_told_what_to_do(qtbot, make_shell, empty_service) -> None:
+    h = make_shell(service=empty_service)
+    page = h.shell.window.pages["dashboard"]
+    qtbot.waitUntil(page.welcome.isVisible, timeout=WAIT_MS)
+    assert not page.content.isVisible()
+    assert page.welcome.heading_label.text() == "Connect your store and your books"
+    assert [b.text() for b in page.welcome.buttons] == ["Connect store and books", "Try the demo"]
+    page.welcome.buttons[0].click()
+    assert h.shell.window.current_key == "connections"
+
+
+def test_figures_and_chart_after_a_sync(qtbot, make_shell, demo) -> None:
+    h = make_shell()
+    page = h.shell.window.pages["dashboard"]
+    qtbot.waitUntil(lambda: page.data is not None, timeout=WAIT_MS)
+    assert page.chart_empty.isVisible() and not page.chart.isVisible()
+    with qtbot.waitSignal(h.shell.status.run_completed, timeout=WAIT_MS) as finished:
+        h.shell.sync_all()
+    run = finished.args[0]
+    qtbot.waitUntil(lambda: not h.shell.status.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.tiles["posted_today"].value_label.text() == str(run.posted),
+                    timeout=WAIT_MS)
+    assert page.tiles["flagged_today"].value_label.text() == str(run.flagged)
+    assert page.tiles["open"].value_label.text() == str(run.flagged)
+    assert page.chart.isVisible() and not page.chart_empty.isVisible()
+    days = page.chart.days
+    assert len(days) == CHART_DAYS and days[-1].orders > 0
+    bars = page.chart.chart().series()[0].barSets()[0]
+    assert bars.count() == CHART_DAYS
+    assert Decimal(str(bars.at(CHART_DAYS - 1))).quantize(Decimal("0.01")) == days[-1].amount
+    card = next(iter(page.cards.values()))
+    assert card.last_label.text().startswith("Last sync: today")
+    assert card.next_label.text().startswith("Next sync:")
+    assert "need you" in card.chip.text()
+
+
+def test_read_dashboard_matches_the_journal(demo) -> None:
+    demo.service.run_pair(demo.service.pairs()[0].id)
+    data = read_dashboard(demo.service, datetime.now(UTC))
+    state = demo.service.open_state()
+    try:
+        rows = state.conn.execute(
+            "SELECT amount FROM postings WHERE state = 'posted' AND op = 'create' "
+            "AND record_kind = 'order'").fetchall()
+    finally:
+        state.close()
+    assert sum(d.amount for d in data.days) == sum(Decimal(r[0]) for r in rows)
+    assert data.today.posted <= data.week.posted

@@ -1,0 +1,50 @@
+"""A backlog goes out in QuickBooks batch requests, still exactly once."""
+
+from __future__ import annotations
+
+from ecom_ledger_desktop.sync.batch_posting import BATCH_THRESHOLD
+from tests.sync.conftest import SyncBench, order_spec
+
+ORDERS = 45
+
+
+def add_orders(bench: SyncBench, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        bench.store.add_order(order_spec(customer={
+            "email": f"buyer{n}@example.com", "firstname": "Buyer", "lastname": f"No {n}"}))
+
+
+def test_backlog_is_posted_in_batches_with_few_calls_per_order(bench: SyncBench) -> None:
+    assert ORDERS >= BATCH_THRESHOLD
+    add_orders(bench, ORDERS)
+    before = bench.ledger.stats()
+    summary = bench.sync()
+    after = bench.ledger.stats()
+    assert summary.status == "ok" and summary.posted == ORDERS
+    assert len(bench.docs("SalesReceipt")) == ORDERS
+    assert after["batch"] - before["batch"] >= 4, "customers and documents went in batches"
+    calls = after["requests"] - before["requests"]
+    assert calls / ORDERS <= 0.5, f"{calls} calls for {ORDERS} orders"
+
+
+def test_a_lost_batch_answer_never_duplicates(bench: SyncBench) -> None:
+    add_orders(bench, ORDERS)
+    bench.ledger.drop_next_writes_after_apply(2)  # a customer batch and a document batch
+    summary = bench.sync()
+    assert summary.status == "ok", bench.open_errors()
+    receipts = bench.docs("SalesReceipt")
+    assert len(receipts) == ORDERS
+    assert len({r["DocNumber"] for r in receipts}) == ORDERS
+    emails = [c.get("PrimaryEmailAddr", {}).get("Address") for c in bench.ledger.entities("Customer")]
+    assert all(emails.count(f"buyer{n}@example.com") == 1 for n in range(ORDERS))
+
+
+def test_a_rejected_item_in_a_batch_is_flagged_and_the_others_post(bench: SyncBench) -> None:
+    add_orders(bench, BATCH_THRESHOLD)
+    bench.store.add_order(order_spec(currency="JPY", customer={
+        "email": "ken@example.jp", "firstname": "Ken", "lastname": "Sato"}))
+    summary = bench.sync()
+    assert summary.status == "flagged"
+    assert len(bench.docs("SalesReceipt")) == BATCH_THRESHOLD
+    [entry] = bench.open_errors()
+    assert "JPY" in entry.message
