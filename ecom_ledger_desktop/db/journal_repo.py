@@ -109,6 +109,13 @@ class JournalRepo:
             "ORDER BY id", (pair_id, record_kind, source_id)).fetchall()
         return [PostingRow.from_row(r) for r in rows]
 
+    def refunds_of_order(self, pair_id: int, order_source_id: str) -> list[PostingRow]:
+        """Refund postings that belong to one order (they depend on it)."""
+        rows = self._conn.execute(
+            "SELECT * FROM postings WHERE pair_id = ? AND record_kind = 'refund' AND "
+            "depends_on = ? ORDER BY id", (pair_id, order_source_id)).fetchall()
+        return [PostingRow.from_row(r) for r in rows]
+
     def open_postings(self, pair_id: int) -> list[PostingRow]:
         """Queued and in-flight postings of a pair, in the order they were journaled."""
         rows = self._conn.execute(

@@ -8,14 +8,14 @@ posting key) and resumes the journal where it stopped.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ecom_ledger_desktop.connectors.base import Fetched
-from ecom_ledger_desktop.core.errors import FatalError, RecordProblem, RetriableError
+from ecom_ledger_desktop.core.errors import FatalError, Fix, RecordProblem, RetriableError
 from ecom_ledger_desktop.core.events import RunFinished, RunStarted
 from ecom_ledger_desktop.db.cursors_repo import Cursor
 from ecom_ledger_desktop.models.commerce import Order
@@ -216,9 +216,32 @@ class SyncEngine:
             with state.tx():
                 for fetched in chunk:
                     summary.fetched += 1
-                    self._count(summary, ingest_order(self.ctx, fetched, summary.run_id))
+                    self._count(summary, self._isolated(ingest_order, fetched, summary.run_id,
+                                                        "order"))
                     self._advance("orders", fetched, run_start)  # type: ignore[arg-type]
         self._polled("orders", run_start)
+
+    def _isolated(self, ingest: Callable[..., str], fetched: Fetched[Any], run_id: int,
+                  record_kind: str, *extra: Any) -> str:
+        """Ingest one record in a savepoint; an unexpected error flags it and the run goes on."""
+        try:
+            with self.ctx.state.tx():
+                return ingest(self.ctx, fetched, *extra, run_id)
+        except (RetriableError, FatalError):
+            raise
+        except Exception as error:  # a bug or a record nothing foresaw: keep it, say so, go on
+            log.exception("%s %s could not be processed", record_kind, fetched.source_id)
+            problem = RecordProblem(
+                "unexpected_error",
+                f"{record_kind.capitalize()} {fetched.source_id} could not be processed "
+                f"({type(error).__name__}). It is kept here and the rest of the run went on; "
+                "retry it, and report it if it happens again.",
+                fixes=[Fix("retry", "Retry"), Fix("ignore", "Ignore it")])
+            self.ctx.state.errors.flag(pair_id=self.ctx.pair.id, record_kind=record_kind,
+                                       source_id=fetched.source_id,
+                                       record_ref=fetched.source_id, problem=problem,
+                                       raw=fetched.raw or None)
+            return "flagged"
 
     def _reconcile(self, summary: RunSummary, run_start: datetime) -> None:
         """Once a day (and on a pair's first run), records no changed-since window can select."""
@@ -229,7 +252,8 @@ class SyncEngine:
         for fetched in self.ctx.store.reconcile_orders():
             summary.fetched += 1
             with self.ctx.state.tx():
-                self._count(summary, ingest_order(self.ctx, fetched, summary.run_id))
+                self._count(summary, self._isolated(ingest_order, fetched, summary.run_id,
+                                                    "order"))
         with self.ctx.state.tx():
             cursors.set(self.ctx.pair.id, "reconcile", Cursor(run_start, []))
 
@@ -245,8 +269,8 @@ class SyncEngine:
             if order_id is not None and order_id not in orders:
                 orders[order_id] = self._order_for_refund(order_id)
             with state.tx():
-                outcome = ingest_refund(self.ctx, fetched, orders.get(order_id or ""),
-                                        summary.run_id)
+                outcome = self._isolated(ingest_refund, fetched, summary.run_id, "refund",
+                                         orders.get(order_id or ""))
                 self._advance("refunds", fetched, run_start)  # type: ignore[arg-type]
             self._count(summary, outcome)
         self._polled("refunds", run_start)

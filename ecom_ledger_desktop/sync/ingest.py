@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from decimal import Decimal
 
 from ecom_ledger_desktop.connectors.base import Fetched
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
@@ -195,6 +196,18 @@ def _cancel(ctx: PairContext, order: Order, postings: list[PostingRow],
     return "queued"
 
 
+def _refunded_before(ctx: PairContext, order_source_id: str, refund_source_id: str) -> Decimal:
+    """What the order's *other* live refunds give back (their latest revision each)."""
+    total = Decimal(0)
+    for other in ctx.state.journal.refunds_of_order(ctx.pair.id, order_source_id):
+        if other.source_id == refund_source_id:
+            continue
+        live = active_sale(ctx.state.journal.for_record(ctx.pair.id, "refund", other.source_id))
+        if live is not None and live.posting_key == other.posting_key and live.amount:
+            total += live.amount
+    return total
+
+
 def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | None,
                   run_id: int | None) -> str:
     """Journal a refund; it waits in the journal until its order's sale is posted."""
@@ -216,7 +229,9 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
         return _flag(ctx, "refund", refund.source_id, refund.number, problem, run_id,
                      raw=fetched.raw)
     try:
-        mapped = map_refund(refund, order, ctx.pair.rules)
+        mapped = map_refund(refund, order, ctx.pair.rules,
+                            already_refunded=_refunded_before(ctx, order.source_id,
+                                                              refund.source_id))
     except RecordError as error:
         return _flag(ctx, "refund", refund.source_id, refund.number, error.problem, run_id,
                      raw=fetched.raw)

@@ -266,16 +266,23 @@ def map_order(order: Order, rules: PostingRules, kind: DocumentKind | None = Non
                           revision=revision_of(document))
 
 
-def map_refund(refund: Refund, order: Order, rules: PostingRules) -> MappedDocument:
-    """Map a store refund to a refund receipt (or credit memo) for the order's customer."""
+def map_refund(refund: Refund, order: Order, rules: PostingRules,
+               already_refunded: Decimal = ZERO) -> MappedDocument:
+    """Map a store refund to a refund receipt (or credit memo) for the order's customer.
+
+    ``already_refunded`` is what the order's other refunds already give back: together they may
+    not exceed the order's total.
+    """
     customer = customer_for(order, rules)
     currency = refund.currency
     record = f"Refund {refund.number} of order {order.number}"
-    if refund.grand_total > order.grand_total:
+    if already_refunded + refund.grand_total > order.grand_total:
+        before = f" on top of {already_refunded} {currency} already refunded" \
+            if already_refunded else ""
         raise RecordError(RecordProblem(
             code="invalid_data",
-            message=f"{record} is for {refund.grand_total} {currency}, more than the order's "
-                    f"total {order.grand_total}; correct the credit memo in the store.",
+            message=f"{record} is for {refund.grand_total} {currency}{before}, more than the "
+                    f"order's total {order.grand_total}; correct the credit memo in the store.",
             fixes=[Fix("ignore", "Ignore this refund")]))
     lines: list[DocumentLine] = []
     for line in refund.lines:

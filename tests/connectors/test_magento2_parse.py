@@ -292,6 +292,29 @@ def test_null_grand_total() -> None:
     assert message.startswith("Order 000000123 has no grand total (grand_total)")
 
 
+@pytest.mark.parametrize(("field", "value"), [
+    ("grand_total", "1e400"), ("grand_total", "99999999999999999999999999999.99"),
+    ("price", D("1E+16")), ("qty_ordered", "1e12"), ("qty_ordered", D("-100000000"))])
+def test_amounts_no_magento_column_can_hold_are_flagged_not_crashing(field: str, value: Any
+                                                                      ) -> None:
+    """decimal(20,4) money / decimal(12,4) quantities: anything larger could not be rounded to
+    a cent in Decimal's 28-digit context downstream (InvalidOperation), so it is refused here."""
+    raw = _order()
+    (raw if field == "grand_total" else raw["items"][0])[field] = value
+    message = _problem(raw)
+    assert "Order 000000123" in message and f"({field})" in message
+    assert "too large" in message or "cannot be negative" in message
+
+
+def test_largest_amounts_magento_can_hold_still_parse() -> None:
+    raw = _order()
+    raw["items"][0]["qty_ordered"] = D("99999999.9999")
+    raw["grand_total"] = D("9999999999999999.9999")
+    order = parse_order(raw)
+    assert order.grand_total == D("9999999999999999.9999")
+    assert order.lines[0].qty == D("99999999.9999")
+
+
 def test_unknown_currency_code_shape() -> None:
     message = _problem(_order(order_currency_code="US Dollars"))
     assert "Order 000000123" in message and "order_currency_code" in message

@@ -126,3 +126,27 @@ def test_an_idle_scheduled_poll_costs_one_store_request_and_no_ledger_request(
     bench.store.add_order(order_spec())  # and the next real order is still found
     fifteen_minutes_pass()
     assert bench.sync().posted == 1
+
+
+def test_an_unforeseen_error_in_one_order_is_flagged_and_the_run_goes_on(
+        bench: SyncBench, monkeypatch) -> None:
+    import ecom_ledger_desktop.sync.ingest as ingest
+
+    real = ingest.map_order
+    bad = bench.store.add_order(order_spec(customer={"email": "odd@example.com",
+                                                     "firstname": "Odd", "lastname": "One"}))
+    bench.store.add_order(order_spec())
+
+    def fragile(order, rules, kind=None):  # type: ignore[no-untyped-def]
+        if order.source_id == str(bad):
+            raise ArithmeticError("something nobody foresaw")
+        return real(order, rules, kind=kind)
+
+    monkeypatch.setattr(ingest, "map_order", fragile)
+    summary = bench.sync()
+    assert summary.status == "flagged"
+    assert len(bench.docs("SalesReceipt")) == 1
+    [entry] = bench.open_errors()
+    assert entry.code == "unexpected_error" and entry.raw
+    monkeypatch.setattr(ingest, "map_order", real)
+    assert bench.service.retry(entry.id) == "posted"

@@ -1,0 +1,488 @@
+"""The bad-input corpus: every file in ``tests/corpus/<store>/`` is one odd order, end to end.
+
+A case file is data, not code (the schema is ``CASE_SCHEMA`` below):
+
+``base``
+    changes to the default order (``tests.sync.conftest.order_spec``: a paid two-line order,
+    2 × 24.00 taxed at 8.25 % + 18.50 + 5.00 shipping = 75.46 USD, bought by
+    ``bad.buyer@example.com``), given to ``Magento2Simulator.add_order``;
+``raw_changes``
+    ``{"dotted.path": value}`` written into the JSON the simulator built, which is then served
+    verbatim (``put_raw_order``); list indexes are numbers (``items.0.price``) and the value
+    ``{"$delete": true}`` removes the key;
+``raw``
+    instead of the two above, a whole Magento order document;
+``store_fault``
+    ``{"corrupt_next": n, "mode": "truncate" | "garbage"}``: the store's next n answers break;
+``steps``
+    what happens, in order (default: one sync): ``{"do": "sync"}``, ``{"do": "edit", "changes":
+    {...}}``, ``{"do": "refund", "spec": {...}, "memo_changes": {...}}``, ``{"do": "cancel"}``,
+    ``{"do": "invoice"}``, ``{"do": "add_order", "base": {...}, "raw_changes": {...}}`` (another
+    case order), ``{"do": "raw_changes", "changes": {...}}`` (rewrite the case order again);
+``expect``
+    ``posts`` (the document every case order must have, equal to the store's total) and/or
+    ``flag`` (the one open error-queue entry the case must leave), or ``skipped`` (a cancelled
+    order that is rightly never posted);
+``good_order_still_posts``
+    always true: a good order synced next to the bad one posts whatever happens;
+``xfail``
+    a known bug outside ``connectors/stores``: what is wrong and the exact fix.
+
+Every case also checks that no run fails, that nothing is dropped silently (each case order
+and credit memo is posted or has exactly one open entry naming it, with a fix), and that one
+more sync posts nothing and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+import pytest
+
+from ecom_ledger_desktop.core.money import round_money
+from ecom_ledger_desktop.sync.engine import RunSummary
+from tests.sync.conftest import SyncBench, order_spec
+
+CORPUS = Path(__file__).parent
+STORES = ("magento2",)
+MIN_CASES_PER_STORE = 40
+GOOD_EMAIL = "good.buyer@example.com"
+DELETE = {"$delete": True}
+NOW = "$now"
+SALES_ENTITIES = ("SalesReceipt", "Invoice")
+REFUND_ENTITIES = ("RefundReceipt", "CreditMemo")
+
+_CHANGES: dict[str, Any] = {"type": "object", "minProperties": 1,
+                            "propertyNames": {"pattern": r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$"}}
+_POSTS: dict[str, Any] = {
+    "type": "object", "additionalProperties": False, "required": ["entity", "total_equals_store"],
+    "properties": {
+        "entity": {"enum": [*SALES_ENTITIES, *REFUND_ENTITIES]},
+        "total_equals_store": {"const": True},
+        "count": {"type": "integer", "minimum": 1},
+        "doc_number": {"type": "string", "maxLength": 21},
+        "doc_numbers_distinct": {"type": "boolean"},
+        "customer_display_name": {"type": "string"},
+        "customer_display_name_length": {"type": "integer"},
+        "customer_has_email": {"type": "boolean"},
+        "txn_date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "total": {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"},
+        "updated": {"type": "boolean"},
+        "line_descriptions": {"type": "array", "items": {"type": "string"}},
+        "line_qty": {"type": "object", "additionalProperties": {"type": "string"}},
+        "rounding_line": {"type": "string"},
+        "discount_line": {"type": "string"},
+        "private_note_contains": {"type": "array", "items": {"type": "string"}},
+        "refund": {"$ref": "#/$defs/refund_posts"},
+    },
+}
+_FLAG: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "required": ["code", "message_contains", "fix_actions"],
+    "properties": {
+        "code": {"type": "string", "minLength": 1},
+        "record_kind": {"enum": ["order", "refund"]},
+        "message_contains": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+        "fix_actions": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+        "raw_kept": {"type": "boolean"},
+    },
+}
+_STEP: dict[str, Any] = {
+    "type": "object", "required": ["do"],
+    "oneOf": [
+        {"properties": {"do": {"enum": ["sync", "cancel", "invoice"]}},
+         "additionalProperties": False},
+        {"properties": {"do": {"const": "edit"}, "changes": {"type": "object"}},
+         "required": ["changes"], "additionalProperties": False},
+        {"properties": {"do": {"const": "refund"}, "spec": {"type": "object"},
+                        "memo_changes": _CHANGES},
+         "required": ["spec"], "additionalProperties": False},
+        {"properties": {"do": {"const": "add_order"}, "base": {"type": "object"},
+                        "raw_changes": _CHANGES},
+         "additionalProperties": False},
+        {"properties": {"do": {"const": "raw_changes"}, "changes": _CHANGES},
+         "required": ["changes"], "additionalProperties": False},
+    ],
+}
+CASE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["description", "expect", "good_order_still_posts"],
+    "properties": {
+        "description": {"type": "string", "minLength": 10},
+        "base": {"type": "object"},
+        "raw_changes": _CHANGES,
+        "raw": {"type": "object", "required": ["increment_id"]},
+        "store_fault": {"type": "object", "additionalProperties": False,
+                        "required": ["corrupt_next", "mode"],
+                        "properties": {"corrupt_next": {"type": "integer", "minimum": 1},
+                                       "mode": {"enum": ["truncate", "garbage"]}}},
+        "steps": {"type": "array", "minItems": 1, "items": _STEP},
+        "expect": {
+            "type": "object", "additionalProperties": False, "minProperties": 1,
+            "properties": {"posts": _POSTS, "flag": _FLAG,
+                           "skipped": {"type": "string", "minLength": 3}},
+            "not": {"required": ["posts", "skipped"]},
+        },
+        "good_order_still_posts": {"const": True},
+        "xfail": {"type": "string", "minLength": 20},
+    },
+    "not": {"anyOf": [{"required": ["raw", "base"]}, {"required": ["raw", "raw_changes"]}]},
+    "$defs": {"refund_posts": {
+        "type": "object", "additionalProperties": False, "required": ["entity"],
+        "properties": {"entity": {"enum": list(REFUND_ENTITIES)},
+                       "count": {"type": "integer", "minimum": 1}}}},
+}
+VALIDATOR = jsonschema.Draft202012Validator(CASE_SCHEMA)
+
+
+def case_files() -> list[Path]:
+    return sorted(p for store in STORES for p in (CORPUS / store).glob("*.json"))
+
+
+def load(path: Path) -> dict[str, Any]:
+    case: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return case
+
+
+def amount(value: object) -> Decimal:
+    return Decimal(str(value))
+
+
+# -- building the case -------------------------------------------------------------------------
+
+def apply_changes(document: Any, changes: dict[str, Any]) -> None:
+    """Write ``{"dotted.path": value}`` into ``document`` (``DELETE`` removes the key)."""
+    for path, value in changes.items():
+        *parents, last = path.split(".")
+        target = document
+        for part in parents:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        if isinstance(target, list):
+            if value == DELETE:
+                del target[int(last)]
+            else:
+                target[int(last)] = value
+        elif value == DELETE:
+            target.pop(last, None)
+        else:
+            target[last] = value
+
+
+def bad_spec(base: dict[str, Any] | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {"customer": {"email": "bad.buyer@example.com",
+                                           "firstname": "Bad", "lastname": "Buyer"}}
+    fields.update(base or {})
+    return order_spec(**fields)
+
+
+def add_case_order(bench: SyncBench, case: dict[str, Any]) -> int:
+    if "raw" in case:
+        raw = case["raw"]
+        entity = raw.get("entity_id")
+        order_id = entity if isinstance(entity, int) else bench.store.state.next_id("order")
+        bench.store.put_raw_order(order_id, raw)
+        return int(order_id)
+    order_id = bench.store.add_order(bad_spec(case.get("base")))
+    if case.get("raw_changes"):
+        rewrite(bench, order_id, case["raw_changes"])
+    return order_id
+
+
+def rewrite(bench: SyncBench, order_id: int, changes: dict[str, Any]) -> None:
+    """Rewrite the order's JSON; the value ``"$now"`` is the store's current time."""
+    raw = bench.store.order_json(order_id)
+    now = bench.store.state.now()
+    apply_changes(raw, {k: now if v == NOW else v for k, v in changes.items()})
+    bench.store.put_raw_order(order_id, raw)
+
+
+def fault(bench: SyncBench, spec: dict[str, Any]) -> None:
+    bench.store.corrupt_next_responses(int(spec["corrupt_next"]), str(spec["mode"]))
+
+
+class Run:
+    """One case on one bench: its orders, credit memos and run summaries."""
+
+    def __init__(self, bench: SyncBench, case: dict[str, Any]) -> None:
+        self.bench, self.case = bench, case
+        self.orders: list[int] = []
+        self.memos: list[int] = []
+        self.summaries: list[RunSummary] = []
+        self.good_id = 0
+
+    def play(self) -> None:
+        bench, case = self.bench, self.case
+        self.orders.append(add_case_order(bench, case))
+        self.good_id = bench.store.add_order(order_spec(customer={
+            "email": GOOD_EMAIL, "firstname": "Good", "lastname": "Buyer"}))
+        if "store_fault" in case:
+            fault(bench, case["store_fault"])
+        for step in case.get("steps", [{"do": "sync"}]):
+            self.step(step)
+
+    def step(self, step: dict[str, Any]) -> None:
+        bench, action, order_id = self.bench, step["do"], self.orders[0]
+        if action == "sync":
+            self.summaries.append(bench.sync())
+        elif action == "edit":
+            bench.store.edit_order(order_id, step["changes"])
+        elif action == "cancel":
+            bench.store.cancel_order(order_id)
+        elif action == "invoice":
+            bench.store.invoice_order(order_id)
+        elif action == "refund":
+            memo_id = bench.store.refund_order(order_id, step["spec"])
+            if step.get("memo_changes"):
+                with bench.store.state.lock:
+                    apply_changes(bench.store.state.creditmemos[memo_id], step["memo_changes"])
+            self.memos.append(memo_id)
+        elif action == "add_order":
+            self.orders.append(add_case_order(bench, step))
+        elif action == "raw_changes":
+            rewrite(bench, order_id, step["changes"])
+        else:  # pragma: no cover - the schema allows nothing else
+            raise AssertionError(action)
+
+    # -- what the books and the queue hold ----------------------------------------------------
+
+    def number(self, order_id: int) -> str:
+        """How an entry must name the order: its increment_id, else its entity id."""
+        number = self.bench.store.order_json(order_id).get("increment_id")
+        return str(number) if str(number or "").strip() else f"with id {order_id}"
+
+    def documents(self, entities: tuple[str, ...], record: str, source_id: int) -> list[Any]:
+        marker = f":{record}:{source_id}:"
+        return [d for entity in entities for d in self.bench.docs(entity)
+                if marker in str(d.get("PrivateNote", ""))]
+
+    def order_docs(self, order_id: int) -> list[Any]:
+        return self.documents(SALES_ENTITIES, "order", order_id)
+
+    def memo_docs(self, memo_id: int) -> list[Any]:
+        return self.documents(REFUND_ENTITIES, "refund", memo_id)
+
+    def entries_for(self, kind: str, source_id: int, number: str) -> list[Any]:
+        return [e for e in self.bench.open_errors() if e.record_kind == kind and (
+            e.source_id == str(source_id) or (kind == "order" and number in e.message
+                                              and not e.source_id.isdigit()))]
+
+    def snapshot(self) -> tuple[list[Any], list[int]]:
+        docs = [(d["Id"], d.get("SyncToken"), d.get("TotalAmt"))
+                for entity in (*SALES_ENTITIES, *REFUND_ENTITIES, "Payment")
+                for d in self.bench.docs(entity)]
+        return sorted(docs), sorted(e.id for e in self.bench.open_errors())
+
+
+# -- the checks --------------------------------------------------------------------------------
+
+def check_no_crash(run: Run) -> None:
+    assert run.summaries, "the case must sync at least once"
+    for summary in run.summaries:
+        assert summary.status in ("ok", "flagged"), summary
+
+
+def check_good_order(run: Run) -> None:
+    good = run.bench.store.order_json(run.good_id)
+    docs = run.order_docs(run.good_id)
+    assert len(docs) == 1, "the good order must post whatever happens to the bad one"
+    assert docs[0]["DocNumber"] == good["increment_id"]
+    assert amount(docs[0]["TotalAmt"]) == amount(good["grand_total"])
+
+
+def check_nothing_dropped(run: Run) -> None:
+    """Every case order and memo is in the books or has exactly one open entry naming it."""
+    skipped = "skipped" in run.case["expect"]
+    for order_id in run.orders:
+        number = run.number(order_id)
+        entries = run.entries_for("order", order_id, number)
+        if run.order_docs(order_id) or (skipped and not entries):
+            continue
+        assert len(entries) == 1, (number, [e.message for e in run.bench.open_errors()])
+        assert number in entries[0].message, entries[0].message
+        assert entries[0].fixes, "every entry offers a fix"
+    for memo_id in run.memos:
+        if run.memo_docs(memo_id):
+            continue
+        entries = run.entries_for("refund", memo_id, "")
+        assert len(entries) == 1, (memo_id, [e.message for e in run.bench.open_errors()])
+        assert entries[0].fixes
+
+
+def customer_of(bench: SyncBench, doc: dict[str, Any]) -> dict[str, Any]:
+    [customer] = [c for c in bench.ledger.entities("Customer")
+                  if c["Id"] == doc["CustomerRef"]["value"]]
+    return customer
+
+
+def item_lines(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [ln for ln in doc["Line"] if ln.get("DetailType") == "SalesItemLineDetail"]
+
+
+def check_posts(run: Run, want: dict[str, Any]) -> None:
+    bench = run.bench
+    docs = [d for order_id in run.orders for d in run.order_docs(order_id)]
+    assert len(docs) == want.get("count", 1), [d.get("DocNumber") for d in docs]
+    assert all(d in bench.docs(want["entity"]) for d in docs), want["entity"]
+    for order_id in run.orders:
+        raw = bench.store.order_json(order_id)
+        for doc in run.order_docs(order_id):
+            store_total = round_money(amount(raw["grand_total"]), str(raw["order_currency_code"]))
+            assert amount(doc["TotalAmt"]) == store_total, "equal to the store's total to the cent"
+            assert sum(amount(ln["Amount"]) for ln in item_lines(doc)) - sum(
+                amount(ln["Amount"]) for ln in doc["Line"]
+                if ln.get("DetailType") == "DiscountLineDetail") == amount(doc["TotalAmt"])
+    doc = docs[0]
+    if "doc_number" in want:
+        assert doc["DocNumber"] == want["doc_number"]
+    if want.get("doc_numbers_distinct"):
+        assert len({d["DocNumber"] for d in docs}) == len(docs), [d["DocNumber"] for d in docs]
+    if "total" in want:
+        assert amount(doc["TotalAmt"]) == amount(want["total"])
+    if "txn_date" in want:
+        assert doc["TxnDate"] == want["txn_date"]
+    if "customer_display_name" in want:
+        assert customer_of(bench, doc)["DisplayName"] == want["customer_display_name"]
+    if "customer_display_name_length" in want:
+        name = str(customer_of(bench, doc)["DisplayName"])
+        assert len(name) == want["customer_display_name_length"], len(name)
+    if "customer_has_email" in want:
+        customer = customer_of(bench, doc)
+        assert ("PrimaryEmailAddr" in customer) is want["customer_has_email"], customer
+    if want.get("updated"):
+        assert int(doc["SyncToken"]) >= 1, "the posted document was updated, not replaced"
+        every = [d for entity in SALES_ENTITIES for d in bench.ledger.entities(entity)
+                 if f":order:{run.orders[0]}:" in str(d.get("PrivateNote", ""))]
+        assert len(every) == 1, "one document, updated in place: never a second one"
+    if "line_descriptions" in want:
+        shown = [ln.get("Description") for ln in item_lines(doc)]
+        for text in want["line_descriptions"]:
+            assert text in shown, (text, shown)
+    for description, qty in want.get("line_qty", {}).items():
+        [line] = [ln for ln in item_lines(doc) if ln.get("Description") == description]
+        assert amount(line["SalesItemLineDetail"]["Qty"]) == amount(qty)
+    if "rounding_line" in want:
+        rounding = [amount(ln["Amount"]) for ln in item_lines(doc)
+                    if "Rounding" in str(ln.get("Description"))]
+        assert rounding == [amount(want["rounding_line"])], doc["Line"]
+    if "discount_line" in want:
+        discounts = [amount(ln["Amount"]) for ln in doc["Line"]
+                     if ln.get("DetailType") == "DiscountLineDetail"]
+        assert discounts == [amount(want["discount_line"])], doc["Line"]
+    for text in want.get("private_note_contains", []):
+        assert text in doc["PrivateNote"], doc["PrivateNote"]
+    if "refund" in want:
+        refunds = [d for memo_id in run.memos for d in run.memo_docs(memo_id)]
+        assert len(refunds) == want["refund"].get("count", 1)
+        assert all(d in bench.docs(want["refund"]["entity"]) for d in refunds)
+        for memo_id in run.memos:
+            memo = bench.store_api(f"creditmemo/{memo_id}")
+            for refund in run.memo_docs(memo_id):
+                assert amount(refund["TotalAmt"]) == amount(memo["grand_total"])
+
+
+def check_flag(run: Run, want: dict[str, Any]) -> None:
+    kind = want.get("record_kind", "order")
+    errors = run.bench.open_errors()
+    assert len(errors) == 1, [e.message for e in errors]
+    [entry] = errors
+    assert entry.record_kind == kind, entry
+    assert entry.code == want["code"], (entry.code, entry.message)
+    assert any(run.number(o) in entry.message for o in run.orders), \
+        f"must name the order: {entry.message}"
+    for text in want["message_contains"]:
+        assert text.lower() in entry.message.lower(), (text, entry.message)
+    actions = {fix.action for fix in entry.fixes}
+    assert set(want["fix_actions"]) <= actions, (want["fix_actions"], actions)
+    if want.get("raw_kept"):
+        assert entry.raw, "an unreadable record is kept verbatim: nothing is lost"
+        kept = json.loads(entry.raw)
+        [order_id] = [o for o in run.orders if run.number(o) in entry.message]
+        assert kept == json.loads(json.dumps(run.bench.store.order_json(order_id)))
+    if kind == "order" and "posts" not in run.case["expect"]:
+        flagged = [o for o in run.orders if run.number(o) in entry.message]
+        assert all(run.order_docs(o) == [] for o in flagged), "nothing half-posted"
+
+
+def check_skipped(run: Run) -> None:
+    """A cancelled order: not in the books, not an error, but accounted for (skipped or voided)."""
+    assert all(run.order_docs(o) == [] for o in run.orders), "a cancelled order is not posted"
+    assert run.bench.open_errors() == [], [e.message for e in run.bench.open_errors()]
+    voided = [d for entity in SALES_ENTITIES for d in run.bench.ledger.entities(entity)
+              if f":order:{run.orders[0]}:" in str(d.get("PrivateNote", ""))
+              and "Voided" in str(d.get("PrivateNote", ""))]
+    assert voided or any(s.skipped for s in run.summaries), "counted as skipped, or voided"
+    for doc in voided:
+        assert amount(doc["TotalAmt"]) == 0
+
+
+def params() -> list[Any]:
+    out = []
+    for path in case_files():
+        case = load(path)
+        marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if case.get("xfail") else []
+        out.append(pytest.param(path, id=f"{path.parent.name}/{path.stem}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("path", params())
+def test_corpus_case(bench: SyncBench, path: Path) -> None:
+    case = load(path)
+    run = Run(bench, case)
+
+    run.play()
+
+    check_no_crash(run)
+    if case.get("good_order_still_posts"):
+        check_good_order(run)
+    expect = case["expect"]
+    if "posts" in expect:
+        check_posts(run, expect["posts"])
+    if "flag" in expect:
+        check_flag(run, expect["flag"])
+    else:
+        assert bench.open_errors() == [], [e.message for e in bench.open_errors()]
+    if "skipped" in expect:
+        check_skipped(run)
+    check_nothing_dropped(run)
+
+    # One more run changes nothing: no new document, no update, no new or closed entry.
+    before = run.snapshot()
+    again = bench.sync()
+    assert again.status in ("ok", "flagged"), again
+    assert again.posted == 0, again
+    assert run.snapshot() == before
+
+
+# -- the corpus itself -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("store", STORES)
+def test_corpus_has_enough_cases(store: str) -> None:
+    files = sorted((CORPUS / store).glob("*.json"))
+    assert len(files) >= MIN_CASES_PER_STORE, f"{store}: {len(files)} cases"
+    assert len({f.name[:3] for f in files}) == len(files), "case numbers are unique"
+    assert all(f.name[:3].isdigit() and f.name[3] == "-" for f in files), "NNN-short-name.json"
+
+
+@pytest.mark.parametrize("path", case_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_corpus_file_is_valid(path: Path) -> None:
+    try:
+        case = load(path)
+    except json.JSONDecodeError as exc:
+        pytest.fail(f"{path.name} is not JSON: {exc}")
+    problems = [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
+                for e in VALIDATOR.iter_errors(case)]
+    assert not problems, f"{path.name}: " + "; ".join(problems)
+    steps = case.get("steps", [{"do": "sync"}])
+    assert steps[-1]["do"] == "sync", "a case ends with a sync"
+
+
+def test_schema_rejects_a_malformed_case() -> None:
+    bad = {"description": "no expectation at all", "good_order_still_posts": False,
+           "expect": {"posts": {"entity": "Bill"}}}
+    assert len(list(VALIDATOR.iter_errors(bad))) >= 2
