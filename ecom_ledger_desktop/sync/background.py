@@ -60,6 +60,11 @@ class Background:
         self.scheduler.resume()
 
     def stop(self) -> None:
-        """Stop the schedule, then wait for running syncs to finish."""
+        """Stop the schedule and end running syncs at their next safe point, then wait for them.
+
+        A posting in flight is finished and journaled; what is left resumes on the next start.
+        """
         self.scheduler.shutdown()
+        self.service.request_stop()
         self.runner.shutdown(wait=True)
+        self.service.stopping.clear()  # the service itself stays usable (e.g. the CLI, tests)

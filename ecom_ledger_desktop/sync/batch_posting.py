@@ -132,13 +132,15 @@ class BatchPhase:
         with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="batch") as pool:
             running: dict[Future[dict[str, PostedRef | RecordError]], list[_Prepared]] = {}
             while waiting or running:
-                while waiting and len(running) < WORKERS:
+                while waiting and len(running) < WORKERS and not self.ctx.stop.is_set():
                     row_chunk = waiting.pop(0)
                     chunk = self._prepare(row_chunk)
                     done += len(row_chunk) - len(chunk)  # flagged while preparing
                     if chunk:
                         running[self._submit(pool, chunk)] = chunk
                 if not running:
+                    if self.ctx.stop.is_set():
+                        return  # in-flight batches settled; the rest waits, still "queued"
                     continue
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
@@ -22,6 +23,8 @@ class PairContext:
     events: EventBus
     clock: Clock
     ledger_label: str = "QuickBooks Online"
+    # set to end the run at the next safe point (between chunks and postings); resumes next run
+    stop: threading.Event = field(default_factory=threading.Event)
     counts: dict[str, int] = field(default_factory=lambda: {
         "fetched": 0, "posted": 0, "flagged": 0, "skipped": 0})
 

@@ -58,7 +58,7 @@ class RunSummary:
     """What a run did, for the CLI, the app and the history."""
 
     run_id: int
-    status: str  # ok | flagged | failed | skipped
+    status: str  # ok | flagged | failed | skipped | stopped
     fetched: int = 0
     queued: int = 0
     posted: int = 0
@@ -109,7 +109,8 @@ class SyncEngine:
             summary.flagged += result.flagged
             summary.waiting = result.waiting
             if result.stopped_early:
-                summary.status, summary.message = "failed", result.stopped_early
+                summary.status = "stopped" if self.ctx.stop.is_set() else "failed"
+                summary.message = result.stopped_early
             self._write_back(run_id)
             self._sync_stock(summary, run_id)
         except FatalError as error:
@@ -123,6 +124,10 @@ class SyncEngine:
             summary.status = "failed"
             summary.message = f"stopped early, will resume on the next run: {error}"
         summary.open_errors = state.errors.open_count(pair.id)
+        if self.ctx.stop.is_set() and summary.status != "failed":
+            summary.status = "stopped"
+            summary.message = summary.message or (
+                "stopped on request; the next run carries on where this one stopped")
         if summary.status == "ok" and (summary.flagged or summary.open_errors):
             summary.status = "flagged"
         with state.tx():
@@ -213,6 +218,8 @@ class SyncEngine:
         state = self.ctx.state
         fetched_orders = self.ctx.store.iter_orders(self._window_start("orders"), run_start)
         for chunk in _chunked(fetched_orders, INGEST_CHUNK):
+            if self.ctx.stop.is_set():
+                return  # the cursor covers what was journaled; the next run reads on from there
             with state.tx():
                 for fetched in chunk:
                     summary.fetched += 1

@@ -80,6 +80,10 @@ class Dispatcher:
         started = time.monotonic()
         consecutive_failures = 0
         for done, row in enumerate(pending, start=1):
+            if self.ctx.stop.is_set():
+                result.stopped_early = (f"stopped on request; {len(pending) - done + 1} postings "
+                                        "wait for the next run")
+                break
             outcome = self.dispatch(row)
             setattr(result, outcome, getattr(result, outcome) + 1)
             consecutive_failures = consecutive_failures + 1 if outcome == "failed" else 0

@@ -8,6 +8,7 @@ operations a merchant performs: run a pair, retry / resolve / ignore a flagged r
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +45,7 @@ class SyncService:
         self.events = events or EventBus()
         self._store_factory = store_factory
         self._ledger_factory = ledger_factory
+        self.stopping = threading.Event()  # set: runs end at their next safe point
 
     def open_state(self) -> State:
         """A new connection to the database (one per thread)."""
@@ -63,7 +65,8 @@ class SyncService:
             try:
                 yield PairContext(pair=pair, store=store, ledger=ledger, state=state,
                                   events=self.events, clock=self.clock,
-                                  ledger_label=LEDGER_LABELS.get(ledger_cfg.kind, ledger_cfg.name))
+                                  ledger_label=LEDGER_LABELS.get(ledger_cfg.kind, ledger_cfg.name),
+                                  stop=self.stopping)
             finally:
                 store.close()
                 ledger.close()
@@ -77,6 +80,10 @@ class SyncService:
                 return SyncEngine(ctx).run(trigger)
         except FatalError as error:
             return self._record_failure(pair_ref, trigger, str(error))
+
+    def request_stop(self) -> None:
+        """End running syncs at their next safe point (never mid-posting); they resume later."""
+        self.stopping.set()
 
     def _record_failure(self, pair_ref: int | str, trigger: str, message: str) -> RunSummary:
         state = self.open_state()

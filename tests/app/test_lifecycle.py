@@ -66,10 +66,14 @@ def test_quit_waits_for_the_running_sync(qtbot, make_shell, demo) -> None:
     state = demo.service.open_state()
     try:
         run = state.runs.get(run_id)
+        in_flight = [p for p in state.journal.all(run.pair_id if run else 1)
+                     if p.state == "sending"]
     finally:
         state.close()
-    assert run is not None and run.status in ("ok", "flagged")  # finished, never cut off
+    # ended at a safe point (or finished): recorded, and never cut in the middle of a posting
+    assert run is not None and run.status in ("ok", "flagged", "stopped")
     assert run.finished_at is not None
+    assert in_flight == []
 
 
 def test_quit_when_idle_says_nothing_about_finishing(qtbot, make_shell) -> None:

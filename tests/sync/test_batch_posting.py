@@ -48,3 +48,34 @@ def test_a_rejected_item_in_a_batch_is_flagged_and_the_others_post(bench: SyncBe
     assert len(bench.docs("SalesReceipt")) == BATCH_THRESHOLD
     [entry] = bench.open_errors()
     assert "JPY" in entry.message
+
+
+def test_a_stopped_backlog_resumes_without_repeating_work(bench: SyncBench) -> None:
+    import threading
+
+    from ecom_ledger_desktop.core.events import OrderProgress
+
+    total = 240  # 8 batches: more than the 4 that may be in flight when the stop comes
+    add_orders(bench, total)
+    stop_after_first_batch = threading.Event()
+
+    def stop_soon(event: object) -> None:
+        if isinstance(event, OrderProgress) and event.done >= 30:
+            stop_after_first_batch.set()
+            bench.service.request_stop()
+
+    unsubscribe = bench.events.subscribe(stop_soon)
+    first = bench.sync()
+    unsubscribe()
+    bench.service.stopping.clear()
+    assert stop_after_first_batch.is_set()
+    assert first.status == "stopped", first
+    posted_first = len(bench.docs("SalesReceipt"))
+    assert 0 < posted_first < total, "stopped part way, never mid-posting"
+    creates_before = bench.ledger.stats()["batch_items"]
+    second = bench.sync()
+    assert second.status == "ok", second
+    receipts = bench.docs("SalesReceipt")
+    assert len(receipts) == total and len({r["DocNumber"] for r in receipts}) == total
+    resent = bench.ledger.stats()["batch_items"] - creates_before
+    assert resent == total - posted_first, "only what was left went out"

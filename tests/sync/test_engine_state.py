@@ -130,7 +130,7 @@ def test_an_idle_scheduled_poll_costs_one_store_request_and_no_ledger_request(
 
 def test_an_unforeseen_error_in_one_order_is_flagged_and_the_run_goes_on(
         bench: SyncBench, monkeypatch) -> None:
-    import ecom_ledger_desktop.sync.ingest as ingest
+    from ecom_ledger_desktop.sync import ingest
 
     real = ingest.map_order
     bad = bench.store.add_order(order_spec(customer={"email": "odd@example.com",

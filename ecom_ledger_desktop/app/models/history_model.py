@@ -20,7 +20,8 @@ STATUS_ROLE = FIRST_CUSTOM_ROLE + 1
 TRIGGER_WORDS = {"schedule": "Scheduled", "manual": "Sync now", "retry": "Retry", "test": "Test",
                  "startup": "At start-up"}
 STATUS_WORDS = {"ok": "Done", "flagged": "Done, needs you", "failed": "Failed",
-                "skipped": "Skipped", "running": "Running", "interrupted": "Interrupted"}
+                "skipped": "Skipped", "running": "Running", "interrupted": "Interrupted",
+                "stopped": "Stopped (resumes next time)"}
 
 
 def _words(table: dict[str, str], key: str) -> str:

@@ -1,0 +1,241 @@
+"""One control per fix an entry offers: pick an item, create it, pick a customer, retry, ignore.
+
+The controls only ask; ``FixesView.requested(action, value)`` tells the page what the merchant
+chose and the page runs it in the background.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecom_ledger_desktop.app.views.customer_compare import CustomerCompare
+from ecom_ledger_desktop.sync.error_details import ErrorDetails, FixOption
+
+IGNORE_REASONS = ["Test order", "Already entered by hand in QuickBooks", "Not a real sale",
+                  "Handled by my accountant"]
+STORE_SIDE_CODES = ("invalid_data", "not_found")
+RULES_PAGE = "pairs"
+
+
+def _muted(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    return label
+
+
+def _button(text: str, primary: bool = False) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName("primaryButton" if primary else "secondaryButton")
+    return button
+
+
+def _placeholder(box: QComboBox, text: str) -> None:
+    edit = box.lineEdit()
+    if edit is not None:
+        edit.setPlaceholderText(text)
+
+
+def _store_side(details: ErrorDetails, fix: FixOption) -> bool:
+    """Whether an "edit" fix means correcting the order in the store (not a posting rule)."""
+    if details.rule_fields or details.entry.code == "missing_reference":
+        return False
+    return "in the store" in fix.label.lower() or details.entry.code in STORE_SIDE_CODES
+
+
+class FixRow(QFrame):
+    """A fix: what it does in words, and the control that does it."""
+
+    def __init__(self, heading: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fixRow")
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 8, 0, 8)
+        self.column.setSpacing(6)
+        title = QLabel(heading)
+        title.setObjectName("fixHeading")
+        title.setWordWrap(True)
+        self.column.addWidget(title)
+        self.controls = QHBoxLayout()
+        self.controls.setSpacing(8)
+        self.column.addLayout(self.controls)
+
+
+class FixesView(QWidget):
+    """Every fix of one entry, the most useful first."""
+
+    requested = Signal(str, str)  # action, value
+    navigate = Signal(str)  # a page key (Pairs & rules for a rule to change)
+
+    def __init__(self, details: ErrorDetails, item_names: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.details = details
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.setSpacing(2)
+        self.buttons: dict[str, QPushButton] = {}
+        self.item_picker: QComboBox | None = None
+        self.reason_box: QComboBox | None = None
+        self.compare: CustomerCompare | None = None
+        builders = {"map_sku": self._map_sku, "create_item": self._create_item,
+                    "pick_customer": self._pick_customer, "edit_field": self._edit_field,
+                    "void_and_repost": self._void_and_repost, "retry": self._retry,
+                    "ignore": self._ignore}
+        for fix in details.fixes:
+            build = builders.get(fix.action)
+            if build is not None:
+                row = FixRow(fix.label)
+                build(row, fix, item_names)
+                self.column.addWidget(row)
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Disable every control while a fix runs."""
+        for child in self.findChildren(QPushButton) + self.findChildren(QComboBox):
+            child.setEnabled(enabled)
+
+    def _add_button(self, row: FixRow, action: str, text: str, primary: bool = False,
+                    value: str = "") -> QPushButton:
+        button = _button(text, primary)
+        button.clicked.connect(lambda: self.requested.emit(action, value))
+        row.controls.addWidget(button)
+        self.buttons[action] = button
+        return button
+
+    # -- builders --------------------------------------------------------------------------
+    def _map_sku(self, row: FixRow, fix: FixOption, item_names: list[str]) -> None:
+        picker = QComboBox()
+        picker.setEditable(True)
+        picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        picker.setMinimumWidth(320)
+        _placeholder(picker, "Type or choose a QuickBooks item")
+        suggested = [c.item.name for c in self.details.item_suggestions[:5]]
+        for candidate in self.details.item_suggestions[:5]:
+            picker.addItem(f"{candidate.item.name}  ·  {round(candidate.score)}% alike",
+                           candidate.item.name)
+        if suggested and item_names:
+            picker.insertSeparator(picker.count())
+        for name in item_names:
+            if name not in suggested:
+                picker.addItem(name, name)
+        picker.setCurrentIndex(-1)
+        completer = picker.completer()
+        if completer is not None:  # match anywhere in the name, in a list under the box
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.item_picker = picker
+        row.controls.addWidget(picker, 1)
+        button = _button("Map and post", primary=True)
+        button.clicked.connect(self._emit_map)
+        row.controls.addWidget(button)
+        self.buttons["map_sku"] = button
+        if suggested:
+            alike = ", ".join(f"{c.item.name} ({round(c.score)}%)"
+                              for c in self.details.item_suggestions[:3])
+            more = f" — or type to search all {len(item_names)} items" if item_names else ""
+            row.column.addWidget(_muted(f"Closest names in QuickBooks: {alike}{more}."))
+        elif not item_names:
+            row.column.addWidget(_muted("QuickBooks' items could not be read; type the item's "
+                                        "name exactly as it is in QuickBooks."))
+
+    def chosen_item(self) -> str:
+        """The item name picked or typed."""
+        if self.item_picker is None:
+            return ""
+        text = self.item_picker.currentText().strip()
+        index = self.item_picker.findText(text, Qt.MatchFlag.MatchExactly)
+        data = self.item_picker.itemData(index) if index >= 0 else None
+        return str(data) if data else text
+
+    def _emit_map(self) -> None:
+        item = self.chosen_item()
+        if item:
+            self.requested.emit("map_sku", item)
+        elif self.item_picker is not None:
+            self.item_picker.setFocus()
+
+    def _create_item(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
+        sku = self.details.entry.detail
+        name = next((line.name for line in self.details.order.lines if line.sku == sku), "") \
+            if self.details.order else ""
+        row.controls.addWidget(_muted(f"A new item “{name or sku}” with SKU {sku}, from the "
+                                      "store's price."), 1)
+        self._add_button(row, "create_item", "Create item and post")
+
+    def _pick_customer(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
+        if not self.details.candidates:
+            row.column.addWidget(_muted("The QuickBooks customers could not be read just now. "
+                                        "Retry when QuickBooks answers again."))
+            return
+        self.compare = CustomerCompare(self.details.store_customer, self.details.candidates)
+        self.compare.picked.connect(lambda cid: self.requested.emit("pick_customer", cid))
+        row.column.addWidget(self.compare)
+        row.column.addWidget(_muted("Orders from this customer go to the one you pick, now and "
+                                    "from now on."))
+
+    def _edit_field(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
+        if _store_side(self.details, fix):
+            number = self.details.entry.record_ref or self.details.entry.source_id
+            row.controls.addWidget(_muted(
+                f"Open the order in your Magento admin (Sales › Orders › #{number}), correct it "
+                "and save; then retry it here."), 1)
+            self._add_button(row, "retry", "Retry now")
+            return
+        fields = ", ".join(f.replace("_", " ") for f in self.details.rule_fields)
+        where = f" (the “{fields}” rule)" if fields else ""
+        link = QLabel(f'<a href="#rules">Open Pairs &amp; rules</a> to change it{where}, then '
+                      "retry it here.")
+        link.setTextFormat(Qt.TextFormat.RichText)
+        link.setWordWrap(True)
+        link.linkActivated.connect(lambda _href: self.navigate.emit(RULES_PAGE))
+        self.rules_link = link
+        row.controls.addWidget(link, 1)
+
+    def _void_and_repost(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
+        row.controls.addWidget(_muted("The posted document is voided in QuickBooks (it keeps its "
+                                      "number) and the order is posted again as it is now."), 1)
+        self._add_button(row, "void_and_repost", "Void and post again")
+
+    def _retry(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
+        if "retry" in self.buttons:  # an "edit in the store" row already offers it
+            row.hide()
+            return
+        row.controls.addWidget(_muted("Post it again as it is now — after you changed something "
+                                      "in the store or in QuickBooks."), 1)
+        self._add_button(row, "retry", "Retry now")
+
+    def _ignore(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
+        box = QComboBox()
+        box.setEditable(True)
+        box.addItems(IGNORE_REASONS)
+        box.setCurrentIndex(-1)
+        _placeholder(box, "Why? (kept with the record)")
+        box.setMinimumWidth(320)
+        self.reason_box = box
+        row.controls.addWidget(box, 1)
+        button = _button("Ignore")
+        button.clicked.connect(self._emit_ignore)
+        row.controls.addWidget(button)
+        self.buttons["ignore"] = button
+
+    def reason(self) -> str:
+        """The reason typed or chosen for ignoring."""
+        return self.reason_box.currentText().strip() if self.reason_box is not None else ""
+
+    def _emit_ignore(self) -> None:
+        reason = self.reason()
+        if reason:
+            self.requested.emit("ignore", reason)
+        elif self.reason_box is not None:
+            self.reason_box.setFocus()
+            _placeholder(self.reason_box, "Say why first (kept with the record)")

@@ -1,0 +1,121 @@
+"""What the error queue does off the GUI thread: read entries and details, apply fixes.
+
+Every function here runs on a worker (``ctx.tasks``) and returns plain data; none touches a
+widget. The outcome words come back as a short sentence the page shows as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ecom_ledger_desktop.connectors.catalog import ledger_catalog
+from ecom_ledger_desktop.core.errors import SyncError
+from ecom_ledger_desktop.db.errors_repo import ErrorEntry
+from ecom_ledger_desktop.sync.error_details import (
+    ErrorDetails,
+    RetryOutcome,
+    add_ledger_view,
+    bulk_retry,
+    entry_details,
+)
+from ecom_ledger_desktop.sync.service import SyncService
+
+ITEM_CODES = ("unmapped_sku", "duplicate_sku")
+
+
+@dataclass
+class DetailView:
+    """An entry's details plus every ledger item name (for the item picker)."""
+
+    details: ErrorDetails
+    item_names: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What one fix did, in the merchant's words."""
+
+    entry_id: int
+    action: str
+    outcome: str
+    ok: bool
+    still_open: bool
+
+
+def read_entries(service: SyncService) -> list[ErrorEntry]:
+    """Every open entry of every pair, newest first."""
+    state = service.open_state()
+    try:
+        return sorted(state.errors.entries(), key=lambda e: e.id, reverse=True)
+    finally:
+        state.close()
+
+
+def read_details(service: SyncService, entry_id: int) -> DetailView:
+    """The entry from the database, then what the ledger adds (candidates, items).
+
+    When the ledger cannot be reached the database's part is still shown, with the reason.
+    """
+    state = service.open_state()
+    try:
+        details = entry_details(state, entry_id)
+    finally:
+        state.close()
+    view = DetailView(details)
+    try:
+        with service.context(details.entry.pair_id) as ctx:
+            catalog = ledger_catalog(ctx.ledger)
+            if catalog is None:
+                return view
+            add_ledger_view(details, catalog)
+            if details.entry.code in ITEM_CODES:
+                view.item_names = [item.name for item in catalog.list_items()]
+    except (SyncError, OSError) as error:
+        details.lookup_error = f"QuickBooks could not be asked: {error}"
+    return view
+
+
+def _still_open(service: SyncService, entry_id: int) -> bool:
+    state = service.open_state()
+    try:
+        entry = state.errors.get(entry_id)
+        return entry is not None and entry.status == "open"
+    finally:
+        state.close()
+
+
+def apply_action(service: SyncService, entry_id: int, action: str, value: str = ""
+                 ) -> ActionResult:
+    """Apply a fix (which re-drives the record) and say what happened."""
+    try:
+        outcome = service.apply_fix(entry_id, action, value)
+    except (SyncError, KeyError, OSError) as error:
+        message = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+        outcome = f"failed: {message}"
+    ok = outcome in ("posted", "ignored")
+    return ActionResult(entry_id, action, outcome, ok, _still_open(service, entry_id))
+
+
+def retry_many(service: SyncService, entry_ids: list[int],
+               progress: Callable[[int, int], None]) -> list[RetryOutcome]:
+    """Bulk retry, reporting ``progress(done, total)`` after each entry."""
+    return bulk_retry(service, entry_ids, progress)
+
+
+def outcome_text(record: str, result: ActionResult) -> str:
+    """"Order 000000016 was posted." — or why not."""
+    outcome = result.outcome
+    if outcome == "posted":
+        return f"{record} was posted to QuickBooks and left the queue."
+    if outcome == "ignored":
+        return f"{record} was ignored; it will not be posted."
+    if outcome.startswith("still flagged: "):
+        return f"{record} is still waiting: {outcome.removeprefix('still flagged: ')}"
+    if outcome.startswith("failed: "):
+        return f"{record} could not be fixed: {outcome.removeprefix('failed: ')}"
+    if outcome.startswith("a sync of this pair is running"):
+        return f"{record}: a sync is running right now; it will retry the record itself."
+    if not result.still_open:
+        return f"{record} left the queue ({outcome})."
+    return f"{record}: {outcome}."

@@ -1,0 +1,105 @@
+"""What the History page reads, off the GUI thread: runs, a run's events, an order's journey."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.sync.history_queries import (
+    OrderTimeline,
+    RunRecord,
+    TimelineEvent,
+    find_orders,
+    order_timeline,
+    recent_runs,
+    run_events,
+)
+from ecom_ledger_desktop.sync.ingest import root_key
+from ecom_ledger_desktop.sync.service import SyncService
+
+
+@dataclass(frozen=True)
+class PostedDocument:
+    """A live document in the books for an order."""
+
+    kind: str
+    number: str
+    ledger_id: str
+    voided: bool = False
+
+
+@dataclass
+class OrderLookup:
+    """An order's timeline and documents — or, when the text matched no order, the near ones."""
+
+    text: str
+    timeline: OrderTimeline | None = None
+    documents: list[PostedDocument] = field(default_factory=list)
+    near: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunsData:
+    """Runs (newest first) and the pairs they belong to."""
+
+    runs: list[RunRecord]
+    pairs: list[Pair]
+
+
+def read_runs(service: SyncService) -> RunsData:
+    """Every recent run, and the pairs (for the order search)."""
+    state = service.open_state()
+    try:
+        return RunsData(recent_runs(state), state.connections.pairs())
+    finally:
+        state.close()
+
+
+def read_run_events(service: SyncService, run_id: int) -> tuple[int, list[TimelineEvent]]:
+    """(run id, its events oldest first)."""
+    state = service.open_state()
+    try:
+        return run_id, run_events(state, run_id)
+    finally:
+        state.close()
+
+
+def read_order(service: SyncService, pair_id: int, text: str) -> OrderLookup:
+    """An order by number (or store id), with the documents it is posted as."""
+    lookup = OrderLookup(text.strip())
+    if not lookup.text:
+        return lookup
+    state = service.open_state()
+    try:
+        timeline = order_timeline(state, pair_id, lookup.text)
+        if timeline is None:
+            matches = find_orders(state, pair_id, lookup.text, limit=8)
+            if len(matches) == 1:  # a partial number that names one order: show it
+                timeline = order_timeline(state, pair_id, matches[0][0])
+            else:
+                lookup.near = [number for _, number in matches]
+        if timeline is not None:
+            lookup.timeline = timeline
+            lookup.documents = posted_documents(
+                state.journal.for_record(pair_id, "order", timeline.source_id))
+        return lookup
+    finally:
+        state.close()
+
+
+def posted_documents(postings: list[PostingRow]) -> list[PostedDocument]:
+    """One entry per ledger document (its latest number), voided ones marked, oldest first."""
+    voided = {p.target_key for p in postings if p.op == "void" and p.state == "posted"}
+    documents: dict[str, PostedDocument] = {}
+    for row in postings:
+        if row.op in ("create", "update") and row.state == "posted" and row.ledger_id:
+            documents[row.ledger_id] = PostedDocument(
+                row.doc_kind, row.ledger_doc_number or "", row.ledger_id,
+                root_key(row) in voided)
+    return list(documents.values())
+
+
+def document_words(kind: str) -> str:
+    """"sales_receipt" → "Sales receipt"."""
+    return kind.replace("_", " ").capitalize() if kind else "Document"
