@@ -75,7 +75,7 @@ def configure_pair(db_path: Path, store_url: str, ledger_url: str, realm_id: str
             ledger_id = state.connections.add_connection(ConnectionConfig(
                 name=DEMO_LEDGER, kind="qbo", demo=demo,
                 settings={"api_base": ledger_url, "realm_id": realm_id, "client_id": CLIENT_ID,
-                          "redirect_uri": REDIRECT_URI,
+                          "redirect_uri": REDIRECT_URI, "environment": "sandbox",
                           "auth_url": f"{ledger_url}/connect/oauth2",
                           "token_url": f"{ledger_url}/oauth2/v1/tokens/bearer",
                           "revoke_url": f"{ledger_url}/v2/oauth2/tokens/revoke",

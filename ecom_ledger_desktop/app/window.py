@@ -32,6 +32,7 @@ from ecom_ledger_desktop.app.views.mappings import MappingsPage
 from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.pairs import PairsPage
 from ecom_ledger_desktop.app.views.settings_page import SettingsPage
+from ecom_ledger_desktop.app.views.setup_assistant import offer_setup_on_first_run
 
 PAGES: list[type[Page]] = [DashboardPage, ConnectionsPage, PairsPage, MappingsPage, ErrorQueuePage,
                            HistoryPage, SettingsPage]
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self.status.changed.connect(self._show_status)
         self.status.progress_changed.connect(lambda _pair: self._show_status())
         self._show_status()
+        offer_setup_on_first_run(self, ctx)  # a first run without a pair opens the assistant
 
     def _build_sidebar(self) -> QFrame:
         sidebar = QFrame()

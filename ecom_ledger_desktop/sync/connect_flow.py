@@ -212,6 +212,7 @@ class LoopbackListener:
         self.expected_state = ""
         self._server = _CallbackServer(port, self, path or CALLBACK_PATH)
         self._thread: threading.Thread | None = None
+        self._close_lock = threading.Lock()
         self._event = threading.Event()
         self._outcome: CallbackResult | ConnectError | None = None
         self._lock = threading.Lock()
@@ -263,12 +264,13 @@ class LoopbackListener:
             self.close()
 
     def close(self) -> None:
-        """Stop serving and release the port (idempotent)."""
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._server.server_close()
+        """Stop serving and release the port (idempotent, safe from any thread)."""
+        with self._close_lock:
+            thread, self._thread = self._thread, None
+            if thread is not None:
+                self._server.shutdown()
+                thread.join()
+            self._server.server_close()
 
 
 class OAuthConnect:

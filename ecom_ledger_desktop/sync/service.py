@@ -47,6 +47,16 @@ class SyncService:
         self._ledger_factory = ledger_factory
         self.stopping = threading.Event()  # set: runs end at their next safe point
 
+    @property
+    def store_factory(self) -> StoreFactory:
+        """How this service builds store connectors (the connections page tests with it too)."""
+        return self._store_factory
+
+    @property
+    def ledger_factory(self) -> LedgerFactory:
+        """How this service builds ledger connectors."""
+        return self._ledger_factory
+
     def open_state(self) -> State:
         """A new connection to the database (one per thread)."""
         return State(self.db_path, self.clock)

@@ -64,6 +64,8 @@ class QboLookups:
         Afterwards customer and item matching runs on this local index with the same rules;
         whatever this process creates is added to it.
         """
+        if self.index is not None:
+            return  # already loaded; it is kept current with what this process creates
         index = CompanyIndex()
         for row in self.client.query(f"SELECT * FROM Customer WHERE {_ANY_ACTIVE}"):
             index.add_customer(row)

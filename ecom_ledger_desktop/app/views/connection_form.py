@@ -1,0 +1,296 @@
+"""The add/edit form of a connection: the fields of its kind, each with its problem under it.
+
+``ConnectionFields`` is the bare form (the setup assistant embeds it); ``ConnectionDialog`` wraps
+it with Save/Cancel and saves through ``ConnectionsAdmin`` off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecom_ledger_desktop.app.context import AppContext
+from ecom_ledger_desktop.app.views.connection_service import (
+    ENVIRONMENT_LABELS,
+    KIND_LABELS,
+    admin_for,
+    keyring_refuses,
+)
+from ecom_ledger_desktop.secrets.store import ENABLE_HINT
+from ecom_ledger_desktop.sync.connections_admin import ConnectionFormError, ConnectionSummary
+
+PROBLEM_STYLE = "color: #a12020;"
+HINT_STYLE = ("background: #fdecea; color: #611a15; border: 1px solid #f5c2c0; border-radius: 6px;"
+              " padding: 8px 10px;")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One input: setting or secret key, label, placeholder, and whether it is a secret."""
+
+    key: str
+    label: str
+    placeholder: str = ""
+    secret: bool = False
+    advanced: bool = False
+
+
+FIELDS: dict[str, list[FieldSpec]] = {
+    "magento2": [
+        FieldSpec("base_url", "Shop address", "https://shop.example.com"),
+        FieldSpec("store_code", "Store code", "default"),
+        FieldSpec("token", "Access token", "from System › Integrations in the Magento admin",
+                  secret=True),
+    ],
+    "qbo": [
+        FieldSpec("client_id", "Client id", "from your app's Keys & credentials at Intuit"),
+        FieldSpec("client_secret", "Client secret", "from the same page", secret=True),
+        FieldSpec("redirect_uri", "Redirect address",
+                  "http://localhost:8765/callback (sandbox) or your HTTPS relay page"),
+        FieldSpec("api_base", "API address", "https://quickbooks.api.intuit.com", advanced=True),
+        FieldSpec("auth_url", "Sign-in address", "https://appcenter.intuit.com/connect/oauth2",
+                  advanced=True),
+        FieldSpec("token_url", "Token address", "Intuit's token endpoint", advanced=True),
+        FieldSpec("revoke_url", "Revoke address", "Intuit's revoke endpoint", advanced=True),
+    ],
+}
+SECRET_KEYS = {spec.key for specs in FIELDS.values() for spec in specs if spec.secret}
+
+
+def problem_label() -> QLabel:
+    """A red line under a field, hidden while there is nothing to say."""
+    label = QLabel()
+    label.setObjectName("fieldProblem")
+    label.setStyleSheet(PROBLEM_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class ConnectionFields(QWidget):
+    """Name, the kind's settings and secrets, and sandbox/production."""
+
+    def __init__(self, kind: str, existing: ConnectionSummary | None = None,
+                 keyring_broken: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.existing = existing
+        self.keyring_broken = keyring_broken
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(10)
+        self.general_problem = QLabel()
+        self.general_problem.setWordWrap(True)
+        self.general_problem.setStyleSheet(HINT_STYLE)
+        self.general_problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.general_problem.hide()
+        outer.addWidget(self.general_problem)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setHorizontalSpacing(14)
+        form.setVerticalSpacing(4)
+        outer.addLayout(form)
+        self.inputs: dict[str, QLineEdit | QComboBox] = {}
+        self.problems: dict[str, QLabel] = {}
+        self._advanced: list[QWidget] = []
+        self.name_edit = QLineEdit(existing.name if existing else "")
+        self.name_edit.setPlaceholderText("e.g. " + ("My shop" if kind == "magento2" else "My books"))
+        self._add_row(form, "name", "Name", self.name_edit)
+        self.environment = QComboBox()
+        for value, label in ENVIRONMENT_LABELS.items():
+            self.environment.addItem(label, value)
+        current_env = existing.environment if existing else "sandbox"
+        self.environment.setCurrentIndex(max(0, self.environment.findData(current_env)))
+        for spec in FIELDS[kind]:
+            edit = QLineEdit()
+            edit.setPlaceholderText(spec.placeholder)
+            if spec.secret:
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+                if existing and existing.secrets_set.get(spec.key):
+                    edit.setPlaceholderText("saved in the keychain — leave empty to keep it")
+            elif existing:
+                edit.setText(existing.settings.get(spec.key, ""))
+            self._add_row(form, spec.key, spec.label, edit, advanced=spec.advanced)
+            if spec.key == [s.key for s in FIELDS[kind] if not s.advanced][-1]:
+                self._add_row(form, "environment", "Environment", self.environment)
+        if any(spec.advanced for spec in FIELDS[kind]):
+            self.show_advanced = QCheckBox("Other addresses (for a sandbox or a test server)")
+            self.show_advanced.toggled.connect(self._toggle_advanced)
+            form.addRow("", self.show_advanced)
+            has_custom = bool(existing and any(existing.settings.get(s.key) for s in FIELDS[kind]
+                                               if s.advanced))
+            self.show_advanced.setChecked(has_custom)
+            self._toggle_advanced(has_custom)
+        self.clear_problems()
+
+    def _add_row(self, form: QFormLayout, key: str, label: str, widget: QLineEdit | QComboBox,
+                 advanced: bool = False) -> None:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 6)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        problem = problem_label()
+        column.addWidget(problem)
+        caption = QLabel(label)
+        form.addRow(caption, box)
+        self.inputs[key] = widget
+        self.problems[key] = problem
+        if advanced:
+            self._advanced += [caption, box]
+
+    def _toggle_advanced(self, shown: bool) -> None:
+        for widget in self._advanced:
+            widget.setVisible(shown)
+
+    # -- values and problems ------------------------------------------------------------------
+    def text(self, key: str) -> str:
+        """The trimmed text of a field."""
+        widget = self.inputs[key]
+        if isinstance(widget, QComboBox):
+            return str(widget.currentData())
+        return widget.text().strip()
+
+    def set_text(self, key: str, value: str) -> None:
+        """Fill a field (tests and the assistant's defaults)."""
+        widget = self.inputs[key]
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(0, widget.findData(value)))
+        else:
+            widget.setText(value)
+
+    @property
+    def name(self) -> str:
+        """The connection's name as typed."""
+        return self.name_edit.text().strip()
+
+    def settings(self) -> dict[str, str]:
+        """Every setting (empty ones included, so an edit can clear them)."""
+        values = {spec.key: self.text(spec.key) for spec in FIELDS[self.kind] if not spec.secret}
+        values["environment"] = self.text("environment")
+        if self.existing is None:
+            values = {k: v for k, v in values.items() if v}
+        return values
+
+    def secrets(self) -> dict[str, str]:
+        """The secrets typed in (empty ones left out: on edit they keep what is saved)."""
+        return {spec.key: self.text(spec.key) for spec in FIELDS[self.kind]
+                if spec.secret and self.text(spec.key)}
+
+    def clear_problems(self) -> None:
+        """Hide every problem line."""
+        for label in self.problems.values():
+            label.hide()
+        self.general_problem.hide()
+        if self.keyring_broken:  # stays said until a keyring exists
+            self.show_general(ENABLE_HINT)
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Each problem under its field; the others (the keyring, unknown keys) on top."""
+        self.clear_problems()
+        general = []
+        for key, message in problems.items():
+            label = self.problems.get(key)
+            if label is None:
+                general.append(message if key == "secrets" else f"{key}: {message}")
+                continue
+            label.setText(message[:1].upper() + message[1:])
+            label.show()
+            if key in self._advanced_keys():
+                self.show_advanced.setChecked(True)
+        if general:
+            self.show_general("\n".join(general))
+
+    def _advanced_keys(self) -> set[str]:
+        return {spec.key for spec in FIELDS[self.kind] if spec.advanced}
+
+    def show_general(self, text: str) -> None:
+        """A message above the form (e.g. how to enable a keyring)."""
+        self.general_problem.setText(text)
+        self.general_problem.show()
+
+
+class ConnectionDialog(QDialog):
+    """Add or edit one connection; ``saved`` carries the stored summary."""
+
+    saved = Signal(object)  # ConnectionSummary
+
+    def __init__(self, ctx: AppContext, kind: str, existing: ConnectionSummary | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.existing = existing
+        what = KIND_LABELS.get(kind, kind)
+        self.setWindowTitle(f"Edit {existing.name}" if existing else f"Add a {what}")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 18)
+        layout.setSpacing(12)
+        intro = QLabel(_INTROS.get(kind, ""))
+        intro.setWordWrap(True)
+        intro.setObjectName("muted")
+        layout.addWidget(intro)
+        self.fields = ConnectionFields(kind, existing, keyring_refuses(ctx.service.secrets))
+        layout.addWidget(self.fields)
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setObjectName("primaryButton")
+        cancel = self.buttons.addButton("Cancel", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setObjectName("secondaryButton")
+        self.save_button.clicked.connect(self.save)
+        cancel.clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def save(self) -> None:
+        """Save in the background; problems come back next to their fields."""
+        self.fields.clear_problems()
+        self.save_button.setEnabled(False)
+        self.save_button.setText("Saving…")
+        admin = admin_for(self.ctx.service)
+        name, settings, secrets = self.fields.name, self.fields.settings(), self.fields.secrets()
+        if self.existing is None:
+            self.ctx.tasks.run(admin.add, name, self.fields.kind, settings, secrets,
+                               on_done=self._saved, on_error=self._failed)
+        else:
+            old = self.existing.name
+
+            def edit() -> ConnectionSummary:
+                return admin.edit(old, settings=settings, secrets=secrets, new_name=name)
+
+            self.ctx.tasks.run(edit, on_done=self._saved, on_error=self._failed)
+
+    def _saved(self, summary: ConnectionSummary) -> None:
+        self.saved.emit(summary)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.save_button.setText("Save")
+        if isinstance(error, ConnectionFormError):
+            self.fields.show_problems(error.problems)
+        else:
+            self.fields.show_general(f"The connection could not be saved: {error}")
+        self.adjustSize()  # room for the problem lines
+
+
+_INTROS = {
+    "magento2": "Create an integration in the Magento admin (System › Integrations), give it "
+                "access to Sales and Catalog, activate it and copy its access token here. "
+                "The token is kept in this computer's keychain, never in a file.",
+    "qbo": "Enter the keys of your Intuit app (developer.intuit.com › your app › Keys & "
+           "credentials). Sandbox keys can send you back to this computer directly; production "
+           "keys need the HTTPS relay page as their redirect address. After saving, sign in to "
+           "QuickBooks to connect the company.",
+}

@@ -1,0 +1,252 @@
+"""The posting rules of one pair as a form built from ``rule_fields()``, plus its schedule.
+
+``changes()`` gives what ``update_rules`` takes (dotted names; lists and routes as whole values);
+``show_problems`` puts each ``FieldProblem`` under its field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecom_ledger_desktop.app.views.connection_form import HINT_STYLE, problem_label
+from ecom_ledger_desktop.app.views.pair_labels import SECTIONS, choice_text, field_text
+from ecom_ledger_desktop.app.views.pair_table import RowsTable
+from ecom_ledger_desktop.app.views.widgets import Card
+from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.sync.pair_config import MAX_SCHEDULE_MINUTES, FieldProblem, rule_fields
+
+Editor = QComboBox | QDateEdit | QCheckBox | QLineEdit | RowsTable | QWidget
+ROUTE_COLUMNS = ["Store payment method (code)", "Deposit to account", "QuickBooks payment method"]
+TAX_COLUMNS = ["Store tax rate", "QuickBooks tax code"]
+LABEL_WIDTH = 200  # one label column width in every card, so the fields line up
+FIELD_WIDTH = 440
+SHORT_FIELD_WIDTH = 220
+
+
+class RouteEditor(QWidget):
+    """Deposit account and payment method of the catch-all route."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.account = QLineEdit()
+        self.method = QLineEdit()
+        self.method.setPlaceholderText("optional")
+        form.addRow("Deposit to account", self.account)
+        form.addRow("QuickBooks payment method", self.method)
+
+
+class RulesForm(QWidget):
+    """Schedule and posting rules, grouped in cards."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(14)
+        self.general_problem = QLabel()
+        self.general_problem.setWordWrap(True)
+        self.general_problem.setStyleSheet(HINT_STYLE)
+        self.general_problem.hide()
+        column.addWidget(self.general_problem)
+        self.editors: dict[str, Editor] = {}
+        self.kinds: dict[str, str] = {}
+        self.problems: dict[str, QLabel] = {}
+        self.forms: dict[str, QFormLayout] = {}
+        cards: dict[str, Card] = {}
+        for section in ("Start and schedule", *SECTIONS):
+            card = Card(section)
+            form = QFormLayout()
+            form.setHorizontalSpacing(16)
+            form.setVerticalSpacing(6)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            card.layout_.addLayout(form)
+            cards[section], self.forms[section] = card, form
+        start = self.forms["Start and schedule"]
+        self.start_date = QDateEdit()
+        self.start_date.setCalendarPopup(True)
+        self.start_date.setDisplayFormat("d MMMM yyyy")
+        self._add(start, "start_date", "date", "Start date", self.start_date,
+                  "Orders created before this day are never imported.")
+        self.schedule = QSpinBox()
+        self.schedule.setRange(1, MAX_SCHEDULE_MINUTES)
+        self.schedule.setSuffix(" minutes")
+        self._add(start, "schedule_minutes", "schedule", "Sync every", self.schedule, "")
+        self.enabled = QCheckBox("Sync on this schedule (off: only “Sync now”)")
+        self._add(start, "enabled", "schedule", "", self.enabled, "")
+        for spec in rule_fields():
+            if spec.name == "start_date":
+                continue
+            section, label, help_text = field_text(spec.name)
+            editor = self._editor(spec.kind, spec.choices, spec.name == "payment_routes")
+            if isinstance(editor, QCheckBox):  # a box reads best with its words beside it
+                editor.setText(label)
+                label = ""
+            self._add(self.forms[section], spec.name, spec.kind, label, editor, help_text,
+                      above=spec.kind in ("routes", "mapping"))
+        for section, card in cards.items():
+            if self.forms[section].rowCount():
+                column.addWidget(card)
+
+    @staticmethod
+    def _editor(kind: str, choices: tuple[str, ...], routes: bool) -> Editor:
+        if kind == "choice":
+            combo = QComboBox()
+            for value in choices:
+                combo.addItem(choice_text(value), value)
+            combo.setEnabled(len(choices) > 1)
+            return combo
+        if kind == "bool":
+            return QCheckBox()
+        if kind in ("routes", "mapping"):
+            return RowsTable(ROUTE_COLUMNS if routes else TAX_COLUMNS,
+                             "Add a payment method" if routes else "Add a tax rate")
+        if kind == "route":
+            return RouteEditor()
+        return QLineEdit()
+
+    def _add(self, form: QFormLayout, name: str, kind: str, label: str, editor: Editor,
+             help_text: str, above: bool = False) -> None:
+        box = QWidget()
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(0, 0, 0, 4)
+        inner.setSpacing(2)
+        if above and help_text:
+            hint = QLabel(help_text)
+            hint.setObjectName("muted")
+            hint.setWordWrap(True)
+            inner.addWidget(hint)
+        inner.addWidget(editor)
+        if isinstance(editor, QDateEdit | QSpinBox):
+            editor.setMaximumWidth(SHORT_FIELD_WIDTH)
+        elif isinstance(editor, QComboBox | QLineEdit | RouteEditor):
+            editor.setMaximumWidth(FIELD_WIDTH)
+        if help_text and not above:
+            hint = QLabel(help_text)
+            hint.setObjectName("muted")
+            hint.setWordWrap(True)
+            inner.addWidget(hint)
+        problem = problem_label()
+        inner.addWidget(problem)
+        if above:
+            form.addRow(QLabel(f"<b>{label}</b>"))
+            form.addRow(box)
+        else:
+            caption = QLabel(label)
+            caption.setMinimumWidth(LABEL_WIDTH)
+            form.addRow(caption, box)
+        self.editors[name], self.kinds[name], self.problems[name] = editor, kind, problem
+
+    # -- in and out -------------------------------------------------------------------------
+    def load(self, pair: Pair) -> None:
+        """Show a pair's rules and schedule."""
+        self.clear_problems()
+        rules = pair.rules.model_dump(mode="json")
+        self.start_date.setDate(QDate(pair.rules.start_date.year, pair.rules.start_date.month,
+                                      pair.rules.start_date.day))
+        self.schedule.setValue(pair.schedule_minutes)
+        self.enabled.setChecked(pair.enabled)
+        for name, editor in self.editors.items():
+            if name not in rules:
+                continue
+            value = rules[name]
+            if isinstance(editor, QComboBox):
+                editor.setCurrentIndex(max(0, editor.findData(value)))
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, RowsTable):
+                editor.set_rows([[k, v["deposit_account"], v.get("payment_method") or ""]
+                                 if isinstance(v, dict) else [k, str(v)]
+                                 for k, v in sorted(value.items())])
+            elif isinstance(editor, RouteEditor):
+                editor.account.setText(value.get("deposit_account", ""))
+                editor.method.setText(value.get("payment_method") or "")
+            elif isinstance(editor, QLineEdit):
+                editor.setText(str(value))
+
+    def start(self) -> date:
+        """The chosen start date."""
+        chosen = self.start_date.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
+
+    def changes(self) -> tuple[dict[str, Any], list[FieldProblem]]:
+        """Every rule as ``update_rules`` takes it, and the problems found in table rows."""
+        out: dict[str, Any] = {"start_date": self.start().isoformat()}
+        problems: list[FieldProblem] = []
+        for name, editor in self.editors.items():
+            kind = self.kinds[name]
+            if kind == "schedule":
+                continue
+            if isinstance(editor, QComboBox):
+                out[name] = editor.currentData()
+            elif isinstance(editor, QCheckBox):
+                out[name] = editor.isChecked()
+            elif isinstance(editor, RowsTable):
+                out[name] = self._table_value(name, editor, problems)
+            elif isinstance(editor, RouteEditor):
+                out[name] = {"deposit_account": editor.account.text().strip(),
+                             "payment_method": editor.method.text().strip() or None}
+            elif isinstance(editor, QLineEdit):
+                out[name] = editor.text().strip()
+        return out, problems
+
+    def _table_value(self, name: str, table: RowsTable, problems: list[FieldProblem]
+                     ) -> dict[str, Any]:
+        value: dict[str, Any] = {}
+        for number, cells in table.rows():
+            key = cells[0]
+            if not key:
+                problems.append(FieldProblem(name, f"row {number}: the first column is empty"))
+            elif key in value:
+                problems.append(FieldProblem(name, f"row {number}: '{key}' is already listed"))
+            elif self.kinds[name] == "routes":
+                value[key] = {"deposit_account": cells[1] or "Undeposited Funds",
+                              "payment_method": cells[2] or None}
+            else:
+                value[key] = cells[1]
+        return value
+
+    def clear_problems(self) -> None:
+        """Hide every problem line."""
+        for label in self.problems.values():
+            label.hide()
+        self.general_problem.hide()
+
+    def show_problems(self, problems: list[FieldProblem]) -> None:
+        """Each problem under its field (by the first part of its dotted name)."""
+        self.clear_problems()
+        by_field: dict[str, list[str]] = {}
+        general = []
+        for problem in problems:
+            parts = problem.field.split(".")
+            if parts[0] == "rules" and len(parts) > 1:
+                parts = parts[1:]
+            name = parts[0].split("[")[0]
+            if name in self.problems:
+                where = ".".join(parts[1:])
+                by_field.setdefault(name, []).append(
+                    f"{where}: {problem.message}" if where else problem.message)
+            else:
+                general.append(str(problem))
+        for name, messages in by_field.items():
+            self.problems[name].setText("\n".join(m[:1].upper() + m[1:] for m in messages))
+            self.problems[name].show()
+        if general:
+            self.general_problem.setText("\n".join(general))
+            self.general_problem.show()

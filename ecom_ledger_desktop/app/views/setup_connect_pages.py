@@ -1,0 +1,159 @@
+"""The assistant's first steps: connect the store (save + test), connect the books (save + sign
+in to QuickBooks in the browser). Each page completes only when its connection works."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWizardPage
+
+from ecom_ledger_desktop.app.views.connection_card import line_html, report_lines
+from ecom_ledger_desktop.app.views.connection_form import ConnectionFields
+from ecom_ledger_desktop.app.views.connection_service import keyring_refuses
+from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog
+from ecom_ledger_desktop.app.views.setup_work import save_and_test, save_connection
+from ecom_ledger_desktop.sync.connections_admin import (
+    ConnectionFormError,
+    ConnectionSummary,
+    TestReport,
+)
+
+if TYPE_CHECKING:
+    from ecom_ledger_desktop.app.views.setup_assistant import SetupAssistant
+
+
+class ConnectPage(QWizardPage):
+    """A connection form with one action button; complete once the connection works."""
+
+    kind = ""
+    action_text = ""
+
+    def __init__(self, title: str, subtitle: str) -> None:
+        super().__init__()
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+        self.saved_as: str | None = None
+        self.works = False
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        self.fields: ConnectionFields | None = None
+        self.form_slot = QVBoxLayout()
+        layout.addLayout(self.form_slot)
+        row = QHBoxLayout()
+        self.action_button = QPushButton(self.action_text)
+        self.action_button.setObjectName("primaryButton")
+        self.action_button.clicked.connect(self.act)
+        row.addWidget(self.action_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+
+    @property
+    def assistant(self) -> SetupAssistant:
+        """The wizard this page is in."""
+        return cast("SetupAssistant", self.wizard())
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt's name
+        """Build the form once the wizard (and its context) is known."""
+        if self.fields is None:
+            self.fields = ConnectionFields(self.kind, None,
+                                           keyring_refuses(self.assistant.ctx.service.secrets))
+            self.form_slot.addWidget(self.fields)
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+        """Next only once the connection works."""
+        return self.works
+
+    def act(self) -> None:
+        """Save (and test or sign in) in the background."""
+        raise NotImplementedError
+
+    def _busy(self, text: str) -> None:
+        assert self.fields is not None
+        self.fields.clear_problems()
+        self.action_button.setEnabled(False)
+        self.result.setText(text)
+
+    def _failed(self, error: BaseException) -> None:
+        assert self.fields is not None
+        self.action_button.setEnabled(True)
+        self.result.setText("")
+        if isinstance(error, ConnectionFormError):
+            self.fields.show_problems(error.problems)
+        else:
+            self.fields.show_general(str(error))
+
+    def _set_works(self, works: bool) -> None:
+        self.works = works
+        self.completeChanged.emit()
+
+
+class StorePage(ConnectPage):
+    """Connect the Magento store: address, token, then "Save and test"."""
+
+    kind = "magento2"
+    action_text = "Save and test"
+
+    def act(self) -> None:
+        """Save the store and test it."""
+        assert self.fields is not None
+        self._busy("Testing the connection…")
+        f = self.fields
+        self.assistant.ctx.tasks.run(save_and_test, self.assistant.ctx.service, self.kind,
+                                     self.saved_as, f.name, f.settings(), f.secrets(),
+                                     on_done=self._tested, on_error=self._failed)
+
+    def _tested(self, result: tuple[ConnectionSummary, TestReport]) -> None:
+        summary, report = result
+        self.saved_as = summary.name
+        self.assistant.store_name = summary.name
+        self.action_button.setEnabled(True)
+        lines = [line_html(ok, text) for ok, text in report_lines(report)]
+        tail = ("It works. Click Next." if report.ok else
+                "Fix what is marked ✗ above (or in the store) and try again.")
+        self.result.setText("<br>".join([*lines, "", tail]))
+        self._set_works(report.ok)
+
+
+class BooksPage(ConnectPage):
+    """Connect the QuickBooks company: the Intuit app's keys, then sign in in the browser."""
+
+    kind = "qbo"
+    action_text = "Save and sign in to QuickBooks"
+
+    def __init__(self, title: str, subtitle: str) -> None:
+        super().__init__(title, subtitle)
+        self.dialog: OAuthDialog | None = None
+
+    def act(self) -> None:
+        """Save the keys, then open the sign-in."""
+        assert self.fields is not None
+        self._busy("Saving…")
+        f = self.fields
+        self.assistant.ctx.tasks.run(save_connection, self.assistant.ctx.service, self.kind,
+                                     self.saved_as, f.name, f.settings(), f.secrets(),
+                                     on_done=self._saved, on_error=self._failed)
+
+    def _saved(self, summary: ConnectionSummary) -> None:
+        self.saved_as = summary.name
+        self.action_button.setEnabled(True)
+        self.result.setText("Sign in to QuickBooks in the browser window that opened…")
+        self.dialog = OAuthDialog(self.assistant.ctx, summary.name,
+                                  open_url=self.assistant.open_url, parent=self)
+        self.dialog.connected.connect(self._connected)
+        self.dialog.rejected.connect(lambda: self.result.setText(
+            "Not connected yet. Sign in again when you are ready."))
+        self.dialog.open()
+        self.dialog.start()
+
+    def _connected(self, outcome: object) -> None:
+        assert self.saved_as is not None
+        self.assistant.ledger_name = self.saved_as
+        self.result.setText(line_html(True, f"{getattr(outcome, 'message', 'Connected.')} "
+                                               "Click Next."))
+        self._set_works(True)
