@@ -41,7 +41,7 @@ from ecom_ledger_desktop.app.views.error_work import (
     read_entries,
     retry_many,
 )
-from ecom_ledger_desktop.app.views.history_tables import fit_height, wrap_within_width
+from ecom_ledger_desktop.app.views.history_tables import fit_height
 from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.widgets import EmptyState
 from ecom_ledger_desktop.db.errors_repo import ErrorEntry
@@ -84,7 +84,6 @@ class ErrorQueuePage(Page):
         self.outcome.hide()
         self.body.addWidget(self.outcome)
         self.empty = EmptyState(EMPTY_HEADING, EMPTY_TEXT)
-        wrap_within_width(self.empty)
         self.empty.hide()
         self.body.addWidget(self.empty)
         self.content = QWidget()

@@ -37,7 +37,6 @@ from ecom_ledger_desktop.app.views.history_events import (
 from ecom_ledger_desktop.app.views.history_tables import (
     fit_height,
     make_table,
-    wrap_within_width,
 )
 from ecom_ledger_desktop.app.views.history_work import (
     OrderLookup,
@@ -94,7 +93,6 @@ class HistoryPage(Page):
             "Each sync will be listed here — when it ran, what started it, what it posted and "
             "flagged and, for a sync that was skipped or failed, why — with every order's journey "
             "from your store to its QuickBooks document.")
-        wrap_within_width(self.empty)
         self.empty.hide()
         self.body.addWidget(self.empty)
         self.runs_card = Card("Syncs")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ecom_ledger_desktop.app.models._table import SORT_ROLE
-from ecom_ledger_desktop.app.views.widgets import EmptyState
 
 MIN_ROWS, MAX_ROWS = 3, 9
 
@@ -17,24 +16,6 @@ def fit_height(table: QTableView, rows: int, least: int = MIN_ROWS, most: int = 
     row_height = table.verticalHeader().defaultSectionSize()
     table.setFixedHeight(table.horizontalHeader().sizeHint().height() + shown * row_height
                          + 2 * table.frameWidth() + 4)
-
-
-def wrap_within_width(empty: EmptyState) -> None:
-    """Give an empty state's explanation the height its wrapped lines need.
-
-    ``EmptyState`` caps the label's width (680 px) inside a wider card; the layout then asks
-    the label's height for the card's width, fewer lines than it draws, and the last line is cut.
-    In a row with a stretch the label is laid out at its capped width. (Belongs in widgets.py.)
-    """
-    label, layout = empty.text_label, empty.layout_
-    index = layout.indexOf(label)
-    if index < 0:
-        return
-    layout.removeWidget(label)
-    row = QHBoxLayout()
-    row.addWidget(label, 1)
-    row.addStretch(0)
-    layout.insertLayout(index, row)
 
 
 def make_table(model: QAbstractItemModel, stretch: int, sortable: bool,

@@ -44,7 +44,12 @@ class EmptyState(Card):
         self.text_label.setWordWrap(True)
         self.text_label.setTextFormat(Qt.TextFormat.PlainText)
         self.text_label.setMaximumWidth(EMPTY_TEXT_WIDTH)  # long lines are hard to read
-        self.layout_.addWidget(self.text_label)
+        # In a row with a stretch the label is laid out (and its height asked) at its capped
+        # width; placed directly in the wider card, Qt reserves fewer lines than it draws.
+        text_row = QHBoxLayout()
+        text_row.addWidget(self.text_label, 1)
+        text_row.addStretch(0)
+        self.layout_.addLayout(text_row)
         self.buttons: list[QPushButton] = []
         if buttons:
             row = QHBoxLayout()
