@@ -31,10 +31,13 @@ bench: $(STAMP)  ## print the benchmark figures (short runs; see bench/RESULTS.m
 	$(BIN)/python bench/crash_trials.py --trials 20 --orders 200
 	$(BIN)/python bench/soak.py --minutes 1 --orders 100
 	$(BIN)/python bench/backlog.py --orders 2000 --customers 400 --items 100 --scale 20
+	$(BIN)/python bench/gui_latency.py --orders 1000
 
-build: $(STAMP)  ## one-folder PyInstaller bundle
-	$(BIN)/pip install --quiet pyinstaller
+build: $(STAMP)  ## one-folder bundle of the app and the CLI in dist/ecom-ledger (see installers/)
+	$(BIN)/python -c "import PyInstaller" 2>/dev/null || $(BIN)/pip install --quiet pyinstaller
 	$(BIN)/pyinstaller --noconfirm build.spec
+	dist/ecom-ledger/ecom-ledger --version
+	QT_QPA_PLATFORM=offscreen dist/ecom-ledger/ecom-ledger-app --version
 
 clean:  ## remove the virtualenv and build output
 	rm -rf $(VENV) build dist

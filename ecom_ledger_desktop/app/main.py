@@ -8,6 +8,7 @@ shows what to do first.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import shutil
 import signal
@@ -114,6 +115,9 @@ def launch(argv: list[str], dialogs: DialogService | None = None) -> AppShell | 
     app.aboutToQuit.connect(shell.shutdown_now)
     shell.start(show_window=not args.hidden, sync_at_start=args.demo)
     _quit_on_terminate(app, shell)
+    # Everything built so far lives as long as the app: keep the garbage collector from walking
+    # it again and again, which is what stalled the event loop during large syncs.
+    gc.freeze()
     log.info("desktop app started (demo=%s, tray=%s)", args.demo, tray_available)
     return shell
 
