@@ -7,6 +7,25 @@ attributes domain, sparse and status are accepted everywhere.
 
 from __future__ import annotations
 
+# The XSD's type inheritance: Transaction -> SalesTransaction -> each sales form.
+_TRANSACTION: tuple[str, ...] = (
+    "Id", "SyncToken", "MetaData", "CustomField", "AttachableRef", "DocNumber", "TxnDate",
+    "DepartmentRef", "CurrencyRef", "ExchangeRate", "PrivateNote", "TxnStatus", "LinkedTxn",
+    "Line", "TxnTaxDetail", "TxnSource", "TaxFormType", "TaxFormNum", "TransactionLocationType",
+    "Tag", "TxnApprovalInfo", "RecurDataRef", "RecurringInfo", "ProjectRef", "TotalCostAmount",
+    "HomeTotalCostAmount",
+)
+_SALES_TRANSACTION: tuple[str, ...] = (
+    "AutoDocNumber", "CustomerRef", "CustomerMemo", "BillAddr", "ShipAddr", "FreeFormAddress",
+    "ShipFromAddr", "RemitToRef", "ClassRef", "SalesTermRef", "DueDate", "SalesRepRef", "PONumber",
+    "FOB", "ShipMethodRef", "ShipDate", "TrackingNum", "GlobalTaxCalculation", "TotalAmt",
+    "HomeTotalAmt", "ApplyTaxAfterDiscount", "ShippingTaxIncludedInTotalTax", "TemplateRef",
+    "PrintStatus", "EmailStatus", "BillEmail", "BillEmailCc", "BillEmailBcc", "ARAccountRef",
+    "Balance", "HomeBalance", "FinanceCharge", "PaymentMethodRef", "PaymentRefNum", "PaymentType",
+    "CheckPayment", "CreditCardPayment", "DepositToAccountRef", "DeliveryInfo", "DiscountRate",
+    "DiscountAmt", "GovtTxnRefIdentifier", "TaxExemptionRef",
+)
+
 FIELDS: dict[str, tuple[str, ...]] = {
     "Customer": (
         "Id", "SyncToken", "MetaData", "CustomField", "AttachableRef", "IntuitId",
@@ -38,87 +57,29 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "ItemCategoryType", "ItemEx", "TaxClassificationRef", "UQCDisplayText", "UQCId",
         "ClassRef", "Source", "DeferredRevenue"
     ),
-    "SalesReceipt": (
-        "Id", "SyncToken", "MetaData", "CustomField", "AttachableRef", "DocNumber", "TxnDate",
-        "DepartmentRef", "CurrencyRef", "ExchangeRate", "PrivateNote", "TxnStatus", "LinkedTxn",
-        "Line", "TxnTaxDetail", "TxnSource", "TaxFormType", "TaxFormNum",
-        "TransactionLocationType", "Tag", "TxnApprovalInfo", "RecurDataRef", "RecurringInfo",
-        "ProjectRef", "TotalCostAmount", "HomeTotalCostAmount", "AutoDocNumber", "CustomerRef",
-        "CustomerMemo", "BillAddr", "ShipAddr", "FreeFormAddress", "ShipFromAddr", "RemitToRef",
-        "ClassRef", "SalesTermRef", "DueDate", "SalesRepRef", "PONumber", "FOB",
-        "ShipMethodRef", "ShipDate", "TrackingNum", "GlobalTaxCalculation", "TotalAmt",
-        "HomeTotalAmt", "ApplyTaxAfterDiscount", "ShippingTaxIncludedInTotalTax", "TemplateRef",
-        "PrintStatus", "EmailStatus", "BillEmail", "BillEmailCc", "BillEmailBcc",
-        "ARAccountRef", "Balance", "HomeBalance", "FinanceCharge", "PaymentMethodRef",
-        "PaymentRefNum", "PaymentType", "CheckPayment", "CreditCardPayment",
-        "DepositToAccountRef", "DeliveryInfo", "DiscountRate", "DiscountAmt",
-        "GovtTxnRefIdentifier", "TaxExemptionRef", "SalesReceiptEx", "LessCIS"
+    "SalesReceipt": _TRANSACTION + _SALES_TRANSACTION + (
+        "SalesReceiptEx", "LessCIS",
     ),
-    "Invoice": (
-        "Id", "SyncToken", "MetaData", "CustomField", "AttachableRef", "DocNumber", "TxnDate",
-        "DepartmentRef", "CurrencyRef", "ExchangeRate", "PrivateNote", "TxnStatus", "LinkedTxn",
-        "Line", "TxnTaxDetail", "TxnSource", "TaxFormType", "TaxFormNum",
-        "TransactionLocationType", "Tag", "TxnApprovalInfo", "RecurDataRef", "RecurringInfo",
-        "ProjectRef", "TotalCostAmount", "HomeTotalCostAmount", "AutoDocNumber", "CustomerRef",
-        "CustomerMemo", "BillAddr", "ShipAddr", "FreeFormAddress", "ShipFromAddr", "RemitToRef",
-        "ClassRef", "SalesTermRef", "DueDate", "SalesRepRef", "PONumber", "FOB",
-        "ShipMethodRef", "ShipDate", "TrackingNum", "GlobalTaxCalculation", "TotalAmt",
-        "HomeTotalAmt", "ApplyTaxAfterDiscount", "ShippingTaxIncludedInTotalTax", "TemplateRef",
-        "PrintStatus", "EmailStatus", "BillEmail", "BillEmailCc", "BillEmailBcc",
-        "ARAccountRef", "Balance", "HomeBalance", "FinanceCharge", "PaymentMethodRef",
-        "PaymentRefNum", "PaymentType", "CheckPayment", "CreditCardPayment",
-        "DepositToAccountRef", "DeliveryInfo", "DiscountRate", "DiscountAmt",
-        "GovtTxnRefIdentifier", "TaxExemptionRef", "Deposit", "AllowIPNPayment",
-        "AllowOnlinePayment", "AllowOnlineCreditCardPayment", "AllowOnlineACHPayment",
-        "AllowOnlinePayPalPayment", "EInvoiceStatus", "ECloudStatusTimeStamp", "CfdiUse",
-        "Exportation", "GlobalInfo", "invoiceStatus", "callToAction", "invoiceStatusLog",
-        "InvoiceEx", "LessCIS", "InvoiceLink", "PaymentDetailsMessage", "ConvenienceFeeDetail",
-        "InvoiceLinkSecurityCode", "InvoiceLinkExpiryDate", "AutoPayEligible",
-        "SchedulePayEligible", "ScheduledPaymentId", "GratuityEnabled", "FinancingProductType",
-        "SubscriptionPaymentsSetting"
+    "Invoice": _TRANSACTION + _SALES_TRANSACTION + (
+        "Deposit", "AllowIPNPayment", "AllowOnlinePayment", "AllowOnlineCreditCardPayment",
+        "AllowOnlineACHPayment", "AllowOnlinePayPalPayment", "EInvoiceStatus",
+        "ECloudStatusTimeStamp", "CfdiUse", "Exportation", "GlobalInfo", "invoiceStatus",
+        "callToAction", "invoiceStatusLog", "InvoiceEx", "LessCIS", "InvoiceLink",
+        "PaymentDetailsMessage", "ConvenienceFeeDetail", "InvoiceLinkSecurityCode",
+        "InvoiceLinkExpiryDate", "AutoPayEligible", "SchedulePayEligible", "ScheduledPaymentId",
+        "GratuityEnabled", "FinancingProductType", "SubscriptionPaymentsSetting",
     ),
     "Payment": (
-        "Id", "SyncToken", "MetaData", "CustomField", "AttachableRef", "DocNumber", "TxnDate",
-        "DepartmentRef", "CurrencyRef", "ExchangeRate", "PrivateNote", "TxnStatus", "LinkedTxn",
-        "Line", "TxnTaxDetail", "TxnSource", "TaxFormType", "TaxFormNum",
-        "TransactionLocationType", "Tag", "TxnApprovalInfo", "RecurDataRef", "RecurringInfo",
-        "ProjectRef", "TotalCostAmount", "HomeTotalCostAmount", "CustomerRef", "RemitToRef",
-        "ARAccountRef", "DepositToAccountRef", "PaymentMethodRef", "PaymentRefNum",
-        "PaymentType", "CheckPayment", "CreditCardPayment", "TotalAmt", "UnappliedAmt",
-        "ProcessPayment", "PaymentEx"
+        *_TRANSACTION,
+        "CustomerRef", "RemitToRef", "ARAccountRef", "DepositToAccountRef", "PaymentMethodRef",
+        "PaymentRefNum", "PaymentType", "CheckPayment", "CreditCardPayment", "TotalAmt",
+        "UnappliedAmt", "ProcessPayment", "PaymentEx",
     ),
-    "RefundReceipt": (
-        "Id", "SyncToken", "MetaData", "CustomField", "AttachableRef", "DocNumber", "TxnDate",
-        "DepartmentRef", "CurrencyRef", "ExchangeRate", "PrivateNote", "TxnStatus", "LinkedTxn",
-        "Line", "TxnTaxDetail", "TxnSource", "TaxFormType", "TaxFormNum",
-        "TransactionLocationType", "Tag", "TxnApprovalInfo", "RecurDataRef", "RecurringInfo",
-        "ProjectRef", "TotalCostAmount", "HomeTotalCostAmount", "AutoDocNumber", "CustomerRef",
-        "CustomerMemo", "BillAddr", "ShipAddr", "FreeFormAddress", "ShipFromAddr", "RemitToRef",
-        "ClassRef", "SalesTermRef", "DueDate", "SalesRepRef", "PONumber", "FOB",
-        "ShipMethodRef", "ShipDate", "TrackingNum", "GlobalTaxCalculation", "TotalAmt",
-        "HomeTotalAmt", "ApplyTaxAfterDiscount", "ShippingTaxIncludedInTotalTax", "TemplateRef",
-        "PrintStatus", "EmailStatus", "BillEmail", "BillEmailCc", "BillEmailBcc",
-        "ARAccountRef", "Balance", "HomeBalance", "FinanceCharge", "PaymentMethodRef",
-        "PaymentRefNum", "PaymentType", "CheckPayment", "CreditCardPayment",
-        "DepositToAccountRef", "DeliveryInfo", "DiscountRate", "DiscountAmt",
-        "GovtTxnRefIdentifier", "TaxExemptionRef", "RemainingCredit", "RefundReceiptEx"
+    "RefundReceipt": _TRANSACTION + _SALES_TRANSACTION + (
+        "RemainingCredit", "RefundReceiptEx",
     ),
-    "CreditMemo": (
-        "Id", "SyncToken", "MetaData", "CustomField", "AttachableRef", "DocNumber", "TxnDate",
-        "DepartmentRef", "CurrencyRef", "ExchangeRate", "PrivateNote", "TxnStatus", "LinkedTxn",
-        "Line", "TxnTaxDetail", "TxnSource", "TaxFormType", "TaxFormNum",
-        "TransactionLocationType", "Tag", "TxnApprovalInfo", "RecurDataRef", "RecurringInfo",
-        "ProjectRef", "TotalCostAmount", "HomeTotalCostAmount", "AutoDocNumber", "CustomerRef",
-        "CustomerMemo", "BillAddr", "ShipAddr", "FreeFormAddress", "ShipFromAddr", "RemitToRef",
-        "ClassRef", "SalesTermRef", "DueDate", "SalesRepRef", "PONumber", "FOB",
-        "ShipMethodRef", "ShipDate", "TrackingNum", "GlobalTaxCalculation", "TotalAmt",
-        "HomeTotalAmt", "ApplyTaxAfterDiscount", "ShippingTaxIncludedInTotalTax", "TemplateRef",
-        "PrintStatus", "EmailStatus", "BillEmail", "BillEmailCc", "BillEmailBcc",
-        "ARAccountRef", "Balance", "HomeBalance", "FinanceCharge", "PaymentMethodRef",
-        "PaymentRefNum", "PaymentType", "CheckPayment", "CreditCardPayment",
-        "DepositToAccountRef", "DeliveryInfo", "DiscountRate", "DiscountAmt",
-        "GovtTxnRefIdentifier", "TaxExemptionRef", "RemainingCredit", "InvoiceRef",
-        "CreditMemoEx"
+    "CreditMemo": _TRANSACTION + _SALES_TRANSACTION + (
+        "RemainingCredit", "InvoiceRef", "CreditMemoEx",
     ),
     "Account": (
         "Id", "SyncToken", "MetaData", "CustomField", "AttachableRef", "Name", "SubAccount",
