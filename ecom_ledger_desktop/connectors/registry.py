@@ -18,6 +18,7 @@ from ecom_ledger_desktop.secrets.store import SecretStore
 
 # Settings every connection kind understands; URLs default to the real services.
 STORE_SECRET = {"magento2": "token"}
+QBO_SANDBOX_API_BASE = "https://sandbox-quickbooks.api.intuit.com"
 QBO_DEFAULTS = {
     "api_base": "https://quickbooks.api.intuit.com",
     "auth_url": "https://appcenter.intuit.com/connect/oauth2",

@@ -20,12 +20,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
 from ecom_ledger_desktop.connectors.registry import QBO_DEFAULTS
 from ecom_ledger_desktop.core.clock import Clock
 from ecom_ledger_desktop.core.errors import SyncError
@@ -33,6 +32,9 @@ from ecom_ledger_desktop.core.redaction import redact, register_secret
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.secrets.store import SecretStore
+
+if TYPE_CHECKING:  # at run time imported when needed: authlib costs ~30 MB
+    from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
 
 CALLBACK_PATH = "/callback"
 LOOPBACK_HOST = "127.0.0.1"
@@ -399,6 +401,8 @@ class OAuthConnect:
 
     def _tokens(self, config: ConnectionConfig) -> QboTokens:
         settings = {**QBO_DEFAULTS, **config.settings}
+        from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens  # authlib: lazily
+
         return QboTokens(config.name, settings["client_id"], self._secrets, company=config.name,
                          redirect_uri=self.redirect_uri, auth_url=settings["auth_url"],
                          token_url=settings["token_url"], revoke_url=settings["revoke_url"],

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ecom_ledger_desktop.connectors.base import CheckResult
-from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import SANDBOX_API_BASE
+from ecom_ledger_desktop.connectors.registry import QBO_SANDBOX_API_BASE
 from ecom_ledger_desktop.core.errors import FatalError, SyncError
 from ecom_ledger_desktop.core.redaction import redact
 from ecom_ledger_desktop.db.state import State
@@ -304,5 +304,5 @@ def _clean(kind: str, settings: Mapping[str, str]) -> dict[str, str]:
     if kind == "magento2":
         clean.setdefault("store_code", "default")
     if kind == "qbo" and clean.get("environment") == "sandbox" and not clean.get("api_base"):
-        clean["api_base"] = SANDBOX_API_BASE
+        clean["api_base"] = QBO_SANDBOX_API_BASE
     return clean

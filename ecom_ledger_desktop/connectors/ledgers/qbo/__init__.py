@@ -1,9 +1,30 @@
-"""QuickBooks Online ledger connector: OAuth, fault classification, REST client, PushLedger."""
+"""QuickBooks Online ledger connector: OAuth, fault classification, REST client, PushLedger.
 
-from ecom_ledger_desktop.connectors.ledgers.qbo.client import QboClient
-from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault, TokenExpired, classify
-from ecom_ledger_desktop.connectors.ledgers.qbo.ledger import QboLedger, TotalMismatchError
-from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
+The names are loaded on first use: OAuth pulls in authlib and cryptography (about 30 MB), which an
+app without a QuickBooks connection never needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ecom_ledger_desktop.connectors.ledgers.qbo.client import QboClient
+    from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault, TokenExpired, classify
+    from ecom_ledger_desktop.connectors.ledgers.qbo.ledger import QboLedger, TotalMismatchError
+    from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
+
+_WHERE = {"QboClient": "client", "QboFault": "faults", "TokenExpired": "faults",
+          "classify": "faults", "QboLedger": "ledger", "TotalMismatchError": "ledger",
+          "QboTokens": "oauth"}
 
 __all__ = ["QboClient", "QboFault", "QboLedger", "QboTokens", "TokenExpired", "TotalMismatchError",
            "classify"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        module = importlib.import_module(f"{__name__}.{_WHERE[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
