@@ -35,6 +35,20 @@ def demo(tmp_path: Path) -> Iterator[DemoEnvironment]:
 
 
 @pytest.fixture
+def db_opened_on(demo: DemoEnvironment, monkeypatch: pytest.MonkeyPatch) -> list[threading.Thread]:
+    """The threads on which the demo service opened the database (to prove the GUI never does)."""
+    opened_on: list[threading.Thread] = []
+    real_open = demo.service.open_state
+
+    def recording_open():  # type: ignore[no-untyped-def]
+        opened_on.append(threading.current_thread())
+        return real_open()
+
+    monkeypatch.setattr(demo.service, "open_state", recording_open)
+    return opened_on
+
+
+@pytest.fixture
 def empty_service(tmp_path: Path) -> SyncService:
     """A service over a fresh database with nothing configured."""
     def never(*_args: object) -> object:

@@ -183,16 +183,8 @@ def test_void_and_repost_and_rule_links_are_offered_where_they_apply(qtbot, make
     assert not page._busy, "declined: nothing runs"
 
 
-def test_the_error_queue_never_touches_the_database_on_the_gui_thread(qtbot, make_shell, demo,
-                                                                      monkeypatch) -> None:
-    opened_on: list[threading.Thread] = []
-    real_open = demo.service.open_state
-
-    def recording_open():
-        opened_on.append(threading.current_thread())
-        return real_open()
-
-    monkeypatch.setattr(demo.service, "open_state", recording_open)
+def test_the_error_queue_never_touches_the_database_on_the_gui_thread(
+        qtbot, make_shell, db_opened_on) -> None:
     h, page = _synced_page(qtbot, make_shell)
     entry = _entry_of(page, "unmapped_sku", "000000026")
     _show(qtbot, page, entry.id)
@@ -202,8 +194,8 @@ def test_the_error_queue_never_touches_the_database_on_the_gui_thread(qtbot, mak
     page.retry_selected.click()
     qtbot.waitUntil(page.retry_selected.isEnabled, timeout=WAIT_MS)
     _settle(qtbot, h)
-    assert opened_on
-    assert threading.main_thread() not in opened_on
+    assert db_opened_on
+    assert threading.main_thread() not in db_opened_on
 
 
 def test_a_retry_that_still_fails_keeps_the_record_in_view_and_says_why(qtbot,

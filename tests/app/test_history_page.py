@@ -110,24 +110,15 @@ def test_posted_documents_mark_voided_ones(demo) -> None:
     assert posted_documents([]) == []
 
 
-def test_history_never_touches_the_database_on_the_gui_thread(qtbot, make_shell, demo,
-                                                              monkeypatch) -> None:
-    opened_on: list[threading.Thread] = []
-    real_open = demo.service.open_state
-
-    def recording_open():
-        opened_on.append(threading.current_thread())
-        return real_open()
-
-    monkeypatch.setattr(demo.service, "open_state", recording_open)
+def test_history_never_touches_the_database_on_the_gui_thread(qtbot, make_shell, db_opened_on) -> None:
     h, page, _run = _synced_page(qtbot, make_shell)
     qtbot.waitUntil(lambda: page.events_model.rowCount() > 0, timeout=WAIT_MS)
     page.order_search.setText("000000010")
     page.order_button.click()
     qtbot.waitUntil(lambda: page.timeline_model.rowCount() > 0, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: h.ctx.tasks.in_flight == 0, timeout=WAIT_MS)
-    assert opened_on
-    assert threading.main_thread() not in opened_on
+    assert db_opened_on
+    assert threading.main_thread() not in db_opened_on
 
 
 def test_the_step_filter_and_details_in_words(qtbot, make_shell) -> None:

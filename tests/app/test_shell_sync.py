@@ -26,24 +26,16 @@ def test_sync_now_runs_off_the_gui_thread_and_reports_back(qtbot, make_shell) ->
     assert shell.window.nav.badge("errors") == run.flagged
 
 
-def test_no_database_work_on_the_gui_thread(qtbot, make_shell, demo, monkeypatch) -> None:
+def test_no_database_work_on_the_gui_thread(qtbot, make_shell, db_opened_on) -> None:
     """Every State the app opens — status, dashboard, sync — is opened on a worker thread."""
-    opened_on: list[threading.Thread] = []
-    real_open = demo.service.open_state
-
-    def recording_open():
-        opened_on.append(threading.current_thread())
-        return real_open()
-
-    monkeypatch.setattr(demo.service, "open_state", recording_open)
     h = make_shell()
     with qtbot.waitSignal(h.shell.status.run_completed, timeout=WAIT_MS):
         h.shell.sync_all()
     h.shell.window.show_page("settings")
     h.shell.window.show_page("dashboard")
     qtbot.waitUntil(lambda: h.ctx.tasks.in_flight == 0, timeout=WAIT_MS)
-    assert opened_on
-    assert threading.main_thread() not in opened_on
+    assert db_opened_on
+    assert threading.main_thread() not in db_opened_on
 
 
 def test_progress_bar_follows_order_progress(qtbot, make_shell) -> None:
