@@ -29,6 +29,14 @@ if [[ "$(/usr/libexec/PlistBuddy -c 'Print :LSUIElement' "$APP/Contents/Info.pli
   echo "LSUIElement is not set in $APP/Contents/Info.plist: rebuild with build.spec." >&2
   exit 1
 fi
+# build.spec gives the bundle resources/icons/app.icns (tools/make_icons.py): check it is there
+ICON_FILE="$(/usr/libexec/PlistBuddy -c 'Print :CFBundleIconFile' "$APP/Contents/Info.plist" \
+  2>/dev/null || true)"
+ICON_PATH="$APP/Contents/Resources/${ICON_FILE%.icns}.icns"
+if [[ -z "$ICON_FILE" || ! -f "$ICON_PATH" ]]; then
+  echo "$APP has no icon (CFBundleIconFile '$ICON_FILE'): rebuild with build.spec." >&2
+  exit 1
+fi
 
 STAGING="$(mktemp -d)"
 trap 'rm -rf "$STAGING"' EXIT

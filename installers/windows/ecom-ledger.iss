@@ -18,6 +18,8 @@
 #define AppExe "ecom-ledger-app.exe"
 #define CliExe "ecom-ledger.exe"
 #define SourceDir "..\..\dist\ecom-ledger"
+; the app icon tools/make_icons.py renders (build.spec also puts it in both executables)
+#define AppIcon "..\..\resources\icons\app.ico"
 ; must match ENTRY_NAME in ecom_ledger_desktop/app/autostart.py
 #define RunValue "EcomLedgerDesktop"
 
@@ -42,7 +44,9 @@ OutputBaseFilename=ecom-ledger-{#AppVersion}-setup
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
-UninstallDisplayIcon={app}\{#AppExe}
+SetupIconFile={#AppIcon}
+; the icon embedded in the app's executable (from the same app.ico) for Apps & features
+UninstallDisplayIcon={app}\{#AppExe},0
 UninstallDisplayName={#AppName}
 ; close the running app (and a running `ecom-ledger schedule`) before files are replaced
 CloseApplications=force
