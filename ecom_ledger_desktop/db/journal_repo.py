@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from ecom_ledger_desktop.core.clock import Clock
 from ecom_ledger_desktop.db._common import iso
+from ecom_ledger_desktop.db.connection import transaction
 
 REQUEST_ID_NAMESPACE = uuid.UUID("5b1f1a4e-9d0b-4f4e-8a43-6f0c1e0d2a11")
 OPEN_STATES = ("queued", "sending")
@@ -123,6 +124,13 @@ class JournalRepo:
             "ORDER BY id", (pair_id,)).fetchall()
         return [PostingRow.from_row(r) for r in rows]
 
+    def open_postings_after(self, pair_id: int, after_id: int) -> list[PostingRow]:
+        """Queued postings journaled after row ``after_id`` (what a batch poster has not seen)."""
+        rows = self._conn.execute(
+            "SELECT * FROM postings WHERE pair_id = ? AND id > ? AND state = 'queued' ORDER BY id",
+            (pair_id, after_id)).fetchall()
+        return [PostingRow.from_row(r) for r in rows]
+
     def pending_writebacks(self, pair_id: int) -> list[PostingRow]:
         """Posted sales documents whose note has not been written back to the store yet."""
         rows = self._conn.execute(
@@ -142,6 +150,23 @@ class JournalRepo:
             "UPDATE postings SET state = 'sending', attempts = attempts + 1, run_id = ?, "
             "updated_at = ? WHERE posting_key = ?",
             (run_id, iso(self._clock.now()), posting_key))
+
+    def claim_for_sending(self, posting_keys: list[str], run_id: int | None) -> set[str]:
+        """Write-ahead for a batch: mark ``sending`` those postings that are *still* queued.
+
+        One commit for all. A posting superseded or cancelled since it was read is not claimed,
+        so its old form is never sent. Returns the keys claimed.
+        """
+        claimed: set[str] = set()
+        now = iso(self._clock.now())
+        with transaction(self._conn):
+            for key in posting_keys:
+                cursor = self._conn.execute(
+                    "UPDATE postings SET state = 'sending', attempts = attempts + 1, run_id = ?, "
+                    "updated_at = ? WHERE posting_key = ? AND state = 'queued'", (run_id, now, key))
+                if cursor.rowcount == 1:
+                    claimed.add(key)
+        return claimed
 
     def mark_posted(self, posting_key: str, ledger_id: str, doc_number: str | None,
                     sync_token: str | None, total: Decimal | None) -> None:

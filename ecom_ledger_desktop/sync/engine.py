@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from ecom_ledger_desktop.connectors.base import Fetched
+from ecom_ledger_desktop.connectors.base import BatchLedger, Fetched
 from ecom_ledger_desktop.core.errors import FatalError, Fix, RecordProblem, RetriableError
 from ecom_ledger_desktop.core.events import RunFinished, RunStarted
 from ecom_ledger_desktop.db.cursors_repo import Cursor
 from ecom_ledger_desktop.models.commerce import Order
+from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
@@ -100,11 +101,21 @@ class SyncEngine:
         self.ctx.events.publish(RunStarted(run_id, pair.id, trigger))
         run_start = self.ctx.clock.now()
         try:
-            with _side("store"):
-                self._fetch_orders(summary, run_start)
-                self._reconcile(summary, run_start)
-                self._fetch_refunds(summary, run_start)
-            result = Dispatcher(self.ctx, run_id).run()
+            poster = self._start_poster(run_id)
+            try:
+                with _side("store"):
+                    self._fetch_orders(summary, run_start, poster)
+                    self._reconcile(summary, run_start, poster)
+                    self._fetch_refunds(summary, run_start)
+            except BaseException:
+                if poster is not None:
+                    poster.abandon()
+                raise
+            if poster is not None:
+                poster.finish()
+                summary.posted += poster.posted
+                summary.flagged += poster.flagged
+            result = Dispatcher(self.ctx, run_id).run(batched=poster is not None)
             summary.posted += result.posted
             summary.flagged += result.flagged
             summary.waiting = result.waiting
@@ -161,6 +172,24 @@ class SyncEngine:
             state.conn.execute("ROLLBACK")
         return summary, would_post
 
+    def _start_poster(self, run_id: int) -> BatchPoster | None:
+        """A batching ledger posts the backlog on its own thread while the store is read."""
+        ledger = self.ctx.ledger
+        if isinstance(ledger, BatchLedger) and ledger.batching:
+            return BatchPoster(self.ctx, run_id, ledger).start()
+        return None
+
+    @staticmethod
+    def _journaled(poster: BatchPoster | None) -> None:
+        """Tell the poster about the chunk just committed; stop reading if the ledger failed."""
+        if poster is None:
+            return
+        if poster.error is not None:
+            if isinstance(poster.error, FatalError):  # raised inside the store's side: say whose
+                poster.error.role = poster.error.role or "ledger"
+            raise poster.error
+        poster.more()
+
     # -- fetching ---------------------------------------------------------------------------
     def _window_start(self, stream: str) -> datetime:
         """Where this run's changed-since window starts.
@@ -213,7 +242,8 @@ class SyncEngine:
         elif outcome == "skipped":
             summary.skipped += 1
 
-    def _fetch_orders(self, summary: RunSummary, run_start: datetime) -> None:
+    def _fetch_orders(self, summary: RunSummary, run_start: datetime,
+                      poster: BatchPoster | None = None) -> None:
         """Stage and journal changed orders; each chunk commits with the cursor that covers it."""
         state = self.ctx.state
         fetched_orders = self.ctx.store.iter_orders(self._window_start("orders"), run_start)
@@ -226,6 +256,7 @@ class SyncEngine:
                     self._count(summary, self._isolated(ingest_order, fetched, summary.run_id,
                                                         "order"))
                     self._advance("orders", fetched, run_start)  # type: ignore[arg-type]
+            self._journaled(poster)
         self._polled("orders", run_start)
 
     def _isolated(self, ingest: Callable[..., str], fetched: Fetched[Any], run_id: int,
@@ -250,7 +281,8 @@ class SyncEngine:
                                        raw=fetched.raw or None)
             return "flagged"
 
-    def _reconcile(self, summary: RunSummary, run_start: datetime) -> None:
+    def _reconcile(self, summary: RunSummary, run_start: datetime,
+                   poster: BatchPoster | None = None) -> None:
         """Once a day (and on a pair's first run), records no changed-since window can select."""
         cursors = self.ctx.state.cursors
         last = cursors.get(self.ctx.pair.id, "reconcile")
@@ -261,6 +293,7 @@ class SyncEngine:
             with self.ctx.state.tx():
                 self._count(summary, self._isolated(ingest_order, fetched, summary.run_id,
                                                     "order"))
+        self._journaled(poster)
         with self.ctx.state.tx():
             cursors.set(self.ctx.pair.id, "reconcile", Cursor(run_start, []))
 

@@ -65,18 +65,20 @@ class Dispatcher:
         self._current = ""
 
     # -- the pass ---------------------------------------------------------------------------
-    def run(self) -> DispatchResult:
-        """Dispatch every open posting in journal order; stop after repeated transient failures."""
-        result = DispatchResult()
-        pending = self.ctx.state.journal.open_postings(self.ctx.pair.id)
-        if isinstance(self.ctx.ledger, BatchLedger) and self.ctx.ledger.batching:
-            from ecom_ledger_desktop.sync.batch_posting import BatchPhase
+    def run(self, batched: bool = False) -> DispatchResult:
+        """Dispatch every open posting in journal order; stop after repeated transient failures.
 
-            phase = BatchPhase(self, self.ctx.ledger)
-            phase.run(pending)
-            result.posted, result.flagged = phase.posted, phase.flagged
-            pending = [r for r in self.ctx.state.journal.open_postings(self.ctx.pair.id)
-                       if r.posting_key not in phase.handled]
+        A batching ledger first gets the backlog in batches, unless ``batched`` says the engine's
+        ``BatchPoster`` already did that while the store was read.
+        """
+        result = DispatchResult()
+        ledger = self.ctx.ledger
+        if not batched and isinstance(ledger, BatchLedger) and ledger.batching:
+            from ecom_ledger_desktop.sync.batch_posting import post_in_batches
+
+            poster = post_in_batches(self.ctx, self.run_id, ledger)
+            result.posted, result.flagged = poster.posted, poster.flagged
+        pending = self.ctx.state.journal.open_postings(self.ctx.pair.id)
         started = time.monotonic()
         consecutive_failures = 0
         for done, row in enumerate(pending, start=1):

@@ -78,3 +78,23 @@ def test_run_lock_is_exclusive_across_processes_and_freed_when_holder_dies(tmp_p
     holder.kill()
     holder.join(10)
     assert state.runs.try_lock(pair, "this process"), "a dead holder's lock is taken over"
+
+
+def test_a_batch_claims_only_postings_still_queued_and_each_once(tmp_path: Path) -> None:
+    state, pair = make_state(tmp_path / "s.sqlite3")
+    for key in ("k0", "k1", "k2"):
+        enqueue(state, pair, key)
+    with state.tx():  # a newer revision of the order replaced k1 before it was sent
+        state.journal.mark_state("k1", "superseded", "the order changed before it was posted")
+    assert [r.posting_key for r in state.journal.open_postings_after(pair, 0)] == ["k0", "k2"]
+    first = state.journal.get("k0")
+    assert first is not None
+    assert [r.posting_key for r in state.journal.open_postings_after(pair, first.id)] == ["k2"]
+
+    assert state.journal.claim_for_sending(["k0", "k1", "k2"], run_id=None) == {"k0", "k2"}
+    superseded = state.journal.get("k1")
+    assert superseded is not None and superseded.state == "superseded", "its old form is never sent"
+    assert state.journal.claim_for_sending(["k0", "k2"], run_id=None) == set(), \
+        "a posting already sending is never claimed (sent) a second time"
+    rows = [state.journal.get(key) for key in ("k0", "k2")]
+    assert [(r.state, r.attempts) for r in rows if r] == [("sending", 1), ("sending", 1)]

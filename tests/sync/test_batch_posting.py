@@ -83,3 +83,44 @@ def test_a_stopped_backlog_resumes_without_repeating_work(bench: SyncBench) -> N
         state.close()
     assert attempts and set(attempts) == {1}, "every posting was sent exactly once"
     assert bench.ledger.stats()["replayed"] == 0
+
+
+def test_a_backlog_posts_while_the_store_is_still_being_read(bench: SyncBench) -> None:
+    """The ledger's limit sets the pace of a first sync, not the store: batches leave while the
+    rest of the orders are still being downloaded."""
+    import threading
+
+    from ecom_ledger_desktop.connectors.base import StoreConnector
+    from ecom_ledger_desktop.core.events import Posted
+    from ecom_ledger_desktop.sync.service import SyncService
+
+    total, held_after = 200, 120
+    add_orders(bench, total)
+    first_posted = threading.Event()
+    posted_while_held: list[bool] = []
+    unsubscribe = bench.events.subscribe(
+        lambda event: first_posted.set() if isinstance(event, Posted) else None)
+    real_factory = bench.service.store_factory
+
+    def held_store(config: object, secrets: object) -> StoreConnector:
+        store = real_factory(config, secrets)  # type: ignore[arg-type]
+        real_iter = store.iter_orders
+
+        def iter_orders(*args: object, **kwargs: object) -> object:
+            for n, fetched in enumerate(real_iter(*args, **kwargs)):  # type: ignore[arg-type]
+                if n == held_after:  # hold the download until a document has been posted
+                    posted_while_held.append(first_posted.wait(timeout=30))
+                yield fetched
+
+        store.iter_orders = iter_orders  # type: ignore[method-assign]
+        return store
+
+    service = SyncService(bench.db_path, bench.secrets, store_factory=held_store,
+                          ledger_factory=bench.service.ledger_factory, events=bench.events)
+    summary = service.run_pair(bench.pair_id, "test")
+    unsubscribe()
+    assert posted_while_held == [True], "nothing was posted until the whole store had been read"
+    assert summary.status == "ok" and summary.posted == total
+    receipts = bench.docs("SalesReceipt")
+    assert len(receipts) == total and len({r["DocNumber"] for r in receipts}) == total
+
