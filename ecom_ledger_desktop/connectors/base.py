@@ -56,6 +56,11 @@ class StoreConnector(Protocol):
         """Orders updated at or after ``since`` (and before ``until``), ascending (updated_at, id)."""
         ...
 
+    def orders_expected(self) -> int | None:
+        """How many orders the ``iter_orders`` listing being read holds in all, once the store
+        has said (for the progress bar's total and ETA); None when it does not say."""
+        ...
+
     def reconcile_orders(self) -> Iterator[Fetched[Order]]:
         """Orders the changed-since window cannot select (e.g. no update time); run daily."""
         ...

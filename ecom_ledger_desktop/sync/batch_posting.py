@@ -89,6 +89,7 @@ class BatchPoster:
         self.posted = 0
         self.flagged = 0
         self.error: BaseException | None = None
+        self.expected: int | None = None  # orders the store's listing holds (the engine sets it)
         self._inbox: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._work = _Work()
         self._active = False  # the threshold was met: batches go out
@@ -317,7 +318,11 @@ class BatchPoster:
         self._progress()
 
     def _progress(self) -> None:
+        """Done of total, with an ETA at the pace so far: while the store is still being read,
+        the total is what its listing announced."""
         total = max(self._seen, self._done)
+        if not self._ended and self.expected:
+            total = max(total, self.expected)
         elapsed = time.monotonic() - self._started
         eta = elapsed / self._done * (total - self._done) if self._done else None
         self.ctx.events.publish(OrderProgress(self.dispatcher.run_id or 0, self._done, total,

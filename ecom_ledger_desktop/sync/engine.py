@@ -179,11 +179,11 @@ class SyncEngine:
             return BatchPoster(self.ctx, run_id, ledger).start()
         return None
 
-    @staticmethod
-    def _journaled(poster: BatchPoster | None) -> None:
+    def _journaled(self, poster: BatchPoster | None) -> None:
         """Tell the poster about the chunk just committed; stop reading if the ledger failed."""
         if poster is None:
             return
+        poster.expected = self.ctx.store.orders_expected()
         if poster.error is not None:
             if isinstance(poster.error, FatalError):  # raised inside the store's side: say whose
                 poster.error.role = poster.error.role or "ledger"

@@ -91,15 +91,22 @@ def test_a_backlog_posts_while_the_store_is_still_being_read(bench: SyncBench) -
     import threading
 
     from ecom_ledger_desktop.connectors.base import StoreConnector
-    from ecom_ledger_desktop.core.events import Posted
+    from ecom_ledger_desktop.core.events import OrderProgress, Posted
     from ecom_ledger_desktop.sync.service import SyncService
 
     total, held_after = 200, 120
     add_orders(bench, total)
     first_posted = threading.Event()
     posted_while_held: list[bool] = []
-    unsubscribe = bench.events.subscribe(
-        lambda event: first_posted.set() if isinstance(event, Posted) else None)
+    progress: list[OrderProgress] = []
+
+    def watch(event: object) -> None:
+        if isinstance(event, Posted):
+            first_posted.set()
+        elif isinstance(event, OrderProgress):
+            progress.append(event)
+
+    unsubscribe = bench.events.subscribe(watch)
     real_factory = bench.service.store_factory
 
     def held_store(config: object, secrets: object) -> StoreConnector:
@@ -120,6 +127,9 @@ def test_a_backlog_posts_while_the_store_is_still_being_read(bench: SyncBench) -
     summary = service.run_pair(bench.pair_id, "test")
     unsubscribe()
     assert posted_while_held == [True], "nothing was posted until the whole store had been read"
+    first = progress[0]  # sent while the download was held: the total is what the store announced
+    assert (first.done, first.total) == (30, total) and first.eta_seconds is not None
+    assert (progress[-1].done, progress[-1].total) == (total, total)
     assert summary.status == "ok" and summary.posted == total
     receipts = bench.docs("SalesReceipt")
     assert len(receipts) == total and len({r["DocNumber"] for r in receipts}) == total

@@ -80,6 +80,7 @@ class Magento2Store:
                                policy=single, transport=transport)
         self._page_size = PageSize(page_size)
         self._last_date: str | None = None
+        self._orders_expected: int | None = None
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -116,8 +117,16 @@ class Magento2Store:
         Each order once per call; a bad order comes back as a problem with its raw JSON and
         the walk goes on. Paging strategy and why nothing can be skipped: ``search.py``.
         """
-        for row in self._changed("/orders", since, until):
+        self._orders_expected = None
+        for row in self._changed("/orders", since, until, self._expect_orders):
             yield _fetched_order(row)
+
+    def _expect_orders(self, total: int) -> None:
+        self._orders_expected = total
+
+    def orders_expected(self) -> int | None:
+        """``total_count`` of the order listing's first page (the whole window)."""
+        return self._orders_expected
 
     def get_order(self, source_id: str) -> Fetched[Order]:
         """One order by ``entity_id``; a problem (``not_found``) when Magento has none."""
@@ -157,8 +166,9 @@ class Magento2Store:
                 order = orders[order_id]
             yield _fetched_memo(row, order)
 
-    def _changed(self, resource: str, since: datetime, until: datetime | None) -> Iterator[Any]:
-        return walk_changed(self._search(resource), since, until, self._page_size)
+    def _changed(self, resource: str, since: datetime, until: datetime | None,
+                 on_total: Callable[[int], None] | None = None) -> Iterator[Any]:
+        return walk_changed(self._search(resource), since, until, self._page_size, on_total)
 
     def reconcile_orders(self) -> Iterator[Fetched[Order]]:
         """The daily reconciliation pass: orders no ``updated_at`` window can select."""

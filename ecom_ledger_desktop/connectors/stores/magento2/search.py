@@ -145,10 +145,12 @@ def _row_key(row: Any) -> tuple[str, str] | None:
 
 
 def walk_changed(fetch: Fetch, since: datetime, until: datetime | None,
-                 page_size: PageSize) -> Iterator[Any]:
+                 page_size: PageSize, on_total: Callable[[int], None] | None = None,
+                 ) -> Iterator[Any]:
     """Every row with ``since <= updated_at <= until``, once, ascending (see module docstring).
 
-    Yields the raw row objects (even malformed ones, so the caller can report them).
+    Yields the raw row objects (even malformed ones, so the caller can report them); ``on_total``
+    hears the first page's ``total_count``: how many rows the whole window holds.
     """
     sort = [("updated_at", "ASC"), ("entity_id", "ASC")]
     upper: list[list[Filter]] = [[("updated_at", wire_time(until), "lteq")]] if until else []
@@ -162,6 +164,8 @@ def walk_changed(fetch: Fetch, since: datetime, until: datetime | None,
             raise RetriableError("Magento's listing did not move forward; will retry")
         last_query = groups
         page = fetch_sized(fetch, groups, sort, page_size)
+        if on_total is not None and not seen:  # the first page counts the whole window
+            on_total(page.total_count)
         for row in page.items:
             entity = _entity(row)
             if entity is not None:
