@@ -55,8 +55,10 @@ class _Work:
     candidates: list[PostingRow] = field(default_factory=list)  # before the threshold is met
     new_customers: dict[str, LedgerCustomer] = field(default_factory=dict)
     customers_in_flight: set[str] = field(default_factory=set)
-    waiting: dict[str, list[PostingRow]] = field(default_factory=lambda: defaultdict(list))
-    ready: list[PostingRow] = field(default_factory=list)
+    # posting keys only (the rows are read again when their batch goes): a backlog read faster
+    # than it can be posted waits in the journal, not in memory
+    waiting: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    ready: list[str] = field(default_factory=list)
 
     def empty(self) -> bool:
         return not (self.new_customers or self.customers_in_flight or self.ready)
@@ -182,24 +184,24 @@ class BatchPoster:
         customer = customer_of(row)
         key = customer.key
         if key in work.new_customers or key in work.customers_in_flight:
-            work.waiting[key].append(row)
+            work.waiting[key].append(row.posting_key)
             return
         if key in state.mappings.customers(self.ctx.pair.id) or \
                 state.ledger_refs.get(ledger_conn, "customer", key):
-            work.ready.append(row)
+            work.ready.append(row.posting_key)
             return
         try:
             found = self.ledger.find_customer(customer)
         except RecordError:  # a duplicate: the single resolution flags it with its candidates
-            work.ready.append(row)
+            work.ready.append(row.posting_key)
             return
         if found:
             with state.tx():
                 state.ledger_refs.remember(ledger_conn, "customer", key, found)
-            work.ready.append(row)
+            work.ready.append(row.posting_key)
         else:
             work.new_customers[key] = customer
-            work.waiting[key].append(row)
+            work.waiting[key].append(row.posting_key)
 
     def _schedule(self) -> None:
         """Fill the free slots: full customer batches first (they unblock documents)."""
@@ -244,16 +246,15 @@ class BatchPoster:
             work.ready.extend(work.waiting.pop(customer.key, []))
 
     # -- documents ------------------------------------------------------------------------
-    def _submit_documents(self, rows: list[PostingRow]) -> None:
-        """Claim the rows still queued, resolve their references, send them as one batch."""
-        claimed = self._state.journal.claim_for_sending(
-            [r.posting_key for r in rows], self.dispatcher.run_id)
+    def _submit_documents(self, keys: list[str]) -> None:
+        """Claim the postings still queued, resolve their references, send them as one batch."""
+        journal = self._state.journal
+        claimed = journal.claim_for_sending(keys, self.dispatcher.run_id)
+        self._done += len(keys) - len(claimed)  # changed or cancelled since: the journal has it
         prepared = []
-        for row in rows:
-            if row.posting_key not in claimed:
-                self._done += 1  # changed or cancelled since it was read: the journal has it
-                continue
-            item = self._prepare(row)
+        for key in keys:
+            row = journal.get(key) if key in claimed else None
+            item = self._prepare(row) if row is not None else None
             if item is not None:
                 prepared.append(item)
         if not prepared:
