@@ -71,11 +71,15 @@ class LinuxAutostart:
     def enable(self) -> None:
         """Write the entry."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        from ecom_ledger_desktop.app.icons import app_icon_file
+
         exec_line = " ".join(_desktop_quote(arg) for arg in self.command)
+        icon = app_icon_file()
         self.path.write_text(
             "[Desktop Entry]\nType=Application\nName=Ecom Ledger\n"
             "Comment=Keeps your online store and your books in step\n"
-            f"Exec={exec_line}\nTerminal=false\nX-GNOME-Autostart-enabled=true\n",
+            f"Exec={exec_line}\n" + (f"Icon={icon}\n" if icon else "")
+            + "Terminal=false\nX-GNOME-Autostart-enabled=true\n",
             encoding="utf-8")
 
     def disable(self) -> None:

@@ -21,6 +21,8 @@ def test_linux_desktop_entry(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "[Desktop Entry]" in text
     assert 'Exec="/opt/Ecom Ledger/python" -m ecom_ledger_desktop.app --hidden' in text
+    icon = next(line for line in text.splitlines() if line.startswith("Icon="))
+    assert Path(icon.removeprefix("Icon=")).is_file(), "the login entry shows the app's icon"
     assert entry.is_enabled()
     entry.disable()
     assert not path.exists() and not entry.is_enabled()
