@@ -216,3 +216,20 @@ def test_without_a_pair_the_page_offers_the_setup_assistant(qtbot, tmp_path, emp
     assert len(wizards) == 1 and wizards[0].isVisible()
     wizards[0].reject()
     ctx.tasks.shutdown()
+
+
+def test_unsaved_edits_survive_leaving_the_page_and_coming_back(qtbot, page) -> None:
+    page.select(DEMO_PAIR)
+    form = page.form
+    form.editors["shipping_item"].setText("Postage")
+    form.schedule.setValue(45)
+    assert form.is_edited()
+    page.hide()  # the merchant looks at another page, then comes back: the page re-reads pairs
+    page.show()
+    qtbot.waitUntil(lambda: page.saved_label.text().startswith("Unsaved"), timeout=WAIT_MS)
+    assert form.editors["shipping_item"].text() == "Postage" and form.schedule.value() == 45
+    page.revert_button.click()  # "Undo changes" puts the stored rules back
+    assert form.editors["shipping_item"].text() != "Postage" and not form.is_edited()
+    assert page.saved_label.text() == ""
+    rules, minutes, _enabled = rules_of(page, DEMO_PAIR)
+    assert rules.shipping_item != "Postage" and minutes != 45, "nothing was saved by leaving"

@@ -179,6 +179,15 @@ class RulesForm(QWidget):
                 editor.method.setText(value.get("payment_method") or "")
             elif isinstance(editor, QLineEdit):
                 editor.setText(str(value))
+        self._baseline = self._snapshot()
+
+    def _snapshot(self) -> tuple[str, int, bool]:
+        values, _problems = self.changes()
+        return repr(sorted(values.items())), self.schedule.value(), self.enabled.isChecked()
+
+    def is_edited(self) -> bool:
+        """Whether the merchant changed anything since the pair was shown."""
+        return getattr(self, "_baseline", None) not in (None, self._snapshot())
 
     def start(self) -> date:
         """The chosen start date."""

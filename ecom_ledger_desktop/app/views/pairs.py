@@ -75,7 +75,7 @@ class PairsPage(Page):
         bottom.addWidget(self.saved_label, 1)
         self.revert_button = QPushButton("Undo changes")
         self.revert_button.setObjectName("secondaryButton")
-        self.revert_button.clicked.connect(self._show_current)
+        self.revert_button.clicked.connect(self._picked)
         bottom.addWidget(self.revert_button)
         self.save_button = QPushButton("Save rules")
         self.save_button.setObjectName("primaryButton")
@@ -93,17 +93,25 @@ class PairsPage(Page):
 
     def _show_pairs(self, pairs: list[Pair]) -> None:
         current = self.current
+        edited = current is not None and self.form.is_edited() \
+            and any(p.id == current.id for p in pairs)
         self.pairs = pairs
-        self.picker.blockSignals(True)
-        self.picker.clear()
-        for pair in pairs:
-            self.picker.addItem(pair.name, pair.id)
-        wanted = self.picker.findData(current.id) if current else 0
-        self.picker.setCurrentIndex(max(0, wanted))
-        self.picker.blockSignals(False)
+        self._fill_picker(current.id if current else None)
         self.loaded = True
         self._set_has_pairs(bool(pairs))
+        if edited:  # back on the page with unsaved edits: keep them ("Undo changes" drops them)
+            self.saved_label.setText("Unsaved changes: save them, or undo them.")
+            return
         self._show_current()
+
+    def _fill_picker(self, selected: int | None) -> None:
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for pair in self.pairs:
+            self.picker.addItem(pair.name, pair.id)
+        wanted = self.picker.findData(selected) if selected is not None else 0
+        self.picker.setCurrentIndex(max(0, wanted))
+        self.picker.blockSignals(False)
 
     def _set_has_pairs(self, has: bool) -> None:
         self.empty.setVisible(not has and self.loaded)
