@@ -6,8 +6,10 @@ demo data: connections are marked demo and secrets stay in memory.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,9 +51,10 @@ class DemoEnvironment:
     notices: list[str] = field(default_factory=list)
 
     def close(self) -> None:
-        """Stop both simulators."""
-        self.store_sim.stop()
-        self.ledger_sim.stop()
+        """Stop both simulators (when this process started them)."""
+        for simulator in (self.store_sim, self.ledger_sim):
+            if simulator is not None:
+                simulator.stop()
 
 
 def configure_pair(db_path: Path, store_url: str, ledger_url: str, realm_id: str,
@@ -105,16 +108,30 @@ def start_simulators(orders: int, seed: int = 7, time_scale: float = 30.0,
     return store_sim, ledger_sim
 
 
-def start_demo(data_dir: Path, orders: int = 300, seed: int = 7, time_scale: float = 30.0,
-               events: EventBus | None = None, fast_retries: bool = True) -> DemoEnvironment:
-    """Start seeded simulators and configure a demo pair in ``data_dir`` (wiped first)."""
-    if data_dir.exists():
-        shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True)
-    status = keyring_status()
-    notices = ["Demo mode: the shop and the QuickBooks company are simulators on this computer; "
-               "credentials are kept in memory only"
-               + ("." if status.usable else " (no keyring service on this computer).")]
+@dataclass(frozen=True)
+class DemoEndpoints:
+    """Where running demo simulators listen, and the credential to reach the books."""
+
+    store_url: str
+    ledger_url: str
+    realm_id: str
+    refresh_token: str
+
+    def to_json(self) -> str:
+        """One JSON line (what ``--serve`` prints)."""
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> DemoEndpoints:
+        """The endpoints ``to_json`` wrote."""
+        data = json.loads(text)
+        return cls(**{name: str(data[name]) for name in
+                      ("store_url", "ledger_url", "realm_id", "refresh_token")})
+
+
+def seed_simulators(orders: int, seed: int = 7,
+                    time_scale: float = 30.0) -> tuple[Any, Any, DemoEndpoints]:
+    """Start the demo's simulators with their seeded orders; their endpoints."""
     store_sim, ledger_sim = start_simulators(orders, seed, time_scale)
     # a buyer the books already know twice (two QuickBooks customers share the email): the
     # duplicate-customer flow of the error queue
@@ -124,15 +141,68 @@ def start_demo(data_dir: Path, orders: int = 300, seed: int = 7, time_scale: flo
         "lines": [{"sku": "MB-TOTE-BLK", "name": "Canvas Tote Bag - Black", "qty": 1,
                    "price": "24"}],
         "shipping": "5", "currency": "USD", "payment_method": "checkmo", "paid": True})
+    endpoints = DemoEndpoints(store_sim.base_url, ledger_sim.base_url, ledger_sim.realm_id,
+                              ledger_sim.issue_tokens()["refresh_token"])
+    return store_sim, ledger_sim, endpoints
+
+
+def start_demo(data_dir: Path, orders: int = 300, seed: int = 7, time_scale: float = 30.0,
+               events: EventBus | None = None, fast_retries: bool = True,
+               endpoints: DemoEndpoints | None = None) -> DemoEnvironment:
+    """Start seeded simulators and configure a demo pair in ``data_dir`` (wiped first).
+
+    With ``endpoints`` the simulators already run elsewhere (``--serve`` in another process) and
+    only the pair is configured; ``close()`` then leaves them alone.
+    """
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True)
+    status = keyring_status()
+    notices = ["Demo mode: the shop and the QuickBooks company are simulators on this computer; "
+               "credentials are kept in memory only"
+               + ("." if status.usable else " (no keyring service on this computer).")]
+    store_sim: Any = None
+    ledger_sim: Any = None
+    if endpoints is None:
+        store_sim, ledger_sim, endpoints = seed_simulators(orders, seed, time_scale)
     secrets = MemorySecretStore()
     clock = SystemClock()
     db_path = data_dir / "ledger-sync.sqlite3"
-    configure_pair(db_path, store_sim.base_url, ledger_sim.base_url, ledger_sim.realm_id, secrets,
-                   store_token=STORE_TOKEN,
-                   refresh_token=ledger_sim.issue_tokens()["refresh_token"],
+    configure_pair(db_path, endpoints.store_url, endpoints.ledger_url, endpoints.realm_id,
+                   secrets, store_token=STORE_TOKEN, refresh_token=endpoints.refresh_token,
                    start_date=(clock.now() - timedelta(days=90)).date())
     policy = RetryPolicy(backoff_base=0.05, backoff_max=2.0) if fast_retries else None
     factory = ConnectorFactory(policy=policy)
     service = SyncService(db_path, secrets, store_factory=factory.store,
                           ledger_factory=factory.ledger, clock=clock, events=events)
     return DemoEnvironment(data_dir, service, store_sim, ledger_sim, secrets, notices)
+
+
+def serve(argv: list[str] | None = None) -> int:
+    """``python -m ecom_ledger_desktop.demo --serve [--orders N]``: run the demo's simulators in
+    this process, print their endpoints as one JSON line, and serve until stdin closes (the
+    parent went away) or the process is stopped. The desktop app takes that line with
+    ``--demo-simulators`` (benchmarks keep the simulators' heap out of the app's this way)."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m ecom_ledger_desktop.demo")
+    parser.add_argument("--serve", action="store_true", required=True)
+    parser.add_argument("--orders", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--time-scale", type=float, default=30.0)
+    args = parser.parse_args(argv)
+    store_sim, ledger_sim, endpoints = seed_simulators(args.orders, args.seed, args.time_scale)
+    try:
+        sys.stdout.write(endpoints.to_json() + "\n")
+        sys.stdout.flush()
+        with contextlib.suppress(KeyboardInterrupt):
+            sys.stdin.read()  # returns at end of file: the parent closed the pipe or exited
+    finally:
+        store_sim.stop()
+        ledger_sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(serve())

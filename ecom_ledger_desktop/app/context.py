@@ -13,11 +13,11 @@ from ecom_ledger_desktop.app.dialogs import DialogService
 from ecom_ledger_desktop.app.settings import SettingsStore
 from ecom_ledger_desktop.app.tasks import TaskRunner
 from ecom_ledger_desktop.secrets.store import KeyringStatus, keyring_status
-from ecom_ledger_desktop.sync.background import Background
-from ecom_ledger_desktop.sync.service import SyncService
 
 if TYPE_CHECKING:
+    from ecom_ledger_desktop.app.lazy_core import Scheduling
     from ecom_ledger_desktop.app.status import AppStatus
+    from ecom_ledger_desktop.sync.service import SyncService
 
 
 @dataclass
@@ -25,7 +25,7 @@ class AppContext:
     """The core service and its background runner, plus the app's own helpers."""
 
     service: SyncService
-    background: Background
+    background: Scheduling  # sync.background.Background, or the app's LazyBackground
     bridge: EventBridge
     tasks: TaskRunner
     dialogs: DialogService

@@ -25,6 +25,7 @@ from ecom_ledger_desktop.app.bridge import EventBridge
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.dialogs import DialogService, QtDialogService
 from ecom_ledger_desktop.app.icons import app_icon
+from ecom_ledger_desktop.app.qt_workarounds import shield_true
 from ecom_ledger_desktop.app.settings import SettingsStore
 from ecom_ledger_desktop.app.single_instance import SingleInstance, instance_key
 from ecom_ledger_desktop.app.tasks import TaskRunner
@@ -46,26 +47,32 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true",
                         help="run on a pretend shop and QuickBooks company on this computer")
     parser.add_argument("--demo-orders", type=int, default=DEMO_ORDERS, help=argparse.SUPPRESS)
+    # the JSON line of `python -m ecom_ledger_desktop.demo --serve`: demo on simulators that run in
+    # another process (implies --demo; benchmarks use it)
+    parser.add_argument("--demo-simulators", metavar="JSON", help=argparse.SUPPRESS)
     parser.add_argument("--hidden", action="store_true",
                         help="start in the system tray without opening the window (used at login)")
     parser.add_argument("--data-dir", help="data folder (default: $ECOM_LEDGER_HOME or the "
                                            "platform's data folder)")
     parser.add_argument("--version", action="version", version=f"ecom-ledger-app {__version__}")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.demo_simulators:
+        args.demo = True
+    return args
 
 
 def build_context(args: argparse.Namespace, dialogs: DialogService | None = None) -> AppContext:
     """The core service, its background runner and the app helpers, real or demo."""
-    from ecom_ledger_desktop.sync.background import Background
-
     bridge, tasks = EventBridge(), TaskRunner()
     dialogs = dialogs or QtDialogService()
     if args.demo:
-        from ecom_ledger_desktop.demo import start_demo
+        from ecom_ledger_desktop.demo import DemoEndpoints, start_demo
+        from ecom_ledger_desktop.sync.background import Background
 
         temporary = Path(tempfile.mkdtemp(prefix="ecom-ledger-demo-"))
         data_dir = temporary / "data"
-        env = start_demo(data_dir, orders=args.demo_orders, events=EventBus())
+        endpoints = DemoEndpoints.from_json(args.demo_simulators) if args.demo_simulators else None
+        env = start_demo(data_dir, orders=args.demo_orders, events=EventBus(), endpoints=endpoints)
         configure_logging(paths.log_dir(data_dir))
         ctx = AppContext(service=env.service, background=Background(env.service), bridge=bridge,
                          tasks=tasks, dialogs=dialogs, settings=SettingsStore.in_folder(data_dir),
@@ -74,17 +81,20 @@ def build_context(args: argparse.Namespace, dialogs: DialogService | None = None
         ctx.on_close.append(env.close)
         ctx.on_close.append(lambda: shutil.rmtree(temporary, ignore_errors=True))
         return ctx
-    from ecom_ledger_desktop.connectors.registry import ConnectorFactory
-    from ecom_ledger_desktop.secrets.store import open_secret_store
+    from ecom_ledger_desktop.app.lazy_core import (
+        LazyBackground,
+        LazyConnectorFactory,
+        LazySecretStore,
+    )
     from ecom_ledger_desktop.sync.service import SyncService
 
     data_dir = paths.data_dir(args.data_dir)
     configure_logging(paths.log_dir(data_dir))
-    factory = ConnectorFactory()
-    service = SyncService(paths.database_path(data_dir), open_secret_store(),
+    factory = LazyConnectorFactory()  # the connectors and the keyring load when first used
+    service = SyncService(paths.database_path(data_dir), LazySecretStore(),
                           store_factory=factory.store, ledger_factory=factory.ledger,
                           events=EventBus())
-    return AppContext(service=service, background=Background(service), bridge=bridge,
+    return AppContext(service=service, background=LazyBackground(service), bridge=bridge,
                       tasks=tasks, dialogs=dialogs, settings=SettingsStore.in_folder(data_dir),
                       data_dir=data_dir, log_dir=paths.log_dir(data_dir))
 
@@ -95,6 +105,7 @@ def launch(argv: list[str], dialogs: DialogService | None = None) -> AppShell | 
     from ecom_ledger_desktop.app.shell import AppShell
 
     args = parse_args(argv)
+    shield_true()  # PySide6 6.12.0: every signal emit would cost True a reference
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName("Ecom Ledger")

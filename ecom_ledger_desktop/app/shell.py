@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.dialogs import BusyHandle
+from ecom_ledger_desktop.app.gc_guard import GcGuard
 from ecom_ledger_desktop.app.notifier import Notification, Notifier, Sink
 from ecom_ledger_desktop.app.single_instance import SHOW, SingleInstance
 from ecom_ledger_desktop.app.status import AppStatus
@@ -56,6 +57,7 @@ class AppShell(QObject):
         self.window.pages["dashboard"].sync_requested.connect(self.sync_pair)  # type: ignore[attr-defined]
         default_sink = self.tray.notify if tray_available else self.window.show_notice
         self.notifier = Notifier(ctx, self.status, notify_sink or default_sink, self)
+        self.gc_guard = GcGuard(self.status, self)  # short collector pauses during syncs
         self.instance = instance
         if instance is not None:
             instance.message_received.connect(self._on_instance_message)
@@ -177,6 +179,7 @@ class AppShell(QObject):
             return
         self.quitting = True
         self.status.stop()
+        self.gc_guard.stop()
         self.ctx.background.stop()
         self._quit_app = lambda: None
         self._finish_quit()
@@ -212,6 +215,7 @@ class AppShell(QObject):
         self.tray.set_quitting()
         self.window.set_quitting()
         self.status.stop()
+        self.gc_guard.stop()
         if self.status.busy:
             parent = self.window if self.window.isVisible() else None
             self._busy = self.ctx.dialogs.busy(FINISHING, parent)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import importlib
 from collections.abc import Callable
+from types import ModuleType
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -22,21 +24,13 @@ from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.icons import app_icon
 from ecom_ledger_desktop.app.navigation import NavigationList
 from ecom_ledger_desktop.app.notifier import Notification
+from ecom_ledger_desktop.app.pages import PAGE_SPECS, LazyPages, PageSpec
 from ecom_ledger_desktop.app.style import STYLE_SHEET
 from ecom_ledger_desktop.app.tray import TrayActions
-from ecom_ledger_desktop.app.views.connections import ConnectionsPage
-from ecom_ledger_desktop.app.views.dashboard import DashboardPage
-from ecom_ledger_desktop.app.views.error_queue import ErrorQueuePage
-from ecom_ledger_desktop.app.views.history import HistoryPage
-from ecom_ledger_desktop.app.views.mappings import MappingsPage
 from ecom_ledger_desktop.app.views.page import Page
-from ecom_ledger_desktop.app.views.pairs import PairsPage
-from ecom_ledger_desktop.app.views.settings_page import SettingsPage
-from ecom_ledger_desktop.app.views.setup_assistant import offer_setup_on_first_run
 
-PAGES: list[type[Page]] = [DashboardPage, ConnectionsPage, PairsPage, MappingsPage, ErrorQueuePage,
-                           HistoryPage, SettingsPage]
 SIDEBAR_WIDTH = 240
+SETUP_MODULE = "ecom_ledger_desktop.app.views.setup_assistant"
 
 
 class NoticeBar(QFrame):
@@ -75,7 +69,9 @@ class NoticeBar(QFrame):
 
 
 class MainWindow(QMainWindow):
-    """Closing asks ``close_handler`` what to do (hide to the tray, or confirm and quit)."""
+    """Closing asks ``close_handler`` what to do (hide to the tray, or confirm and quit).
+
+    Pages are built the first time they are shown or asked for (``pages[key]``)."""
 
     def __init__(self, ctx: AppContext, actions: TrayActions,
                  page_types: list[type[Page]] | None = None) -> None:
@@ -110,19 +106,17 @@ class MainWindow(QMainWindow):
         right.addWidget(self.stack, 1)
         row.addLayout(right, 1)
         self.setCentralWidget(central)
-        self.pages: dict[str, Page] = {}
-        for page_type in page_types or PAGES:
-            page = page_type(ctx)
-            page.navigate.connect(self.show_page)
-            self.pages[page.key] = page
-            self.stack.addWidget(page)
-            self.nav.add_page(page.key, page.title)
+        specs = [PageSpec.of(t) for t in page_types] if page_types else PAGE_SPECS
+        self.pages = LazyPages(ctx, specs, self._place_page)
+        for spec in specs:
+            self.nav.add_page(spec.key, spec.title)
         self.nav.currentRowChanged.connect(self._on_row_changed)
         self.nav.setCurrentRow(0)
         self.status.changed.connect(self._show_status)
         self.status.progress_changed.connect(lambda _pair: self._show_status())
         self._show_status()
-        offer_setup_on_first_run(self, ctx)  # a first run without a pair opens the assistant
+        self.setup_assistant: QWidget | None = None  # opened on a first run without a pair
+        self._offer_setup()
 
     def _build_sidebar(self) -> QFrame:
         sidebar = QFrame()
@@ -184,6 +178,30 @@ class MainWindow(QMainWindow):
         if row >= 0:
             self.stack.setCurrentWidget(self.pages[self.nav.key_at(row)])
 
+    def _place_page(self, page: Page) -> None:
+        page.navigate.connect(self.show_page)
+        self.stack.addWidget(page)
+
+    def _offer_setup(self) -> None:
+        """A first run without a pair opens the setup assistant (imported only then)."""
+        status = self.status
+        if self.ctx.demo:
+            return
+
+        def check() -> None:
+            if not status.loaded:
+                return
+            status.changed.disconnect(check)
+            if not status.snapshot.pairs:  # its modules load on a worker: no stall here
+                self.ctx.tasks.run(importlib.import_module, SETUP_MODULE, on_done=self._open_setup)
+
+        status.changed.connect(check)
+
+    def _open_setup(self, module: ModuleType) -> None:
+        if self.status.snapshot.pairs:
+            return  # a pair appeared meanwhile
+        self.setup_assistant = module.open_setup_assistant(self.ctx, self)
+
     def bring_forward(self) -> None:
         """Show, un-minimise and raise the window."""
         self.show()
@@ -207,8 +225,8 @@ class MainWindow(QMainWindow):
 
     def show_notice(self, note: Notification) -> None:
         """Where notifications go when there is no tray: a bar above the page."""
-        page = self.pages.get(note.page or "")
-        self.notice.show_note(note, f"Open {page.title}" if page else "")
+        title = self.pages.title(note.page or "")
+        self.notice.show_note(note, f"Open {title}" if title else "")
 
     def _open_notice_page(self) -> None:
         page = self.notice.note.page if self.notice.note else None

@@ -14,6 +14,7 @@ from ecom_ledger_desktop.app.bridge import EventBridge
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.dialogs import ScriptedDialogs
 from ecom_ledger_desktop.app.notifier import Notification
+from ecom_ledger_desktop.app.qt_workarounds import shield_true
 from ecom_ledger_desktop.app.settings import SettingsStore
 from ecom_ledger_desktop.app.shell import AppShell
 from ecom_ledger_desktop.app.tasks import TaskRunner
@@ -24,6 +25,7 @@ from ecom_ledger_desktop.sync.background import Background
 from ecom_ledger_desktop.sync.service import SyncService
 
 WAIT_MS = 20_000
+shield_true()  # as the app does at launch: a long test session emits many signals too
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ last "Test connection" report line by line."""
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -14,7 +15,9 @@ from ecom_ledger_desktop.app.views.connection_service import (
     chip_for,
 )
 from ecom_ledger_desktop.app.views.widgets import Card
-from ecom_ledger_desktop.sync.connections_admin import ConnectionSummary, TestReport
+
+if TYPE_CHECKING:  # the connections admin loads the connectors (httpx): only when used
+    from ecom_ledger_desktop.sync.connections_admin import ConnectionSummary, TestReport
 
 OK_MARK, BAD_MARK = "✓", "✗"
 

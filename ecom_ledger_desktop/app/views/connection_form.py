@@ -7,6 +7,7 @@ it with Save/Cancel and saves through ``ConnectionsAdmin`` off the GUI thread.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,7 +30,9 @@ from ecom_ledger_desktop.app.views.connection_service import (
     keyring_refuses,
 )
 from ecom_ledger_desktop.secrets.store import ENABLE_HINT
-from ecom_ledger_desktop.sync.connections_admin import ConnectionFormError, ConnectionSummary
+
+if TYPE_CHECKING:  # the connections admin loads the connectors (httpx): only when used
+    from ecom_ledger_desktop.sync.connections_admin import ConnectionSummary
 
 PROBLEM_STYLE = "color: #a12020;"
 HINT_STYLE = ("background: #fdecea; color: #611a15; border: 1px solid #f5c2c0; border-radius: 6px;"
@@ -276,6 +279,8 @@ class ConnectionDialog(QDialog):
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
+        from ecom_ledger_desktop.sync.connections_admin import ConnectionFormError
+
         self.save_button.setEnabled(True)
         self.save_button.setText("Save")
         if isinstance(error, ConnectionFormError):

@@ -3,9 +3,13 @@ and plain-words names for kinds and statuses (no widgets here)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ecom_ledger_desktop.secrets.store import ENABLE_HINT, RefusingSecretStore, SecretStore
-from ecom_ledger_desktop.sync.connections_admin import ConnectionsAdmin
-from ecom_ledger_desktop.sync.service import SyncService
+
+if TYPE_CHECKING:  # the connections admin loads the connectors (httpx): only when used
+    from ecom_ledger_desktop.sync.connections_admin import ConnectionsAdmin
+    from ecom_ledger_desktop.sync.service import SyncService
 
 KIND_LABELS = {"magento2": "Magento 2 store", "qbo": "QuickBooks Online company"}
 STATUS_CHIPS = {  # status -> (chip text, chip kind)
@@ -22,6 +26,8 @@ def admin_for(service: SyncService) -> ConnectionsAdmin:
     The factories are the service's own, so tests and the demo (which give the service
     simulator-ready factories with short retries) test connections the same way syncs use them.
     """
+    from ecom_ledger_desktop.sync.connections_admin import ConnectionsAdmin
+
     return ConnectionsAdmin(service.open_state, service.secrets,
                             store_factory=service.store_factory,
                             ledger_factory=service.ledger_factory)

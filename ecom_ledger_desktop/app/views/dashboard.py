@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QProcess, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
@@ -14,11 +15,13 @@ from ecom_ledger_desktop.app import formatting as fmt
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.pair_card import PairCard
-from ecom_ledger_desktop.app.views.posted_chart import PostedChart
 from ecom_ledger_desktop.app.views.widgets import Card, EmptyState, StatTile
 from ecom_ledger_desktop.db.runs_repo import RunRow
 from ecom_ledger_desktop.sync import dashboard_queries as q
 from ecom_ledger_desktop.sync.service import SyncService
+
+if TYPE_CHECKING:
+    from ecom_ledger_desktop.app.views.posted_chart import PostedChart
 
 CHART_DAYS = 14
 
@@ -93,9 +96,7 @@ class DashboardPage(Page):
         self.pairs_box.setSpacing(12)
         content.addLayout(self.pairs_box)
         self.chart_card = Card(f"Sales posted to your books — last {CHART_DAYS} days")
-        self.chart = PostedChart()
-        self.chart.hide()  # until there is something to draw
-        self.chart_card.layout_.addWidget(self.chart)
+        self.chart: PostedChart | None = None  # QtCharts is loaded once there is something to draw
         self.chart_empty = QLabel("Nothing posted in the last two weeks. Each day's orders and "
                                   "their total appear here once a sync has posted them.")
         self.chart_empty.setObjectName("muted")
@@ -131,9 +132,16 @@ class DashboardPage(Page):
         self.tiles["flagged_today"].set_value(str(data.today.flagged))
         self.tiles["flagged_week"].set_value(str(data.week.flagged))
         anything = any(day.orders for day in data.days)
-        self.chart.setVisible(anything)
+        if anything and self.chart is None:
+            from ecom_ledger_desktop.app.views.posted_chart import PostedChart
+
+            self.chart = PostedChart()
+            self.chart_card.layout_.insertWidget(self.chart_card.layout_.indexOf(self.chart_empty),
+                                                 self.chart)
+        if self.chart is not None:
+            self.chart.setVisible(anything)
         self.chart_empty.setVisible(not anything)
-        if anything:
+        if anything and self.chart is not None:
             self.chart.set_days(data.days)
             total = sum((d.amount for d in data.days), Decimal(0))
             orders = sum(d.orders for d in data.days)

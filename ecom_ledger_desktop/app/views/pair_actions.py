@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ecom_ledger_desktop.db.connections_repo import Pair
-from ecom_ledger_desktop.sync.background import Background
 from ecom_ledger_desktop.sync.pair_config import (
     ImportReport,
     export_pair_json,
@@ -19,6 +18,9 @@ from ecom_ledger_desktop.sync.pair_config import (
     update_rules,
 )
 from ecom_ledger_desktop.sync.service import SyncService
+
+if TYPE_CHECKING:
+    from ecom_ledger_desktop.app.lazy_core import Scheduling
 
 FILE_FILTER = "Pair configuration (*.json)"
 
@@ -71,7 +73,7 @@ def _pair(service: SyncService, pair_id: int) -> Pair:
     return pair
 
 
-def save_pair(service: SyncService, background: Background, pair_id: int,
+def save_pair(service: SyncService, background: Scheduling, pair_id: int,
               changes: dict[str, Any], minutes: int, enabled: bool) -> Pair:
     """Validate and save the rules, then the schedule, and apply the schedule now."""
     state = service.open_state()
@@ -95,7 +97,7 @@ def export_to(service: SyncService, pair_id: int, path: Path) -> Path:
     return path
 
 
-def import_from(service: SyncService, background: Background, pair_id: int, path: Path
+def import_from(service: SyncService, background: Scheduling, pair_id: int, path: Path
                 ) -> tuple[Pair, ImportReport]:
     """Apply a configuration file to the pair (all or nothing) and its schedule."""
     text = path.read_text(encoding="utf-8")

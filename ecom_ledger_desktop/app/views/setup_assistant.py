@@ -1,21 +1,25 @@
 """The first-run setup assistant: connect the store, connect the books, pick the start date and
 schedule, review the suggested mappings — or try the demo instead.
 
-``offer_setup_on_first_run`` opens it once when the app starts with no pair (not in demo mode).
+The main window opens it once when the first status read finds no pair (not in demo mode),
+importing this module only then; ``offer_setup_on_first_run`` does the same for any window.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QProcess, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from ecom_ledger_desktop.app.context import AppContext
-from ecom_ledger_desktop.app.views.oauth_dialog import OpenUrl
 from ecom_ledger_desktop.app.views.setup_connect_pages import BooksPage, StorePage
 from ecom_ledger_desktop.app.views.setup_pages import DonePage, MappingsPage, SchedulePage
+
+if TYPE_CHECKING:  # the sign-in flow loads the connectors (httpx): only when it is used
+    from ecom_ledger_desktop.app.views.oauth_dialog import OpenUrl
 
 
 def start_demo_process() -> bool:

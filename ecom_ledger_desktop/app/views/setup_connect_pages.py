@@ -11,16 +11,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from ecom_ledger_desktop.app.views.connection_card import line_html, report_lines
 from ecom_ledger_desktop.app.views.connection_form import ConnectionFields
 from ecom_ledger_desktop.app.views.connection_service import keyring_refuses
-from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog
 from ecom_ledger_desktop.app.views.setup_work import save_and_test, save_connection
-from ecom_ledger_desktop.sync.connections_admin import (
-    ConnectionFormError,
-    ConnectionSummary,
-    TestReport,
-)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # these load the connectors (httpx): imported where they are used
+    from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog
     from ecom_ledger_desktop.app.views.setup_assistant import SetupAssistant
+    from ecom_ledger_desktop.sync.connections_admin import ConnectionSummary, TestReport
 
 
 class ConnectPage(QWizardPage):
@@ -80,6 +76,8 @@ class ConnectPage(QWizardPage):
         self.result.setText(text)
 
     def _failed(self, error: BaseException) -> None:
+        from ecom_ledger_desktop.sync.connections_admin import ConnectionFormError
+
         assert self.fields is not None
         self.action_button.setEnabled(True)
         self.result.setText("")
@@ -143,6 +141,8 @@ class BooksPage(ConnectPage):
         self.saved_as = summary.name
         self.action_button.setEnabled(True)
         self.result.setText("Sign in to QuickBooks in the browser window that opened…")
+        from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog
+
         self.dialog = OAuthDialog(self.assistant.ctx, summary.name,
                                   open_url=self.assistant.open_url, parent=self)
         self.dialog.connected.connect(self._connected)

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from ecom_ledger_desktop.app.views.connection_service import admin_for
-from ecom_ledger_desktop.connectors.base import StoreConnector
 from ecom_ledger_desktop.connectors.catalog import StoreProduct
-from ecom_ledger_desktop.models.rules import PostingRules
-from ecom_ledger_desktop.sync.background import Background
-from ecom_ledger_desktop.sync.connections_admin import ConnectionSummary, TestReport
-from ecom_ledger_desktop.sync.mapping_suggestions import MappingSession, build_rows
 from ecom_ledger_desktop.sync.pair_config import FieldProblem, PairConfigError
-from ecom_ledger_desktop.sync.service import SyncService
+
+if TYPE_CHECKING:  # the connectors (httpx) and the fuzzy matcher load when the work runs
+    from ecom_ledger_desktop.app.lazy_core import Scheduling
+    from ecom_ledger_desktop.connectors.base import StoreConnector
+    from ecom_ledger_desktop.sync.connections_admin import ConnectionSummary, TestReport
+    from ecom_ledger_desktop.sync.service import SyncService
 
 ACCEPT_ABOVE = 90.0
 LOOK_BACK_DAYS = 90  # products seen in orders this far back are suggested (not imported)
@@ -38,9 +39,11 @@ def save_and_test(service: SyncService, kind: str, saved_as: str | None, name: s
     return summary, admin_for(service).test(summary.name)
 
 
-def create_pair(service: SyncService, background: Background, name: str, store: str,
+def create_pair(service: SyncService, background: Scheduling, name: str, store: str,
                 ledger: str, start: date, minutes: int) -> int:
     """Pair the store with the books from ``start`` and put it on the schedule."""
+    from ecom_ledger_desktop.models.rules import PostingRules
+
     state = service.open_state()
     try:
         store_cfg = state.connections.connection(store)
@@ -94,6 +97,8 @@ def recent_products(store: StoreConnector, since: datetime,
 
 def suggestions(service: SyncService, pair_id: int) -> list[Suggestion]:
     """The store's products against the books' items, ranked (reads both over the network)."""
+    from ecom_ledger_desktop.sync.mapping_suggestions import MappingSession, build_rows
+
     with service.context(pair_id) as ctx:
         session = MappingSession.for_context(ctx)
         rows = session.load()
