@@ -6,10 +6,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from ecom_ledger_desktop.db.migrations import migrate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -32,7 +34,12 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 
 def open_database(path: Path | str) -> sqlite_utils.Database:
-    """The sqlite-utils view of the migrated database at ``path``."""
+    """The sqlite-utils view of the migrated database at ``path``.
+
+    sqlite-utils is imported here, not at the top: the idle tray app never needs its 13 MB.
+    """
+    import sqlite_utils
+
     return sqlite_utils.Database(connect(path))
 
 

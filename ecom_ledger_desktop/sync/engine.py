@@ -134,6 +134,12 @@ class SyncEngine:
         except RetriableError as error:
             summary.status = "failed"
             summary.message = f"stopped early, will resume on the next run: {error}"
+        except Exception as error:  # a bug or a broken database: the run must still be closed
+            log.exception("run %s of pair %s stopped on an unexpected error", run_id, pair.id)
+            summary.status = "failed"
+            summary.message = (f"The sync stopped on an unexpected problem ({type(error).__name__}; "
+                               "details are in the log). Nothing was lost: the next run carries "
+                               "on. If it happens again, send the log to support.")
         summary.open_errors = state.errors.open_count(pair.id)
         if self.ctx.stop.is_set() and summary.status != "failed":
             summary.status = "stopped"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from ecom_ledger_desktop.connectors.base import StoreConnector
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.registry import ConnectorFactory
 from ecom_ledger_desktop.core.events import EventBus
@@ -59,6 +60,19 @@ class SyncBench:
 
     def sync(self) -> RunSummary:
         return self.service.run_pair(self.pair_id, "test")
+
+    def service_with_store(self, wrap: Callable[[StoreConnector], None]) -> SyncService:
+        """A service on the same database whose store connector ``wrap`` has adjusted (e.g. to
+        hold or break its order listing part way)."""
+        real_factory = self.service.store_factory
+
+        def factory(config: Any, secrets: Any) -> StoreConnector:
+            store = real_factory(config, secrets)
+            wrap(store)
+            return store
+
+        return SyncService(self.db_path, self.secrets, store_factory=factory,
+                           ledger_factory=self.service.ledger_factory, events=self.events)
 
     def state(self) -> State:
         return State(self.db_path)

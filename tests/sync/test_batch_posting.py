@@ -92,7 +92,6 @@ def test_a_backlog_posts_while_the_store_is_still_being_read(bench: SyncBench) -
 
     from ecom_ledger_desktop.connectors.base import StoreConnector
     from ecom_ledger_desktop.core.events import OrderProgress, Posted
-    from ecom_ledger_desktop.sync.service import SyncService
 
     total, held_after = 200, 120
     add_orders(bench, total)
@@ -107,10 +106,7 @@ def test_a_backlog_posts_while_the_store_is_still_being_read(bench: SyncBench) -
             progress.append(event)
 
     unsubscribe = bench.events.subscribe(watch)
-    real_factory = bench.service.store_factory
-
-    def held_store(config: object, secrets: object) -> StoreConnector:
-        store = real_factory(config, secrets)  # type: ignore[arg-type]
+    def hold(store: StoreConnector) -> None:
         real_iter = store.iter_orders
 
         def iter_orders(*args: object, **kwargs: object) -> object:
@@ -120,10 +116,8 @@ def test_a_backlog_posts_while_the_store_is_still_being_read(bench: SyncBench) -
                 yield fetched
 
         store.iter_orders = iter_orders  # type: ignore[method-assign]
-        return store
 
-    service = SyncService(bench.db_path, bench.secrets, store_factory=held_store,
-                          ledger_factory=bench.service.ledger_factory, events=bench.events)
+    service = bench.service_with_store(hold)
     summary = service.run_pair(bench.pair_id, "test")
     unsubscribe()
     assert posted_while_held == [True], "nothing was posted until the whole store had been read"

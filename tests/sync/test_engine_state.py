@@ -150,3 +150,38 @@ def test_an_unforeseen_error_in_one_order_is_flagged_and_the_run_goes_on(
     assert entry.code == "unexpected_error" and entry.raw
     monkeypatch.setattr(ingest, "map_order", real)
     assert bench.service.retry(entry.id) == "posted"
+
+
+def test_an_unexpected_error_fails_the_run_in_plain_words_and_the_next_run_carries_on(
+        bench: SyncBench) -> None:
+    """A bug mid-run must not leave the run "running" forever (the app would wait for it)."""
+    from ecom_ledger_desktop.connectors.base import StoreConnector
+    from ecom_ledger_desktop.core.events import RunFinished
+
+    for n in range(3):
+        bench.store.add_order(order_spec(customer={
+            "email": f"buyer{n}@example.com", "firstname": "Buyer", "lastname": f"No {n}"}))
+
+    def break_after_two(store: StoreConnector) -> None:
+        real_iter = store.iter_orders
+
+        def iter_orders(*args: object, **kwargs: object) -> object:
+            for n, fetched in enumerate(real_iter(*args, **kwargs)):  # type: ignore[arg-type]
+                if n == 2:
+                    raise ZeroDivisionError("a bug")
+                yield fetched
+
+        store.iter_orders = iter_orders  # type: ignore[method-assign]
+
+    finished: list[RunFinished] = []
+    unsubscribe = bench.events.subscribe(
+        lambda event: finished.append(event) if isinstance(event, RunFinished) else None)
+    broken = bench.service_with_store(break_after_two).run_pair(bench.pair_id, "test")
+    unsubscribe()
+    assert broken.status == "failed" and "unexpected problem" in broken.message
+    assert "ZeroDivisionError" in broken.message and "Nothing was lost" in broken.message
+    assert [event.status for event in finished] == ["failed"]
+    assert bench.runs()[0].status == "failed", "the run is closed, not left running"
+    again = bench.sync()
+    assert again.status == "ok"
+    assert len(bench.docs("SalesReceipt")) == 3
