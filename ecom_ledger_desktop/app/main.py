@@ -112,7 +112,8 @@ def launch(argv: list[str], dialogs: DialogService | None = None) -> AppShell | 
     app.setOrganizationName("ecom-ledger-desktop")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
-    scope = "demo" if args.demo else str(paths.data_dir(args.data_dir))
+    home = str(paths.data_dir(args.data_dir))  # another data folder is another installation
+    scope = f"demo:{home}" if args.demo else home
     instance = SingleInstance(instance_key(scope))
     if instance.forward():
         return None  # the running app shows its window
