@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -19,6 +20,44 @@ def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("timestamps must carry a time zone")
     return value
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r} (expected an IANA name such as "
+                         "'America/New_York')") from exc
+    return value
+
+
+def local_date(moment: datetime, timezone: str) -> date:
+    """The calendar date of ``moment`` in the store's time zone (what the books are dated)."""
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+class TaxRate(_Model):
+    """One tax rate the store applied (Magento ``applied_taxes``): the ledger maps it by code/rate."""
+
+    code: str  # the store's tax rate code ("US-NY-*-Rate 1", "UK VAT 20")
+    title: str = ""
+    percent: Decimal
+    amount: Decimal = ZERO  # tax at this rate on the whole order, order currency
+
+
+RedemptionKind = Literal["gift_card", "store_credit", "reward_points"]
+
+
+class Redemption(_Model):
+    """Value the buyer paid with that is not money received: a gift card, store credit, points.
+
+    Each reduces the order's grand total; in the books it is a line against the liability the
+    sale of that gift card / credit created (or a mapped item), never revenue.
+    """
+
+    kind: RedemptionKind
+    amount: Decimal  # positive: what was taken off the amount due
+    code: str = ""  # gift card code(s), when the store says
 
 
 class Address(_Model):
@@ -62,9 +101,21 @@ class OrderLine(_Model):
     name: str
     qty: Decimal
     unit_price: Decimal
-    tax: Decimal = ZERO
+    tax: Decimal = ZERO  # tax on this line after its discount, order currency
     tax_percent: Decimal | None = None
     discount: Decimal = ZERO  # positive: the amount taken off this line
+    taxable: bool | None = None  # the store's tax class says taxable; None: infer from ``tax``
+    tax_class: str = ""  # the product's tax class name/id as the store gave it
+    tax_codes: list[str] = Field(default_factory=list)  # TaxRate.code values applied to this line
+    # tax-inclusive shops: unit_price is then the price *including* tax; the share of the
+    # discount that was tax (Magento discount_tax_compensation_amount) is carried here
+    discount_tax_compensation: Decimal = ZERO
+    is_gift_card: bool = False  # a gift card *sold*: a liability, not revenue
+
+    @property
+    def is_taxable(self) -> bool:
+        """Taxable by the store's tax class, or (class unknown) because it carries tax."""
+        return self.taxable if self.taxable is not None else self.tax > 0
 
     @property
     def row_total(self) -> Decimal:
@@ -77,8 +128,10 @@ class Payment(_Model):
 
     method: str
     amount: Decimal
-    paid_at: datetime | None = None
-    reference: str = ""
+    paid_at: datetime | None = None  # when the money was captured (invoice/transaction), not
+    # the order's last update
+    reference: str = ""  # the payment provider's transaction id (QuickBooks PaymentRefNum)
+    offline: bool = False  # check, bank transfer, cash on delivery, purchase order...
 
 
 class RefundLine(_Model):
@@ -91,6 +144,8 @@ class RefundLine(_Model):
     unit_price: Decimal
     tax: Decimal = ZERO
     discount: Decimal = ZERO
+    back_to_stock: bool = False  # the store returned the goods to stock (restock, reverse COGS)
+    is_gift_card: bool = False
 
 
 class Refund(_Model):
@@ -104,10 +159,19 @@ class Refund(_Model):
     currency: str
     lines: list[RefundLine] = Field(default_factory=list)
     shipping: Decimal = ZERO
-    adjustment: Decimal = ZERO  # positive refunds more, negative keeps a fee
+    shipping_tax: Decimal = ZERO
+    adjustment_positive: Decimal = ZERO  # an extra amount refunded (reduces revenue)
+    adjustment_negative: Decimal = ZERO  # a fee kept back from the refund (income)
     tax_total: Decimal = ZERO
     discount: Decimal = ZERO
+    redemptions: list[Redemption] = Field(default_factory=list)  # given back as credit/gift card
     grand_total: Decimal
+    base_grand_total: Decimal | None = None  # in the store's base currency
+
+    @property
+    def adjustment(self) -> Decimal:
+        """Net adjustment: positive refunds more, negative keeps a fee."""
+        return self.adjustment_positive - self.adjustment_negative
 
     _ts = field_validator("created_at", "updated_at")(_aware)
 
@@ -126,15 +190,22 @@ class Order(_Model):
     status_label: str = ""
     paid: bool
     currency: str
+    timezone: str = "UTC"  # the store's IANA time zone: it decides the documents' dates
+    base_currency: str = ""  # the store's base (accounting) currency; "" = same as ``currency``
+    base_to_order_rate: Decimal | None = None  # order-currency units per base unit (Magento)
+    base_grand_total: Decimal | None = None  # the grand total in the base currency
+    prices_include_tax: bool = False  # line prices (and shipping) are quoted with tax in them
     customer: Customer
     billing_address: Address | None = None
     shipping_address: Address | None = None
     lines: list[OrderLine]
-    shipping: Decimal = ZERO
+    shipping: Decimal = ZERO  # excluding tax, also in tax-inclusive shops
     shipping_tax: Decimal = ZERO
+    shipping_tax_percent: Decimal | None = None
     discount: Decimal = ZERO  # positive: total taken off the order
     tax_total: Decimal = ZERO
-    gift_card: Decimal = ZERO  # positive: paid with gift cards (Adobe Commerce gift_cards_amount)
+    applied_taxes: list[TaxRate] = Field(default_factory=list)
+    redemptions: list[Redemption] = Field(default_factory=list)
     grand_total: Decimal
     payment_method: str = ""
     payments: list[Payment] = Field(default_factory=list)
@@ -143,12 +214,28 @@ class Order(_Model):
     coupon_code: str = ""
 
     _ts = field_validator("created_at", "updated_at")(_aware)
+    _tz = field_validator("timezone")(_zone)
+
+    @property
+    def local_date(self) -> date:
+        """The order's date in the store's time zone."""
+        return local_date(self.created_at, self.timezone)
+
+    @property
+    def redeemed(self) -> Decimal:
+        """Gift cards, store credit and reward points used on this order, together."""
+        return sum((r.amount for r in self.redemptions), ZERO)
+
+    @property
+    def gift_card(self) -> Decimal:
+        """Paid with gift cards (only that kind of redemption)."""
+        return sum((r.amount for r in self.redemptions if r.kind == "gift_card"), ZERO)
 
     @property
     def computed_total(self) -> Decimal:
-        """Lines + shipping − discount + tax − gift cards, from the parts."""
+        """Lines + shipping − discount + tax − redemptions, from the parts (tax-exclusive)."""
         lines = sum((line.row_total for line in self.lines), ZERO)
-        return lines + self.shipping - self.discount + self.tax_total - self.gift_card
+        return lines + self.shipping - self.discount + self.tax_total - self.redeemed
 
 
 class Product(_Model):

@@ -24,7 +24,15 @@ from hypothesis import strategies as st
 
 from ecom_ledger_desktop.connectors.ledgers.qbo.mapping import document_body
 from ecom_ledger_desktop.core.money import dumps, minor_unit, round_money
-from ecom_ledger_desktop.models.commerce import Address, Customer, Order, OrderLine, Refund, RefundLine
+from ecom_ledger_desktop.models.commerce import (
+    Address,
+    Customer,
+    Order,
+    OrderLine,
+    Redemption,
+    Refund,
+    RefundLine,
+)
 from ecom_ledger_desktop.models.ledger import DocumentLine, SalesDocument
 from ecom_ledger_desktop.models.rules import PostingRules
 from ecom_ledger_desktop.sync.mapper import MappedDocument, map_order, map_refund
@@ -79,7 +87,8 @@ def orders(draw: Draw) -> Order:
         customer=Customer(email="prop@example.com", first_name="Pro", last_name="Perty"),
         billing_address=Address(first_name="Pro", last_name="Perty", lines=["1 Main St"],
                                 city="Springfield", postcode="12345", country="US"),
-        lines=lines, shipping=shipping, discount=discount, tax_total=tax, gift_card=gift_card,
+        lines=lines, shipping=shipping, discount=discount, tax_total=tax,
+        redemptions=[Redemption(kind="gift_card", amount=gift_card)] if gift_card else [],
         grand_total=total, payment_method="checkmo",
         coupon_code=draw(st.sampled_from(("", "SAVE10"))))
 
@@ -107,7 +116,8 @@ def refunds(draw: Draw) -> tuple[Refund, Order]:
     refund = Refund(source_id="9", order_source_id="3", number=draw(st.from_regex(r"[0-9]{9}",
                                                                                    fullmatch=True)),
                     created_at=WHEN, updated_at=WHEN, currency=currency, lines=lines,
-                    shipping=shipping, adjustment=adjustment, tax_total=tax, discount=discount,
+                    shipping=shipping, adjustment_positive=max(adjustment, ZERO),
+                    adjustment_negative=max(-adjustment, ZERO), tax_total=tax, discount=discount,
                     grand_total=total)
     order_total = total + draw(money(currency, high=100_000))
     order = Order(

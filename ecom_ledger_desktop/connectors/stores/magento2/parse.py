@@ -44,6 +44,7 @@ from ecom_ledger_desktop.models.commerce import (
     OrderLine,
     OrderState,
     Payment,
+    Redemption,
     Refund,
     RefundLine,
 )
@@ -137,10 +138,11 @@ def parse_order(raw: Mapping[str, Any]) -> Order:
         "payment_method": method,
         "payments": payments,
         "coupon_code": read.text(raw, "coupon_code", "coupon code"),
-        # Adobe Commerce: gift cards pay part of the order and lower grand_total
-        "gift_card": abs(read.amount(raw, "gift_cards_amount", "gift cards amount",
-                                     allow_negative=True)),
     }
+    # Adobe Commerce: gift cards pay part of the order and lower grand_total
+    gift_card = abs(read.amount(raw, "gift_cards_amount", "gift cards amount", allow_negative=True))
+    if gift_card:
+        values["redemptions"] = [Redemption(kind="gift_card", amount=gift_card)]
     try:
         return Order(**values)
     except ValidationError as exc:  # defensive: the reads above should make this unreachable
@@ -280,11 +282,13 @@ def parse_creditmemo(raw: Mapping[str, Any], *,
         if raw.get("updated_at") is not None else created_at
     items = read.records(raw, "items", "items")
     lines = [_refund_line(read, index, item) for index, item in _memo_rows(items, order, read)]
-    if raw.get("adjustment") is not None:
+    if raw.get("adjustment") is not None and raw.get("adjustment_positive") is None \
+            and raw.get("adjustment_negative") is None:
         adjustment = read.amount(raw, "adjustment", "adjustment", allow_negative=True)
+        positive, negative = max(adjustment, Decimal(0)), max(-adjustment, Decimal(0))
     else:
-        adjustment = read.amount(raw, "adjustment_positive", "refund adjustment") - read.amount(
-            raw, "adjustment_negative", "adjustment fee")
+        positive = read.amount(raw, "adjustment_positive", "refund adjustment")
+        negative = read.amount(raw, "adjustment_negative", "adjustment fee")
     values: dict[str, Any] = {
         "source_id": source_id,
         "order_source_id": order_source_id,
@@ -294,7 +298,8 @@ def parse_creditmemo(raw: Mapping[str, Any], *,
         "currency": read.currency(raw, "order_currency_code"),
         "lines": lines,
         "shipping": read.amount(raw, "shipping_amount", "shipping refunded"),
-        "adjustment": adjustment,
+        "adjustment_positive": positive,
+        "adjustment_negative": negative,
         "tax_total": read.amount(raw, "tax_amount", "tax amount"),
         "discount": abs(read.amount(raw, "discount_amount", "discount", allow_negative=True)),
         "grand_total": read.amount(raw, "grand_total", "grand total", required=True),
