@@ -107,8 +107,9 @@ class OrderLine(_Model):
     taxable: bool | None = None  # the store's tax class says taxable; None: infer from ``tax``
     tax_class: str = ""  # the product's tax class name/id as the store gave it
     tax_codes: list[str] = Field(default_factory=list)  # TaxRate.code values applied to this line
-    # tax-inclusive shops: unit_price is then the price *including* tax; the share of the
-    # discount that was tax (Magento discount_tax_compensation_amount) is carried here
+    # unit_price is always *net* of tax. In tax-inclusive shops (Order.prices_include_tax) the
+    # store's discount is taken off the gross price, so part of ``discount`` is tax the total
+    # gives back: Magento's discount_tax_compensation_amount, carried here
     discount_tax_compensation: Decimal = ZERO
     is_gift_card: bool = False  # a gift card *sold*: a liability, not revenue
 
@@ -202,6 +203,7 @@ class Order(_Model):
     shipping: Decimal = ZERO  # excluding tax, also in tax-inclusive shops
     shipping_tax: Decimal = ZERO
     shipping_tax_percent: Decimal | None = None
+    shipping_discount_tax_compensation: Decimal = ZERO  # tax-inclusive shops, see OrderLine
     discount: Decimal = ZERO  # positive: total taken off the order
     tax_total: Decimal = ZERO
     applied_taxes: list[TaxRate] = Field(default_factory=list)
@@ -233,9 +235,12 @@ class Order(_Model):
 
     @property
     def computed_total(self) -> Decimal:
-        """Lines + shipping − discount + tax − redemptions, from the parts (tax-exclusive)."""
+        """Lines + shipping − discount + tax (+ discount tax compensation) − redemptions."""
         lines = sum((line.row_total for line in self.lines), ZERO)
-        return lines + self.shipping - self.discount + self.tax_total - self.redeemed
+        compensation = sum((line.discount_tax_compensation for line in self.lines), ZERO) \
+            + self.shipping_discount_tax_compensation
+        return (lines + self.shipping - self.discount + self.tax_total + compensation
+                - self.redeemed)
 
 
 class Product(_Model):

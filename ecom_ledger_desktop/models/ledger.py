@@ -13,7 +13,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 DocumentKind = Literal["sales_receipt", "invoice", "refund_receipt", "credit_memo"]
-LineKind = Literal["item", "shipping", "discount", "tax", "fee", "gift_card", "rounding"]
+#: item: a product sold (revenue); shipping; discount (negative); tax: tax as an ordinary line
+#: (only in the explicit "tax as a line item" mode); fee: a fee kept back on a refund (income);
+#: adjustment: an extra amount refunded (reduces revenue); gift_card: a gift card *sold* (to the
+#: gift-card liability, never revenue); redemption: a gift card / store credit / reward points
+#: used to pay (negative, against the same liability or a mapped item); rounding: the store's
+#: one-minor-unit rounding gap (its own item, never tax).
+LineKind = Literal["item", "shipping", "discount", "tax", "fee", "adjustment", "gift_card",
+                   "redemption", "rounding"]
+TaxTreatment = Literal["none", "line_item", "ledger"]
 
 
 class _Model(BaseModel):
@@ -72,8 +80,12 @@ class DocumentLine(_Model):
     description: str = ""
     qty: Decimal | None = None
     unit_price: Decimal | None = None
-    amount: Decimal
-    taxable: bool = False
+    amount: Decimal  # net of tax, also in tax-inclusive shops
+    taxable: bool = False  # the store taxed (or would tax) this line: its tax class
+    tax_amount: Decimal = Decimal("0")  # the store's tax on this line (after discount)
+    tax_rate: Decimal | None = None  # the store's rate in percent ("8.25")
+    tax_code: str | None = None  # ledger tax code *name* mapped from the store's rate (non-US,
+    # or US without automated sales tax); None: the ledger's default for taxable/non-taxable
 
 
 class SalesDocument(_Model):
@@ -93,8 +105,21 @@ class SalesDocument(_Model):
     ship_address: LedgerAddress | None = None
     email: str = ""
     linked_posting_key: str | None = None  # refunds: the original sale's posting key
-    tax_code: str | None = None  # ledger tax code name: the ledger computes tax on taxable lines
-    expected_tax: Decimal = Decimal("0")  # the store's tax when the ledger computes it
+    # Tax. "ledger": no tax line; the ledger's own tax system carries ``tax_total`` (the store's
+    # tax, which the ledger must honour) from the lines' taxable flags / codes. "line_item": tax is
+    # an ordinary line (explicit merchant choice; the ledger's tax reports then show nothing).
+    tax_treatment: TaxTreatment = "none"
+    tax_total: Decimal = Decimal("0")  # the store's tax on this document
+    tax_code: str | None = None  # document-level ledger tax code name (US without AST)
+    prices_include_tax: bool = False  # the store's prices are tax-inclusive
+    tax_after_discount: bool = True  # the store computed tax on the discounted amounts
+    # Currency: the store's base (accounting) currency and its rate for this document, so the
+    # ledger posts the store's exchange rate (home amount = the store's base amount) when its home
+    # currency is the store's base currency.
+    base_currency: str = ""  # "" = same as ``currency``
+    base_rate: Decimal | None = None  # base-currency units per document-currency unit
+    base_total: Decimal | None = None  # the store's total in its base currency
+    payment_ref: str = ""  # the payment provider's transaction id (PaymentRefNum)
 
 
 class LedgerPayment(_Model):
@@ -108,6 +133,9 @@ class LedgerPayment(_Model):
     deposit_account: str | None = None
     payment_method: str | None = None
     private_note: str = ""
+    payment_ref: str = ""  # the payment provider's transaction id (PaymentRefNum)
+    base_currency: str = ""
+    base_rate: Decimal | None = None  # base-currency units per payment-currency unit
 
 
 class VoidRequest(_Model):

@@ -259,7 +259,8 @@ def map_order(order: Order, rules: PostingRules, kind: DocumentKind | None = Non
         payment_method=route.payment_method if chosen == "sales_receipt" else None,
         bill_address=customer.bill_address, ship_address=customer.ship_address,
         email=customer.email, tax_code=tax_code,
-        expected_tax=round_money(order.tax_total, order.currency) if by_code else ZERO)
+        tax_treatment="ledger" if by_code else ("line_item" if order.tax_total else "none"),
+        tax_total=round_money(order.tax_total, order.currency))
     items = [LedgerItem(key=item_key(line.sku), sku=line.sku, name=clean_text(line.name) or line.sku,
                         unit_price=line.unit_price) for line in order.lines]
     return MappedDocument(document=document, customer=customer, items=items,
