@@ -231,3 +231,65 @@ def test_gift_card_item_is_created_on_the_liability_account_only_when_allowed(
     assert account["Name"] == "Gift Card Liability"
     assert account["AccountType"] == "Other Current Liability"
     assert ledger.ensure_line_item("redemption", "Gift Cards Sold", "flag", "gc:2") == item_id
+
+
+class ReturnLine(DocumentLine):
+    """A refund line saying whether the goods went back to stock (the flag G1 adds)."""
+
+    restock: bool = True
+
+
+def refund(restock: bool) -> SalesDocument:
+    return SalesDocument(
+        kind="refund_receipt", doc_number="R-2001", txn_date=date(2026, 12, 2),
+        customer_key=JANE.key, currency="USD", total=D("25.00"),
+        private_note="Refund of order #2001 [pk:r2001]", deposit_account="Undeposited Funds",
+        lines=[ReturnLine(kind="item", item=ItemRef(item_key="sku:MB-1"), description="Mug",
+                          qty=D(2), unit_price=D("12.50"), amount=D("25.00"),
+                          restock=restock)])
+
+
+def test_refund_of_goods_not_returned_puts_no_stock_back(logged: Any, sim: QboSimulator) -> None:
+    ledger, _log = logged
+    resolution = resolve(ledger, sim)  # 10 mugs on hand
+    with pytest.raises(RecordError) as caught:
+        ledger.create_document(refund(restock=False), resolution, "post:r1")
+    assert "'Returns not restocked'" in caught.value.problem.message
+    ledger.item_policy = "create_item"
+    ledger.create_document(refund(restock=False), resolution, "post:r1")
+    mug = next(i for i in sim.entities("Item") if i.get("Sku") == "MB-1")
+    assert money(mug["QtyOnHand"]) == D(10)
+    [stored] = sim.entities("RefundReceipt")
+    [line] = [ln for ln in stored["Line"] if ln["DetailType"] == "SalesItemLineDetail"]
+    assert line["SalesItemLineDetail"]["ItemRef"]["name"] == "Returns not restocked"
+    ledger.create_document(refund(restock=True).model_copy(update={"doc_number": "R-2002"}),
+                           resolution, "post:r2")
+    mug = next(i for i in sim.entities("Item") if i.get("Sku") == "MB-1")
+    assert money(mug["QtyOnHand"]) == D(12)
+
+
+def test_a_batch_flags_the_document_quickbooks_would_total_differently_and_posts_the_rest(
+        logged: Any, sim: QboSimulator) -> None:
+    ledger, _log = logged
+    resolution = resolve(ledger, sim)
+    good = taxed_sale("7.43", "97.43", tax_code="CA Sales Tax", shipping=False)
+    bad = good.model_copy(update={"doc_number": "2002", "total": D("98.25")})
+    outcome = ledger.create_documents([("pk:good", good, resolution),
+                                       ("pk:bad", bad, resolution)], "batch:1")
+    assert isinstance(outcome["pk:bad"], RecordError)
+    assert outcome["pk:bad"].problem.code == "total_mismatch"
+    assert not isinstance(outcome["pk:good"], RecordError)
+    assert [r["DocNumber"] for r in sim.entities("SalesReceipt")] == ["2001"]
+
+
+def test_standard_customer_is_one_per_currency(logged: Any, sim: QboSimulator) -> None:
+    ledger, _log = logged
+    standard = LedgerCustomer(key="standard:Web Store Customer", display_name="Web Store Customer")
+    usd_id = ledger.ensure_customer(standard, "cust:std")
+    eur_id = ledger.ensure_customer(standard.model_copy(update={"currency": "EUR"}),
+                                    "cust:std:eur")
+    assert usd_id != eur_id
+    names = {c["Id"]: (c["DisplayName"], (c.get("CurrencyRef") or {}).get("value"))
+             for c in sim.entities("Customer")}
+    assert names[eur_id] == ("Web Store Customer (EUR)", "EUR")
+    assert names[usd_id][0] == "Web Store Customer"
