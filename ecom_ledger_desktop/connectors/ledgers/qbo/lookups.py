@@ -18,6 +18,7 @@ from typing import Any
 
 from ecom_ledger_desktop.connectors.ledgers.qbo import mapping
 from ecom_ledger_desktop.connectors.ledgers.qbo.client import QboClient, quote
+from ecom_ledger_desktop.connectors.ledgers.qbo.company_index import CompanyIndex, email_of
 from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, UncertainOutcome
 from ecom_ledger_desktop.core.money import to_decimal
@@ -39,10 +40,6 @@ _KIND_WORDS = {"item": "item", "account": "account", "payment_method": "payment 
 
 def _active(row: dict[str, Any]) -> bool:
     return row.get("Active", True) is not False
-
-
-def _email_of(row: dict[str, Any]) -> str:
-    return mapping.normalise_email(str((row.get("PrimaryEmailAddr") or {}).get("Address") or ""))
 
 
 def _label(row: dict[str, Any]) -> str:
@@ -204,7 +201,7 @@ class QboLookups:
         for form in forms:
             rows = self.client.query(
                 f"SELECT * FROM Customer WHERE PrimaryEmailAddr = {quote(form)} AND {_ANY_ACTIVE}")
-            rows = [row for row in rows if _email_of(row) == email]
+            rows = [row for row in rows if email_of(row) == email]
             if rows:
                 return rows
         return []
@@ -222,7 +219,7 @@ class QboLookups:
             customer.bill_address.postcode if customer.bill_address else ""))
         candidates = []
         for row in rows:
-            other_email = _email_of(row)
+            other_email = email_of(row)
             if email and other_email and other_email != email:
                 continue  # same name, another person
             theirs = mapping.normalise_postcode(str((row.get("BillAddr") or {}).get(
@@ -355,35 +352,3 @@ class QboLookups:
                                         lambda: self._find_item(item))
         except QboFault as fault:
             raise fault.about(f"item '{item.sku}'") from None
-
-
-class CompanyIndex:
-    """Customers and items of one company, indexed the way the lookups search them."""
-
-    def __init__(self) -> None:
-        self.customers_by_email: dict[str, list[dict[str, Any]]] = {}
-        self.customers_by_name: dict[str, list[dict[str, Any]]] = {}
-        self.items_by_sku: dict[str, list[dict[str, Any]]] = {}
-        self.items_by_name: dict[str, list[dict[str, Any]]] = {}
-
-    def add_customer(self, row: dict[str, Any]) -> None:
-        """Index a customer by e-mail and DisplayName (case-insensitively)."""
-        email = _email_of(row)
-        if email:
-            _add_unique(self.customers_by_email.setdefault(email, []), row)
-        name = str(row.get("DisplayName") or "").casefold()
-        if name:
-            _add_unique(self.customers_by_name.setdefault(name, []), row)
-
-    def add_item(self, row: dict[str, Any]) -> None:
-        """Index an item by SKU and Name (case-insensitively)."""
-        sku = str(row.get("Sku") or "").casefold()
-        if sku:
-            _add_unique(self.items_by_sku.setdefault(sku, []), row)
-        name = str(row.get("Name") or "").casefold()
-        if name:
-            _add_unique(self.items_by_name.setdefault(name, []), row)
-
-
-def _add_unique(rows: list[dict[str, Any]], row: dict[str, Any]) -> None:
-    rows[:] = [r for r in rows if r.get("Id") != row.get("Id")] + [row]
