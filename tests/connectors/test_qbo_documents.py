@@ -251,3 +251,14 @@ def test_payment_is_dated_when_paid_with_reference_and_rate() -> None:
     assert payload["ExchangeRate"] == D("1.0812")
     assert payload["Line"] == [{"Amount": D("99.99"),
                                 "LinkedTxn": [{"TxnId": "77", "TxnType": "Invoice"}]}]
+
+
+def test_uk_untaxed_line_without_a_default_code_asks_for_the_zero_rate() -> None:
+    doc = document([line("item", "100.00", taxable=True, tax="20.00", rate="20",
+                         code="20.0% S"), line("gift_card", "25.00", name="Gift Card")],
+                   "145.00", "20.00", currency="GBP")
+    with pytest.raises(RecordError) as caught:
+        body(doc, UK_VAT)
+    message = caught.value.problem.message
+    assert "'gift_card' is not taxed" in message
+    assert 'rules set PAIR tax_codes.0 "<code>"' in message

@@ -4,7 +4,10 @@ For ``tax_treatment == "ledger"`` the store's tax goes into QuickBooks' own tax 
 
 - US with Automated Sales Tax: taxable lines ``TAX``, others ``NON``, and
   ``TxnTaxDetail.TotalTax`` = the store's tax (AST honours an explicit amount).
-- US without AST: the same plus ``TxnTaxCodeRef``, the tax code mapped from the store's rate.
+- US without AST: the same plus ``TxnTaxCodeRef``, the tax code mapped from the store's rate
+  (the XSD documents a "total tax override (when user specifies TxnTaxDetail.TotalTax)" for
+  sales forms generally; the reference verifies it for AST only, and the read-back check after
+  posting catches a company that recomputes).
 - Outside the US: every line carries its real TaxCode Id (no pseudo-codes) and
   ``GlobalTaxCalculation`` says whether the prices include tax; QuickBooks computes the tax per
   rate. With ``TaxInclusive`` a line's ``Amount`` stays net and ``TaxInclusiveAmt`` is the
@@ -131,10 +134,11 @@ def _line_code(line: DocumentLine, facts: CompanyFacts, code_id: CodeId, record:
     if untaxed and facts.non_taxable_code_id:
         return facts.non_taxable_code_id
     rate = rate_key(line.tax_rate) if line.tax_rate is not None else ("0" if untaxed else "RATE")
+    what = "is not taxed" if untaxed else f"is taxed at {rate}%"
     raise RecordError(RecordProblem(
         "unmapped_tax_rate",
-        f"{record}: the line '{line.description or line.kind}' is taxed at {rate}% but no "
-        f"QuickBooks tax code is mapped to that rate; a {facts.country} company needs a real tax "
+        f"{record}: the line '{line.description or line.kind}' {what} but no QuickBooks tax "
+        f"code is mapped to the store's {rate}% rate; a {facts.country} company needs a real tax "
         f"code on every line. Map it (rules set PAIR tax_codes.{rate} \"<code>\"), then retry.",
         [Fix("edit_field", "Map the tax rate to a QuickBooks tax code"), Fix("retry", "Retry")],
         detail=rate))
