@@ -54,6 +54,9 @@ class ConnectorFactory:
     # access tokens live in memory for the life of the process, not of one run: a token
     # holder per connection is kept and reused (it refreshes itself when needed)
     _tokens: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    # what each QuickBooks company is (country, tax, currencies), read once per connection;
+    # "Test connection" reads it again
+    _companies: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def store(self, config: ConnectionConfig, secrets: SecretStore) -> StoreConnector:
         """A store connector for ``config``."""
@@ -69,6 +72,7 @@ class ConnectorFactory:
         """A ledger connector for ``config``."""
         if config.kind == "qbo":
             from ecom_ledger_desktop.connectors.ledgers.qbo import QboLedger, QboTokens
+            from ecom_ledger_desktop.connectors.ledgers.qbo.company import CompanyCache
 
             settings = {**QBO_DEFAULTS, **config.settings}
             _secret(config, secrets, "refresh_token")
@@ -83,7 +87,10 @@ class ConnectorFactory:
                 self._tokens[key] = tokens
             # a simulator with a compressed clock says how much faster its minute runs
             scale = float(settings.get("limits_time_scale", "1") or 1)
-            return QboLedger(tokens, _require(config, "realm_id"), api_base=settings["api_base"],
+            realm = _require(config, "realm_id")
+            company = self._companies.setdefault((config.name, realm), CompanyCache())
+            return QboLedger(tokens, realm, api_base=settings["api_base"],
                              policy=self.policy, clock=self.clock, limits_scale=scale,
-                             batching=settings.get("batch_requests", "on") != "off")
+                             batching=settings.get("batch_requests", "on") != "off",
+                             company=company)
         raise FatalError(f"'{config.name}' is a {config.kind} connection, not a ledger")

@@ -196,6 +196,8 @@ def test_quickbooks_connects_through_the_browser_and_the_loopback_listener(
     card.test_button.click()
     qtbot.waitUntil(lambda: bool(card.report_texts()), timeout=WAIT_MS)
     assert all(line.startswith("✓ ") for line in card.report_texts()), card.report_texts()
+    assert ("✓ Company settings — US company, automated sales tax off, home currency USD, "
+            "multicurrency on") in card.report_texts()
 
 
 def test_the_pasted_address_connects_when_the_relay_cannot_reach_the_app(

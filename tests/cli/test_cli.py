@@ -273,7 +273,11 @@ def test_connections_add_reads_secrets_from_stdin_or_named_variables_and_never_p
     listed = cli.json("connections", "list")
     assert sorted(c["name"] for c in listed) == ["books", "books-2", "shop", "shop-2"]
     assert cli.ok("connections", "test", STORE).count("✓") >= 1
-    assert "✓" in cli.ok("connections", "test", LEDGER)
+    ledger_test = cli.ok("connections", "test", LEDGER)
+    assert "✓" in ledger_test
+    # what the company is decides how tax and currencies are posted: the test says it
+    assert ("✓ Company settings: US company, automated sales tax off, home currency USD, "
+            "multicurrency on") in ledger_test
 
     # adding a name that exists is refused before any secret is saved over the working one
     again = cli.run("connections", "add", STORE, "--kind", "magento2", "--url",

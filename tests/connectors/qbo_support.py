@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -156,3 +157,20 @@ class OnFirstUpdate(httpx.HTTPTransport):
             meddle, self.meddle = self.meddle, None
             meddle()
         return super().handle_request(request)
+
+
+class TotalRewriter(httpx.HTTPTransport):
+    """Answers sales receipt writes with another ``TotalAmt``: QuickBooks computed otherwise."""
+
+    def __init__(self, total: str) -> None:
+        super().__init__()
+        self.total = total
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.method == "POST" and request.url.path.endswith("salesreceipt"):
+            payload = json.loads(response.read())
+            payload["SalesReceipt"]["TotalAmt"] = float(self.total)
+            return httpx.Response(response.status_code, headers=response.headers,
+                                  content=json.dumps(payload).encode())
+        return response

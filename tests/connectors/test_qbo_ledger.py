@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from ecom_ledger_desktop.connectors.base import PostedRef
+from ecom_ledger_desktop.connectors.base import PostedRef, PostedWithProblem
 from ecom_ledger_desktop.connectors.ledgers.qbo import QboLedger
 from ecom_ledger_desktop.core.errors import FatalError, RecordError, UncertainOutcome
 from ecom_ledger_desktop.models.commerce import StockLevel
@@ -27,6 +27,7 @@ from tests.connectors.qbo_support import (
     ONE_SHOT,
     OnFirstUpdate,
     RecordingTransport,
+    TotalRewriter,
     make_ledger,
     make_tokens,
     money,
@@ -53,15 +54,32 @@ def test_sales_receipt_total_equals_document_total(ledger: QboLedger, sim: QboSi
     assert [money(line["Amount"]) for line in discount] == [Decimal("3.00")]
 
 
-def test_total_mismatch_is_flagged_with_the_posted_document(ledger: QboLedger,
-                                                            sim: QboSimulator) -> None:
+def test_total_quickbooks_would_compute_differently_is_flagged_before_sending(
+        ledger: QboLedger, sim: QboSimulator) -> None:
+    # Before: the receipt was created at 30.46 and flagged afterwards, so it stayed in the books.
     document = sale().model_copy(update={"total": Decimal("30.47")})
     with pytest.raises(RecordError) as caught:
         ledger.create_document(document, resolve(ledger, sim), "post:1001")
     problem = caught.value.problem
     assert problem.code == "total_mismatch"
     assert "30.46" in problem.message and "30.47" in problem.message
+    assert "nothing was posted" in problem.message
+    assert sim.entities("SalesReceipt") == []
+
+
+def test_total_read_back_differently_is_flagged_with_the_posted_document(
+        sim: QboSimulator, store: MemorySecretStore) -> None:
+    ledger = make_ledger(sim, store, transport=TotalRewriter("30.50"))
+    try:
+        with pytest.raises(PostedWithProblem) as caught:
+            ledger.create_document(sale(), resolve(ledger, sim), "post:1001")
+    finally:
+        ledger.close()
+    problem = caught.value.problem
+    assert problem.code == "total_mismatch"
+    assert "30.50" in problem.message and "30.46" in problem.message
     assert problem.fixes[0].action == "void_and_repost"
+    assert caught.value.posted.ledger_id == sim.entities("SalesReceipt")[0]["Id"]
 
 
 def test_uncertain_create_is_found_by_key_not_posted_twice(store: MemorySecretStore,
@@ -333,6 +351,9 @@ def test_check_reports_company_in_plain_words(ledger: QboLedger) -> None:
     results = ledger.check()
     assert all(result.ok for result in results)
     assert "Sandbox Company US" in results[1].detail
+    assert results[2].label == "Company settings"
+    assert results[2].detail == ("US company, automated sales tax off, home currency USD, "
+                                 "multicurrency on")
 
 
 def test_check_says_what_failed_when_authorisation_is_gone(ledger: QboLedger,

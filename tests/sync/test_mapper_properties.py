@@ -22,7 +22,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecom_ledger_desktop.connectors.ledgers.qbo.mapping import document_body
+from ecom_ledger_desktop.connectors.ledgers.qbo.company import CompanyFacts
+from ecom_ledger_desktop.connectors.ledgers.qbo.documents import document_body
+from ecom_ledger_desktop.connectors.ledgers.qbo.tax import plan_tax
 from ecom_ledger_desktop.core.money import dumps, minor_unit, round_money
 from ecom_ledger_desktop.models.commerce import (
     Address,
@@ -134,9 +136,16 @@ def item_id_of(line: DocumentLine) -> str:
     return "item:" + (line.item.item_key or line.item.ledger_name or "?")
 
 
+#: a US company with automated sales tax and every currency enabled
+COMPANY = CompanyFacts(name="Shop", country="US", using_sales_tax=True, automated_sales_tax=True,
+                       home_currency="USD", multicurrency=True)
+
+
 def body_of(document: SalesDocument) -> dict[str, Any]:
+    plan = plan_tax(document, COMPANY, lambda name: f"tax_code:{name}", lambda _id: None, "doc")
     return document_body(document, "42", item_id_of, lambda kind, name: f"{kind}:{name}",
-                         tax_mode=RULES.tax_mode, default_deposit_account="Undeposited Funds")
+                         plan=plan, facts=COMPANY, default_deposit_account="Undeposited Funds",
+                         record="doc")
 
 
 def assert_body_equals_total(mapped: MappedDocument, total: Decimal, currency: str) -> None:

@@ -34,7 +34,7 @@ def create_customers(ledger: QboLedger, customers: list[LedgerCustomer], request
     lookups = ledger.lookups
     items = []
     for index, customer in enumerate(customers):
-        body = mapping.customer_body(customer, mapping.customer_display_name(customer),
+        body = mapping.customer_body(customer, lookups.display_name(customer),
                                      lookups.home_currency)
         items.append({"bId": _bid(index), "operation": "create", "Customer": body})
     results = ledger.client.batch(items, request_id)
@@ -42,10 +42,10 @@ def create_customers(ledger: QboLedger, customers: list[LedgerCustomer], request
     for index, customer in enumerate(customers):
         result = results.get(_bid(index))
         if result is not None and result.body is not None and result.fault is None:
-            lookups.remember_customer(customer.key, result.body)
+            lookups.remember_customer(customer, result.body)
             outcome[customer.key] = str(result.body["Id"])
         elif result is not None and result.fault is not None:
-            name = mapping.customer_display_name(customer)
+            name = lookups.display_name(customer)
             outcome[customer.key] = result.fault.about(f"customer '{name}'").problem
         else:
             outcome[customer.key] = RecordProblem(

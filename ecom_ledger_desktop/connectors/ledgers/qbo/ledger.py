@@ -2,7 +2,9 @@
 
 Each posting is one QBO write carrying the engine's deterministic request id, and its PrivateNote
 carries the posting key, so after a lost answer ``find_posted`` can tell whether it landed. The
-posted total is read back and compared with the store's to the cent.
+posted total is predicted before sending (lines, discount and the tax QuickBooks will add for
+this company) and read back after, and compared with the store's to the cent. What the company is
+(country, sales tax, currencies) is read when the connection is first used or tested.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import httpx
 
 from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
 from ecom_ledger_desktop.connectors.http import RetryPolicy
-from ecom_ledger_desktop.connectors.ledgers.qbo import bulk, mapping
+from ecom_ledger_desktop.connectors.ledgers.qbo import bulk, documents, mapping, tax
 from ecom_ledger_desktop.connectors.ledgers.qbo.client import BATCH_MAX_ITEMS, QboClient, quote
+from ecom_ledger_desktop.connectors.ledgers.qbo.company import CompanyCache, CompanyFacts
 from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault
+from ecom_ledger_desktop.connectors.ledgers.qbo.line_items import LINE_KINDS, ensure_line_item
 from ecom_ledger_desktop.connectors.ledgers.qbo.lookups import QboLookups
 from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import API_BASE, QboTokens
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
@@ -32,7 +36,7 @@ from ecom_ledger_desktop.models.ledger import (
     LedgerPayment,
     SalesDocument,
 )
-from ecom_ledger_desktop.models.rules import TaxMode, UnmappedSkuPolicy
+from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
 
 log = logging.getLogger(__name__)
 
@@ -55,23 +59,30 @@ class QboLedger:
         minorversion: int = 75,
         policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
-        home_currency: str = "USD",
         income_account: str = "Sales of Product Income",
         default_deposit_account: str = "Undeposited Funds",
-        tax_mode: TaxMode = "line_item",
         clock: Clock | None = None,
         limits_scale: float = 1.0,
         batching: bool = True,
+        company: CompanyCache | None = None,
+        item_policy: UnmappedSkuPolicy = "flag",
+        unreturned_item: str = "Returns not restocked",
     ) -> None:
         self.tokens = tokens
         self.batching = batching
         self.client = QboClient(api_base, realm_id, tokens, minorversion=minorversion,
                                 policy=policy, transport=transport, limits_scale=limits_scale)
-        self.lookups = QboLookups(self.client, home_currency=home_currency,
+        self.company = company or CompanyCache()
+        self.lookups = QboLookups(self.client, home_currency=lambda: self.facts().home_currency,
                                   income_account=income_account)
         self.default_deposit_account = default_deposit_account
-        self.tax_mode = tax_mode
+        self.item_policy = item_policy  # may items for gift cards, rounding... be created?
+        self.unreturned_item = unreturned_item
         self._clock = clock or SystemClock()
+
+    def facts(self, *, refresh: bool = False) -> CompanyFacts:
+        """What the company is (country, sales tax, currencies): read once, then cached."""
+        return self.company.get(self.client, refresh=refresh)
 
     # -- references -----------------------------------------------------------------------
     def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
@@ -93,7 +104,8 @@ class QboLedger:
         """The posting carrying ``posting_key`` in its PrivateNote, if QuickBooks has it."""
         if isinstance(document, LedgerPayment):
             where = f"TxnDate = {quote(document.txn_date.isoformat())}"
-            customer_id = self.lookups.customers.get(document.customer_key)
+            customer_id = self.lookups.customers.get((document.customer_key,
+                                                      document.currency.upper()))
             if customer_id:
                 where += f" AND CustomerRef = {quote(customer_id)}"
             entity = "Payment"
@@ -155,23 +167,13 @@ class QboLedger:
 
     def create_payment(self, payment: LedgerPayment, invoice: PostedRef, resolution: Resolution,
                        request_id: str) -> PostedRef:
-        """Receive ``payment`` against the posted ``invoice``."""
-        body: dict[str, Any] = {
-            "CustomerRef": {"value": resolution.customer_id},
-            "TotalAmt": payment.amount,
-            "TxnDate": payment.txn_date.isoformat(),
-            "CurrencyRef": {"value": payment.currency.upper()},
-            "Line": [{"Amount": payment.amount,
-                      "LinkedTxn": [{"TxnId": invoice.ledger_id, "TxnType": "Invoice"}]}],
-        }
+        """Receive ``payment`` against the posted ``invoice`` (dated when paid, with its ref)."""
         deposit = payment.deposit_account or self.default_deposit_account
-        body["DepositToAccountRef"] = {"value": self._name_id(resolution, "account", deposit)}
-        if payment.payment_method:
-            body["PaymentMethodRef"] = {"value": self._name_id(resolution, "payment_method",
-                                                               payment.payment_method)}
-        note = mapping.clean_text(payment.private_note, mapping.PRIVATE_NOTE_MAX)
-        if note:
-            body["PrivateNote"] = note
+        body = documents.payment_body(
+            payment, resolution.customer_id, invoice.ledger_id, self.facts(),
+            self._name_id(resolution, "account", deposit),
+            self._name_id(resolution, "payment_method", payment.payment_method)
+            if payment.payment_method else None)
         try:
             created = self.client.create("Payment", body, request_id)
         except QboFault as fault:
@@ -204,19 +206,20 @@ class QboLedger:
 
     # -- connection -----------------------------------------------------------------------
     def check(self) -> list[CheckResult]:
-        """Sign-in, company and item access, in plain words."""
+        """Sign-in, company (and what it is: tax, currencies) and item access, in plain words."""
+        steps = ("Signed in to QuickBooks", "Company", "Company settings",
+                 "Products and services can be read")
         results: list[CheckResult] = []
         try:
             self.tokens.access_token()
-            results.append(CheckResult("Signed in to QuickBooks", True))
-            info = self.client.company_info()
-            name = str(info.get("CompanyName") or info.get("LegalName") or "")
-            results.append(CheckResult("Company", True, f"connected to '{name}'"))
+            results.append(CheckResult(steps[0], True))
+            facts = self.facts(refresh=True)  # a test re-reads what the company is
+            results.append(CheckResult(steps[1], True, f"connected to '{facts.name}'"))
+            results.append(CheckResult(steps[2], True, facts.describe()))
             self.client.query_page("SELECT * FROM Item", 1, 1)
-            results.append(CheckResult("Products and services can be read", True))
+            results.append(CheckResult(steps[3], True))
         except SyncError as exc:
-            step = ("Signed in to QuickBooks", "Company", "Products and services can be read")
-            results.append(CheckResult(step[len(results)], False, str(exc)))
+            results.append(CheckResult(steps[len(results)], False, str(exc)))
         return results
 
     def close(self) -> None:
@@ -225,20 +228,43 @@ class QboLedger:
 
     # -- internals ------------------------------------------------------------------------
     def _document_body(self, document: SalesDocument, resolution: Resolution) -> dict[str, Any]:
-        return mapping.document_body(
+        """The body, once QuickBooks' total for it (this company's tax) matches the store's."""
+        facts = self.facts()
+        record = _record(mapping.ENTITY_OF_KIND[document.kind], document)
+        plan = tax.plan_tax(document, facts,
+                            lambda name: self._name_id(resolution, "tax_code", name),
+                            self.lookups.tax_code_rate, record)
+        tax.check_predicted(document, plan, facts, record)
+        return documents.document_body(
             document, resolution.customer_id,
-            lambda line: self._item_id(resolution, line),
+            lambda line: self._item_id(resolution, line, document),
             lambda kind, name: self._name_id(resolution, kind, name),
-            tax_mode="tax_code" if document.tax_code else self.tax_mode,
-            default_deposit_account=self.default_deposit_account)
+            plan=plan, facts=facts, default_deposit_account=self.default_deposit_account,
+            record=record)
 
-    def _item_id(self, resolution: Resolution, line: DocumentLine) -> str:
+    def ensure_line_item(self, kind: str, name: str, policy: UnmappedSkuPolicy,
+                         request_id: str) -> str:
+        """The item for a gift-card / redemption / rounding / adjustment / fee line.
+
+        Created (a gift card's on the "Gift Card Liability" account) when ``policy`` is
+        ``create_item``; otherwise a missing one is flagged saying what to create.
+        """
+        return ensure_line_item(self.lookups, kind, name, policy == "create_item", request_id)
+
+    def _item_id(self, resolution: Resolution, line: DocumentLine,
+                 document: SalesDocument) -> str:
         ref = line.item
+        if (document.kind in ("refund_receipt", "credit_memo") and ref.item_key
+                and getattr(line, "restock", True) is False):
+            # not back in stock: book the refund off revenue without putting stock back
+            return self._special_item(resolution, "unreturned", self.unreturned_item)
         if ref.ledger_id:
             return ref.ledger_id
         for key in (ref.item_key, ref.ledger_name):
             if key and key in resolution.item_ids:
                 return resolution.item_ids[key]
+        if ref.ledger_name and line.kind in LINE_KINDS:
+            return self._special_item(resolution, line.kind, ref.ledger_name)
         if ref.ledger_name:
             return self.resolve_name("item", ref.ledger_name)
         raise RecordError(RecordProblem(
@@ -247,6 +273,11 @@ class QboLedger:
             "existing item or create it.",
             [Fix("map_sku", "Map it to an existing QuickBooks item"),
              Fix("create_item", "Create it in QuickBooks")], detail=ref.item_key or ""))
+
+    def _special_item(self, resolution: Resolution, kind: str, name: str) -> str:
+        if name in resolution.item_ids:
+            return resolution.item_ids[name]
+        return self.ensure_line_item(kind, name, self.item_policy, f"line-item:{kind}:{name}")
 
     def _name_id(self, resolution: Resolution, kind: str, name: str) -> str:
         # "account:Cash" beats a bare "Cash" (an account and a payment method may share a name).

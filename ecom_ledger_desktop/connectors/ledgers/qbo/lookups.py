@@ -1,7 +1,9 @@
 """Finding (or creating) the customers, items, accounts and payment methods a posting refers to.
 
 Customers: by e-mail first (case-insensitively: the lower-case form is searched, then the form
-given), then by DisplayName with a postcode check; several active matches are the merchant's call
+given), then by DisplayName with a postcode check, always *in the document's currency* (QuickBooks
+fixes a customer's currency, so a customer held in USD is not used for a EUR sale: a second one,
+``Name (EUR)``, is found or created); several active matches are the merchant's call
 (flagged, never guessed); an inactive exact match is reactivated rather than duplicated. Creation
 survives a lost answer (searched again, then resent with the same request id, which QBO replays)
 and a DisplayName taken by someone else (``Name (email)``, once, deterministically).
@@ -11,12 +13,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from ecom_ledger_desktop.connectors.ledgers.qbo import mapping
 from ecom_ledger_desktop.connectors.ledgers.qbo.client import QboClient, quote
+from ecom_ledger_desktop.connectors.ledgers.qbo.company_index import CompanyIndex, email_of
 from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, UncertainOutcome
+from ecom_ledger_desktop.core.money import to_decimal
 from ecom_ledger_desktop.models.ledger import LedgerCustomer, LedgerItem
 from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
 
@@ -37,26 +42,57 @@ def _active(row: dict[str, Any]) -> bool:
     return row.get("Active", True) is not False
 
 
-def _email_of(row: dict[str, Any]) -> str:
-    return mapping.normalise_email(str((row.get("PrimaryEmailAddr") or {}).get("Address") or ""))
-
-
 def _label(row: dict[str, Any]) -> str:
     return f"'{row.get('DisplayName', '')}' (Id {row.get('Id')})"
+
+
+CustomerKey = tuple[str, str]  # (the customer's local key, its currency)
+
+
+def customer_key(customer: LedgerCustomer) -> CustomerKey:
+    """How a customer is remembered: by key *and* currency."""
+    return customer.key, customer.currency.upper()
 
 
 class QboLookups:
     """Caches and find-or-create logic over one ``QboClient``."""
 
-    def __init__(self, client: QboClient, *, home_currency: str = "USD",
+    def __init__(self, client: QboClient, *, home_currency: str | Callable[[], str] = "USD",
                  income_account: str = "Sales of Product Income") -> None:
         self.client = client
-        self.home_currency = home_currency
+        self._home = home_currency
         self.income_account = income_account
-        self.customers: dict[str, str] = {}
+        self.customers: dict[CustomerKey, str] = {}
         self.items: dict[str, str] = {}
         self.names: dict[tuple[str, str], str] = {}
+        self.rates: dict[str, Decimal | None] = {}
         self.index: CompanyIndex | None = None  # set by prefetch(): match locally, no queries
+
+    @property
+    def home_currency(self) -> str:
+        """The company's home currency (read from QuickBooks on first use)."""
+        return (self._home() if callable(self._home) else self._home).upper()
+
+    def currency_of(self, row: dict[str, Any]) -> str:
+        """A customer's currency (home when QuickBooks shows none)."""
+        return str((row.get("CurrencyRef") or {}).get("value") or self.home_currency).upper()
+
+    def tax_code_rate(self, code_id: str) -> Decimal | None:
+        """A tax code's combined sales rate in percent (None when QuickBooks does not say)."""
+        if code_id in self.rates:
+            return self.rates[code_id]
+        rate: Decimal | None = None
+        try:
+            code = self.client.get("TaxCode", code_id)
+            details = (code.get("SalesTaxRateList") or {}).get("TaxRateDetail") or []
+            values = [self.client.get("TaxRate", str(d["TaxRateRef"]["value"])).get("RateValue")
+                      for d in details if (d.get("TaxRateRef") or {}).get("value")]
+            if values and all(v is not None for v in values):
+                rate = sum((to_decimal(v) for v in values), Decimal(0))
+        except (QboFault, KeyError, ValueError):
+            rate = None
+        self.rates[code_id] = rate
+        return rate
 
     def prefetch(self) -> None:
         """Load every customer and item once (a few paged queries) for a large run.
@@ -107,7 +143,7 @@ class QboLookups:
     # -- customers ------------------------------------------------------------------------
     def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
         """Find (email, then name + postcode), reactivate, or create; returns the customer Id."""
-        cached = self.customers.get(customer.key)
+        cached = self.customers.get(customer_key(customer))
         if cached:
             return cached
         found = self._find_customer(customer)
@@ -116,30 +152,32 @@ class QboLookups:
         elif not _active(found):
             found = self._reactivate("Customer", found, request_id,
                                      f"customer '{found.get('DisplayName', '')}'")
-        self.remember_customer(customer.key, found)
+        self.remember_customer(customer, found)
         return str(found["Id"])
 
     def find_customer(self, customer: LedgerCustomer) -> str | None:
         """The Id of an existing *active* match, or None (raises for duplicates); no writes."""
-        cached = self.customers.get(customer.key)
+        cached = self.customers.get(customer_key(customer))
         if cached:
             return cached
         found = self._find_customer(customer)
         if found is None or not _active(found):
             return None
-        self.remember_customer(customer.key, found)
+        self.remember_customer(customer, found)
         return str(found["Id"])
 
-    def remember_customer(self, key: str, row: dict[str, Any]) -> None:
+    def remember_customer(self, customer: LedgerCustomer, row: dict[str, Any]) -> None:
         """Cache a customer found or created in this process (and index it)."""
-        self.customers[key] = str(row["Id"])
+        self.customers[customer_key(customer)] = str(row["Id"])
         if self.index is not None:
             self.index.add_customer(row)
 
     def _find_customer(self, customer: LedgerCustomer) -> dict[str, Any] | None:
         email = mapping.normalise_email(customer.email)
+        currency = customer.currency.upper()
         if email:
-            rows = self._customers_by_email(email, customer.email.strip())
+            rows = [row for row in self._customers_by_email(email, customer.email.strip())
+                    if self.currency_of(row) == currency]
             active = [row for row in rows if _active(row)]
             if len(active) > 1:
                 names = ", ".join(_label(row) for row in active)
@@ -163,21 +201,25 @@ class QboLookups:
         for form in forms:
             rows = self.client.query(
                 f"SELECT * FROM Customer WHERE PrimaryEmailAddr = {quote(form)} AND {_ANY_ACTIVE}")
-            rows = [row for row in rows if _email_of(row) == email]
+            rows = [row for row in rows if email_of(row) == email]
             if rows:
                 return rows
         return []
 
     def _customer_by_name(self, customer: LedgerCustomer, email: str) -> dict[str, Any] | None:
-        name = mapping.customer_display_name(customer)
-        rows = list(self.index.customers_by_name.get(name.casefold(), [])) \
-            if self.index is not None else self.client.query(
-                f"SELECT * FROM Customer WHERE DisplayName = {quote(name)} AND {_ANY_ACTIVE}")
+        currency = customer.currency.upper()
+        rows: list[dict[str, Any]] = []
+        for name in dict.fromkeys([mapping.customer_display_name(customer),
+                                   self.display_name(customer)]):
+            found = list(self.index.customers_by_name.get(name.casefold(), [])) \
+                if self.index is not None else self.client.query(
+                    f"SELECT * FROM Customer WHERE DisplayName = {quote(name)} AND {_ANY_ACTIVE}")
+            rows += [row for row in found if self.currency_of(row) == currency]
         postcode = mapping.normalise_postcode(customer.postcode or (
             customer.bill_address.postcode if customer.bill_address else ""))
         candidates = []
         for row in rows:
-            other_email = _email_of(row)
+            other_email = email_of(row)
             if email and other_email and other_email != email:
                 continue  # same name, another person
             theirs = mapping.normalise_postcode(str((row.get("BillAddr") or {}).get(
@@ -188,8 +230,15 @@ class QboLookups:
         candidates.sort(key=lambda row: not _active(row))
         return candidates[0] if candidates else None
 
-    def _create_customer(self, customer: LedgerCustomer, request_id: str) -> dict[str, Any]:
+    def display_name(self, customer: LedgerCustomer) -> str:
+        """The DisplayName to create: ``Name (EUR)`` for a customer in a foreign currency."""
         name = mapping.customer_display_name(customer)
+        if customer.currency.upper() != self.home_currency:
+            return mapping.name_in_currency(name, customer.currency)
+        return name
+
+    def _create_customer(self, customer: LedgerCustomer, request_id: str) -> dict[str, Any]:
+        name = self.display_name(customer)
         body = mapping.customer_body(customer, name, self.home_currency)
         try:
             return self._create_or_find("Customer", body, request_id,
@@ -303,35 +352,3 @@ class QboLookups:
                                         lambda: self._find_item(item))
         except QboFault as fault:
             raise fault.about(f"item '{item.sku}'") from None
-
-
-class CompanyIndex:
-    """Customers and items of one company, indexed the way the lookups search them."""
-
-    def __init__(self) -> None:
-        self.customers_by_email: dict[str, list[dict[str, Any]]] = {}
-        self.customers_by_name: dict[str, list[dict[str, Any]]] = {}
-        self.items_by_sku: dict[str, list[dict[str, Any]]] = {}
-        self.items_by_name: dict[str, list[dict[str, Any]]] = {}
-
-    def add_customer(self, row: dict[str, Any]) -> None:
-        """Index a customer by e-mail and DisplayName (case-insensitively)."""
-        email = _email_of(row)
-        if email:
-            _add_unique(self.customers_by_email.setdefault(email, []), row)
-        name = str(row.get("DisplayName") or "").casefold()
-        if name:
-            _add_unique(self.customers_by_name.setdefault(name, []), row)
-
-    def add_item(self, row: dict[str, Any]) -> None:
-        """Index an item by SKU and Name (case-insensitively)."""
-        sku = str(row.get("Sku") or "").casefold()
-        if sku:
-            _add_unique(self.items_by_sku.setdefault(sku, []), row)
-        name = str(row.get("Name") or "").casefold()
-        if name:
-            _add_unique(self.items_by_name.setdefault(name, []), row)
-
-
-def _add_unique(rows: list[dict[str, Any]], row: dict[str, Any]) -> None:
-    rows[:] = [r for r in rows if r.get("Id") != row.get("Id")] + [row]
