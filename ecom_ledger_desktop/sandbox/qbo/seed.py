@@ -160,7 +160,9 @@ def seed_company(company: Company, when: datetime, *, multicurrency: bool = True
         create(company, "Term", {"Name": "Due on receipt", "DueDays": 0}, set())
         create(company, "Term", {"Name": "Net 30", "DueDays": 30}, set())
         for body in CUSTOMERS:
-            create(company, "Customer", dict(body), set())
+            currency = body.get("CurrencyRef", {}).get("value", company.home_currency)
+            if multicurrency or currency == company.home_currency:
+                create(company, "Customer", dict(body), set())
         for name, kind, account in SERVICE_ITEMS:
             income = company.find_by_name("Account",
                                           tax_account if account == TAX_ACCOUNT else account)
