@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import httpx
+
 from tests.sandbox.qbo_books_support import (
     company,
     customer,
@@ -175,3 +177,21 @@ def test_us_company_has_no_tax_summary_but_has_profit_and_loss() -> None:
         income = next(r for r in report["Rows"]["Row"] if r.get("group") == "Income")
         assert income["Summary"]["ColData"][1]["value"] == "75.00"
         assert report["Rows"]["Row"][-1]["Summary"]["ColData"][1]["value"] == "75.00"
+
+
+def test_control_api_serves_rates_and_ledger_figures() -> None:
+    with company("uk_vat") as (sim, api), httpx.Client(base_url=sim.base_url) as control:
+        assert control.post("/__sim__/exchange_rate", json={
+            "currency": "EUR", "rate": "0.8", "as_of": "2026-11-01"}).status_code == 200
+        euro = customer(api, "Kaffee GmbH", currency="EUR")
+        post(api, "Invoice", {"CustomerRef": {"value": euro}, "TxnDate": "2026-11-20",
+                              "Line": [line(item(sim, "Fees"), 100, "6")]})
+        figures = control.get("/__sim__/ledger/tax_liability",
+                              params={"start": "2026-11-01", "end": "2026-11-30"}).json()
+        assert figures == {"HMRC": "16.00"}  # 20.00 EUR at 0.8
+        opened = control.get("/__sim__/ledger/open_receivables").json()
+        assert [(o["balance"], o["home_balance"], o["currency"]) for o in opened] == [
+            ("120.00", "96.00", "EUR")]
+        balance = control.get("/__sim__/ledger/account_balance",
+                              params={"account": "Accounts Receivable (A/R)"}).json()
+        assert balance == {"balance": "96.00"}
