@@ -234,3 +234,17 @@ def test_refunds_and_credit_memos_follow_the_same_rules() -> None:
         memo = api.post("/creditmemo", json={"CustomerRef": {"value": customer(api, "Ann")},
                                              "Line": [line(item(sim, "WID-A"), 60, "NON")]})
         assert fault(memo)["code"] == "6000"
+
+
+def test_tax_inclusive_form_survives_sparse_and_full_updates() -> None:
+    with company("uk_vat") as (sim, api):
+        receipt = post(api, "SalesReceipt", {"GlobalTaxCalculation": "TaxInclusive",
+                                             "Line": [line(item(sim, "WID-A"), 9.99, "6")]})
+        sparse = post(api, "SalesReceipt", {"Id": receipt["Id"], "sparse": True,
+                                            "SyncToken": receipt["SyncToken"],
+                                            "PrivateNote": "checked"})
+        assert dec(sparse["TotalAmt"]) == Decimal("9.99")
+        full = post(api, "SalesReceipt", {**sparse, "PrivateNote": "again"})
+        assert dec(full["TotalAmt"]) == Decimal("9.99")
+        assert dec(full["Line"][0]["Amount"]) == Decimal("8.33")
+        assert dec(full["TxnTaxDetail"]["TotalTax"]) == Decimal("1.66")

@@ -6,7 +6,9 @@ before the discount unless ``ApplyTaxAfterDiscount`` is true. With AST the suppl
 replaced by the one for the ship-to state (:data:`.profiles.AST_STATE_CODES`). An explicit
 ``TxnTaxDetail.TotalTax`` is honoured and prorated across the code's rates (always with AST; in a
 non-AST company while ``Company.honour_explicit_tax`` is true, the default: the reference leaves
-this [?], so it is a switch). Sales tax off: ``TxnTaxDetail`` is ignored.
+this [?], so it is a switch). Without AST and without a ``TxnTaxCodeRef`` there is no tax (an
+explicit TotalTax alone is dropped). A state with no nexus gets the 0 % "Out of state" code; an
+explicit amount there lands on that rate. Sales tax off: ``TxnTaxDetail`` is ignored.
 
 Other countries: every item line needs a real TaxCode (6000 "Make sure all your transactions
 have a VAT rate before you save." otherwise); ``GlobalTaxCalculation`` is ``TaxExcluded``
