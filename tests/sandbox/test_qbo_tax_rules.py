@@ -248,3 +248,21 @@ def test_tax_inclusive_form_survives_sparse_and_full_updates() -> None:
         assert dec(full["TotalAmt"]) == Decimal("9.99")
         assert dec(full["Line"][0]["Amount"]) == Decimal("8.33")
         assert dec(full["TxnTaxDetail"]["TotalTax"]) == Decimal("1.66")
+
+
+def test_uk_explicit_vat_is_kept_on_tax_exclusive_forms() -> None:
+    with company("uk_vat") as (sim, api):
+        lines = [line(item(sim, "WID-A"), 33.33, "6"), line(item(sim, "Fees"), 10, "7")]
+        total_only = post(api, "SalesReceipt", {"Line": lines,
+                                                "TxnTaxDetail": {"TotalTax": 7.20}})
+        assert [dec(t["Amount"]) for t in total_only["TxnTaxDetail"]["TaxLine"]] == [
+            Decimal("6.70"), Decimal("0.50")]  # 7.20 spread 6.67 : 0.50 (the computed tax)
+        per_rate = post(api, "SalesReceipt", {"Line": lines, "TxnTaxDetail": {"TaxLine": [
+            {"Amount": 6.66, "DetailType": "TaxLineDetail",
+             "TaxLineDetail": {"TaxRateRef": {"value": "1"}}}]}})
+        assert dec(per_rate["TxnTaxDetail"]["TotalTax"]) == Decimal("7.16")
+        assert dec(per_rate["TotalAmt"]) == Decimal("50.49")
+    with company("uk_vat", honour_explicit_tax=False) as (sim, api):
+        computed = post(api, "SalesReceipt", {"Line": [line(item(sim, "WID-A"), 10, "6")],
+                                              "TxnTaxDetail": {"TotalTax": 5}})
+        assert dec(computed["TxnTaxDetail"]["TotalTax"]) == 2

@@ -15,7 +15,11 @@ have a VAT rate before you save." otherwise); ``GlobalTaxCalculation`` is ``TaxE
 (default), ``TaxInclusive`` (line amounts include tax: the line's ``TaxInclusiveAmt`` if given,
 else its ``Amount``; QBO answers with the net ``Amount`` and ``TaxInclusiveAmt``, as in captured
 AU/CA invoices) or ``NotApplicable``. The discount always reduces the taxable base, spread over
-the codes in proportion to their amounts. An explicit TotalTax is recomputed (not honoured).
+the codes in proportion to their amounts. Tax-exclusive forms keep an explicit tax while
+``honour_explicit_tax`` is on: ``TxnTaxDetail.TaxLine`` amounts per ``TaxRateRef``, or a bare
+``TotalTax`` spread over the rates in proportion to their computed tax (the reference: "for
+global-locale invoices, when updating line Amounts remove TxnTaxDetail", i.e. a stale one is kept).
+Tax-inclusive forms are always computed.
 
 Rounding: half-up to the cent, once per tax rate on its taxable base (tax-exclusive), or once per
 line for the net of a tax-inclusive amount (tax = gross - net, so the total is the gross exactly,
@@ -210,6 +214,25 @@ def _line_code(company: Company, il: ItemLine) -> str:
     return il.code
 
 
+def _explicit_rates(inp: dict[str, Any], taxes: dict[str, Decimal],
+                    bases: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Supplied per-rate amounts (TaxLine) or a supplied TotalTax, over the computed rates."""
+    given: dict[str, Decimal] = {}
+    for tax_line in (inp.get("TxnTaxDetail") or {}).get("TaxLine") or []:
+        rate_id = ref_value(tax_line.get("TaxLineDetail") or {}, "TaxRateRef")
+        if rate_id in taxes and tax_line.get("Amount") is not None:
+            given[rate_id] = decimal_field("TaxLine.Amount", tax_line["Amount"])
+    if given:
+        return {rid: given.get(rid, amount) for rid, amount in taxes.items()}
+    total = _explicit_total(inp)
+    if total is None or not taxes:
+        return taxes
+    weights = list(taxes.values())
+    if not any(weights):
+        weights = list(bases.values()) if any(bases.values()) else [Decimal(1)] * len(bases)
+    return dict(zip(taxes, _split(total, weights), strict=True))
+
+
 def _global(company: Company, inp: dict[str, Any], lines: list[ItemLine],
             discount_raw: list[dict[str, Any]]) -> Totals:
     mode = str(inp.get("GlobalTaxCalculation") or "TaxExcluded")
@@ -268,6 +291,8 @@ def _global(company: Company, inp: dict[str, Any], lines: list[ItemLine],
             taxes[rate_id] = taxes.get(rate_id, Decimal(0)) + part
     if not inclusive:
         taxes = {rid: cents(bases[rid] * rate_pct[rid] / 100) for rid in bases}
+        if company.honour_explicit_tax:
+            taxes = _explicit_rates(inp, taxes, bases)
         net_discount = discount
     net_parts = _split(net_discount, [amount for _, amount in built])
     for (line, _), part in zip(built, net_parts, strict=True):
