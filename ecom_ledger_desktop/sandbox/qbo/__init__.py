@@ -18,8 +18,8 @@ What kind of company it is (constructor keywords):
   and "NY 8.875%" Id 3), ``"us_ast"`` (Automated Sales Tax), ``"us_no_tax"``, ``"uk_vat"`` (GB,
   GBP, VAT codes, HMRC), ``"ca_gst"`` (Canada, CAD, GST/HST) -- see :mod:`.profiles`;
 - ``home_currency`` (the profile's by default), ``multicurrency`` (True),
-  ``enabled_currencies``; ``honour_explicit_tax`` (True: a US non-AST company keeps an explicit
-  ``TxnTaxDetail.TotalTax``; AST always does).
+  ``enabled_currencies``; ``honour_explicit_tax`` (True: an explicit ``TxnTaxDetail`` is kept by
+  a US non-AST company and on non-US tax-exclusive forms; AST always keeps it).
 
 Tax rules per company kind are in :mod:`.tax`, the ledger postings behind the reports in
 :mod:`.ledger`. ``CompanyInfo``/``Preferences`` read as usual (``/companyinfo/{realm}``,
