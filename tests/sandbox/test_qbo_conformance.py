@@ -325,7 +325,7 @@ def _text(value: Any) -> str:
 
 
 ENTITIES = ("Customer", "Item", "Invoice", "SalesReceipt", "Payment", "RefundReceipt",
-            "CreditMemo", "Account", "PaymentMethod", "Term", "TaxCode", "TaxRate",
+            "CreditMemo", "Account", "PaymentMethod", "Term", "TaxCode", "TaxRate", "TaxAgency",
             "CompanyInfo", "Preferences")
 
 
@@ -354,3 +354,42 @@ def test_api_answers_validate_against_xsd(world: World, schema: Any) -> None:
                      unknown)
         assert unknown == []
         assert [str(e.reason) for e in schema.iter_errors(ET.ElementTree(xml))] == [], name
+
+
+@pytest.fixture(scope="module")
+def uk_world(reference_dir: Path) -> Iterator[World]:
+    """A UK VAT company with a tax-inclusive receipt, a tax-exclusive invoice and a EUR one."""
+    del reference_dir
+    with QboSimulator(clock=SimClock(scale=1.0), company_profile="uk_vat") as sim:
+        token = sim.issue_tokens()["access_token"]
+        with httpx.Client(base_url=f"{sim.base_url}/v3/company/{sim.realm_id}",
+                          headers={"Authorization": f"Bearer {token}"}, timeout=10) as api:
+            w = World(sim, api)
+            fees = next(i["Id"] for i in sim.entities("Item") if i["Name"] == "Fees")
+            line = {"Amount": 120, "DetailType": "SalesItemLineDetail",
+                    "SalesItemLineDetail": {"ItemRef": {"value": fees}, "Qty": 2,
+                                            "UnitPrice": 60, "TaxCodeRef": {"value": "6"}}}
+            w.post("uk_receipt", "/salesreceipt", {"GlobalTaxCalculation": "TaxInclusive",
+                                                   "Line": [line]})
+            cust = w.post("uk_customer", "/customer", {"DisplayName": "Tea Ltd"})["Customer"]
+            w.post("uk_invoice", "/invoice", {"CustomerRef": {"value": cust["Id"]},
+                                              "Line": [line]})
+            euro = w.post("uk_eur_customer", "/customer", {
+                "DisplayName": "Kaffee GmbH", "CurrencyRef": {"value": "EUR"}})["Customer"]
+            w.post("uk_eur_invoice", "/invoice", {"CustomerRef": {"value": euro["Id"]},
+                                                  "ExchangeRate": 0.85, "Line": [line]})
+            yield w
+
+
+@pytest.mark.parametrize("entity", ("TaxAgency", "TaxRate", "TaxCode", "CompanyInfo",
+                                    "Preferences", "SalesReceipt", "Invoice"))
+def test_uk_vat_entities_validate_against_xsd(uk_world: World, schema: Any,
+                                              entity: str) -> None:
+    stored = uk_world.sim.entities(entity)
+    assert stored, f"no {entity} to check"
+    for data in stored:
+        unknown: list[str] = []
+        xml = to_xml(schema.elements[entity].type, f"{{{NS}}}{entity}", data, entity, unknown)
+        assert unknown == [], f"{entity} {data.get('Id')}: properties not in the XSD"
+        errors = [str(e.reason) for e in schema.iter_errors(ET.ElementTree(xml))]
+        assert errors == [], f"{entity} {data.get('Id')}: {errors[:3]}"

@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from .profiles import DEFAULT_PROFILE, PROFILES
 from .simulator import QboSimulator
 
 
@@ -26,11 +27,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--realm-id", default=None)
     parser.add_argument("--no-limits", action="store_true")
     parser.add_argument("--seed-items-json", type=Path, default=None)
+    parser.add_argument("--company-profile", default=DEFAULT_PROFILE, choices=sorted(PROFILES))
+    parser.add_argument("--home-currency", default=None)
+    parser.add_argument("--no-multicurrency", action="store_true")
     args = parser.parse_args(argv)
     sim = QboSimulator(client_id=args.client_id, client_secret=args.client_secret,
                        redirect_uris=tuple(args.redirect_uri or ["http://127.0.0.1/callback"]),
                        realm_id=args.realm_id, time_scale=args.time_scale,
-                       limits=not args.no_limits, port=args.port, host=args.host)
+                       limits=not args.no_limits, port=args.port, host=args.host,
+                       company_profile=args.company_profile, home_currency=args.home_currency,
+                       multicurrency=not args.no_multicurrency)
     if args.seed_items_json is not None:
         sim.seed_items(json.loads(args.seed_items_json.read_text(encoding="utf-8")))
     sys.stdout.write(json.dumps({"base_url": sim.base_url, "realm_id": sim.realm_id,

@@ -17,13 +17,16 @@ from typing import Any
 
 from ecom_ledger_desktop.sandbox.server import SimClock
 
+from .profiles import DEFAULT_PROFILE, CompanyProfile, profile
+
 #: Company local time: US Pacific daylight time, like the captured sandbox responses.
 COMPANY_TZ = timezone(timedelta(hours=-7))
 
 #: Entity names as the API spells them, keyed by the lower-case URL segment.
 ENTITIES: dict[str, str] = {name.lower(): name for name in (
     "Customer", "Item", "SalesReceipt", "Invoice", "Payment", "RefundReceipt", "CreditMemo",
-    "Account", "PaymentMethod", "TaxCode", "TaxRate", "Term", "CompanyInfo", "Preferences",
+    "Account", "PaymentMethod", "TaxCode", "TaxRate", "TaxAgency", "Term", "CompanyInfo",
+    "Preferences",
 )}
 TRANSACTIONS = ("SalesReceipt", "Invoice", "Payment", "RefundReceipt", "CreditMemo")
 SALES_FORMS = ("SalesReceipt", "Invoice", "RefundReceipt", "CreditMemo")
@@ -33,7 +36,7 @@ TXN_TYPE_TEXT = {"SalesReceipt": "Sales Receipt", "Invoice": "Invoice",
                  "Payment": "Payment"}
 CURRENCY_NAMES = {"USD": "United States Dollar", "EUR": "Euro", "GBP": "British Pound Sterling",
                   "CAD": "Canadian Dollar", "JPY": "Japanese Yen", "AUD": "Australian Dollar"}
-#: Home-currency units per foreign unit used when a request gives no ExchangeRate.
+#: US dollars per unit of each currency; the default rate between two currencies is the ratio.
 EXCHANGE_RATES = {"USD": Decimal(1), "EUR": Decimal("1.08"), "GBP": Decimal("1.27"),
                   "CAD": Decimal("0.73"), "AUD": Decimal("0.66"), "JPY": Decimal("0.0067")}
 CENT = Decimal("0.01")
@@ -106,14 +109,21 @@ class Company:
     """The per-realm store. All access goes through ``lock`` (one writer at a time)."""
 
     def __init__(self, realm_id: str, clock: SimClock,
-                 enabled_currencies: tuple[str, ...] = ("USD", "EUR", "GBP", "CAD")) -> None:
+                 enabled_currencies: tuple[str, ...] = ("USD", "EUR", "GBP", "CAD"),
+                 company_profile: CompanyProfile | None = None,
+                 home_currency: str | None = None) -> None:
         self.realm_id = realm_id
         self.clock = clock
         self.lock = threading.RLock()
         self.records: dict[str, dict[str, Record]] = {name: {} for name in ENTITIES.values()}
         self._counters: dict[str, int] = {}
-        self.home_currency = "USD"
-        self.enabled_currencies = set(enabled_currencies)
+        self.profile = company_profile or profile(DEFAULT_PROFILE)
+        self.home_currency = home_currency or self.profile.home_currency
+        self.enabled_currencies = set(enabled_currencies) | {self.home_currency}
+        #: US non-AST: an explicit TxnTaxDetail.TotalTax is kept (reference [?], a switch)
+        self.honour_explicit_tax = True
+        #: rates set by tests: currency -> [(effective date, home units per unit)]
+        self.rate_overrides: dict[str, list[tuple[date, Decimal]]] = {}
         self.requestids: dict[str, StoredResponse] = {}
         self.address_counter = 100
 
@@ -169,6 +179,28 @@ class Company:
     def pref(self, group: str, name: str, default: Any = None) -> Any:
         """One preference value."""
         return self.preferences().get(group, {}).get(name, default)
+
+    def exchange_rate(self, currency: str, on: date) -> Decimal:
+        """Home units per unit of ``currency`` on ``on``: the latest rate set on or before that
+        date, else the fixed table's cross rate (6 decimal places)."""
+        if currency == self.home_currency:
+            return Decimal(1)
+        chosen = None
+        for when, rate in sorted(self.rate_overrides.get(currency, [])):
+            if when <= on:
+                chosen = rate
+        if chosen is not None:
+            return chosen
+        usd = EXCHANGE_RATES.get(currency)
+        home = EXCHANGE_RATES.get(self.home_currency)
+        if usd is None or not home:
+            return Decimal(1)
+        return (usd / home).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+    @property
+    def is_us(self) -> bool:
+        """A US company (TAX/NON line codes, ApplyTaxAfterDiscount, AST)."""
+        return self.profile.is_us
 
     def book_close_date(self) -> str | None:
         """``AccountingInfoPrefs.BookCloseDate`` or None."""

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import faults, lists
-from .company import SALES_FORMS, TRANSACTIONS, Company, Record, money, num
+from .company import SALES_FORMS, TRANSACTIONS, Company, Record, cents, money, num
 from .payments import build_payment
 from .sales import Effects, applied_to_invoice, build_sales_form
 from .validation import (
@@ -226,6 +226,9 @@ def refresh_invoice(company: Company, invoice_id: str, payment_id: str, *, bump:
         return
     applied, payment_ids = applied_to_invoice(company, invoice_id)
     inv.data["Balance"] = num(money(inv.data.get("TotalAmt", 0)) - applied)
+    if "HomeBalance" in inv.data:  # foreign currency: the open balance at the invoice's rate
+        inv.data["HomeBalance"] = num(cents(money(inv.data["Balance"])
+                                            * money(inv.data.get("ExchangeRate", 1))))
     inv.data["LinkedTxn"] = [{"TxnId": pid, "TxnType": "Payment"} for pid in payment_ids]
     company.touch(inv, bump_sync=bump)
 

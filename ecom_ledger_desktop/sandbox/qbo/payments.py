@@ -1,5 +1,8 @@
 """Payment (receive payment): applies amounts to invoices through ``Line[].LinkedTxn``.
 
+A foreign-currency payment keeps its ``ExchangeRate`` (supplied, else the company's rate for the
+date); the ledger settles A/R at each invoice's own rate, the difference being exchange gain/loss.
+
 The invoice side (Balance drops, ``LinkedTxn`` back-reference to the payment) is applied by
 :mod:`.operations` from the effects returned here.
 """
@@ -11,7 +14,7 @@ from typing import Any
 
 from . import faults
 from .company import Company, Record, money, num
-from .sales import Effects
+from .sales import Effects, exchange_rate
 from .validation import (
     check_currency,
     check_length,
@@ -88,6 +91,8 @@ def build_payment(company: Company, inp: dict[str, Any], record: Record | None,
                               element="TotalAmt")
     data: dict[str, Any] = {"TxnDate": txn_date[:10],
                             "CurrencyRef": company.currency_ref(currency)}
+    if currency != company.home_currency:
+        data["ExchangeRate"] = num(exchange_rate(company, inp, currency, txn_date))
     data.update({k: inp[k] for k in PASS_THROUGH if inp.get(k) is not None})
     data["Line"] = out_lines
     data["CustomerRef"] = company.ref("Customer", customer.id)

@@ -34,12 +34,14 @@ FILTERABLE: dict[str, tuple[str, ...]] = {
     "PaymentMethod": ("Id", "Name", "Type", "Active", *META),
     "TaxCode": ("Id", "Name", "Active", "Taxable", "TaxGroup", *META),
     "TaxRate": ("Id", "Name", "Active", *META),
+    "TaxAgency": ("Id", "DisplayName", *META),
     "Term": ("Id", "Name", "Active", *META),
     "CompanyInfo": ("Id", *META),
     "Preferences": ("Id", *META),
 }
 NAME_LISTS = {"Customer": "DisplayName", "Item": "Name", "Account": "Name",
-              "PaymentMethod": "Name", "Term": "Name", "TaxCode": "Name", "TaxRate": "Name"}
+              "PaymentMethod": "Name", "Term": "Name", "TaxCode": "Name", "TaxRate": "Name",
+              "TaxAgency": "DisplayName"}
 TOKEN = re.compile(r"""\s*(?:(?P<str>'(?:\\.|[^'\\])*')|(?P<op><=|>=|!=|<>|[=<>(),*])|"""
                    r"""(?P<word>[A-Za-z_][\w.]*)|(?P<num>-?\d+(?:\.\d+)?))""")
 KEYWORDS = {"SELECT", "FROM", "WHERE", "AND", "ORDERBY", "ORDER", "ASC", "DESC", "STARTPOSITION",

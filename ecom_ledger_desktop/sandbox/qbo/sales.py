@@ -2,7 +2,9 @@
 
 ``build_sales_form`` validates an input (create body or merged update body) and returns the
 entity as QBO returns it plus its side effects (inventory quantity deltas). Totals are always
-computed here; supplied ``TotalAmt``/``Balance``/``TotalTax`` are ignored (reference A2.3).
+computed; supplied ``TotalAmt``/``Balance``/``HomeTotalAmt`` are ignored (reference A2.3); tax
+follows the company's rules in :mod:`.tax`. A foreign-currency form keeps the supplied
+``ExchangeRate`` (home units per foreign unit) or takes the company's rate for its TxnDate.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from . import faults
-from .company import EXCHANGE_RATES, TXN_TYPE_TEXT, Company, Record, cents, money, num
+from .company import TXN_TYPE_TEXT, Company, Record, cents, money, num
+from .tax import ItemLine, check_line_code, totals
 from .validation import (
     check_address,
     check_currency,
@@ -27,10 +30,9 @@ from .validation import (
 
 #: Inventory direction: a sale takes stock out, a refund or credit puts it back.
 QTY_SIGN = {"SalesReceipt": -1, "Invoice": -1, "RefundReceipt": 1, "CreditMemo": 1}
-US_LINE_TAX_CODES = ("TAX", "NON")
 PASS_THROUGH = ("PrivateNote", "CustomerMemo", "BillEmail", "ShipDate", "TrackingNum",
                 "ClassRef", "DepartmentRef", "PaymentRefNum", "CustomField", "ShipMethodRef",
-                "PONumber", "FOB", "SalesRepRef", "GlobalTaxCalculation")
+                "PONumber", "FOB", "SalesRepRef")
 
 Effects = dict[str, dict[str, str]]
 
@@ -68,14 +70,15 @@ def _currency(company: Company, inp: dict[str, Any], customer: Record | None) ->
 
 
 def _item_line(company: Company, entity: str, raw: dict[str, Any], qty_effects: dict[str, Decimal]
-               ) -> tuple[dict[str, Any] | None, Decimal, bool]:
-    """One SalesItemLine: (output detail, amount, taxable) or None for a documentation line."""
+               ) -> tuple[dict[str, Any] | None, Decimal, str | None, Decimal | None]:
+    """One SalesItemLine: (output detail, amount, tax code, qty); detail None for a
+    documentation line."""
     detail = raw.get("SalesItemLineDetail") or {}
     if not isinstance(detail, dict):
         raise faults.invalid_property("Line.SalesItemLineDetail")
     item_id = ref_value(detail, "ItemRef")
     if item_id is None:
-        return None, Decimal(0), False
+        return None, Decimal(0), None, None
     if item_id in ("SHIPPING_ITEM_ID", "GRATUITY_ITEM_ID") and company.pref(
             "SalesFormsPrefs", "AllowShipping", False):
         item_ref: dict[str, Any] = {"value": item_id}
@@ -93,74 +96,15 @@ def _item_line(company: Company, entity: str, raw: dict[str, Any], qty_effects: 
         raise faults.business(
             f"Amount is not equal to UnitPrice * Qty. Supplied value:{raw['Amount']}",
             element="Line.Amount")
-    tax_code = ref_value(detail, "TaxCodeRef") or "NON"
-    if tax_code not in US_LINE_TAX_CODES:
-        raise faults.invalid_reference("TaxCodes", tax_code)
+    tax_code = check_line_code(company, ref_value(detail, "TaxCodeRef"))
     if item is not None and item.data.get("Type") == "Inventory":
         used = qty if qty is not None else Decimal(1)
         qty_effects[item.id] = qty_effects.get(item.id, Decimal(0)) + QTY_SIGN[entity] * used
     out = {k: v for k, v in detail.items() if k not in ("ItemRef", "TaxCodeRef")}
-    out = {"ItemRef": item_ref, **out, "TaxCodeRef": {"value": tax_code}}
-    return out, amount, tax_code == "TAX"
-
-
-def _discount_line(company: Company, raw: dict[str, Any], subtotal: Decimal
-                   ) -> tuple[dict[str, Any], Decimal]:
-    detail = raw.get("DiscountLineDetail") or {}
-    percent_based = bool(detail.get("PercentBased", False))
-    if percent_based and detail.get("DiscountPercent") is not None:
-        pct = decimal_field("DiscountPercent", detail["DiscountPercent"])
-        amount = cents(subtotal * pct / 100)
-    elif raw.get("Amount") is not None:
-        amount = decimal_field("Line.Amount", raw["Amount"])
-    else:
-        raise faults.required("Line.Amount")
-    if amount < 0:
-        raise faults.business("Discount amount must be positive.", element="Line.Amount")
-    account = resolve_ref(company, detail, "DiscountAccountRef", "Account") or \
-        company.find_by_name("Account", "Discounts given")
-    out_detail: dict[str, Any] = {"PercentBased": percent_based}
-    if percent_based and detail.get("DiscountPercent") is not None:
-        out_detail["DiscountPercent"] = detail["DiscountPercent"]
-    if account is not None:
-        out_detail["DiscountAccountRef"] = company.ref("Account", account.id)
-    return ({"Amount": num(amount), "DetailType": "DiscountLineDetail",
-             "DiscountLineDetail": out_detail}, amount)
-
-
-def _tax(company: Company, inp: dict[str, Any], taxable: Decimal, subtotal: Decimal,
-         discount: Decimal) -> tuple[dict[str, Any], Decimal]:
-    detail = inp.get("TxnTaxDetail") or {}
-    if not isinstance(detail, dict):
-        raise faults.invalid_property("TxnTaxDetail")
-    code_id = ref_value(detail, "TxnTaxCodeRef")
-    if code_id is None or not company.pref("TaxPrefs", "UsingSalesTax", False):
-        return {"TotalTax": 0}, Decimal(0)
-    code = company.get("TaxCode", code_id)
-    if code is None or code.deleted:
-        raise faults.invalid_reference("TaxCodes", code_id)
-    base = taxable
-    if inp.get("ApplyTaxAfterDiscount") and subtotal:
-        base = cents(taxable - discount * taxable / subtotal)
-    tax_lines: list[dict[str, Any]] = []
-    total = Decimal(0)
-    rates = (code.data.get("SalesTaxRateList") or {}).get("TaxRateDetail") or []
-    for rate_detail in rates:
-        rate_id = str(rate_detail["TaxRateRef"]["value"])
-        rate_rec = company.get("TaxRate", rate_id)
-        if rate_rec is None:
-            continue
-        pct = money(rate_rec.data.get("RateValue", 0))
-        amount = cents(base * pct / 100)
-        total += amount
-        tax_lines.append({"Amount": num(amount), "DetailType": "TaxLineDetail",
-                          "TaxLineDetail": {"TaxRateRef": {"value": rate_id},
-                                            "PercentBased": True, "TaxPercent": num(pct),
-                                            "NetAmountTaxable": num(base)}})
-    out: dict[str, Any] = {"TxnTaxCodeRef": {"value": code_id}, "TotalTax": num(total)}
-    if tax_lines:
-        out["TaxLine"] = tax_lines
-    return out, total
+    out = {"ItemRef": item_ref, **out}
+    if tax_code is not None:
+        out["TaxCodeRef"] = {"value": tax_code}
+    return out, amount, tax_code, qty
 
 
 def applied_to_invoice(company: Company, invoice_id: str) -> tuple[Decimal, list[str]]:
@@ -196,8 +140,8 @@ def build_sales_form(company: Company, entity: str, inp: dict[str, Any], record:
 
     qty_effects: dict[str, Decimal] = {}
     out_lines: list[dict[str, Any]] = []
+    item_lines: list[ItemLine] = []
     discount_raw: list[dict[str, Any]] = []
-    subtotal = taxable = Decimal(0)
     used_ids = {str(line.get("Id")) for line in (record.data.get("Line", []) if record else [])}
     next_line = record.next_line_id if record else 1
     for raw in lines:
@@ -208,9 +152,9 @@ def build_sales_form(company: Company, entity: str, inp: dict[str, Any], record:
         if kind == "SubTotalLineDetail":
             continue
         if kind == "SalesItemLineDetail":
-            detail, amount, is_taxable = _item_line(company, entity, raw, qty_effects)
+            detail, amount, code, qty = _item_line(company, entity, raw, qty_effects)
         elif kind == "DescriptionOnly":
-            detail, amount, is_taxable = None, Decimal(0), False
+            detail, amount, code, qty = None, Decimal(0), None, None
         else:
             raise faults.invalid_property(f"Line.DetailType={kind}")
         line_id = str(raw.get("Id", ""))
@@ -224,17 +168,12 @@ def build_sales_form(company: Company, entity: str, inp: dict[str, Any], record:
         if detail is None:
             line.update({"DetailType": "DescriptionOnly", "DescriptionLineDetail": {}})
         else:
-            subtotal += amount
-            if is_taxable:
-                taxable += amount
             line.update({"Amount": num(amount), "DetailType": "SalesItemLineDetail",
                          "SalesItemLineDetail": detail})
+            item_lines.append(ItemLine(line, detail, amount, code, qty))
         out_lines.append(line)
-    subtotal = cents(subtotal)
-    discounts = [_discount_line(company, raw, subtotal) for raw in discount_raw]
-    discount = sum((amount for _, amount in discounts), Decimal(0))
-    tax_detail, tax = _tax(company, inp, cents(taxable), subtotal, discount)
-    total = subtotal - discount + tax
+    figures = totals(company, inp, item_lines, discount_raw, customer)
+    total = figures.total
     if total < 0:
         raise faults.business("You must set the transaction amount to zero or greater.",
                               element="TotalAmt")
@@ -244,18 +183,17 @@ def build_sales_form(company: Company, entity: str, inp: dict[str, Any], record:
         data["DocNumber"] = doc
     data["TxnDate"] = txn_date[:10]
     data["CurrencyRef"] = company.currency_ref(currency)
-    rate = EXCHANGE_RATES.get(currency, Decimal(1))
+    rate = exchange_rate(company, inp, currency, txn_date)
     if currency != company.home_currency:
-        if inp.get("ExchangeRate") is not None:
-            rate = decimal_field("ExchangeRate", inp["ExchangeRate"])
         data["ExchangeRate"] = num(rate)
     data.update({k: inp[k] for k in PASS_THROUGH if inp.get(k) is not None})
     if entity == "Invoice":
         _applied, payment_ids = applied_to_invoice(company, record.id) if record else (0, [])
         data["LinkedTxn"] = [{"TxnId": pid, "TxnType": "Payment"} for pid in payment_ids]
-    data["Line"] = [*out_lines, {"Amount": num(subtotal), "DetailType": "SubTotalLineDetail",
-                                 "SubTotalLineDetail": {}}, *(line for line, _ in discounts)]
-    data["TxnTaxDetail"] = tax_detail
+    data["Line"] = [*out_lines, {"Amount": num(figures.subtotal),
+                                 "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": {}},
+                    *figures.discount_lines]
+    data["TxnTaxDetail"] = figures.tax_detail
     if customer is not None:
         data["CustomerRef"] = company.ref("Customer", customer.id)
         for element in ("BillAddr", "ShipAddr"):
@@ -265,14 +203,30 @@ def build_sales_form(company: Company, entity: str, inp: dict[str, Any], record:
     data["TotalAmt"] = num(total)
     if currency != company.home_currency:
         data["HomeTotalAmt"] = num(cents(total * rate))
-    data["ApplyTaxAfterDiscount"] = bool(inp.get("ApplyTaxAfterDiscount", False))
+    data.update(figures.header)
     data["PrintStatus"] = inp.get("PrintStatus",
                                   "NeedToPrint" if entity == "Invoice" else "NotSet")
     data["EmailStatus"] = inp.get("EmailStatus", "NotSet")
     _specific(company, entity, inp, data, total, record, txn_date[:10])
+    if currency != company.home_currency and "Balance" in data:
+        data["HomeBalance"] = num(cents(money(data["Balance"]) * rate))
     effects: Effects = {"qty": {k: str(v) for k, v in qty_effects.items() if v},
                         "meta": {"next_line_id": str(next_line)}}
     return data, effects
+
+
+def exchange_rate(company: Company, inp: dict[str, Any], currency: str, txn_date: str
+                  ) -> Decimal:
+    """The supplied ``ExchangeRate`` for a foreign currency, else the company's for the date."""
+    if currency == company.home_currency:
+        return Decimal(1)
+    if inp.get("ExchangeRate") is not None:
+        rate = decimal_field("ExchangeRate", inp["ExchangeRate"])
+        if rate <= 0:
+            raise faults.business("The exchange rate must be greater than zero.",
+                                  element="ExchangeRate")
+        return rate
+    return company.exchange_rate(currency, parse_date("TxnDate", txn_date))
 
 
 def _specific(company: Company, entity: str, inp: dict[str, Any], data: dict[str, Any],

@@ -103,6 +103,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "Active", "RateValue", "AgencyRef", "TaxReturnLineRef", "EffectiveTaxRate",
         "SpecialTaxType", "DisplayType", "TaxRateEx", "OriginalTaxRate"
     ),
+    "TaxAgency": (
+        "Id", "SyncToken", "MetaData", "CustomField", "AttachableRef", "DisplayName", "Active",
+        "SalesTaxCodeRef", "SalesTaxCountry", "SalesTaxReturnRef", "TaxRegistrationNumber",
+        "ReportingPeriod", "TaxTrackedOnPurchases", "TaxOnPurchasesAccountRef",
+        "TaxTrackedOnSales", "TaxTrackedOnSalesAccountRef", "TaxOnTax", "LastFileDate",
+        "TaxAgencyExt", "TaxAgencyConfig"
+    ),
     "Term": (
         "Id", "SyncToken", "MetaData", "CustomField", "AttachableRef", "Name", "Active", "Type",
         "DiscountPercent", "DueDays", "DiscountDays", "DayOfMonthDue", "DueNextMonthDays",

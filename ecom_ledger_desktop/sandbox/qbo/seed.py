@@ -1,5 +1,7 @@
-"""A fresh sandbox company: CompanyInfo, Preferences, accounts, payment methods, tax codes,
-terms, a few customers (incl. a same-email pair and an inactive one) and service items.
+"""A fresh sandbox company: CompanyInfo, Preferences, accounts, payment methods, tax agencies,
+rates and codes (from the company profile), terms, a few customers (incl. a same-email pair and
+an inactive one) and service items, including the ones correct books need: "Gift Card" and
+"Store Credit" on liability accounts, "Rounding" on an Other Income account, "Refund Fees".
 
 Seeded objects are dated 60 days before the clock's start so they sit outside CDC's 30-day
 look-back until something changes them.
@@ -13,6 +15,9 @@ from typing import Any
 
 from .company import Company, meta_time, num
 from .operations import create
+from .profiles import US_PSEUDO_CODES, CompanyProfile
+
+TAX_ACCOUNT = "Sales Tax Payable"
 
 ACCOUNTS: list[tuple[str, str, str]] = [
     ("Checking", "Bank", "Checking"),
@@ -29,6 +34,10 @@ ACCOUNTS: list[tuple[str, str, str]] = [
     ("Gift Card Liability", "Other Current Liability", "OtherCurrentLiabilities"),
     ("Merchant Fees", "Expense", "BankCharges"),
     ("Old Clearing Account", "Other Current Asset", "OtherCurrentAssets"),
+    ("Store Credit Liability", "Other Current Liability", "OtherCurrentLiabilities"),
+    ("Rounding", "Other Income", "OtherMiscellaneousIncome"),
+    ("Refund Fees", "Income", "ServiceFeeIncome"),
+    ("Exchange Gain or Loss", "Other Expense", "ExchangeGainOrLoss"),
 ]
 PAYMENT_METHODS = [("Cash", "NON_CREDIT_CARD"), ("Check", "NON_CREDIT_CARD"),
                    ("Visa", "CREDIT_CARD"), ("MasterCard", "CREDIT_CARD"),
@@ -50,26 +59,33 @@ CUSTOMERS: list[dict[str, Any]] = [
 ]
 SERVICE_ITEMS: list[tuple[str, str, str]] = [
     ("Shipping", "Service", "Shipping Income"), ("Discount", "Service", "Discounts given"),
-    ("Sales Tax", "Service", "Sales Tax Payable"), ("Gift Card", "NonInventory",
-                                                    "Gift Card Liability"),
-    ("Fees", "Service", "Services"),
+    ("Sales Tax", "Service", TAX_ACCOUNT), ("Gift Card", "Service", "Gift Card Liability"),
+    ("Fees", "Service", "Services"), ("Store Credit", "Service", "Store Credit Liability"),
+    ("Rounding", "Service", "Rounding"), ("Refund Fees", "Service", "Refund Fees"),
 ]
 
 
-def _settings(company: Company, when: datetime) -> None:
+def _tax_prefs(prof: CompanyProfile) -> dict[str, Any]:
+    prefs: dict[str, Any] = {"UsingSalesTax": prof.using_sales_tax,
+                             "PartnerTaxEnabled": prof.automated_sales_tax}
+    if prof.default_code:
+        prefs["TaxGroupCodeRef"] = {"value": prof.default_code}
+    return prefs
+
+
+def _settings(company: Company, when: datetime, multicurrency: bool) -> None:
+    prof = company.profile
     stamp = {"CreateTime": meta_time(when), "LastUpdatedTime": meta_time(when)}
     company.insert("CompanyInfo", {
-        "CompanyName": "Sandbox Company US", "LegalName": "Sandbox Company US LLC",
-        "CompanyAddr": {"Id": "1", "Line1": "123 Sierra Way", "City": "San Pablo",
-                        "CountrySubDivisionCode": "CA", "PostalCode": "87999"},
-        "CustomerCommunicationAddr": {"Id": "1", "Line1": "123 Sierra Way", "City": "San Pablo",
-                                      "CountrySubDivisionCode": "CA", "PostalCode": "87999"},
-        "LegalAddr": {"Id": "1", "Line1": "123 Sierra Way", "City": "San Pablo",
-                      "CountrySubDivisionCode": "CA", "PostalCode": "87999"},
+        "CompanyName": prof.company_name, "LegalName": f"{prof.company_name} Ltd"
+        if not prof.is_us else f"{prof.company_name} LLC",
+        "CompanyAddr": {"Id": "1", **prof.address},
+        "CustomerCommunicationAddr": {"Id": "1", **prof.address},
+        "LegalAddr": {"Id": "1", **prof.address},
         "PrimaryPhone": {}, "CompanyStartDate": (when.date() - timedelta(days=365)).isoformat(),
-        "FiscalYearStartMonth": "January", "Country": "US",
+        "FiscalYearStartMonth": "January", "Country": prof.country,
         "Email": {"Address": "owner@example.com"}, "WebAddr": {},
-        "SupportedLanguages": "en", "DefaultTimeZone": "America/Los_Angeles",
+        "SupportedLanguages": "en", "DefaultTimeZone": prof.time_zone,
         "NameValue": [{"Name": "NeoEnabled", "Value": "true"},
                       {"Name": "IndustryType", "Value": "Retail"}],
     }, {}, entity_id="1", when=when)
@@ -84,9 +100,8 @@ def _settings(company: Company, when: datetime) -> None:
                             "IPNSupportEnabled": False, "AllowServiceDate": False,
                             "AllowShipping": False, "DefaultTerms": {"value": "2"},
                             "ETransactionEnabledStatus": "NotApplicable"},
-        "TaxPrefs": {"UsingSalesTax": True, "PartnerTaxEnabled": False,
-                     "TaxGroupCodeRef": {"value": "2"}},
-        "CurrencyPrefs": {"MultiCurrencyEnabled": True,
+        "TaxPrefs": _tax_prefs(prof),
+        "CurrencyPrefs": {"MultiCurrencyEnabled": multicurrency,
                           "HomeCurrency": {"value": company.home_currency}},
         "OtherPrefs": {"NameValue": [{"Name": "SalesFormsPrefs.DefaultCustomerMessage",
                                       "Value": "Thank you for your business."}]},
@@ -95,29 +110,48 @@ def _settings(company: Company, when: datetime) -> None:
 
 
 def _tax(company: Company, when: datetime) -> None:
-    for code, taxable in (("TAX", True), ("NON", False)):
-        company.insert("TaxCode", {"Name": code, "Description": code, "Taxable": taxable,
-                                   "TaxGroup": False}, {}, entity_id=code, when=when)
-    rate = company.insert("TaxRate", {"Name": "California", "Description": "CA state rate",
-                                      "Active": True, "RateValue": 8.25,
-                                      "SpecialTaxType": "NONE", "DisplayType": "ReadOnly"},
-                          {}, when=when)
-    company.insert("TaxCode", {
-        "Name": "CA Sales Tax", "Description": "CA Sales Tax", "Active": True, "Taxable": True,
-        "TaxGroup": True,
-        "SalesTaxRateList": {"TaxRateDetail": [{"TaxRateRef": {"value": rate.id,
-                                                               "name": "California"},
-                                                "TaxTypeApplicable": "TaxOnAmount",
-                                                "TaxOrder": 0}]},
-        "PurchaseTaxRateList": {}}, {}, entity_id="2", when=when)
+    """Agencies, rates and codes of the profile (and the US pseudo-codes TAX/NON)."""
+    prof = company.profile
+    if prof.is_us:
+        for pseudo, taxable in zip(US_PSEUDO_CODES, (True, False), strict=True):
+            company.insert("TaxCode", {"Name": pseudo, "Description": pseudo,
+                                       "Taxable": taxable, "TaxGroup": False}, {},
+                           entity_id=pseudo, when=when)
+    agencies = {}
+    for name in prof.agencies:
+        agency = company.insert("TaxAgency", {
+            "DisplayName": name, "TaxTrackedOnPurchases": not prof.is_us,
+            "TaxTrackedOnSales": True, "TaxAgencyConfig": "SYSTEM_GENERATED"}, {}, when=when)
+        agency.name_key = name.casefold()
+        agencies[name] = agency.id
+    rate_ids = {}
+    for spec in prof.rates:
+        rate = company.insert("TaxRate", {
+            "Name": spec.name, "Description": spec.name, "Active": True,
+            "RateValue": num(spec.percent),
+            "AgencyRef": {"value": agencies[spec.agency], "name": spec.agency},
+            "SpecialTaxType": "NONE", "DisplayType": "ReadOnly"}, {}, when=when)
+        rate.name_key = spec.name.casefold()
+        rate_ids[spec.name] = rate.id
+    for code in prof.codes:
+        details = [{"TaxRateRef": {"value": rate_ids[name], "name": name},
+                    "TaxTypeApplicable": "TaxOnAmount", "TaxOrder": 0} for name in code.rates]
+        record = company.insert("TaxCode", {
+            "Name": code.name, "Description": code.name, "Active": True,
+            "Taxable": code.taxable, "TaxGroup": True,
+            "SalesTaxRateList": {"TaxRateDetail": details}, "PurchaseTaxRateList": {}},
+            {}, entity_id=code.id, when=when)
+        record.name_key = code.name.casefold()
 
 
-def seed_company(company: Company, when: datetime) -> None:
+def seed_company(company: Company, when: datetime, *, multicurrency: bool = True) -> None:
     """Fill an empty company."""
-    _settings(company, when)
+    _settings(company, when, multicurrency)
     _tax(company, when)
+    tax_account = company.profile.tax_account
     with _backdated(company, when):
-        for name, account_type, subtype in ACCOUNTS:
+        for seeded, account_type, subtype in ACCOUNTS:
+            name = tax_account if seeded == TAX_ACCOUNT else seeded
             create(company, "Account", {"Name": name, "AccountType": account_type,
                                         "AccountSubType": subtype,
                                         "Active": name != "Old Clearing Account"}, set())
@@ -126,9 +160,12 @@ def seed_company(company: Company, when: datetime) -> None:
         create(company, "Term", {"Name": "Due on receipt", "DueDays": 0}, set())
         create(company, "Term", {"Name": "Net 30", "DueDays": 30}, set())
         for body in CUSTOMERS:
-            create(company, "Customer", dict(body), set())
+            currency = body.get("CurrencyRef", {}).get("value", company.home_currency)
+            if multicurrency or currency == company.home_currency:
+                create(company, "Customer", dict(body), set())
         for name, kind, account in SERVICE_ITEMS:
-            income = company.find_by_name("Account", account)
+            income = company.find_by_name("Account",
+                                          tax_account if account == TAX_ACCOUNT else account)
             assert income is not None
             create(company, "Item", {"Name": name, "Type": kind, "UnitPrice": 0,
                                      "IncomeAccountRef": {"value": income.id}}, set())

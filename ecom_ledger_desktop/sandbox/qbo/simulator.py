@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import secrets
 import threading
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs
@@ -30,10 +31,13 @@ from .company import ENTITIES, Company, StoredResponse, num, response_time
 from .control import control
 from .oauth import OAuthError, OAuthServer
 from .operations import adjust_qty as _adjust_qty
+from .profiles import DEFAULT_PROFILE, profile
 from .ratelimit import Limits, RateLimiter
+from .reports import Reports
 from .seed import seed_company, seed_inventory
 
 DEFAULT_REALM = "9130357766900001"
+REPORT_PATH = re.compile(r"^/v3/company/[^/]+/reports/(?P<name>[A-Za-z]+)/?$")
 SEED_AGE = timedelta(days=60)
 
 
@@ -77,6 +81,10 @@ class QboSimulator:
         deny_consent: bool = False,
         enabled_currencies: tuple[str, ...] = ("USD", "EUR", "GBP", "CAD"),
         seed: int | None = 0,
+        company_profile: str = DEFAULT_PROFILE,
+        home_currency: str | None = None,
+        multicurrency: bool = True,
+        honour_explicit_tax: bool = True,
     ) -> None:
         self.clock = clock or SimClock(scale=time_scale)
         self.realm_id = realm_id or DEFAULT_REALM
@@ -87,9 +95,12 @@ class QboSimulator:
         self.throttle_xml = throttle_xml
         self.throttle_status = throttle_status
         self._count_lock = threading.Lock()
-        self.company = Company(self.realm_id, self.clock, enabled_currencies)
+        self.company = Company(self.realm_id, self.clock, enabled_currencies,
+                               profile(company_profile), home_currency)
+        self.company.honour_explicit_tax = honour_explicit_tax
         self._seed_when = self.clock.now() - SEED_AGE
-        seed_company(self.company, self._seed_when)
+        seed_company(self.company, self._seed_when, multicurrency=multicurrency)
+        self.reports = Reports(self.company)
         self.oauth = OAuthServer(self.clock, {client_id: (client_secret, self.redirect_uris)},
                                  access_token_ttl=access_token_ttl,
                                  refresh_grace=refresh_grace_seconds)
@@ -192,6 +203,13 @@ class QboSimulator:
             else:
                 info.pop("BookCloseDate", None)
             self.company.touch(prefs, bump_sync=True)
+
+    def set_exchange_rate(self, currency: str, rate: Any, as_of: date | None = None) -> None:
+        """QuickBooks' own rate (home units per unit of ``currency``) from ``as_of`` on (from
+        the start of time when None); used when a form gives no ExchangeRate."""
+        with self.company.lock:
+            self.company.rate_overrides.setdefault(currency, []).append(
+                (as_of or date.min, Decimal(str(rate))))
 
     def adjust_qty(self, item_id: str, qty: Any) -> None:
         """Inventory adjustment made in QuickBooks: QtyOnHand becomes ``qty``."""
@@ -312,6 +330,15 @@ class QboSimulator:
 
     def _resource(self, request: SimRequest, rt: routes.Route) -> SimResponse:
         company = self.company
+        report = REPORT_PATH.match(request.path)
+        if rt.kind == "unknown" and request.method == "GET" and report is not None:
+            params = {k: v[0] for k, v in request.query.items() if v}
+            try:
+                body = self.reports.rest(report["name"], params)
+            except faults.QboFault as fault:
+                return SimResponse.json(fault.body(response_time(company.now())), fault.status)
+            self._count("report")
+            return SimResponse.json(body)
         if not rt.is_write:
             status, body, _ = routes.serve(company, request, rt, self.base_url, self._rng)
             if status == 200 and rt.kind in ("query", "read", "cdc"):
