@@ -349,8 +349,8 @@ def test_closed_period_update_gives_6210(sim: QboSimulator, api: httpx.Client) -
     upd = api.post("/salesreceipt", json={"Id": receipt["Id"], "SyncToken": receipt["SyncToken"],
                                           "sparse": True, "PrivateNote": "late edit"})
     assert upd.status_code == 400 and error(upd)["code"] == "6210"
-    void = api.post("/salesreceipt", params={"operation": "void"},
-                    json={"Id": receipt["Id"], "SyncToken": receipt["SyncToken"]})
+    void = api.post("/salesreceipt", params={"operation": "update", "include": "void"},
+                    json={"Id": receipt["Id"], "SyncToken": receipt["SyncToken"], "sparse": True})
     assert error(void)["code"] == "6210"
     assert error(api.post("/salesreceipt", json=body))["code"] == "6210"
     assert api.post("/salesreceipt", json={**body, "TxnDate": "2024-04-01"}).status_code == 200
