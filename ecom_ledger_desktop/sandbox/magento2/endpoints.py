@@ -49,12 +49,15 @@ def register(api: RestApi) -> None:
         with state.lock:
             return state.record(_entity_id(call.params["id"])).data
 
+    def all_items() -> list[dict[str, Any]]:
+        return [row for data in state.order_rows() for row in data.get("items", [])]
+
     def order_items(call: Call) -> Any:
-        return api.listing(call, state.order_items())
+        return api.listing(call, all_items())
 
     def order_item(call: Call) -> Any:
         wanted = _entity_id(call.params["id"])
-        found = next((row for row in state.order_items() if row.get("item_id") == wanted), None)
+        found = next((row for row in all_items() if row.get("item_id") == wanted), None)
         if found is None:
             raise ApiError(404, {"message": ENTITY_MISSING})
         return found

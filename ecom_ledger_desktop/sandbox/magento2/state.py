@@ -315,11 +315,6 @@ class StoreState:
             change(data, self.now())
             record.data = data
 
-    def order_items(self) -> list[dict[str, Any]]:
-        """Every order item row of every order (shared, do not mutate)."""
-        with self.lock:
-            return [row for _, r in sorted(self.orders.items()) for row in r.data.get("items", [])]
-
     def edit_order(self, entity_id: int, changes: dict[str, Any]) -> None:
         """Merge ``changes`` into the spec and rebuild, keeping ids, history and payments."""
         with self.lock:
