@@ -141,6 +141,7 @@ def test_refresh_rotates_and_old_refresh_token_is_invalid_grant(sim: QboSimulato
             "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
         assert refreshed.status_code == 200
         assert refreshed.json()["refresh_token"] != tokens["refresh_token"]
+        sim.clock.advance(24 * 3600 + 1)  # Intuit answers a superseded token for about a day
         old = http.post("/oauth2/v1/tokens/bearer", headers=basic(), data={
             "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
         assert old.status_code == 400
