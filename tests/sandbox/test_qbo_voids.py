@@ -74,6 +74,7 @@ def test_sales_receipt_include_void_voids_it(sim: QboSimulator, api: httpx.Clien
     out = resp.json()["SalesReceipt"]
     assert out["Id"] == sale["Id"] and out["SyncToken"] == "1"
     assert out["TotalAmt"] == 0 and all(ln["Amount"] == 0 for ln in out["Line"])
+    assert "Qty" not in out["Line"][0]["SalesItemLineDetail"], "quantities are voided too"
     assert out["PrivateNote"] == "Voided - order 1001"
     assert stored(sim, "SalesReceipt", sale["Id"])["TotalAmt"] == 0
     assert widget(sim)["QtyOnHand"] == 10, "the stock the sale took is back"

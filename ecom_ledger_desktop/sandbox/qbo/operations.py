@@ -157,6 +157,10 @@ def void(company: Company, entity: str, body: dict[str, Any]) -> dict[str, Any]:
         for line in data.get("Line", []):
             if "Amount" in line:
                 line["Amount"] = 0
+            detail = line.get("SalesItemLineDetail")
+            if isinstance(detail, dict):  # as captured: a voided line keeps no quantity or price
+                detail.pop("Qty", None)
+                detail.pop("UnitPrice", None)
         data["TxnTaxDetail"] = {"TotalTax": 0}
         data["TotalAmt"] = 0
         data["Balance"] = 0
