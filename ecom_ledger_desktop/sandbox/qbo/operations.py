@@ -78,7 +78,20 @@ def _build(company: Company, entity: str, inp: dict[str, Any], record: Record | 
         data, effects = build_payment(company, inp, record, options)
     else:
         data, effects = build_sales_form(company, entity, inp, record, options)
+        _numbers_as_numbers(data)
     return data, None, effects
+
+
+def _numbers_as_numbers(data: dict[str, Any]) -> None:
+    """Qty and UnitPrice are answered as JSON numbers, even when a client sent strings
+    (python-quickbooks writes every Decimal as ``"19.99"``); the builders validated them."""
+    for line in data.get("Line", []):
+        detail = line.get("SalesItemLineDetail") if isinstance(line, dict) else None
+        if not isinstance(detail, dict):
+            continue
+        for key in ("Qty", "UnitPrice"):
+            if isinstance(detail.get(key), str):
+                detail[key] = num(money(detail[key]))
 
 
 def _remember_lines(inp: dict[str, Any], data: dict[str, Any]) -> None:

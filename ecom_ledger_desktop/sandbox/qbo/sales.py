@@ -100,9 +100,6 @@ def _item_line(company: Company, entity: str, raw: dict[str, Any], qty_effects: 
         used = qty if qty is not None else Decimal(1)
         qty_effects[item.id] = qty_effects.get(item.id, Decimal(0)) + QTY_SIGN[entity] * used
     out = {k: v for k, v in detail.items() if k not in ("ItemRef", "TaxCodeRef")}
-    for key, value in (("Qty", qty), ("UnitPrice", price)):
-        if value is not None:  # answered as JSON numbers, even when sent as strings
-            out[key] = num(value)
     out = {"ItemRef": item_ref, **out, "TaxCodeRef": {"value": tax_code}}
     return out, amount, tax_code == "TAX"
 
