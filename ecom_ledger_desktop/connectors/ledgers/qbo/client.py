@@ -169,6 +169,11 @@ class QboClient:
                              params=params)
         return _entity(payload, entity)
 
+    @staticmethod
+    def can_void(entity: str) -> bool:
+        """False for the transactions QuickBooks Online cannot void (refunds): delete those."""
+        return entity not in NOT_VOIDABLE
+
     def delete(self, entity: str, entity_id: str, sync_token: str, request_id: str
                ) -> dict[str, Any]:
         """Delete a transaction (``operation=delete``); the answer is ``{"status": "Deleted"}``."""

@@ -17,12 +17,7 @@ import httpx
 from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.qbo import bulk, mapping
-from ecom_ledger_desktop.connectors.ledgers.qbo.client import (
-    BATCH_MAX_ITEMS,
-    NOT_VOIDABLE,
-    QboClient,
-    quote,
-)
+from ecom_ledger_desktop.connectors.ledgers.qbo.client import BATCH_MAX_ITEMS, QboClient, quote
 from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault
 from ecom_ledger_desktop.connectors.ledgers.qbo.lookups import QboLookups
 from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import API_BASE, QboTokens
@@ -155,7 +150,7 @@ class QboLedger:
         """
         entity = target.extra.get("entity") or mapping.ENTITY_OF_KIND[kind]
         label = f"{mapping.LABEL_OF_ENTITY.get(entity, entity)} {target.doc_number or ''}".strip()
-        deleting = entity in NOT_VOIDABLE
+        deleting = not self.client.can_void(entity)
         try:
             current = self.client.get(entity, target.ledger_id)
         except QboFault as fault:
