@@ -6,6 +6,7 @@ demo data: connections are marked demo and secrets stay in memory.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import shutil
@@ -90,7 +91,7 @@ def configure_pair(db_path: Path, store_url: str, ledger_url: str, realm_id: str
         state.close()
 
 
-def start_simulators(orders: int, seed: int = 7, time_scale: float = 30.0,
+def start_simulators(orders: int, seed: int = 7, time_scale: float = 1.0,
                      limits: bool = True) -> tuple[Any, Any]:
     """Start the Magento and QuickBooks Online simulators with matching seeded data."""
     from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
@@ -130,7 +131,7 @@ class DemoEndpoints:
 
 
 def seed_simulators(orders: int, seed: int = 7,
-                    time_scale: float = 30.0) -> tuple[Any, Any, DemoEndpoints]:
+                    time_scale: float = 1.0) -> tuple[Any, Any, DemoEndpoints]:
     """Start the demo's simulators with their seeded orders; their endpoints."""
     store_sim, ledger_sim = start_simulators(orders, seed, time_scale)
     # a buyer the books already know twice (two QuickBooks customers share the email): the
@@ -146,7 +147,7 @@ def seed_simulators(orders: int, seed: int = 7,
     return store_sim, ledger_sim, endpoints
 
 
-def start_demo(data_dir: Path, orders: int = 300, seed: int = 7, time_scale: float = 30.0,
+def start_demo(data_dir: Path, orders: int = 300, seed: int = 7, time_scale: float = 1.0,
                events: EventBus | None = None, fast_retries: bool = True,
                endpoints: DemoEndpoints | None = None) -> DemoEnvironment:
     """Start seeded simulators and configure a demo pair in ``data_dir`` (wiped first).
@@ -178,20 +179,26 @@ def start_demo(data_dir: Path, orders: int = 300, seed: int = 7, time_scale: flo
     return DemoEnvironment(data_dir, service, store_sim, ledger_sim, secrets, notices)
 
 
+def serve_parser() -> argparse.ArgumentParser:
+    """Options of ``--serve``: the simulators run in real time unless ``--time-scale`` asks
+    for a compressed clock (tokens and rate limits then age that many times faster)."""
+    parser = argparse.ArgumentParser(prog="python -m ecom_ledger_desktop.demo")
+    parser.add_argument("--serve", action="store_true", required=True)
+    parser.add_argument("--orders", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--time-scale", type=float, default=1.0,
+                        help="simulated seconds per wall second (default 1: real time)")
+    return parser
+
+
 def serve(argv: list[str] | None = None) -> int:
     """``python -m ecom_ledger_desktop.demo --serve [--orders N]``: run the demo's simulators in
     this process, print their endpoints as one JSON line, and serve until stdin closes (the
     parent went away) or the process is stopped. The desktop app takes that line with
     ``--demo-simulators`` (benchmarks keep the simulators' heap out of the app's this way)."""
-    import argparse
     import sys
 
-    parser = argparse.ArgumentParser(prog="python -m ecom_ledger_desktop.demo")
-    parser.add_argument("--serve", action="store_true", required=True)
-    parser.add_argument("--orders", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--time-scale", type=float, default=30.0)
-    args = parser.parse_args(argv)
+    args = serve_parser().parse_args(argv)
     store_sim, ledger_sim, endpoints = seed_simulators(args.orders, args.seed, args.time_scale)
     try:
         sys.stdout.write(endpoints.to_json() + "\n")

@@ -299,7 +299,8 @@ def test_refresh_token_rotation_is_saved_before_use(sim: QboSimulator) -> None:
         assert events[0][0] == "saved" and events[0][1] != old_refresh
         assert events[1][0] == "api"
         assert recorder.get(CONNECTION, "refresh_token") == events[0][1]
-        # The rotated-out token is dead: only the saved one can refresh now.
+        # A day on, the rotated-out token is dead: only the saved one can refresh now.
+        sim.clock.advance(24 * 3600 + 1)
         stale = MemorySecretStore()
         stale.set(CONNECTION, "refresh_token", str(old_refresh))
         stale.set(CONNECTION, "client_secret", "sim-secret")

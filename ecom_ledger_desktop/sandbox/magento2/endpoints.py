@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from .holds import apply_hold, apply_unhold
 from .routes import ENTITY_MISSING, PRODUCT_MISSING, ApiError, Call, RestApi, required
 from .state import NotFoundError
 
 SALES = "Magento_Sales::sales"
 COMMENT = "Magento_Sales::comment"
+HOLD = "Magento_Sales::hold"
+UNHOLD = "Magento_Sales::unhold"
 CUSTOMERS = "Magento_Customer::customer"
 PRODUCTS = "Magento_Catalog::products"
 STOCK = "Magento_CatalogInventory::cataloginventory"
@@ -45,6 +48,27 @@ def register(api: RestApi) -> None:
     def order(call: Call) -> Any:
         with state.lock:
             return state.record(_entity_id(call.params["id"])).data
+
+    def all_items() -> list[dict[str, Any]]:
+        return [row for data in state.order_rows() for row in data.get("items", [])]
+
+    def order_items(call: Call) -> Any:
+        return api.listing(call, all_items())
+
+    def order_item(call: Call) -> Any:
+        wanted = _entity_id(call.params["id"])
+        found = next((row for row in all_items() if row.get("item_id") == wanted), None)
+        if found is None:
+            raise ApiError(404, {"message": ENTITY_MISSING})
+        return found
+
+    def hold(call: Call) -> Any:
+        state.change_order(_entity_id(call.params["id"]), apply_hold)
+        return True
+
+    def unhold(call: Call) -> Any:
+        state.change_order(_entity_id(call.params["id"]), apply_unhold)
+        return True
 
     def comments(call: Call) -> Any:
         history = _object(call, "statusHistory")
@@ -118,6 +142,15 @@ def register(api: RestApi) -> None:
         except NotFoundError:
             raise ApiError(404, {"message": PRODUCT_MISSING}) from None
 
+    def stock_status(call: Call) -> Any:
+        try:
+            item = state.stock_item(call.params["sku"])
+        except NotFoundError:
+            raise ApiError(404, {"message": PRODUCT_MISSING}) from None
+        return {"product_id": item["product_id"], "stock_id": item["stock_id"],
+                "qty": item["qty"], "stock_status": 1 if item["is_in_stock"] else 0,
+                "stock_item": item}
+
     def put_stock_item(call: Call) -> Any:
         item = _object(call, "stockItem")
         sku = call.params["sku"]
@@ -188,7 +221,12 @@ def register(api: RestApi) -> None:
         return token
 
     api.add("GET", "orders", "orders", SALES, orders)
+    # literal segments first: "orders/items" is not the order with id "items"
+    api.add("GET", "orders/items", "orders/items", SALES, order_items)
+    api.add("GET", "orders/items/{id}", "orders/items/{id}", SALES, order_item)
     api.add("GET", "orders/{id}", "orders/{id}", SALES, order)
+    api.add("POST", "orders/{id}/hold", "orders/{id}/hold", HOLD, hold, write=True)
+    api.add("POST", "orders/{id}/unhold", "orders/{id}/unhold", UNHOLD, unhold, write=True)
     api.add("GET", "orders/{id}/comments", "orders/{id}/comments", SALES, order_comments)
     api.add("POST", "orders/{id}/comments", "orders/{id}/comments", COMMENT, comments, write=True)
     api.add("GET", "creditmemos", "creditmemos", SALES, creditmemos)
@@ -200,6 +238,7 @@ def register(api: RestApi) -> None:
     api.add("GET", "products", "products", PRODUCTS, products)
     api.add("GET", "products/{sku}", "products/{sku}", PRODUCTS, product)
     api.add("GET", "stockItems/{sku}", "stockItems/{sku}", STOCK, stock_item)
+    api.add("GET", "stockStatuses/{sku}", "stockStatuses/{productSku}", STOCK, stock_status)
     api.add(
         "PUT",
         "products/{sku}/stockItems/{item_id}",

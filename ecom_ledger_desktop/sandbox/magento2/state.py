@@ -307,6 +307,14 @@ class StoreState:
             record.data = copy.deepcopy(record.data)
             add_history(record.data, history, self.now(), self.next_id("history"))
 
+    def change_order(self, entity_id: int, change: Callable[[dict[str, Any], str], None]) -> None:
+        """Apply ``change(document, now)`` to a copy of an order's document and swap it in."""
+        with self.lock:
+            record = self.record(entity_id)
+            data = copy.deepcopy(record.data)
+            change(data, self.now())
+            record.data = data
+
     def edit_order(self, entity_id: int, changes: dict[str, Any]) -> None:
         """Merge ``changes`` into the spec and rebuild, keeping ids, history and payments."""
         with self.lock:

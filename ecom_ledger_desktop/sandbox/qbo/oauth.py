@@ -2,8 +2,10 @@
 
 ``GET /connect/oauth2`` auto-consents and redirects with ``code``, ``state`` and ``realmId``;
 ``POST /oauth2/v1/tokens/bearer`` exchanges codes (single use, 10 minutes) and refresh tokens
-(every refresh rotates the refresh token; the old one dies after a configurable grace, 0 by
-default); ``POST /v2/oauth2/tokens/revoke`` revokes a grant. All times are SimClock times.
+(every refresh rotates the refresh token; the superseded one keeps working for a grace period,
+about a day as at Intuit, 0 on request), adding a signed ``id_token`` for the ``openid`` scope;
+``POST /v2/oauth2/tokens/revoke`` revokes a grant; UserInfo answers for an access token. All
+times are SimClock times.
 """
 
 from __future__ import annotations
@@ -12,15 +14,19 @@ import base64
 import binascii
 import secrets
 import threading
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from ecom_ledger_desktop.sandbox.server import SimClock
 
+from .openid import IdTokenSigner, userinfo
+
 CODE_TTL = 600.0
 REFRESH_TTL = 8726400
 SCOPE_ACCOUNTING = "com.intuit.quickbooks.accounting"
+REFRESH_GRACE = 24 * 3600.0  # Intuit answers a superseded refresh token for about a day
 
 
 @dataclass
@@ -31,6 +37,8 @@ class Grant:
     realm_id: str
     scope: str
     revoked: bool = False
+    subject: str = field(default_factory=lambda: str(uuid.uuid4()))
+    auth_time: float = 0.0
 
 
 @dataclass
@@ -64,12 +72,13 @@ class OAuthServer:
     """Clients, codes and tokens for one simulator."""
 
     def __init__(self, clock: SimClock, clients: dict[str, tuple[str, tuple[str, ...]]],
-                 access_token_ttl: float = 3600.0, refresh_grace: float = 0.0) -> None:
+                 access_token_ttl: float = 3600.0, refresh_grace: float = REFRESH_GRACE) -> None:
         self.clock = clock
         self.clients = clients
         self.access_token_ttl = access_token_ttl
         self.refresh_grace = refresh_grace
         self.deny_consent = False
+        self.signer = IdTokenSigner()
         self._lock = threading.Lock()
         self._codes: dict[str, Code] = {}
         self._access: dict[str, Token] = {}
@@ -109,8 +118,8 @@ class OAuthServer:
         """A fresh single-use authorization code."""
         code = "AB1" + secrets.token_urlsafe(30)
         with self._lock:
-            self._codes[code] = Code(Grant(client_id, realm_id, scope), redirect_uri,
-                                     self.clock.elapsed())
+            grant = Grant(client_id, realm_id, scope, auth_time=self.clock.now().timestamp())
+            self._codes[code] = Code(grant, redirect_uri, self.clock.elapsed())
         return code
 
     # ---------------------------------------------------------------- token
@@ -163,7 +172,8 @@ class OAuthServer:
         self._refresh[refresh] = Token(grant, now + REFRESH_TTL)
         body: dict[str, Any] = {}
         if "openid" in grant.scope.split():
-            body["id_token"] = "eyJraWQiOiJzaW0ifQ." + secrets.token_urlsafe(32)
+            body["id_token"] = self.signer.id_token(grant.client_id, grant.subject, grant.realm_id,
+                                                    self.clock.now().timestamp(), grant.auth_time)
         body.update({"expires_in": int(self.access_token_ttl), "token_type": "bearer",
                      "x_refresh_token_expires_in": REFRESH_TTL, "refresh_token": refresh,
                      "access_token": access})
@@ -191,6 +201,15 @@ class OAuthServer:
             if self.clock.elapsed() >= tok.expires_at:
                 return None, f"Token expired: {value[:6]}..."
             return tok.grant.realm_id, ""
+
+    def userinfo(self, header: str) -> dict[str, Any]:
+        """UserInfo for a valid access token (401 ``invalid_token`` otherwise)."""
+        value = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        with self._lock:
+            tok = self._access.get(value)
+            if tok is None or tok.grant.revoked or self.clock.elapsed() >= tok.expires_at:
+                raise OAuthError(401, {"error": "invalid_token"})
+            return userinfo(tok.grant.subject, tok.grant.scope)
 
     def expire_access_tokens(self) -> None:
         """Every access token issued so far is now expired."""

@@ -27,7 +27,10 @@ LIST_BUILDERS: dict[str, ListBuilder] = {
     "Customer": lists.build_customer, "Item": lists.build_item, "Account": lists.build_account,
     "PaymentMethod": lists.build_payment_method, "Term": lists.build_term,
 }
-VOIDABLE = ("Invoice", "SalesReceipt", "Payment", "RefundReceipt", "CreditMemo")
+# Reference A1: only Invoice takes ``operation=void``; SalesReceipt and Payment are voided by an
+# update with ``include=void``; CreditMemo and RefundReceipt cannot be voided (delete them).
+VOID_BY_OPERATION = ("Invoice",)
+VOID_BY_UPDATE = ("SalesReceipt", "Payment")
 SETTINGS = ("Preferences", "CompanyInfo")
 STRIP = ("Id", "SyncToken", "sparse", "domain", "MetaData", "status")
 
@@ -42,9 +45,15 @@ def write(company: Company, entity: str, operation: str | None, body: Any,
     if op == "delete":
         return delete(company, entity, body)
     if op == "void":
+        if entity not in VOID_BY_OPERATION:
+            raise faults.unsupported_operation(f"Void of {entity}")
         return void(company, entity, body)
     if op not in ("", "create", "update"):
         raise faults.unsupported_operation(f"{operation}")
+    if "void" in options and op != "create":
+        if entity not in VOID_BY_UPDATE:
+            raise faults.unsupported_operation(f"Void of {entity}")
+        return void(company, entity, body)
     if entity in SETTINGS:
         return update_settings(company, entity, body)
     if entity not in LIST_BUILDERS and entity not in TRANSACTIONS:
@@ -69,7 +78,20 @@ def _build(company: Company, entity: str, inp: dict[str, Any], record: Record | 
         data, effects = build_payment(company, inp, record, options)
     else:
         data, effects = build_sales_form(company, entity, inp, record, options)
+        _numbers_as_numbers(data)
     return data, None, effects
+
+
+def _numbers_as_numbers(data: dict[str, Any]) -> None:
+    """Qty and UnitPrice are answered as JSON numbers, even when a client sent strings
+    (python-quickbooks writes every Decimal as ``"19.99"``); the builders validated them."""
+    for line in data.get("Line", []):
+        detail = line.get("SalesItemLineDetail") if isinstance(line, dict) else None
+        if not isinstance(detail, dict):
+            continue
+        for key in ("Qty", "UnitPrice"):
+            if isinstance(detail.get(key), str):
+                detail[key] = num(money(detail[key]))
 
 
 def _remember_lines(inp: dict[str, Any], data: dict[str, Any]) -> None:
@@ -129,9 +151,8 @@ def delete(company: Company, entity: str, body: dict[str, Any]) -> dict[str, Any
 
 
 def void(company: Company, entity: str, body: dict[str, Any]) -> dict[str, Any]:
-    """``operation=void``: the transaction keeps its Id; amounts become 0, note 'Voided'."""
-    if entity not in VOIDABLE:
-        raise faults.unsupported_operation(f"Void of {entity}")
+    """A void (in the form ``write`` checked): the transaction keeps its Id, amounts become 0,
+    'Voided' is prefixed to PrivateNote and its effects (stock, applied payments) are undone."""
     record = target_record(company, entity, body)
     check_sync_token(record, body)
     check_not_closed(company, str(record.data.get("TxnDate", "")))
@@ -149,6 +170,10 @@ def void(company: Company, entity: str, body: dict[str, Any]) -> dict[str, Any]:
         for line in data.get("Line", []):
             if "Amount" in line:
                 line["Amount"] = 0
+            detail = line.get("SalesItemLineDetail")
+            if isinstance(detail, dict):  # as captured: a voided line keeps no quantity or price
+                detail.pop("Qty", None)
+                detail.pop("UnitPrice", None)
         data["TxnTaxDetail"] = {"TotalTax": 0}
         data["TotalAmt"] = 0
         data["Balance"] = 0

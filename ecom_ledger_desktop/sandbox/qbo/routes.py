@@ -59,8 +59,9 @@ def route(request: SimRequest) -> Route | None:
         if entity and method == "POST":
             operation = request.param("operation")
             kind = (operation or "write").lower()
-            return Route(realm, kind if kind in ("delete", "void") else "write", entity,
-                         operation=operation)
+            if kind not in ("delete", "void"):
+                kind = "void" if "void" in _options(request) else "write"
+            return Route(realm, kind, entity, operation=operation)
         if entity == "Preferences" and method == "GET":
             return Route(realm, "read", entity, "1")
     if len(parts) == 2 and method == "GET":

@@ -29,7 +29,8 @@ from ecom_ledger_desktop.sandbox.server import (
 from . import faults, routes
 from .company import ENTITIES, Company, StoredResponse, num, response_time
 from .control import control
-from .oauth import OAuthError, OAuthServer
+from .oauth import REFRESH_GRACE, OAuthError, OAuthServer
+from .openid import JWKS_PATH, USERINFO_PATH, discovery
 from .operations import adjust_qty as _adjust_qty
 from .profiles import DEFAULT_PROFILE, profile
 from .ratelimit import Limits, RateLimiter
@@ -73,7 +74,7 @@ class QboSimulator:
         host: str = "127.0.0.1",
         faults: FaultPlan | None = None,
         access_token_ttl: float = 3600.0,
-        refresh_grace_seconds: float = 0.0,
+        refresh_grace_seconds: float = REFRESH_GRACE,
         requestid_ttl: float | None = None,
         retry_after_header: bool = False,
         throttle_xml: bool = False,
@@ -249,18 +250,20 @@ class QboSimulator:
         if path == "/v2/oauth2/tokens/revoke" and request.method == "POST":
             return self._revoke(request)
         if path.startswith("/.well-known/openid") and request.method == "GET":
-            return SimResponse.json(self._discovery())
+            return SimResponse.json(discovery(self.base_url))
+        if path == JWKS_PATH and request.method == "GET":
+            return SimResponse.json(self.oauth.signer.jwks())
+        if path == USERINFO_PATH and request.method == "GET":
+            return self._userinfo(request)
         self._count("oauth", -1)
         return SimResponse(status=404, body=b"Not Found", headers={"Content-Type": "text/plain"})
 
-    def _discovery(self) -> dict[str, Any]:
-        base = self.base_url
-        return {"issuer": "https://oauth.platform.intuit.com/op/v1",
-                "authorization_endpoint": f"{base}/connect/oauth2",
-                "token_endpoint": f"{base}/oauth2/v1/tokens/bearer",
-                "revocation_endpoint": f"{base}/v2/oauth2/tokens/revoke",
-                "response_types_supported": ["code"],
-                "token_endpoint_auth_methods_supported": ["client_secret_basic"]}
+    def _userinfo(self, request: SimRequest) -> SimResponse:
+        try:
+            return SimResponse.json(self.oauth.userinfo(request.header("authorization")))
+        except OAuthError as err:
+            return SimResponse.json(err.body, err.status, {
+                "WWW-Authenticate": 'Bearer realm="Intuit", error="invalid_token"'})
 
     def _authorize(self, request: SimRequest) -> SimResponse:
         params = {k: v[0] for k, v in request.query.items()}

@@ -1,4 +1,4 @@
-"""A thin QuickBooks Online v3 client: query, read, write, void, batch and CDC.
+"""A thin QuickBooks Online v3 client: query, read, write, void, delete, batch and CDC.
 
 Every request goes through ``ApiClient`` (classification, retries, circuit breaker), carries
 ``minorversion`` and, when it writes, a caller-chosen deterministic ``requestid`` so that a resend
@@ -31,6 +31,9 @@ BATCH_MAX_ITEMS = 30
 REQUEST_ID_MAX = 50
 BATCH_REQUEST_ID_MAX = 36
 BATCH_ID_MAX = 10
+# Reference A1: how each transaction is voided; refunds have no void and are deleted.
+VOID_BY_UPDATE = ("SalesReceipt", "Payment")
+NOT_VOIDABLE = ("RefundReceipt", "CreditMemo")
 _JSON = {"Accept": "application/json"}
 _WRITE = {"Accept": "application/json", "Content-Type": "application/json"}
 
@@ -149,12 +152,34 @@ class QboClient:
 
     def void(self, entity: str, entity_id: str, sync_token: str, request_id: str
              ) -> dict[str, Any]:
-        """Void a transaction (Invoice takes Id+SyncToken, the others a sparse body)."""
+        """Void a transaction in the form Intuit documents for it (reference A1).
+
+        Invoice: ``operation=void`` with Id+SyncToken. SalesReceipt and Payment: an update with
+        ``include=void`` and a sparse Id+SyncToken body (``operation=void`` does not void
+        them). RefundReceipt and CreditMemo cannot be voided: ``delete`` them instead.
+        """
+        if entity in NOT_VOIDABLE:
+            raise ValueError(f"QuickBooks Online cannot void a {entity}; delete it instead")
         body: dict[str, Any] = {"Id": entity_id, "SyncToken": sync_token}
-        if entity != "Invoice":
+        params = {"operation": "void"}
+        if entity in VOID_BY_UPDATE:
             body["sparse"] = True
+            params = {"operation": "update", "include": "void"}
         payload = self._send("POST", f"/{entity.lower()}", body=body, request_id=request_id,
-                             params={"operation": "void"})
+                             params=params)
+        return _entity(payload, entity)
+
+    @staticmethod
+    def can_void(entity: str) -> bool:
+        """False for the transactions QuickBooks Online cannot void (refunds): delete those."""
+        return entity not in NOT_VOIDABLE
+
+    def delete(self, entity: str, entity_id: str, sync_token: str, request_id: str
+               ) -> dict[str, Any]:
+        """Delete a transaction (``operation=delete``); the answer is ``{"status": "Deleted"}``."""
+        payload = self._send("POST", f"/{entity.lower()}",
+                             body={"Id": entity_id, "SyncToken": sync_token},
+                             request_id=request_id, params={"operation": "delete"})
         return _entity(payload, entity)
 
     def batch(self, items: list[dict[str, Any]], request_id: str) -> dict[str, BatchResult]:

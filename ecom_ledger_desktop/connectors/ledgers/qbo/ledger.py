@@ -40,6 +40,7 @@ from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
 
 log = logging.getLogger(__name__)
 
+OBJECT_NOT_FOUND = "610"
 CDC_MAX_AGE = timedelta(days=29)  # CDC looks back 30 days at most; keep a day's margin
 
 
@@ -154,15 +155,29 @@ class QboLedger:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
-        """Void a posted document (QBO keeps it, with zero amounts)."""
+        """Void a posted document (QBO keeps it, with zero amounts).
+
+        Refund receipts and credit memos cannot be voided in QuickBooks Online: they are
+        deleted, and one already deleted (a resend after a lost answer) counts as done.
+        """
         entity = target.extra.get("entity") or mapping.ENTITY_OF_KIND[kind]
-        current = self.client.get(entity, target.ledger_id)
+        label = f"{mapping.LABEL_OF_ENTITY.get(entity, entity)} {target.doc_number or ''}".strip()
+        deleting = not self.client.can_void(entity)
         try:
+            current = self.client.get(entity, target.ledger_id)
+        except QboFault as fault:
+            if deleting and fault.code == OBJECT_NOT_FOUND:
+                return _deleted(target, entity)
+            raise
+        try:
+            if deleting:
+                self.client.delete(entity, target.ledger_id, str(current["SyncToken"]),
+                                   request_id)
+                return _deleted(target, entity)
             voided = self.client.void(entity, target.ledger_id, str(current["SyncToken"]),
                                       request_id)
         except QboFault as fault:
-            label = f"{mapping.LABEL_OF_ENTITY.get(entity, entity)} {target.doc_number or ''}"
-            raise fault.about(label.strip(), str(current.get("TxnDate") or "")) from None
+            raise fault.about(label, str(current.get("TxnDate") or "")) from None
         return _posted(voided, entity)
 
     def create_payment(self, payment: LedgerPayment, invoice: PostedRef, resolution: Resolution,
@@ -340,6 +355,12 @@ def _posted(row: dict[str, Any], entity: str) -> PostedRef:
         sync_token=str(row.get("SyncToken")) if row.get("SyncToken") is not None else None,
         total=to_decimal(total) if total is not None else None,
         extra={"entity": entity})
+
+
+def _deleted(target: PostedRef, entity: str) -> PostedRef:
+    """A refund document deleted in place of a void: nothing of it is left in the books."""
+    return PostedRef(ledger_id=target.ledger_id, doc_number=target.doc_number, total=Decimal(0),
+                     extra={"entity": entity, "deleted": "1"})
 
 
 def _record(entity: str, document: SalesDocument) -> str:
