@@ -179,7 +179,9 @@ class ApiClient:
         error = self._classify(response)
         if error is not None:
             self.failures[f"http_{response.status_code}"] += 1
-            log.info("%s %s %s -> %s: %s", self.name, method, redact(str(response.url)),
+            # the path only: a query string can carry customers' emails and names
+            log.info("%s %s %s -> %s: %s", self.name, method, response.url.path,
                      response.status_code, error)
+            log.debug("%s %s %s", self.name, method, redact(str(response.url)))
             raise error
         return response

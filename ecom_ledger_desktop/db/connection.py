@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ecom_ledger_desktop.core.paths import private_file
 from ecom_ledger_desktop.db.migrations import migrate
 
 if TYPE_CHECKING:
@@ -20,8 +21,12 @@ def connect(path: Path | str) -> sqlite3.Connection:
     """Open (creating and migrating) the database at ``path``.
 
     Autocommit mode: every write happens inside an explicit ``transaction()`` so a crash
-    never leaves half a change behind.
+    never leaves half a change behind. The file (and SQLite's -wal and -shm beside it, which
+    SQLite creates with the database's mode) is readable by this user only.
     """
+    on_disk = str(path) != ":memory:" and not str(path).startswith("file:")
+    if on_disk:
+        private_file(Path(path))
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                            check_same_thread=False)
     conn.row_factory = sqlite3.Row
@@ -29,6 +34,11 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    if on_disk:  # written 0644 by an older version
+        for suffix in ("-wal", "-shm"):
+            side = Path(f"{path}{suffix}")
+            if side.exists():
+                private_file(side)
     migrate(conn, Path(path))
     return conn
 

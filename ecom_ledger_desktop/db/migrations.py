@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from ecom_ledger_desktop.core.paths import private_file
+
 log = logging.getLogger(__name__)
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -195,7 +197,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None,
     if version > 0 and path is not None and path.exists():
         backup = path.with_name(f"{path.name}.v{version}.bak")
         log.info("backing up %s to %s before migrating", path, backup)
-        target_conn = sqlite3.connect(str(backup))
+        target_conn = sqlite3.connect(str(private_file(backup)))
         try:
             conn.backup(target_conn)
         finally:
