@@ -90,7 +90,7 @@ def build_context(args: argparse.Namespace, dialogs: DialogService | None = None
 
     data_dir = paths.data_dir(args.data_dir)
     configure_logging(paths.log_dir(data_dir))
-    factory = LazyConnectorFactory()  # the connectors and the keyring load when first used
+    factory = LazyConnectorFactory(data_dir)  # the connectors and the keyring load when first used
     service = SyncService(paths.database_path(data_dir), LazySecretStore(),
                           store_factory=factory.store, ledger_factory=factory.ledger,
                           events=EventBus())

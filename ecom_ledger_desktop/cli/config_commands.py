@@ -109,7 +109,7 @@ def connections_test(ctx: CliContext, args: argparse.Namespace) -> int:
         raise UsageError(f"there is no connection '{args.name}'")
     from ecom_ledger_desktop.connectors.registry import ConnectorFactory
 
-    factory = ConnectorFactory()
+    factory = ConnectorFactory(lock_dir=ctx.data_dir)
     try:
         connector = (factory.store(config, ctx.secret_store()) if config.role == "store"
                      else factory.ledger(config, ctx.secret_store()))
