@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecom_ledger_desktop.core.paths import private_file
-from ecom_ledger_desktop.db.migrations import migrate
+from ecom_ledger_desktop.db.backups import make_daily_backup
+from ecom_ledger_desktop.db.migrations import current_version, migrate
 
 if TYPE_CHECKING:
     import sqlite_utils
 
+log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -39,8 +43,22 @@ def connect(path: Path | str) -> sqlite3.Connection:
             side = Path(f"{path}{suffix}")
             if side.exists():
                 private_file(side)
+    existing = current_version(conn) > 0
     migrate(conn, Path(path))
+    if on_disk and existing:
+        _daily_backup(conn, Path(path))
     return conn
+
+
+def _daily_backup(conn: sqlite3.Connection, path: Path) -> None:
+    """Keep a daily copy to restore from; failing to make one never stops the app."""
+    try:
+        made = make_daily_backup(conn, path, datetime.now(UTC))
+    except (OSError, sqlite3.Error) as error:
+        log.warning("could not make the daily copy of the database: %s", error)
+        return
+    if made is not None:
+        log.info("daily copy of the database saved as %s", made.name)
 
 
 def open_database(path: Path | str) -> sqlite_utils.Database:

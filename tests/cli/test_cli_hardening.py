@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import sqlite3
 import stat
+import subprocess
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -75,3 +78,109 @@ def test_the_data_folder_is_private_and_the_log_at_info_names_no_customer(
         for personal in (email, quote(email), quote_plus(email), last, quote(last),
                          quote(f"{first} {last}")):
             assert personal not in log_text, f"{personal!r} is in the log at INFO"
+
+
+DB_NAME = "ledger-sync.sqlite3"
+
+
+def _damage_table(db: Path, table: str) -> None:
+    """Overwrite the root page of ``table`` with noise (the file header stays intact)."""
+    conn = sqlite3.connect(db)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                            (table,)).fetchone()[0]
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    with open(db, "r+b") as raw:
+        raw.seek((root - 1) * page_size)
+        raw.write(bytes([0x0D, 0xFF, 0xFF, 0xFF]) + bytes(range(256)) * (page_size // 256 - 1))
+
+
+def _no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr
+
+
+def test_a_damaged_database_says_so_without_false_reassurance_and_a_backup_restores_it(
+        cli: Cli, sims: Sims) -> None:
+    first = sims.add_order()
+    cli.configure_directly(sims)
+    assert cli.sync()["posted"] == 1  # an existing database opened again: the daily copy
+    db = cli.data_dir / DB_NAME
+    _damage_table(db, "store_records")
+    sims.add_order()
+
+    failed = cli.run("--json", "sync")
+    _no_traceback(failed)
+    assert failed.returncode == 1
+    said = failed.stdout + failed.stderr
+    assert "damaged" in said and "restore-backup" in said
+    assert "Nothing was lost" not in said and "carries on" not in said.replace(
+        "carries on from that copy", ""), "no promise that the next run carries on"
+
+    listed = cli.run("restore-backup")
+    _no_traceback(listed)
+    assert listed.returncode == 0 and "daily copy" in listed.stdout
+    assert "damaged" in listed.stdout, "the current database is reported damaged"
+
+    restored = cli.run("restore-backup", "--latest")
+    _no_traceback(restored)
+    assert restored.returncode == 0, restored.stderr
+    assert "restored" in restored.stdout.lower()
+    kept = list((cli.data_dir / "backups").glob(f"replaced-*/{DB_NAME}"))
+    assert kept, "the damaged file is kept beside the backups, not deleted"
+
+    summary = cli.sync()
+    assert summary["status"] == "ok"
+    assert set(sims.receipt_numbers().values()) == {1}, "the restored copy posts nothing twice"
+    assert first in sims.receipt_numbers() and len(sims.receipt_numbers()) == 2
+
+
+def test_a_file_that_is_not_a_database_gets_a_plain_message_on_every_command(
+        cli: Cli, sims: Sims) -> None:
+    cli.configure_directly(sims)
+    cli.ok("pairs", "list")  # an existing database opened again: the daily copy
+    db = cli.data_dir / DB_NAME
+    db.write_bytes(b"this is not a database, a sync tool merged two versions " * 100)
+    for args in (("pairs", "list"), ("errors", "list"), ("sync",)):
+        proc = cli.run(*args)
+        _no_traceback(proc)
+        assert proc.returncode == 1, (args, proc.stdout, proc.stderr)
+        assert "is damaged" in proc.stderr and "restore-backup" in proc.stderr, proc.stderr
+        assert "Nothing was lost" not in proc.stderr
+
+
+def test_a_data_folder_that_cannot_be_written_gets_a_plain_message_not_a_traceback(
+        cli: Cli, tmp_path: Path) -> None:
+    # As root, chmod does not stop writes; a folder path that is a file, and a log folder that
+    # is a file, fail the same way an unwritable folder does (OSError at the same calls).
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("x")
+    blocked = Cli(not_a_folder, cli.keyring_file).run("pairs", "list")
+    _no_traceback(blocked)
+    assert blocked.returncode == 1
+    assert str(not_a_folder) in blocked.stderr and "data folder" in blocked.stderr
+
+    cli.ok("pairs", "list")  # makes the data folder and its log folder
+    shutil.rmtree(cli.data_dir / "logs")
+    (cli.data_dir / "logs").write_text("not a folder")
+    no_logs = cli.run("pairs", "list")
+    _no_traceback(no_logs)
+    assert no_logs.returncode == 1 and "data folder" in no_logs.stderr
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0,
+                    reason="POSIX permissions, and root writes through them")
+def test_a_read_only_data_folder_gets_a_plain_message(cli: Cli, sims: Sims) -> None:
+    cli.configure_directly(sims)
+    cli.ok("pairs", "list")
+    for path in [cli.data_dir, *cli.data_dir.rglob("*")]:
+        path.chmod(0o500 if path.is_dir() else 0o400)
+    try:
+        proc = cli.run("sync")
+        _no_traceback(proc)
+        assert proc.returncode == 1 and "cannot write" in proc.stderr
+    finally:
+        for path in [cli.data_dir, *cli.data_dir.rglob("*")]:
+            path.chmod(0o700 if path.is_dir() else 0o600)
