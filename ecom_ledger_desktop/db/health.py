@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ecom_ledger_desktop.core.errors import FatalError
 from ecom_ledger_desktop.db.backups import list_backups
 
 RESTORE_COMMAND = "ecom-ledger restore-backup"
@@ -23,8 +22,8 @@ _UNWRITABLE_TEXT = ("readonly database", "unable to open database", "disk is ful
                     "disk i/o error")
 
 
-class DatabaseUnusable(FatalError):
-    """The database cannot be used until a person acts; the message says what to do."""
+DAMAGED_PREFIX = "The app's database is damaged"
+UNWRITABLE_PREFIX = "The app cannot write to its database"
 
 
 def _code(error: BaseException) -> str:
@@ -60,16 +59,41 @@ def damaged_message(db_path: Path, detail: str = "") -> str:
     else:
         copy = ("The app has no copy of it yet. Keep the file as it is and send it, with the "
                 "log files, to support.")
-    return (f"The app's database {db_path} is damaged{why}, so nothing can be synced until it "
-            f"is restored; every sync would fail the same way. {copy}")
+    return (f"{DAMAGED_PREFIX} ({db_path}){why}, so nothing can be synced until it is "
+            f"restored; every sync would fail the same way. {copy}")
 
 
 def unwritable_message(db_path: Path, detail: str = "") -> str:
     """What happened and what to do, for a database that cannot be opened or written."""
     why = f" ({detail})" if detail else ""
-    return (f"The app cannot write to its database {db_path}{why}. Check that the folder "
+    return (f"{UNWRITABLE_PREFIX} ({db_path}){why}. Check that the folder "
             f"{db_path.parent} belongs to you and can be written to, and that the disk is not "
             "full; nothing can be synced until it can.")
+
+
+def is_storage_message(text: str) -> bool:
+    """Whether ``text`` is one of the messages above (no "the next run carries on" after it)."""
+    return text.startswith((DAMAGED_PREFIX, UNWRITABLE_PREFIX))
+
+
+def header_problem(db_path: Path) -> str | None:
+    """A cheap check for the start of the app: can SQLite read the file's schema at all?
+
+    None when the file is missing (a first start) or readable; else what SQLite said. Damage
+    deeper in the file shows when a sync reads it, with the same message.
+    """
+    if not db_path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        if is_damaged(error):
+            return str(error)
+    return None
 
 
 def storage_problem(error: BaseException, db_path: Path) -> str | None:
