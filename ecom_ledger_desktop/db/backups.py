@@ -86,19 +86,25 @@ def make_daily_backup(conn: sqlite3.Connection, db_path: Path, now: datetime) ->
     daily = [b for b in list_backups(db_path) if b.kind == "daily"]
     if daily and now - daily[0].made_at < DAILY_INTERVAL:
         return None
-    if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-        return None  # never replace a good copy with a damaged one
+    try:
+        sound = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    except sqlite3.DatabaseError:
+        sound = False
+    if not sound:
+        return None  # never push a good copy out with a damaged one
     folder = private_dir(backup_folder(db_path))
     target = folder / f"daily-{now.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}.sqlite3"
     partial = folder / f".partial-{os.getpid()}-{target.name}"
     copy = sqlite3.connect(str(private_file(partial)))
     try:
         conn.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
     finally:
         copy.close()
     os.replace(partial, target)
     for old in [b for b in list_backups(db_path) if b.kind == "daily"][KEEP_DAILY:]:
-        old.path.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{old.path}{suffix}").unlink(missing_ok=True)
     return target
 
 
