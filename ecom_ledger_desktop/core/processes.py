@@ -13,6 +13,7 @@ import functools
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 
@@ -89,6 +90,20 @@ def _ps_start(pid: int) -> str | None:  # pragma: no cover - macOS and the BSDs
     return f"ps:{text}" if out.returncode == 0 and text else None
 
 
+def _linux_started_at(pid: int) -> datetime | None:
+    """When ``pid`` started, as a wall-clock time (boot time plus its start ticks)."""
+    stamp = _linux_start(pid)
+    if stamp is None:
+        return None
+    try:
+        boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime "))
+        ticks = int(stamp.rsplit(":", 1)[1])
+        return datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), UTC)
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
 def process_start(pid: int) -> str | None:
     """An opaque stamp of when process ``pid`` started; None if it is gone or cannot be told."""
     if sys.platform.startswith("linux"):
@@ -108,17 +123,21 @@ def _start_of_own(pid: int) -> str | None:
     return process_start(pid)
 
 
-def holder_running(pid: int, started: str | None) -> bool:
+def holder_running(pid: int, started: str | None, since: datetime | None = None) -> bool:
     """Whether the process recorded as ``pid`` started at ``started`` still runs.
 
     A different start time means the id now belongs to another program: the holder is gone.
-    Without a recorded stamp (a row from an older version) or a way to read one, a live id counts.
+    A row from an older version has no stamp: then a process that started after ``since`` (when
+    the row was written) cannot have written it. Where neither can be told, a live id counts.
     """
     if not pid_alive(pid):
         return False
     if sys.platform.startswith("linux") and _linux_start(pid) is None:
         return False  # a zombie
     if not started:
+        if since is not None and sys.platform.startswith("linux"):
+            began = _linux_started_at(pid)
+            return began is None or began <= since + timedelta(seconds=1)
         return True
     now = process_start(pid)
     return now is None or now == started

@@ -9,7 +9,7 @@ from typing import Any
 
 from ecom_ledger_desktop.core.clock import Clock
 from ecom_ledger_desktop.core.processes import holder_running, own_start
-from ecom_ledger_desktop.db._common import iso
+from ecom_ledger_desktop.db._common import iso, parse_iso
 
 
 @dataclass
@@ -61,9 +61,9 @@ class RunsRepo:
     def mark_interrupted(self) -> int:
         """Runs left 'running' by a process that died: say so. Returns how many."""
         rows = self._conn.execute(
-            "SELECT id, pid, pid_started FROM runs WHERE status = 'running'").fetchall()
-        dead = [r["id"] for r in rows
-                if r["pid"] is None or not holder_running(int(r["pid"]), r["pid_started"])]
+            "SELECT id, pid, pid_started, started_at FROM runs WHERE status = 'running'").fetchall()
+        dead = [r["id"] for r in rows if r["pid"] is None or not holder_running(
+            int(r["pid"]), r["pid_started"], parse_iso(r["started_at"]))]
         for run_id in dead:
             self._conn.execute(
                 "UPDATE runs SET status = 'interrupted', finished_at = ?, message = "
@@ -125,10 +125,11 @@ class RunsRepo:
         """
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            row = self._conn.execute("SELECT pid, pid_started FROM pair_locks WHERE pair_id = ?",
-                                     (pair_id,)).fetchone()
-            if row and row["pid"] != os.getpid() and holder_running(int(row["pid"]),
-                                                                    row["pid_started"]):
+            row = self._conn.execute(
+                "SELECT pid, pid_started, acquired_at FROM pair_locks WHERE pair_id = ?",
+                (pair_id,)).fetchone()
+            if row and row["pid"] != os.getpid() and holder_running(
+                    int(row["pid"]), row["pid_started"], parse_iso(row["acquired_at"])):
                 self._conn.execute("ROLLBACK")
                 return False
             self._conn.execute(

@@ -9,11 +9,14 @@ import shutil
 import sqlite3
 import stat
 import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
 
+from ecom_ledger_desktop.db.state import State
 from tests.cli.test_cli import Cli, Sims, order
 
 # what a hostile product name can carry: set the terminal title (OSC … BEL), clear the screen
@@ -184,3 +187,27 @@ def test_a_read_only_data_folder_gets_a_plain_message(cli: Cli, sims: Sims) -> N
     finally:
         for path in [cli.data_dir, *cli.data_dir.rglob("*")]:
             path.chmod(0o700 if path.is_dir() else 0o600)
+
+
+def test_a_lock_left_by_a_killed_sync_whose_pid_is_now_another_program_does_not_stop_syncing(
+        cli: Cli, sims: Sims) -> None:
+    placed = sims.add_order()
+    cli.configure_directly(sims)
+    unrelated = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
+                                 stdin=subprocess.PIPE)
+    try:
+        # the row a sync killed an hour ago left (as an older version wrote it: no start time);
+        # its process id now belongs to an unrelated, running program
+        state = State(cli.data_dir / DB_NAME)
+        with state.tx():
+            state.conn.execute(
+                "INSERT INTO pair_locks (pair_id, owner, pid, acquired_at) VALUES (1, 'schedule', "
+                "?, ?)", (unrelated.pid, (datetime.now(UTC) - timedelta(hours=1)).isoformat()))
+        state.close()
+        summary = cli.sync()
+        assert summary["status"] == "ok", summary
+        assert placed in sims.receipt_numbers()
+    finally:
+        assert unrelated.stdin is not None
+        unrelated.stdin.close()
+        unrelated.wait(10)
