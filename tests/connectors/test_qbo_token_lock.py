@@ -23,7 +23,8 @@ import pytest
 from ecom_ledger_desktop.connectors.ledgers.qbo import QboTokens
 from ecom_ledger_desktop.core.errors import FatalError
 from ecom_ledger_desktop.sandbox.qbo import QboSimulator
-from tests.connectors.qbo_support import CONNECTION, new_sim
+from ecom_ledger_desktop.secrets.store import MemorySecretStore
+from tests.connectors.qbo_support import CONNECTION, make_tokens, new_sim
 
 pytestmark = pytest.mark.timeout(120)
 # how long a process that has read the refresh token waits for the other to read it too: without
@@ -107,3 +108,31 @@ def test_two_processes_refreshing_at_once_both_succeed_and_the_grant_stays_valid
         assert later.access_token()
     finally:
         sim.stop()
+
+
+class RotatedBehindOurBack(MemorySecretStore):
+    """The first read of the refresh token returns it, but by then a process that takes no lock
+    (an older version) has already spent it and stored its successor."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.other: QboTokens | None = None
+
+    def get(self, connection: str, key: str) -> str | None:
+        value = super().get(connection, key)
+        if key == "refresh_token" and self.other is not None:
+            other, self.other = self.other, None
+            other.refresh()
+        return value
+
+
+def test_a_token_rotated_by_a_process_without_the_lock_is_picked_up_not_reported(
+        sim: QboSimulator) -> None:
+    store = RotatedBehindOurBack()
+    store.set(CONNECTION, "refresh_token", sim.issue_tokens()["refresh_token"])
+    store.set(CONNECTION, "client_secret", "sim-secret")
+    ours, older_version = make_tokens(sim, store), make_tokens(sim, store)
+    store.other = older_version
+    ours.refresh()
+    assert ours.access_token() and ours.refresh_count == 1
+    assert older_version.refresh_count == 1

@@ -193,10 +193,13 @@ class QboTokens:
     @contextlib.contextmanager
     def _across_processes(self) -> Iterator[None]:
         """Hold this connection's token lock file (when there is a data folder to keep it in)."""
-        if self._lock_file is None:
-            yield
-            return
-        with exclusive(self._lock_file):
+        with contextlib.ExitStack() as stack:
+            if self._lock_file is not None:
+                try:
+                    stack.enter_context(exclusive(self._lock_file))
+                except OSError as error:  # a read-only data folder: refreshing still beats not
+                    log.warning("could not take the token lock file %s: %s", self._lock_file,
+                                error)
             yield
 
     def auth(self) -> httpx.Auth:
