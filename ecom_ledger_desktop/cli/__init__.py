@@ -173,6 +173,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _inside(filename: object, folder: Path) -> bool:
+    if not filename:
+        return False
+    try:
+        return Path(str(filename)).resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
 def _folder_message(chosen: str | None, error: OSError) -> str:
     folder = chosen or os.environ.get(paths.HOME_ENV) or "the platform data folder"
     where = f" ({error.filename})" if error.filename and str(error.filename) != folder else ""
@@ -201,6 +210,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         logging.getLogger(__name__).error("command failed: %s", error)
         Output.note(f"ecom-ledger: {problem}")
+        return EXIT_FAILURE
+    except OSError as error:  # a file of the data folder cannot be written (read-only, full)
+        if not _inside(error.filename, ctx.data_dir):
+            raise
+        logging.getLogger(__name__).error("command failed: %s", error)
+        Output.note(_folder_message(str(ctx.data_dir), error))
         return EXIT_FAILURE
     except UsageError as error:
         Output.note(f"ecom-ledger: {error}")

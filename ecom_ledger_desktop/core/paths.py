@@ -41,10 +41,11 @@ def private_dir(path: Path, *, tighten_existing: bool = True) -> Path:
 
 def private_file(path: Path) -> Path:
     """Make sure ``path`` exists (empty if new) readable and writable by this user only."""
-    if _POSIX:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+    if path.exists():
+        _tighten(path, PRIVATE_FILE_MODE)  # an older version made it 0644
+    elif _POSIX:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE)
         os.close(fd)
-        _tighten(path, PRIVATE_FILE_MODE)
     else:
         path.touch(exist_ok=True)
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -173,20 +175,59 @@ def test_a_data_folder_that_cannot_be_written_gets_a_plain_message_not_a_traceba
     assert no_logs.returncode == 1 and "data folder" in no_logs.stderr
 
 
-@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0,
-                    reason="POSIX permissions, and root writes through them")
-def test_a_read_only_data_folder_gets_a_plain_message(cli: Cli, sims: Sims) -> None:
+@contextlib.contextmanager
+def _read_only(paths: list[Path]) -> Iterator[None]:
+    """Make ``paths`` read-only for real: chmod for a user; for root (whom chmod does not stop)
+    the immutable attribute, which stops root too. Skips where neither is possible."""
+    if os.geteuid() != 0:
+        for path in paths:
+            path.chmod(0o500 if path.is_dir() else 0o400)
+        try:
+            yield
+        finally:
+            for path in paths:
+                path.chmod(0o700 if path.is_dir() else 0o600)
+        return
+    if shutil.which("chattr") is None:
+        pytest.skip("root, and no chattr to make a folder read-only")
+    done: list[Path] = []
+    try:
+        for path in paths:
+            if subprocess.run(["chattr", "+i", str(path)], capture_output=True,
+                              check=False).returncode != 0:
+                pytest.skip("root, and this file system has no immutable attribute")
+            done.append(path)
+        yield
+    finally:
+        for path in done:
+            subprocess.run(["chattr", "-i", str(path)], capture_output=True, check=False)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_read_only_data_folder_gets_a_plain_message_on_every_command(
+        cli: Cli, sims: Sims) -> None:
     cli.configure_directly(sims)
     cli.ok("pairs", "list")
-    for path in [cli.data_dir, *cli.data_dir.rglob("*")]:
-        path.chmod(0o500 if path.is_dir() else 0o400)
-    try:
+    everything = [cli.data_dir, *cli.data_dir.rglob("*")]
+    with _read_only(everything):
+        for args in (("pairs", "list"), ("sync",), ("errors", "list")):
+            proc = cli.run(*args)
+            _no_traceback(proc)
+            assert proc.returncode == 1, (args, proc.stderr)
+            assert "data folder" in proc.stderr and "can be written to" in proc.stderr
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_database_that_cannot_be_written_gets_a_plain_message(cli: Cli, sims: Sims) -> None:
+    cli.configure_directly(sims)
+    cli.ok("pairs", "list")
+    db = cli.data_dir / DB_NAME
+    with _read_only([cli.data_dir, db]):  # the log folder stays writable
         proc = cli.run("sync")
         _no_traceback(proc)
-        assert proc.returncode == 1 and "cannot write" in proc.stderr
-    finally:
-        for path in [cli.data_dir, *cli.data_dir.rglob("*")]:
-            path.chmod(0o700 if path.is_dir() else 0o600)
+        assert proc.returncode == 1, proc.stderr
+        assert "cannot write to its database" in proc.stderr, proc.stderr
+        assert "damaged" not in proc.stderr
 
 
 def test_a_lock_left_by_a_killed_sync_whose_pid_is_now_another_program_does_not_stop_syncing(
