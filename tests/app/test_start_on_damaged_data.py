@@ -88,3 +88,18 @@ def test_a_sync_failing_on_a_damaged_database_is_not_told_nothing_was_lost(
                                      flagged=0, skipped=0, message=message))
     assert len(h.notes) == 1
     assert "damaged" in h.notes[0].text and "Nothing was lost" not in h.notes[0].text
+
+
+def test_a_read_only_data_folder_gets_a_dialog_at_start(qtbot, tmp_path: Path) -> None:
+    from tests.cli.test_cli_hardening import _read_only
+
+    data = tmp_path / "data"
+    data.mkdir()
+    State(data / DATABASE_NAME).close()
+    (data / "logs").mkdir()
+    (data / "logs" / "ecom-ledger.log").write_text("")
+    dialogs = ScriptedDialogs()
+    with _read_only([data, *data.rglob("*")]):
+        assert launch(["--data-dir", str(data), "--hidden"], dialogs=dialogs) is None
+    assert [kind for kind, _, _ in dialogs.asked] == ["warn"]
+    assert "cannot write" in dialogs.texts("warn")[0]
