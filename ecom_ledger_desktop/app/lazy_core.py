@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 class LazyConnectorFactory:
     """The connector factory, imported when the first connector is made."""
 
-    def __init__(self) -> None:
+    def __init__(self, lock_dir: Path | None = None) -> None:
+        self._lock_dir = lock_dir  # the data folder: token refreshes lock across processes
         self._factory: ConnectorFactory | None = None
         self._lock = threading.Lock()
 
@@ -30,7 +32,7 @@ class LazyConnectorFactory:
             if self._factory is None:
                 from ecom_ledger_desktop.connectors.registry import ConnectorFactory
 
-                self._factory = ConnectorFactory()
+                self._factory = ConnectorFactory(lock_dir=self._lock_dir)
             return self._factory
 
     def store(self, config: ConnectionConfig, secrets: SecretStore) -> StoreConnector:

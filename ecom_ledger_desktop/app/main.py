@@ -90,7 +90,7 @@ def build_context(args: argparse.Namespace, dialogs: DialogService | None = None
 
     data_dir = paths.data_dir(args.data_dir)
     configure_logging(paths.log_dir(data_dir))
-    factory = LazyConnectorFactory()  # the connectors and the keyring load when first used
+    factory = LazyConnectorFactory(data_dir)  # the connectors and the keyring load when first used
     service = SyncService(paths.database_path(data_dir), LazySecretStore(),
                           store_factory=factory.store, ledger_factory=factory.ledger,
                           events=EventBus())
@@ -99,9 +99,57 @@ def build_context(args: argparse.Namespace, dialogs: DialogService | None = None
                       data_dir=data_dir, log_dir=paths.log_dir(data_dir))
 
 
+def database_ready(db_path: Path, dialogs: DialogService) -> bool:
+    """Before anything reads the database: if SQLite cannot read it, say so in a plain dialog
+    and offer to put back the newest good copy the app kept. False: the app should not start.
+
+    Damage deeper in the file shows when a sync reads it, with the same advice.
+    """
+    from ecom_ledger_desktop.db.health import header_problem
+
+    problem = header_problem(db_path)
+    if problem is None:
+        return True
+    from datetime import UTC, datetime
+
+    from ecom_ledger_desktop.db.backups import RestoreError, check_file, list_backups, restore
+    from ecom_ledger_desktop.db.health import DAMAGED_PREFIX, damaged_message
+
+    log.error("the database %s cannot be read: %s", db_path, problem)
+    good = next((b for b in list_backups(db_path) if check_file(b.path) == "ok"), None)
+    if good is None:
+        dialogs.warn("Ecom Ledger cannot open its data", damaged_message(db_path, problem))
+        return False
+    question = (
+        f"{DAMAGED_PREFIX} ({db_path}; SQLite says: {problem}), so nothing can be synced until "
+        f"it is restored.\n\nThe newest good copy the app kept is from {good.label}. Restore "
+        "it now? The damaged file is kept in the backups folder, not deleted. Orders synced "
+        "since that copy are read again: check the error queue after the next sync for anything "
+        "QuickBooks already has.")
+    if not dialogs.confirm("Ecom Ledger's data is damaged", question,
+                           accept="Restore the copy", reject="Quit"):
+        return False
+    try:
+        aside = restore(db_path, good.path, datetime.now(UTC))
+    except (RestoreError, OSError) as error:
+        dialogs.warn("The copy could not be restored",
+                     f"{error}. Nothing was changed; send the log files to support.")
+        return False
+    log.warning("restored the database from %s; the damaged files are in %s", good.path, aside)
+    return True
+
+
+def _folder_unusable(dialogs: DialogService, folder: str | None, error: OSError) -> None:
+    where = folder or "the app's data folder"
+    dialogs.warn("Ecom Ledger cannot use its data folder", (
+        f"Ecom Ledger cannot write to {where}: {error.strerror or error}"
+        f"{f' ({error.filename})' if error.filename else ''}. Check that the folder belongs to "
+        "you and can be written to and that the disk is not full, then start the app again."))
+
+
 def launch(argv: list[str], dialogs: DialogService | None = None) -> AppShell | None:
     """Create (or reuse) the QApplication and start the shell; None when another instance
-    of the app was brought forward instead (this one should exit)."""
+    of the app was brought forward instead, or its data cannot be used (this one should exit)."""
     from ecom_ledger_desktop.app.shell import AppShell
 
     args = parse_args(argv)
@@ -112,15 +160,28 @@ def launch(argv: list[str], dialogs: DialogService | None = None) -> AppShell | 
     app.setOrganizationName("ecom-ledger-desktop")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
-    home = str(paths.data_dir(args.data_dir))  # another data folder is another installation
+    dialogs = dialogs or QtDialogService()
+    try:
+        home = str(paths.data_dir(args.data_dir))  # another data folder is another installation
+    except OSError as error:
+        _folder_unusable(dialogs, args.data_dir, error)
+        return None
     scope = f"demo:{home}" if args.demo else home
     instance = SingleInstance(instance_key(scope))
     if instance.forward():
         return None  # the running app shows its window
     instance.listen()
+    if not args.demo and not database_ready(paths.database_path(args.data_dir), dialogs):
+        instance.close()
+        return None
     tray_available = QSystemTrayIcon.isSystemTrayAvailable()
     app.setQuitOnLastWindowClosed(False)  # the shell decides when to quit
-    ctx = build_context(args, dialogs)
+    try:
+        ctx = build_context(args, dialogs)
+    except OSError as error:  # the log folder cannot be written (read-only, full, not a folder)
+        _folder_unusable(dialogs, home, error)
+        instance.close()
+        return None
     shell = AppShell(ctx, tray_available=tray_available, instance=instance)
     # the session is ending (log out, shut down): quit without asking
     app.commitDataRequest.connect(shell.session_ending)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject
 from ecom_ledger_desktop.app import formatting as fmt
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.status import AppStatus
+from ecom_ledger_desktop.db.health import is_storage_message
 from ecom_ledger_desktop.db.runs_repo import RunRow
 
 ERROR_QUEUE_PAGE = "errors"
@@ -86,11 +87,12 @@ class Notifier(QObject):
         if self._told_failures.get(run.pair_id) == message:
             return
         self._told_failures[run.pair_id] = message
+        # a damaged database fails every sync alike: its message says what to do instead
+        after = ("" if is_storage_message(message) else ". Nothing was lost: the next sync "
+                 "carries on where this one stopped. The History page has the details.")
         self._send(Notification(
             f"Sync of {self._pair_name(run.pair_id)} failed",
-            f"{message[:1].upper()}{message[1:]}. Nothing was lost: the next sync carries on "
-            "where this one stopped. The History page has the details.",
-            "critical", HISTORY_PAGE))
+            f"{message[:1].upper()}{message[1:]}{after}", "critical", HISTORY_PAGE))
 
     def _on_status_changed(self) -> None:
         current = {(name, message) for name, status, message in self.status.snapshot.attention

@@ -22,6 +22,7 @@ from ecom_ledger_desktop.app.status import AppStatus
 from ecom_ledger_desktop.app.tray import TrayActions, TrayController
 from ecom_ledger_desktop.app.window import MainWindow
 from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.db.health import storage_problem
 from ecom_ledger_desktop.sync.service import SyncService
 
 log = logging.getLogger(__name__)
@@ -131,11 +132,12 @@ class AppShell(QObject):
     def _sync_crashed(self, pair_id: int, error: BaseException) -> None:
         log.error("sync of pair %s raised", pair_id, exc_info=error)
         self.status.request_done(pair_id)
+        storage = storage_problem(error, self.ctx.service.db_path)
         self.notifier.sink(Notification(
             "A sync stopped unexpectedly",
-            f"{error}. Nothing was lost: the next sync carries on where this one stopped. "
-            "If it happens again, the log files (Settings page) tell support what went wrong.",
-            "critical", "history"))
+            storage or f"{error}. Nothing was lost: the next sync carries on where this one "
+            "stopped. If it happens again, the log files (Settings page) tell support what went "
+            "wrong.", "critical", "history"))
 
     def toggle_pause(self) -> None:
         """Pause or resume the schedule (Sync now keeps working). Before the schedule has

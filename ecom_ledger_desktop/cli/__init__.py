@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
 from ecom_ledger_desktop import __version__
+from ecom_ledger_desktop.cli import backup_commands
 from ecom_ledger_desktop.cli import config_commands as cfg
 from ecom_ledger_desktop.cli import sync_commands as run
 from ecom_ledger_desktop.cli.context import CliContext, UsageError
@@ -22,6 +25,7 @@ from ecom_ledger_desktop.core import paths
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.logging_setup import configure_logging
 from ecom_ledger_desktop.core.redaction import redact
+from ecom_ledger_desktop.db.health import storage_problem
 
 Command = Callable[[CliContext, argparse.Namespace], int]
 
@@ -165,19 +169,54 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = _sub(groups, "demo", run.demo, "run a sync on the embedded simulators")
     demo.add_argument("--orders", type=int, default=300)
+    backup_commands.add_parser(groups)
     return parser
+
+
+def _inside(filename: object, folder: Path) -> bool:
+    if not filename:
+        return False
+    try:
+        return Path(str(filename)).resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
+def _folder_message(chosen: str | None, error: OSError) -> str:
+    folder = chosen or os.environ.get(paths.HOME_ENV) or "the platform data folder"
+    where = f" ({error.filename})" if error.filename and str(error.filename) != folder else ""
+    return (f"ecom-ledger cannot use its data folder {folder}: {error.strerror or error}{where}. "
+            "Check that it is a folder that belongs to you and can be written to, or choose "
+            "another with --data-dir. Nothing was changed.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``ecom-ledger`` and ``python -m ecom_ledger_desktop``."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    data_dir = paths.data_dir(args.data_dir) if args.group != "demo" else None
-    if data_dir is not None:
-        configure_logging(paths.log_dir(data_dir), console=args.verbose)
+    try:
+        data_dir = paths.data_dir(args.data_dir) if args.group != "demo" else None
+        if data_dir is not None:
+            configure_logging(paths.log_dir(data_dir), console=args.verbose)
+    except OSError as error:  # a read-only folder, a file in its place, a full disk
+        Output.note(_folder_message(args.data_dir, error))
+        return EXIT_FAILURE
     ctx = CliContext(data_dir=data_dir or Path("."), out=Output(args.json))
     try:
         return int(args.command(ctx, args))
+    except sqlite3.DatabaseError as error:  # damaged or unwritable: no traceback, what to do
+        problem = storage_problem(error, ctx.db_path)
+        if problem is None:
+            raise
+        logging.getLogger(__name__).error("command failed: %s", error)
+        Output.note(f"ecom-ledger: {problem}")
+        return EXIT_FAILURE
+    except OSError as error:  # a file of the data folder cannot be written (read-only, full)
+        if not _inside(error.filename, ctx.data_dir):
+            raise
+        logging.getLogger(__name__).error("command failed: %s", error)
+        Output.note(_folder_message(str(ctx.data_dir), error))
+        return EXIT_FAILURE
     except UsageError as error:
         Output.note(f"ecom-ledger: {error}")
         return EXIT_USAGE

@@ -12,6 +12,7 @@ from ecom_ledger_desktop.cli.context import CliContext, UsageError, read_secret
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_OK
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.redaction import redact, register_secret
+from ecom_ledger_desktop.core.safe_text import escape_controls
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
@@ -108,7 +109,7 @@ def connections_test(ctx: CliContext, args: argparse.Namespace) -> int:
         raise UsageError(f"there is no connection '{args.name}'")
     from ecom_ledger_desktop.connectors.registry import ConnectorFactory
 
-    factory = ConnectorFactory()
+    factory = ConnectorFactory(lock_dir=ctx.data_dir)
     try:
         connector = (factory.store(config, ctx.secret_store()) if config.role == "store"
                      else factory.ledger(config, ctx.secret_store()))
@@ -212,7 +213,7 @@ def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
         "Paste that whole address here (or just its code) and press Enter:",
     ]
     stream = sys.stderr if ctx.out.as_json else sys.stdout
-    print("\n".join(prompt), file=stream, flush=True)
+    print(escape_controls("\n".join(prompt), keep_newlines=True), file=stream, flush=True)
     pasted = sys.stdin.readline().strip()
     try:
         if not pasted:

@@ -50,7 +50,7 @@ class CliContext:
         from ecom_ledger_desktop.connectors.registry import ConnectorFactory
         from ecom_ledger_desktop.sync.service import SyncService
 
-        factory = ConnectorFactory()
+        factory = ConnectorFactory(lock_dir=self.data_dir)
         return SyncService(self.db_path, self.secret_store(), store_factory=factory.store,
                            ledger_factory=factory.ledger)
 

@@ -7,6 +7,8 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+from ecom_ledger_desktop.core.safe_text import escape_controls, escape_json_controls
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -24,7 +26,11 @@ def _default(value: Any) -> Any:
 
 
 class Output:
-    """Writes either human text or one JSON document per command."""
+    """Writes either human text or one JSON document per command.
+
+    Everything printed goes through here, and store data can hold terminal escape sequences:
+    every control character is escaped (``\x1b``), in text, tables and JSON alike.
+    """
 
     def __init__(self, as_json: bool) -> None:
         self.as_json = as_json
@@ -32,16 +38,19 @@ class Output:
     def emit(self, data: Any, text: str | list[str]) -> None:
         """Print ``data`` as JSON, or ``text`` for a person."""
         if self.as_json:
-            print(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
+            print(escape_json_controls(json.dumps(data, default=_default, ensure_ascii=False,
+                                                  indent=2)))
             return
-        lines = [text] if isinstance(text, str) else text
-        for line in lines:
-            print(line)
+        if isinstance(text, str):  # composed here, may span lines
+            print(escape_controls(text, keep_newlines=True))
+            return
+        for line in text:  # one line each: a newline inside one came from data
+            print(escape_controls(line))
 
     @staticmethod
     def note(message: str) -> None:
         """A remark for a person (stderr, so ``--json`` stdout stays clean)."""
-        print(message, file=sys.stderr)
+        print(escape_controls(message, keep_newlines=True), file=sys.stderr)
 
     def table(self, rows: list[dict[str, Any]], columns: list[str], empty: str) -> None:
         """Rows as an aligned text table (or a JSON list)."""
@@ -51,7 +60,8 @@ class Output:
         if not rows:
             print(empty)
             return
-        widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+        cells = [{c: escape_controls(str(r.get(c, ""))) for c in columns} for r in rows]
+        widths = {c: max(len(c), *(len(r[c]) for r in cells)) for c in columns}
         print("  ".join(c.upper().ljust(widths[c]) for c in columns))
-        for row in rows:
-            print("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+        for row in cells:
+            print("  ".join(row[c].ljust(widths[c]) for c in columns))

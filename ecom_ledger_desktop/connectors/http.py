@@ -179,7 +179,10 @@ class ApiClient:
         error = self._classify(response)
         if error is not None:
             self.failures[f"http_{response.status_code}"] += 1
-            log.info("%s %s %s -> %s: %s", self.name, method, redact(str(response.url)),
-                     response.status_code, error)
+            # the path and the kind of error only: a query string and a service's error text
+            # can carry customers' emails and names (the error queue keeps the text)
+            log.info("%s %s %s -> %s: %s", self.name, method, response.url.path,
+                     response.status_code, type(error).__name__)
+            log.debug("%s %s %s: %s", self.name, method, redact(str(response.url)), error)
             raise error
         return response

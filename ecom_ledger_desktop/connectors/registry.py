@@ -7,6 +7,7 @@ does not change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
@@ -47,10 +48,15 @@ def _secret(config: ConnectionConfig, secrets: SecretStore, key: str) -> str:
 
 @dataclass
 class ConnectorFactory:
-    """Creates connectors; ``policy`` and ``clock`` are injectable for tests and the demo."""
+    """Creates connectors; ``policy`` and ``clock`` are injectable for tests and the demo.
+
+    ``lock_dir`` (the data folder) holds the lock files that keep two processes from refreshing
+    one QuickBooks token at once; without it only this process's threads are kept apart.
+    """
 
     policy: RetryPolicy | None = None
     clock: Clock | None = None
+    lock_dir: Path | None = None
     # access tokens live in memory for the life of the process, not of one run: a token
     # holder per connection is kept and reused (it refreshes itself when needed)
     _tokens: dict[tuple[str, ...], Any] = field(default_factory=dict)
@@ -83,7 +89,8 @@ class ConnectorFactory:
                 tokens = QboTokens(config.name, key[1], secrets, company=config.name,
                                    redirect_uri=settings.get("redirect_uri", ""),
                                    auth_url=settings["auth_url"], token_url=settings["token_url"],
-                                   revoke_url=settings["revoke_url"], clock=self.clock)
+                                   revoke_url=settings["revoke_url"], clock=self.clock,
+                                   lock_dir=self.lock_dir)
                 self._tokens[key] = tokens
             # a simulator with a compressed clock says how much faster its minute runs
             scale = float(settings.get("limits_time_scale", "1") or 1)

@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from ecom_ledger_desktop.core.paths import private_file
+
 log = logging.getLogger(__name__)
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -162,7 +164,13 @@ def _v2_ledger_refs(conn: sqlite3.Connection) -> None:
             PRIMARY KEY (ledger_connection_id, kind, key))""")
 
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_ledger_refs]
+def _v5_lock_holder_start(conn: sqlite3.Connection) -> None:
+    """Name a lock's (and a run's) process by id *and* start time: ids are reused."""
+    conn.execute("ALTER TABLE pair_locks ADD COLUMN pid_started TEXT")
+    conn.execute("ALTER TABLE runs ADD COLUMN pid_started TEXT")
+
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_ledger_refs, _v5_lock_holder_start]
 
 
 def current_version(conn: sqlite3.Connection) -> int:
@@ -189,7 +197,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None,
     if version > 0 and path is not None and path.exists():
         backup = path.with_name(f"{path.name}.v{version}.bak")
         log.info("backing up %s to %s before migrating", path, backup)
-        target_conn = sqlite3.connect(str(backup))
+        target_conn = sqlite3.connect(str(private_file(backup)))
         try:
             conn.backup(target_conn)
         finally:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecom_ledger_desktop.core.clock import Clock
-from ecom_ledger_desktop.db._common import iso
+from ecom_ledger_desktop.core.processes import holder_running, own_start
+from ecom_ledger_desktop.db._common import iso, parse_iso
 
 
 @dataclass
@@ -32,16 +33,6 @@ class RunRow:
         return dict(self.__dict__)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class RunsRepo:
     """Runs, audit events and locks."""
 
@@ -54,9 +45,9 @@ class RunsRepo:
         now = iso(self._clock.now())
         finished = now if status != "running" else None
         cur = self._conn.execute(
-            "INSERT INTO runs (pair_id, trigger, status, started_at, finished_at, message, pid) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (pair_id, trigger, status, now, finished, message, os.getpid()))
+            "INSERT INTO runs (pair_id, trigger, status, started_at, finished_at, message, pid, "
+            "pid_started) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (pair_id, trigger, status, now, finished, message, os.getpid(), own_start()))
         return int(cur.lastrowid or 0)
 
     def finish(self, run_id: int, status: str, *, fetched: int, posted: int, flagged: int,
@@ -69,8 +60,10 @@ class RunsRepo:
 
     def mark_interrupted(self) -> int:
         """Runs left 'running' by a process that died: say so. Returns how many."""
-        rows = self._conn.execute("SELECT id, pid FROM runs WHERE status = 'running'").fetchall()
-        dead = [r["id"] for r in rows if r["pid"] is None or not _pid_alive(int(r["pid"]))]
+        rows = self._conn.execute(
+            "SELECT id, pid, pid_started, started_at FROM runs WHERE status = 'running'").fetchall()
+        dead = [r["id"] for r in rows if r["pid"] is None or not holder_running(
+            int(r["pid"]), r["pid_started"], parse_iso(r["started_at"]))]
         for run_id in dead:
             self._conn.execute(
                 "UPDATE runs SET status = 'interrupted', finished_at = ?, message = "
@@ -125,17 +118,24 @@ class RunsRepo:
         return [dict(r) for r in rows.fetchall()]
 
     def try_lock(self, pair_id: int, owner: str) -> bool:
-        """Take the pair's run lock (across processes); a lock held by a dead process is taken over."""
+        """Take the pair's run lock (across processes).
+
+        The holder is named by process id and start time, so a lock left by a killed process is
+        taken over even when its id now belongs to another program.
+        """
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            row = self._conn.execute("SELECT pid FROM pair_locks WHERE pair_id = ?",
-                                     (pair_id,)).fetchone()
-            if row and row["pid"] != os.getpid() and _pid_alive(int(row["pid"])):
+            row = self._conn.execute(
+                "SELECT pid, pid_started, acquired_at FROM pair_locks WHERE pair_id = ?",
+                (pair_id,)).fetchone()
+            if row and row["pid"] != os.getpid() and holder_running(
+                    int(row["pid"]), row["pid_started"], parse_iso(row["acquired_at"])):
                 self._conn.execute("ROLLBACK")
                 return False
             self._conn.execute(
-                "INSERT OR REPLACE INTO pair_locks (pair_id, owner, pid, acquired_at) "
-                "VALUES (?, ?, ?, ?)", (pair_id, owner, os.getpid(), iso(self._clock.now())))
+                "INSERT OR REPLACE INTO pair_locks (pair_id, owner, pid, pid_started, acquired_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (pair_id, owner, os.getpid(), own_start(), iso(self._clock.now())))
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise

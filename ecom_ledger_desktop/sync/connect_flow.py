@@ -175,6 +175,15 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             result = result_from_query(_query_values(parts.query), listener.expected_state)
         except ConnectError as refused:
+            if refused.reason == "state_mismatch":
+                # anyone on this computer can call the listener: a forged or stale answer must
+                # not end the real sign-in, which may still be on its way
+                listener.ignored += 1
+                self._answer(400, "Not this sign-in", (
+                    "This answer did not match the sign-in the app is waiting for (its 'state' "
+                    "did not match), so it was not used. If you are signing in, finish in the "
+                    "window the app opened."))
+                return
             self._answer(400, "Not connected", str(refused))
             listener.finish(refused)
             return
@@ -212,6 +221,7 @@ class LoopbackListener:
 
     def __init__(self, port: int = 0, path: str = CALLBACK_PATH) -> None:
         self.expected_state = ""
+        self.ignored = 0  # answers whose state did not match (forged or from an old sign-in)
         self._server = _CallbackServer(port, self, path or CALLBACK_PATH)
         self._thread: threading.Thread | None = None
         self._close_lock = threading.Lock()
@@ -256,7 +266,12 @@ class LoopbackListener:
         """The redirect's code and company, or ``ConnectError`` (refused, timeout, cancel)."""
         try:
             if not self._event.wait(timeout):
-                raise _refusal("timeout")
+                late = _refusal("timeout")
+                if self.ignored:
+                    late = ConnectError("timeout", str(late).replace(
+                        ". Try again.", " (an answer that did not belong to this sign-in was "
+                        "ignored). Try again."))
+                raise late
             outcome = self._outcome
             if isinstance(outcome, ConnectError):
                 raise outcome

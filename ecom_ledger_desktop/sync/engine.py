@@ -18,6 +18,7 @@ from ecom_ledger_desktop.connectors.base import BatchLedger, Fetched
 from ecom_ledger_desktop.core.errors import FatalError, Fix, RecordProblem, RetriableError
 from ecom_ledger_desktop.core.events import RunFinished, RunStarted
 from ecom_ledger_desktop.db.cursors_repo import Cursor
+from ecom_ledger_desktop.db.health import storage_problem
 from ecom_ledger_desktop.models.commerce import Order
 from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
@@ -137,9 +138,11 @@ class SyncEngine:
         except Exception as error:  # a bug or a broken database: the run must still be closed
             log.exception("run %s of pair %s stopped on an unexpected error", run_id, pair.id)
             summary.status = "failed"
-            summary.message = (f"The sync stopped on an unexpected problem ({type(error).__name__}; "
-                               "details are in the log). Nothing was lost: the next run carries "
-                               "on. If it happens again, send the log to support.")
+            # a damaged database fails every run alike: say so and how to restore, promise nothing
+            summary.message = storage_problem(error, state.path) or (
+                f"The sync stopped on an unexpected problem ({type(error).__name__}; "
+                "details are in the log). Nothing was lost: the next run carries "
+                "on. If it happens again, send the log to support.")
         summary.open_errors = state.errors.open_count(pair.id)
         if self.ctx.stop.is_set() and summary.status != "failed":
             summary.status = "stopped"

@@ -139,17 +139,33 @@ def test_production_keys_go_through_the_https_relay_page_carrying_the_port_in_st
     assert setup.secrets.get("books", "refresh_token")
 
 
-def test_a_wrong_state_is_refused_and_nothing_is_exchanged(setup: Setup) -> None:
+def test_a_forged_callback_is_refused_and_the_real_sign_in_still_completes(setup: Setup) -> None:
     setup.add("books", setup.direct_uri, "sandbox")
     flow = setup.flow("books")
     landing = _consent(flow.begin())
-    answer = httpx.get(_with_query(landing, state="forged"), timeout=10)
-    assert answer.status_code == 400 and "did not match" in answer.text
-    with pytest.raises(ConnectError) as refused:
-        flow.wait(timeout=10)
-    assert refused.value.reason == "state_mismatch"
-    assert setup.secrets.get("books", "refresh_token") is None
+    forged = httpx.get(_with_query(landing, state="forged"), timeout=10)
+    assert forged.status_code == 400 and "did not match" in forged.text
+    denied = httpx.get(_with_query(landing, state="forged", error="access_denied"), timeout=10)
+    assert denied.status_code == 400, "a forged refusal cannot end the sign-in either"
+    assert setup.secrets.get("books", "refresh_token") is None, "nothing was exchanged"
     assert setup.connection("books").status == "needs_reauthorisation"
+
+    real = httpx.get(landing, timeout=10)  # the merchant's own browser, after the forgeries
+    assert real.status_code == 200 and "You can close this window" in real.text
+    assert flow.wait(timeout=10).realm_id == setup.sim.realm_id
+    assert setup.secrets.get("books", "refresh_token")
+    assert setup.connection("books").status == "ok"
+
+
+def test_only_forged_callbacks_end_in_a_timeout_that_says_one_was_ignored() -> None:
+    listener = LoopbackListener()
+    listener.start("right")
+    base = f"http://127.0.0.1:{listener.port}/callback"
+    assert httpx.get(f"{base}?code=C1&state=wrong", timeout=10).status_code == 400
+    assert not listener.done
+    with pytest.raises(ConnectError, match="did not belong to this sign-in") as late:
+        listener.wait(timeout=0.2)
+    assert late.value.reason == "timeout"
 
 
 def test_a_denied_consent_says_so_in_plain_words(setup: Setup) -> None:

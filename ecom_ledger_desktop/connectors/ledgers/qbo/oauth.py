@@ -4,15 +4,21 @@ Token requests go through authlib's httpx ``OAuth2Client`` (``client_secret_basi
 token lives in memory only; the refresh token and client secret live in the secret store. Intuit
 may rotate the refresh token on any refresh and the old one then stops working, so the new one is
 written to the store *before* the new access token is used: a crash in between loses nothing.
+Another process (the tray app and a scheduled ``ecom-ledger sync``) may refresh the same
+connection at the same moment; with ``lock_dir`` every refresh runs under a lock file there and
+reads the stored refresh token only once it holds the lock, so the two never spend one token.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import threading
 import warnings
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 import authlib.deprecate  # noqa: F401 - first, so its "always" filter sits under ours
@@ -29,6 +35,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbo.faults import parse_fault
 from ecom_ledger_desktop.connectors.registry import QBO_SANDBOX_API_BASE
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import FatalError, RetriableError
+from ecom_ledger_desktop.core.file_lock import exclusive
 from ecom_ledger_desktop.core.redaction import register_secret
 
 log = logging.getLogger(__name__)
@@ -79,6 +86,7 @@ class QboTokens:
         clock: Clock | None = None,
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
+        lock_dir: Path | None = None,
     ) -> None:
         self.connection_name = connection_name
         self.client_id = client_id
@@ -93,6 +101,8 @@ class QboTokens:
         self._timeout = timeout
         self._transport = transport
         self._lock = threading.RLock()
+        digest = hashlib.sha256(connection_name.encode("utf-8")).hexdigest()[:16]
+        self._lock_file = lock_dir / "locks" / f"qbo-token-{digest}.lock" if lock_dir else None
         self._access_token: str | None = None
         self._expires_at: datetime | None = None
         self.refresh_count = 0
@@ -108,14 +118,14 @@ class QboTokens:
 
     def exchange_code(self, code: str, redirect_uri: str) -> None:
         """Trade the redirect's ``code`` for tokens; the refresh token goes to the store."""
-        with self._lock, self._oauth() as client:
+        with self._lock, self._across_processes(), self._oauth() as client:
             token = self._call(client.fetch_token, self.token_url, grant_type="authorization_code",
                                code=code, redirect_uri=redirect_uri)
             self._adopt(token)
 
     def revoke(self) -> None:
         """Tell Intuit to revoke the grant (the refresh token), then forget the tokens here."""
-        with self._lock:
+        with self._lock, self._across_processes():
             token = self._store.get(self.connection_name, REFRESH_TOKEN_KEY) or self._access_token
             if token:
                 with self._oauth() as client:
@@ -148,20 +158,49 @@ class QboTokens:
             return self._access_token
 
     def refresh(self) -> None:
-        """Refresh now; the rotated refresh token is saved before the new access token is kept."""
-        with self._lock:
+        """Refresh now; the rotated refresh token is saved before the new access token is kept.
+
+        Under the cross-process lock, the refresh token is read only once the lock is held:
+        another process may have just rotated it.
+        """
+        with self._lock, self._across_processes():
             refresh_token = self._store.get(self.connection_name, REFRESH_TOKEN_KEY)
             if not refresh_token:
                 raise FatalError(self._reconnect_message("is not connected"),
                                  needs_reauthorisation=True)
-            with self._oauth() as client:
-                token = self._call(client.refresh_token, self.token_url,
-                                   refresh_token=refresh_token)
+            try:
+                token = self._refresh_with(refresh_token)
+            except FatalError as refused:
+                # a process that does not take the lock (an older version) rotated it meanwhile:
+                # the stored token is newer than the one spent, so try that once
+                latest = self._store.get(self.connection_name, REFRESH_TOKEN_KEY)
+                if not refused.needs_reauthorisation or not latest or latest == refresh_token:
+                    raise
+                log.info("QuickBooks refresh token for %s was rotated by another process; "
+                         "using the new one", self.connection_name)
+                refresh_token, token = latest, self._refresh_with(latest)
             if not token.get("refresh_token"):
                 token["refresh_token"] = refresh_token
             self._adopt(token)
             self.refresh_count += 1
             log.info("QuickBooks access token refreshed for %s", self.connection_name)
+
+    def _refresh_with(self, refresh_token: str) -> dict[str, Any]:
+        with self._oauth() as client:
+            return dict(self._call(client.refresh_token, self.token_url,
+                                   refresh_token=refresh_token))
+
+    @contextlib.contextmanager
+    def _across_processes(self) -> Iterator[None]:
+        """Hold this connection's token lock file (when there is a data folder to keep it in)."""
+        with contextlib.ExitStack() as stack:
+            if self._lock_file is not None:
+                try:
+                    stack.enter_context(exclusive(self._lock_file))
+                except OSError as error:  # a read-only data folder: refreshing still beats not
+                    log.warning("could not take the token lock file %s: %s", self._lock_file,
+                                error)
+            yield
 
     def auth(self) -> httpx.Auth:
         """An ``httpx.Auth`` that sends the bearer token and refreshes once on a 401."""
