@@ -164,13 +164,13 @@ def _v2_ledger_refs(conn: sqlite3.Connection) -> None:
             PRIMARY KEY (ledger_connection_id, kind, key))""")
 
 
-def _v5_lock_holder_start(conn: sqlite3.Connection) -> None:
+def _v3_lock_holder_start(conn: sqlite3.Connection) -> None:
     """Name a lock's (and a run's) process by id *and* start time: ids are reused."""
     conn.execute("ALTER TABLE pair_locks ADD COLUMN pid_started TEXT")
     conn.execute("ALTER TABLE runs ADD COLUMN pid_started TEXT")
 
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_ledger_refs, _v5_lock_holder_start]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_ledger_refs, _v3_lock_holder_start]
 
 
 def current_version(conn: sqlite3.Connection) -> int:
