@@ -198,39 +198,34 @@ class SyncEngine:
 
     # -- fetching ---------------------------------------------------------------------------
     def _window_start(self, stream: str) -> datetime:
-        """Where this run's changed-since window starts.
+        """Where this run's changed-since window starts: ``look-back`` before the cursor.
 
-        The look-back only has to cover rows that were not yet visible at the previous poll (late
-        commits, clock skew): rows stamped before ``previous poll - look-back`` were visible then
-        and were read. So once the previous poll is more than the look-back past the cursor, the
-        window starts just after the cursor and an idle poll reads nothing; otherwise it starts
-        ``look-back`` before the previous poll (never after the cursor).
+        Only the store's own ``updated_at`` clock is compared with the cursor, so no skew between
+        that clock, the shop's ``Date`` header and this computer can shorten the window: rows
+        stamped in the cursor's second (or up to the look-back before it) but committed after the
+        last read are always read again. Rows read before and unchanged cost nothing
+        (``_already_journaled``); an idle poll is still one request.
         """
         start = datetime.combine(self.ctx.pair.rules.start_date, time.min, tzinfo=UTC)
-        cursors = self.ctx.state.cursors
-        cursor = cursors.get(self.ctx.pair.id, stream)
-        if cursor is None:
-            return start
-        polled = cursors.get(self.ctx.pair.id, f"{stream}:polled")
-        if polled is None:
-            return max(start, cursor.value - self.look_back)
-        if polled.value - self.look_back >= cursor.value:
-            return max(start, cursor.value + self.ctx.store.timestamp_resolution)
-        return max(start, min(cursor.value, polled.value - self.look_back))
+        cursor = self.ctx.state.cursors.get(self.ctx.pair.id, stream)
+        return start if cursor is None else max(start, cursor.value - self.look_back)
 
-    def _polled(self, stream: str, until: datetime) -> None:
-        """Remember when a window was read in full, in the store's clock (the next look-back).
+    def _cursor_cap(self, run_start: datetime) -> datetime:
+        """The cursor never moves past "now" (this computer's or the shop's, the later).
 
-        The store's own clock (its ``Date`` header) decides, so a skew between this computer and
-        the shop cannot hide a row; never later than the window's end.
+        A row stamped in the future (a store clock ahead, or bad data) is read and posted, but
+        does not carry the cursor past rows that may still be written before it.
         """
         store_now = self.ctx.store.server_now()
-        polled = min(until, store_now) if store_now else until
-        with self.ctx.state.tx():
-            self.ctx.state.cursors.set(self.ctx.pair.id, f"{stream}:polled", Cursor(polled, []))
+        return max(run_start, store_now) if store_now else run_start
 
-    def _advance(self, stream: str, fetched: Fetched[object], run_start: datetime) -> None:
-        if fetched.updated_at is None or fetched.updated_at > run_start:
+    def _already_journaled(self, kind: str, fetched: Fetched[object]) -> bool:
+        """The record as read is exactly the copy already journaled: nothing to do again."""
+        staged = self.ctx.state.cursors.staged(self.ctx.pair.id, kind, fetched.source_id)
+        return bool(fetched.raw) and staged == fetched.raw
+
+    def _advance(self, stream: str, fetched: Fetched[object], cap: datetime) -> None:
+        if fetched.updated_at is None or fetched.updated_at > cap:
             return
         cursors = self.ctx.state.cursors
         current = cursors.get(self.ctx.pair.id, stream)
@@ -252,18 +247,20 @@ class SyncEngine:
                       poster: BatchPoster | None = None) -> None:
         """Stage and journal changed orders; each chunk commits with the cursor that covers it."""
         state = self.ctx.state
-        fetched_orders = self.ctx.store.iter_orders(self._window_start("orders"), run_start)
+        # no upper bound: a shop whose updated_at clock runs ahead of ours is read now, not later
+        fetched_orders = self.ctx.store.iter_orders(self._window_start("orders"))
         for chunk in _chunked(fetched_orders, INGEST_CHUNK):
             if self.ctx.stop.is_set():
                 return  # the cursor covers what was journaled; the next run reads on from there
+            cap = self._cursor_cap(run_start)
             with state.tx():
                 for fetched in chunk:
-                    summary.fetched += 1
-                    self._count(summary, self._isolated(ingest_order, fetched, summary.run_id,
-                                                        "order"))
-                    self._advance("orders", fetched, run_start)  # type: ignore[arg-type]
+                    if not self._already_journaled("order", fetched):  # type: ignore[arg-type]
+                        summary.fetched += 1
+                        self._count(summary, self._isolated(ingest_order, fetched,
+                                                            summary.run_id, "order"))
+                    self._advance("orders", fetched, cap)  # type: ignore[arg-type]
             self._journaled(poster)
-        self._polled("orders", run_start)
 
     def _isolated(self, ingest: Callable[..., str], fetched: Fetched[Any], run_id: int,
                   record_kind: str, *extra: Any) -> str:
@@ -309,7 +306,7 @@ class SyncEngine:
         if not state.cursors.flag_raised(self.ctx.pair.id, REFUNDS_DUE):
             return
         orders: dict[str, Order | None] = {}
-        for fetched in self.ctx.store.iter_refunds(self._window_start("refunds"), run_start):
+        for fetched in self.ctx.store.iter_refunds(self._window_start("refunds")):
             summary.fetched += 1
             order_id = fetched.record.order_source_id if fetched.record else None
             if order_id is not None and order_id not in orders:
@@ -317,9 +314,9 @@ class SyncEngine:
             with state.tx():
                 outcome = self._isolated(ingest_refund, fetched, summary.run_id, "refund",
                                          orders.get(order_id or ""))
-                self._advance("refunds", fetched, run_start)  # type: ignore[arg-type]
+                self._advance("refunds", fetched,  # type: ignore[arg-type]
+                              self._cursor_cap(run_start))
             self._count(summary, outcome)
-        self._polled("refunds", run_start)
         with state.tx():
             state.cursors.lower_flag(self.ctx.pair.id, REFUNDS_DUE)
 
