@@ -23,6 +23,7 @@ from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
+from ecom_ledger_desktop.sync.waiting import surface_stale_waiting
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -119,6 +120,7 @@ class SyncEngine:
             summary.posted += result.posted
             summary.flagged += result.flagged
             summary.waiting = result.waiting
+            self._surface_waiting(summary, result.waiting_keys)
             if result.stopped_early:
                 summary.status = "stopped" if self.ctx.stop.is_set() else "failed"
                 summary.message = result.stopped_early
@@ -154,6 +156,15 @@ class SyncEngine:
         self.ctx.events.publish(RunFinished(run_id, summary.status, summary.posted,
                                             summary.flagged, summary.skipped, summary.message))
         return summary
+
+    def _surface_waiting(self, summary: RunSummary, keys: list[str]) -> None:
+        """Postings that waited through this whole run go to the error queue; the run says so."""
+        run = self.ctx.state.runs.get(summary.run_id)
+        stale = surface_stale_waiting(self.ctx, summary.run_id, keys,
+                                      run.started_at if run else "")
+        if stale and not summary.message:
+            summary.message = (f"{stale} posting{'s are' if stale > 1 else ' is'} still waiting "
+                               "for another record to be posted first: see the error queue")
 
     def preview(self) -> tuple[RunSummary, list[dict[str, str]]]:
         """Dry run: fetch and map exactly as a run would, report what would be posted, keep nothing.
