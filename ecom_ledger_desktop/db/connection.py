@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ecom_ledger_desktop.db.busy import begin_immediate
 from ecom_ledger_desktop.db.migrations import migrate
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute("RELEASE nested")
         return
-    conn.execute("BEGIN IMMEDIATE")
+    begin_immediate(conn)  # waits the busy timeout, then says so in plain words
     try:
         yield conn
     except BaseException:

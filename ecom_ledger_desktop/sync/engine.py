@@ -7,6 +7,7 @@ posting key) and resumes the journal where it stopped.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -169,24 +170,25 @@ class SyncEngine:
     def preview(self) -> tuple[RunSummary, list[dict[str, str]]]:
         """Dry run: fetch and map exactly as a run would, report what would be posted, keep nothing.
 
-        The whole pass runs inside one transaction that is rolled back, so the preview uses the
-        same code path as posting and leaves no trace (no cursor moves, nothing journaled).
+        The pass runs on an in-memory copy of the database (``State.snapshot``) that is thrown
+        away: the same code path as posting, no trace left, and no lock on the real file held
+        across the store's network reads (a sync started meanwhile is not blocked).
         """
-        state = self.ctx.state
-        summary = RunSummary(0, "preview")
-        state.conn.execute("BEGIN IMMEDIATE")
+        copy = self.ctx.state.snapshot()
         try:
+            engine = SyncEngine(dataclasses.replace(self.ctx, state=copy), self.look_back)
+            summary = RunSummary(0, "preview")
             run_start = self.ctx.clock.now()
-            self._fetch_orders(summary, run_start)
-            self._fetch_refunds(summary, run_start)
+            engine._fetch_orders(summary, run_start)
+            engine._fetch_refunds(summary, run_start)
             would_post = [
                 {"key": row.posting_key, "op": row.op, "kind": row.doc_kind,
                  "record": row.record_number, "amount": str(row.amount or ""),
                  "note": row.last_error}
-                for row in state.journal.open_postings(self.ctx.pair.id)]
-            summary.open_errors = state.errors.open_count(self.ctx.pair.id)
+                for row in copy.journal.open_postings(self.ctx.pair.id)]
+            summary.open_errors = copy.errors.open_count(self.ctx.pair.id)
         finally:
-            state.conn.execute("ROLLBACK")
+            copy.close()
         return summary, would_post
 
     def _start_poster(self, run_id: int) -> BatchPoster | None:
