@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from ecom_ledger_desktop.connectors.base import BatchLedger, Fetched
@@ -20,6 +20,7 @@ from ecom_ledger_desktop.core.errors import FatalError, Fix, RecordProblem, Retr
 from ecom_ledger_desktop.core.events import RunFinished, RunStarted
 from ecom_ledger_desktop.db.cursors_repo import Cursor
 from ecom_ledger_desktop.models.commerce import Order
+from ecom_ledger_desktop.sync import window
 from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
@@ -211,26 +212,17 @@ class SyncEngine:
 
     # -- fetching ---------------------------------------------------------------------------
     def _window_start(self, stream: str) -> datetime:
-        """Where this run's changed-since window starts: ``look-back`` before the cursor.
+        """Where this run's changed-since window starts (``window.py``: skew-proof)."""
+        return window.window_start(self.ctx.state.cursors, self.ctx.pair.id, stream,
+                                   self.ctx.pair.rules.start_date, self.look_back)
 
-        Only the store's own ``updated_at`` clock is compared with the cursor, so no skew between
-        that clock, the shop's ``Date`` header and this computer can shorten the window: rows
-        stamped in the cursor's second (or up to the look-back before it) but committed after the
-        last read are always read again. Rows read before and unchanged cost nothing
-        (``_already_journaled``); an idle poll is still one request.
-        """
-        start = datetime.combine(self.ctx.pair.rules.start_date, time.min, tzinfo=UTC)
-        cursor = self.ctx.state.cursors.get(self.ctx.pair.id, stream)
-        return start if cursor is None else max(start, cursor.value - self.look_back)
+    def _read_in_full(self, stream: str, run_start: datetime) -> None:
+        with self.ctx.state.tx():
+            window.read_in_full(self.ctx.state.cursors, self.ctx.pair.id, stream, run_start,
+                                self.ctx.clock.now(), self.look_back)
 
     def _cursor_cap(self, run_start: datetime) -> datetime:
-        """The cursor never moves past "now" (this computer's or the shop's, the later).
-
-        A row stamped in the future (a store clock ahead, or bad data) is read and posted, but
-        does not carry the cursor past rows that may still be written before it.
-        """
-        store_now = self.ctx.store.server_now()
-        return max(run_start, store_now) if store_now else run_start
+        return window.cursor_cap(run_start, self.ctx.store.server_now())
 
     def _already_journaled(self, kind: str, fetched: Fetched[object]) -> bool:
         """The record as read is exactly the copy already journaled: nothing to do again."""
@@ -274,6 +266,7 @@ class SyncEngine:
                                                             summary.run_id, "order"))
                     self._advance("orders", fetched, cap)  # type: ignore[arg-type]
             self._journaled(poster)
+        self._read_in_full("orders", run_start)
 
     def _isolated(self, ingest: Callable[..., str], fetched: Fetched[Any], run_id: int,
                   record_kind: str, *extra: Any) -> str:
@@ -330,6 +323,7 @@ class SyncEngine:
                 self._advance("refunds", fetched,  # type: ignore[arg-type]
                               self._cursor_cap(run_start))
             self._count(summary, outcome)
+        self._read_in_full("refunds", run_start)
         with state.tx():
             state.cursors.lower_flag(self.ctx.pair.id, REFUNDS_DUE)
 
