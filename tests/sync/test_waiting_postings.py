@@ -65,3 +65,15 @@ def test_a_posting_waiting_within_its_own_run_is_not_an_error(bench: SyncBench) 
     summary = bench.sync()
     assert (summary.status, summary.waiting) == ("ok", 0)
     assert bench.open_errors() == []
+
+
+def test_a_refund_held_up_by_an_order_that_failed_transiently_is_not_a_persons_problem(
+        bench: SyncBench) -> None:
+    order_id = bench.store.add_order(order_spec())
+    bench.store.refund_order(order_id, {"lines": [{"sku": "WB-BOTTLE", "qty": 1}], "shipping": 0})
+    bench.ledger.faults.error_rate = 1.0  # QuickBooks answers 503 to everything for a while
+    first, second = bench.sync(), bench.sync()
+    assert first.posted == second.posted == 0 and second.waiting == 1
+    assert bench.open_errors() == [], "an outage never reaches the error queue"
+    bench.ledger.faults.error_rate = 0.0
+    assert bench.sync().posted == 2
