@@ -255,11 +255,11 @@ def _make_server(owner: SimulatorServer, host: str, port: int) -> ThreadingHTTPS
                 with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
                 return
-            # one Date header: the simulator's own (its clock, possibly skewed) when it set one
             self.log_request(response.status)
             self.send_response_only(response.status)
             self.send_header("Server", self.version_string())
             if not any(name.lower() == "date" for name in response.headers):
+                # a simulator that keeps its own clock sends its own Date, and only that one
                 self.send_header("Date", self.date_time_string())
             for name, value in response.headers.items():
                 self.send_header(name, value)
