@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ecom_ledger_desktop.core.paths import private_file
 from ecom_ledger_desktop.db.backups import make_daily_backup
+from ecom_ledger_desktop.db.busy import begin_immediate
 from ecom_ledger_desktop.db.migrations import current_version, migrate
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute("RELEASE nested")
         return
-    conn.execute("BEGIN IMMEDIATE")
+    begin_immediate(conn)  # waits the busy timeout, then says so in plain words
     try:
         yield conn
     except BaseException:

@@ -51,6 +51,7 @@ class PostingRow:
     attempts: int
     last_error: str
     writeback_done: bool
+    created_at: str = ""  # when it was journaled (ISO, UTC)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> PostingRow:
@@ -65,6 +66,7 @@ class PostingRow:
             ledger_id=row["ledger_id"], ledger_doc_number=row["ledger_doc_number"],
             ledger_sync_token=row["ledger_sync_token"], attempts=row["attempts"],
             last_error=row["last_error"], writeback_done=bool(row["writeback_done"]),
+            created_at=row["created_at"],
         )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ecom_ledger_desktop.core.paths import private_file
+from ecom_ledger_desktop.db.busy import begin_immediate
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None,
         finally:
             target_conn.close()
     for number in range(version, target):
-        conn.execute("BEGIN IMMEDIATE")
+        begin_immediate(conn)
         try:
             if current_version(conn) > number:  # another connection migrated meanwhile
                 conn.execute("ROLLBACK")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -10,6 +11,9 @@ from typing import Any
 from ecom_ledger_desktop.core.clock import Clock
 from ecom_ledger_desktop.core.processes import holder_running, own_start
 from ecom_ledger_desktop.db._common import iso, parse_iso
+from ecom_ledger_desktop.db.busy import begin_immediate, is_busy
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -123,7 +127,7 @@ class RunsRepo:
         The holder is named by process id and start time, so a lock left by a killed process is
         taken over even when its id now belongs to another program.
         """
-        self._conn.execute("BEGIN IMMEDIATE")
+        begin_immediate(self._conn)
         try:
             row = self._conn.execute(
                 "SELECT pid, pid_started, acquired_at FROM pair_locks WHERE pair_id = ?",
@@ -143,6 +147,15 @@ class RunsRepo:
         return True
 
     def unlock(self, pair_id: int) -> None:
-        """Release the pair's run lock if this process holds it."""
-        self._conn.execute("DELETE FROM pair_locks WHERE pair_id = ? AND pid = ?",
-                           (pair_id, os.getpid()))
+        """Release the pair's run lock if this process holds it.
+
+        A database too busy to take the delete leaves the row: it names this process, so the
+        next run here takes it over, and another process does once this one has ended.
+        """
+        try:
+            self._conn.execute("DELETE FROM pair_locks WHERE pair_id = ? AND pid = ?",
+                               (pair_id, os.getpid()))
+        except sqlite3.OperationalError as error:
+            if not is_busy(error):
+                raise
+            log.warning("pair %s: run lock left for the next run (database busy)", pair_id)

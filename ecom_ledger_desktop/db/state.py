@@ -19,10 +19,11 @@ from ecom_ledger_desktop.db.runs_repo import RunsRepo
 class State:
     """The app's state in one SQLite file; use ``tx()`` to group writes."""
 
-    def __init__(self, path: Path | str, clock: Clock | None = None) -> None:
+    def __init__(self, path: Path | str, clock: Clock | None = None,
+                 conn: sqlite3.Connection | None = None) -> None:
         self.path = Path(path)
         self.clock = clock or SystemClock()
-        self.conn: sqlite3.Connection = connect(self.path)
+        self.conn: sqlite3.Connection = conn if conn is not None else connect(self.path)
         self.connections = ConnectionsRepo(self.conn, self.clock)
         self.journal = JournalRepo(self.conn, self.clock)
         self.errors = ErrorQueueRepo(self.conn, self.clock)
@@ -36,6 +37,18 @@ class State:
         """A write transaction (BEGIN IMMEDIATE … COMMIT)."""
         with transaction(self.conn) as conn:
             yield conn
+
+    def snapshot(self) -> State:
+        """A private in-memory copy of the database, read in one consistent read.
+
+        A dry run works on it exactly as a run would and throws it away: it never holds the
+        real file's write lock, however long its network reads take.
+        """
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self.conn.backup(memory)
+        memory.row_factory = sqlite3.Row
+        memory.execute("PRAGMA foreign_keys = ON")
+        return State(self.path, self.clock, conn=memory)
 
     def close(self) -> None:
         """Close the connection."""

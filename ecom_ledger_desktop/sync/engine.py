@@ -7,11 +7,12 @@ posting key) and resumes the journal where it stopped.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from ecom_ledger_desktop.connectors.base import BatchLedger, Fetched
@@ -20,10 +21,12 @@ from ecom_ledger_desktop.core.events import RunFinished, RunStarted
 from ecom_ledger_desktop.db.cursors_repo import Cursor
 from ecom_ledger_desktop.db.health import storage_problem
 from ecom_ledger_desktop.models.commerce import Order
+from ecom_ledger_desktop.sync import window
 from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
+from ecom_ledger_desktop.sync.waiting import surface_stale_waiting
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -120,6 +123,7 @@ class SyncEngine:
             summary.posted += result.posted
             summary.flagged += result.flagged
             summary.waiting = result.waiting
+            self._surface_waiting(summary, result.waiting_keys)
             if result.stopped_early:
                 summary.status = "stopped" if self.ctx.stop.is_set() else "failed"
                 summary.message = result.stopped_early
@@ -158,27 +162,37 @@ class SyncEngine:
                                             summary.flagged, summary.skipped, summary.message))
         return summary
 
+    def _surface_waiting(self, summary: RunSummary, keys: list[str]) -> None:
+        """Postings that waited through this whole run go to the error queue; the run says so."""
+        run = self.ctx.state.runs.get(summary.run_id)
+        stale = surface_stale_waiting(self.ctx, summary.run_id, keys,
+                                      run.started_at if run else "")
+        if stale and not summary.message:
+            summary.message = (f"{stale} posting{'s are' if stale > 1 else ' is'} still waiting "
+                               "for another record to be posted first: see the error queue")
+
     def preview(self) -> tuple[RunSummary, list[dict[str, str]]]:
         """Dry run: fetch and map exactly as a run would, report what would be posted, keep nothing.
 
-        The whole pass runs inside one transaction that is rolled back, so the preview uses the
-        same code path as posting and leaves no trace (no cursor moves, nothing journaled).
+        The pass runs on an in-memory copy of the database (``State.snapshot``) that is thrown
+        away: the same code path as posting, no trace left, and no lock on the real file held
+        across the store's network reads (a sync started meanwhile is not blocked).
         """
-        state = self.ctx.state
-        summary = RunSummary(0, "preview")
-        state.conn.execute("BEGIN IMMEDIATE")
+        copy = self.ctx.state.snapshot()
         try:
+            engine = SyncEngine(dataclasses.replace(self.ctx, state=copy), self.look_back)
+            summary = RunSummary(0, "preview")
             run_start = self.ctx.clock.now()
-            self._fetch_orders(summary, run_start)
-            self._fetch_refunds(summary, run_start)
+            engine._fetch_orders(summary, run_start)
+            engine._fetch_refunds(summary, run_start)
             would_post = [
                 {"key": row.posting_key, "op": row.op, "kind": row.doc_kind,
                  "record": row.record_number, "amount": str(row.amount or ""),
                  "note": row.last_error}
-                for row in state.journal.open_postings(self.ctx.pair.id)]
-            summary.open_errors = state.errors.open_count(self.ctx.pair.id)
+                for row in copy.journal.open_postings(self.ctx.pair.id)]
+            summary.open_errors = copy.errors.open_count(self.ctx.pair.id)
         finally:
-            state.conn.execute("ROLLBACK")
+            copy.close()
         return summary, would_post
 
     def _start_poster(self, run_id: int) -> BatchPoster | None:
@@ -201,39 +215,25 @@ class SyncEngine:
 
     # -- fetching ---------------------------------------------------------------------------
     def _window_start(self, stream: str) -> datetime:
-        """Where this run's changed-since window starts.
+        """Where this run's changed-since window starts (``window.py``: skew-proof)."""
+        return window.window_start(self.ctx.state.cursors, self.ctx.pair.id, stream,
+                                   self.ctx.pair.rules.start_date, self.look_back)
 
-        The look-back only has to cover rows that were not yet visible at the previous poll (late
-        commits, clock skew): rows stamped before ``previous poll - look-back`` were visible then
-        and were read. So once the previous poll is more than the look-back past the cursor, the
-        window starts just after the cursor and an idle poll reads nothing; otherwise it starts
-        ``look-back`` before the previous poll (never after the cursor).
-        """
-        start = datetime.combine(self.ctx.pair.rules.start_date, time.min, tzinfo=UTC)
-        cursors = self.ctx.state.cursors
-        cursor = cursors.get(self.ctx.pair.id, stream)
-        if cursor is None:
-            return start
-        polled = cursors.get(self.ctx.pair.id, f"{stream}:polled")
-        if polled is None:
-            return max(start, cursor.value - self.look_back)
-        if polled.value - self.look_back >= cursor.value:
-            return max(start, cursor.value + self.ctx.store.timestamp_resolution)
-        return max(start, min(cursor.value, polled.value - self.look_back))
-
-    def _polled(self, stream: str, until: datetime) -> None:
-        """Remember when a window was read in full, in the store's clock (the next look-back).
-
-        The store's own clock (its ``Date`` header) decides, so a skew between this computer and
-        the shop cannot hide a row; never later than the window's end.
-        """
-        store_now = self.ctx.store.server_now()
-        polled = min(until, store_now) if store_now else until
+    def _read_in_full(self, stream: str, run_start: datetime) -> None:
         with self.ctx.state.tx():
-            self.ctx.state.cursors.set(self.ctx.pair.id, f"{stream}:polled", Cursor(polled, []))
+            window.read_in_full(self.ctx.state.cursors, self.ctx.pair.id, stream, run_start,
+                                self.ctx.clock.now(), self.look_back)
 
-    def _advance(self, stream: str, fetched: Fetched[object], run_start: datetime) -> None:
-        if fetched.updated_at is None or fetched.updated_at > run_start:
+    def _cursor_cap(self, run_start: datetime) -> datetime:
+        return window.cursor_cap(run_start, self.ctx.store.server_now())
+
+    def _already_journaled(self, kind: str, fetched: Fetched[object]) -> bool:
+        """The record as read is exactly the copy already journaled: nothing to do again."""
+        staged = self.ctx.state.cursors.staged(self.ctx.pair.id, kind, fetched.source_id)
+        return bool(fetched.raw) and staged == fetched.raw
+
+    def _advance(self, stream: str, fetched: Fetched[object], cap: datetime) -> None:
+        if fetched.updated_at is None or fetched.updated_at > cap:
             return
         cursors = self.ctx.state.cursors
         current = cursors.get(self.ctx.pair.id, stream)
@@ -255,18 +255,21 @@ class SyncEngine:
                       poster: BatchPoster | None = None) -> None:
         """Stage and journal changed orders; each chunk commits with the cursor that covers it."""
         state = self.ctx.state
-        fetched_orders = self.ctx.store.iter_orders(self._window_start("orders"), run_start)
+        # no upper bound: a shop whose updated_at clock runs ahead of ours is read now, not later
+        fetched_orders = self.ctx.store.iter_orders(self._window_start("orders"))
         for chunk in _chunked(fetched_orders, INGEST_CHUNK):
             if self.ctx.stop.is_set():
                 return  # the cursor covers what was journaled; the next run reads on from there
+            cap = self._cursor_cap(run_start)
             with state.tx():
                 for fetched in chunk:
-                    summary.fetched += 1
-                    self._count(summary, self._isolated(ingest_order, fetched, summary.run_id,
-                                                        "order"))
-                    self._advance("orders", fetched, run_start)  # type: ignore[arg-type]
+                    if not self._already_journaled("order", fetched):  # type: ignore[arg-type]
+                        summary.fetched += 1
+                        self._count(summary, self._isolated(ingest_order, fetched,
+                                                            summary.run_id, "order"))
+                    self._advance("orders", fetched, cap)  # type: ignore[arg-type]
             self._journaled(poster)
-        self._polled("orders", run_start)
+        self._read_in_full("orders", run_start)
 
     def _isolated(self, ingest: Callable[..., str], fetched: Fetched[Any], run_id: int,
                   record_kind: str, *extra: Any) -> str:
@@ -312,7 +315,7 @@ class SyncEngine:
         if not state.cursors.flag_raised(self.ctx.pair.id, REFUNDS_DUE):
             return
         orders: dict[str, Order | None] = {}
-        for fetched in self.ctx.store.iter_refunds(self._window_start("refunds"), run_start):
+        for fetched in self.ctx.store.iter_refunds(self._window_start("refunds")):
             summary.fetched += 1
             order_id = fetched.record.order_source_id if fetched.record else None
             if order_id is not None and order_id not in orders:
@@ -320,9 +323,10 @@ class SyncEngine:
             with state.tx():
                 outcome = self._isolated(ingest_refund, fetched, summary.run_id, "refund",
                                          orders.get(order_id or ""))
-                self._advance("refunds", fetched, run_start)  # type: ignore[arg-type]
+                self._advance("refunds", fetched,  # type: ignore[arg-type]
+                              self._cursor_cap(run_start))
             self._count(summary, outcome)
-        self._polled("refunds", run_start)
+        self._read_in_full("refunds", run_start)
         with state.tx():
             state.cursors.lower_flag(self.ctx.pair.id, REFUNDS_DUE)
 

@@ -38,6 +38,24 @@ def root_key(posting: PostingRow) -> str:
     return posting.posting_key if posting.op == "create" else (posting.target_key or "")
 
 
+def revision_key(ctx: PairContext, record_kind: str, source_id: str, revision: str, kind: str,
+                 postings: list[PostingRow]) -> str:
+    """The posting key of one revision *in time*, not of its content alone.
+
+    The first time a content revision is journaled its key is the content hash; a record edited
+    A → B → A journals A again under the next free ``<hash>.<n>``, because A's first key is
+    taken by the posting B replaced (re-using it would be ignored and the books would keep B).
+    Deterministic from the record's journal, so a crash before the commit recomputes the same
+    key; the number sits inside the key, so no key is a prefix of another's note.
+    """
+    taken = {p.posting_key for p in postings}
+    key, generation = ctx.posting_key(record_kind, source_id, revision, kind), 1
+    while key in taken:
+        generation += 1
+        key = ctx.posting_key(record_kind, source_id, f"{revision}.{generation}", kind)
+    return key
+
+
 def mapped_payload(mapped: MappedDocument) -> str:
     """Journal payload of a document posting."""
     return dumps({"document": mapped.document.model_dump(mode="json"),
@@ -109,10 +127,9 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None) 
     for entry in ctx.state.errors.open_for_record(pair_id, "order", order.source_id):
         if entry.posting_key is None:
             ctx.state.errors.close(entry.id, "resolved", "the order was corrected in the store")
-    outcome = _journal_revision(ctx, order, mapped, active, run_id)
+    outcome, key = _journal_revision(ctx, order, mapped, active, postings, run_id)
     if _needs_payment(ctx, order, mapped, postings):
-        root = active if active else ctx.state.journal.get(
-            ctx.posting_key("order", order.source_id, mapped.revision, mapped.document.kind))
+        root = active if active else ctx.state.journal.get(key)
         if root is not None:
             _enqueue_payment(ctx, order, mapped, root_key(root), run_id)
             outcome = "queued"
@@ -120,11 +137,13 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None) 
 
 
 def _journal_revision(ctx: PairContext, order: Order, mapped: MappedDocument,
-                      active: PostingRow | None, run_id: int | None) -> str:
+                      active: PostingRow | None, postings: list[PostingRow],
+                      run_id: int | None) -> tuple[str, str]:
+    """Journal the order's revision unless it is the live one; returns (outcome, its key)."""
     kind = mapped.document.kind
-    key = ctx.posting_key("order", order.source_id, mapped.revision, kind)
     if active is not None and active.revision == mapped.revision:
-        return "unchanged"
+        return "unchanged", active.posting_key
+    key = revision_key(ctx, "order", order.source_id, mapped.revision, kind, postings)
     op, target = "create", None
     if active is not None:
         if active.state in ("queued", "flagged"):
@@ -139,11 +158,11 @@ def _journal_revision(ctx: PairContext, order: Order, mapped: MappedDocument,
         source_id=order.source_id, record_number=order.number, revision=mapped.revision,
         payload=payload, amount=mapped.document.total, target_key=target, run_id=run_id)
     if not created:
-        return "unchanged"
+        return "unchanged", key
     ctx.state.runs.audit("journaled", pair_id=ctx.pair.id, run_id=run_id, record_kind="order",
                          source_id=order.source_id, posting_key=key,
                          detail=f"{op} {kind} {mapped.document.total} {mapped.document.currency}")
-    return "queued"
+    return "queued", key
 
 
 def _needs_payment(ctx: PairContext, order: Order, mapped: MappedDocument,
@@ -242,7 +261,8 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
     outcome = "queued"
     if active is not None and active.revision == mapped.revision:
         return "unchanged"
-    key = ctx.posting_key("refund", refund.source_id, mapped.revision, mapped.document.kind)
+    key = revision_key(ctx, "refund", refund.source_id, mapped.revision, mapped.document.kind,
+                       postings)
     op, target = "create", None
     if active is not None:
         if active.state in ("queued", "flagged"):

@@ -54,6 +54,7 @@ class DispatchResult:
     waiting: int = 0
     failed: int = 0
     stopped_early: str = ""
+    waiting_keys: list[str] = dataclasses.field(default_factory=list)  # still waiting, and why
 
 
 class Dispatcher:
@@ -88,6 +89,8 @@ class Dispatcher:
                 break
             outcome = self.dispatch(row)
             setattr(result, outcome, getattr(result, outcome) + 1)
+            if outcome == "waiting":
+                result.waiting_keys.append(row.posting_key)
             consecutive_failures = consecutive_failures + 1 if outcome == "failed" else 0
             elapsed = time.monotonic() - started
             eta = elapsed / done * (len(pending) - done)

@@ -17,6 +17,7 @@ from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import FatalError, RetriableError
 from ecom_ledger_desktop.core.events import EventBus, RunFinished
+from ecom_ledger_desktop.db.busy import DatabaseBusyError
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
@@ -90,6 +91,10 @@ class SyncService:
                 return SyncEngine(ctx).run(trigger)
         except FatalError as error:
             return self._record_failure(pair_ref, trigger, str(error))
+        except DatabaseBusyError as error:  # not even a run row could be written: say so
+            log.warning("pair %s: %s", pair_ref, error)
+            self.events.publish(RunFinished(0, "failed", 0, 0, 0, str(error)))
+            return RunSummary(0, "failed", message=str(error))
 
     def request_stop(self) -> None:
         """End running syncs at their next safe point (never mid-posting); they resume later."""

@@ -46,6 +46,7 @@ GENUINE_CODES = frozenset({
     "unmapped_sku", "duplicate_customer", "duplicate_sku", "duplicate_name", "invalid_data",
     "totals_mismatch", "total_mismatch", "mixed_tax_rates", "unmapped_tax_rate", "unknown_sku",
     "not_found", "closed_period", "inactive_reference", "invalid_reference",
+    "waiting",  # a posting held up by a record a person must act on (sync/waiting.py)
 })
 
 

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from .simulator import Magento2Simulator
 
 _ORDER_ACTION = re.compile(r"^orders/(\d+)(?:/(edit|invoice|cancel|refund|raw|ship|comment))?$")
-SETTINGS = ("bearer_enabled", "repeat_last_page", "input_limits", "rate_limit_per_minute")
+SETTINGS = ("bearer_enabled", "repeat_last_page", "input_limits", "rate_limit_per_minute",
+            "date_skew_seconds")
 
 
 def _body(request: SimRequest) -> Any:

@@ -9,6 +9,7 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import unquote
@@ -58,6 +59,9 @@ class Settings:
     repeat_last_page: bool = True
     input_limits: bool = False
     rate_limit_per_minute: int | None = None
+    # the ``Date`` header minus the shop's ``updated_at`` clock: a MySQL session not in UTC or a
+    # proxy with its own clock makes them disagree (positive: the header is ahead)
+    date_skew_seconds: float = 0.0
     corrupt_count: int = 0
     corrupt_mode: str = "truncate"
 
@@ -119,7 +123,8 @@ class RestApi:
         response = self._answer(request)
         if response.drop:
             return response
-        response.headers["Date"] = format_datetime(self.clock.now(), usegmt=True)
+        stamped = self.clock.now() + timedelta(seconds=self.settings.date_skew_seconds)
+        response.headers["Date"] = format_datetime(stamped, usegmt=True)
         with self._lock:
             corrupt = self.settings.corrupt_count > 0
             if corrupt:

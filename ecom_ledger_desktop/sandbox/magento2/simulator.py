@@ -89,14 +89,21 @@ class Magento2Simulator:
         repeat_last_page: bool | None = None,
         input_limits: bool | None = None,
         rate_limit_per_minute: int | str | None = "",
+        date_skew_seconds: float | None = None,
     ) -> None:
-        """Change switches at run time (``""`` leaves the rate limit alone; None removes it)."""
+        """Change switches at run time (``""`` leaves the rate limit alone; None removes it).
+
+        ``date_skew_seconds`` sets how far the ``Date`` header runs ahead of (or, negative,
+        behind) the clock that stamps ``updated_at``.
+        """
         if bearer_enabled is not None:
             self.auth.bearer_enabled = bool(bearer_enabled)
         if repeat_last_page is not None:
             self.settings.repeat_last_page = bool(repeat_last_page)
         if input_limits is not None:
             self.settings.input_limits = bool(input_limits)
+        if date_skew_seconds is not None:
+            self.settings.date_skew_seconds = float(date_skew_seconds)
         if rate_limit_per_minute != "":
             self.settings.rate_limit_per_minute = (
                 None if rate_limit_per_minute is None else int(rate_limit_per_minute)
@@ -109,6 +116,7 @@ class Magento2Simulator:
             "repeat_last_page": self.settings.repeat_last_page,
             "input_limits": self.settings.input_limits,
             "rate_limit_per_minute": self.settings.rate_limit_per_minute,
+            "date_skew_seconds": self.settings.date_skew_seconds,
         }
 
     # --- test helpers ------------------------------------------------------------------------
