@@ -60,9 +60,14 @@ class ConnectorFactory:
         if config.kind == "magento2":
             from ecom_ledger_desktop.connectors.stores.magento2.client import Magento2Store
 
+            settings = config.settings
+            include_tax = {"yes": True, "no": False}.get(settings.get("prices_include_tax", ""))
             return Magento2Store(_require(config, "base_url"), _secret(config, secrets, "token"),
-                                 store_code=config.settings.get("store_code", "default"),
-                                 policy=self.policy, name=config.name)
+                                 store_code=settings.get("store_code", "default"),
+                                 policy=self.policy, name=config.name,
+                                 timezone=settings.get("timezone") or None,
+                                 prices_include_tax=include_tax,
+                                 restock=settings.get("refund_restock") or "auto")
         raise FatalError(f"'{config.name}' is a {config.kind} connection, not a store")
 
     def ledger(self, config: ConnectionConfig, secrets: SecretStore) -> PushLedger:

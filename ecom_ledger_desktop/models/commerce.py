@@ -210,6 +210,7 @@ class Order(_Model):
     redemptions: list[Redemption] = Field(default_factory=list)
     grand_total: Decimal
     payment_method: str = ""
+    payment_offline: bool = False  # the method is paid outside the shop (check, bank transfer)
     payments: list[Payment] = Field(default_factory=list)
     refund_ids: list[str] = Field(default_factory=list)
     refunded_total: Decimal = ZERO  # what the store says was refunded so far (credit memos)

@@ -98,7 +98,11 @@ def test_paging_stops_at_total_count_despite_repeated_last_page(
 
     store = make_store(sim, transport, page_size=10)
     assert order_ids(store) == [str(i) for i in created]
-    assert transport.statuses[200] <= 4  # a few page reads, no endless repeated last page
+    listings = transport.paths.count("GET /rest/default/V1/orders")
+    assert listings <= 4  # a few page reads, no endless repeated last page
+    # and per page of paid orders one invoice search; the store's time zone read once
+    assert transport.paths.count("GET /rest/default/V1/invoices") <= listings
+    assert transport.paths.count("GET /rest/default/V1/store/storeConfigs") == 1
     store.close()
 
 

@@ -13,6 +13,7 @@ CUSTOMERS = "Magento_Customer::customer"
 PRODUCTS = "Magento_Catalog::products"
 STOCK = "Magento_CatalogInventory::cataloginventory"
 SOURCES = "Magento_InventoryApi::source"
+STORES = "Magento_Backend::store"
 SOURCE_ASSIGN = "Magento_InventoryApi::stock_source_item_assign"
 SOURCE_CODES = frozenset({"default", "east", "central"})
 MAX_ARRAY_ITEMS = 20
@@ -81,6 +82,12 @@ def register(api: RestApi) -> None:
         if found is None:
             raise ApiError(404, {"message": ENTITY_MISSING})
         return found
+
+    def store_configs(call: Call) -> Any:
+        wanted = set(call.request.query.get("storeCodes[]", []) + call.request.query.get(
+            "storeCodes", []))
+        with state.lock:
+            return [dict(c) for c in state.store_configs if not wanted or c["code"] in wanted]
 
     def customers(call: Call) -> Any:
         with state.lock:
@@ -195,6 +202,7 @@ def register(api: RestApi) -> None:
     api.add("GET", "creditmemo/{id}", "creditmemo/{id}", SALES, creditmemo)
     api.add("GET", "invoices", "invoices", SALES, invoices)
     api.add("GET", "invoices/{id}", "invoices/{id}", SALES, invoice)
+    api.add("GET", "store/storeConfigs", "store/storeConfigs", STORES, store_configs)
     api.add("GET", "customers/search", "customers/search", CUSTOMERS, customers)
     api.add("GET", "customers/{id}", "customers/{id}", CUSTOMERS, customer)
     api.add("GET", "products", "products", PRODUCTS, products)

@@ -54,9 +54,10 @@ class OrderRecord:
 class StoreState:
     """Thread-safe in-memory store."""
 
-    def __init__(self, now: Callable[[], datetime]) -> None:
+    def __init__(self, now: Callable[[], datetime], timezone: str = "America/New_York") -> None:
         self.lock = threading.RLock()
         self._now = now
+        self.store_configs = [_store_config(timezone)]
         self.products: dict[str, dict[str, Any]] = {}
         self.source_items: dict[tuple[str, str], dict[str, Any]] = {}
         self.customers: dict[int, dict[str, Any]] = {}
@@ -357,6 +358,22 @@ class StoreState:
         with self.lock:
             histories = self.record(entity_id).data.get("status_histories") or []
             return [str(h.get("comment")) for h in reversed(histories) if isinstance(h, dict)]
+
+
+def _store_config(timezone: str) -> dict[str, Any]:
+    """The default store view's ``GET /V1/store/storeConfigs`` entry."""
+    url = "http://magento.test/"
+    config: dict[str, Any] = {
+        "id": 1, "code": "default", "website_id": 1, "locale": "en_US",
+        "base_currency_code": "USD", "default_display_currency_code": "USD",
+        "timezone": timezone, "weight_unit": "lbs",
+    }
+    for prefix in ("", "secure_"):
+        config[f"{prefix}base_url"] = url
+        config[f"{prefix}base_link_url"] = url
+        config[f"{prefix}base_static_url"] = url + "static/"
+        config[f"{prefix}base_media_url"] = url + "media/"
+    return config
 
 
 def _row_count(spec: dict[str, Any]) -> int:

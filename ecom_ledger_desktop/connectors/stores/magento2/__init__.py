@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ecom_ledger_desktop.connectors.stores.magento2.client import Magento2Store
 from ecom_ledger_desktop.connectors.stores.magento2.errors import classify
-from ecom_ledger_desktop.connectors.stores.magento2.parse import parse_creditmemo, parse_order
+from ecom_ledger_desktop.connectors.stores.magento2.memos import parse_creditmemo
+from ecom_ledger_desktop.connectors.stores.magento2.parse import parse_order
 
 __all__ = ["Magento2Store", "classify", "parse_creditmemo", "parse_order"]
