@@ -18,6 +18,10 @@ class LifecycleError(ValueError):
     """An action the real store refuses (maps to HTTP 400 on the wire)."""
 
 
+_INVOICE_REDEEMED = ("gift_cards_amount", "base_gift_cards_amount", "customer_balance_amount",
+                    "base_customer_balance_amount")
+
+
 def _add(target: dict[str, Any], key: str, amount: Decimal) -> None:
     target[key] = num(dec(target.get(key, 0)) + amount)
 
@@ -183,6 +187,10 @@ def apply_invoice(
     )
     if payment.get("last_trans_id"):
         invoice["transaction_id"] = payment["last_trans_id"]
+    redeemed = {k: v for k, v in (order.get("extension_attributes") or {}).items()
+                if k in _INVOICE_REDEEMED}
+    if redeemed:
+        invoice["extension_attributes"] = redeemed
     invoice = dict(sorted(invoice.items()))
     invoice["items"] = items
     invoice["comments"] = []
@@ -311,13 +319,17 @@ def apply_refund(
             next_id += 1
     default_ship = dec(order["shipping_amount"]) - dec(order.get("shipping_refunded"))
     shipping = q2(dec(spec.get("shipping", default_ship if wanted is None else 0)))
+    order_ship = dec(order["shipping_amount"])
+    ship_tax = q2(shipping * dec(order.get("shipping_tax_amount")) / order_ship) if order_ship else ZERO
+    tax += ship_tax
     adj_pos, adj_neg = (
         q2(dec(spec.get("adjustment_positive"))),
         q2(dec(spec.get("adjustment_negative"))),
     )
-    grand = subtotal + shipping + tax - disc + adj_pos - adj_neg
+    credit = q2(dec(spec.get("store_credit")))  # given back as store credit, not money
+    grand = subtotal + shipping + tax - disc + adj_pos - adj_neg - credit
     available = paid - dec(order.get("total_refunded"))
-    if grand <= 0 or grand > available:
+    if grand < 0 or grand + credit <= 0 or grand > available:
         most = money_text(available, str(order["order_currency_code"]))
         raise LifecycleError(f"The most money available to refund is {most}.")
     memo = _header(order, memo_id, increment_id, now)
@@ -328,10 +340,10 @@ def apply_refund(
         "discount_amount": -disc,
         "grand_total": grand,
         "shipping_amount": shipping,
-        "shipping_incl_tax": shipping,
-        "shipping_tax_amount": ZERO,
+        "shipping_incl_tax": shipping + ship_tax,
+        "shipping_tax_amount": ship_tax,
         "subtotal": subtotal,
-        "subtotal_incl_tax": subtotal + tax,
+        "subtotal_incl_tax": subtotal + tax - ship_tax,
         "tax_amount": tax,
         "discount_tax_compensation_amount": ZERO,
     }
@@ -342,6 +354,10 @@ def apply_refund(
     memo = dict(sorted(memo.items()))
     memo["items"] = items
     memo["comments"] = []
+    if credit:
+        memo["extension_attributes"] = {"customer_balance_amount": num(credit),
+                                        "base_customer_balance_amount": num(q2(credit / rate))}
+        _add(order, "customer_balance_refunded", credit)
     online = order["payment"].get("method") in ONLINE_METHODS
     for key, amount in (
         ("subtotal_refunded", subtotal),
