@@ -198,3 +198,48 @@ def test_refunds_keep_adjustments_and_restock_only_what_came_back(
     assert (first.shipping, first.shipping_tax) == (D("5"), D("0.44"))
     assert first.lines[0].back_to_stock is True  # never shipped: back on the shelf
     assert second.lines[0].back_to_stock is False  # shipped, nothing returned
+
+
+def test_test_connection_shows_the_time_zone_or_why_not(sim: Magento2Simulator) -> None:
+    store = _store(sim, timezone="Europe/London")
+    assert store.check()[-1].detail == "Europe/London (set on the connection)"
+    store.close()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/store/storeConfigs"):
+            return httpx.Response(401, json={
+                "message": "The consumer isn't authorized to access %resources.",
+                "parameters": {"resources": "Magento_Backend::store"}})
+        return httpx.Response(200, json={"items": [], "total_count": 0})
+
+    hidden = Magento2Store("http://shop.test", "t", policy=FAST,
+                           transport=httpx.MockTransport(answer))
+    line = hidden.check()[-1]
+    assert (line.label, line.ok) == ("Store time zone", False)
+    assert "Magento_Backend::store" in line.detail and "set the time zone" in line.detail
+    hidden.close()
+
+
+def test_connection_settings_reach_the_connector_and_are_checked(
+        sim: Magento2Simulator) -> None:
+    from ecom_ledger_desktop.connectors.registry import ConnectorFactory
+    from ecom_ledger_desktop.models.connections import ConnectionConfig
+    from ecom_ledger_desktop.secrets.store import MemorySecretStore
+    from ecom_ledger_desktop.sync.connections_admin import validate_settings
+
+    secrets = MemorySecretStore()
+    secrets.set("shop", "token", "t")
+    settings = {"base_url": sim.base_url, "timezone": "Europe/Berlin",
+                "prices_include_tax": "yes", "refund_restock": "always"}
+    config = ConnectionConfig(name="shop", kind="magento2", settings=settings)
+    store = ConnectorFactory(policy=FAST).store(config, secrets)
+    oid = sim.add_order(spec(1))
+    order = store.get_order(str(oid)).record
+    assert order is not None and (order.timezone, order.prices_include_tax) == (
+        "Europe/Berlin", True)
+    store.close()
+    assert validate_settings("magento2", settings) == {}
+    problems = validate_settings("magento2", {**settings, "timezone": "CET+1",
+                                              "refund_restock": "sometimes"})
+    assert set(problems) == {"timezone", "refund_restock"}
+    assert "America/New_York" in problems["timezone"]

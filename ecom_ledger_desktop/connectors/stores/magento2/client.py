@@ -319,11 +319,18 @@ class Magento2Store:
         return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
     def check(self) -> list[CheckResult]:
-        """"Test connection": one-item orders and products searches, in plain words."""
+        """"Test connection": one-item orders and products searches and the store's time
+        zone, in plain words."""
         probe = criteria([], page_size=1, current_page=1)
         orders = checks.attempt(lambda: self._call("GET", "/orders", params=probe, once=True))
         products = checks.attempt(lambda: self._call("GET", "/products", params=probe, once=True))
-        return checks.report(self.base_url, orders, products)
+        lines = checks.report(self.base_url, orders, products)
+        override = self._context.override
+        reached = (orders.reached or products.reached) \
+            and not (orders.refused_token and products.refused_token)
+        configs = None if override or not reached else checks.attempt(
+            lambda: self._call("GET", "/store/storeConfigs", once=True))
+        return [*lines, checks.zone_line(override, configs, reached)]
 
     def close(self) -> None:
         """Release both connection pools."""

@@ -57,6 +57,11 @@ class StoreContext:
 
     # -- time zone ----------------------------------------------------------------------------
 
+    @property
+    def override(self) -> str | None:
+        """The connection's time zone setting, if any."""
+        return self._override
+
     def timezone_for(self, row: Any) -> str:
         """The IANA zone of the order's store view."""
         if self._override:
