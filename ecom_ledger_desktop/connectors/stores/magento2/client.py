@@ -164,7 +164,7 @@ class Magento2Store:
                                code="not_found",
                                message=f"Order with id {source_id} no longer exists in Magento "
                                        f"({missing.problem.message})."))
-        self._context.load_invoices([row])
+        self._context.load_invoices([row], again=True)
         return self._fetched_order(row)
 
     def iter_refunds(self, since: datetime, until: datetime | None = None,

@@ -54,6 +54,7 @@ class StoreContext:
         self._zones: dict[str, str] | None = None
         self._default_zone = "UTC"
         self._invoices: dict[str, list[Mapping[str, Any]]] = {}
+        self._loaded: set[str] = set()  # orders whose invoices this listing has read
 
     # -- time zone ----------------------------------------------------------------------------
 
@@ -95,21 +96,31 @@ class StoreContext:
 
     def wrap_orders(self, fetch: Callable[[list[tuple[str, str]]], Page],
                     ) -> Callable[[list[tuple[str, str]]], Page]:
-        """``fetch`` for order pages that also reads the invoices of each page's paid orders."""
+        """``fetch`` for order pages that also reads the invoices of each page's paid orders.
+
+        Call it once per listing: what earlier listings read is forgotten (an order may have
+        been invoiced since)."""
+        self._invoices.clear()
+        self._loaded.clear()
+
         def fetch_with_invoices(params: list[tuple[str, str]]) -> Page:
             page = fetch(params)
             self.load_invoices(page.items)
             return page
         return fetch_with_invoices
 
-    def load_invoices(self, rows: list[Any]) -> None:
-        """Read the invoices of the paid orders among ``rows`` (one keyset walk)."""
-        wanted = sorted({str(r["entity_id"]) for r in rows if _paid(r)} - set(self._invoices),
+    def load_invoices(self, rows: list[Any], *, again: bool = False) -> None:
+        """Read the invoices of the paid orders among ``rows`` (one keyset walk); ``again``
+        reads them even when this listing already did (a single order fetched anew)."""
+        if again:
+            self._loaded -= {str(r.get("entity_id")) for r in rows if isinstance(r, Mapping)}
+        wanted = sorted({str(r["entity_id"]) for r in rows if _paid(r)} - self._loaded,
                         key=lambda k: (len(k), k))
         if not wanted:
             return
         for order_id in wanted:
             self._invoices[order_id] = []
+            self._loaded.add(order_id)
         last = 0
         while True:
             groups = [[("order_id", ",".join(wanted), "in")], [("entity_id", str(last), "gt")]]
@@ -123,10 +134,10 @@ class StoreContext:
                 return
 
     def invoices_for(self, row: Any) -> list[Mapping[str, Any]] | None:
-        """The order's invoices, or None when they were not read (the parser falls back)."""
+        """The order's invoices (handed over once), or None when they were not read."""
         if not isinstance(row, Mapping):
             return None
-        return self._invoices.get(str(row.get("entity_id")))
+        return self._invoices.pop(str(row.get("entity_id")), None)
 
 
 def _paid(row: Any) -> bool:
