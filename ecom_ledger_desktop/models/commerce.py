@@ -169,6 +169,7 @@ class Refund(_Model):
     adjustment_negative: Decimal = ZERO  # a fee kept back from the refund (income)
     tax_total: Decimal = ZERO
     discount: Decimal = ZERO
+    discount_tax_compensation: Decimal = ZERO  # tax-inclusive shops, as on the order
     # given back as store credit / to a gift card instead of money (not in grand_total)
     redemptions: list[Redemption] = Field(default_factory=list)
     grand_total: Decimal  # the money refunded

@@ -168,6 +168,13 @@ def test_a_tax_inclusive_order_with_a_coupon_adds_up(sim: Magento2Simulator) -> 
     assert (line.unit_price, line.tax, line.discount, line.discount_tax_compensation) == (
         D("100"), D("17.10"), D("11.90"), D("1.90"))
     assert order.grand_total == D("107.10") == order.computed_total
+    memo = sim.refund_order(oid, {"lines": [{"sku": "24-MB01", "qty": 1}]})
+    (fetched,) = [f for f in _store(sim).iter_refunds(EPOCH) if f.source_id == str(memo)]
+    refund = fetched.record
+    assert refund is not None and refund.discount_tax_compensation == D("1.90")
+    assert refund.grand_total == D("107.10") == (
+        sum((ln.unit_price * ln.qty for ln in refund.lines), D(0)) - refund.discount
+        + refund.tax_total + refund.discount_tax_compensation)
 
 
 def _refund(sim: Magento2Simulator, oid: int, body: dict[str, Any]) -> int:

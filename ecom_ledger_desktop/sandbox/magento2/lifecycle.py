@@ -81,15 +81,16 @@ def _doc_item(
     row_total = price * qty
     tax = q2(dec(row.get("tax_amount")) * qty / ordered)
     disc = q2(dec(row.get("discount_amount")) * qty / ordered)
+    comp = q2(dec(row.get("discount_tax_compensation_amount")) * qty / ordered)
     item = {
-        "base_discount_tax_compensation_amount": 0,
+        "base_discount_tax_compensation_amount": num(q2(comp / rate)),
         "base_price": num(q2(price / rate)),
         "base_price_incl_tax": num(q2(dec(row.get("price_incl_tax", price)) / rate)),
         "base_row_total": num(q2(row_total / rate)),
         "base_row_total_incl_tax": num(q2((row_total + tax) / rate)),
         "base_tax_amount": num(q2(tax / rate)),
         "entity_id": entity_id,
-        "discount_tax_compensation_amount": 0,
+        "discount_tax_compensation_amount": num(comp),
         "name": row["name"],
         "parent_id": parent_id,
         "price": num(price),
@@ -176,10 +177,10 @@ def apply_invoice(
         invoice[f"base_{key}"] = order[f"base_{key}"]
     invoice.update(
         {
-            "base_discount_tax_compensation_amount": 0,
+            "base_discount_tax_compensation_amount": order["base_discount_tax_compensation_amount"],
             "can_void_flag": 0,
             "email_sent": 1,
-            "discount_tax_compensation_amount": 0,
+            "discount_tax_compensation_amount": order["discount_tax_compensation_amount"],
             "shipping_discount_tax_compensation_amount": 0,
             "state": 2,
             "total_qty": num(sum((dec(r["qty_invoiced"]) for r in visible_rows(order)), ZERO)),
@@ -280,7 +281,7 @@ def apply_refund(
                 raise LifecycleError(f"No order item with SKU {line['sku']}")
             picks.append((row, dec(line.get("qty", 1))))
     items, next_id = [], item_id_start
-    subtotal = tax = disc = ZERO
+    subtotal = tax = disc = comp = ZERO
     for row, qty in picks:
         if qty <= 0:
             continue
@@ -302,6 +303,7 @@ def apply_refund(
         row_total = dec(row["price"]) * qty
         row_tax = q2(dec(row.get("tax_amount")) * qty / ordered)
         row_disc = q2(dec(row.get("discount_amount")) * qty / ordered)
+        comp += q2(dec(row.get("discount_tax_compensation_amount")) * qty / ordered)
         subtotal, tax, disc = subtotal + row_total, tax + row_tax, disc + row_disc
         _add(row, "qty_refunded", qty)
         _add(row, "amount_refunded", row_total)
@@ -327,7 +329,7 @@ def apply_refund(
         q2(dec(spec.get("adjustment_negative"))),
     )
     credit = q2(dec(spec.get("store_credit")))  # given back as store credit, not money
-    grand = subtotal + shipping + tax - disc + adj_pos - adj_neg - credit
+    grand = subtotal + shipping + tax - disc + comp + adj_pos - adj_neg - credit
     available = paid - dec(order.get("total_refunded"))
     if grand < 0 or grand + credit <= 0 or grand > available:
         most = money_text(available, str(order["order_currency_code"]))
@@ -345,7 +347,7 @@ def apply_refund(
         "subtotal": subtotal,
         "subtotal_incl_tax": subtotal + tax - ship_tax,
         "tax_amount": tax,
-        "discount_tax_compensation_amount": ZERO,
+        "discount_tax_compensation_amount": comp,
     }
     for key, amount in amounts.items():
         memo[key] = num(amount)

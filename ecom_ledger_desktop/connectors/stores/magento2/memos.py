@@ -97,6 +97,10 @@ def parse_creditmemo(raw: Mapping[str, Any], *, order: Mapping[str, Any] | None 
         "adjustment_negative": negative,
         "tax_total": read.amount(raw, "tax_amount", "tax amount"),
         "discount": abs(read.amount(raw, "discount_amount", "discount", allow_negative=True)),
+        "discount_tax_compensation": read.amount(
+            raw, "discount_tax_compensation_amount", "discount tax compensation")
+        + read.amount(raw, "shipping_discount_tax_compensation_amount",
+                      "shipping discount tax compensation"),
         "redemptions": [r for r in read_redemptions(read, raw, extension)
                         if r.kind != "reward_points"],
         "grand_total": read.amount(raw, "grand_total", "grand total", required=True),
