@@ -383,8 +383,10 @@ def build_order(spec: dict[str, Any], ids: Ids, created: str, lookup: ProductLoo
         code=lambda pct: rate_code(spec, pct),
     )
     ext = order["extension_attributes"]
-    ext["item_applied_taxes"] = item_applied_taxes(
-        spec, taxed_rows, (ship_pct, ship_tax) if ship_tax else None, rate)
+    per_item = item_applied_taxes(spec, taxed_rows, (ship_pct, ship_tax) if ship_tax else None,
+                                  rate)
+    if per_item:  # like applied_taxes, absent from an untaxed order (the capture has neither)
+        ext["item_applied_taxes"] = per_item
     ext.update(redemption_ext)
     refresh_derived(order)
     return order
