@@ -250,3 +250,21 @@ def test_connection_settings_reach_the_connector_and_are_checked(
                                               "refund_restock": "sometimes"})
     assert set(problems) == {"timezone", "refund_restock"}
     assert "America/New_York" in problems["timezone"]
+
+
+def test_a_connection_remembers_zone_and_invoices_between_runs(sim: Magento2Simulator) -> None:
+    """The next poll re-reads unchanged orders (its overlap): one request, as when idle."""
+    from ecom_ledger_desktop.connectors.stores.magento2.context import StoreCache
+
+    sim.add_order(spec(1, payment_method="braintree", created_at="2026-12-06 10:00:00"))
+    later = sim.add_order(spec(2, payment_method="checkmo", paid=False,
+                               created_at="2026-12-06 11:00:00"))
+    cache = StoreCache()
+    runs = [CountingTransport() for _ in range(3)]
+    _orders(_store(sim, runs[0], cache=cache))
+    _orders(_store(sim, runs[1], cache=cache))
+    assert runs[1].paths == ["GET /rest/default/V1/orders"]
+    sim.state.invoice_order(later, now="2026-12-06 17:00:00")  # the transfer arrived
+    orders = _orders(_store(sim, runs[2], cache=cache))
+    assert runs[2].paths.count("GET /rest/default/V1/invoices") == 1
+    assert orders[str(later)].payments[0].paid_at == datetime(2026, 12, 6, 17, tzinfo=UTC)

@@ -21,7 +21,7 @@ import httpx
 from ecom_ledger_desktop.connectors.base import CheckResult, Fetched
 from ecom_ledger_desktop.connectors.http import ApiClient, RetryPolicy
 from ecom_ledger_desktop.connectors.stores.magento2 import checks
-from ecom_ledger_desktop.connectors.stores.magento2.context import StoreContext
+from ecom_ledger_desktop.connectors.stores.magento2.context import StoreCache, StoreContext
 from ecom_ledger_desktop.connectors.stores.magento2.errors import (
     MagentoRequestError,
     NotFoundError,
@@ -67,9 +67,10 @@ class Magento2Store:
                  page_size: int = 100, policy: RetryPolicy | None = None,
                  transport: httpx.BaseTransport | None = None, name: str = "Magento",
                  timezone: str | None = None, prices_include_tax: bool | None = None,
-                 restock: str = "auto") -> None:
+                 restock: str = "auto", cache: StoreCache | None = None) -> None:
         """``timezone`` overrides the store's (``context.py``), ``prices_include_tax`` the
-        tax-inclusive guess (``taxes.py``), ``restock`` the return-to-stock rule (``memos.py``).
+        tax-inclusive guess (``taxes.py``), ``restock`` the return-to-stock rule (``memos.py``);
+        ``cache`` is what the connection remembers between runs (time zone, invoices).
         """
         register_secret(token)
         if restock not in RESTOCK_CHOICES:
@@ -92,7 +93,7 @@ class Magento2Store:
                                policy=single, transport=transport)
         self._page_size = PageSize(page_size)
         self._context = StoreContext(self._call, self._page_size, store_code=store_code,
-                                     timezone=timezone)
+                                     timezone=timezone, cache=cache)
         self._include_tax = prices_include_tax
         self._restock: Restock = restock  # narrowed by the check above
         self._last_date: str | None = None
@@ -164,7 +165,7 @@ class Magento2Store:
                                code="not_found",
                                message=f"Order with id {source_id} no longer exists in Magento "
                                        f"({missing.problem.message})."))
-        self._context.load_invoices([row], again=True)
+        self._context.load_invoices([row])
         return self._fetched_order(row)
 
     def iter_refunds(self, since: datetime, until: datetime | None = None,

@@ -2,18 +2,23 @@
 
 **Time zone.** Magento sends UTC; the books are dated in the store's zone, which is a store
 setting: ``GET /V1/store/storeConfigs`` lists ``timezone`` per store view, and each order names
-its ``store_id``. The list is read once per connector (one run), and only when an order is
-actually parsed, so an idle poll still costs one request. A connection setting (``timezone``)
-overrides it and saves the request.
+its ``store_id``. The list is read when an order is first parsed and kept ``ZONE_TTL`` in the
+connection's ``StoreCache`` (which outlives a run), so an idle poll still costs one request.
+A connection setting (``timezone``) overrides it and saves the request.
 
 **Invoices.** A payment is dated by its invoice (``payments.py``). For each page of orders one
 keyset search ``GET /V1/invoices`` (``order_id in (...)``, ``entity_id > last``) reads the
-invoices of the page's paid orders; unpaid orders need none, so an empty page costs nothing.
+invoices of the page's paid orders. They are cached by ``(entity_id, updated_at)``: creating an
+invoice updates its order, so an order re-read unchanged (the overlap of the next poll) needs
+no new search, and an empty or already-known page costs nothing.
 """
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,6 +33,24 @@ from ecom_ledger_desktop.core.errors import FatalError
 from ecom_ledger_desktop.core.money import to_decimal
 
 Call = Callable[..., Any]
+ZONE_TTL = 6 * 3600.0  # seconds a store's time zone is trusted before it is read again
+INVOICE_CACHE = 20_000  # orders whose invoices are remembered
+
+
+@dataclass
+class StoreCache:
+    """What one connection remembers across runs: time zones and invoices per order version."""
+
+    zones: tuple[float, dict[str, str], str] | None = None  # (read at, id -> zone, default)
+    invoices: OrderedDict[tuple[str, str], list[Mapping[str, Any]]] = field(
+        default_factory=OrderedDict)
+
+    def remember(self, key: tuple[str, str], invoices: list[Mapping[str, Any]]) -> None:
+        """Keep one order's invoices, forgetting the oldest beyond ``INVOICE_CACHE``."""
+        self.invoices[key] = invoices
+        self.invoices.move_to_end(key)
+        while len(self.invoices) > INVOICE_CACHE:
+            self.invoices.popitem(last=False)
 ZONE_HINT = ("set the store's time zone on the connection (setting 'timezone', an IANA name "
              "such as America/New_York)")
 
@@ -46,15 +69,14 @@ class StoreContext:
     """Time zones (cached) and the invoices of the orders read so far, for one connector."""
 
     def __init__(self, call: Call, page_size: PageSize, *, store_code: str,
-                 timezone: str | None = None) -> None:
+                 timezone: str | None = None, cache: StoreCache | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._call = call
         self._page_size = page_size
         self._store_code = store_code
         self._override = checked_zone(timezone, "The connection") if timezone else None
-        self._zones: dict[str, str] | None = None
-        self._default_zone = "UTC"
-        self._invoices: dict[str, list[Mapping[str, Any]]] = {}
-        self._loaded: set[str] = set()  # orders whose invoices this listing has read
+        self._cache = cache or StoreCache()
+        self._clock = clock
 
     # -- time zone ----------------------------------------------------------------------------
 
@@ -67,12 +89,13 @@ class StoreContext:
         """The IANA zone of the order's store view."""
         if self._override:
             return self._override
-        if self._zones is None:
-            self._load_zones()
+        zones = self._cache.zones
+        if zones is None or self._clock() - zones[0] > ZONE_TTL:
+            zones = self._cache.zones = (self._clock(), *self._load_zones())
         store = row.get("store_id") if isinstance(row, Mapping) else None
-        return (self._zones or {}).get(str(store), self._default_zone)
+        return zones[1].get(str(store), zones[2])
 
-    def _load_zones(self) -> None:
+    def _load_zones(self) -> tuple[dict[str, str], str]:
         try:
             configs = self._call("GET", "/store/storeConfigs")
         except AuthRefusedError as refused:
@@ -90,54 +113,50 @@ class StoreContext:
                 default = zone
         if default is None:
             raise FatalError(f"Magento's store configuration has no time zone; {ZONE_HINT}.")
-        self._zones, self._default_zone = zones, default
+        return zones, default
 
     # -- invoices -----------------------------------------------------------------------------
 
     def wrap_orders(self, fetch: Callable[[list[tuple[str, str]]], Page],
                     ) -> Callable[[list[tuple[str, str]]], Page]:
-        """``fetch`` for order pages that also reads the invoices of each page's paid orders.
-
-        Call it once per listing: what earlier listings read is forgotten (an order may have
-        been invoiced since)."""
-        self._invoices.clear()
-        self._loaded.clear()
-
+        """``fetch`` for order pages that also reads the invoices of each page's paid orders."""
         def fetch_with_invoices(params: list[tuple[str, str]]) -> Page:
             page = fetch(params)
             self.load_invoices(page.items)
             return page
         return fetch_with_invoices
 
-    def load_invoices(self, rows: list[Any], *, again: bool = False) -> None:
-        """Read the invoices of the paid orders among ``rows`` (one keyset walk); ``again``
-        reads them even when this listing already did (a single order fetched anew)."""
-        if again:
-            self._loaded -= {str(r.get("entity_id")) for r in rows if isinstance(r, Mapping)}
-        wanted = sorted({str(r["entity_id"]) for r in rows if _paid(r)} - self._loaded,
-                        key=lambda k: (len(k), k))
-        if not wanted:
+    def load_invoices(self, rows: list[Any]) -> None:
+        """Read the invoices of the paid orders among ``rows`` not known yet (one keyset walk)."""
+        versions = {_version(r) for r in rows if _paid(r)} - set(self._cache.invoices)
+        if not versions:
             return
-        for order_id in wanted:
-            self._invoices[order_id] = []
-            self._loaded.add(order_id)
+        found: dict[str, list[Mapping[str, Any]]] = {key[0]: [] for key in versions}
+        wanted = sorted(found, key=lambda k: (len(k), k))
         last = 0
         while True:
             groups = [[("order_id", ",".join(wanted), "in")], [("entity_id", str(last), "gt")]]
             page = fetch_sized(lambda p: read_page(self._call("GET", "/invoices", params=p)),
                                groups, [("entity_id", "ASC")], self._page_size)
             for invoice in page.items:
-                if isinstance(invoice, Mapping) and str(invoice.get("order_id")) in wanted:
-                    self._invoices[str(invoice["order_id"])].append(invoice)
+                if isinstance(invoice, Mapping) and str(invoice.get("order_id")) in found:
+                    found[str(invoice["order_id"])].append(invoice)
                     last = max(last, _int(invoice.get("entity_id")))
             if page.total_count <= len(page.items) or not page.items:
-                return
+                break
+        for key in versions:
+            self._cache.remember(key, found[key[0]])
 
     def invoices_for(self, row: Any) -> list[Mapping[str, Any]] | None:
-        """The order's invoices (handed over once), or None when they were not read."""
+        """The order's invoices, or None when they were not read (the parser falls back)."""
         if not isinstance(row, Mapping):
             return None
-        return self._invoices.pop(str(row.get("entity_id")), None)
+        return self._cache.invoices.get(_version(row))
+
+
+def _version(row: Mapping[str, Any]) -> tuple[str, str]:
+    """An order as of one change: its id and ``updated_at``."""
+    return str(row.get("entity_id")), str(row.get("updated_at"))
 
 
 def _paid(row: Any) -> bool:
