@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--kind", choices=["magento2", "qbo"], required=True)
     add.add_argument("--url", help="Magento: the shop's base URL")
     add.add_argument("--store-code", default="default", help="Magento store view code")
+    add.add_argument("--timezone", default="",
+                     help="the store's time zone (IANA, e.g. America/New_York); default: read "
+                          "from Magento's store configuration")
     add.add_argument("--token-env", help="Magento: env var holding the integration token")
     for key in cfg.QBO_SETTINGS:
         add.add_argument(f"--{key.replace('_', '-')}", dest=key,

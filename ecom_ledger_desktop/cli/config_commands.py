@@ -45,6 +45,8 @@ def connections_add(ctx: CliContext, args: argparse.Namespace) -> int:
         if not args.url:
             raise UsageError("a Magento connection needs --url (the shop's address)")
         settings = {"base_url": args.url.rstrip("/"), "store_code": args.store_code}
+        if getattr(args, "timezone", None):
+            settings["timezone"] = args.timezone
     else:
         for key in QBO_SETTINGS:
             value = getattr(args, key, None)

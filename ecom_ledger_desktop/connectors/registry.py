@@ -63,15 +63,27 @@ class ConnectorFactory:
     # what each QuickBooks company is (country, tax, currencies), read once per connection;
     # "Test connection" reads it again
     _companies: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # likewise what a store connection remembers between runs (its time zone, invoices)
+    _store_caches: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
     def store(self, config: ConnectionConfig, secrets: SecretStore) -> StoreConnector:
         """A store connector for ``config``."""
         if config.kind == "magento2":
             from ecom_ledger_desktop.connectors.stores.magento2.client import Magento2Store
+            from ecom_ledger_desktop.connectors.stores.magento2.context import StoreCache
 
+            settings = config.settings
+            cache = self._store_caches.setdefault(
+                (config.name, settings.get("base_url", ""), settings.get("store_code", "")),
+                StoreCache())
+            include_tax = {"yes": True, "no": False}.get(settings.get("prices_include_tax", ""))
             return Magento2Store(_require(config, "base_url"), _secret(config, secrets, "token"),
-                                 store_code=config.settings.get("store_code", "default"),
-                                 policy=self.policy, name=config.name)
+                                 store_code=settings.get("store_code", "default"),
+                                 policy=self.policy, name=config.name,
+                                 timezone=settings.get("timezone") or None,
+                                 prices_include_tax=include_tax,
+                                 restock=settings.get("refund_restock") or "auto",
+                                 cache=cache)
         raise FatalError(f"'{config.name}' is a {config.kind} connection, not a store")
 
     def ledger(self, config: ConnectionConfig, secrets: SecretStore) -> PushLedger:

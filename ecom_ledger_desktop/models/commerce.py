@@ -104,8 +104,10 @@ class OrderLine(_Model):
     tax: Decimal = ZERO  # tax on this line after its discount, order currency
     tax_percent: Decimal | None = None
     discount: Decimal = ZERO  # positive: the amount taken off this line
-    taxable: bool | None = None  # the store's tax class says taxable; None: infer from ``tax``
-    tax_class: str = ""  # the product's tax class name/id as the store gave it
+    # the store says the product is taxable (its tax class; Magento: a rate, even 0 %, applied to
+    # the row in item_applied_taxes - a "None" class never gets one); None: infer from ``tax``
+    taxable: bool | None = None
+    tax_class: str = ""  # the product's tax class name/id when the store gives it (Magento: no)
     tax_codes: list[str] = Field(default_factory=list)  # TaxRate.code values applied to this line
     # unit_price is always *net* of tax. In tax-inclusive shops (Order.prices_include_tax) the
     # store's discount is taken off the gross price, so part of ``discount`` is tax the total
@@ -145,7 +147,9 @@ class RefundLine(_Model):
     unit_price: Decimal
     tax: Decimal = ZERO
     discount: Decimal = ZERO
-    back_to_stock: bool = False  # the store returned the goods to stock (restock, reverse COGS)
+    # the goods are back in stock (restock, reverse COGS); Magento keeps no trace of "Return to
+    # Stock" on a credit memo, so its connector applies a rule (connectors/.../memos.py)
+    back_to_stock: bool = False
     is_gift_card: bool = False
 
 
@@ -165,8 +169,10 @@ class Refund(_Model):
     adjustment_negative: Decimal = ZERO  # a fee kept back from the refund (income)
     tax_total: Decimal = ZERO
     discount: Decimal = ZERO
-    redemptions: list[Redemption] = Field(default_factory=list)  # given back as credit/gift card
-    grand_total: Decimal
+    discount_tax_compensation: Decimal = ZERO  # tax-inclusive shops, as on the order
+    # given back as store credit / to a gift card instead of money (not in grand_total)
+    redemptions: list[Redemption] = Field(default_factory=list)
+    grand_total: Decimal  # the money refunded
     base_grand_total: Decimal | None = None  # in the store's base currency
 
     @property
@@ -210,6 +216,7 @@ class Order(_Model):
     redemptions: list[Redemption] = Field(default_factory=list)
     grand_total: Decimal
     payment_method: str = ""
+    payment_offline: bool = False  # the method is paid outside the shop (check, bank transfer)
     payments: list[Payment] = Field(default_factory=list)
     refund_ids: list[str] = Field(default_factory=list)
     refunded_total: Decimal = ZERO  # what the store says was refunded so far (credit memos)

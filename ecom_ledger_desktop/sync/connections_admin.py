@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ecom_ledger_desktop.connectors.base import CheckResult
 from ecom_ledger_desktop.connectors.registry import QBO_SANDBOX_API_BASE
@@ -25,13 +26,17 @@ SECRET_KEYS: dict[str, tuple[str, ...]] = {"magento2": ("token",),
 REQUIRED_SECRETS: dict[str, tuple[str, ...]] = {"magento2": ("token",), "qbo": ("client_secret",)}
 REQUIRED_SETTINGS: dict[str, tuple[str, ...]] = {"magento2": ("base_url",), "qbo": ("client_id",)}
 SETTING_KEYS: dict[str, tuple[str, ...]] = {
-    "magento2": ("base_url", "store_code", "environment"),
+    # timezone: IANA name overriding the store's; prices_include_tax: yes/no (else guessed);
+    # refund_restock: auto/always/never (see connectors/stores/magento2/memos.py)
+    "magento2": ("base_url", "store_code", "environment", "timezone", "prices_include_tax",
+                 "refund_restock"),
     "qbo": ("client_id", "realm_id", "redirect_uri", "environment", "api_base", "auth_url",
             "token_url", "revoke_url"),
 }
 _URL_SETTINGS = ("base_url", "api_base", "auth_url", "token_url", "revoke_url", "redirect_uri")
 _LABELS = {"base_url": "shop address", "store_code": "store code", "client_id": "client id",
-           "realm_id": "company id", "redirect_uri": "redirect address", "token": "access token",
+           "timezone": "time zone", "realm_id": "company id", "redirect_uri": "redirect address",
+           "token": "access token",
            "client_secret": "client secret", "refresh_token": "refresh token"}
 
 
@@ -70,6 +75,28 @@ class TestReport:
     error: str = ""
 
 
+_CHOICES = {"prices_include_tax": ("yes", "no"), "refund_restock": ("auto", "always", "never")}
+
+
+def _store_setting_problems(kind: str, settings: Mapping[str, str]) -> dict[str, str]:
+    """A Magento connection's time zone must be an IANA name; the switches take their words."""
+    if kind != "magento2":
+        return {}
+    problems: dict[str, str] = {}
+    zone = settings.get("timezone", "").strip()
+    if zone:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems["timezone"] = "use an IANA time zone such as America/New_York, or leave " \
+                                   "it empty to use the store's"
+    for key, choices in _CHOICES.items():
+        value = settings.get(key, "").strip()
+        if value and value not in choices:
+            problems[key] = f"choose one of {', '.join(choices)}, or leave it empty"
+    return problems
+
+
 def validate_settings(kind: str, settings: Mapping[str, str]) -> dict[str, str]:
     """Per-field problems with a connection's settings (empty when they are fine)."""
     problems: dict[str, str] = {}
@@ -93,6 +120,7 @@ def validate_settings(kind: str, settings: Mapping[str, str]) -> dict[str, str]:
             redirect_mode(redirect, environment)
         except ConnectError as error:
             problems["redirect_uri"] = str(error)
+    problems.update(_store_setting_problems(kind, settings))
     unknown = set(settings) - set(SETTING_KEYS.get(kind, ()))
     for key in sorted(unknown):
         problems[key] = "this setting is not used by this kind of connection"

@@ -98,7 +98,11 @@ def test_paging_stops_at_total_count_despite_repeated_last_page(
 
     store = make_store(sim, transport, page_size=10)
     assert order_ids(store) == [str(i) for i in created]
-    assert transport.statuses[200] <= 4  # a few page reads, no endless repeated last page
+    listings = transport.paths.count("GET /rest/default/V1/orders")
+    assert listings <= 4  # a few page reads, no endless repeated last page
+    # and per page of paid orders one invoice search; the store's time zone read once
+    assert transport.paths.count("GET /rest/default/V1/invoices") <= listings
+    assert transport.paths.count("GET /rest/default/V1/store/storeConfigs") == 1
     store.close()
 
 
@@ -306,7 +310,8 @@ def test_check_reports_each_step_in_plain_words(sim: Magento2Simulator) -> None:
     lines = store.check()
     assert [(line.label, line.ok) for line in lines] == [
         ("Reached the shop", True), ("Token accepted", True), ("Can read orders", True),
-        ("Can read products", True)]
+        ("Can read products", True), ("Store time zone", True)]
+    assert lines[-1].detail == "America/New_York (the store's setting)"
     store.close()
 
 
@@ -315,7 +320,7 @@ def test_check_when_the_shop_cannot_be_reached() -> None:
         url = gone.base_url
     store = Magento2Store(url, "t", policy=FAST)
     lines = store.check()
-    assert [line.ok for line in lines] == [False, False, False, False]
+    assert [line.ok for line in lines] == [False, False, False, False, False]
     assert lines[0].label == "Reached the shop" and "Could not reach" in lines[0].detail
     store.close()
 

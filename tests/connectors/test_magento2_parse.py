@@ -19,11 +19,8 @@ from ecom_ledger_desktop.connectors.stores.magento2.errors import (
     classify,
     render_message,
 )
-from ecom_ledger_desktop.connectors.stores.magento2.parse import (
-    is_paid,
-    parse_creditmemo,
-    parse_order,
-)
+from ecom_ledger_desktop.connectors.stores.magento2.memos import parse_creditmemo
+from ecom_ledger_desktop.connectors.stores.magento2.parse import is_paid, parse_order
 from ecom_ledger_desktop.core.errors import RecordError, RetriableError
 from ecom_ledger_desktop.core.money import loads
 

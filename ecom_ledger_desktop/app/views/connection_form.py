@@ -54,6 +54,8 @@ FIELDS: dict[str, list[FieldSpec]] = {
     "magento2": [
         FieldSpec("base_url", "Shop address", "https://shop.example.com"),
         FieldSpec("store_code", "Store code", "default"),
+        FieldSpec("timezone", "Time zone", "read from the store; or e.g. America/New_York",
+                  advanced=True),
         FieldSpec("token", "Access token", "from System › Integrations in the Magento admin",
                   secret=True),
     ],

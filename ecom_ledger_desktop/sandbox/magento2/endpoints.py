@@ -16,6 +16,8 @@ CUSTOMERS = "Magento_Customer::customer"
 PRODUCTS = "Magento_Catalog::products"
 STOCK = "Magento_CatalogInventory::cataloginventory"
 SOURCES = "Magento_InventoryApi::source"
+STORES = "Magento_Backend::store"
+CREDITMEMO = "Magento_Sales::creditmemo"
 SOURCE_ASSIGN = "Magento_InventoryApi::stock_source_item_assign"
 SOURCE_CODES = frozenset({"default", "east", "central"})
 MAX_ARRAY_ITEMS = 20
@@ -105,6 +107,33 @@ def register(api: RestApi) -> None:
         if found is None:
             raise ApiError(404, {"message": ENTITY_MISSING})
         return found
+
+    def store_configs(call: Call) -> Any:
+        wanted = set(call.request.query.get("storeCodes[]", []) + call.request.query.get(
+            "storeCodes", []))
+        with state.lock:
+            return [dict(c) for c in state.store_configs if not wanted or c["code"] in wanted]
+
+    def refund(call: Call) -> Any:
+        """``POST /V1/order/{orderId}/refund`` (offline): items by ``order_item_id``, the
+        ``arguments`` (shipping, adjustments, ``return_to_stock_items``); -> the memo id."""
+        order_id = _entity_id(call.params["id"])
+        body: dict[str, Any] = call.body if isinstance(call.body, dict) else {}
+        args: dict[str, Any] = body["arguments"] if isinstance(body.get("arguments"), dict) else {}
+        with state.lock:
+            rows = {r["item_id"]: r for r in state.record(order_id).data.get("items") or []}
+        spec: dict[str, Any] = {}
+        if body.get("items"):
+            spec["lines"] = [{"sku": rows[int(i["order_item_id"])]["sku"], "qty": i.get("qty", 1)}
+                             for i in body["items"] if int(i.get("order_item_id", 0)) in rows]
+        for key, target in (("shipping_amount", "shipping"),
+                            ("adjustment_positive", "adjustment_positive"),
+                            ("adjustment_negative", "adjustment_negative")):
+            if args.get(key) is not None:
+                spec[target] = args[key]
+        ext: dict[str, Any] = args.get("extension_attributes") or {}
+        spec["return_to_stock_items"] = list(ext.get("return_to_stock_items") or [])
+        return state.refund_order(order_id, spec)
 
     def customers(call: Call) -> Any:
         with state.lock:
@@ -233,6 +262,8 @@ def register(api: RestApi) -> None:
     api.add("GET", "creditmemo/{id}", "creditmemo/{id}", SALES, creditmemo)
     api.add("GET", "invoices", "invoices", SALES, invoices)
     api.add("GET", "invoices/{id}", "invoices/{id}", SALES, invoice)
+    api.add("POST", "order/{id}/refund", "order/{orderId}/refund", CREDITMEMO, refund, write=True)
+    api.add("GET", "store/storeConfigs", "store/storeConfigs", STORES, store_configs)
     api.add("GET", "customers/search", "customers/search", CUSTOMERS, customers)
     api.add("GET", "customers/{id}", "customers/{id}", CUSTOMERS, customer)
     api.add("GET", "products", "products", PRODUCTS, products)

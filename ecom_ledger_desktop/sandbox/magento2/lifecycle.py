@@ -18,6 +18,10 @@ class LifecycleError(ValueError):
     """An action the real store refuses (maps to HTTP 400 on the wire)."""
 
 
+_INVOICE_REDEEMED = ("gift_cards_amount", "base_gift_cards_amount", "customer_balance_amount",
+                    "base_customer_balance_amount")
+
+
 def _add(target: dict[str, Any], key: str, amount: Decimal) -> None:
     target[key] = num(dec(target.get(key, 0)) + amount)
 
@@ -77,15 +81,16 @@ def _doc_item(
     row_total = price * qty
     tax = q2(dec(row.get("tax_amount")) * qty / ordered)
     disc = q2(dec(row.get("discount_amount")) * qty / ordered)
+    comp = q2(dec(row.get("discount_tax_compensation_amount")) * qty / ordered)
     item = {
-        "base_discount_tax_compensation_amount": 0,
+        "base_discount_tax_compensation_amount": num(q2(comp / rate)),
         "base_price": num(q2(price / rate)),
         "base_price_incl_tax": num(q2(dec(row.get("price_incl_tax", price)) / rate)),
         "base_row_total": num(q2(row_total / rate)),
         "base_row_total_incl_tax": num(q2((row_total + tax) / rate)),
         "base_tax_amount": num(q2(tax / rate)),
         "entity_id": entity_id,
-        "discount_tax_compensation_amount": 0,
+        "discount_tax_compensation_amount": num(comp),
         "name": row["name"],
         "parent_id": parent_id,
         "price": num(price),
@@ -172,10 +177,10 @@ def apply_invoice(
         invoice[f"base_{key}"] = order[f"base_{key}"]
     invoice.update(
         {
-            "base_discount_tax_compensation_amount": 0,
+            "base_discount_tax_compensation_amount": order["base_discount_tax_compensation_amount"],
             "can_void_flag": 0,
             "email_sent": 1,
-            "discount_tax_compensation_amount": 0,
+            "discount_tax_compensation_amount": order["discount_tax_compensation_amount"],
             "shipping_discount_tax_compensation_amount": 0,
             "state": 2,
             "total_qty": num(sum((dec(r["qty_invoiced"]) for r in visible_rows(order)), ZERO)),
@@ -183,6 +188,10 @@ def apply_invoice(
     )
     if payment.get("last_trans_id"):
         invoice["transaction_id"] = payment["last_trans_id"]
+    redeemed = {k: v for k, v in (order.get("extension_attributes") or {}).items()
+                if k in _INVOICE_REDEEMED}
+    if redeemed:
+        invoice["extension_attributes"] = redeemed
     invoice = dict(sorted(invoice.items()))
     invoice["items"] = items
     invoice["comments"] = []
@@ -272,7 +281,7 @@ def apply_refund(
                 raise LifecycleError(f"No order item with SKU {line['sku']}")
             picks.append((row, dec(line.get("qty", 1))))
     items, next_id = [], item_id_start
-    subtotal = tax = disc = ZERO
+    subtotal = tax = disc = comp = ZERO
     for row, qty in picks:
         if qty <= 0:
             continue
@@ -294,6 +303,7 @@ def apply_refund(
         row_total = dec(row["price"]) * qty
         row_tax = q2(dec(row.get("tax_amount")) * qty / ordered)
         row_disc = q2(dec(row.get("discount_amount")) * qty / ordered)
+        comp += q2(dec(row.get("discount_tax_compensation_amount")) * qty / ordered)
         subtotal, tax, disc = subtotal + row_total, tax + row_tax, disc + row_disc
         _add(row, "qty_refunded", qty)
         _add(row, "amount_refunded", row_total)
@@ -311,13 +321,17 @@ def apply_refund(
             next_id += 1
     default_ship = dec(order["shipping_amount"]) - dec(order.get("shipping_refunded"))
     shipping = q2(dec(spec.get("shipping", default_ship if wanted is None else 0)))
+    order_ship = dec(order["shipping_amount"])
+    ship_tax = q2(shipping * dec(order.get("shipping_tax_amount")) / order_ship) if order_ship else ZERO
+    tax += ship_tax
     adj_pos, adj_neg = (
         q2(dec(spec.get("adjustment_positive"))),
         q2(dec(spec.get("adjustment_negative"))),
     )
-    grand = subtotal + shipping + tax - disc + adj_pos - adj_neg
+    credit = q2(dec(spec.get("store_credit")))  # given back as store credit, not money
+    grand = subtotal + shipping + tax - disc + comp + adj_pos - adj_neg - credit
     available = paid - dec(order.get("total_refunded"))
-    if grand <= 0 or grand > available:
+    if grand < 0 or grand + credit <= 0 or grand > available:
         most = money_text(available, str(order["order_currency_code"]))
         raise LifecycleError(f"The most money available to refund is {most}.")
     memo = _header(order, memo_id, increment_id, now)
@@ -328,12 +342,12 @@ def apply_refund(
         "discount_amount": -disc,
         "grand_total": grand,
         "shipping_amount": shipping,
-        "shipping_incl_tax": shipping,
-        "shipping_tax_amount": ZERO,
+        "shipping_incl_tax": shipping + ship_tax,
+        "shipping_tax_amount": ship_tax,
         "subtotal": subtotal,
-        "subtotal_incl_tax": subtotal + tax,
+        "subtotal_incl_tax": subtotal + tax - ship_tax,
         "tax_amount": tax,
-        "discount_tax_compensation_amount": ZERO,
+        "discount_tax_compensation_amount": comp,
     }
     for key, amount in amounts.items():
         memo[key] = num(amount)
@@ -342,6 +356,10 @@ def apply_refund(
     memo = dict(sorted(memo.items()))
     memo["items"] = items
     memo["comments"] = []
+    if credit:
+        memo["extension_attributes"] = {"customer_balance_amount": num(credit),
+                                        "base_customer_balance_amount": num(q2(credit / rate))}
+        _add(order, "customer_balance_refunded", credit)
     online = order["payment"].get("method") in ONLINE_METHODS
     for key, amount in (
         ("subtotal_refunded", subtotal),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ PAYMENT_TITLES = {
     "checkmo": "Check / Money order",
     "banktransfer": "Bank Transfer Payment",
     "cashondelivery": "Cash On Delivery",
+    "purchaseorder": "Purchase Order",
     "paypal_express": "PayPal Express Checkout",
     "braintree": "Credit Card (Braintree)",
     "free": "No Payment Information Required",
@@ -106,17 +108,19 @@ def extension_part(
     rate: Decimal,
     tax_by_pct: dict[Decimal, Decimal],
     pay_method: str,
+    ship_tax: Decimal = ZERO,
+    code: Callable[[Decimal], str] | None = None,
 ) -> dict[str, Any]:
     total = {
         "base_shipping_amount": num(q2(shipping / rate)),
         "base_shipping_discount_amount": 0,
-        "base_shipping_incl_tax": num(q2(shipping / rate)),
-        "base_shipping_tax_amount": 0,
+        "base_shipping_incl_tax": num(q2((shipping + ship_tax) / rate)),
+        "base_shipping_tax_amount": num(q2(ship_tax / rate)),
         "shipping_amount": num(shipping),
         "shipping_discount_amount": 0,
         "shipping_discount_tax_compensation_amount": 0,
-        "shipping_incl_tax": num(shipping),
-        "shipping_tax_amount": 0,
+        "shipping_incl_tax": num(shipping + ship_tax),
+        "shipping_tax_amount": num(ship_tax),
     }
     ship: dict[str, Any] = (
         {"total": total} if virtual else {"address": address, "method": method, "total": total}
@@ -128,8 +132,8 @@ def extension_part(
     if tax_by_pct:
         ext["applied_taxes"] = [
             {
-                "code": f"US-*-Rate {pct.normalize()}",
-                "title": f"US-*-Rate {pct.normalize()}",
+                "code": (code or _us_code)(pct),
+                "title": (code or _us_code)(pct),
                 "percent": num(pct),
                 "amount": num(amount),
                 "base_amount": num(q2(amount / rate)),
@@ -137,6 +141,10 @@ def extension_part(
             for pct, amount in sorted(tax_by_pct.items())
         ]
     return ext
+
+
+def _us_code(pct: Decimal) -> str:
+    return f"US-*-Rate {pct.normalize()}"
 
 
 def refresh_derived(order: dict[str, Any]) -> None:

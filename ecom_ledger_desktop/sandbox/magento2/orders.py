@@ -24,7 +24,9 @@ from .order_parts import (
     payment_part,
     refresh_derived,
 )
+from .order_tax import item_applied_taxes, line_tax, rate_code, redemptions
 
+GIFT_CARD = "giftcard"  # Adobe Commerce gift card product: virtual, a liability when sold
 ProductLookup = Callable[[str], "dict[str, Any] | None"]
 
 
@@ -59,19 +61,21 @@ def _item(fields: dict[str, Any], ids: Ids, created: str) -> dict[str, Any]:
     price, qty, rate = fields["price"], fields["qty"], fields["rate"]
     row, disc, tax = price * qty, fields["discount"], fields["tax"]
     pct = fields["tax_percent"]
-    incl = q2(price * (1 + pct / 100))
+    incl = fields.get("price_incl", q2(price * (1 + pct / 100)))
+    row_incl = fields.get("row_incl", row + tax)
+    compensation = fields.get("compensation", ZERO)
     item: dict[str, Any] = {
         "amount_refunded": 0,
         "base_amount_refunded": 0,
         "base_discount_amount": num(q2(disc / rate)),
         "base_discount_invoiced": 0,
-        "base_discount_tax_compensation_amount": 0,
+        "base_discount_tax_compensation_amount": num(q2(compensation / rate)),
         "base_original_price": num(q2(fields["original_price"] / rate)),
         "base_price": num(q2(price / rate)),
         "base_price_incl_tax": num(q2(incl / rate)),
         "base_row_invoiced": 0,
         "base_row_total": num(q2(row / rate)),
-        "base_row_total_incl_tax": num(q2((row + tax) / rate)),
+        "base_row_total_incl_tax": num(q2(row_incl / rate)),
         "base_tax_amount": num(q2(tax / rate)),
         "base_tax_invoiced": 0,
         "created_at": created,
@@ -79,7 +83,7 @@ def _item(fields: dict[str, Any], ids: Ids, created: str) -> dict[str, Any]:
         "discount_invoiced": 0,
         "discount_percent": num(fields["discount_percent"]),
         "free_shipping": 0,
-        "discount_tax_compensation_amount": 0,
+        "discount_tax_compensation_amount": num(compensation),
         "is_qty_decimal": 0,
         "is_virtual": fields["is_virtual"],
         "item_id": fields["item_id"],
@@ -99,7 +103,7 @@ def _item(fields: dict[str, Any], ids: Ids, created: str) -> dict[str, Any]:
         "quote_item_id": fields["item_id"] + 3,
         "row_invoiced": 0,
         "row_total": num(row),
-        "row_total_incl_tax": num(row + tax),
+        "row_total_incl_tax": num(row_incl),
         "row_weight": num(fields["weight"] * qty),
         "sku": fields["sku"],
         "store_id": 1,
@@ -175,6 +179,9 @@ def build_order(spec: dict[str, Any], ids: Ids, created: str, lookup: ProductLoo
     next_id = ids.item_id_start
     subtotal = tax_total = disc_total = qty_total = weight_total = ZERO
     tax_by_pct: dict[Decimal, Decimal] = {}
+    taxed_rows: list[tuple[int, Decimal, Decimal]] = []
+    compensation_total = incl_total = ZERO
+    inclusive = bool(spec.get("prices_include_tax"))
     all_virtual = bool(lines)
     for line, spread in zip(lines, extra, strict=True):
         sku = str(line["sku"])
@@ -184,13 +191,15 @@ def build_order(spec: dict[str, Any], ids: Ids, created: str, lookup: ProductLoo
         ptype = str(line.get("type") or product.get("type") or "simple")
         if parent_sku:
             ptype = "configurable"
-        is_virtual = 1 if ptype in ("downloadable", "virtual") else 0
+        is_virtual = 1 if ptype in ("downloadable", "virtual", GIFT_CARD) else 0
         all_virtual = all_virtual and bool(is_virtual)
         qty, price = dec(line.get("qty", 1)), q2(dec(line.get("price")))
-        row = price * qty
         discount = q2(dec(line.get("discount", 0))) + spread
-        pct = dec(line.get("tax_percent", 0))
-        tax = q2((row - discount) * pct / 100)
+        pct = ZERO if ptype == GIFT_CARD else dec(line.get("tax_percent", 0))
+        taxed = line_tax(line, price, qty, discount, pct, inclusive)
+        row, tax, price = taxed.row, taxed.tax, taxed.price
+        if not taxed.taxable:
+            pct = ZERO
         name = str(line.get("name") or (parent_product or product).get("name") or sku)
         pid = int((parent_product or product).get("id") or 9000 + next_id)
         default_weight = 0 if is_virtual or ptype == "bundle" else product.get("weight", 1)
@@ -202,7 +211,10 @@ def build_order(spec: dict[str, Any], ids: Ids, created: str, lookup: ProductLoo
             "discount": discount,
             "tax": tax,
             "tax_percent": pct,
-            "original_price": q2(dec(line.get("original_price", price))),
+            "original_price": taxed.original,
+            "price_incl": taxed.price_incl,
+            "row_incl": taxed.row_incl,
+            "compensation": taxed.compensation,
             "discount_percent": dec(line.get("discount_percent", 0)),
             "is_virtual": is_virtual,
             "item_id": next_id,
@@ -215,6 +227,10 @@ def build_order(spec: dict[str, Any], ids: Ids, created: str, lookup: ProductLoo
         }
         parent = _item(fields, ids, created)
         rows.append(parent)
+        if taxed.taxable:
+            taxed_rows.append((parent["item_id"], pct, tax))
+        compensation_total += taxed.compensation
+        incl_total += taxed.row_incl
         next_id += 1
         if ptype == "configurable":
             child_name = str(line.get("child_name") or product.get("name") or f"{name}-{sku}")
@@ -225,6 +241,9 @@ def build_order(spec: dict[str, Any], ids: Ids, created: str, lookup: ProductLoo
             cprice = q2(dec(child.get("price", cprod.get("price", 0))))
             cfields = dict(
                 fields,
+                price_incl=cprice,
+                row_incl=cprice * dec(child.get("qty", 1)) * qty,
+                compensation=ZERO,
                 price=cprice,
                 qty=dec(child.get("qty", 1)) * qty,
                 discount=ZERO,
@@ -253,7 +272,14 @@ def build_order(spec: dict[str, Any], ids: Ids, created: str, lookup: ProductLoo
         if tax:
             tax_by_pct[pct] = tax_by_pct.get(pct, ZERO) + tax
     shipping = ZERO if all_virtual else q2(dec(spec.get("shipping", 0)))
-    grand = subtotal + shipping + tax_total - disc_total
+    ship_pct = dec(spec.get("shipping_tax_percent", 0)) if shipping else ZERO
+    ship_tax = q2(shipping * ship_pct / 100)
+    if ship_tax:
+        tax_by_pct[ship_pct] = tax_by_pct.get(ship_pct, ZERO) + ship_tax
+    redeemed, redemption_ext = redemptions(spec, rate)
+    grand = (subtotal + shipping + tax_total + ship_tax - disc_total + compensation_total
+             - redeemed)
+    tax_total += ship_tax
     currency = str(spec.get("currency") or "USD")
     base_currency = str(spec.get("base_currency") or "USD")
 
@@ -280,16 +306,16 @@ def build_order(spec: dict[str, Any], ids: Ids, created: str, lookup: ProductLoo
         "base_currency_code": base_currency,
         "base_discount_amount": base(-disc_total),
         "base_grand_total": base(grand),
-        "base_discount_tax_compensation_amount": 0,
+        "base_discount_tax_compensation_amount": base(compensation_total),
         "base_shipping_amount": base(shipping),
         "base_shipping_discount_amount": 0,
-        "base_shipping_incl_tax": base(shipping),
-        "base_shipping_tax_amount": 0,
+        "base_shipping_incl_tax": base(shipping + ship_tax),
+        "base_shipping_tax_amount": base(ship_tax),
         "base_subtotal": base(subtotal),
-        "base_subtotal_incl_tax": base(subtotal + tax_total),
+        "base_subtotal_incl_tax": base(incl_total),
         "base_tax_amount": base(tax_total),
         "base_total_due": base(grand),
-        "base_to_global_rate": 1,
+        "base_to_global_rate": 1,  # global currency = base currency (USD) in the simulator
         "base_to_order_rate": num(rate),
         "billing_address_id": bill_id,
         "created_at": created,
@@ -304,7 +330,7 @@ def build_order(spec: dict[str, Any], ids: Ids, created: str, lookup: ProductLoo
         "entity_id": ids.entity_id,
         "global_currency_code": base_currency,
         "grand_total": num(grand),
-        "discount_tax_compensation_amount": 0,
+        "discount_tax_compensation_amount": num(compensation_total),
         "increment_id": ids.increment_id,
         "is_virtual": 1 if all_virtual else 0,
         "order_currency_code": currency,
@@ -313,17 +339,17 @@ def build_order(spec: dict[str, Any], ids: Ids, created: str, lookup: ProductLoo
         "shipping_amount": num(shipping),
         "shipping_discount_amount": 0,
         "shipping_discount_tax_compensation_amount": 0,
-        "shipping_incl_tax": num(shipping),
-        "shipping_tax_amount": 0,
+        "shipping_incl_tax": num(shipping + ship_tax),
+        "shipping_tax_amount": num(ship_tax),
         "state": str(spec.get("state") or STATE_OF_STATUS.get(status, "new")),
         "status": status,
         "store_currency_code": base_currency,
-        "store_id": 1,
+        "store_id": int(spec.get("store_id", 1)),
         "store_name": "Main Website\nMain Website Store\nDefault Store View",
         "store_to_base_rate": 0,
         "store_to_order_rate": 0,
         "subtotal": num(subtotal),
-        "subtotal_incl_tax": num(subtotal + tax_total),
+        "subtotal_incl_tax": num(incl_total),
         "tax_amount": num(tax_total),
         "total_due": num(grand),
         "total_item_count": len(lines),
@@ -353,6 +379,14 @@ def build_order(spec: dict[str, Any], ids: Ids, created: str, lookup: ProductLoo
         rate=rate,
         tax_by_pct=tax_by_pct,
         pay_method=method,
+        ship_tax=ship_tax,
+        code=lambda pct: rate_code(spec, pct),
     )
+    ext = order["extension_attributes"]
+    per_item = item_applied_taxes(spec, taxed_rows, (ship_pct, ship_tax) if ship_tax else None,
+                                  rate)
+    if per_item:  # like applied_taxes, absent from an untaxed order (the capture has neither)
+        ext["item_applied_taxes"] = per_item
+    ext.update(redemption_ext)
     refresh_derived(order)
     return order

@@ -14,6 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from .money import fmt_time, num
+from .seed_books import (
+    apply_books_special,
+    books_specials,
+    paid_later,
+    place_targets,
+    refund_plan,
+    target_moments,
+)
 from .state import StoreState
 
 _SIMPLES = [
@@ -81,7 +89,7 @@ def _catalog() -> list[dict[str, Any]]:
             "type": "downloadable",
         }
     )
-    out.append({"sku": _VIRTUAL[0], "name": _VIRTUAL[1], "price": _VIRTUAL[2], "type": "virtual"})
+    out.append({"sku": _VIRTUAL[0], "name": _VIRTUAL[1], "price": _VIRTUAL[2], "type": "giftcard"})
     return out
 
 
@@ -176,7 +184,7 @@ def seed_catalog(state: StoreState, rng: random.Random, when: str) -> None:
                 {"attribute_code": "url_key", "value": entry["sku"].lower().replace(" ", "-")},
             ],
         }
-        if kind not in ("downloadable", "virtual"):
+        if kind not in ("downloadable", "virtual", "giftcard"):
             product["weight"] = 1
         qty = 0 if kind in ("configurable", "bundle") or rng.random() < 0.08 else rng.randint(1, 150)
         state.add_product(product, qty)
@@ -225,7 +233,8 @@ def _line(rng: random.Random) -> dict[str, Any]:
             "qty": 1,
             "price": _DOWNLOADABLE[2],
         }
-    return {"sku": _VIRTUAL[0], "name": _VIRTUAL[1], "qty": 1, "price": _VIRTUAL[2]}
+    return {"sku": _VIRTUAL[0], "name": _VIRTUAL[1], "qty": 1, "price": _VIRTUAL[2],
+            "type": "giftcard"}
 
 
 def _order_spec(rng: random.Random, idx: int, n: int) -> dict[str, Any]:
@@ -330,33 +339,49 @@ def _order_spec(rng: random.Random, idx: int, n: int) -> dict[str, Any]:
 
 
 def seed_orders(state: StoreState, rng: random.Random, now: datetime, count: int) -> None:
-    """Create ``count`` orders spread over the last 60 days."""
+    """Create ``count`` orders spread over the last 60 days (``seed_books`` for the specials)."""
     span = 60 * 24 * 3600
     moments = sorted(now - timedelta(seconds=rng.randint(600, span)) for _ in range(count))
     bulk_moment = fmt_time(now - timedelta(days=2, hours=3))
     bulk = set(rng.sample(range(count), min(6, count)))
+    if count >= 12:
+        moments = place_targets(moments, target_moments(now, state.store_configs[0]["timezone"]))
+    specials = books_specials(count)
     for idx, created in enumerate(moments):
         spec = _order_spec(rng, idx, count)
         spec["created_at"] = fmt_time(created)
         later = created + timedelta(seconds=rng.randint(30, 3 * 24 * 3600))
         later = min(later, now - timedelta(seconds=60))
-        state_now = fmt_time(max(later, created))
         canceled = not spec["paid"] and rng.random() < 0.08
         refund = spec["paid"] and spec.get("payment_method") != "free" and rng.random() < 0.06
+        kind = specials.get(idx, "")
+        if kind:  # after the draws above, so the other orders stay as they were
+            apply_books_special(kind, spec, idx)
+            canceled, refund = False, False
+        if spec["paid"] and spec.get("payment_method") in _OFFLINE:  # paid days after ordering
+            paid_at = paid_later(created, idx, now)
+            spec["paid_at"] = fmt_time(paid_at)
+            later = max(later, paid_at)
+        state_now = fmt_time(max(later, created))
+        plan = refund_plan(kind)
         oid = state.add_order(spec)
         with state.lock:
             data = state.record(oid).data
             data["updated_at"] = state_now if spec["paid"] else spec["created_at"]
         if canceled:
             state.cancel_order(oid, now=state_now)
-        if refund:
+        if refund:  # goods that never shipped are back on the shelf; shipped ones are not
             row = next(r for r in state.record(oid).data["items"] if not r.get("parent_item_id"))
-            state.refund_order(oid, {"lines": [{"sku": row["sku"], "qty": 1}], "shipping": 0}, now=state_now)
+            line = {"sku": row["sku"], "qty": 1, "back_to_stock": not spec.get("shipped")}
+            state.refund_order(oid, {"lines": [line], "shipping": 0}, now=state_now)
+        if plan is not None:
+            state.refund_order(oid, plan, now=state_now)
         with state.lock:
             record = state.record(oid)
             record.data["updated_at"] = state_now if (spec["paid"] or canceled) else spec["created_at"]
             if idx in bulk:
-                record.data["updated_at"] = max(bulk_moment, spec["created_at"])
+                record.data["updated_at"] = max(bulk_moment, spec["created_at"],
+                                                str(spec.get("paid_at", "")))
 
 
 def seed_store(state: StoreState, seed: int, now: datetime, orders: int) -> None:

@@ -31,10 +31,11 @@ class Magento2Simulator:
         port: int = 0,
         rate_limit_per_minute: int | None = None,
         host: str = "127.0.0.1",
+        timezone: str = "America/New_York",
     ) -> None:
         self.clock = clock or SimClock()
         self.token = token
-        self.state = StoreState(self.clock.now)
+        self.state = StoreState(self.clock.now, timezone)
         self.auth = AuthConfig(token=token, bearer_enabled=bearer_enabled)
         self.settings = Settings(
             repeat_last_page=repeat_last_page,

@@ -47,6 +47,9 @@ class OrderRecord:
     invoice_ids: list[int] = field(default_factory=list)
     memo_specs: list[dict[str, Any]] = field(default_factory=list)
     memo_ids: list[int] = field(default_factory=list)
+    # memo id -> order item ids put back in stock: Magento acts on return_to_stock_items and
+    # keeps no trace of it on the credit memo, so only the stock (and this test view) shows it
+    returned: dict[int, list[int]] = field(default_factory=dict)
     canceled: bool = False
     shipped: bool = False
 
@@ -54,9 +57,10 @@ class OrderRecord:
 class StoreState:
     """Thread-safe in-memory store."""
 
-    def __init__(self, now: Callable[[], datetime]) -> None:
+    def __init__(self, now: Callable[[], datetime], timezone: str = "America/New_York") -> None:
         self.lock = threading.RLock()
         self._now = now
+        self.store_configs = [_store_config(timezone)]
         self.products: dict[str, dict[str, Any]] = {}
         self.source_items: dict[tuple[str, str], dict[str, Any]] = {}
         self.customers: dict[int, dict[str, Any]] = {}
@@ -228,8 +232,8 @@ class StoreState:
             data = build_order(spec, ids, created, self.lookup)
             record = OrderRecord(spec, data, ids, rows)
             self.orders[entity_id] = record
-            if spec.get("paid"):
-                self._invoice(record, created)
+            if spec.get("paid"):  # captured at checkout, or (offline) when ``paid_at`` says
+                self._invoice(record, str(spec.get("paid_at") or created))
             if spec.get("shipped"):
                 mark_shipped(record.data, created)
                 record.shipped = True
@@ -261,10 +265,10 @@ class StoreState:
         record.invoice_ids.append(invoice_id)
         return invoice_id
 
-    def invoice_order(self, entity_id: int) -> int:
-        """Invoice (pay) an order; returns the invoice id."""
+    def invoice_order(self, entity_id: int, now: str | None = None) -> int:
+        """Invoice (pay) an order, now or at ``now``; returns the invoice id."""
         with self.lock:
-            return self._invoice(self._mutable(entity_id), self.now())
+            return self._invoice(self._mutable(entity_id), now or self.now())
 
     def ship_order(self, entity_id: int) -> None:
         """Ship an order (paid orders become ``complete``)."""
@@ -296,9 +300,31 @@ class StoreState:
             )
             add_history(record.data, refund_comment(record.data, memo), when, self.next_id("history"))
             self.creditmemos[memo_id] = memo
+            record.returned[memo_id] = self._return_to_stock(record.data, memo, spec)
             record.memo_ids.append(memo_id)
             record.memo_specs.append(copy.deepcopy(spec))
             return memo_id
+
+    def _return_to_stock(self, order: dict[str, Any], memo: dict[str, Any],
+                         spec: dict[str, Any]) -> list[int]:
+        """Put the memo's ``return_to_stock_items`` rows back in stock (the default source)."""
+        rows = {r["item_id"]: r for r in order.get("items") or []}
+        wanted = {int(i) for i in spec.get("return_to_stock_items") or []}
+        for line in spec.get("lines") or []:
+            if line.get("back_to_stock"):
+                wanted |= {i for i, r in rows.items()
+                           if r.get("sku") == line["sku"] and not r.get("parent_item_id")}
+        returned = []
+        for item in memo["items"]:
+            row = rows.get(item["order_item_id"], {})
+            if item["order_item_id"] not in wanted or row.get("is_virtual"):
+                continue
+            source = self.source_items.get((str(item["sku"]), DEFAULT_SOURCE))
+            if source is not None:
+                source["quantity"] = num(dec(source["quantity"]) + dec(item["qty"]))
+                source["status"] = 1
+            returned.append(int(item["order_item_id"]))
+        return returned
 
     def add_comment(self, entity_id: int, history: dict[str, Any]) -> None:
         """Append a status-history comment (``POST /V1/orders/{id}/comments``)."""
@@ -365,6 +391,22 @@ class StoreState:
         with self.lock:
             histories = self.record(entity_id).data.get("status_histories") or []
             return [str(h.get("comment")) for h in reversed(histories) if isinstance(h, dict)]
+
+
+def _store_config(timezone: str) -> dict[str, Any]:
+    """The default store view's ``GET /V1/store/storeConfigs`` entry."""
+    url = "http://magento.test/"
+    config: dict[str, Any] = {
+        "id": 1, "code": "default", "website_id": 1, "locale": "en_US",
+        "base_currency_code": "USD", "default_display_currency_code": "USD",
+        "timezone": timezone, "weight_unit": "lbs",
+    }
+    for prefix in ("", "secure_"):
+        config[f"{prefix}base_url"] = url
+        config[f"{prefix}base_link_url"] = url
+        config[f"{prefix}base_static_url"] = url + "static/"
+        config[f"{prefix}base_media_url"] = url + "media/"
+    return config
 
 
 def _row_count(spec: dict[str, Any]) -> int:

@@ -1,4 +1,5 @@
-""""Test connection" for Magento: two one-item searches turned into plain-words lines.
+""""Test connection" for Magento: two one-item searches turned into plain-words lines, plus the
+store's time zone (it dates the books; ``context.py``).
 
 A 401 on both searches means the token itself is refused; a 401 on only one means the token
 works but the integration lacks that ACL resource. Any HTTP answer at all means the shop was
@@ -105,3 +106,23 @@ def report(base_url: str, orders: Outcome, products: Outcome) -> list[CheckResul
         else:
             lines.append(CheckResult(label, False, _why(outcome, what, acl)))
     return lines
+
+
+def zone_line(override: str | None, configs: Outcome | None, reached: bool) -> CheckResult:
+    """The "Store time zone" line: the connection's setting, or what ``storeConfigs`` says."""
+    label = "Store time zone"
+    if override:
+        return CheckResult(label, True, f"{override} (set on the connection)")
+    if configs is None or not reached:
+        return CheckResult(label, False, NOT_TRIED)
+    if configs.error is not None:
+        return CheckResult(label, False, _why(configs, "the store configuration",
+                                              "Stores > Settings (Magento_Backend::store)")
+                           + " Or set the time zone on the connection.")
+    body = configs.body if isinstance(configs.body, list) else []
+    zones = sorted({c["timezone"] for c in body
+                    if isinstance(c, dict) and isinstance(c.get("timezone"), str)})
+    if not zones:
+        return CheckResult(label, False, "Magento's store configuration names no time zone; "
+                                         "set it on the connection.")
+    return CheckResult(label, True, f"{', '.join(zones)} (the store's setting)")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -20,18 +21,20 @@ import httpx
 from ecom_ledger_desktop.connectors.base import CheckResult, Fetched
 from ecom_ledger_desktop.connectors.http import ApiClient, RetryPolicy
 from ecom_ledger_desktop.connectors.stores.magento2 import checks
+from ecom_ledger_desktop.connectors.stores.magento2.context import StoreCache, StoreContext
 from ecom_ledger_desktop.connectors.stores.magento2.errors import (
     MagentoRequestError,
     NotFoundError,
     classify,
 )
 from ecom_ledger_desktop.connectors.stores.magento2.fields import parse_timestamp
-from ecom_ledger_desktop.connectors.stores.magento2.parse import (
+from ecom_ledger_desktop.connectors.stores.magento2.memos import (
+    RESTOCK_CHOICES,
+    Restock,
     memo_subject,
-    order_subject,
     parse_creditmemo,
-    parse_order,
 )
+from ecom_ledger_desktop.connectors.stores.magento2.parse import order_subject, parse_order
 from ecom_ledger_desktop.connectors.stores.magento2.search import (
     Page,
     PageSize,
@@ -41,6 +44,7 @@ from ecom_ledger_desktop.connectors.stores.magento2.search import (
     walk_undated,
 )
 from ecom_ledger_desktop.core.errors import (
+    FatalError,
     Fix,
     RecordError,
     RecordProblem,
@@ -61,8 +65,17 @@ class Magento2Store:
 
     def __init__(self, base_url: str, token: str, *, store_code: str = "default",
                  page_size: int = 100, policy: RetryPolicy | None = None,
-                 transport: httpx.BaseTransport | None = None, name: str = "Magento") -> None:
+                 transport: httpx.BaseTransport | None = None, name: str = "Magento",
+                 timezone: str | None = None, prices_include_tax: bool | None = None,
+                 restock: str = "auto", cache: StoreCache | None = None) -> None:
+        """``timezone`` overrides the store's (``context.py``), ``prices_include_tax`` the
+        tax-inclusive guess (``taxes.py``), ``restock`` the return-to-stock rule (``memos.py``);
+        ``cache`` is what the connection remembers between runs (time zone, invoices).
+        """
         register_secret(token)
+        if restock not in RESTOCK_CHOICES:
+            raise FatalError(f"{name}: the return-to-stock rule {restock!r} is not one of "
+                             f"{', '.join(RESTOCK_CHOICES)}; correct the connection setting")
         self.name = name
         self.base_url = base_url.rstrip("/")
         self.policy = policy or RetryPolicy()
@@ -79,6 +92,10 @@ class Magento2Store:
         self._once = ApiClient(self.base_url, classify=self._classify, name=name,
                                policy=single, transport=transport)
         self._page_size = PageSize(page_size)
+        self._context = StoreContext(self._call, self._page_size, store_code=store_code,
+                                     timezone=timezone, cache=cache)
+        self._include_tax = prices_include_tax
+        self._restock: Restock = restock  # narrowed by the check above
         self._last_date: str | None = None
         self._orders_expected: int | None = None
 
@@ -118,8 +135,9 @@ class Magento2Store:
         the walk goes on. Paging strategy and why nothing can be skipped: ``search.py``.
         """
         self._orders_expected = None
-        for row in self._changed("/orders", since, until, self._expect_orders):
-            yield _fetched_order(row)
+        fetch = self._context.wrap_orders(self._search("/orders"))
+        for row in walk_changed(fetch, since, until, self._page_size, self._expect_orders):
+            yield self._fetched_order(row)
 
     def _expect_orders(self, total: int) -> None:
         self._orders_expected = total
@@ -147,7 +165,8 @@ class Magento2Store:
                                code="not_found",
                                message=f"Order with id {source_id} no longer exists in Magento "
                                        f"({missing.problem.message})."))
-        return _fetched_order(row)
+        self._context.load_invoices([row])
+        return self._fetched_order(row)
 
     def iter_refunds(self, since: datetime, until: datetime | None = None,
                      ) -> Iterator[Fetched[Refund]]:
@@ -164,7 +183,8 @@ class Magento2Store:
                 if order_id not in orders:
                     orders[order_id] = self._order_json(order_id)
                 order = orders[order_id]
-            yield _fetched_memo(row, order)
+            yield _fetched(row, partial(parse_creditmemo, order=order, restock=self._restock),
+                           memo_subject(row))
 
     def _changed(self, resource: str, since: datetime, until: datetime | None,
                  on_total: Callable[[int], None] | None = None) -> Iterator[Any]:
@@ -180,8 +200,17 @@ class Magento2Store:
         Magento always sets ``updated_at``, so this is not part of every poll: an idle poll costs
         one request.
         """
-        for row in walk_undated(self._search("/orders"), self._page_size):
-            yield _fetched_order(row)
+        fetch = self._context.wrap_orders(self._search("/orders"))
+        for row in walk_undated(fetch, self._page_size):
+            yield self._fetched_order(row)
+
+    def _fetched_order(self, row: Any) -> Fetched[Order]:
+        """One listed order parsed with the store's time zone and the order's invoices."""
+        zone = self._context.timezone_for(row)
+        invoices = self._context.invoices_for(row)
+        return _fetched(row, lambda r: parse_order(r, timezone=zone, invoices=invoices,
+                                                   include_tax=self._include_tax),
+                        order_subject(row))
 
     def _order_json(self, order_id: str) -> Mapping[str, Any] | None:
         try:
@@ -291,11 +320,18 @@ class Magento2Store:
         return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
     def check(self) -> list[CheckResult]:
-        """"Test connection": one-item orders and products searches, in plain words."""
+        """"Test connection": one-item orders and products searches and the store's time
+        zone, in plain words."""
         probe = criteria([], page_size=1, current_page=1)
         orders = checks.attempt(lambda: self._call("GET", "/orders", params=probe, once=True))
         products = checks.attempt(lambda: self._call("GET", "/products", params=probe, once=True))
-        return checks.report(self.base_url, orders, products)
+        lines = checks.report(self.base_url, orders, products)
+        override = self._context.override
+        reached = (orders.reached or products.reached) \
+            and not (orders.refused_token and products.refused_token)
+        configs = None if override or not reached else checks.attempt(
+            lambda: self._call("GET", "/store/storeConfigs", once=True))
+        return [*lines, checks.zone_line(override, configs, reached)]
 
     def close(self) -> None:
         """Release both connection pools."""
@@ -365,11 +401,3 @@ def _fetched(row: Any, parse: Callable[[Any], _Parsed], subject: str) -> Fetched
                                    "check it in Magento, then retry."))
     return Fetched(source_id=record.source_id, updated_at=record.updated_at, record=record,
                    raw=raw)
-
-
-def _fetched_order(row: Any) -> Fetched[Order]:
-    return _fetched(row, parse_order, order_subject(row))
-
-
-def _fetched_memo(row: Any, order: Mapping[str, Any] | None) -> Fetched[Refund]:
-    return _fetched(row, lambda r: parse_creditmemo(r, order=order), memo_subject(row))

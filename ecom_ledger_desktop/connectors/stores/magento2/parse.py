@@ -1,15 +1,22 @@
-"""Magento 2 order and credit memo JSON -> the canonical commerce model. Pure functions.
+"""Magento 2 order JSON -> the canonical commerce model (credit memos: ``memos.py``). Pure.
 
 Input is a dict loaded with ``core.money.loads`` (non-integer numbers as Decimal). Rules:
 
 - Keys: ``source_id`` is ``str(entity_id)`` (unique per installation), ``number`` is
   ``increment_id`` (what the merchant sees; unique only per store sequence).
-- Datetimes are UTC without a designator (``2017-08-21 22:22:19``) -> aware UTC.
-- Money is in the *order* currency (``order_currency_code``; the unprefixed amounts), never the
-  ``base_*`` store-currency amounts.
+- Datetimes are UTC without a designator (``2017-08-21 22:22:19``) -> aware UTC; the store's
+  time zone (given by the caller, from ``storeConfigs`` or the connection) dates the books.
+- Money is in the *order* currency (``order_currency_code``; the unprefixed amounts); the
+  store's ``base_currency_code``, ``base_to_order_rate`` and ``base_grand_total`` come along
+  so the ledger can post the store's own home-currency amount.
 - Discounts: the order-level ``discount_amount`` is negative on the wire, the item-level one
   positive; both become positive "amount taken off" (the absolute value, so a positive
   order-level value from an extension means the same thing).
+- Tax: per-rate and per-item detail, taxability, tax-inclusive prices: ``taxes.py``.
+  ``discount_tax_compensation_amount`` (item) and ``shipping_discount_tax_compensation_amount``
+  are kept: Magento adds them to the grand total when a discount is taken off a gross price.
+- Payments (dated by their invoice), offline methods, gift cards / store credit / reward
+  points redeemed: ``payments.py``. A ``giftcard`` product row is a gift card *sold*.
 - Lines: see ``lines.py`` (configurable parent posted, dynamic-bundle children posted).
 - Shipping address: only ``extension_attributes.shipping_assignments[0].shipping.address``.
 - Guests (``customer_is_guest`` 1/true, or no ``customer_id``): ``Customer(is_guest=True,
@@ -28,7 +35,7 @@ emoji, right-to-left scripts and very long names are kept as they are.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -36,6 +43,16 @@ from pydantic import ValidationError
 
 from ecom_ledger_desktop.connectors.stores.magento2.fields import QTY_LIMIT, FieldReader
 from ecom_ledger_desktop.connectors.stores.magento2.lines import item_key, postable_items
+from ecom_ledger_desktop.connectors.stores.magento2.payments import (
+    OFFLINE_METHODS,
+    read_payments,
+    read_redemptions,
+)
+from ecom_ledger_desktop.connectors.stores.magento2.taxes import (
+    TaxDetail,
+    prices_include_tax,
+    read_tax_detail,
+)
 from ecom_ledger_desktop.core.errors import RecordError, RecordProblem
 from ecom_ledger_desktop.models.commerce import (
     Address,
@@ -43,12 +60,9 @@ from ecom_ledger_desktop.models.commerce import (
     Order,
     OrderLine,
     OrderState,
-    Payment,
-    Redemption,
-    Refund,
-    RefundLine,
 )
 
+GIFT_CARD_TYPE = "giftcard"  # Adobe Commerce's gift card product type: a card *sold*
 ORDER_FIX = "correct the order in Magento, then retry"
 MEMO_FIX = "check the credit memo in Magento (Sales > Credit Memos), then retry"
 
@@ -76,15 +90,22 @@ def order_subject(raw: Any) -> str:
     return "An order with neither a number nor an id"
 
 
-def _not_an_object(what: str, fix: str) -> RecordError:
+def not_an_object(what: str, fix: str) -> RecordError:
     return RecordError(RecordProblem(code="invalid_data",
                                      message=f"{what} is not a JSON object; {fix}."))
 
 
-def parse_order(raw: Mapping[str, Any]) -> Order:
-    """One Magento order (``GET /V1/orders/{id}`` or an ``items`` entry of a search)."""
+def parse_order(raw: Mapping[str, Any], *, timezone: str = "UTC",
+                invoices: Sequence[Mapping[str, Any]] | None = None,
+                include_tax: bool | None = None) -> Order:
+    """One Magento order (``GET /V1/orders/{id}`` or an ``items`` entry of a search).
+
+    ``timezone`` is the store's (``storeConfigs``; it dates the documents), ``invoices`` the
+    order's ``/V1/invoices`` rows (they date the payments, see ``payments.py``),
+    ``include_tax`` the connection's tax-inclusive setting (None: decide, see ``taxes.py``).
+    """
     if not isinstance(raw, Mapping):
-        raise _not_an_object("An order in Magento's answer", ORDER_FIX)
+        raise not_an_object("An order in Magento's answer", ORDER_FIX)
     read = FieldReader(order_subject(raw), fix=ORDER_FIX, record_id=str(raw.get("entity_id", "")))
     source_id = read.identifier(raw, "entity_id", "id")
     number = read.text(raw, "increment_id", "order number", required=True)
@@ -103,10 +124,7 @@ def parse_order(raw: Mapping[str, Any]) -> Order:
     pay_read = read.at("payment")
     method = pay_read.text(payment, "method", "payment method") if payment else ""
     amount_paid = pay_read.amount(payment, "amount_paid", "amount paid") if payment else Decimal(0)
-    payments = []
-    if payment and amount_paid > 0:
-        payments.append(Payment(method=method, amount=amount_paid,
-                                reference=pay_read.text(payment, "last_trans_id", "transaction")))
+    payments = read_payments(read, payment, invoices)
 
     total_paid = read.amount(raw, "total_paid", "total paid") \
         if raw.get("total_paid") is not None else amount_paid
@@ -114,7 +132,10 @@ def parse_order(raw: Mapping[str, Any]) -> Order:
     paid = is_paid(state, grand_total, total_paid, total_invoiced)
 
     items = read.records(raw, "items", "items", required=True)
-    lines = [_order_line(read, index, item) for index, item in postable_items(items, read)]
+    extension = read.mapping(raw, "extension_attributes", "extension attributes")
+    taxes = read_tax_detail(read, extension)
+    posted = postable_items(items, read)
+    lines = [_order_line(read, index, item, taxes) for index, item in posted]
 
     values: dict[str, Any] = {
         "source_id": source_id,
@@ -125,28 +146,47 @@ def parse_order(raw: Mapping[str, Any]) -> Order:
         "status_label": read.text(raw, "status", "status"),
         "paid": paid,
         "currency": currency,
+        "timezone": timezone,
+        "prices_include_tax": prices_include_tax(read, [item for _, item in posted],
+                                                 include_tax),
         "customer": _customer(read, raw, billing),
         "billing_address": billing,
         "shipping_address": shipping_address,
         "lines": lines,
         "shipping": read.amount(raw, "shipping_amount", "shipping amount"),
         "shipping_tax": read.amount(raw, "shipping_tax_amount", "shipping tax"),
+        "shipping_tax_percent": taxes.shipping_percent,
+        "shipping_discount_tax_compensation": read.amount(
+            raw, "shipping_discount_tax_compensation_amount", "shipping discount tax compensation"),
         "discount": abs(read.amount(raw, "discount_amount", "discount", allow_negative=True)),
         "tax_total": read.amount(raw, "tax_amount", "tax amount"),
+        "applied_taxes": taxes.applied,
+        "redemptions": read_redemptions(read, raw, extension),
         "grand_total": grand_total,
         "refunded_total": read.amount(raw, "total_refunded", "total refunded"),
         "payment_method": method,
+        "payment_offline": method in OFFLINE_METHODS,
         "payments": payments,
         "coupon_code": read.text(raw, "coupon_code", "coupon code"),
+        **_base_currency(read, raw),
     }
-    # Adobe Commerce: gift cards pay part of the order and lower grand_total
-    gift_card = abs(read.amount(raw, "gift_cards_amount", "gift cards amount", allow_negative=True))
-    if gift_card:
-        values["redemptions"] = [Redemption(kind="gift_card", amount=gift_card)]
     try:
         return Order(**values)
     except ValidationError as exc:  # defensive: the reads above should make this unreachable
-        read.fail(f"could not be read ({_first_error(exc)})", "order")
+        read.fail(f"could not be read ({first_error(exc)})", "order")
+
+
+def _base_currency(read: FieldReader, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The store's base currency, the order's rate to it and the base grand total."""
+    values: dict[str, Any] = {}
+    if raw.get("base_currency_code") is not None:
+        values["base_currency"] = read.currency(raw, "base_currency_code")
+    rate = read.amount(raw, "base_to_order_rate", "exchange rate")
+    if rate > 0:
+        values["base_to_order_rate"] = rate
+    if raw.get("base_grand_total") is not None:
+        values["base_grand_total"] = read.amount(raw, "base_grand_total", "base grand total")
+    return values
 
 
 def is_paid(state: OrderState, grand_total: Decimal, total_paid: Decimal,
@@ -157,7 +197,7 @@ def is_paid(state: OrderState, grand_total: Decimal, total_paid: Decimal,
     return state in ("processing", "complete") and total_invoiced >= grand_total
 
 
-def _first_error(exc: ValidationError) -> str:
+def first_error(exc: ValidationError) -> str:
     errors = exc.errors()
     if not errors:
         return "invalid value"
@@ -166,7 +206,8 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {first.get('msg', 'invalid value')}"
 
 
-def _order_line(read: FieldReader, index: int, item: Mapping[str, Any]) -> OrderLine:
+def _order_line(read: FieldReader, index: int, item: Mapping[str, Any],
+                taxes: TaxDetail) -> OrderLine:
     sku_value = item.get("sku")
     where = f"line {index} (SKU {sku_value!r})" if isinstance(sku_value, str) and sku_value \
         else f"line {index}"
@@ -174,8 +215,9 @@ def _order_line(read: FieldReader, index: int, item: Mapping[str, Any]) -> Order
     tax_percent = None
     if item.get("tax_percent") is not None:
         tax_percent = line.amount(item, "tax_percent", "tax rate")
+    line_id = item_key(item, index)
     return OrderLine(
-        line_id=item_key(item, index),
+        line_id=line_id,
         sku=line.text(item, "sku", "SKU", required=True),
         name=line.text(item, "name", "product name"),
         qty=line.amount(item, "qty_ordered", "quantity", required=True, limit=QTY_LIMIT),
@@ -183,6 +225,11 @@ def _order_line(read: FieldReader, index: int, item: Mapping[str, Any]) -> Order
         tax=line.amount(item, "tax_amount", "tax amount"),
         tax_percent=tax_percent,
         discount=abs(line.amount(item, "discount_amount", "discount", allow_negative=True)),
+        taxable=taxes.taxable(line_id),
+        tax_codes=taxes.codes(line_id),
+        discount_tax_compensation=line.amount(item, "discount_tax_compensation_amount",
+                                              "discount tax compensation"),
+        is_gift_card=item.get("product_type") == GIFT_CARD_TYPE,
     )
 
 
@@ -246,111 +293,4 @@ def _customer(read: FieldReader, raw: Mapping[str, Any], billing: Address | None
         company=fallback.company,
         phone=fallback.phone,
         is_guest=is_guest,
-    )
-
-
-def memo_subject(raw: Any) -> str:
-    """How messages name a credit memo: ``Credit memo 000000004 (order id 42)``."""
-    if not isinstance(raw, Mapping):
-        return "A credit memo"
-    number = raw.get("increment_id")
-    name = f"Credit memo {number}" if isinstance(number, str) and number.strip() \
-        else f"Credit memo with id {raw.get('entity_id', '?')}"
-    order_id = raw.get("order_id")
-    return f"{name} (order id {order_id})" if order_id is not None else name
-
-
-def parse_creditmemo(raw: Mapping[str, Any], *,
-                     order: Mapping[str, Any] | None = None) -> Refund:
-    """One Magento credit memo (``GET /V1/creditmemo/{id}`` or a ``/V1/creditmemos`` entry).
-
-    Memo rows mirror the order's rows (``order_item_id``). With the ``order`` JSON, a memo row
-    is posted exactly when its order row is (``lines.py``). Without it (the order is gone):
-    rows with quantity 0 are skipped; a row with price 0 and no/zero ``row_total`` is a
-    configurable child (skipped); a row without ``row_total`` while others have one is a
-    dynamic bundle's parent (skipped). ``adjustment`` is ``adjustment_positive -
-    adjustment_negative`` (positive refunds more, negative keeps a fee).
-    """
-    if not isinstance(raw, Mapping):
-        raise _not_an_object("A credit memo in Magento's answer", MEMO_FIX)
-    read = FieldReader(memo_subject(raw), fix=MEMO_FIX, record_id=str(raw.get("entity_id", "")))
-    source_id = read.identifier(raw, "entity_id", "id")
-    order_source_id = read.identifier(raw, "order_id", "order id")
-    number = read.text(raw, "increment_id", "credit memo number", required=True)
-    created_at = read.timestamp(raw, "created_at", "creation date")
-    updated_at = read.timestamp(raw, "updated_at", "last-change date") \
-        if raw.get("updated_at") is not None else created_at
-    items = read.records(raw, "items", "items")
-    lines = [_refund_line(read, index, item) for index, item in _memo_rows(items, order, read)]
-    if raw.get("adjustment") is not None and raw.get("adjustment_positive") is None \
-            and raw.get("adjustment_negative") is None:
-        adjustment = read.amount(raw, "adjustment", "adjustment", allow_negative=True)
-        positive, negative = max(adjustment, Decimal(0)), max(-adjustment, Decimal(0))
-    else:
-        positive = read.amount(raw, "adjustment_positive", "refund adjustment")
-        negative = read.amount(raw, "adjustment_negative", "adjustment fee")
-    values: dict[str, Any] = {
-        "source_id": source_id,
-        "order_source_id": order_source_id,
-        "number": number,
-        "created_at": created_at,
-        "updated_at": updated_at,
-        "currency": read.currency(raw, "order_currency_code"),
-        "lines": lines,
-        "shipping": read.amount(raw, "shipping_amount", "shipping refunded"),
-        "adjustment_positive": positive,
-        "adjustment_negative": negative,
-        "tax_total": read.amount(raw, "tax_amount", "tax amount"),
-        "discount": abs(read.amount(raw, "discount_amount", "discount", allow_negative=True)),
-        "grand_total": read.amount(raw, "grand_total", "grand total", required=True),
-    }
-    try:
-        return Refund(**values)
-    except ValidationError as exc:  # defensive
-        read.fail(f"could not be read ({_first_error(exc)})", "credit memo")
-
-
-def _memo_rows(items: list[Mapping[str, Any]], order: Mapping[str, Any] | None,
-               read: FieldReader) -> list[tuple[int, Mapping[str, Any]]]:
-    postable: set[str] | None = None
-    known: set[str] = set()
-    if isinstance(order, Mapping) and isinstance(order.get("items"), list):
-        order_items = [i for i in order["items"] if isinstance(i, Mapping)]
-        order_read = FieldReader(order_subject(order), fix=ORDER_FIX)
-        known = {item_key(item, n) for n, item in enumerate(order_items, start=1)}
-        postable = {item_key(item, n) for n, item in postable_items(order_items, order_read)}
-    any_row_total = any(item.get("row_total") is not None for item in items)
-    chosen: list[tuple[int, Mapping[str, Any]]] = []
-    for index, item in enumerate(items, start=1):
-        qty = read.at(f"line {index}").amount(item, "qty", "quantity", limit=QTY_LIMIT)
-        if qty == 0:
-            continue
-        order_item = str(item.get("order_item_id", ""))
-        if postable is not None and order_item in known:
-            if order_item in postable:
-                chosen.append((index, item))
-            continue
-        row_total = item.get("row_total")
-        if row_total is None and any_row_total:
-            continue
-        if row_total in (None, 0) and item.get("price") in (None, 0):
-            continue
-        chosen.append((index, item))
-    return chosen
-
-
-def _refund_line(read: FieldReader, index: int, item: Mapping[str, Any]) -> RefundLine:
-    sku_value = item.get("sku")
-    where = f"line {index} (SKU {sku_value!r})" if isinstance(sku_value, str) and sku_value \
-        else f"line {index}"
-    line = read.at(where)
-    order_item = item.get("order_item_id")
-    return RefundLine(
-        line_id="" if order_item is None else str(order_item),
-        sku=line.text(item, "sku", "SKU", required=True),
-        name=line.text(item, "name", "product name"),
-        qty=line.amount(item, "qty", "quantity", required=True, limit=QTY_LIMIT),
-        unit_price=line.amount(item, "price", "price", required=True),
-        tax=line.amount(item, "tax_amount", "tax amount"),
-        discount=abs(line.amount(item, "discount_amount", "discount", allow_negative=True)),
     )
