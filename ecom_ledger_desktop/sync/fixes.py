@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 
+from ecom_ledger_desktop.connectors.base import PostedRef
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.db.errors_repo import ErrorEntry
 from ecom_ledger_desktop.db.journal_repo import PostingRow
-from ecom_ledger_desktop.models.ledger import LedgerItem
+from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.models.ledger import LedgerItem, LedgerPayment, SalesDocument
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import active_sale, root_key
 from ecom_ledger_desktop.sync.posting import Dispatcher
@@ -108,6 +110,68 @@ def void_and_repost(ctx: PairContext, entry: ErrorEntry) -> list[PostingRow]:
                 ctx.state.journal.mark_state(other.posting_key, "superseded", "void and repost")
         ctx.state.errors.close(entry.id, "resolved", "void and repost requested")
     return [r for r in (ctx.state.journal.get(void_key), ctx.state.journal.get(repost_key)) if r]
+
+
+def needs_ledger_to_ignore(entry: ErrorEntry, row: PostingRow | None) -> bool:
+    """Whether ignoring this entry must first ask the ledger what it holds.
+
+    A posting whose send was never confirmed may have landed, and a duplicate number may be
+    this very record: either way the document must be found and kept, not forgotten.
+    """
+    return row is not None and row.state != "posted" and (
+        row.state == "sending" or entry.code == "duplicate_doc_number")
+
+
+def ignore(ctx: PairContext | None, state: State, entry: ErrorEntry, reason: str) -> str:
+    """Dismiss an entry's problem with the merchant's reason; returns what happened.
+
+    A posted document stays posted with its ledger id (later edits, voids, refunds and payments
+    still reach it). A posting that is in the ledger after all (``ctx`` given) is linked to the
+    document found there. Only a posting the ledger does not have is marked ``ignored``.
+    """
+    row = state.journal.get(entry.posting_key) if entry.posting_key else None
+    found = _in_ledger(ctx, entry, row) if ctx is not None and row is not None else None
+    with state.tx():
+        state.errors.close(entry.id, "ignored", reason)
+        if row is not None and found is not None:
+            state.journal.mark_posted(row.posting_key, found.ledger_id, found.doc_number,
+                                      found.sync_token, found.total)
+            state.runs.audit("adopted", pair_id=entry.pair_id, record_kind=entry.record_kind,
+                             source_id=entry.source_id, posting_key=row.posting_key,
+                             detail=f"linked to the ledger's document {found.doc_number or ''} "
+                                    f"id {found.ledger_id}: {reason}")
+        elif row is not None and row.state != "posted":
+            state.journal.mark_state(row.posting_key, "ignored", reason)
+        state.runs.audit("ignored", pair_id=entry.pair_id, record_kind=entry.record_kind,
+                         source_id=entry.source_id, posting_key=entry.posting_key,
+                         detail=reason if row is None or row.state != "posted" or found else
+                         f"{reason} (the posted document stays linked)")
+    return "ignored"
+
+
+def _in_ledger(ctx: PairContext, entry: ErrorEntry, row: PostingRow) -> PostedRef | None:
+    """The ledger document this posting already is, if any (raises when it cannot be asked)."""
+    if not needs_ledger_to_ignore(entry, row) or row.op not in ("create", "payment"):
+        return None
+    payload = loads(row.payload)
+    if row.op == "payment":
+        return ctx.ledger.find_posted(row.posting_key,
+                                      LedgerPayment.model_validate(payload["payment"]))
+    document = SalesDocument.model_validate(payload["document"])
+    try:
+        ours = ctx.ledger.find_posted(row.posting_key, document)
+        if ours is not None or entry.code != "duplicate_doc_number":
+            return ours
+        numbered = ctx.ledger.documents_numbered(document)
+    except SyncError as error:
+        raise FixError(f"{ctx.ledger_label} could not be asked whether {row.record_number} is "
+                       f"already there ({error}); nothing was changed, try again when it "
+                       "answers") from None
+    owned = {p.ledger_id for p in ctx.state.journal.all(ctx.pair.id)
+             if p.state == "posted" and p.doc_kind == row.doc_kind and p.ledger_id}
+    candidates = [ref for ref in numbered if ref.ledger_id not in owned]
+    # another record's document is never taken over; several candidates are not guessed
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def run_postings(ctx: PairContext, rows: list[PostingRow]) -> str:

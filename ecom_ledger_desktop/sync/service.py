@@ -186,8 +186,7 @@ class SyncService:
         if action == "retry":
             return self.retry(entry_id)
         if action == "ignore":
-            self.ignore(entry_id, value or "ignored by the merchant")
-            return "ignored"
+            return self.ignore(entry_id, value or "ignored by the merchant")
         if action not in fixes.FIX_ACTIONS:
             raise fixes.FixError(f"unknown fix '{action}'; one of: {', '.join(fixes.FIX_ACTIONS)}")
         state = self.open_state()
@@ -211,22 +210,27 @@ class SyncService:
                 return fixes.run_postings(ctx, fixes.void_and_repost(ctx, entry))
         return self.retry(entry_id)
 
-    def ignore(self, entry_id: int, reason: str) -> None:
-        """Close an entry without posting its record (the merchant's decision, recorded)."""
+    def ignore(self, entry_id: int, reason: str) -> str:
+        """Close an entry without posting its record (the merchant's decision, recorded).
+
+        A document already in the ledger is never forgotten: a posted one stays linked, and one
+        whose send was not confirmed (or whose number the ledger already has) is looked up first.
+        """
+        from ecom_ledger_desktop.sync import fixes
+
+        reason = reason or "ignored by the merchant"
         state = self.open_state()
         try:
             entry = state.errors.get(entry_id)
             if entry is None:
                 raise KeyError(f"there is no error-queue entry {entry_id}")
-            with state.tx():
-                state.errors.close(entry_id, "ignored", reason or "ignored by the merchant")
-                if entry.posting_key:
-                    state.journal.mark_state(entry.posting_key, "ignored", reason)
-                state.runs.audit("ignored", pair_id=entry.pair_id, record_kind=entry.record_kind,
-                                 source_id=entry.source_id, posting_key=entry.posting_key,
-                                 detail=reason)
+            row = state.journal.get(entry.posting_key) if entry.posting_key else None
+            if not fixes.needs_ledger_to_ignore(entry, row):
+                return fixes.ignore(None, state, entry, reason)
         finally:
             state.close()
+        with self.context(entry.pair_id) as ctx:
+            return fixes.ignore(ctx, ctx.state, entry, reason)
 
 
 def _require_pair(state: State, ref: int | str) -> Pair:

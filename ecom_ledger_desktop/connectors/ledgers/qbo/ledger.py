@@ -105,6 +105,14 @@ class QboLedger:
                 return _posted(row, entity)
         return None
 
+    def documents_numbered(self, document: SalesDocument) -> list[PostedRef]:
+        """Live documents of the document's entity numbered like it (voided ones left out)."""
+        entity = mapping.ENTITY_OF_KIND[document.kind]
+        rows = self.client.query(
+            f"SELECT * FROM {entity} WHERE DocNumber = {quote(document.doc_number)}")
+        return [_posted(row, entity) for row in rows
+                if str(row.get("DocNumber")) == document.doc_number and not _voided(row)]
+
     def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
                         linked: PostedRef | None = None) -> PostedRef:
         """Post a sales receipt / invoice / refund receipt / credit memo; checks the total.
@@ -309,6 +317,12 @@ def _posted(row: dict[str, Any], entity: str) -> PostedRef:
         sync_token=str(row.get("SyncToken")) if row.get("SyncToken") is not None else None,
         total=to_decimal(total) if total is not None else None,
         extra={"entity": entity})
+
+
+def _voided(row: dict[str, Any]) -> bool:
+    # QBO keeps a voided transaction, zeroed, with "Voided" in its PrivateNote
+    return "Voided" in str(row.get("PrivateNote") or "") and not to_decimal(
+        row.get("TotalAmt") or 0)
 
 
 def _record(entity: str, document: SalesDocument) -> str:
