@@ -150,7 +150,10 @@ class Dispatcher:
             linked = self._ref(journal.get(self._root(sale)) or sale)
         payload = loads(row.payload)
         if row.state == "sending":
-            found = self._find_existing(row, payload)
+            try:
+                found = self._find_existing(row, payload)
+            except RecordError as error:
+                return self._unsettled(row, error.problem)
             if found is not None:
                 self._confirm(row, found, adopted=True)
                 return "posted"
@@ -298,6 +301,32 @@ class Dispatcher:
                              record_kind=row.record_kind, source_id=row.source_id,
                              posting_key=row.posting_key,
                              detail=f"{problem.code}: {problem.message}")
+        return "flagged"
+
+    def _unsettled(self, row: PostingRow, problem: RecordProblem) -> str:
+        """The look-up of an unconfirmed send failed: say so, keep it ``sending`` and its id.
+
+        Not a rejection: the write may have landed, so the posting is neither flagged nor given
+        a new request id; the next run or a retry looks it up again before anything is sent.
+        """
+        label = KIND_LABEL.get(row.doc_kind, row.doc_kind)
+        what = "Order" if row.record_kind == "order" else row.record_kind.capitalize()
+        unknown = RecordProblem(
+            "outcome_unknown",
+            f"{what} {row.record_number}: its {label} was sent to {self.ctx.ledger_label} but the "
+            "answer was lost, and looking it up there failed "
+            f"({problem.message.rstrip('.')}). It is kept as sent and looked up again on the "
+            "next run or when you retry; it is never sent twice.",
+            fixes=[Fix("retry", "Look it up again now")], detail=problem.detail)
+        state = self.ctx.state
+        with state.tx():
+            state.journal.note_error(row.posting_key, unknown.message)
+            state.errors.flag(pair_id=self.ctx.pair.id, record_kind=row.record_kind,
+                              source_id=row.source_id, record_ref=row.record_number,
+                              problem=unknown, posting_key=row.posting_key)
+            state.runs.audit("uncertain", pair_id=self.ctx.pair.id, run_id=self.run_id,
+                             record_kind=row.record_kind, source_id=row.source_id,
+                             posting_key=row.posting_key, detail=unknown.message)
         return "flagged"
 
     def _forget_refs(self, row: PostingRow) -> None:
