@@ -1,14 +1,17 @@
 """The fixes the error queue offers, as operations the CLI and the desktop app both call.
 
 Each fix changes what it must (a mapping, a rule for one record, a void) and then re-drives that
-record only. Void-and-repost voids the posted document and posts the current version as a new
-one whose number carries a ``-R<n>`` suffix (a voided document keeps its number in QuickBooks);
-the new one waits until the void is confirmed, so there are never two live documents.
+record, and every other open entry with the same cause (a SKU mapped or created, a customer
+chosen): a fix made once applies everywhere. Void-and-repost voids the posted document and posts
+the current version as a new one whose number carries a ``-R<n>`` suffix (a voided document
+keeps its number in QuickBooks); the new one waits until the void is confirmed, so there are
+never two live documents.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from ecom_ledger_desktop.connectors.base import PostedRef
 from ecom_ledger_desktop.core.errors import SyncError
@@ -24,8 +27,64 @@ from ecom_ledger_desktop.sync.posting import Dispatcher
 FIX_ACTIONS = ("retry", "ignore", "map_sku", "create_item", "pick_customer", "void_and_repost")
 
 
+SKU_CODES = ("unmapped_sku", "duplicate_sku")
+CUSTOMER_CODES = ("duplicate_customer", "duplicate_name")
+
+
 class FixError(SyncError):
     """A fix that cannot apply to this entry; the message says why."""
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    """What a fix did: to the entry in front of the merchant, and to others with its cause."""
+
+    outcome: str  # "posted", "ignored", "still flagged: …" — the entry in front
+    message: str  # one line for the merchant
+    others: int = 0  # other open entries with the same cause, re-driven too
+    others_posted: int = 0
+
+
+def same_cause(state: State, entry: ErrorEntry, action: str) -> list[ErrorEntry]:
+    """Other open entries of the pair that the same mapping, item or customer choice cures."""
+    others = [e for e in state.errors.entries(entry.pair_id, "open") if e.id != entry.id]
+    if action in ("map_sku", "create_item"):
+        return [e for e in others if e.code in SKU_CODES and e.detail == entry.detail]
+    if action == "pick_customer":
+        key = _customer_key(state, entry)
+        return [e for e in others if e.code in CUSTOMER_CODES and key
+                and _customer_key(state, e) == key]
+    return []
+
+
+def _customer_key(state: State, entry: ErrorEntry) -> str:
+    row = state.journal.get(entry.posting_key or "")
+    if row is None:
+        return ""
+    customer = loads(row.payload).get("customer") or {}
+    return str(customer.get("key") or "") if isinstance(customer, dict) else ""
+
+
+def fix_outcome(action: str, value: str, entry: ErrorEntry, outcome: str,
+                others: list[str], ledger_label: str) -> FixOutcome:
+    """The merchant's sentence for a fix: what changed, the record, and the others it freed."""
+    what = {"map_sku": f"Mapped SKU '{entry.detail}' → '{value}'",
+            "create_item": f"Created SKU '{entry.detail}' in {ledger_label}",
+            "pick_customer": f"This customer's orders now go to {ledger_label} customer {value}",
+            }.get(action, action.replace("_", " ").capitalize())
+    record = f"{'order' if entry.record_kind == 'order' else entry.record_kind} {entry.record_ref}"
+    done = f"{record} was posted" if outcome == "posted" else f"{record}: {outcome}"
+    posted = sum(1 for o in others if o == "posted")
+    message = f"{what}; {done}"
+    if others:
+        noun = "record" if len(others) == 1 else "records"
+        if posted == len(others):
+            message += f"; {posted} other {noun} waiting on it {'was' if posted == 1 else 'were'} " \
+                       "posted too"
+        else:
+            message += (f"; {posted} of {len(others)} other {noun} waiting on it were posted, "
+                        f"{len(others) - posted} still wait in the error queue")
+    return FixOutcome(outcome, message + ".", len(others), posted)
 
 
 def _posting(ctx: PairContext, entry: ErrorEntry) -> PostingRow:
@@ -38,7 +97,7 @@ def _posting(ctx: PairContext, entry: ErrorEntry) -> PostingRow:
 
 def map_sku(ctx: PairContext, entry: ErrorEntry, ledger_item: str) -> None:
     """Map the entry's unmapped SKU to an existing ledger item (by name)."""
-    if entry.code != "unmapped_sku" or not entry.detail:
+    if entry.code not in SKU_CODES or not entry.detail:
         raise FixError(f"entry {entry.id} is not about an unmapped SKU")
     ctx.ledger.resolve_name("item", ledger_item)  # refuses a name the ledger does not have
     with ctx.state.tx():

@@ -23,6 +23,7 @@ from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.secrets.store import SecretStore
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.engine import RunSummary, SyncEngine
+from ecom_ledger_desktop.sync.fixes import FixOutcome
 from ecom_ledger_desktop.sync.ingest import ingest_order
 from ecom_ledger_desktop.sync.posting import Dispatcher
 
@@ -181,12 +182,19 @@ class SyncService:
 
     def apply_fix(self, entry_id: int, action: str, value: str = "") -> str:
         """Apply one of an entry's fixes, then re-drive the record; returns what happened."""
+        return self.fix(entry_id, action, value).outcome
+
+    def fix(self, entry_id: int, action: str, value: str = "") -> FixOutcome:
+        """Apply one of an entry's fixes and re-drive its record and every open entry with the
+        same cause (another order with that SKU, that customer); says what it did."""
         from ecom_ledger_desktop.sync import fixes
 
         if action == "retry":
-            return self.retry(entry_id)
+            outcome = self.retry(entry_id)
+            return fixes.FixOutcome(outcome, outcome)
         if action == "ignore":
-            return self.ignore(entry_id, value or "ignored by the merchant")
+            outcome = self.ignore(entry_id, value or "ignored by the merchant")
+            return fixes.FixOutcome(outcome, outcome)
         if action not in fixes.FIX_ACTIONS:
             raise fixes.FixError(f"unknown fix '{action}'; one of: {', '.join(fixes.FIX_ACTIONS)}")
         state = self.open_state()
@@ -200,6 +208,7 @@ class SyncService:
             if action in ("map_sku", "pick_customer") and not value:
                 raise fixes.FixError(f"'{action}' needs a value: the QuickBooks "
                                      f"{'item name' if action == 'map_sku' else 'customer id'}")
+            others = fixes.same_cause(ctx.state, entry, action)
             if action == "map_sku":
                 fixes.map_sku(ctx, entry, value)
             elif action == "create_item":
@@ -207,8 +216,26 @@ class SyncService:
             elif action == "pick_customer":
                 fixes.pick_customer(ctx, entry, value)
             else:
-                return fixes.run_postings(ctx, fixes.void_and_repost(ctx, entry))
-        return self.retry(entry_id)
+                outcome = fixes.run_postings(ctx, fixes.void_and_repost(ctx, entry))
+                return fixes.FixOutcome(outcome, outcome)
+            if not ctx.state.runs.try_lock(entry.pair_id, "retry"):
+                busy = "a sync of this pair is running; the record will be retried by it"
+                return fixes.FixOutcome(busy, busy, len(others))
+            try:
+                outcome = self._redrive_open(ctx, entry.id)
+                redriven = [self._redrive_open(ctx, other.id) for other in others]
+            finally:
+                ctx.state.runs.unlock(entry.pair_id)
+            return fixes.fix_outcome(action, value, entry, outcome, redriven, ctx.ledger_label)
+
+    def _redrive_open(self, ctx: PairContext, entry_id: int) -> str:
+        entry = ctx.state.errors.get(entry_id)
+        if entry is None or entry.status != "open":
+            return f"entry {entry_id} is already {entry.status if entry else 'gone'}"
+        try:
+            return self._redrive(ctx, entry_id)
+        except RetriableError as error:
+            return f"failed ({error})"
 
     def ignore(self, entry_id: int, reason: str) -> str:
         """Close an entry without posting its record (the merchant's decision, recorded).

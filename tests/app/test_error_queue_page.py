@@ -212,3 +212,25 @@ def test_a_retry_that_still_fails_keeps_the_record_in_view_and_says_why(qtbot,
     shown = page.detail.view.details.entry
     assert (shown.record_ref, shown.code) == ("000000026", "unmapped_sku")
     assert page.outcome.styleSheet().count("#fff3cd") == 1, "said as needing attention"
+
+
+def test_mapping_a_sku_once_in_the_page_posts_every_order_waiting_on_it(qtbot,
+                                                                        make_shell) -> None:
+    h, page = _synced_page(qtbot, make_shell)
+    mugs = [e for e in page.model.rows() if e.detail == "LEGACY-MUG-01"]
+    assert len(mugs) == 2
+    _show(qtbot, page, mugs[0].id)
+    fixes = page.detail.fixes
+    assert fixes is not None and fixes.item_picker is not None
+    fixes.item_picker.setEditText("Fees")
+    fixes.buttons["map_sku"].click()
+    qtbot.waitUntil(lambda: not {m.id for m in mugs} & set(page.model.entry_ids()),
+                    timeout=WAIT_MS)
+    assert "was posted to QuickBooks" in page.outcome.text()
+    assert "1 other record waiting on the same fix was posted too" in page.outcome.text()
+    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == 2, timeout=WAIT_MS)
+    state = h.ctx.service.open_state()
+    try:
+        assert [state.errors.get(m.id).status for m in mugs] == ["resolved", "resolved"]
+    finally:
+        state.close()

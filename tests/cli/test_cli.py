@@ -699,3 +699,19 @@ def test_demo_refuses_a_data_folder_that_holds_real_connections(cli: Cli, sims: 
     assert proc.returncode == 2
     assert "holds real connections" in proc.stderr
     assert [c["name"] for c in cli.json("connections", "list")] == [STORE]
+
+
+def test_errors_fix_maps_a_sku_once_and_says_how_many_other_orders_it_posted(
+        cli: Cli, sims: Sims) -> None:
+    first = sims.add_order(unknown_sku_order())
+    second = sims.add_order(unknown_sku_order())
+    cli.configure_directly(sims)
+    cli.sync(code=3)
+    entries = {e["record_ref"]: e["id"] for e in cli.json("errors", "list")}
+    assert set(entries) == {first, second}
+    printed = cli.ok("errors", "fix", str(entries[first]), "map_sku", "Steel Water Bottle")
+    assert "Mapped SKU 'GIFT-WRAP' → 'Steel Water Bottle'" in printed
+    assert f"order {first} was posted" in printed
+    assert "1 other record waiting on it was posted too" in printed
+    assert cli.json("errors", "list") == []
+    assert sorted(sims.receipt_numbers()) == sorted([first, second])
