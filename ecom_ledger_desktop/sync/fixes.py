@@ -24,7 +24,8 @@ from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import active_sale, root_key
 from ecom_ledger_desktop.sync.posting import Dispatcher
 
-FIX_ACTIONS = ("retry", "ignore", "map_sku", "create_item", "pick_customer", "void_and_repost")
+FIX_ACTIONS = ("retry", "ignore", "map_sku", "create_item", "pick_customer", "void_and_repost",
+               "import_order", "post_refund_alone")
 
 
 SKU_CODES = ("unmapped_sku", "duplicate_sku")

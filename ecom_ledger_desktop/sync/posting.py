@@ -34,6 +34,7 @@ from ecom_ledger_desktop.models.ledger import (
 )
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import active_sale
+from ecom_ledger_desktop.sync.refund_problems import order_not_posted
 
 log = logging.getLogger(__name__)
 
@@ -141,9 +142,12 @@ class Dispatcher:
             before = journal.get(row.depends_on.removeprefix("posting:"))
             if before is None or before.state != "posted":
                 return self._wait(row, "waiting for the previous document to be voided")
-        elif row.record_kind == "refund":
-            order_rows = journal.for_record(self.ctx.pair.id, "order", row.depends_on or "")
+        elif row.record_kind == "refund" and row.depends_on:  # none: posted alone, no sale
+            order_rows = journal.for_record(self.ctx.pair.id, "order", row.depends_on)
             sale = active_sale(order_rows)
+            if sale is None and not self.ctx.state.errors.open_for_record(
+                    self.ctx.pair.id, "order", row.depends_on):
+                return self._flag(row, order_not_posted(row, self.ctx.pair.rules.start_date))
             if sale is None or sale.state != "posted" or not sale.ledger_id:
                 number = sale.record_number if sale else f"id {row.depends_on}"
                 return self._wait(row, f"waiting for order {number} to be posted first")

@@ -18,9 +18,11 @@ from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import FatalError, RetriableError
 from ecom_ledger_desktop.core.events import EventBus, RunFinished
 from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.secrets.store import SecretStore
+from ecom_ledger_desktop.sync import fixes, refund_fixes
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.engine import RunSummary, SyncEngine
 from ecom_ledger_desktop.sync.fixes import FixOutcome
@@ -187,8 +189,6 @@ class SyncService:
     def fix(self, entry_id: int, action: str, value: str = "") -> FixOutcome:
         """Apply one of an entry's fixes and re-drive its record and every open entry with the
         same cause (another order with that SKU, that customer); says what it did."""
-        from ecom_ledger_desktop.sync import fixes
-
         if action == "retry":
             outcome = self.retry(entry_id)
             return fixes.FixOutcome(outcome, outcome)
@@ -215,6 +215,10 @@ class SyncService:
                 fixes.create_item(ctx, entry)
             elif action == "pick_customer":
                 fixes.pick_customer(ctx, entry, value)
+            elif action in refund_fixes.REFUND_FIXES:
+                return self._post_now(ctx, entry.pair_id, lambda: (
+                    refund_fixes.import_order(ctx, entry) if action == "import_order"
+                    else refund_fixes.post_refund_alone(ctx, entry)))
             else:
                 outcome = fixes.run_postings(ctx, fixes.void_and_repost(ctx, entry))
                 return fixes.FixOutcome(outcome, outcome)
@@ -227,6 +231,22 @@ class SyncService:
             finally:
                 ctx.state.runs.unlock(entry.pair_id)
             return fixes.fix_outcome(action, value, entry, outcome, redriven, ctx.ledger_label)
+
+    def _post_now(self, ctx: PairContext, pair_id: int,
+                  journal_fix: Callable[[], list[PostingRow]]) -> FixOutcome:
+        """Journal a fix and send what it journaled, holding the pair's lock."""
+        if not ctx.state.runs.try_lock(pair_id, "retry"):
+            busy = "a sync of this pair is running; the record will be retried by it"
+            return fixes.FixOutcome(busy, busy)
+        try:
+            rows = journal_fix()
+            outcome = fixes.run_postings(ctx, rows)
+        finally:
+            ctx.state.runs.unlock(pair_id)
+        if "flagged" in outcome.split(", ") and rows:  # say what is wrong now, as retry does
+            last = rows[-1]
+            outcome = "still flagged: " + _latest_message(ctx, last.record_kind, last.source_id)
+        return fixes.FixOutcome(outcome, outcome)
 
     def _redrive_open(self, ctx: PairContext, entry_id: int) -> str:
         entry = ctx.state.errors.get(entry_id)
@@ -243,8 +263,6 @@ class SyncService:
         A document already in the ledger is never forgotten: a posted one stays linked, and one
         whose send was not confirmed (or whose number the ledger already has) is looked up first.
         """
-        from ecom_ledger_desktop.sync import fixes
-
         reason = reason or "ignored by the merchant"
         state = self.open_state()
         try:

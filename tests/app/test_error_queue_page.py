@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 
 from ecom_ledger_desktop.app.views.error_queue import EMPTY_HEADING, ErrorQueuePage
 
@@ -234,3 +235,31 @@ def test_mapping_a_sku_once_in_the_page_posts_every_order_waiting_on_it(qtbot,
         assert [state.errors.get(m.id).status for m in mugs] == ["resolved", "resolved"]
     finally:
         state.close()
+
+
+def test_a_refund_of_an_order_before_the_start_date_offers_its_fixes_and_posts_alone(
+        qtbot, make_shell, demo) -> None:
+    placed = (datetime.now(UTC) - timedelta(days=200)).strftime("%Y-%m-%d %H:%M:%S")
+    old = demo.store_sim.add_order({
+        "customer": {"email": "old.customer@example.com", "firstname": "Old", "lastname": "One"},
+        "lines": [{"sku": "24-MB01", "name": "Joust Duffle Bag", "qty": 1, "price": "34.00"}],
+        "shipping": "0", "currency": "USD", "payment_method": "checkmo", "paid": True,
+        "created_at": placed})
+    demo.store_sim.refund_order(old, {"lines": [{"sku": "24-MB01", "qty": 1}], "shipping": 0})
+    h = make_shell()
+    with qtbot.waitSignal(h.shell.status.run_completed, timeout=WAIT_MS):
+        h.shell.sync_all()
+    page = h.shell.window.pages["errors"]
+    h.shell.window.show_page("errors")
+    qtbot.waitUntil(lambda: any(e.code == "order_not_posted" for e in page.model.rows()),
+                    timeout=WAIT_MS)
+    entry = _entry_of(page, "order_not_posted")
+    _show(qtbot, page, entry.id)
+    fixes = page.detail.fixes
+    assert {"import_order", "post_refund_alone", "ignore"} <= set(fixes.buttons)
+    fixes.buttons["post_refund_alone"].click()
+    qtbot.waitUntil(lambda: entry.id not in page.model.entry_ids(), timeout=WAIT_MS)
+    assert "was posted to QuickBooks" in page.outcome.text()
+    refunds = [r for r in demo.ledger_sim.entities("RefundReceipt")
+               if str(r.get("PrivateNote", "")).startswith(f"Refund {entry.record_ref} of order")]
+    assert len(refunds) == 1
