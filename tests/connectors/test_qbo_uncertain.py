@@ -18,7 +18,15 @@ from ecom_ledger_desktop.connectors.ledgers.qbo.client import QboClient, quote
 from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault
 from ecom_ledger_desktop.core.errors import RetriableError, UncertainOutcome
 from ecom_ledger_desktop.sandbox.qbo import QboSimulator
-from tests.connectors.qbo_support import ONE_SHOT, make_tokens, new_sim, new_store
+from tests.connectors.qbo_support import (
+    ONE_SHOT,
+    make_ledger,
+    make_tokens,
+    new_sim,
+    new_store,
+    resolve,
+    sale,
+)
 
 Answer = Callable[[httpx.Request], httpx.Response]
 
@@ -100,3 +108,25 @@ def test_a_fault_with_a_code_is_still_a_definitive_rejection(sim: QboSimulator) 
     with pytest.raises(QboFault) as raised:
         client.create("Customer", {"DisplayName": "Jane Doe"}, "rid-1")
     assert raised.value.code == "6000"
+
+
+def test_a_batch_item_without_a_definite_answer_is_left_to_the_look_up(
+        sim: QboSimulator) -> None:
+    """No answer for one document, a code-less Fault for another: neither is a rejection."""
+    real = httpx.HTTPTransport()
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/batch"):
+            return httpx.Response(200, json={"BatchItemResponse": [
+                {"bId": "b1", "Fault": {"Error": [{"Message": "?"}], "type": "SystemFault"}},
+                {"bId": "b2", "Fault": {"Error": [{"Message": "Business Validation Error",
+                                                   "code": "6000", "Detail": "no"}],
+                                        "type": "ValidationFault"}}]})
+        return real.handle_request(request)
+
+    ledger = make_ledger(sim, new_store(sim), transport=httpx.MockTransport(handle))
+    resolution = resolve(ledger, sim)
+    outcomes = ledger.create_documents(
+        [(f"pk:{n}", sale(str(n), key=f"pk:{n}"), resolution) for n in (1, 2, 3)], "batch-1")
+    assert "pk:1" not in outcomes and "pk:2" not in outcomes, "unclear: looked up later"
+    assert isinstance(outcomes["pk:3"], QboFault) and outcomes["pk:3"].code == "6000"
