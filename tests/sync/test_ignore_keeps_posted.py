@@ -11,19 +11,42 @@ from typing import Any
 
 import httpx
 
+from ecom_ledger_desktop.connectors.base import PostedRef, PostedWithProblem, PushLedger
+from ecom_ledger_desktop.connectors.http import RetryPolicy
+from ecom_ledger_desktop.connectors.registry import ConnectorFactory
+from ecom_ledger_desktop.core.errors import Fix, RecordProblem
+from ecom_ledger_desktop.sync.service import SyncService
 from tests.sync.conftest import SyncBench, order_spec
 
-CENT_OFF_LINE = {"sku": "WB-BOTTLE", "name": "Steel Water Bottle", "qty": 1, "price": "1.15",
-                 "tax_percent": "8.25"}
+
+def _ledger_totals_it_differently(bench: SyncBench) -> SyncService:
+    """A service whose ledger creates documents but reads back another total (as QuickBooks
+    does when it recalculates), so each is posted and flagged ``total_mismatch``."""
+    factory = ConnectorFactory(policy=RetryPolicy(backoff_base=0.01, backoff_max=0.05))
+
+    def ledger(config: Any, secrets: Any) -> PushLedger:
+        made = factory.ledger(config, secrets)
+        real = made.create_document
+
+        def create_document(document: Any, resolution: Any, request_id: str,
+                            linked: Any = None) -> PostedRef:
+            posted = real(document, resolution, request_id, linked=linked)
+            raise PostedWithProblem(RecordProblem(
+                "total_mismatch", f"QuickBooks totals {document.doc_number} differently.",
+                [Fix("void_and_repost", "Void it and post it again"),
+                 Fix("ignore", "Keep QuickBooks' total")]), posted)
+
+        made.create_document = create_document  # type: ignore[method-assign]
+        return made
+
+    return SyncService(bench.db_path, bench.secrets, store_factory=factory.store,
+                       ledger_factory=ledger, events=bench.events)
 
 
-def _cent_off_invoice(bench: SyncBench) -> int:
-    """An unpaid order the ledger totals a cent differently (store rounds tax per line)."""
-    bench.set_rules(tax_mode="tax_code", tax_codes={"8.25": "CA Sales Tax"})
-    order_id = bench.store.add_order(order_spec(
-        lines=[CENT_OFF_LINE, dict(CENT_OFF_LINE), dict(CENT_OFF_LINE)], shipping="0",
-        paid=False))
-    bench.sync()
+def _posted_with_another_total(bench: SyncBench, **spec: Any) -> int:
+    """An order posted with a total the merchant then accepts ("ignore")."""
+    order_id = bench.store.add_order(order_spec(**spec))
+    _ledger_totals_it_differently(bench).run_pair(bench.pair_id, "test")
     [entry] = bench.open_errors()
     assert entry.code == "total_mismatch"
     assert bench.service.apply_fix(entry.id, "ignore", "Keep QuickBooks' total") == "ignored"
@@ -41,7 +64,7 @@ def _posting_states(bench: SyncBench) -> dict[str, str]:
 
 def test_accepting_a_total_difference_keeps_the_posting_so_a_cancellation_voids_it(
         bench: SyncBench) -> None:
-    order_id = _cent_off_invoice(bench)
+    order_id = _posted_with_another_total(bench, paid=False)
     assert "posted" in _posting_states(bench).values()
     bench.store.cancel_order(order_id)
     summary = bench.sync()
@@ -51,17 +74,12 @@ def test_accepting_a_total_difference_keeps_the_posting_so_a_cancellation_voids_
 
 def test_accepting_a_total_difference_keeps_the_posting_so_a_refund_posts(
         bench: SyncBench) -> None:
-    bench.set_rules(tax_mode="tax_code", tax_codes={"8.25": "CA Sales Tax"})
-    order_id = bench.store.add_order(order_spec(
-        lines=[CENT_OFF_LINE, dict(CENT_OFF_LINE), dict(CENT_OFF_LINE)], shipping="0"))
-    bench.sync()
-    [entry] = bench.open_errors()
-    bench.service.ignore(entry.id, "Keep QuickBooks' total")
+    order_id = _posted_with_another_total(bench)
     bench.store.refund_order(order_id, {"lines": [{"sku": "WB-BOTTLE", "qty": 1}],
                                         "shipping": 0})
     summary = bench.sync()
     assert len(bench.docs("RefundReceipt")) == 1, (summary, bench.open_errors())
-    assert summary.waiting == 0
+    assert summary.status == "ok" and summary.waiting == 0
 
 
 def _hand_entered_invoice(bench: SyncBench, number: str) -> str:
