@@ -200,7 +200,10 @@ def ignore(ctx: PairContext | None, state: State, entry: ErrorEntry, reason: str
                              source_id=entry.source_id, posting_key=row.posting_key,
                              detail=f"linked to the ledger's document {found.doc_number or ''} "
                                     f"id {found.ledger_id}: {reason}")
-        elif row is not None and row.state != "posted":
+        elif row is not None and row.state != "posted" and not (
+                row.state == "sending" and row.op in ("update", "void")):
+            # (an unconfirmed update or void keeps its state: it is resent under the same id,
+            # which the ledger replays, so the document ends as the ledger has it)
             state.journal.mark_state(row.posting_key, "ignored", reason)
         state.runs.audit("ignored", pair_id=entry.pair_id, record_kind=entry.record_kind,
                          source_id=entry.source_id, posting_key=entry.posting_key,
@@ -214,11 +217,11 @@ def _in_ledger(ctx: PairContext, entry: ErrorEntry, row: PostingRow) -> PostedRe
     if not needs_ledger_to_ignore(entry, row) or row.op not in ("create", "payment"):
         return None
     payload = loads(row.payload)
-    if row.op == "payment":
-        return ctx.ledger.find_posted(row.posting_key,
-                                      LedgerPayment.model_validate(payload["payment"]))
-    document = SalesDocument.model_validate(payload["document"])
     try:
+        if row.op == "payment":
+            return ctx.ledger.find_posted(row.posting_key,
+                                          LedgerPayment.model_validate(payload["payment"]))
+        document = SalesDocument.model_validate(payload["document"])
         ours = ctx.ledger.find_posted(row.posting_key, document)
         if ours is not None or entry.code != "duplicate_doc_number":
             return ours

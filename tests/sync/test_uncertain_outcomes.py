@@ -102,3 +102,16 @@ def test_a_look_up_that_keeps_failing_is_settled_by_the_next_run_once_it_works(
     assert summary.status == "ok" and bench.open_errors() == []
     assert [p.state for p in _postings(bench)] == ["posted"]
     assert len(bench.docs("SalesReceipt")) == 1
+
+
+def test_ignoring_an_unconfirmed_posting_links_the_document_the_ledger_has(
+        bench: SyncBench) -> None:
+    _lose_the_answer(bench)
+    _service(bench, broken_lookups=[1]).run_pair(bench.pair_id, "test")
+    [entry] = bench.open_errors()
+    assert bench.service.ignore(entry.id, "I will check it myself") == "ignored"
+    [posting] = _postings(bench)
+    [receipt] = bench.docs("SalesReceipt")
+    assert posting.state == "posted" and posting.ledger_id == receipt["Id"], \
+        "the document in the ledger is never forgotten"
+    assert bench.sync().status == "ok" and len(bench.docs("SalesReceipt")) == 1
