@@ -225,8 +225,9 @@ def test_mapping_a_sku_once_in_the_page_posts_every_order_waiting_on_it(qtbot,
     assert fixes is not None and fixes.item_picker is not None
     fixes.item_picker.setEditText("Fees")
     fixes.buttons["map_sku"].click()
-    qtbot.waitUntil(lambda: not {m.id for m in mugs} & set(page.model.entry_ids()),
-                    timeout=WAIT_MS)
+    # a background refresh may drop both rows before the fix reports: wait for its words too
+    qtbot.waitUntil(lambda: not {m.id for m in mugs} & set(page.model.entry_ids())
+                    and "was posted" in page.outcome.text(), timeout=WAIT_MS)
     assert "was posted to QuickBooks" in page.outcome.text()
     assert "1 other record waiting on the same fix was posted too" in page.outcome.text()
     qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == 2, timeout=WAIT_MS)
@@ -258,7 +259,8 @@ def test_a_refund_of_an_order_before_the_start_date_offers_its_fixes_and_posts_a
     fixes = page.detail.fixes
     assert {"import_order", "post_refund_alone", "ignore"} <= set(fixes.buttons)
     fixes.buttons["post_refund_alone"].click()
-    qtbot.waitUntil(lambda: entry.id not in page.model.entry_ids(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: entry.id not in page.model.entry_ids()
+                    and "was posted" in page.outcome.text(), timeout=WAIT_MS)
     assert "was posted to QuickBooks" in page.outcome.text()
     refunds = [r for r in demo.ledger_sim.entities("RefundReceipt")
                if str(r.get("PrivateNote", "")).startswith(f"Refund {entry.record_ref} of order")]
