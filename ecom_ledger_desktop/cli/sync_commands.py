@@ -139,10 +139,12 @@ def errors_retry(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def errors_fix(ctx: CliContext, args: argparse.Namespace) -> int:
     """Apply one of an entry's fixes (map_sku ITEM, create_item, pick_customer ID, …)."""
-    outcome = ctx.service().apply_fix(args.id, args.action, args.value or "")
-    ctx.out.emit({"id": args.id, "fix": args.action, "outcome": outcome},
-                 f"#{args.id}: {args.action} → {outcome}")
-    return EXIT_OK if outcome in ("posted", "ignored") else EXIT_FLAGGED
+    result = ctx.service().fix(args.id, args.action, args.value or "")
+    ctx.out.emit({"id": args.id, "fix": args.action, "outcome": result.outcome,
+                  "message": result.message, "others": result.others,
+                  "others_posted": result.others_posted},
+                 f"#{args.id}: {args.action} → {result.message}")
+    return EXIT_OK if result.outcome in ("posted", "ignored") else EXIT_FLAGGED
 
 
 def errors_ignore(ctx: CliContext, args: argparse.Namespace) -> int:

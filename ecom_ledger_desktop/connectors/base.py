@@ -151,6 +151,14 @@ class PushLedger(Protocol):
         """Ask the ledger whether a posting with this key already exists (after an uncertain send)."""
         ...
 
+    def documents_numbered(self, document: SalesDocument) -> list[PostedRef]:
+        """Live (not voided) documents of the document's kind that carry its number.
+
+        For a merchant who says "it is already in the ledger": the record is linked to the one
+        document found, so its later changes, voids and refunds reach it.
+        """
+        ...
+
     def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
                         linked: PostedRef | None = None) -> PostedRef:
         """Create a sales receipt / invoice / refund receipt / credit memo."""

@@ -193,6 +193,10 @@ class JournalRepo:
         if row is not None:
             self._set(posting_key, request_id=request_id_for(f"{posting_key}#{row.attempts}"))
 
+    def stand_alone(self, posting_key: str) -> None:
+        """A refund posted on its own: it no longer waits for its order's document."""
+        self._set(posting_key, depends_on=None)
+
     def note_error(self, posting_key: str, error: str) -> None:
         """Record the last transient error without changing state."""
         self._set(posting_key, last_error=error)

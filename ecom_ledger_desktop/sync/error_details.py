@@ -37,6 +37,8 @@ PROBLEM_TITLES = {
     "closed_period": "The books are closed for that date",
     "total_mismatch": "QuickBooks' total differs from the store's",
     "duplicate_doc_number": "The number is already used in QuickBooks",
+    "outcome_unknown": "Sent, but QuickBooks' answer was lost",
+    "order_not_posted": "Refund of an order that is not in the books",
     "not_found": "The order no longer exists in the store",
     "ledger_rejected": "QuickBooks refused it",
 }

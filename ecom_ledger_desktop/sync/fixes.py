@@ -1,29 +1,91 @@
 """The fixes the error queue offers, as operations the CLI and the desktop app both call.
 
 Each fix changes what it must (a mapping, a rule for one record, a void) and then re-drives that
-record only. Void-and-repost voids the posted document and posts the current version as a new
-one whose number carries a ``-R<n>`` suffix (a voided document keeps its number in QuickBooks);
-the new one waits until the void is confirmed, so there are never two live documents.
+record, and every other open entry with the same cause (a SKU mapped or created, a customer
+chosen): a fix made once applies everywhere. Void-and-repost voids the posted document and posts
+the current version as a new one whose number carries a ``-R<n>`` suffix (a voided document
+keeps its number in QuickBooks); the new one waits until the void is confirmed, so there are
+never two live documents.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
+from ecom_ledger_desktop.connectors.base import PostedRef
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.db.errors_repo import ErrorEntry
 from ecom_ledger_desktop.db.journal_repo import PostingRow
-from ecom_ledger_desktop.models.ledger import LedgerItem
+from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.models.ledger import LedgerItem, LedgerPayment, SalesDocument
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import active_sale, root_key
 from ecom_ledger_desktop.sync.posting import Dispatcher
 
-FIX_ACTIONS = ("retry", "ignore", "map_sku", "create_item", "pick_customer", "void_and_repost")
+FIX_ACTIONS = ("retry", "ignore", "map_sku", "create_item", "pick_customer", "void_and_repost",
+               "import_order", "post_refund_alone")
+
+
+SKU_CODES = ("unmapped_sku", "duplicate_sku")
+CUSTOMER_CODES = ("duplicate_customer", "duplicate_name")
 
 
 class FixError(SyncError):
     """A fix that cannot apply to this entry; the message says why."""
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    """What a fix did: to the entry in front of the merchant, and to others with its cause."""
+
+    outcome: str  # "posted", "ignored", "still flagged: …" — the entry in front
+    message: str  # one line for the merchant
+    others: int = 0  # other open entries with the same cause, re-driven too
+    others_posted: int = 0
+
+
+def same_cause(state: State, entry: ErrorEntry, action: str) -> list[ErrorEntry]:
+    """Other open entries of the pair that the same mapping, item or customer choice cures."""
+    others = [e for e in state.errors.entries(entry.pair_id, "open") if e.id != entry.id]
+    if action in ("map_sku", "create_item"):
+        return [e for e in others if e.code in SKU_CODES and e.detail == entry.detail]
+    if action == "pick_customer":
+        key = _customer_key(state, entry)
+        return [e for e in others if e.code in CUSTOMER_CODES and key
+                and _customer_key(state, e) == key]
+    return []
+
+
+def _customer_key(state: State, entry: ErrorEntry) -> str:
+    row = state.journal.get(entry.posting_key or "")
+    if row is None:
+        return ""
+    customer = loads(row.payload).get("customer") or {}
+    return str(customer.get("key") or "") if isinstance(customer, dict) else ""
+
+
+def fix_outcome(action: str, value: str, entry: ErrorEntry, outcome: str,
+                others: list[str], ledger_label: str) -> FixOutcome:
+    """The merchant's sentence for a fix: what changed, the record, and the others it freed."""
+    what = {"map_sku": f"Mapped SKU '{entry.detail}' → '{value}'",
+            "create_item": f"Created SKU '{entry.detail}' in {ledger_label}",
+            "pick_customer": f"This customer's orders now go to {ledger_label} customer {value}",
+            }.get(action, action.replace("_", " ").capitalize())
+    record = f"{'order' if entry.record_kind == 'order' else entry.record_kind} {entry.record_ref}"
+    done = f"{record} was posted" if outcome == "posted" else f"{record}: {outcome}"
+    posted = sum(1 for o in others if o == "posted")
+    message = f"{what}; {done}"
+    if others:
+        noun = "record" if len(others) == 1 else "records"
+        if posted == len(others):
+            message += f"; {posted} other {noun} waiting on it {'was' if posted == 1 else 'were'} " \
+                       "posted too"
+        else:
+            message += (f"; {posted} of {len(others)} other {noun} waiting on it were posted, "
+                        f"{len(others) - posted} still wait in the error queue")
+    return FixOutcome(outcome, message + ".", len(others), posted)
 
 
 def _posting(ctx: PairContext, entry: ErrorEntry) -> PostingRow:
@@ -36,7 +98,7 @@ def _posting(ctx: PairContext, entry: ErrorEntry) -> PostingRow:
 
 def map_sku(ctx: PairContext, entry: ErrorEntry, ledger_item: str) -> None:
     """Map the entry's unmapped SKU to an existing ledger item (by name)."""
-    if entry.code != "unmapped_sku" or not entry.detail:
+    if entry.code not in SKU_CODES or not entry.detail:
         raise FixError(f"entry {entry.id} is not about an unmapped SKU")
     ctx.ledger.resolve_name("item", ledger_item)  # refuses a name the ledger does not have
     with ctx.state.tx():
@@ -108,6 +170,71 @@ def void_and_repost(ctx: PairContext, entry: ErrorEntry) -> list[PostingRow]:
                 ctx.state.journal.mark_state(other.posting_key, "superseded", "void and repost")
         ctx.state.errors.close(entry.id, "resolved", "void and repost requested")
     return [r for r in (ctx.state.journal.get(void_key), ctx.state.journal.get(repost_key)) if r]
+
+
+def needs_ledger_to_ignore(entry: ErrorEntry, row: PostingRow | None) -> bool:
+    """Whether ignoring this entry must first ask the ledger what it holds.
+
+    A posting whose send was never confirmed may have landed, and a duplicate number may be
+    this very record: either way the document must be found and kept, not forgotten.
+    """
+    return row is not None and row.state != "posted" and (
+        row.state == "sending" or entry.code == "duplicate_doc_number")
+
+
+def ignore(ctx: PairContext | None, state: State, entry: ErrorEntry, reason: str) -> str:
+    """Dismiss an entry's problem with the merchant's reason; returns what happened.
+
+    A posted document stays posted with its ledger id (later edits, voids, refunds and payments
+    still reach it). A posting that is in the ledger after all (``ctx`` given) is linked to the
+    document found there. Only a posting the ledger does not have is marked ``ignored``.
+    """
+    row = state.journal.get(entry.posting_key) if entry.posting_key else None
+    found = _in_ledger(ctx, entry, row) if ctx is not None and row is not None else None
+    with state.tx():
+        state.errors.close(entry.id, "ignored", reason)
+        if row is not None and found is not None:
+            state.journal.mark_posted(row.posting_key, found.ledger_id, found.doc_number,
+                                      found.sync_token, found.total)
+            state.runs.audit("adopted", pair_id=entry.pair_id, record_kind=entry.record_kind,
+                             source_id=entry.source_id, posting_key=row.posting_key,
+                             detail=f"linked to the ledger's document {found.doc_number or ''} "
+                                    f"id {found.ledger_id}: {reason}")
+        elif row is not None and row.state != "posted" and not (
+                row.state == "sending" and row.op in ("update", "void")):
+            # (an unconfirmed update or void keeps its state: it is resent under the same id,
+            # which the ledger replays, so the document ends as the ledger has it)
+            state.journal.mark_state(row.posting_key, "ignored", reason)
+        state.runs.audit("ignored", pair_id=entry.pair_id, record_kind=entry.record_kind,
+                         source_id=entry.source_id, posting_key=entry.posting_key,
+                         detail=reason if row is None or row.state != "posted" or found else
+                         f"{reason} (the posted document stays linked)")
+    return "ignored"
+
+
+def _in_ledger(ctx: PairContext, entry: ErrorEntry, row: PostingRow) -> PostedRef | None:
+    """The ledger document this posting already is, if any (raises when it cannot be asked)."""
+    if not needs_ledger_to_ignore(entry, row) or row.op not in ("create", "payment"):
+        return None
+    payload = loads(row.payload)
+    try:
+        if row.op == "payment":
+            return ctx.ledger.find_posted(row.posting_key,
+                                          LedgerPayment.model_validate(payload["payment"]))
+        document = SalesDocument.model_validate(payload["document"])
+        ours = ctx.ledger.find_posted(row.posting_key, document)
+        if ours is not None or entry.code != "duplicate_doc_number":
+            return ours
+        numbered = ctx.ledger.documents_numbered(document)
+    except SyncError as error:
+        raise FixError(f"{ctx.ledger_label} could not be asked whether {row.record_number} is "
+                       f"already there ({error}); nothing was changed, try again when it "
+                       "answers") from None
+    owned = {p.ledger_id for p in ctx.state.journal.all(ctx.pair.id)
+             if p.state == "posted" and p.doc_kind == row.doc_kind and p.ledger_id}
+    candidates = [ref for ref in numbered if ref.ledger_id not in owned]
+    # another record's document is never taken over; several candidates are not guessed
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def run_postings(ctx: PairContext, rows: list[PostingRow]) -> str:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ecom_ledger_desktop.connectors.base import Fetched
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
-from ecom_ledger_desktop.core.money import dumps
+from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.commerce import Order, Refund
 from ecom_ledger_desktop.models.ledger import LedgerPayment
@@ -91,10 +91,13 @@ def _supersede(ctx: PairContext, posting: PostingRow, run_id: int | None, why: s
                          posting_key=posting.posting_key, detail=why)
 
 
-def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None) -> str:
+def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None,
+                 import_before_start: bool = False) -> str:
     """Stage an order and journal what it needs; returns queued/unchanged/flagged/skipped.
 
-    Call inside a transaction.
+    An order placed before the pair's start date is skipped, unless the merchant imported it
+    (``import_before_start``, then it is journaled like any other from then on). Call inside a
+    transaction.
     """
     pair_id = ctx.pair.id
     order = fetched.record
@@ -105,9 +108,12 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None) 
         problem = fetched.problem or RecordProblem("invalid_data", f"Order {number} is unreadable")
         return _flag(ctx, "order", fetched.source_id, number, problem, run_id,
                      raw=fetched.raw or None)
-    if order.created_at.date() < ctx.pair.rules.start_date:
-        return "skipped"
     postings = ctx.state.journal.for_record(pair_id, "order", order.source_id)
+    if order.created_at.date() < ctx.pair.rules.start_date and not (
+            postings or import_before_start):
+        if order.refunded_total > 0:  # its refunds are read, and the queue says what they need
+            ctx.state.cursors.raise_flag(pair_id, REFUNDS_DUE)
+        return "skipped"
     active = active_sale(postings)
     if order.state == "canceled":
         ctx.state.cursors.stage(pair_id, "order", order.source_id, number, order.updated_at,
@@ -271,12 +277,17 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
             op, target = "update", root_key(active)
     mapped.document.private_note = (f"Refund {refund.number} of order {order.number}. "
                                     f"ecom-ledger key: {key}")
+    # the order as the queue names it, should it never reach the books (placed before the start)
+    payload = loads(mapped_payload(mapped))
+    payload["order"] = {"number": order.number, "placed": order.created_at.date().isoformat()}
+    # a refund the merchant chose to post alone stays alone in its later revisions
+    alone = any(p.depends_on is None for p in postings)
     if ctx.state.journal.enqueue(
             pair_id=pair_id, posting_key=key, op=op, doc_kind=mapped.document.kind,
             record_kind="refund", source_id=refund.source_id, record_number=refund.number,
-            revision=mapped.revision, payload=mapped_payload(mapped),
-            amount=mapped.document.total, target_key=target, depends_on=order.source_id,
-            run_id=run_id):
+            revision=mapped.revision, payload=dumps(payload),
+            amount=mapped.document.total, target_key=target,
+            depends_on=None if alone else order.source_id, run_id=run_id):
         ctx.state.runs.audit("journaled", pair_id=pair_id, run_id=run_id, record_kind="refund",
                              source_id=refund.source_id, posting_key=key,
                              detail=f"{op} {mapped.document.kind} {mapped.document.total}")

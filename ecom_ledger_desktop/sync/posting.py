@@ -34,6 +34,7 @@ from ecom_ledger_desktop.models.ledger import (
 )
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import active_sale
+from ecom_ledger_desktop.sync.refund_problems import order_not_posted
 
 log = logging.getLogger(__name__)
 
@@ -144,16 +145,22 @@ class Dispatcher:
             before = journal.get(row.depends_on.removeprefix("posting:"))
             if before is None or before.state != "posted":
                 return self._wait(row, "waiting for the previous document to be voided")
-        elif row.record_kind == "refund":
-            order_rows = journal.for_record(self.ctx.pair.id, "order", row.depends_on or "")
+        elif row.record_kind == "refund" and row.depends_on:  # none: posted alone, no sale
+            order_rows = journal.for_record(self.ctx.pair.id, "order", row.depends_on)
             sale = active_sale(order_rows)
+            if sale is None and not self.ctx.state.errors.open_for_record(
+                    self.ctx.pair.id, "order", row.depends_on):
+                return self._flag(row, order_not_posted(row, self.ctx.pair.rules.start_date))
             if sale is None or sale.state != "posted" or not sale.ledger_id:
                 number = sale.record_number if sale else f"id {row.depends_on}"
                 return self._wait(row, f"waiting for order {number} to be posted first")
             linked = self._ref(journal.get(self._root(sale)) or sale)
         payload = loads(row.payload)
         if row.state == "sending":
-            found = self._find_existing(row, payload)
+            try:
+                found = self._find_existing(row, payload)
+            except RecordError as error:
+                return self._unsettled(row, error.problem)
             if found is not None:
                 self._confirm(row, found, adopted=True)
                 return "posted"
@@ -301,6 +308,32 @@ class Dispatcher:
                              record_kind=row.record_kind, source_id=row.source_id,
                              posting_key=row.posting_key,
                              detail=f"{problem.code}: {problem.message}")
+        return "flagged"
+
+    def _unsettled(self, row: PostingRow, problem: RecordProblem) -> str:
+        """The look-up of an unconfirmed send failed: say so, keep it ``sending`` and its id.
+
+        Not a rejection: the write may have landed, so the posting is neither flagged nor given
+        a new request id; the next run or a retry looks it up again before anything is sent.
+        """
+        label = KIND_LABEL.get(row.doc_kind, row.doc_kind)
+        what = "Order" if row.record_kind == "order" else row.record_kind.capitalize()
+        unknown = RecordProblem(
+            "outcome_unknown",
+            f"{what} {row.record_number}: its {label} was sent to {self.ctx.ledger_label} but the "
+            "answer was lost, and looking it up there failed "
+            f"({problem.message.rstrip('.')}). It is kept as sent and looked up again on the "
+            "next run or when you retry; it is never sent twice.",
+            fixes=[Fix("retry", "Look it up again now")], detail=problem.detail)
+        state = self.ctx.state
+        with state.tx():
+            state.journal.note_error(row.posting_key, unknown.message)
+            state.errors.flag(pair_id=self.ctx.pair.id, record_kind=row.record_kind,
+                              source_id=row.source_id, record_ref=row.record_number,
+                              problem=unknown, posting_key=row.posting_key)
+            state.runs.audit("uncertain", pair_id=self.ctx.pair.id, run_id=self.run_id,
+                             record_kind=row.record_kind, source_id=row.source_id,
+                             posting_key=row.posting_key, detail=unknown.message)
         return "flagged"
 
     def _forget_refs(self, row: PostingRow) -> None:

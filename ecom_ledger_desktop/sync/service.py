@@ -19,11 +19,14 @@ from ecom_ledger_desktop.core.errors import FatalError, RetriableError
 from ecom_ledger_desktop.core.events import EventBus, RunFinished
 from ecom_ledger_desktop.db.busy import DatabaseBusyError
 from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.secrets.store import SecretStore
+from ecom_ledger_desktop.sync import fixes, refund_fixes
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.engine import RunSummary, SyncEngine
+from ecom_ledger_desktop.sync.fixes import FixOutcome
 from ecom_ledger_desktop.sync.ingest import ingest_order
 from ecom_ledger_desktop.sync.posting import Dispatcher
 
@@ -186,13 +189,17 @@ class SyncService:
 
     def apply_fix(self, entry_id: int, action: str, value: str = "") -> str:
         """Apply one of an entry's fixes, then re-drive the record; returns what happened."""
-        from ecom_ledger_desktop.sync import fixes
+        return self.fix(entry_id, action, value).outcome
 
+    def fix(self, entry_id: int, action: str, value: str = "") -> FixOutcome:
+        """Apply one of an entry's fixes and re-drive its record and every open entry with the
+        same cause (another order with that SKU, that customer); says what it did."""
         if action == "retry":
-            return self.retry(entry_id)
+            outcome = self.retry(entry_id)
+            return fixes.FixOutcome(outcome, outcome)
         if action == "ignore":
-            self.ignore(entry_id, value or "ignored by the merchant")
-            return "ignored"
+            outcome = self.ignore(entry_id, value or "ignored by the merchant")
+            return fixes.FixOutcome(outcome, outcome)
         if action not in fixes.FIX_ACTIONS:
             raise fixes.FixError(f"unknown fix '{action}'; one of: {', '.join(fixes.FIX_ACTIONS)}")
         state = self.open_state()
@@ -206,32 +213,74 @@ class SyncService:
             if action in ("map_sku", "pick_customer") and not value:
                 raise fixes.FixError(f"'{action}' needs a value: the QuickBooks "
                                      f"{'item name' if action == 'map_sku' else 'customer id'}")
+            others = fixes.same_cause(ctx.state, entry, action)
             if action == "map_sku":
                 fixes.map_sku(ctx, entry, value)
             elif action == "create_item":
                 fixes.create_item(ctx, entry)
             elif action == "pick_customer":
                 fixes.pick_customer(ctx, entry, value)
+            elif action in refund_fixes.REFUND_FIXES:
+                return self._post_now(ctx, entry.pair_id, lambda: (
+                    refund_fixes.import_order(ctx, entry) if action == "import_order"
+                    else refund_fixes.post_refund_alone(ctx, entry)))
             else:
-                return fixes.run_postings(ctx, fixes.void_and_repost(ctx, entry))
-        return self.retry(entry_id)
+                outcome = fixes.run_postings(ctx, fixes.void_and_repost(ctx, entry))
+                return fixes.FixOutcome(outcome, outcome)
+            if not ctx.state.runs.try_lock(entry.pair_id, "retry"):
+                busy = "a sync of this pair is running; the record will be retried by it"
+                return fixes.FixOutcome(busy, busy, len(others))
+            try:
+                outcome = self._redrive_open(ctx, entry.id)
+                redriven = [self._redrive_open(ctx, other.id) for other in others]
+            finally:
+                ctx.state.runs.unlock(entry.pair_id)
+            return fixes.fix_outcome(action, value, entry, outcome, redriven, ctx.ledger_label)
 
-    def ignore(self, entry_id: int, reason: str) -> None:
-        """Close an entry without posting its record (the merchant's decision, recorded)."""
+    def _post_now(self, ctx: PairContext, pair_id: int,
+                  journal_fix: Callable[[], list[PostingRow]]) -> FixOutcome:
+        """Journal a fix and send what it journaled, holding the pair's lock."""
+        if not ctx.state.runs.try_lock(pair_id, "retry"):
+            busy = "a sync of this pair is running; the record will be retried by it"
+            return fixes.FixOutcome(busy, busy)
+        try:
+            rows = journal_fix()
+            outcome = fixes.run_postings(ctx, rows)
+        finally:
+            ctx.state.runs.unlock(pair_id)
+        if "flagged" in outcome.split(", ") and rows:  # say what is wrong now, as retry does
+            last = rows[-1]
+            outcome = "still flagged: " + _latest_message(ctx, last.record_kind, last.source_id)
+        return fixes.FixOutcome(outcome, outcome)
+
+    def _redrive_open(self, ctx: PairContext, entry_id: int) -> str:
+        entry = ctx.state.errors.get(entry_id)
+        if entry is None or entry.status != "open":
+            return f"entry {entry_id} is already {entry.status if entry else 'gone'}"
+        try:
+            return self._redrive(ctx, entry_id)
+        except RetriableError as error:
+            return f"failed ({error})"
+
+    def ignore(self, entry_id: int, reason: str) -> str:
+        """Close an entry without posting its record (the merchant's decision, recorded).
+
+        A document already in the ledger is never forgotten: a posted one stays linked, and one
+        whose send was not confirmed (or whose number the ledger already has) is looked up first.
+        """
+        reason = reason or "ignored by the merchant"
         state = self.open_state()
         try:
             entry = state.errors.get(entry_id)
             if entry is None:
                 raise KeyError(f"there is no error-queue entry {entry_id}")
-            with state.tx():
-                state.errors.close(entry_id, "ignored", reason or "ignored by the merchant")
-                if entry.posting_key:
-                    state.journal.mark_state(entry.posting_key, "ignored", reason)
-                state.runs.audit("ignored", pair_id=entry.pair_id, record_kind=entry.record_kind,
-                                 source_id=entry.source_id, posting_key=entry.posting_key,
-                                 detail=reason)
+            row = state.journal.get(entry.posting_key) if entry.posting_key else None
+            if not fixes.needs_ledger_to_ignore(entry, row):
+                return fixes.ignore(None, state, entry, reason)
         finally:
             state.close()
+        with self.context(entry.pair_id) as ctx:
+            return fixes.ignore(ctx, ctx.state, entry, reason)
 
 
 def _require_pair(state: State, ref: int | str) -> Pair:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 
 from ecom_ledger_desktop.app.views.error_queue import EMPTY_HEADING, ErrorQueuePage
 
@@ -212,3 +213,55 @@ def test_a_retry_that_still_fails_keeps_the_record_in_view_and_says_why(qtbot,
     shown = page.detail.view.details.entry
     assert (shown.record_ref, shown.code) == ("000000026", "unmapped_sku")
     assert page.outcome.styleSheet().count("#fff3cd") == 1, "said as needing attention"
+
+
+def test_mapping_a_sku_once_in_the_page_posts_every_order_waiting_on_it(qtbot,
+                                                                        make_shell) -> None:
+    h, page = _synced_page(qtbot, make_shell)
+    mugs = [e for e in page.model.rows() if e.detail == "LEGACY-MUG-01"]
+    assert len(mugs) == 2
+    _show(qtbot, page, mugs[0].id)
+    fixes = page.detail.fixes
+    assert fixes is not None and fixes.item_picker is not None
+    fixes.item_picker.setEditText("Fees")
+    fixes.buttons["map_sku"].click()
+    # a background refresh may drop both rows before the fix reports: wait for its words too
+    qtbot.waitUntil(lambda: not {m.id for m in mugs} & set(page.model.entry_ids())
+                    and "was posted" in page.outcome.text(), timeout=WAIT_MS)
+    assert "was posted to QuickBooks" in page.outcome.text()
+    assert "1 other record waiting on the same fix was posted too" in page.outcome.text()
+    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == 2, timeout=WAIT_MS)
+    state = h.ctx.service.open_state()
+    try:
+        assert [state.errors.get(m.id).status for m in mugs] == ["resolved", "resolved"]
+    finally:
+        state.close()
+
+
+def test_a_refund_of_an_order_before_the_start_date_offers_its_fixes_and_posts_alone(
+        qtbot, make_shell, demo) -> None:
+    placed = (datetime.now(UTC) - timedelta(days=200)).strftime("%Y-%m-%d %H:%M:%S")
+    old = demo.store_sim.add_order({
+        "customer": {"email": "old.customer@example.com", "firstname": "Old", "lastname": "One"},
+        "lines": [{"sku": "24-MB01", "name": "Joust Duffle Bag", "qty": 1, "price": "34.00"}],
+        "shipping": "0", "currency": "USD", "payment_method": "checkmo", "paid": True,
+        "created_at": placed})
+    demo.store_sim.refund_order(old, {"lines": [{"sku": "24-MB01", "qty": 1}], "shipping": 0})
+    h = make_shell()
+    with qtbot.waitSignal(h.shell.status.run_completed, timeout=WAIT_MS):
+        h.shell.sync_all()
+    page = h.shell.window.pages["errors"]
+    h.shell.window.show_page("errors")
+    qtbot.waitUntil(lambda: any(e.code == "order_not_posted" for e in page.model.rows()),
+                    timeout=WAIT_MS)
+    entry = _entry_of(page, "order_not_posted")
+    _show(qtbot, page, entry.id)
+    fixes = page.detail.fixes
+    assert {"import_order", "post_refund_alone", "ignore"} <= set(fixes.buttons)
+    fixes.buttons["post_refund_alone"].click()
+    qtbot.waitUntil(lambda: entry.id not in page.model.entry_ids()
+                    and "was posted" in page.outcome.text(), timeout=WAIT_MS)
+    assert "was posted to QuickBooks" in page.outcome.text()
+    refunds = [r for r in demo.ledger_sim.entities("RefundReceipt")
+               if str(r.get("PrivateNote", "")).startswith(f"Refund {entry.record_ref} of order")]
+    assert len(refunds) == 1

@@ -703,3 +703,40 @@ def test_demo_refuses_a_data_folder_that_holds_real_connections(cli: Cli, sims: 
     assert proc.returncode == 2
     assert "holds real connections" in proc.stderr
     assert [c["name"] for c in cli.json("connections", "list")] == [STORE]
+
+
+def test_errors_fix_maps_a_sku_once_and_says_how_many_other_orders_it_posted(
+        cli: Cli, sims: Sims) -> None:
+    first = sims.add_order(unknown_sku_order())
+    second = sims.add_order(unknown_sku_order())
+    cli.configure_directly(sims)
+    cli.sync(code=3)
+    entries = {e["record_ref"]: e["id"] for e in cli.json("errors", "list")}
+    assert set(entries) == {first, second}
+    printed = cli.ok("errors", "fix", str(entries[first]), "map_sku", "Steel Water Bottle")
+    assert "Mapped SKU 'GIFT-WRAP' → 'Steel Water Bottle'" in printed
+    assert f"order {first} was posted" in printed
+    assert "1 other record waiting on it was posted too" in printed
+    assert cli.json("errors", "list") == []
+    assert sorted(sims.receipt_numbers()) == sorted([first, second])
+
+
+def test_errors_fix_imports_the_order_of_a_refund_placed_before_the_start_date(
+        cli: Cli, sims: Sims) -> None:
+    placed = (datetime.now(UTC) - timedelta(days=60)).strftime("%Y-%m-%d %H:%M:%S")
+    entity_id = sims.store.add_order({**order(), "created_at": placed})
+    number = str(sims.store.order_json(entity_id)["increment_id"])
+    sims.store.refund_order(entity_id, {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1}],
+                                        "shipping": 0})
+    cli.configure_directly(sims)
+    cli.sync(code=3)
+    [entry] = cli.json("errors", "list")
+    assert entry["code"] == "order_not_posted" and entry["record_kind"] == "refund"
+    shown = cli.ok("errors", "show", str(entry["id"]))
+    assert "[import_order]" in shown and "[post_refund_alone]" in shown and "[ignore]" in shown
+    assert number in shown and "start date" in shown
+    fixed = cli.json("errors", "fix", str(entry["id"]), "import_order")
+    assert fixed["outcome"] == "posted"
+    assert sims.receipt_numbers() == Counter({number: 1})
+    assert cli.json("errors", "list") == []
+    assert cli.sync()["posted"] == 0

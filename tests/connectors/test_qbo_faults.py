@@ -12,6 +12,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbo.faults import (
     FaultError,
     QboFault,
     TokenExpired,
+    UnclearAnswer,
     classify,
     describe,
     fault_from_json,
@@ -154,10 +155,16 @@ def test_closed_period_offers_void_and_repost() -> None:
     assert [fix.action for fix in problem.fixes][:2] == ["void_and_repost", "edit_field"]
 
 
-def test_unknown_4xx_without_a_fault_body_is_a_record_fault() -> None:
+def test_unknown_4xx_without_a_fault_body_is_unclear_not_a_rejection() -> None:
+    # a proxy's page is not QuickBooks refusing the request: a write behind it may have landed
     error = classify(_response(400, "not json"))
-    assert isinstance(error, QboFault)
-    assert error.problem.code == "ledger_rejected"
+    assert isinstance(error, UnclearAnswer) and not isinstance(error, RecordError)
+
+
+def test_a_fault_without_a_code_is_unclear_not_a_rejection() -> None:
+    body = '{"Fault":{"Error":[{"Message":"Something went wrong"}],"type":"SystemFault"}}'
+    assert isinstance(classify(_response(200, body)), UnclearAnswer)
+    assert isinstance(classify(_response(400, body)), UnclearAnswer)
 
 
 def test_plain_5xx_without_a_body_is_retriable() -> None:

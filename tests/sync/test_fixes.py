@@ -71,3 +71,47 @@ def test_edit_in_a_closed_period_is_flagged_with_void_and_repost_never_a_second_
     assert bench.open_errors() == []
     bench.sync()
     assert len(bench.docs("SalesReceipt")) == 1, "later runs keep one live document"
+
+
+def test_mapping_a_sku_once_posts_every_order_waiting_on_it(bench: SyncBench) -> None:
+    other_line = {"sku": "OTHER-THING", "name": "Another new thing", "qty": 1, "price": "5.00"}
+    for _ in range(3):
+        bench.store.add_order(order_spec(lines=[UNKNOWN_LINE], shipping="0"))
+    bench.store.add_order(order_spec(lines=[other_line], shipping="0"))
+    bench.sync()
+    entries = bench.open_errors()
+    assert sorted(e.detail for e in entries) == ["NEW-THING"] * 3 + ["OTHER-THING"]
+    first = next(e for e in entries if e.detail == "NEW-THING")
+    result = bench.service.fix(first.id, "map_sku", "Canvas Tote (Black)")
+    assert result.outcome == "posted"
+    assert (result.others, result.others_posted) == (2, 2)
+    assert result.message.startswith("Mapped SKU 'NEW-THING' → 'Canvas Tote (Black)'; order ")
+    assert "2 other records waiting on it were posted too" in result.message
+    assert len(bench.docs("SalesReceipt")) == 3
+    assert [e.detail for e in bench.open_errors()] == ["OTHER-THING"], "another cause stays"
+
+
+def test_creating_an_item_once_posts_every_order_waiting_on_it(bench: SyncBench) -> None:
+    for _ in range(2):
+        bench.store.add_order(order_spec(lines=[UNKNOWN_LINE], shipping="0"))
+    bench.sync()
+    first = bench.open_errors()[0]
+    result = bench.service.fix(first.id, "create_item")
+    assert (result.outcome, result.others_posted) == ("posted", 1)
+    assert "1 other record waiting on it was posted too" in result.message
+    assert bench.open_errors() == [] and len(bench.docs("SalesReceipt")) == 2
+    assert len([i for i in bench.ledger.entities("Item") if i.get("Sku") == "NEW-THING"]) == 1
+
+
+def test_picking_a_customer_once_posts_every_order_of_that_customer(bench: SyncBench) -> None:
+    jordan = {"email": "Jordan.Rivera@example.com", "firstname": "Jordan", "lastname": "Rivera"}
+    for _ in range(2):
+        bench.store.add_order(order_spec(customer=jordan))
+    bench.sync()
+    entries = bench.open_errors()
+    assert [e.code for e in entries] == ["duplicate_customer"] * 2
+    chosen = entries[0].detail.split(";")[1]
+    result = bench.service.fix(entries[0].id, "pick_customer", chosen)
+    assert (result.outcome, result.others, result.others_posted) == ("posted", 1, 1)
+    assert bench.open_errors() == []
+    assert {d["CustomerRef"]["value"] for d in bench.docs("SalesReceipt")} == {chosen}

@@ -91,7 +91,8 @@ class FixesView(QWidget):
         builders = {"map_sku": self._map_sku, "create_item": self._create_item,
                     "pick_customer": self._pick_customer, "edit_field": self._edit_field,
                     "void_and_repost": self._void_and_repost, "retry": self._retry,
-                    "ignore": self._ignore}
+                    "ignore": self._ignore, "import_order": self._import_order,
+                    "post_refund_alone": self._post_refund_alone}
         for fix in details.fixes:
             build = builders.get(fix.action)
             if build is not None:
@@ -205,6 +206,16 @@ class FixesView(QWidget):
         row.controls.addWidget(_muted("The posted document is voided in QuickBooks (it keeps its "
                                       "number) and the order is posted again as it is now."), 1)
         self._add_button(row, "void_and_repost", "Void and post again")
+
+    def _import_order(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
+        row.controls.addWidget(_muted("The order is posted to QuickBooks although it was placed "
+                                      "before the start date, then this refund against it."), 1)
+        self._add_button(row, "import_order", "Import the order and post", primary=True)
+
+    def _post_refund_alone(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
+        row.controls.addWidget(_muted("The refund is posted on its own for the customer; the "
+                                      "old order stays out of QuickBooks."), 1)
+        self._add_button(row, "post_refund_alone", "Post the refund alone")
 
     def _retry(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
         if "retry" in self.buttons:  # an "edit in the store" row already offers it

@@ -56,7 +56,9 @@ BUSY_WORDS = {"map_sku": "Mapping the product and posting {record}…",
               "create_item": "Creating the item in QuickBooks and posting {record}…",
               "pick_customer": "Posting {record} to the customer you picked…",
               "void_and_repost": "Voiding the old document and posting {record} again…",
-              "retry": "Posting {record} again…", "ignore": "Ignoring {record}…"}
+              "retry": "Posting {record} again…", "ignore": "Ignoring {record}…",
+              "import_order": "Importing the order and posting {record} against it…",
+              "post_refund_alone": "Posting {record} on its own…"}
 
 
 def _record_key(entry: object) -> tuple[int, str, str] | None:

@@ -41,6 +41,8 @@ class ActionResult:
     outcome: str
     ok: bool
     still_open: bool
+    others: int = 0  # other open entries with the same cause, re-driven by the same fix
+    others_posted: int = 0
 
 
 def read_entries(service: SyncService) -> list[ErrorEntry]:
@@ -88,13 +90,29 @@ def _still_open(service: SyncService, entry_id: int) -> bool:
 def apply_action(service: SyncService, entry_id: int, action: str, value: str = ""
                  ) -> ActionResult:
     """Apply a fix (which re-drives the record) and say what happened."""
+    others = others_posted = 0
     try:
-        outcome = service.apply_fix(entry_id, action, value)
+        result = service.fix(entry_id, action, value)
+        outcome, others, others_posted = result.outcome, result.others, result.others_posted
     except (SyncError, KeyError, OSError) as error:
         message = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
         outcome = f"failed: {message}"
     ok = outcome in ("posted", "ignored")
-    return ActionResult(entry_id, action, outcome, ok, _still_open(service, entry_id))
+    return ActionResult(entry_id, action, outcome, ok, _still_open(service, entry_id), others,
+                        others_posted)
+
+
+def _others_text(result: ActionResult) -> str:
+    """" 3 other records waiting on the same fix were posted too." — or how many still wait."""
+    if not result.others:
+        return ""
+    if result.others_posted == result.others:
+        noun = "record" if result.others == 1 else "records"
+        verb = "was" if result.others == 1 else "were"
+        return f" {result.others} other {noun} waiting on the same fix {verb} posted too."
+    waiting = result.others - result.others_posted
+    return (f" {result.others_posted} of {result.others} other records waiting on the same fix "
+            f"were posted; {waiting} still {'waits' if waiting == 1 else 'wait'} here.")
 
 
 def retry_many(service: SyncService, entry_ids: list[int],
@@ -107,11 +125,12 @@ def outcome_text(record: str, result: ActionResult) -> str:
     """"Order 000000016 was posted." — or why not."""
     outcome = result.outcome
     if outcome == "posted":
-        return f"{record} was posted to QuickBooks and left the queue."
+        return f"{record} was posted to QuickBooks and left the queue.{_others_text(result)}"
     if outcome == "ignored":
         return f"{record} was ignored; it will not be posted."
     if outcome.startswith("still flagged: "):
-        return f"{record} is still waiting: {outcome.removeprefix('still flagged: ')}"
+        return (f"{record} is still waiting: {outcome.removeprefix('still flagged: ')}"
+                f"{_others_text(result)}")
     if outcome.startswith("failed: "):
         return f"{record} could not be fixed: {outcome.removeprefix('failed: ')}"
     if outcome.startswith("a sync of this pair is running"):

@@ -56,7 +56,11 @@ def create_customers(ledger: QboLedger, customers: list[LedgerCustomer], request
 def create_documents(ledger: QboLedger,
                      documents: list[tuple[str, SalesDocument, Resolution]],
                      request_id: str) -> dict[str, BatchOutcome]:
-    """Create sales documents in one batch; posting key -> PostedRef, or the error to flag."""
+    """Create sales documents in one batch; posting key -> PostedRef, or the error to flag.
+
+    A document the answer says nothing definite about has no entry: its posting stays
+    ``sending`` and the engine looks it up by key before anything is sent again.
+    """
     if len(documents) > BATCH_MAX_ITEMS:
         raise ValueError(f"at most {BATCH_MAX_ITEMS} documents per batch")
     items: list[dict[str, Any]] = []
@@ -78,9 +82,8 @@ def create_documents(ledger: QboLedger,
         result = results.get(_bid(index))
         entity = entities[key]
         if result is None:
-            outcome[key] = RecordError(RecordProblem(
-                "ledger_rejected", "QuickBooks did not answer for this document in a batch"))
-        elif result.fault is not None:
+            continue  # no answer for it: it may be posted, so it is looked up, never re-sent
+        if result.fault is not None:
             outcome[key] = result.fault.about(f"{entity} {document.doc_number}",
                                               document.txn_date.isoformat())
         elif result.body is not None:

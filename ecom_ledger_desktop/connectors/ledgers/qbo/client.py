@@ -39,8 +39,9 @@ _WRITE = {"Accept": "application/json", "Content-Type": "application/json"}
 
 
 def quote(value: str) -> str:
-    """A QBO query string literal: single quotes, an apostrophe escaped as ``\\'``."""
-    return "'" + value.replace("'", "\\'") + "'"
+    """A QBO query string literal: single quotes; backslash is the escape character, so a
+    backslash is doubled first and an apostrophe becomes ``\\'``."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def fit_request_id(request_id: str, limit: int = REQUEST_ID_MAX) -> str:
@@ -142,13 +143,13 @@ class QboClient:
     def create(self, entity: str, body: Mapping[str, Any], request_id: str) -> dict[str, Any]:
         """Create an entity; the same ``request_id`` replays instead of creating again."""
         payload = self._send("POST", f"/{entity.lower()}", body=body, request_id=request_id)
-        return _entity(payload, entity)
+        return _entity(payload, entity, write=True)
 
     def update(self, entity: str, body: Mapping[str, Any], request_id: str) -> dict[str, Any]:
         """Sparse update (``Id`` + current ``SyncToken`` + the fields to change)."""
         sparse = {**body, "sparse": True}
         payload = self._send("POST", f"/{entity.lower()}", body=sparse, request_id=request_id)
-        return _entity(payload, entity)
+        return _entity(payload, entity, write=True)
 
     def void(self, entity: str, entity_id: str, sync_token: str, request_id: str
              ) -> dict[str, Any]:
@@ -167,7 +168,7 @@ class QboClient:
             params = {"operation": "update", "include": "void"}
         payload = self._send("POST", f"/{entity.lower()}", body=body, request_id=request_id,
                              params=params)
-        return _entity(payload, entity)
+        return _entity(payload, entity, write=True)
 
     @staticmethod
     def can_void(entity: str) -> bool:
@@ -180,7 +181,7 @@ class QboClient:
         payload = self._send("POST", f"/{entity.lower()}",
                              body={"Id": entity_id, "SyncToken": sync_token},
                              request_id=request_id, params={"operation": "delete"})
-        return _entity(payload, entity)
+        return _entity(payload, entity, write=True)
 
     def batch(self, items: list[dict[str, Any]], request_id: str) -> dict[str, BatchResult]:
         """Up to 30 independent operations; results keyed by ``bId`` (order is not kept)."""
@@ -208,9 +209,12 @@ class QboClient:
             query["requestid"] = fit_request_id(request_id)
         is_write = body is not None if write is None else write
         with self.limiter.slot(batch=path == "/batch"):
-            response = self.api.request(
-                method, path, params=query, content=dumps(body) if body is not None else None,
-                headers=_WRITE if body is not None else _JSON, write=is_write)
+            try:
+                response = self.api.request(
+                    method, path, params=query, content=dumps(body) if body is not None else None,
+                    headers=_WRITE if body is not None else _JSON, write=is_write)
+            except faults.UnclearAnswer as error:
+                raise (UncertainOutcome if is_write else RetriableError)(str(error)) from None
         try:
             payload = loads(response.content)
         except ValueError:
@@ -254,19 +258,23 @@ def _rows(query_response: Any) -> list[dict[str, Any]]:
     return []
 
 
-def _entity(payload: dict[str, Any], entity: str) -> dict[str, Any]:
+def _entity(payload: dict[str, Any], entity: str, write: bool = False) -> dict[str, Any]:
     body = payload.get(entity)
     if not isinstance(body, dict):
         for key, value in payload.items():  # tolerate a differently cased key
             if key.lower() == entity.lower() and isinstance(value, dict):
                 return value
-        raise faults.QboFault(faults.FaultError(code="", detail=f"no {entity} in the answer"))
+        # a success without the entity: a write may well have been applied, so ask, never redo
+        kind = UncertainOutcome if write else RetriableError
+        raise kind(f"QuickBooks answered without the {entity}")
     return body
 
 
 def _batch_result(raw: dict[str, Any], tid: str) -> BatchResult:
     bid = str(raw.get("bId"))
     parsed = faults.fault_from_json(raw)
+    if parsed is not None and not parsed.first.code:
+        return BatchResult(bid)  # neither done nor refused: the caller settles it by a look-up
     if parsed is not None:
         return BatchResult(bid, fault=faults.QboFault(parsed.first, intuit_tid=tid,
                                                       fault_type=parsed.type))

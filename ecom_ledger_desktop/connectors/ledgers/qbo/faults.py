@@ -68,6 +68,15 @@ class TokenExpired(RetriableError):
     """401 / 3200: the access token is expired or invalid; refresh it and resend once."""
 
 
+class UnclearAnswer(SyncError):
+    """An answer that neither confirms nor definitively rejects the request.
+
+    A Fault without an error code, an error status whose body is not a Fault: the client turns
+    it into ``UncertainOutcome`` for a write (it may have been applied; look it up) and into a
+    ``RetriableError`` for a read. It is not retried as it is: the same answer would come back.
+    """
+
+
 class QboFault(RecordError):
     """A QBO validation fault for one record, with the raw code and the merchant's words."""
 
@@ -254,8 +263,12 @@ def classify(response: httpx.Response) -> SyncError | None:
     if status >= 500 or codes & _SYSTEM_CODES:
         return RetriableError(f"QuickBooks is temporarily unavailable (HTTP {status})",
                               retry_after_seconds(response))
-    if fault is None or not fault.errors:
-        return QboFault(FaultError(code="", detail=f"HTTP {status}"), intuit_tid=tid)
+    if fault is None or not fault.first.code:
+        # only a Fault with an error code is a definitive rejection; anything else may hide a
+        # write that was applied (a proxy's page, a truncated or code-less Fault)
+        what = "a Fault without an error code" if fault is not None else "no Fault"
+        return UnclearAnswer(f"QuickBooks answered HTTP {status} with {what} "
+                             f"(intuit_tid {tid or 'unknown'})")
     return QboFault(fault.first, intuit_tid=tid, fault_type=fault.type)
 
 

@@ -118,6 +118,14 @@ class QboLedger:
                 return _posted(row, entity)
         return None
 
+    def documents_numbered(self, document: SalesDocument) -> list[PostedRef]:
+        """Live documents of the document's entity numbered like it (voided ones left out)."""
+        entity = mapping.ENTITY_OF_KIND[document.kind]
+        rows = self.client.query(
+            f"SELECT * FROM {entity} WHERE DocNumber = {quote(document.doc_number)}")
+        return [_posted(row, entity) for row in rows
+                if str(row.get("DocNumber")) == document.doc_number and not _voided(row)]
+
     def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
                         linked: PostedRef | None = None) -> PostedRef:
         """Post a sales receipt / invoice / refund receipt / credit memo; checks the total.
@@ -361,6 +369,12 @@ def _deleted(target: PostedRef, entity: str) -> PostedRef:
     """A refund document deleted in place of a void: nothing of it is left in the books."""
     return PostedRef(ledger_id=target.ledger_id, doc_number=target.doc_number, total=Decimal(0),
                      extra={"entity": entity, "deleted": "1"})
+
+
+def _voided(row: dict[str, Any]) -> bool:
+    # QBO keeps a voided transaction, zeroed, with "Voided" in its PrivateNote
+    return "Voided" in str(row.get("PrivateNote") or "") and not to_decimal(
+        row.get("TotalAmt") or 0)
 
 
 def _record(entity: str, document: SalesDocument) -> str:
