@@ -25,8 +25,9 @@ OFFLINE_METHODS = ("checkmo", "banktransfer", "cashondelivery", "purchaseorder")
 
 LINE_ITEM_TAX_WARNING = (
     "Tax as a line item: the store's tax is posted as an ordinary line on the sales-tax item, so "
-    "totals match to the cent, but the ledger's sales-tax (VAT) reports show no tax collected "
-    "and every sale counts as exempt; the tax must be filed from the store's own reports.")
+    "totals match to the cent, but the ledger's tax reports (sales tax, VAT) show no tax "
+    "collected and every sale counts as exempt; the tax must be filed from the store's own "
+    "reports.")
 
 
 class PaymentRoute(BaseModel):
