@@ -6,7 +6,7 @@ from tests.cli.test_cli import PAIR, Cli, Sims, cli, sims  # noqa: F401  (fixtur
 
 
 def test_rules_set_accepts_keys_that_contain_dots_as_the_error_message_advises(
-        cli: Cli, sims: Sims) -> None:
+        cli: Cli, sims: Sims) -> None:  # noqa: F811  (the imported fixtures)
     cli.configure_directly(sims)
     cli.ok("rules", "set", PAIR, "tax_codes.8.25", "NY Sales Tax")
     cli.ok("rules", "set", PAIR, "tax_codes.UK VAT 20", "20.0% S")
