@@ -23,6 +23,7 @@ from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
+from ecom_ledger_desktop.sync.unpaid import sweep_unpaid
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -107,6 +108,8 @@ class SyncEngine:
                     self._fetch_orders(summary, run_start, poster)
                     self._reconcile(summary, run_start, poster)
                     self._fetch_refunds(summary, run_start)
+                with state.tx():
+                    summary.flagged += sweep_unpaid(self.ctx, run_id)
             except BaseException:
                 if poster is not None:
                     poster.abandon()
