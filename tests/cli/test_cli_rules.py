@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.cli.test_cli import PAIR, Cli, Sims, cli, sims  # noqa: F401  (fixtures)
 
 
@@ -28,3 +30,12 @@ def test_rules_set_accepts_keys_that_contain_dots_as_the_error_message_advises(
     assert "tax reports" in out and "exempt" in out
     failed = cli.run("rules", "set", PAIR, "timezone", "Mars/Olympus")
     assert failed.returncode != 0 and "time zone" in (failed.stdout + failed.stderr)
+
+
+def test_demo_says_how_its_books_look(cli: Cli) -> None:  # noqa: F811
+    proc = cli.run("demo", "--orders", "3", as_json=True)
+    assert proc.returncode in (0, 3), proc.stderr
+    books = json.loads(proc.stdout)["books"]
+    assert [line.split(":")[0] for line in books] == [
+        "Tax", "Dates", "Currency", "Gift cards", "Unpaid orders", "Refunds", "Rounding"]
+    assert "How the demo's books look" in proc.stderr and "store's local day" in proc.stderr
