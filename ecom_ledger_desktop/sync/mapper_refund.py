@@ -27,7 +27,7 @@ from ecom_ledger_desktop.sync.mapper_common import (
     item_key,
     revision_of,
 )
-from ecom_ledger_desktop.sync.mapper_sale import redemption_line
+from ecom_ledger_desktop.sync.mapper_sale import redemption_line, sole_code
 from ecom_ledger_desktop.sync.mapper_tax import by_ledger, document_tax_code, line_tax, single_rate
 
 
@@ -77,7 +77,7 @@ def refund_lines(refund: Refund, order: Order, rules: PostingRules) -> list[Docu
             rate = single_rate(order)
         tax = line_tax(taxable=refund.shipping_tax > 0 or order.shipping_tax > 0,
                        tax=refund.shipping_tax, rate=rate,
-                       store_codes=[t.code for t in order.applied_taxes][:1],
+                       store_codes=sole_code(order),
                        currency=currency, rules=rules, record=f"{record} (shipping)")
         lines.append(DocumentLine(kind="shipping", item=ItemRef(ledger_name=rules.shipping_item),
                                   description="Shipping refunded", qty=Decimal(1),

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
-from ecom_ledger_desktop.core.money import round_money
+from ecom_ledger_desktop.core.money import minor_unit, round_money
 from ecom_ledger_desktop.models.commerce import Order, Redemption
 from ecom_ledger_desktop.models.ledger import DocumentKind, DocumentLine, ItemRef, LedgerItem, SalesDocument
 from ecom_ledger_desktop.models.rules import PostingRules
@@ -78,10 +78,19 @@ def redemption_line(redemption: Redemption, rules: PostingRules, currency: str,
                         description=label, qty=Decimal(1), unit_price=amount, amount=amount)
 
 
+def sole_code(order: Order) -> list[str]:
+    """The store's rate code when it applied exactly one (what shipping was taxed at)."""
+    return [order.applied_taxes[0].code] if len(order.applied_taxes) == 1 else []
+
+
 def sale_lines(order: Order, rules: PostingRules) -> list[DocumentLine]:
     """Products, gift cards sold, shipping, discount, redemptions (and tax as a line item)."""
     currency = order.currency
     record = f"Order {order.number}"
+    # a store that gives only the order's tax (no per-line tax, no tax classes): lines of an
+    # unknown class carry the tax that shipping does not
+    untold = order.tax_total - order.shipping_tax - sum((ln.tax for ln in order.lines), ZERO)
+    infer = untold > minor_unit(currency)
     lines: list[DocumentLine] = []
     for line in order.lines:
         amount = round_money(line.row_total, currency)
@@ -94,7 +103,8 @@ def sale_lines(order: Order, rules: PostingRules) -> list[DocumentLine]:
                                       description=f"Gift card sold: {name}", qty=line.qty,
                                       unit_price=unit, amount=amount))
             continue
-        tax = line_tax(taxable=line.is_taxable, tax=line.tax, rate=line.tax_percent,
+        tax = line_tax(taxable=line.is_taxable or (infer and line.taxable is None), tax=line.tax,
+                       rate=line.tax_percent,
                        store_codes=line.tax_codes, currency=currency, rules=rules,
                        record=f"{record} (SKU '{line.sku}')")
         lines.append(DocumentLine(kind="item", item=ItemRef(item_key=item_key(line.sku)),
@@ -106,8 +116,8 @@ def sale_lines(order: Order, rules: PostingRules) -> list[DocumentLine]:
         if rate is None and order.shipping_tax > 0:
             rate = single_rate(order)
         tax = line_tax(taxable=order.shipping_tax > 0, tax=order.shipping_tax, rate=rate,
-                       store_codes=[t.code for t in order.applied_taxes][:1], currency=currency,
-                       rules=rules, record=f"{record} (shipping)")
+                       store_codes=sole_code(order), currency=currency, rules=rules,
+                       record=f"{record} (shipping)")
         lines.append(DocumentLine(kind="shipping", item=ItemRef(ledger_name=rules.shipping_item),
                                   description="Shipping", qty=Decimal(1), unit_price=shipping,
                                   amount=shipping, **tax.as_fields()))

@@ -99,3 +99,10 @@ def test_discount_on_taxed_lines_is_taxable_with_the_documents_code() -> None:
                           grand_total=Decimal("43.97")), rules).document
     discount = doc.lines[-1]
     assert discount.kind == "discount" and discount.taxable and discount.tax_code == "NY"
+
+
+def test_an_order_tax_without_per_line_tax_marks_lines_of_unknown_class_taxable() -> None:
+    doc = map_order(order(lines=[line(), line("TEE", qty="1", price="5.00", taxable=False)],
+                          grand_total=Decimal("53.30")), RULES).document
+    assert [ln.taxable for ln in doc.lines] == [True, False, False]
+    assert doc.tax_total == Decimal("3.30")
