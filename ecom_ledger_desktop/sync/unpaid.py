@@ -45,8 +45,10 @@ def hold_unpaid(ctx: PairContext, order: Order, raw: str, run_id: int | None) ->
     zone = store_zone(order, ctx.pair.rules)
     ctx.state.cursors.stage(ctx.pair.id, "order", order.source_id, order.number,
                             order.updated_at, f"{AWAITING}:{ordered.isoformat()}:{zone}", raw)
-    return "flagged" if _alert(ctx, order.source_id, order.number, ordered, zone, run_id) \
-        else "skipped"
+    _alert(ctx, order.source_id, order.number, ordered, zone, run_id)
+    alerted = any(entry.code == UNPAID_CODE for entry in
+                  ctx.state.errors.open_for_record(ctx.pair.id, "order", order.source_id))
+    return "flagged" if alerted else "skipped"
 
 
 def sweep_unpaid(ctx: PairContext, run_id: int | None) -> int:
