@@ -78,3 +78,16 @@ def test_card_orders_still_post_at_order_and_the_rule_can_invoice_transfers(
                                                "lastname": "Ek"}))
     bench.sync()
     assert len(bench.docs("Invoice")) == 2
+
+
+def test_keep_waiting_in_the_app_words(bench: SyncBench) -> None:
+    from ecom_ledger_desktop.app.views.error_work import apply_action, outcome_text
+    from ecom_ledger_desktop.sync.error_details import problem_title
+
+    bench.store.add_order(unpaid_transfer(created_at=days_ago(31)))
+    bench.sync()
+    [entry] = bench.open_errors()
+    assert problem_title(entry.code) == "Unpaid for too long"
+    result = apply_action(bench.service, entry.id, "snooze")
+    assert result.ok
+    assert "keeps waiting for its payment" in outcome_text("Order 000000001", result)
