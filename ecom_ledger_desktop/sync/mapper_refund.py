@@ -90,7 +90,8 @@ def refund_lines(refund: Refund, order: Order, rules: PostingRules) -> list[Docu
                                   description="Discount",
                                   amount=-round_money(abs(discount), currency), taxable=taxed,
                                   tax_code=document_tax_code(lines) if taxed else None))
-    lines.extend(redemption_line(r, rules, currency) for r in refund.redemptions if r.amount)
+    lines.extend(redemption_line(r, rules, currency, given_back=True)
+                 for r in refund.redemptions if r.amount)
     if refund.tax_total and not by_ledger(rules):
         tax_total = round_money(refund.tax_total, currency)
         lines.append(DocumentLine(kind="tax", item=ItemRef(ledger_name=rules.tax_item),

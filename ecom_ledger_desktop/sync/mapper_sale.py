@@ -67,10 +67,11 @@ def check_lines(order: Order) -> None:
 
 
 def redemption_line(redemption: Redemption, rules: PostingRules, currency: str,
-                    sign: int = -1) -> DocumentLine:
-    """A gift card / store credit / reward points line against its liability item."""
-    amount = round_money(redemption.amount, currency) * sign
-    label = ("Paid with " if sign < 0 else "Given back as ") + REDEEMED_WITH[redemption.kind]
+                    given_back: bool = False) -> DocumentLine:
+    """A gift card / store credit / reward points line against its liability item (negative:
+    on a sale it was used to pay; on a refund it was given back instead of money)."""
+    amount = -round_money(redemption.amount, currency)
+    label = ("Given back as " if given_back else "Paid with ") + REDEEMED_WITH[redemption.kind]
     if redemption.code:
         label += f" ({clean_text(redemption.code)})"
     return DocumentLine(kind="redemption",

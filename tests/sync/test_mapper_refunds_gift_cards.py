@@ -91,6 +91,7 @@ def test_refund_given_back_as_store_credit_restores_the_liability() -> None:
                             grand_total=Decimal("0")), order(), rules).document
     [credit] = by_kind(doc, "redemption")
     assert (credit.item.ledger_name, credit.amount) == ("Store Credit", Decimal("-21.65"))
+    assert credit.description == "Given back as store credit"
     assert doc.total == 0
 
 
