@@ -55,3 +55,18 @@ def test_default_tax_mode_puts_the_stores_tax_in_quickbooks_tax_not_on_a_line(
              for line in receipt["Line"] if line.get("DetailType") == "SalesItemLineDetail"}
     assert codes["Canvas Tote (Black)"] == "TAX" and codes["Steel Water Bottle"] == "NON"
     assert "Sales tax" not in codes
+
+
+def test_a_refund_follows_the_same_tax_treatment(bench: SyncBench) -> None:
+    bench.set_rules(tax_codes={"8.25": "CA Sales Tax"})
+    order_id = bench.store.add_order(order_spec(payment_method="braintree"))
+    bench.sync()
+    memo_id = bench.store.refund_order(order_id, {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1}],
+                                                  "shipping": 0})
+    summary = bench.sync()
+    assert summary.status == "ok", bench.open_errors()
+    [refund] = bench.docs("RefundReceipt")
+    memo = bench.store_api(f"creditmemo/{memo_id}")
+    assert amount(refund["TotalAmt"]) == amount(memo["grand_total"])
+    assert amount(refund["TxnTaxDetail"]["TotalTax"]) == amount(memo["tax_amount"]) > 0
+    assert not [line for line in refund["Line"] if "tax" in str(line.get("Description", ""))]
