@@ -50,6 +50,7 @@ class DemoEnvironment:
     ledger_sim: Any
     secrets: MemorySecretStore
     notices: list[str] = field(default_factory=list)
+    book_rules: list[str] = field(default_factory=list)  # how the demo's books look, in words
 
     def close(self) -> None:
         """Stop both simulators (when this process started them)."""
@@ -169,14 +170,30 @@ def start_demo(data_dir: Path, orders: int = 300, seed: int = 7, time_scale: flo
     secrets = MemorySecretStore()
     clock = SystemClock()
     db_path = data_dir / "ledger-sync.sqlite3"
-    configure_pair(db_path, endpoints.store_url, endpoints.ledger_url, endpoints.realm_id,
-                   secrets, store_token=STORE_TOKEN, refresh_token=endpoints.refresh_token,
-                   start_date=(clock.now() - timedelta(days=90)).date())
+    pair_id = configure_pair(db_path, endpoints.store_url, endpoints.ledger_url,
+                             endpoints.realm_id, secrets, store_token=STORE_TOKEN,
+                             refresh_token=endpoints.refresh_token,
+                             start_date=(clock.now() - timedelta(days=90)).date())
+    book_rules = _book_rules(db_path, pair_id)
+    notices.append("How the demo's books look:\n" + "\n".join(f"• {line}" for line in book_rules))
     policy = RetryPolicy(backoff_base=0.05, backoff_max=2.0) if fast_retries else None
     factory = ConnectorFactory(policy=policy)
     service = SyncService(db_path, secrets, store_factory=factory.store,
                           ledger_factory=factory.ledger, clock=clock, events=events)
-    return DemoEnvironment(data_dir, service, store_sim, ledger_sim, secrets, notices)
+    return DemoEnvironment(data_dir, service, store_sim, ledger_sim, secrets, notices,
+                           book_rules)
+
+
+def _book_rules(db_path: Path, pair_id: int) -> list[str]:
+    """The demo pair's posting rules in plain words."""
+    from ecom_ledger_desktop.sync.rules_summary import describe_rules
+
+    state = State(db_path)
+    try:
+        pair = state.connections.pair(pair_id)
+    finally:
+        state.close()
+    return describe_rules(pair.rules) if pair is not None else []
 
 
 def serve_parser() -> argparse.ArgumentParser:

@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     efix = _sub(errs, "fix", run.errors_fix, "apply one of the fixes 'errors show' lists")
     efix.add_argument("id", type=int)
     efix.add_argument("action", help="map_sku, create_item, pick_customer, void_and_repost, "
-                      "import_order, post_refund_alone, retry or ignore")
+                      "import_order, post_refund_alone, snooze (keep waiting for a payment), retry or ignore")
     efix.add_argument("value", nargs="?", help="map_sku: the QuickBooks item name; "
                       "pick_customer: the QuickBooks customer id")
     eign = _sub(errs, "ignore", run.errors_ignore, "close without posting")

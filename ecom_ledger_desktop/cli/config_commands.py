@@ -16,9 +16,11 @@ from ecom_ledger_desktop.core.safe_text import escape_controls
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
-from ecom_ledger_desktop.models.rules import PostingRules
+from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING, PostingRules
 from ecom_ledger_desktop.secrets.store import RefusingSecretStore, SecretUnavailable
+from ecom_ledger_desktop.sync.pair_config import rule_path, set_rule
 
+TEXT_MAPS = ("tax_codes",)  # maps whose values are names, even when they look like numbers
 QBO_SETTINGS = ("api_base", "auth_url", "token_url", "revoke_url", "client_id", "realm_id",
                 "redirect_uri")
 
@@ -346,22 +348,23 @@ def rules_show(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def rules_set(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Set one rule by dotted path, e.g. ``payment_routes.checkmo.deposit_account Checking``."""
+    """Set one rule by dotted path, e.g. ``payment_routes.checkmo.deposit_account Checking`` or
+    ``tax_codes.8.25 "NY Sales Tax"`` (map keys may contain dots); ``null`` removes a map entry."""
     state = ctx.state()
     try:
         pair = _pair(state, args.pair)
         data = pair.rules.model_dump(mode="json")
-        target = data
-        parts = args.key.split(".")
-        for part in parts[:-1]:
-            target = target.setdefault(part, {})
-            if not isinstance(target, dict):
-                raise UsageError(f"'{part}' in '{args.key}' is not a group of rules")
         try:
             value: object = json.loads(args.value)
         except json.JSONDecodeError:
             value = args.value
-        target[parts[-1]] = value
+        if isinstance(value, int | float) and not isinstance(value, bool) \
+                and rule_path(args.key)[0] in TEXT_MAPS:
+            value = args.value  # a tax code or item name that looks like a number stays text
+        problem = set_rule(data, args.key, value)
+        if problem is not None:
+            raise UsageError(f"'{args.key}' is not a rule; see 'ecom-ledger rules show "
+                             f"{args.pair}'")
         try:
             rules = PostingRules.model_validate(data)
         except ValueError as error:
@@ -370,8 +373,12 @@ def rules_set(ctx: CliContext, args: argparse.Namespace) -> int:
             state.connections.save_rules(pair.id, rules)
     finally:
         state.close()
-    ctx.out.emit({"pair": pair.name, "key": args.key, "value": value},
-                 f"Rule {args.key} of '{pair.name}' set to {value!r}.")
+    text = f"Rule {args.key} of '{pair.name}' set to {value!r}."
+    warning = LINE_ITEM_TAX_WARNING if rules.tax_mode == "line_item" \
+        and args.key == "tax_mode" else ""
+    ctx.out.emit({"pair": pair.name, "key": args.key, "value": value,
+                  **({"warning": warning} if warning else {})},
+                 f"{text}\n{warning}" if warning else text)
     return EXIT_OK
 
 

@@ -255,7 +255,7 @@ def demo(ctx: CliContext, args: argparse.Namespace) -> int:
         lines += [f"  e.g. #{e.id}: {e.message}" for e in entries[:5]]
         lines.append(f"Explore it: ecom-ledger --data-dir {data_dir} errors list | history runs")
         ctx.out.emit({"summary": summary.__dict__, "flagged_by_problem": by_code,
-                      "data_dir": str(data_dir)}, lines)
+                      "books": env.book_rules, "data_dir": str(data_dir)}, lines)
         return EXIT_OK if summary.status in ("ok", "flagged") else EXIT_FAILURE
     finally:
         env.close()

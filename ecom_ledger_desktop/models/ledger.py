@@ -86,6 +86,8 @@ class DocumentLine(_Model):
     tax_rate: Decimal | None = None  # the store's rate in percent ("8.25")
     tax_code: str | None = None  # ledger tax code *name* mapped from the store's rate (non-US,
     # or US without automated sales tax); None: the ledger's default for taxable/non-taxable
+    restock: bool | None = None  # refund lines: the goods went back to stock (reverse the cost
+    # of goods); False: refunded without a return (no stock movement); None: not a refund line
 
 
 class SalesDocument(_Model):

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 UnmappedSkuPolicy = Literal["flag", "create_item", "standard_item"]
 CustomerPolicy = Literal["match_or_create", "standard_customer"]
-TaxMode = Literal["line_item", "tax_code"]
+#: ledger: the ledger's own tax system carries the store's tax (taxable lines, tax codes, the
+#: store's tax total); line_item: tax is an ordinary line on a "Sales Tax" item (the explicit
+#: choice: the ledger's tax reports then show no tax). "tax_code" is the old name of "ledger"
+#: with every taxed rate mapped to a tax code; stored rules holding it still load.
+TaxMode = Literal["ledger", "line_item"]
 InventoryMaster = Literal["none", "store", "ledger"]
+#: post_at_order: an unpaid order is an invoice at once; post_when_paid: nothing is posted until
+#: the store records the payment (offline methods: a check may never come).
+PostingMoment = Literal["post_at_order", "post_when_paid"]
+
+#: Magento's offline payment methods: money that may never arrive.
+OFFLINE_METHODS = ("checkmo", "banktransfer", "cashondelivery", "purchaseorder")
+
+LINE_ITEM_TAX_WARNING = (
+    "Tax as a line item: the store's tax is posted as an ordinary line on the sales-tax item, so "
+    "totals match to the cent, but the ledger's tax reports (sales tax, VAT) show no tax "
+    "collected and every sale counts as exempt; the tax must be filed from the store's own "
+    "reports.")
 
 
 class PaymentRoute(BaseModel):
@@ -20,6 +37,10 @@ class PaymentRoute(BaseModel):
 
     deposit_account: str = "Undeposited Funds"
     payment_method: str | None = None
+
+
+def _default_payment_posting() -> dict[str, PostingMoment]:
+    return dict.fromkeys(OFFLINE_METHODS, "post_when_paid")
 
 
 class PostingRules(BaseModel):
@@ -34,24 +55,67 @@ class PostingRules(BaseModel):
     start_date: date
     paid_document: Literal["sales_receipt", "invoice"] = "sales_receipt"
     unpaid_document: Literal["invoice"] = "invoice"
+    payment_posting: dict[str, PostingMoment] = Field(default_factory=_default_payment_posting)
+    when_paid_document: Literal["sales_receipt", "invoice"] = "sales_receipt"
+    unpaid_alert_days: int = Field(default=30, ge=1, le=3650)
     refund_document: Literal["refund_receipt", "credit_memo"] = "refund_receipt"
     refund_account: str = "Undeposited Funds"
+    refund_number_prefix: str = Field(default="R-", max_length=10)
     payment_routes: dict[str, PaymentRoute] = Field(default_factory=dict)
     default_payment_route: PaymentRoute = Field(default_factory=PaymentRoute)
     shipping_item: str = "Shipping"
     discount_item: str = "Discount"
     tax_item: str = "Sales Tax"
+    rounding_item: str = "Rounding"
     gift_card_item: str = "Gift Card"
+    store_credit_item: str = ""  # "" = the gift card item
+    reward_item: str = ""  # "" = the gift card item
     fee_item: str = "Fees"
-    tax_mode: TaxMode = "line_item"
+    refund_adjustment_item: str = "Discount"  # an extra refund reduces revenue
+    tax_mode: TaxMode = "ledger"
     tax_codes: dict[str, str] = Field(default_factory=dict)  # store rate "8.25" -> ledger tax code
+    tax_code_required: bool = False  # every taxed rate must map to a ledger tax code
+    timezone: str = ""  # IANA name; "" = the store's own time zone
     unmapped_sku_policy: UnmappedSkuPolicy = "flag"
     standard_item: str = "Sales"
     customer_policy: CustomerPolicy = "match_or_create"
     standard_customer: str = "Web Store Customer"
+    customer_per_currency: bool = True  # "Jane Doe (EUR)" for orders not in the base currency
     inventory_master: InventoryMaster = "none"
     write_back_comment: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_tax_code_mode(cls, data: Any) -> Any:
+        """Rules stored before "ledger" existed said "tax_code": the ledger's tax, codes required."""
+        if isinstance(data, dict) and data.get("tax_mode") == "tax_code":
+            data = {**data, "tax_mode": "ledger", "tax_code_required": True}
+        return data
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ValueError(f"unknown time zone {value!r}: use an IANA name such as "
+                                 "'America/New_York', or leave it empty for the store's") from exc
+        return value
 
     def route_for(self, store_method: str) -> PaymentRoute:
         """The payment route of a store method, or the catch-all route."""
         return self.payment_routes.get(store_method, self.default_payment_route)
+
+    def posting_moment(self, store_method: str, offline: bool = False) -> PostingMoment:
+        """When an unpaid order of this payment method is posted (the method's rule, else
+        "post_when_paid" for offline payments, else "post_at_order")."""
+        if store_method in self.payment_posting:
+            return self.payment_posting[store_method]
+        return "post_when_paid" if offline else "post_at_order"
+
+    def redemption_item(self, kind: str) -> str:
+        """The ledger item a gift card / store credit / reward points redemption posts to."""
+        chosen = {"store_credit": self.store_credit_item, "reward_points": self.reward_item}
+        return chosen.get(kind) or self.gift_card_item

@@ -26,6 +26,7 @@ from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
+from ecom_ledger_desktop.sync.unpaid import sweep_unpaid
 from ecom_ledger_desktop.sync.waiting import surface_stale_waiting
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,8 @@ class SyncEngine:
                     self._fetch_orders(summary, run_start, poster)
                     self._reconcile(summary, run_start, poster)
                     self._fetch_refunds(summary, run_start)
+                with state.tx():
+                    summary.flagged += sweep_unpaid(self.ctx, run_id)
             except BaseException:
                 if poster is not None:
                     poster.abandon()

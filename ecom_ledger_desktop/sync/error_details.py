@@ -41,6 +41,8 @@ PROBLEM_TITLES = {
     "order_not_posted": "Refund of an order that is not in the books",
     "not_found": "The order no longer exists in the store",
     "ledger_rejected": "QuickBooks refused it",
+    "unpaid_order": "Unpaid for too long",
+    "unmapped_tax_rate": "A tax rate has no QuickBooks tax code",
 }
 FIX_NEEDS = {"map_sku": "ledger_item", "pick_customer": "ledger_customer", "ignore": "reason",
              "edit_field": "rule_field"}

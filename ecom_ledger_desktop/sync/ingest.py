@@ -16,9 +16,15 @@ from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
 from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.commerce import Order, Refund
-from ecom_ledger_desktop.models.ledger import LedgerPayment
 from ecom_ledger_desktop.sync.context import PairContext
-from ecom_ledger_desktop.sync.mapper import MappedDocument, map_order, map_refund
+from ecom_ledger_desktop.sync.mapper import MappedDocument, book_date, map_order, map_refund
+from ecom_ledger_desktop.sync.unpaid import (
+    awaits_payment,
+    hold_unpaid,
+    ledger_payment,
+    posted_date,
+    settle_unpaid,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +115,7 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None,
         return _flag(ctx, "order", fetched.source_id, number, problem, run_id,
                      raw=fetched.raw or None)
     postings = ctx.state.journal.for_record(pair_id, "order", order.source_id)
-    if order.created_at.date() < ctx.pair.rules.start_date and not (
+    if book_date(order.created_at, order, ctx.pair.rules) < ctx.pair.rules.start_date and not (
             postings or import_before_start):
         if order.refunded_total > 0:  # its refunds are read, and the queue says what they need
             ctx.state.cursors.raise_flag(pair_id, REFUNDS_DUE)
@@ -118,9 +124,13 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None,
     if order.state == "canceled":
         ctx.state.cursors.stage(pair_id, "order", order.source_id, number, order.updated_at,
                                 "canceled", fetched.raw)
+        settle_unpaid(ctx, order)
         return _cancel(ctx, order, postings, active, run_id)
+    if awaits_payment(ctx, order, active):
+        return hold_unpaid(ctx, order, fetched.raw, run_id)
     try:
-        mapped = map_order(order, ctx.pair.rules, kind=active.doc_kind if active else None)  # type: ignore[arg-type]
+        mapped = map_order(order, ctx.pair.rules, kind=active.doc_kind if active else None,  # type: ignore[arg-type]
+                           txn_date=posted_date(active))
     except RecordError as error:
         ctx.state.cursors.stage(pair_id, "order", order.source_id, number, order.updated_at,
                                 "invalid", fetched.raw)
@@ -181,13 +191,7 @@ def _needs_payment(ctx: PairContext, order: Order, mapped: MappedDocument,
 def _enqueue_payment(ctx: PairContext, order: Order, mapped: MappedDocument, invoice_key: str,
                      run_id: int | None) -> None:
     key = ctx.posting_key("order", order.source_id, "payment")
-    route = ctx.pair.rules.route_for(order.payment_method)
-    paid_at = max((p.paid_at for p in order.payments if p.paid_at), default=order.updated_at)
-    payment = LedgerPayment(customer_key=mapped.customer.key, invoice_posting_key=invoice_key,
-                            amount=mapped.document.total, txn_date=paid_at.date(),
-                            currency=order.currency, deposit_account=route.deposit_account,
-                            payment_method=route.payment_method,
-                            private_note=f"Payment for {order.number}. ecom-ledger key: {key}")
+    payment = ledger_payment(ctx, order, mapped, invoice_key, key)
     payload = dumps({"payment": payment.model_dump(mode="json"),
                      "customer": mapped.customer.model_dump(mode="json")})
     if ctx.state.journal.enqueue(
@@ -243,7 +247,8 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
                                                    f"Refund {fetched.source_id} is unreadable")
         return _flag(ctx, "refund", fetched.source_id, fetched.source_id, problem, run_id,
                      raw=fetched.raw)
-    if refund.created_at.date() < ctx.pair.rules.start_date:
+    if (book_date(refund.created_at, order, ctx.pair.rules) if order else
+            refund.created_at.date()) < ctx.pair.rules.start_date:
         return "skipped"
     if order is None:
         problem = RecordProblem(
@@ -279,7 +284,7 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
                                     f"ecom-ledger key: {key}")
     # the order as the queue names it, should it never reach the books (placed before the start)
     payload = loads(mapped_payload(mapped))
-    payload["order"] = {"number": order.number, "placed": order.created_at.date().isoformat()}
+    payload["order"] = {"number": order.number, "placed": book_date(order.created_at, order, ctx.pair.rules).isoformat()}
     # a refund the merchant chose to post alone stays alone in its later revisions
     alone = any(p.depends_on is None for p in postings)
     if ctx.state.journal.enqueue(

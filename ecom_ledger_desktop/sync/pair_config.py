@@ -278,8 +278,49 @@ def rule_fields() -> list[RuleField]:
     return fields
 
 
+def rule_path(key: str) -> list[str]:
+    """Split a dotted rule key by the rules' own shape, so map keys may contain dots.
+
+    ``tax_codes.8.25`` → ``["tax_codes", "8.25"]`` (a rate), ``payment_routes.pay.pal.
+    deposit_account`` → ``["payment_routes", "pay.pal", "deposit_account"]``; a plain field, or
+    a field of a group such as ``default_payment_route.deposit_account``, splits as written.
+    """
+    head, _, rest = key.partition(".")
+    info = PostingRules.model_fields.get(head)
+    if info is None or not rest:
+        return key.split(".")
+    annotation = info.annotation
+    if typing.get_origin(annotation) is dict:
+        value_type = typing.get_args(annotation)[1]
+        if isinstance(value_type, type) and issubclass(value_type, BaseModel):
+            entry, dot, field_name = rest.rpartition(".")
+            if dot and field_name in value_type.model_fields:
+                return [head, entry, field_name]
+        return [head, rest]
+    return key.split(".")
+
+
+def set_rule(data: dict[str, Any], key: str, value: Any) -> FieldProblem | None:
+    """Set one dotted rule key in the rules' JSON form; ``None`` removes a map entry."""
+    parts = rule_path(key)
+    node = data
+    for part in parts[:-1]:
+        child = node.get(part) if isinstance(node, dict) else None
+        if child is None and isinstance(node, dict) and parts[0] == "payment_routes":
+            child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            return FieldProblem(key, "is not a setting")
+        node = child
+    if value is None and len(parts) > 1:
+        node.pop(parts[-1], None)
+    else:
+        node[parts[-1]] = value
+    return None
+
+
 def update_rules(state: State, pair_ref: int | str, changes: Mapping[str, Any]) -> PostingRules:
-    """Apply form edits (dotted keys, e.g. ``payment_routes.checkmo.deposit_account``).
+    """Apply form edits (dotted keys, e.g. ``payment_routes.checkmo.deposit_account`` or
+    ``tax_codes.8.25``: see ``rule_path``).
 
     ``None`` as a value removes a key from a mapping. Nothing is saved unless every field is
     valid; ``PairConfigError`` names each bad one.
@@ -288,21 +329,9 @@ def update_rules(state: State, pair_ref: int | str, changes: Mapping[str, Any]) 
     data = pair.rules.model_dump(mode="json")
     problems = []
     for path, value in changes.items():
-        parts = path.split(".")
-        node = data
-        for part in parts[:-1]:
-            child = node.get(part) if isinstance(node, dict) else None
-            if child is None and isinstance(node, dict) and parts[0] == "payment_routes":
-                child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                problems.append(FieldProblem(path, "is not a setting"))
-                break
-            node = child
-        else:
-            if value is None:
-                node.pop(parts[-1], None)
-            else:
-                node[parts[-1]] = value
+        problem = set_rule(data, path, value)
+        if problem is not None:
+            problems.append(problem)
     try:
         rules = PostingRules.model_validate(data)
     except ValidationError as error:

@@ -200,6 +200,15 @@ class SyncService:
         if action == "ignore":
             outcome = self.ignore(entry_id, value or "ignored by the merchant")
             return fixes.FixOutcome(outcome, outcome)
+        if action == "snooze":  # an unpaid order: keep waiting for the payment
+            from ecom_ledger_desktop.sync.unpaid import snooze
+
+            state = self.open_state()
+            try:
+                snooze(state, entry_id)
+            finally:
+                state.close()
+            return fixes.FixOutcome("keep waiting", "keep waiting")
         if action not in fixes.FIX_ACTIONS:
             raise fixes.FixError(f"unknown fix '{action}'; one of: {', '.join(fixes.FIX_ACTIONS)}")
         state = self.open_state()

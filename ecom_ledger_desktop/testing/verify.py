@@ -9,7 +9,8 @@ Counted, all of which must be zero:
 
 - ``duplicates``: a record posted twice (two live documents with one number, two documents carrying
   one posting key, two payments with one note);
-- ``lost``: a store order or refund the journal neither posted, flagged nor still holds;
+- ``lost``: a store order or refund the journal neither posted, flagged nor still holds (an
+  unpaid order waiting for its payment by the rules is held on purpose, not lost);
 - ``mismatches``: the journal and the ledger disagree (a document the journal says it posted is not
   in the ledger, a ledger document the journal does not know, a live document whose total is not
   the total the journal posted last);
@@ -45,7 +46,7 @@ PAGE = 300  # Magento's largest pageSize
 GENUINE_CODES = frozenset({
     "unmapped_sku", "duplicate_customer", "duplicate_sku", "duplicate_name", "invalid_data",
     "totals_mismatch", "total_mismatch", "mixed_tax_rates", "unmapped_tax_rate", "unknown_sku",
-    "not_found", "closed_period", "inactive_reference", "invalid_reference",
+    "not_found", "closed_period", "inactive_reference", "invalid_reference", "unpaid_order",
     "waiting",  # a posting held up by a record a person must act on (sync/waiting.py)
 })
 
@@ -144,6 +145,10 @@ def verify_exactly_once(db_path: Path, pair_id: int, ledger: LedgerView, store: 
     try:
         postings = state.journal.all(pair_id)
         open_errors = state.errors.entries(pair_id, "open")
+        # unpaid orders of a "post when paid" method are held on purpose until the money comes
+        waiting = {("order", str(row["source_id"])) for row in state.conn.execute(
+            "SELECT source_id FROM store_records WHERE pair_id = ? AND record_kind = 'order' "
+            "AND revision LIKE 'awaiting_payment:%'", (pair_id,))}
     finally:
         state.close()
     documents = ledger.documents()
@@ -154,7 +159,7 @@ def verify_exactly_once(db_path: Path, pair_id: int, ledger: LedgerView, store: 
     result.open_codes = Counter(e.code for e in open_errors)
     _duplicates(result, documents)
     _journal_vs_ledger(result, postings, documents)
-    _lost(result, postings, store.records(), start_date)
+    _lost(result, postings, store.records(), start_date, waiting)
     if require_finished:
         for row in postings:
             if row.state in ("queued", "sending") and not row.last_error.startswith("waiting for"):
@@ -222,9 +227,9 @@ def _journal_vs_ledger(result: Verification, postings: list[PostingRow],
 
 
 def _lost(result: Verification, postings: list[PostingRow], records: Iterable[StoreRecord],
-          start_date: date) -> None:
+          start_date: date, waiting: set[tuple[str, str]]) -> None:
     accounted = {(p.record_kind, p.source_id) for p in postings
-                 if p.state in ACCOUNTED_STATES} | result.flagged
+                 if p.state in ACCOUNTED_STATES} | result.flagged | waiting
     records = list(records)
     canceled = {r.source_id for r in records if r.record_kind == "order" and r.canceled}
     for record in records:

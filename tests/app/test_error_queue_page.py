@@ -18,7 +18,8 @@ def _synced_page(qtbot, make_shell, **kwargs) -> tuple[object, ErrorQueuePage]:
     page = h.shell.window.pages["errors"]
     assert isinstance(page, ErrorQueuePage)
     h.shell.window.show_page("errors")
-    qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=WAIT_MS)
+    # the demo's three data problems, and two check orders unpaid for over 30 days
+    qtbot.waitUntil(lambda: page.model.rowCount() == 5, timeout=WAIT_MS)
     return h, page
 
 
@@ -53,7 +54,7 @@ def test_map_a_sku_in_the_page_posts_the_order_and_it_leaves_the_queue(qtbot, ma
     assert page.detail.busy_label.text().startswith("Mapping the product")
     qtbot.waitUntil(lambda: entry.id not in page.model.entry_ids(), timeout=WAIT_MS)
     assert "Order 000000026 was posted" in page.outcome.text()
-    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == 3, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == 4, timeout=WAIT_MS)
     state = h.ctx.service.open_state()
     try:
         assert state.mappings.skus(entry.pair_id)["GIFT-WRAP"] == "Fees"
@@ -86,7 +87,7 @@ def test_pick_the_same_customer_side_by_side_posts_the_order(qtbot, make_shell) 
 def test_ignore_asks_for_a_reason_and_confirms_through_the_dialog_service(qtbot,
                                                                           make_shell) -> None:
     h, page = _synced_page(qtbot, make_shell)
-    entry = _entry_of(page, "unmapped_sku", "000000004")
+    entry = _entry_of(page, "unmapped_sku", "000000016")
     _show(qtbot, page, entry.id)
     fixes = page.detail.fixes
     fixes.buttons["ignore"].click()
@@ -114,37 +115,38 @@ def test_bulk_retry_posts_what_can_be_posted_and_says_what_still_waits(qtbot,
                                                                        make_shell) -> None:
     h, page = _synced_page(qtbot, make_shell)
     mugs = [e for e in page.model.rows() if e.detail == "LEGACY-MUG-01"]
-    assert len(mugs) == 2
+    assert len(mugs) == 1, "the other mug order is unpaid by check: it waits for the money"
     state = h.ctx.service.open_state()
-    try:  # as if mapped on the Mappings page: both mug orders can post now
+    try:  # as if mapped on the Mappings page: the mug order can post now
         with state.tx():
             state.mappings.set_sku(mugs[0].pair_id, "LEGACY-MUG-01", "Fees")
     finally:
         state.close()
     page.table.selectAll()
-    assert page.retry_selected.text() == "Retry selected (4)"
+    assert page.retry_selected.text() == "Retry selected (5)"
     steps: list[tuple[int, int]] = []
     page._progress.step.connect(lambda done, total: steps.append((done, total)))
     page.retry_selected.click()
     assert not page.retry_selected.isEnabled()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.retry_selected.isEnabled(),
+    qtbot.waitUntil(lambda: page.model.rowCount() == 4 and page.retry_selected.isEnabled(),
                     timeout=WAIT_MS)
-    assert steps[-1] == (4, 4)
-    assert page.outcome.text().startswith("2 of 4 records posted. 2 still wait for you")
-    assert {e.code for e in page.model.rows()} == {"unmapped_sku", "duplicate_customer"}
-    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == 2, timeout=WAIT_MS)
+    assert steps[-1] == (5, 5)
+    assert page.outcome.text().startswith("1 of 5 records posted. 4 still wait for you")
+    assert {e.code for e in page.model.rows()} == {"unmapped_sku", "duplicate_customer",
+                                                   "unpaid_order"}
+    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == 4, timeout=WAIT_MS)
 
 
 def test_filter_search_and_the_empty_state(qtbot, make_shell) -> None:
     h, page = _synced_page(qtbot, make_shell)
-    assert page.problem_filter.itemText(0) == "All problems (4)"
+    assert page.problem_filter.itemText(0) == "All problems (5)"
     page.problem_filter.setCurrentIndex(page.problem_filter.findData("duplicate_customer"))
     assert page.proxy.rowCount() == 1
     page.problem_filter.setCurrentIndex(0)
     page.search.setText("000000016")
     assert page.proxy.rowCount() == 1
     page.search.setText("mug")
-    assert page.proxy.rowCount() == 2
+    assert page.proxy.rowCount() == 1
     page.search.clear()
     for entry in list(page.model.rows()):
         h.ctx.service.ignore(entry.id, "test")  # straight to the core, as another window would
@@ -209,7 +211,7 @@ def test_a_retry_that_still_fails_keeps_the_record_in_view_and_says_why(qtbot,
     _settle(qtbot, h)
     assert "Order 000000026 is still waiting" in page.outcome.text()
     assert "GIFT-WRAP" in page.outcome.text()
-    assert page.model.rowCount() == 4
+    assert page.model.rowCount() == 5
     shown = page.detail.view.details.entry
     assert (shown.record_ref, shown.code) == ("000000026", "unmapped_sku")
     assert page.outcome.styleSheet().count("#fff3cd") == 1, "said as needing attention"

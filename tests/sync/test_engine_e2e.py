@@ -54,6 +54,9 @@ def test_rerun_posts_nothing_twice(bench: SyncBench) -> None:
 
 
 def test_unpaid_order_becomes_invoice_then_payment(bench: SyncBench) -> None:
+    # a bank transfer now waits for the money by default (test_unpaid_e2e); invoicing at once
+    # is the merchant's explicit rule for the method
+    bench.set_rules(payment_posting={"banktransfer": "post_at_order"})
     order_id = bench.store.add_order(order_spec(paid=False, payment_method="banktransfer"))
     bench.sync()
     invoices = bench.docs("Invoice")
@@ -90,6 +93,7 @@ def test_edited_order_updates_the_posted_document_never_a_second_one(bench: Sync
 
 
 def test_cancelled_order_voids_its_document(bench: SyncBench) -> None:
+    bench.set_rules(payment_posting={"checkmo": "post_at_order"})  # an invoice at once
     order_id = bench.store.add_order(order_spec(paid=False))
     bench.sync()
     assert len(bench.docs("Invoice")) == 1

@@ -137,10 +137,10 @@ def test_an_unforeseen_error_in_one_order_is_flagged_and_the_run_goes_on(
                                                      "firstname": "Odd", "lastname": "One"}))
     bench.store.add_order(order_spec())
 
-    def fragile(order, rules, kind=None):  # type: ignore[no-untyped-def]
+    def fragile(order, rules, kind=None, **more):  # type: ignore[no-untyped-def]
         if order.source_id == str(bad):
             raise ArithmeticError("something nobody foresaw")
-        return real(order, rules, kind=kind)
+        return real(order, rules, kind=kind, **more)
 
     monkeypatch.setattr(ingest, "map_order", fragile)
     summary = bench.sync()

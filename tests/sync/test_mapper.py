@@ -26,7 +26,8 @@ def make_order(**overrides: object) -> Order:
         "billing_address": Address(first_name="Jane", last_name="Doe", lines=["123 Oak Ave"],
                                    city="Purchase", region="NY", postcode="10577", country="US"),
         "lines": [OrderLine(line_id="1", sku="MB-1", name="Tote", qty=Decimal(2),
-                            unit_price=Decimal("19.99"))],
+                            unit_price=Decimal("19.99"), tax=Decimal("3.30"),
+                            tax_percent=Decimal("8.25"))],
         "shipping": Decimal("5"), "discount": Decimal("4"), "tax_total": Decimal("3.30"),
         "grand_total": Decimal("44.28"), "payment_method": "checkmo",
     }
@@ -34,13 +35,29 @@ def make_order(**overrides: object) -> Order:
     return Order.model_validate(values)
 
 
-def test_paid_order_becomes_sales_receipt_equal_to_store_total() -> None:
+def test_paid_order_becomes_sales_receipt_with_tax_in_the_ledgers_tax_system() -> None:
+    """By default the store's tax goes to the ledger's tax system, not onto a line: the lines
+    add up to the total without tax and the document carries the store's tax (this replaced the
+    old default of a "Sales Tax" item line, which left the ledger's tax reports empty)."""
     mapped = map_order(make_order(), RULES)
     doc = mapped.document
     assert doc.kind == "sales_receipt"
-    assert sum(line.amount for line in doc.lines) == Decimal("44.28") == doc.total
-    assert [line.kind for line in doc.lines] == ["item", "shipping", "discount", "tax"]
+    assert [line.kind for line in doc.lines] == ["item", "shipping", "discount"]
+    assert doc.tax_treatment == "ledger" and doc.tax_total == Decimal("3.30")
+    assert sum(line.amount for line in doc.lines) + doc.tax_total == Decimal("44.28") == doc.total
+    item = doc.lines[0]
+    assert item.taxable and item.tax_amount == Decimal("3.30") and item.tax_rate == Decimal("8.25")
+    assert not doc.lines[1].taxable, "shipping untaxed by the store stays untaxed"
     assert doc.deposit_account == "Undeposited Funds"
+
+
+def test_tax_as_a_line_item_is_an_explicit_choice() -> None:
+    rules = RULES.model_copy(update={"tax_mode": "line_item"})
+    doc = map_order(make_order(), rules).document
+    assert [line.kind for line in doc.lines] == ["item", "shipping", "discount", "tax"]
+    assert doc.tax_treatment == "line_item"
+    assert not any(line.taxable for line in doc.lines)
+    assert sum(line.amount for line in doc.lines) == Decimal("44.28") == doc.total
 
 
 def test_unpaid_order_becomes_invoice_without_deposit_account() -> None:
@@ -66,11 +83,16 @@ def test_standard_customer_rule_posts_everyone_to_one_customer() -> None:
     assert map_order(make_order(), rules).customer.key == "name:Web Store Customer"
 
 
-def test_one_cent_store_rounding_gap_is_posted_as_rounding_line() -> None:
+def test_one_cent_store_rounding_gap_goes_to_the_rounding_item_never_tax() -> None:
     doc = map_order(make_order(grand_total=Decimal("44.29")), RULES).document
-    assert doc.lines[-1].kind == "rounding"
-    assert doc.lines[-1].amount == Decimal("0.01")
-    assert sum(line.amount for line in doc.lines) == doc.total == Decimal("44.29")
+    rounding = doc.lines[-1]
+    assert rounding.kind == "rounding" and rounding.amount == Decimal("0.01")
+    assert rounding.item.ledger_name == "Rounding" and not rounding.taxable
+    assert doc.tax_total == Decimal("3.30"), "the gap is not tax"
+    assert sum(line.amount for line in doc.lines) + doc.tax_total == doc.total == Decimal("44.29")
+    line_item = RULES.model_copy(update={"tax_mode": "line_item", "rounding_item": "Pennies"})
+    doc = map_order(make_order(grand_total=Decimal("44.27")), line_item).document
+    assert doc.lines[-1].item.ledger_name == "Pennies" and doc.lines[-1].amount == Decimal("-0.01")
 
 
 def test_lines_that_do_not_add_up_are_flagged_not_posted() -> None:
@@ -112,10 +134,10 @@ money = st.decimals(min_value=Decimal("0"), max_value=Decimal("5000"), places=2)
     prices=st.lists(money, min_size=1, max_size=6),
     qtys=st.lists(st.integers(min_value=1, max_value=20), min_size=6, max_size=6),
     shipping=money, tax=money, discount_share=st.decimals(min_value=0, max_value=1, places=2),
-    paid=st.booleans(),
+    paid=st.booleans(), by_line=st.booleans(),
 )
 def test_any_consistent_order_posts_exactly_its_total(prices, qtys, shipping, tax,
-                                                      discount_share, paid) -> None:
+                                                      discount_share, paid, by_line) -> None:
     lines = [OrderLine(line_id=str(i), sku=f"S{i}", name=f"P{i}", qty=Decimal(q),
                        unit_price=p) for i, (p, q) in enumerate(zip(prices, qtys, strict=False))]
     subtotal = sum((line.row_total for line in lines), Decimal(0))
@@ -123,8 +145,10 @@ def test_any_consistent_order_posts_exactly_its_total(prices, qtys, shipping, ta
     total = subtotal + shipping - discount + tax
     order = make_order(lines=lines, shipping=shipping, tax_total=tax, discount=discount,
                        grand_total=total, paid=paid)
-    first, again = map_order(order, RULES), map_order(order, RULES)
-    assert sum(line.amount for line in first.document.lines) == total
+    rules = RULES.model_copy(update={"tax_mode": "line_item" if by_line else "ledger"})
+    first, again = map_order(order, rules), map_order(order, rules)
+    in_ledger = Decimal(0) if by_line else first.document.tax_total
+    assert sum(line.amount for line in first.document.lines) + in_ledger == total
     assert first.document.total == total
     assert first.revision == again.revision
     assert first.document == again.document

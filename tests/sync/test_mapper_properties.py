@@ -5,7 +5,8 @@ tax, gift cards, a store rounding gap of at most one minor unit, in USD, EUR, JP
 or KWD (three) — the JSON sent to QuickBooks
 
 * has line amounts (SalesItemLine amounts minus the one DiscountLineDetail amount) that add up
-  exactly to the store's total, and a document total equal to it;
+  exactly to the store's total (with the store's tax the ledger adds, in "ledger" tax mode),
+  and a document total equal to it;
 * never sends a Qty and a UnitPrice that do not multiply out to the line's Amount (QuickBooks
   checks ``Amount == Qty × UnitPrice`` at the currency's precision);
 * is deterministic: the same input gives the identical JSON text (``core.money.dumps``), from a
@@ -159,7 +160,9 @@ def assert_body_equals_total(mapped: MappedDocument, total: Decimal, currency: s
     assert all(ln["Amount"] > 0 for ln in discounts), "QBO subtracts a positive discount"
     posted = sum((ln["Amount"] for ln in items), ZERO) - sum((ln["Amount"] for ln in discounts),
                                                              ZERO)
-    assert posted == total, (posted, total, body["Line"])
+    # "ledger" tax mode: the ledger adds the store's tax (document.tax_total) to the lines
+    in_ledger = document.tax_total if document.tax_treatment == "ledger" else ZERO
+    assert posted + in_ledger == total, (posted, in_ledger, total, body["Line"])
     assert body["CurrencyRef"] == {"value": currency}
     for line in items:
         amount = line["Amount"]

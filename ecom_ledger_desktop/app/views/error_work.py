@@ -97,7 +97,7 @@ def apply_action(service: SyncService, entry_id: int, action: str, value: str = 
     except (SyncError, KeyError, OSError) as error:
         message = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
         outcome = f"failed: {message}"
-    ok = outcome in ("posted", "ignored")
+    ok = outcome in ("posted", "ignored", "keep waiting")
     return ActionResult(entry_id, action, outcome, ok, _still_open(service, entry_id), others,
                         others_posted)
 
@@ -128,6 +128,9 @@ def outcome_text(record: str, result: ActionResult) -> str:
         return f"{record} was posted to QuickBooks and left the queue.{_others_text(result)}"
     if outcome == "ignored":
         return f"{record} was ignored; it will not be posted."
+    if outcome == "keep waiting":
+        return (f"{record} keeps waiting for its payment; it is posted once the store records "
+                "it, and you are asked again if it stays unpaid.")
     if outcome.startswith("still flagged: "):
         return (f"{record} is still waiting: {outcome.removeprefix('still flagged: ')}"
                 f"{_others_text(result)}")

@@ -23,7 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from ecom_ledger_desktop.app.views.connection_form import HINT_STYLE, problem_label
-from ecom_ledger_desktop.app.views.pair_labels import SECTIONS, choice_text, field_text
+from ecom_ledger_desktop.app.views.pair_labels import (
+    MAPPING_COLUMNS,
+    SECTIONS,
+    choice_text,
+    field_text,
+)
 from ecom_ledger_desktop.app.views.pair_table import RowsTable
 from ecom_ledger_desktop.app.views.widgets import Card
 from ecom_ledger_desktop.db.connections_repo import Pair
@@ -94,7 +99,7 @@ class RulesForm(QWidget):
             if spec.name == "start_date":
                 continue
             section, label, help_text = field_text(spec.name)
-            editor = self._editor(spec.kind, spec.choices, spec.name == "payment_routes")
+            editor = self._editor(spec.kind, spec.choices, spec.name)
             if isinstance(editor, QCheckBox):  # a box reads best with its words beside it
                 editor.setText(label)
                 label = ""
@@ -105,18 +110,20 @@ class RulesForm(QWidget):
                 column.addWidget(card)
 
     @staticmethod
-    def _editor(kind: str, choices: tuple[str, ...], routes: bool) -> Editor:
+    def _editor(kind: str, choices: tuple[str, ...], name: str) -> Editor:
+        routes = name == "payment_routes"
         if kind == "choice":
             combo = QComboBox()
             for value in choices:
-                combo.addItem(choice_text(value), value)
+                combo.addItem(choice_text(value, name), value)
             combo.setEnabled(len(choices) > 1)
             return combo
         if kind == "bool":
             return QCheckBox()
         if kind in ("routes", "mapping"):
-            return RowsTable(ROUTE_COLUMNS if routes else TAX_COLUMNS,
-                             "Add a payment method" if routes else "Add a tax rate")
+            columns = ROUTE_COLUMNS if routes else MAPPING_COLUMNS.get(name, TAX_COLUMNS)
+            return RowsTable(columns, "Add a tax rate" if name == "tax_codes"
+                             else "Add a payment method")
         if kind == "route":
             return RouteEditor()
         return QLineEdit()

@@ -6,26 +6,57 @@ The fields themselves come from ``rule_fields()``; a field this table does not k
 
 from __future__ import annotations
 
-SECTIONS = ("Documents", "Payments", "Items", "Customers", "Tax", "Stock", "Other")
+from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING
+
+SECTIONS = ("Documents", "Payments", "Items", "Customers", "Tax", "Dates and currency", "Stock",
+            "Other")
 FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help)
     "paid_document": ("Documents", "Paid orders become", ""),
     "unpaid_document": ("Documents", "Unpaid orders become", "paid later with a Payment"),
+    "payment_posting": ("Documents", "When unpaid orders are posted",
+                        "Per store payment method (code): post_at_order (an invoice at once) or "
+                        "post_when_paid (nothing until the store records the payment). Offline "
+                        "methods (check, bank transfer) wait for the money by default."),
+    "when_paid_document": ("Documents", "Orders paid later become",
+                           "dated the day the payment arrived"),
+    "unpaid_alert_days": ("Documents", "Warn about unpaid orders after (days)",
+                          "an order still unpaid then goes to the error queue: cancel it in the "
+                          "store, or keep waiting"),
     "refund_document": ("Documents", "Refunds become", ""),
+    "refund_number_prefix": ("Documents", "Refund number prefix",
+                             "so refunds never share a number with a sale (R-000000070)"),
     "refund_account": ("Documents", "Refunds are paid from", "an account name in QuickBooks"),
     "payment_routes": ("Payments", "Payment methods",
                        "Where each store payment method's money goes. Names as in QuickBooks."),
     "default_payment_route": ("Payments", "Any other payment method", ""),
     "shipping_item": ("Items", "Shipping item", ""),
     "discount_item": ("Items", "Discount item", ""),
-    "tax_item": ("Items", "Sales tax item", "used when tax is posted as a line"),
-    "gift_card_item": ("Items", "Gift card item", ""),
-    "fee_item": ("Items", "Fees item", ""),
+    "tax_item": ("Items", "Sales tax item", "used only when tax is posted as a line"),
+    "rounding_item": ("Items", "Rounding item",
+                      "the store's one-cent rounding differences (never posted as tax)"),
+    "gift_card_item": ("Items", "Gift card item",
+                       "gift cards sold and redeemed; book it to a Gift Card Liability account, "
+                       "not income"),
+    "store_credit_item": ("Items", "Store credit item", "empty: the gift card item"),
+    "reward_item": ("Items", "Reward points item", "empty: the gift card item"),
+    "fee_item": ("Items", "Fees item", "a fee kept back from a refund (income)"),
+    "refund_adjustment_item": ("Items", "Extra refund item",
+                               "an extra amount refunded (reduces revenue)"),
     "unmapped_sku_policy": ("Items", "A SKU QuickBooks does not know", ""),
     "standard_item": ("Items", "Standard item", "used by “post it as the standard item”"),
     "customer_policy": ("Customers", "Customers", ""),
     "standard_customer": ("Customers", "Standard customer", "used by “one customer for all”"),
-    "tax_mode": ("Tax", "Sales tax", ""),
-    "tax_codes": ("Tax", "Tax codes", "Store tax rate (e.g. 8.25) → QuickBooks tax code."),
+    "customer_per_currency": ("Customers",
+                              "A second customer per currency, e.g. “Jane Doe (EUR)”", ""),
+    "tax_mode": ("Tax", "Sales tax", "As a line item: " + LINE_ITEM_TAX_WARNING.split(": ", 1)[1]),
+    "tax_codes": ("Tax", "Tax codes",
+                  "Store tax rate (e.g. 8.25) or rate code → QuickBooks tax code."),
+    "tax_code_required": ("Tax", "Every taxed rate needs a tax code",
+                          "for UK, Canadian and Australian companies, and US companies without "
+                          "automated sales tax"),
+    "timezone": ("Dates and currency", "Time zone",
+                 "documents are dated in the store's time zone; set one (e.g. "
+                 "America/New_York) only to override it"),
     "inventory_master": ("Stock", "Stock levels", ""),
     "write_back_comment": ("Stock", "Note the QuickBooks document on the store order", ""),
 }
@@ -39,8 +70,7 @@ CHOICE_TEXT: dict[str, str] = {
     "standard_item": "post it as the standard item",
     "match_or_create": "find by email, or create the customer",
     "standard_customer": "one customer for all web orders",
-    "line_item": "post the store's tax as a line (totals match to the cent)",
-    "tax_code": "use QuickBooks tax codes",
+    "line_item": "post the store's tax as a line (tax reports show none)",
     "none": "not synced",
     "store": "the store is the master (QuickBooks follows)",
     "ledger": "QuickBooks is the master (the store follows)",
@@ -52,6 +82,17 @@ def field_text(name: str) -> tuple[str, str, str]:
     return FIELD_TEXT.get(name, ("Other", name.replace("_", " ").capitalize(), ""))
 
 
-def choice_text(value: str) -> str:
-    """The words for a choice value."""
-    return CHOICE_TEXT.get(value, value.replace("_", " "))
+FIELD_CHOICE_TEXT: dict[tuple[str, str], str] = {  # (field, value) where one word means two
+    ("tax_mode", "ledger"): "QuickBooks' sales tax / VAT (the store's tax, per line)",
+    ("when_paid_document", "invoice"): "an invoice and its payment",
+}
+MAPPING_COLUMNS: dict[str, list[str]] = {
+    "tax_codes": ["Store tax rate", "QuickBooks tax code"],
+    "payment_posting": ["Store payment method (code)", "post_at_order or post_when_paid"],
+}
+
+
+def choice_text(value: str, field: str = "") -> str:
+    """The words for a choice value (of ``field``, where the same word means two things)."""
+    return FIELD_CHOICE_TEXT.get((field, value)) or CHOICE_TEXT.get(value,
+                                                                    value.replace("_", " "))

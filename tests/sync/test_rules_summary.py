@@ -1,0 +1,31 @@
+"""The posting rules in plain words, as the demo shows them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ecom_ledger_desktop.models.rules import PostingRules
+from ecom_ledger_desktop.sync.rules_summary import describe_rules
+
+RULES = PostingRules(start_date=date(2026, 1, 1))
+
+
+def test_the_default_books_in_plain_words() -> None:
+    tax, dates, currency, gifts, unpaid, refunds, rounding = describe_rules(
+        RULES, "America/New_York")
+    assert "tax reports show what the store collected" in tax
+    assert "store's local day (America/New_York)" in dates
+    assert "“Jane Doe (EUR)”" in currency and "exchange rate" in currency
+    assert "liability" in gifts and "“Gift Card”" in gifts
+    assert "banktransfer, cashondelivery, checkmo, purchaseorder orders are posted only once " \
+           "paid" in unpaid and "30 days" in unpaid
+    assert "“R-”" in refunds and "“Rounding”" in rounding and "never to tax" in rounding
+
+
+def test_line_item_tax_and_a_time_zone_rule_are_said_plainly() -> None:
+    rules = RULES.model_copy(update={"tax_mode": "line_item", "timezone": "Europe/London",
+                                     "payment_posting": {}})
+    tax, dates, _currency, _gifts, unpaid, *_ = describe_rules(rules, "America/New_York")
+    assert "exempt" in tax and "tax reports" in tax
+    assert "Europe/London, set by this pair's rule" in dates
+    assert unpaid == "Unpaid orders: They become invoices at once."
