@@ -125,6 +125,10 @@ class Resolution:
     names: dict[str, str] = field(default_factory=dict)  # account / payment method name -> id
 
 
+#: Line kinds whose item the ledger finds or creates on the account the kind books to.
+NON_PRODUCT_LINES = frozenset({"gift_card", "redemption", "rounding", "adjustment", "fee"})
+
+
 class PushLedger(Protocol):
     """A ledger the engine sends postings to. Every write carries a deterministic request id."""
 
@@ -145,6 +149,16 @@ class PushLedger(Protocol):
 
     def resolve_name(self, kind: str, name: str) -> str:
         """The ledger id of a named item, account or payment method (cached)."""
+        ...
+
+    def ensure_line_item(self, kind: str, name: str, policy: UnmappedSkuPolicy,
+                         request_id: str) -> str:
+        """The item for a non-product line (``NON_PRODUCT_LINES``) named by the posting rules.
+
+        Found by name; when missing, created on the account its kind books to (a gift card's on
+        a liability account, never revenue) if ``policy`` is ``create_item``, else
+        ``RecordError`` (missing_reference) saying what to create.
+        """
         ...
 
     def find_posted(self, posting_key: str, document: SalesDocument | LedgerPayment) -> PostedRef | None:

@@ -284,7 +284,8 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
                                     f"ecom-ledger key: {key}")
     # the order as the queue names it, should it never reach the books (placed before the start)
     payload = loads(mapped_payload(mapped))
-    payload["order"] = {"number": order.number, "placed": book_date(order.created_at, order, ctx.pair.rules).isoformat()}
+    placed = book_date(order.created_at, order, ctx.pair.rules)
+    payload["order"] = {"number": order.number, "placed": placed.isoformat()}
     # a refund the merchant chose to post alone stays alone in its later revisions
     alone = any(p.depends_on is None for p in postings)
     if ctx.state.journal.enqueue(

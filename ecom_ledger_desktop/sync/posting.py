@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ecom_ledger_desktop.connectors.base import (
+    NON_PRODUCT_LINES,
     BatchLedger,
     PostedRef,
     PostedWithProblem,
@@ -244,7 +245,13 @@ class Dispatcher:
             if ref.ledger_id:
                 continue
             if ref.ledger_name and ref.ledger_name not in item_ids:
-                item_ids[ref.ledger_name] = self.ctx.ledger.resolve_name("item", ref.ledger_name)
+                if line.kind in NON_PRODUCT_LINES:  # a gift card's item books to a liability
+                    item_ids[ref.ledger_name] = self.ctx.ledger.ensure_line_item(
+                        line.kind, ref.ledger_name, self.ctx.pair.rules.unmapped_sku_policy,
+                        f"line-item:{line.kind}:{ref.ledger_name}")
+                else:
+                    item_ids[ref.ledger_name] = self.ctx.ledger.resolve_name(
+                        "item", ref.ledger_name)
             if ref.item_key and ref.item_key not in item_ids:
                 item = by_key.get(ref.item_key) or LedgerItem(
                     key=ref.item_key, sku=ref.item_key.removeprefix("sku:"),
