@@ -28,6 +28,7 @@ from ecom_ledger_desktop.connectors.registry import ConnectorFactory
 from ecom_ledger_desktop.demo import (
     CLIENT_ID,
     CLIENT_SECRET,
+    DEMO_COMPANY,
     REDIRECT_URI,
     STORE_TOKEN,
     configure_pair,
@@ -68,7 +69,8 @@ def trial(skew: int, orders: int, seed: int) -> tuple[int, int, int, int, int]:
     rng = random.Random(seed)
     store = Magento2Simulator(token=STORE_TOKEN, seed=seed, seed_orders=0).start()
     ledger = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                          redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True).start()
+                          redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True,
+                          company_profile=DEMO_COMPANY).start()
     ledger.seed_items([{"sku": p["sku"], "name": p["name"], "price": p["price"], "qty": 100}
                        for p in DEMO_CATALOG])
     store.configure(date_skew_seconds=skew)

@@ -92,6 +92,11 @@ def configure_pair(db_path: Path, store_url: str, ledger_url: str, realm_id: str
         state.close()
 
 
+#: The demo's QuickBooks company: a US company with automated sales tax, as every new US company
+#: is; the store's tax goes into QuickBooks' own sales tax without any rate to map.
+DEMO_COMPANY = "us_ast"
+
+
 def start_simulators(orders: int, seed: int = 7, time_scale: float = 1.0,
                      limits: bool = True) -> tuple[Any, Any]:
     """Start the Magento and QuickBooks Online simulators with matching seeded data."""
@@ -102,7 +107,8 @@ def start_simulators(orders: int, seed: int = 7, time_scale: float = 1.0,
     store_sim = Magento2Simulator(token=STORE_TOKEN, seed=seed, seed_orders=orders)
     store_sim.start()
     ledger_sim = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                              redirect_uris=(REDIRECT_URI,), time_scale=time_scale, limits=limits)
+                              redirect_uris=(REDIRECT_URI,), time_scale=time_scale, limits=limits,
+                              company_profile=DEMO_COMPANY)
     ledger_sim.start()
     # the books know the catalogue; the store's few extra SKUs show the unmapped-SKU flow
     ledger_sim.seed_items([{"sku": p["sku"], "name": p["name"], "price": p["price"],

@@ -21,6 +21,7 @@ from typing import Any
 from ecom_ledger_desktop.demo import (
     CLIENT_ID,
     CLIENT_SECRET,
+    DEMO_COMPANY,
     REDIRECT_URI,
     STORE_TOKEN,
     configure_pair,
@@ -90,7 +91,8 @@ def run_strategy(workdir: Path, strategy: str, *, orders: int, customers: int, i
 
     store = Magento2Simulator(token=STORE_TOKEN, seed=seed, seed_orders=0).start()
     ledger = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                          redirect_uris=(REDIRECT_URI,), time_scale=scale, limits=True).start()
+                          redirect_uris=(REDIRECT_URI,), time_scale=scale, limits=True,
+                          company_profile=DEMO_COMPANY).start()
     try:
         catalog = _catalog(items)
         ledger.seed_items(catalog)

@@ -24,6 +24,7 @@ import pytest
 
 from ecom_ledger_desktop import __version__
 from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.demo import DEMO_COMPANY
 from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
 from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
@@ -215,7 +216,8 @@ class Cli:
 def sims() -> Iterator[Sims]:
     store = Magento2Simulator(token=STORE_TOKEN, seed=1, seed_orders=0)
     ledger = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                          redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True)
+                          redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True,
+                          company_profile=DEMO_COMPANY)
     store.start()
     ledger.start()
     ledger.seed_items(CATALOG)

@@ -334,9 +334,12 @@ def check_posts(run: Run, want: dict[str, Any]) -> None:
         for doc in run.order_docs(order_id):
             store_total = round_money(amount(raw["grand_total"]), str(raw["order_currency_code"]))
             assert amount(doc["TotalAmt"]) == store_total, "equal to the store's total to the cent"
+            tax = amount((doc.get("TxnTaxDetail") or {}).get("TotalTax", 0))  # QuickBooks' tax
             assert sum(amount(ln["Amount"]) for ln in item_lines(doc)) - sum(
                 amount(ln["Amount"]) for ln in doc["Line"]
-                if ln.get("DetailType") == "DiscountLineDetail") == amount(doc["TotalAmt"])
+                if ln.get("DetailType") == "DiscountLineDetail") + tax == amount(doc["TotalAmt"])
+            assert tax == round_money(amount(raw.get("tax_amount") or 0),
+                                      str(raw["order_currency_code"])), "the store's tax, in tax"
     doc = docs[0]
     if "doc_number" in want:
         assert doc["DocNumber"] == want["doc_number"]

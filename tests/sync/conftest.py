@@ -16,7 +16,13 @@ from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.registry import ConnectorFactory
 from ecom_ledger_desktop.core.events import EventBus
 from ecom_ledger_desktop.db.state import State
-from ecom_ledger_desktop.demo import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, configure_pair
+from ecom_ledger_desktop.demo import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    DEMO_COMPANY,
+    REDIRECT_URI,
+    configure_pair,
+)
 from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
 from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
 from ecom_ledger_desktop.sandbox.qbo import QboSimulator
@@ -116,10 +122,14 @@ class SyncBench:
 
 
 @pytest.fixture
-def bench(tmp_path: Path) -> Iterator[SyncBench]:
+def bench(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[SyncBench]:
+    """A pair on a US company with automated sales tax, or the profile of the test's
+    ``qbo_company`` marker (``@pytest.mark.qbo_company("uk_vat")``)."""
+    marker = request.node.get_closest_marker("qbo_company")
     store = Magento2Simulator(token=STORE_TOKEN, seed=1, seed_orders=0)
     ledger = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                          redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True)
+                          redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True,
+                          company_profile=marker.args[0] if marker else DEMO_COMPANY)
     store.start()
     ledger.start()
     ledger.seed_items(CATALOG)
