@@ -222,7 +222,7 @@ def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
     try:
         if not pasted:
             raise _PasteRefused("nothing was pasted, so nothing changed. Run the command again.")
-        from ecom_ledger_desktop.sync.connect_flow import ConnectError, parse_pasted_redirect
+        from ecom_ledger_desktop.sync.oauth_callback import ConnectError, parse_pasted_redirect
 
         try:
             result = parse_pasted_redirect(pasted, expected_state)

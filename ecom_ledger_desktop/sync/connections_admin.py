@@ -114,7 +114,7 @@ def validate_settings(kind: str, settings: Mapping[str, str]) -> dict[str, str]:
                 problems[key] = why
     redirect = settings.get("redirect_uri", "")
     if kind == "qbo" and redirect and "redirect_uri" not in problems:
-        from ecom_ledger_desktop.sync.connect_flow import ConnectError, redirect_mode
+        from ecom_ledger_desktop.sync.oauth_callback import ConnectError, redirect_mode
 
         try:
             redirect_mode(redirect, environment)

@@ -20,10 +20,10 @@ from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.sandbox.qbo import QboSimulator
 from ecom_ledger_desktop.secrets.store import MemorySecretStore
-from ecom_ledger_desktop.sync.connect_flow import (
+from ecom_ledger_desktop.sync.connect_flow import OAuthConnect
+from ecom_ledger_desktop.sync.oauth_callback import (
     ConnectError,
     LoopbackListener,
-    OAuthConnect,
     parse_pasted_redirect,
     redirect_mode,
     relay_target,

@@ -26,12 +26,8 @@ from PySide6.QtWidgets import (
 
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.views.connection_form import HINT_STYLE
-from ecom_ledger_desktop.sync.connect_flow import (
-    DEFAULT_TIMEOUT,
-    ConnectError,
-    ConnectOutcome,
-    OAuthConnect,
-)
+from ecom_ledger_desktop.sync.connect_flow import ConnectOutcome, OAuthConnect
+from ecom_ledger_desktop.sync.oauth_callback import DEFAULT_TIMEOUT, ConnectError
 
 OpenUrl = Callable[[QUrl], bool]
 
