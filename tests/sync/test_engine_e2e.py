@@ -176,6 +176,19 @@ def test_orders_before_the_start_date_are_never_imported(bench: SyncBench) -> No
     assert len(bench.docs("SalesReceipt")) == 1
 
 
+def test_an_order_on_the_start_day_in_a_store_east_of_utc_is_imported(bench: SyncBench) -> None:
+    # 00:30 on 1 January in Berlin is still 31 December in UTC, where Magento stamps its times
+    bench.set_rules(timezone="Europe/Berlin")
+    first = bench.store.add_order(order_spec(created_at="2025-12-31 23:30:00",
+                                             payment_method="braintree"))
+    bench.store.add_order(order_spec(created_at="2025-12-31 22:30:00"))  # 23:30 on 31 December
+    summary = bench.sync()
+    assert summary.status == "ok", bench.open_errors()
+    [receipt] = bench.docs("SalesReceipt")
+    assert receipt["DocNumber"] == bench.store.order_json(first)["increment_id"]
+    assert receipt["TxnDate"] == "2026-01-01"
+
+
 def test_bad_order_is_flagged_naming_it_and_the_run_goes_on(bench: SyncBench) -> None:
     bad_id = bench.store.add_order(order_spec())
     raw = bench.store.order_json(bad_id)
