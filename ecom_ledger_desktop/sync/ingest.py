@@ -44,6 +44,20 @@ def root_key(posting: PostingRow) -> str:
     return posting.posting_key if posting.op == "create" else (posting.target_key or "")
 
 
+def ignored_as_is(postings: list[PostingRow], revision: str) -> PostingRow | None:
+    """The record's latest document posting, when the merchant ignored this very revision.
+
+    Reading the same content again (the store touched the record, a look-back re-read it) must
+    not journal it anew under the next revision key: ignoring it closed it for good. A later
+    *different* revision is a new revision in time and is journaled as usual.
+    """
+    sales = [p for p in postings if p.op in SALE_OPS]
+    latest = sales[-1] if sales else None
+    if latest is not None and latest.state == "ignored" and latest.revision == revision:
+        return latest
+    return None
+
+
 def revision_key(ctx: PairContext, record_kind: str, source_id: str, revision: str, kind: str,
                  postings: list[PostingRow]) -> str:
     """The posting key of one revision *in time*, not of its content alone.
@@ -102,8 +116,8 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None,
     """Stage an order and journal what it needs; returns queued/unchanged/flagged/skipped.
 
     An order placed before the pair's start date is skipped, unless the merchant imported it
-    (``import_before_start``, then it is journaled like any other from then on). Call inside a
-    transaction.
+    (``import_before_start``, then it is journaled like any other from then on; an order they
+    had ignored is journaled again too). Call inside a transaction.
     """
     pair_id = ctx.pair.id
     order = fetched.record
@@ -143,10 +157,11 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None,
     for entry in ctx.state.errors.open_for_record(pair_id, "order", order.source_id):
         if entry.posting_key is None:
             ctx.state.errors.close(entry.id, "resolved", "the order was corrected in the store")
-    outcome, key = _journal_revision(ctx, order, mapped, active, postings, run_id)
+    outcome, key = _journal_revision(ctx, order, mapped, active, postings, run_id,
+                                     revive=import_before_start)
     if _needs_payment(ctx, order, mapped, postings):
         root = active if active else ctx.state.journal.get(key)
-        if root is not None:
+        if root is not None and root.state not in DEAD_STATES:  # no payment for an ignored sale
             _enqueue_payment(ctx, order, mapped, root_key(root), run_id)
             outcome = "queued"
     return outcome
@@ -154,11 +169,15 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None,
 
 def _journal_revision(ctx: PairContext, order: Order, mapped: MappedDocument,
                       active: PostingRow | None, postings: list[PostingRow],
-                      run_id: int | None) -> tuple[str, str]:
-    """Journal the order's revision unless it is the live one; returns (outcome, its key)."""
+                      run_id: int | None, revive: bool = False) -> tuple[str, str]:
+    """Journal the order's revision unless it is the live one or, ``revive`` aside, the one the
+    merchant ignored; returns (outcome, its key)."""
     kind = mapped.document.kind
     if active is not None and active.revision == mapped.revision:
         return "unchanged", active.posting_key
+    ignored = ignored_as_is(postings, mapped.revision) if active is None and not revive else None
+    if ignored is not None:
+        return "unchanged", ignored.posting_key
     key = revision_key(ctx, "order", order.source_id, mapped.revision, kind, postings)
     op, target = "create", None
     if active is not None:
@@ -272,6 +291,8 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
     outcome = "queued"
     if active is not None and active.revision == mapped.revision:
         return "unchanged"
+    if active is None and ignored_as_is(postings, mapped.revision):
+        return "unchanged"  # the merchant ignored this very refund
     key = revision_key(ctx, "refund", refund.source_id, mapped.revision, mapped.document.kind,
                        postings)
     op, target = "create", None

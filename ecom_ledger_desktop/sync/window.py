@@ -23,6 +23,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from ecom_ledger_desktop.db._common import iso
 from ecom_ledger_desktop.db.cursors_repo import Cursor, CursorsRepo
 
+#: The start date is a day in the store's time zone (its local midnight is up to 14 hours before
+#: UTC's, in UTC+14), while ``updated_at`` is in UTC: the first window starts early enough for
+#: the easternmost zone; the engine skips what it reads from before the store's start day.
+EARLIEST_MIDNIGHT = timedelta(hours=14)
+
 
 def _held(stream: str) -> str:
     # value: when (this computer's clock) a full read first ended on the cursor value kept in
@@ -37,7 +42,7 @@ def _settled(stream: str) -> str:
 def window_start(cursors: CursorsRepo, pair_id: int, stream: str, start_date: date,
                  look_back: timedelta) -> datetime:
     """The first ``updated_at`` this run's window asks for."""
-    start = datetime.combine(start_date, time.min, tzinfo=UTC)
+    start = datetime.combine(start_date, time.min, tzinfo=UTC) - EARLIEST_MIDNIGHT
     cursor = cursors.get(pair_id, stream)
     if cursor is None:
         return start

@@ -278,7 +278,7 @@ def test_connections_add_reads_secrets_from_stdin_or_named_variables_and_never_p
     ledger_test = cli.ok("connections", "test", LEDGER)
     assert "✓" in ledger_test
     # what the company is decides how tax and currencies are posted: the test says it
-    assert ("✓ Company settings: US company, automated sales tax off, home currency USD, "
+    assert ("✓ Company settings: US company, automated sales tax on, home currency USD, "
             "multicurrency on") in ledger_test
 
     # adding a name that exists is refused before any secret is saved over the working one

@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,16 +30,26 @@ def _hold_lock_and_run(path: str, pair: int, ready, release) -> None:  # type: i
 
 
 @pytest.fixture
-def unrelated() -> Iterator[subprocess.Popen[bytes]]:
-    """A live program that has nothing to do with ecom-ledger (it waits on its stdin)."""
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
-                            stdin=subprocess.PIPE)
+def unrelated() -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    """Starts a live program that has nothing to do with ecom-ledger (it waits on its stdin).
+
+    Started on request, after the sync it stands in for was killed, as the OS would: a process
+    started in the same clock tick (10 ms on Linux) as the sync would carry its very start stamp.
+    """
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        procs.append(subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
+                                      stdin=subprocess.PIPE))
+        return procs[-1]
+
     try:
-        yield proc
+        yield start
     finally:
-        assert proc.stdin is not None
-        proc.stdin.close()
-        proc.wait(10)
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.close()
+            proc.wait(10)
 
 
 def _killed_sync_leaves_its_rows(path: Path, pair: int) -> None:
@@ -53,14 +63,15 @@ def _killed_sync_leaves_its_rows(path: Path, pair: int) -> None:
 
 
 def test_a_dead_syncs_lock_whose_pid_now_names_a_live_unrelated_process_is_taken_over(
-        tmp_path: Path, unrelated: subprocess.Popen[bytes]) -> None:
+        tmp_path: Path, unrelated: Callable[[], subprocess.Popen[bytes]]) -> None:
     path = tmp_path / "s.sqlite3"
     state, pair = make_state(path)
     _killed_sync_leaves_its_rows(path, pair)
+    program = unrelated()
     with state.tx():  # the OS hands the dead sync's process id to another program
-        state.conn.execute("UPDATE pair_locks SET pid = ?", (unrelated.pid,))
-        state.conn.execute("UPDATE runs SET pid = ?", (unrelated.pid,))
-    assert unrelated.poll() is None, "the process now owning that id is alive"
+        state.conn.execute("UPDATE pair_locks SET pid = ?", (program.pid,))
+        state.conn.execute("UPDATE runs SET pid = ?", (program.pid,))
+    assert program.poll() is None, "the process now owning that id is alive"
 
     assert state.runs.try_lock(pair, "this process"), \
         "a live process that never took the lock must not hold it"

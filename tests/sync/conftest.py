@@ -124,12 +124,14 @@ class SyncBench:
 @pytest.fixture
 def bench(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[SyncBench]:
     """A pair on a US company with automated sales tax, or the profile of the test's
-    ``qbo_company`` marker (``@pytest.mark.qbo_company("uk_vat")``)."""
+    ``qbo_company`` marker (``@pytest.mark.qbo_company("uk_vat")``), whose keywords go to the
+    simulator too (``@pytest.mark.qbo_company("us_no_ast", honour_explicit_tax=False)``)."""
     marker = request.node.get_closest_marker("qbo_company")
     store = Magento2Simulator(token=STORE_TOKEN, seed=1, seed_orders=0)
     ledger = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
                           redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True,
-                          company_profile=marker.args[0] if marker else DEMO_COMPANY)
+                          company_profile=marker.args[0] if marker else DEMO_COMPANY,
+                          **(marker.kwargs if marker else {}))
     store.start()
     ledger.start()
     ledger.seed_items(CATALOG)

@@ -266,13 +266,16 @@ CASES: dict[str, Case] = {
     "created_at-not-a-date": Case(
         altered(bad_spec(), setting(created_at="yesterday")),
         "flagged", "invalid_data", ("creation date", "yesterday"), raw_kept=True),
+    # paid by card, so the receipt is dated the day the order was placed (in the store's time
+    # zone, America/New_York), not the later day an offline payment arrives
     "timestamps-iso-T-Z": Case(
-        altered(bad_spec(), setting(created_at="2026-11-01T10:00:00Z",
-                                    updated_at="2026-11-01T10:00:00Z")),
+        altered(bad_spec(payment_method="braintree"),
+                setting(created_at="2026-11-01T10:00:00Z", updated_at="2026-11-01T10:00:00Z")),
         "posts", check=dated("2026-11-01")),
     "timestamps-iso-T-offset": Case(
-        altered(bad_spec(), setting(created_at="2026-11-01T10:00:00+02:00",
-                                    updated_at="2026-11-01T10:00:00+02:00")),
+        altered(bad_spec(payment_method="braintree"),
+                setting(created_at="2026-11-01T10:00:00+02:00",
+                        updated_at="2026-11-01T10:00:00+02:00")),
         "posts", check=dated("2026-11-01")),
     "entity_id-missing": Case(
         altered(bad_spec(), dropping("entity_id")),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
+
 from ecom_ledger_desktop.core.events import OrderProgress, Posted, RunFinished, RunStarted
-from tests.sync.conftest import SyncBench, order_spec
+from tests.sync.conftest import START, SyncBench, order_spec
 
 
 def amount(value: object) -> Decimal:
@@ -161,14 +163,30 @@ def test_refund_for_an_unposted_order_waits_for_it(bench: SyncBench) -> None:
 
 
 def test_orders_before_the_start_date_are_never_imported(bench: SyncBench) -> None:
-    old = bench.store.add_order(order_spec(created_at="2025-12-31 23:59:59"))
-    bench.store.add_order(order_spec(created_at="2026-01-01 00:00:01"))
+    # the start date is a day in the store's time zone (America/New_York, EST in January):
+    # Magento stamps created_at in UTC
+    old = bench.store.add_order(order_spec(created_at="2026-01-01 04:59:59"))  # 31 Dec 23:59:59
+    new = bench.store.add_order(order_spec(created_at="2026-01-01 05:00:01"))  # 1 Jan 00:00:01
     bench.sync()
-    assert len(bench.docs("SalesReceipt")) == 1
+    [receipt] = bench.docs("SalesReceipt")
+    assert receipt["DocNumber"] == bench.store.order_json(new)["increment_id"]
     bench.store.edit_order(old, {"status": "processing"})  # touched today, still old history
     summary = bench.sync()
     assert summary.skipped == 1
     assert len(bench.docs("SalesReceipt")) == 1
+
+
+def test_an_order_on_the_start_day_in_a_store_east_of_utc_is_imported(bench: SyncBench) -> None:
+    # 00:30 on 1 January in Berlin is still 31 December in UTC, where Magento stamps its times
+    bench.set_rules(timezone="Europe/Berlin")
+    first = bench.store.add_order(order_spec(created_at="2025-12-31 23:30:00",
+                                             payment_method="braintree"))
+    bench.store.add_order(order_spec(created_at="2025-12-31 22:30:00"))  # 23:30 on 31 December
+    summary = bench.sync()
+    assert summary.status == "ok", bench.open_errors()
+    [receipt] = bench.docs("SalesReceipt")
+    assert receipt["DocNumber"] == bench.store.order_json(first)["increment_id"]
+    assert receipt["TxnDate"] == "2026-01-01"
 
 
 def test_bad_order_is_flagged_naming_it_and_the_run_goes_on(bench: SyncBench) -> None:
@@ -234,19 +252,55 @@ def test_tax_by_mapped_tax_code_lets_the_ledger_compute_it_to_the_same_total(
                 if "Sales Tax" in str(line.get("Description", ""))], "no tax line in this mode"
 
 
-def test_ledger_tax_rounding_a_cent_off_is_posted_once_and_flagged(bench: SyncBench) -> None:
+def _three_bottles_taxed_per_line(bench: SyncBench) -> int:
+    """An order whose tax the store rounds per line (3 × 0.09 = 0.27) where tax on the total
+    would be 0.28."""
     bench.set_rules(tax_mode="tax_code", tax_codes={"8.25": "CA Sales Tax"})
     line = {"sku": "WB-BOTTLE", "name": "Steel Water Bottle", "qty": 1, "price": "1.15",
             "tax_percent": "8.25"}
-    # the store rounds tax per line (3 × 0.09), the ledger on the total (0.28)
-    bench.store.add_order(order_spec(lines=[line, dict(line), dict(line)], shipping="0"))
+    return bench.store.add_order(order_spec(lines=[line, dict(line), dict(line)], shipping="0"))
+
+
+@pytest.mark.parametrize("company", [
+    pytest.param("us_ast", marks=pytest.mark.qbo_company("us_ast")),
+    pytest.param("us_no_ast", marks=pytest.mark.qbo_company("us_no_ast"))])
+def test_the_stores_per_line_rounded_tax_is_posted_once_as_quickbooks_tax(
+        bench: SyncBench, company: str) -> None:
+    order_id = _three_bottles_taxed_per_line(bench)
+    raw = bench.store.order_json(order_id)
+    assert amount(raw["tax_amount"]) == Decimal("0.27")
+
     summary = bench.sync()
+
+    assert summary.status == "ok", bench.open_errors()
+    [receipt] = bench.docs("SalesReceipt")
+    assert amount(receipt["TxnTaxDetail"]["TotalTax"]) == Decimal("0.27"), "the store's tax"
+    assert amount(receipt["TotalAmt"]) == amount(raw["grand_total"])
+    liability = bench.ledger.reports.tax_liability(START, date(2099, 12, 31))
+    assert sum(liability.values()) == Decimal("0.27"), liability
+    assert bench.sync().posted == 0
+    assert len(bench.docs("SalesReceipt")) == 1, "posted once"
+
+
+@pytest.mark.qbo_company("us_no_ast", honour_explicit_tax=False)
+def test_a_ledger_that_recomputes_the_tax_a_cent_off_is_flagged_never_posted_twice(
+        bench: SyncBench) -> None:
+    order_id = _three_bottles_taxed_per_line(bench)
+    store_total = amount(bench.store.order_json(order_id)["grand_total"])
+
+    summary = bench.sync()
+
     assert summary.status == "flagged"
     [entry] = bench.open_errors()
     assert entry.code == "total_mismatch"
-    assert "void_and_repost" in {f.action for f in entry.fixes}
+    assert bench.store.order_json(order_id)["increment_id"] in entry.message
+    receipts = bench.docs("SalesReceipt")
+    assert all(amount(r["TotalAmt"]) != store_total for r in receipts)
+    if receipts:  # caught on reading it back: the wrong receipt can be replaced
+        assert "void_and_repost" in {f.action for f in entry.fixes}
     bench.sync()
-    assert len(bench.docs("SalesReceipt")) == 1, "posted once, not re-sent"
+    bench.sync()
+    assert len(bench.docs("SalesReceipt")) == len(receipts) <= 1, "never posted twice"
 
 
 def test_unmapped_tax_rate_is_flagged_with_the_rule_to_set(bench: SyncBench) -> None:

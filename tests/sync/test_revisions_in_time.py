@@ -64,3 +64,18 @@ def test_flagged_order_edited_back_and_forth_posts_once_its_sku_is_mapped(
     assert Decimal(str(_receipt(bench)["TotalAmt"])) == _total(bench, order_id)
     assert bench.open_errors() == []
     assert bench.sync().posted == 0
+
+
+def test_an_ignored_order_read_again_unchanged_stays_ignored(bench: SyncBench) -> None:
+    thing = {"sku": "NEW-THING", "name": "Brand new thing", "qty": 1, "price": "10.00"}
+    order_id = bench.store.add_order(order_spec(lines=[thing], shipping="0"))
+    bench.sync()
+    [entry] = bench.open_errors()
+    bench.service.ignore(entry.id, "entered by hand")
+    bench.store.edit_order(order_id, {"status": "complete"})  # touched, same content
+
+    summary = bench.sync()
+
+    assert summary.status == "ok" and summary.queued == 0, summary
+    assert bench.open_errors() == [], "ignored with a reason is closed for good"
+    assert bench.docs("SalesReceipt") == []

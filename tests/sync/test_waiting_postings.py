@@ -17,9 +17,11 @@ def _order_with_refund(bench: SyncBench) -> int:
     return order_id
 
 
-def test_a_refund_left_waiting_by_an_ignored_order_is_in_the_queue_and_the_run_is_not_ok(
+def test_a_refund_whose_order_was_ignored_is_in_the_queue_and_the_run_is_not_ok(
         bench: SyncBench) -> None:
-    _order_with_refund(bench)
+    # Once its order is ignored the refund is no longer "waiting" for it: it is a refund whose
+    # order is not in the books (issue 10, case 4), with the fixes that get it there.
+    order_id = _order_with_refund(bench)
     first = bench.sync()
     assert first.waiting == 1 and first.status == "flagged"
     [order_entry] = bench.open_errors()
@@ -27,15 +29,36 @@ def test_a_refund_left_waiting_by_an_ignored_order_is_in_the_queue_and_the_run_i
 
     summary = bench.sync()
 
-    assert summary.waiting == 1
-    assert summary.status == "flagged", "a run that leaves postings waiting is not ok"
-    assert "waiting" in summary.message
+    assert summary.status == "flagged", "a run that leaves a refund out of the books is not ok"
     [entry] = bench.open_errors()
-    assert (entry.code, entry.record_kind) == ("waiting", "refund")
-    assert "waiting for order" in entry.message and entry.record_ref in entry.message
-    assert {fix.action for fix in entry.fixes} == {"retry", "ignore"}
+    assert (entry.code, entry.record_kind) == ("order_not_posted", "refund")
+    number = bench.store.order_json(order_id)["increment_id"]
+    assert f"order {number}" in entry.message and "ignored" in entry.message
+    assert [f.action for f in entry.fixes] == ["import_order", "post_refund_alone", "ignore"]
     assert bench.sync().status == "flagged", "still said on every run, as one entry"
-    assert len(bench.open_errors()) == 1
+    assert [e.id for e in bench.open_errors()] == [entry.id]
+    assert bench.ledger.entities("RefundReceipt") == []
+
+
+def test_importing_the_ignored_order_posts_it_then_its_refund(bench: SyncBench) -> None:
+    order_id = _order_with_refund(bench)
+    bench.sync()
+    [order_entry] = bench.open_errors()
+    bench.service.ignore(order_entry.id, "not sure yet")
+    bench.sync()
+    [entry] = bench.open_errors()
+    state = bench.state()
+    with state.tx():
+        state.mappings.set_sku(bench.pair_id, "NEW-THING", "Steel Water Bottle")
+    state.close()
+
+    assert bench.service.fix(entry.id, "import_order").outcome == "posted"
+
+    [receipt] = bench.docs("SalesReceipt")
+    assert receipt["DocNumber"] == bench.store.order_json(order_id)["increment_id"]
+    assert len(bench.docs("RefundReceipt")) == 1
+    assert bench.sync().status == "ok" and bench.open_errors() == []
+    assert len(bench.docs("SalesReceipt")) == 1 and len(bench.docs("RefundReceipt")) == 1
 
 
 def test_the_waiting_entry_closes_when_the_refund_finally_posts(bench: SyncBench) -> None:

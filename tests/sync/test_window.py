@@ -18,8 +18,10 @@ def test_the_window_settles_on_the_cursor_only_after_a_read_a_look_back_later(
         tmp_path: Path) -> None:
     state, pair = make_state(tmp_path / "db.sqlite3")
     cursors = state.cursors
+    # the start day begins at its midnight in the easternmost zone (UTC+14): the store's day,
+    # wherever the store is, not UTC's
     assert window.window_start(cursors, pair, "orders", START, LOOK_BACK) == datetime(
-        2026, 1, 1, tzinfo=UTC)
+        2025, 12, 31, 10, tzinfo=UTC)
     # this computer's clock is an hour off the shop's: only its own differences count
     ours = STAMP + timedelta(hours=1)
     with state.tx():
