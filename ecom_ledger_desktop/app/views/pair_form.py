@@ -147,9 +147,9 @@ class RulesForm(QWidget):
             return QCheckBox()
         if kind in ("routes", "mapping"):
             columns = ROUTE_COLUMNS if routes else MAPPING_COLUMNS.get(name, TAX_COLUMNS)
-            choices = MAPPING_CHOICES.get(name)
+            worded = MAPPING_CHOICES.get(name)
             return RowsTable(columns, "Add a tax rate" if name == "tax_codes"
-                             else "Add a payment method", choices={1: choices} if choices else None)
+                             else "Add a payment method", choices={1: worded} if worded else None)
         if kind == "route":
             return RouteEditor()
         return QLineEdit()
