@@ -79,6 +79,11 @@ def apply_books_special(kind: str, spec: dict[str, Any], idx: int) -> None:
         for line in spec["lines"]:
             line["tax_percent"] = "19"
         if kind == "inclusive_eur":
+            # simple lines only: the simulator's bundle children carry gross prices untaxed in a
+            # tax-inclusive order, which no real store sends (the sale would not add up)
+            spec["lines"] = [ln for ln in spec["lines"] if ln.get("type") != "bundle"] or [
+                {"sku": "24-MB04", "name": "Strive Shoulder Pack", "qty": 1, "price": "32",
+                 "tax_percent": "19"}]
             spec.update({"prices_include_tax": True, "coupon_code": "SAVE10",
                          "discount_description": "10% off", "shipping_tax_percent": "0"})
             gross = sum((Decimal(str(ln.get("price") or 68)) * ln["qty"] for ln in spec["lines"]),
