@@ -52,7 +52,9 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
                               "A second customer per currency, e.g. “Jane Doe (EUR)”", ""),
     "tax_mode": ("Tax", "Sales tax", ""),  # the help follows the choice: FIELD_CHOICE_HELP
     "tax_codes": ("Tax", "Tax codes",
-                  "Store tax rate (e.g. 8.25) or rate code → QuickBooks tax code."),
+                  "Store tax rate (e.g. 8.25) or rate code → QuickBooks tax code. Needed only "
+                  "where QuickBooks asks for a code per rate (UK, Canada, Australia, US without "
+                  "automated sales tax); a US company with automated sales tax needs none."),
     "tax_code_required": ("Tax", "Every taxed rate needs a tax code",
                           "for UK, Canadian and Australian companies, and US companies without "
                           "automated sales tax"),
