@@ -51,6 +51,7 @@ def test_map_a_sku_in_the_page_posts_the_order_and_it_leaves_the_queue(qtbot, ma
     assert fixes is not None and fixes.item_picker is not None
     assert page.detail.message.text().startswith("SKU 'GIFT-WRAP'")
     assert "GIFT-WRAP" in page.detail.order.text()
+    assert "4.00 USD" in page.detail.order.text(), "the line's amount says its currency"
     picker = fixes.item_picker
     names = [picker.itemData(i) for i in range(picker.count())]
     assert "Fees" in names, "every ledger item is offered, not only the suggestions"
