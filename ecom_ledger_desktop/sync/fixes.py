@@ -135,7 +135,8 @@ def _create_line_item(ctx: PairContext, entry: ErrorEntry) -> None:
     from ecom_ledger_desktop.db.journal_repo import request_id_for
 
     ctx.ledger.ensure_line_item(kind, entry.detail, "create_item",
-                                request_id_for(f"create-line-item:{kind}:{entry.detail}"))
+                                request_id_for(f"create-line-item:{kind}:{entry.detail}:"
+                                               f"{row.attempts}"))
 
 
 def create_item(ctx: PairContext, entry: ErrorEntry) -> None:
