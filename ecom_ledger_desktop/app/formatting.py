@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -46,9 +47,16 @@ def eta(seconds: float | None) -> str:
     return f"about {round(seconds / 60)} min left"
 
 
-def amount(value: Decimal) -> str:
-    """1234.5 → "1,234.50" (the currency is the books' own)."""
-    return f"{value.quantize(Decimal('0.01')):,}"
+def amount(value: Decimal, currency: str = "") -> str:
+    """1234.5 → "1,234.50", or "1,234.50 USD" with its currency."""
+    text = f"{value.quantize(Decimal('0.01')):,}"
+    return f"{text} {currency}" if currency else text
+
+
+def one_currency(currencies: Iterable[str]) -> str:
+    """The one currency of some amounts ("" when there are several, or one is unknown)."""
+    found = set(currencies)
+    return next(iter(found)) if len(found) == 1 else ""
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -31,11 +31,13 @@ class Activity:
 
 @dataclass(frozen=True)
 class DayTotal:
-    """Orders posted on one local calendar day and their amount."""
+    """Orders posted on one local calendar day and their amount in the store's base currency
+    (an order in another currency counts at the store's own rate)."""
 
     day: date
     orders: int
     amount: Decimal
+    currency: str = ""  # the base currency of the day's orders; "" when none or several
 
 
 def _where_pair(pair_id: int | None, column: str = "pair_id") -> tuple[str, tuple[int, ...]]:
@@ -83,17 +85,27 @@ def posted_per_day(state: State, first_day: date, days: int, utc_offset: timedel
     modifier = f"{int(utc_offset.total_seconds()) // 60:+d} minutes"
     clause, args = _where_pair(pair_id)
     rows = state.conn.execute(
-        "SELECT date(posted_at, ?) AS day, amount FROM postings WHERE state = 'posted' "
+        "SELECT date(posted_at, ?) AS day, amount, "
+        "json_extract(payload, '$.document.currency') AS currency, "
+        "json_extract(payload, '$.document.base_currency') AS base_currency, "
+        "json_extract(payload, '$.document.base_total') AS base_total "
+        "FROM postings WHERE state = 'posted' "
         "AND op = 'create' AND record_kind = 'order' AND posted_at >= ?" + clause,
         (modifier, iso(start), *args)).fetchall()
     orders: dict[date, int] = defaultdict(int)
     amounts: dict[date, Decimal] = defaultdict(Decimal)
+    currencies: dict[date, set[str]] = defaultdict(set)
     for row in rows:
         day = date.fromisoformat(row["day"])
         orders[day] += 1
-        amounts[day] += Decimal(row["amount"] or "0")
+        base = str(row["base_currency"] or row["currency"] or "")
+        foreign = row["base_total"] is not None and base != (row["currency"] or base)
+        amounts[day] += Decimal(str(row["base_total"] if foreign else row["amount"] or "0"))
+        currencies[day].add(base.upper())
     span = [first_day + timedelta(days=n) for n in range(days)]
-    return [DayTotal(day, orders[day], amounts[day]) for day in span]
+    return [DayTotal(day, orders[day], amounts[day],
+                     next(iter(currencies[day])) if len(currencies[day]) == 1 else "")
+            for day in span]
 
 
 def open_error_count(state: State, pair_id: int | None = None) -> int:

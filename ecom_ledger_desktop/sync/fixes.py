@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from ecom_ledger_desktop.connectors.base import PostedRef
+from ecom_ledger_desktop.connectors.base import NON_PRODUCT_LINES, PostedRef
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.db.errors_repo import ErrorEntry
@@ -29,6 +30,8 @@ FIX_ACTIONS = ("retry", "ignore", "map_sku", "create_item", "pick_customer", "vo
 
 
 SKU_CODES = ("unmapped_sku", "duplicate_sku")
+#: an item the posting rules name (gift card, rounding, fees...) that the ledger lacks
+MISSING_ITEM_CODE = "missing_reference"
 CUSTOMER_CODES = ("duplicate_customer", "duplicate_name")
 
 
@@ -50,7 +53,8 @@ def same_cause(state: State, entry: ErrorEntry, action: str) -> list[ErrorEntry]
     """Other open entries of the pair that the same mapping, item or customer choice cures."""
     others = [e for e in state.errors.entries(entry.pair_id, "open") if e.id != entry.id]
     if action in ("map_sku", "create_item"):
-        return [e for e in others if e.code in SKU_CODES and e.detail == entry.detail]
+        codes = (MISSING_ITEM_CODE,) if entry.code == MISSING_ITEM_CODE else SKU_CODES
+        return [e for e in others if e.code in codes and e.detail == entry.detail]
     if action == "pick_customer":
         key = _customer_key(state, entry)
         return [e for e in others if e.code in CUSTOMER_CODES and key
@@ -70,7 +74,8 @@ def fix_outcome(action: str, value: str, entry: ErrorEntry, outcome: str,
                 others: list[str], ledger_label: str) -> FixOutcome:
     """The merchant's sentence for a fix: what changed, the record, and the others it freed."""
     what = {"map_sku": f"Mapped SKU '{entry.detail}' → '{value}'",
-            "create_item": f"Created SKU '{entry.detail}' in {ledger_label}",
+            "create_item": f"Created {'item' if entry.code == MISSING_ITEM_CODE else 'SKU'} "
+                           f"'{entry.detail}' in {ledger_label}",
             "pick_customer": f"This customer's orders now go to {ledger_label} customer {value}",
             }.get(action, action.replace("_", " ").capitalize())
     record = f"{'order' if entry.record_kind == 'order' else entry.record_kind} {entry.record_ref}"
@@ -105,8 +110,41 @@ def map_sku(ctx: PairContext, entry: ErrorEntry, ledger_item: str) -> None:
         ctx.state.mappings.set_sku(ctx.pair.id, entry.detail, ledger_item)
 
 
+def line_item_kind(payload: dict[str, Any], name: str) -> str | None:
+    """The kind of non-product line the item ``name`` is for in a journaled document: a line
+    naming it, else "unreturned" (the ledger's item for refunded goods not back in stock) when
+    the document refunds such goods; None when no line of it needs that item."""
+    lines = (payload.get("document") or {}).get("lines") or []
+    for line in lines:
+        if (line.get("item") or {}).get("ledger_name") == name \
+                and line.get("kind") in NON_PRODUCT_LINES:
+            return str(line["kind"])
+    if any(line.get("restock") is False for line in lines):
+        return "unreturned"
+    return None
+
+
+def _create_line_item(ctx: PairContext, entry: ErrorEntry) -> None:
+    """Create the missing item a non-product line names, on the account its kind books to."""
+    row = _posting(ctx, entry)
+    kind = line_item_kind(loads(row.payload), entry.detail)
+    if kind is None:
+        raise FixError(f"entry {entry.id}: no line of {row.record_number} uses an item called "
+                       f"'{entry.detail}'; create it in {ctx.ledger_label} or choose another "
+                       "in the posting rules, then retry")
+    from ecom_ledger_desktop.db.journal_repo import request_id_for
+
+    ctx.ledger.ensure_line_item(kind, entry.detail, "create_item",
+                                request_id_for(f"create-line-item:{kind}:{entry.detail}:"
+                                               f"{row.attempts}"))
+
+
 def create_item(ctx: PairContext, entry: ErrorEntry) -> None:
-    """Create the entry's unmapped SKU as a ledger item and remember it."""
+    """Create the entry's unmapped SKU (or the missing item a gift card, rounding, fee...
+    line names) as a ledger item and remember it."""
+    if entry.code == MISSING_ITEM_CODE and entry.detail:
+        _create_line_item(ctx, entry)
+        return
     if entry.code != "unmapped_sku" or not entry.detail:
         raise FixError(f"entry {entry.id} is not about an unmapped SKU")
     row = _posting(ctx, entry)

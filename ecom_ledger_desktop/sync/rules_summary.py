@@ -24,19 +24,39 @@ def describe_rules(rules: PostingRules, store_timezone: str = "") -> list[str]:
                 "the home amount equals the store's base amount; "
                 + ("each foreign currency has its own customer, e.g. “Jane Doe (EUR)”."
                    if rules.customer_per_currency else "customers are shared across currencies."))
-    credit = rules.store_credit_item or rules.gift_card_item
+    used = {"a card": rules.gift_card_item,
+            "store credit": rules.redemption_item("store_credit"),
+            "reward points": rules.redemption_item("reward_points")}
+    against = (f"“{rules.gift_card_item}”" if len(set(used.values())) == 1 else
+               ", ".join(f"“{item}” ({what})" for what, item in used.items()))
     gifts = (f"Gift cards: a card sold is booked to the item “{rules.gift_card_item}” (a liability,"
              " not revenue); a card, store credit or reward points used to pay is booked against "
-             f"“{rules.gift_card_item}” / “{credit}”, so the liability nets to zero.")
+             f"{against}, so the liability nets to zero.")
     waiting = sorted(m for m, when in rules.payment_posting.items() if when == "post_when_paid")
     unpaid = ("Unpaid orders: "
-              + (f"{', '.join(waiting)} orders are posted only once paid, dated the day the "
+              + (f"orders paid by {_methods(waiting)} are posted only once paid, dated the day the "
                  f"money arrived; one unpaid after {rules.unpaid_alert_days} days goes to the "
-                 "error queue. " if waiting else "")
-              + ("Other unpaid orders" if waiting else "They") + " become invoices at once.")
+                 "error queue. Other unpaid orders" if waiting else "unpaid orders")
+              + " become invoices at once.")
     refunds = (f"Refunds: numbered “{rules.refund_number_prefix}” + the credit memo number; an "
                f"extra refund goes to “{rules.refund_adjustment_item}”, a fee kept to "
                f"“{rules.fee_item}”; stock goes back only for items the store returned.")
     rounding = (f"Rounding: a one-cent difference in the store's totals goes to "
                 f"“{rules.rounding_item}”, never to tax.")
     return [tax, dates, currency, gifts, unpaid, refunds, rounding]
+
+
+#: Magento's payment method codes in a merchant's words
+METHOD_WORDS = {"checkmo": "check / money order", "banktransfer": "bank transfer",
+                "cashondelivery": "cash on delivery", "purchaseorder": "purchase order"}
+
+
+def method_words(code: str) -> str:
+    """A store payment method code in words, with the code: "bank transfer (banktransfer)"."""
+    words = METHOD_WORDS.get(code)
+    return f"{words} ({code})" if words else code
+
+
+def _methods(codes: list[str]) -> str:
+    named = [METHOD_WORDS.get(code, code) for code in codes]
+    return ", ".join(named[:-1]) + f" or {named[-1]}" if len(named) > 1 else named[0]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from ecom_ledger_desktop.app.views.dashboard import CHART_DAYS, read_dashboard
+from ecom_ledger_desktop.core.money import loads
 
 from .conftest import WAIT_MS
 
@@ -41,21 +42,30 @@ def test_figures_and_chart_after_a_sync(qtbot, make_shell, demo) -> None:
     bars = page.chart.chart().series()[0].barSets()[0]
     assert bars.count() == CHART_DAYS
     assert Decimal(str(bars.at(CHART_DAYS - 1))).quantize(Decimal("0.01")) == days[-1].amount
+    total = sum((d.amount for d in days), Decimal(0))
+    assert page.chart_card.heading.text().endswith(f"{total:,.2f} USD"), "amounts say currency"
+    assert page.chart.currency == "USD"
     card = next(iter(page.cards.values()))
     assert card.last_label.text().startswith("Last sync: today")
     assert card.next_label.text().startswith("Next sync:")
     assert "need you" in card.chip.text()
 
 
-def test_read_dashboard_matches_the_journal(demo) -> None:
+def test_read_dashboard_matches_the_journal_in_the_stores_base_currency(demo) -> None:
     demo.service.run_pair(demo.service.pairs()[0].id)
     data = read_dashboard(demo.service, datetime.now(UTC))
     state = demo.service.open_state()
     try:
-        rows = state.conn.execute(
-            "SELECT amount FROM postings WHERE state = 'posted' AND op = 'create' "
-            "AND record_kind = 'order'").fetchall()
+        rows = [loads(r[0])["document"] for r in state.conn.execute(
+            "SELECT payload FROM postings WHERE state = 'posted' AND op = 'create' "
+            "AND record_kind = 'order'")]
     finally:
         state.close()
-    assert sum(d.amount for d in data.days) == sum(Decimal(r[0]) for r in rows)
+    euro = [doc for doc in rows if doc["currency"] == "EUR"]
+    assert euro, "the demo has orders in euros"
+    # a euro order counts at the store's own rate, never as if its euros were dollars
+    assert sum(d.amount for d in data.days) == sum(
+        Decimal(str(doc["base_total"] if doc["currency"] == "EUR" else doc["total"]))
+        for doc in rows)
+    assert {d.currency for d in data.days if d.orders} == {"USD"}
     assert data.today.posted <= data.week.posted

@@ -5,12 +5,19 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+from PySide6.QtWidgets import QLabel
+
 from ecom_ledger_desktop.app.views.error_queue import EMPTY_HEADING, ErrorQueuePage
 
 from .conftest import WAIT_MS
 
+#: what the 30-order demo flags: two SKUs the books do not know (a mug, gift wrapping), a buyer the
+#: books know twice, and a bank transfer unpaid for over 30 days
+DEMO_ROWS = 4
 
-def _synced_page(qtbot, make_shell, **kwargs) -> tuple[object, ErrorQueuePage]:
+
+def _synced_page(qtbot, make_shell, rows: int = DEMO_ROWS, **kwargs
+                 ) -> tuple[object, ErrorQueuePage]:
     h = make_shell(**kwargs)
     with qtbot.waitSignal(h.shell.status.run_completed, timeout=WAIT_MS):
         h.shell.sync_all()
@@ -18,8 +25,7 @@ def _synced_page(qtbot, make_shell, **kwargs) -> tuple[object, ErrorQueuePage]:
     page = h.shell.window.pages["errors"]
     assert isinstance(page, ErrorQueuePage)
     h.shell.window.show_page("errors")
-    # the demo's three data problems, and two check orders unpaid for over 30 days
-    qtbot.waitUntil(lambda: page.model.rowCount() == 5, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.model.rowCount() == rows, timeout=WAIT_MS)
     return h, page
 
 
@@ -45,6 +51,7 @@ def test_map_a_sku_in_the_page_posts_the_order_and_it_leaves_the_queue(qtbot, ma
     assert fixes is not None and fixes.item_picker is not None
     assert page.detail.message.text().startswith("SKU 'GIFT-WRAP'")
     assert "GIFT-WRAP" in page.detail.order.text()
+    assert "4.00 USD" in page.detail.order.text(), "the line's amount says its currency"
     picker = fixes.item_picker
     names = [picker.itemData(i) for i in range(picker.count())]
     assert "Fees" in names, "every ledger item is offered, not only the suggestions"
@@ -54,7 +61,7 @@ def test_map_a_sku_in_the_page_posts_the_order_and_it_leaves_the_queue(qtbot, ma
     assert page.detail.busy_label.text().startswith("Mapping the product")
     qtbot.waitUntil(lambda: entry.id not in page.model.entry_ids(), timeout=WAIT_MS)
     assert "Order 000000026 was posted" in page.outcome.text()
-    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == 4, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == DEMO_ROWS - 1, timeout=WAIT_MS)
     state = h.ctx.service.open_state()
     try:
         assert state.mappings.skus(entry.pair_id)["GIFT-WRAP"] == "Fees"
@@ -115,7 +122,7 @@ def test_bulk_retry_posts_what_can_be_posted_and_says_what_still_waits(qtbot,
                                                                        make_shell) -> None:
     h, page = _synced_page(qtbot, make_shell)
     mugs = [e for e in page.model.rows() if e.detail == "LEGACY-MUG-01"]
-    assert len(mugs) == 1, "the other mug order is unpaid by check: it waits for the money"
+    assert len(mugs) == 1
     state = h.ctx.service.open_state()
     try:  # as if mapped on the Mappings page: the mug order can post now
         with state.tx():
@@ -123,23 +130,24 @@ def test_bulk_retry_posts_what_can_be_posted_and_says_what_still_waits(qtbot,
     finally:
         state.close()
     page.table.selectAll()
-    assert page.retry_selected.text() == "Retry selected (5)"
+    assert page.retry_selected.text() == f"Retry selected ({DEMO_ROWS})"
     steps: list[tuple[int, int]] = []
     page._progress.step.connect(lambda done, total: steps.append((done, total)))
     page.retry_selected.click()
     assert not page.retry_selected.isEnabled()
-    qtbot.waitUntil(lambda: page.model.rowCount() == 4 and page.retry_selected.isEnabled(),
-                    timeout=WAIT_MS)
-    assert steps[-1] == (5, 5)
-    assert page.outcome.text().startswith("1 of 5 records posted. 4 still wait for you")
+    qtbot.waitUntil(lambda: page.model.rowCount() == DEMO_ROWS - 1
+                    and page.retry_selected.isEnabled(), timeout=WAIT_MS)
+    assert steps[-1] == (DEMO_ROWS, DEMO_ROWS)
+    assert page.outcome.text().startswith(
+        f"1 of {DEMO_ROWS} records posted. {DEMO_ROWS - 1} still wait for you")
     assert {e.code for e in page.model.rows()} == {"unmapped_sku", "duplicate_customer",
                                                    "unpaid_order"}
-    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == 4, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == DEMO_ROWS - 1, timeout=WAIT_MS)
 
 
 def test_filter_search_and_the_empty_state(qtbot, make_shell) -> None:
     h, page = _synced_page(qtbot, make_shell)
-    assert page.problem_filter.itemText(0) == "All problems (5)"
+    assert page.problem_filter.itemText(0) == f"All problems ({DEMO_ROWS})"
     page.problem_filter.setCurrentIndex(page.problem_filter.findData("duplicate_customer"))
     assert page.proxy.rowCount() == 1
     page.problem_filter.setCurrentIndex(0)
@@ -211,15 +219,19 @@ def test_a_retry_that_still_fails_keeps_the_record_in_view_and_says_why(qtbot,
     _settle(qtbot, h)
     assert "Order 000000026 is still waiting" in page.outcome.text()
     assert "GIFT-WRAP" in page.outcome.text()
-    assert page.model.rowCount() == 5
+    assert page.model.rowCount() == DEMO_ROWS
     shown = page.detail.view.details.entry
     assert (shown.record_ref, shown.code) == ("000000026", "unmapped_sku")
     assert page.outcome.styleSheet().count("#fff3cd") == 1, "said as needing attention"
 
 
-def test_mapping_a_sku_once_in_the_page_posts_every_order_waiting_on_it(qtbot,
-                                                                        make_shell) -> None:
-    h, page = _synced_page(qtbot, make_shell)
+def test_mapping_a_sku_once_in_the_page_posts_every_order_waiting_on_it(qtbot, make_shell,
+                                                                        demo) -> None:
+    demo.store_sim.add_order({  # a second order with the mug the books do not know
+        "customer": {"email": "mug.fan@example.com", "firstname": "Mug", "lastname": "Fan"},
+        "lines": [{"sku": "LEGACY-MUG-01", "name": "Vintage Logo Mug", "qty": 2, "price": "14"}],
+        "shipping": "5", "currency": "USD", "payment_method": "braintree", "paid": True})
+    h, page = _synced_page(qtbot, make_shell, rows=DEMO_ROWS + 1)
     mugs = [e for e in page.model.rows() if e.detail == "LEGACY-MUG-01"]
     assert len(mugs) == 2
     _show(qtbot, page, mugs[0].id)
@@ -232,7 +244,8 @@ def test_mapping_a_sku_once_in_the_page_posts_every_order_waiting_on_it(qtbot,
                     and "was posted" in page.outcome.text(), timeout=WAIT_MS)
     assert "was posted to QuickBooks" in page.outcome.text()
     assert "1 other record waiting on the same fix was posted too" in page.outcome.text()
-    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == DEMO_ROWS - 1,
+                    timeout=WAIT_MS)
     state = h.ctx.service.open_state()
     try:
         assert [state.errors.get(m.id).status for m in mugs] == ["resolved", "resolved"]
@@ -267,3 +280,34 @@ def test_a_refund_of_an_order_before_the_start_date_offers_its_fixes_and_posts_a
     refunds = [r for r in demo.ledger_sim.entities("RefundReceipt")
                if str(r.get("PrivateNote", "")).startswith(f"Refund {entry.record_ref} of order")]
     assert len(refunds) == 1
+
+
+def test_creating_a_missing_gift_card_item_in_the_page_posts_every_order_waiting_on_it(
+        qtbot, make_shell, demo) -> None:
+    state = demo.service.open_state()
+    try:  # the rules name a gift card item the company does not have
+        pair = state.connections.pair(demo.service.pairs()[0].id)
+        with state.tx():
+            state.connections.save_rules(pair.id, pair.rules.model_copy(
+                update={"gift_card_item": "Gift Certificates"}))
+    finally:
+        state.close()
+    h = make_shell()
+    with qtbot.waitSignal(h.shell.status.run_completed, timeout=WAIT_MS):
+        h.shell.sync_all()
+    page = h.shell.window.pages["errors"]
+    h.shell.window.show_page("errors")
+    qtbot.waitUntil(lambda: page.model.rowCount() > DEMO_ROWS, timeout=WAIT_MS)
+    missing = [e for e in page.model.rows() if e.code == "missing_reference"]
+    assert len(missing) >= 2 and {e.detail for e in missing} == {"Gift Certificates"}
+    _show(qtbot, page, missing[0].id)
+    row_text = " ".join(label.text() for label in page.detail.fixes.findChildren(QLabel))
+    assert "A new service item “Gift Certificates” in QuickBooks" in row_text
+    assert "SKU" not in row_text, "not offered as if it were a product"
+    page.detail.fixes.buttons["create_item"].click()
+    qtbot.waitUntil(lambda: not {e.id for e in missing} & set(page.model.entry_ids())
+                    and "was posted" in page.outcome.text(), timeout=WAIT_MS)
+    assert f"{len(missing) - 1} other records waiting on the same fix were posted too" \
+        in page.outcome.text()
+    qtbot.waitUntil(lambda: h.shell.window.nav.badge("errors") == DEMO_ROWS, timeout=WAIT_MS)
+    assert [i for i in demo.ledger_sim.entities("Item") if i["Name"] == "Gift Certificates"]

@@ -233,3 +233,34 @@ def test_unsaved_edits_survive_leaving_the_page_and_coming_back(qtbot, page) -> 
     assert page.saved_label.text() == ""
     rules, minutes, _enabled = rules_of(page, DEMO_PAIR)
     assert rules.shipping_item != "Postage" and minutes != 45, "nothing was saved by leaving"
+
+
+def test_the_new_rules_read_plainly_and_unpaid_posting_is_chosen_in_words(qtbot, page) -> None:
+    page.select(DEMO_PAIR)
+    form = page.form
+    summary = form.summary.text()
+    for words in ("Tax: in the ledger's own sales tax", "Gift cards:", "Unpaid orders: orders "
+                  "paid by bank transfer", "Refunds:"):
+        assert words in summary
+    assert "“Gift Card” / “Gift Card”" not in summary
+    tax = form.editors["tax_mode"]
+    hint = form.hints["tax_mode"]
+    assert "reports show what the store collected" in hint.text() and "exempt" not in hint.text()
+    tax.setCurrentIndex(tax.findData("line_item"))
+    assert "exempt" in hint.text(), "the help follows the choice"
+    tax.setCurrentIndex(tax.findData("ledger"))
+    posting = form.editors["payment_posting"]
+    assert isinstance(posting, RowsTable)
+    box = posting.table.cellWidget(0, 1)
+    assert posting.cell(0, 0) == "banktransfer"
+    assert box.currentText() == "only once paid (nothing before)"
+    assert "post_" not in " ".join(box.itemText(i) for i in range(box.count()))
+    box.setCurrentIndex(box.findData("post_at_order"))
+    posting.add_row(["purchaseorder_b2b"])  # a new method: a choice in words, no code to type
+    page.save_button.click()
+    qtbot.waitUntil(lambda: page.saved_label.text().startswith("Saved"), timeout=WAIT_MS)
+    rules, _, _ = rules_of(page, DEMO_PAIR)
+    assert rules.payment_posting["banktransfer"] == "post_at_order"
+    assert rules.payment_posting["purchaseorder_b2b"] == "post_when_paid"
+    assert rules.payment_posting["checkmo"] == "post_when_paid"
+    assert "orders paid by cash on delivery, check / money order" in page.form.summary.text()

@@ -252,16 +252,17 @@ def refund(restock: bool) -> SalesDocument:
 def test_refund_of_goods_not_returned_puts_no_stock_back(logged: Any, sim: QboSimulator) -> None:
     ledger, _log = logged
     resolution = resolve(ledger, sim)  # 10 mugs on hand
+    ledger.unreturned_item = "Goods not returned"  # the seeded company has "Returns not restocked"
     with pytest.raises(RecordError) as caught:
         ledger.create_document(refund(restock=False), resolution, "post:r1")
-    assert "'Returns not restocked'" in caught.value.problem.message
+    assert "'Goods not returned'" in caught.value.problem.message
     ledger.item_policy = "create_item"
     ledger.create_document(refund(restock=False), resolution, "post:r1")
     mug = next(i for i in sim.entities("Item") if i.get("Sku") == "MB-1")
     assert money(mug["QtyOnHand"]) == D(10)
     [stored] = sim.entities("RefundReceipt")
     [line] = [ln for ln in stored["Line"] if ln["DetailType"] == "SalesItemLineDetail"]
-    assert line["SalesItemLineDetail"]["ItemRef"]["name"] == "Returns not restocked"
+    assert line["SalesItemLineDetail"]["ItemRef"]["name"] == "Goods not returned"
     ledger.create_document(refund(restock=True).model_copy(update={"doc_number": "R-2002"}),
                            resolution, "post:r2")
     mug = next(i for i in sim.entities("Item") if i.get("Sku") == "MB-1")

@@ -17,8 +17,9 @@ def test_the_default_books_in_plain_words() -> None:
     assert "store's local day (America/New_York)" in dates
     assert "“Jane Doe (EUR)”" in currency and "exchange rate" in currency
     assert "liability" in gifts and "“Gift Card”" in gifts
-    assert "banktransfer, cashondelivery, checkmo, purchaseorder orders are posted only once " \
-           "paid" in unpaid and "30 days" in unpaid
+    assert "“Gift Card” / “Gift Card”" not in gifts and gifts.count("“Gift Card”") == 2
+    assert "orders paid by bank transfer, cash on delivery, check / money order or purchase " \
+           "order are posted only once paid" in unpaid and "30 days" in unpaid
     assert "“R-”" in refunds and "“Rounding”" in rounding and "never to tax" in rounding
 
 
@@ -28,4 +29,11 @@ def test_line_item_tax_and_a_time_zone_rule_are_said_plainly() -> None:
     tax, dates, _currency, _gifts, unpaid, *_ = describe_rules(rules, "America/New_York")
     assert "exempt" in tax and "tax reports" in tax
     assert "Europe/London, set by this pair's rule" in dates
-    assert unpaid == "Unpaid orders: They become invoices at once."
+    assert unpaid == "Unpaid orders: unpaid orders become invoices at once."
+
+
+def test_separate_store_credit_and_reward_items_are_each_named() -> None:
+    rules = RULES.model_copy(update={"store_credit_item": "Store Credit"})
+    gifts = describe_rules(rules)[3]
+    assert ("booked against “Gift Card” (a card), “Store Credit” (store credit), “Gift Card” "
+            "(reward points)") in gifts

@@ -145,9 +145,11 @@ class DashboardPage(Page):
             self.chart.set_days(data.days)
             total = sum((d.amount for d in data.days), Decimal(0))
             orders = sum(d.orders for d in data.days)
+            currency = fmt.one_currency(d.currency for d in data.days if d.orders)
             self.chart_card.heading.setText(
                 f"Sales posted to your books — last {CHART_DAYS} days: "
-                f"{fmt.plural(orders, 'order')}, {fmt.amount(total)}")
+                f"{fmt.plural(orders, 'order')}, {fmt.amount(total, currency)}"
+                + ("" if currency else " (in several currencies)"))
 
     def _show_status(self) -> None:
         if self.data is None and self.status.loaded and not self._data_asked:

@@ -34,7 +34,8 @@ def order_html(order: OrderSummary, problem_sku: str) -> str:
     rows = []
     for line in order.lines:
         qty = f"{line.qty.normalize():f} × " if line.qty is not None else ""
-        amount = fmt.amount(line.row_total) if line.row_total is not None else ""
+        amount = fmt.amount(line.row_total, order.currency) if line.row_total is not None \
+            else ""
         text = (f"{qty}{html.escape(line.name or line.sku)} "
                 f"<span style='color:#5f6f78'>({html.escape(line.sku)})</span>")
         if problem_sku and line.sku == problem_sku:

@@ -167,6 +167,12 @@ class FixesView(QWidget):
 
     def _create_item(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
         sku = self.details.entry.detail
+        if self.details.entry.code == "missing_reference":  # an item the posting rules name
+            row.controls.addWidget(_muted(
+                f"A new service item “{sku}” in QuickBooks, on the account its lines book to "
+                "(a gift card's on a liability account, others on income)."), 1)
+            self._add_button(row, "create_item", "Create item and post")
+            return
         name = next((line.name for line in self.details.order.lines if line.sku == sku), "") \
             if self.details.order else ""
         row.controls.addWidget(_muted(f"A new item “{name or sku}” with SKU {sku}, from the "

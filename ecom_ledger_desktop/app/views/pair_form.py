@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from ecom_ledger_desktop.app.views.connection_form import HINT_STYLE, problem_label
 from ecom_ledger_desktop.app.views.pair_labels import (
+    MAPPING_CHOICES,
     MAPPING_COLUMNS,
     SECTIONS,
+    choice_help,
     choice_text,
     field_text,
 )
@@ -33,6 +35,7 @@ from ecom_ledger_desktop.app.views.pair_table import RowsTable
 from ecom_ledger_desktop.app.views.widgets import Card
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.sync.pair_config import MAX_SCHEDULE_MINUTES, FieldProblem, rule_fields
+from ecom_ledger_desktop.sync.rules_summary import describe_rules
 
 Editor = QComboBox | QDateEdit | QCheckBox | QLineEdit | RowsTable | QWidget
 ROUTE_COLUMNS = ["Store payment method (code)", "Deposit to account", "QuickBooks payment method"]
@@ -70,9 +73,16 @@ class RulesForm(QWidget):
         self.general_problem.setStyleSheet(HINT_STYLE)
         self.general_problem.hide()
         column.addWidget(self.general_problem)
+        self.summary_card = Card("How these rules post (as saved)")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary_card.layout_.addWidget(self.summary)
+        column.addWidget(self.summary_card)
         self.editors: dict[str, Editor] = {}
         self.kinds: dict[str, str] = {}
         self.problems: dict[str, QLabel] = {}
+        self.hints: dict[str, QLabel] = {}  # help lines that follow the field's choice
         self.forms: dict[str, QFormLayout] = {}
         cards: dict[str, Card] = {}
         for section in ("Start and schedule", *SECTIONS):
@@ -105,9 +115,24 @@ class RulesForm(QWidget):
                 label = ""
             self._add(self.forms[section], spec.name, spec.kind, label, editor, help_text,
                       above=spec.kind in ("routes", "mapping"))
+            if isinstance(editor, QComboBox) and choice_help(spec.name, str(editor.itemData(0))):
+                self._follow_choice(spec.name, editor)
         for section, card in cards.items():
             if self.forms[section].rowCount():
                 column.addWidget(card)
+
+    def _follow_choice(self, name: str, combo: QComboBox) -> None:
+        """A help line under ``combo`` that says what the chosen value does."""
+        hint = QLabel(choice_help(name, str(combo.currentData())))
+        hint.setObjectName("muted")
+        hint.setWordWrap(True)
+        box = combo.parentWidget()
+        layout = box.layout() if box is not None else None
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(layout.indexOf(combo) + 1, hint)
+        self.hints[name] = hint
+        combo.currentIndexChanged.connect(
+            lambda _i: hint.setText(choice_help(name, str(combo.currentData()))))
 
     @staticmethod
     def _editor(kind: str, choices: tuple[str, ...], name: str) -> Editor:
@@ -122,8 +147,9 @@ class RulesForm(QWidget):
             return QCheckBox()
         if kind in ("routes", "mapping"):
             columns = ROUTE_COLUMNS if routes else MAPPING_COLUMNS.get(name, TAX_COLUMNS)
+            worded = MAPPING_CHOICES.get(name)
             return RowsTable(columns, "Add a tax rate" if name == "tax_codes"
-                             else "Add a payment method")
+                             else "Add a payment method", choices={1: worded} if worded else None)
         if kind == "route":
             return RouteEditor()
         return QLineEdit()
@@ -165,6 +191,7 @@ class RulesForm(QWidget):
         """Show a pair's rules and schedule."""
         self.clear_problems()
         rules = pair.rules.model_dump(mode="json")
+        self.summary.setText("\n".join(f"• {line}" for line in describe_rules(pair.rules)))
         self.start_date.setDate(QDate(pair.rules.start_date.year, pair.rules.start_date.month,
                                       pair.rules.start_date.day))
         self.schedule.setValue(pair.schedule_minutes)

@@ -14,9 +14,11 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
     "paid_document": ("Documents", "Paid orders become", ""),
     "unpaid_document": ("Documents", "Unpaid orders become", "paid later with a Payment"),
     "payment_posting": ("Documents", "When unpaid orders are posted",
-                        "Per store payment method (code): post_at_order (an invoice at once) or "
-                        "post_when_paid (nothing until the store records the payment). Offline "
-                        "methods (check, bank transfer) wait for the money by default."),
+                        "Per store payment method (its code in the store, e.g. checkmo for check / "
+                        "money order): an invoice at once, or nothing until the store records the "
+                        "payment. Offline methods (check, bank transfer, cash on delivery, "
+                        "purchase order) wait for the money by default; any other method not "
+                        "listed is an invoice at once."),
     "when_paid_document": ("Documents", "Orders paid later become",
                            "dated the day the payment arrived"),
     "unpaid_alert_days": ("Documents", "Warn about unpaid orders after (days)",
@@ -48,9 +50,11 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
     "standard_customer": ("Customers", "Standard customer", "used by “one customer for all”"),
     "customer_per_currency": ("Customers",
                               "A second customer per currency, e.g. “Jane Doe (EUR)”", ""),
-    "tax_mode": ("Tax", "Sales tax", "As a line item: " + LINE_ITEM_TAX_WARNING.split(": ", 1)[1]),
+    "tax_mode": ("Tax", "Sales tax", ""),  # the help follows the choice: FIELD_CHOICE_HELP
     "tax_codes": ("Tax", "Tax codes",
-                  "Store tax rate (e.g. 8.25) or rate code → QuickBooks tax code."),
+                  "Store tax rate (e.g. 8.25) or rate code → QuickBooks tax code. Needed only "
+                  "where QuickBooks asks for a code per rate (UK, Canada, Australia, US without "
+                  "automated sales tax); a US company with automated sales tax needs none."),
     "tax_code_required": ("Tax", "Every taxed rate needs a tax code",
                           "for UK, Canadian and Australian companies, and US companies without "
                           "automated sales tax"),
@@ -86,10 +90,28 @@ FIELD_CHOICE_TEXT: dict[tuple[str, str], str] = {  # (field, value) where one wo
     ("tax_mode", "ledger"): "QuickBooks' sales tax / VAT (the store's tax, per line)",
     ("when_paid_document", "invoice"): "an invoice and its payment",
 }
+#: (field, value) -> the help line under a choice, when what it means depends on the choice
+FIELD_CHOICE_HELP: dict[tuple[str, str], str] = {
+    ("tax_mode", "ledger"): (
+        "QuickBooks' own sales tax carries the store's tax: taxable lines are marked taxable and "
+        "each document carries the tax the store charged, so QuickBooks' sales tax reports show "
+        "what the store collected."),
+    ("tax_mode", "line_item"): "As a line item: " + LINE_ITEM_TAX_WARNING.split(": ", 1)[1],
+}
 MAPPING_COLUMNS: dict[str, list[str]] = {
     "tax_codes": ["Store tax rate", "QuickBooks tax code"],
-    "payment_posting": ["Store payment method (code)", "post_at_order or post_when_paid"],
+    "payment_posting": ["Store payment method (code)", "When such an unpaid order is posted"],
 }
+#: mapping field -> its value column's choices, in words
+MAPPING_CHOICES: dict[str, list[tuple[str, str]]] = {
+    "payment_posting": [("post_when_paid", "only once paid (nothing before)"),
+                        ("post_at_order", "at once, as an invoice")],
+}
+
+
+def choice_help(field: str, value: str) -> str:
+    """The help line of a choice field for the chosen value ("" when it has none)."""
+    return FIELD_CHOICE_HELP.get((field, value), "")
 
 
 def choice_text(value: str, field: str = "") -> str:

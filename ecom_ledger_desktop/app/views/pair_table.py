@@ -1,9 +1,11 @@
-"""A small editable table for the rules that are lists of rows (payment methods, tax codes)."""
+"""A small editable table for the rules that are lists of rows (payment methods, tax codes); a
+column may be a choice, shown in words."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -17,11 +19,14 @@ ROW_HEIGHT = 30
 
 
 class RowsTable(QWidget):
-    """Columns of text; "Add a row" and "Remove the selected row"; blank rows are ignored."""
+    """Columns of text (or of choices: column -> [(value, words)]); "Add a row" and "Remove the
+    selected row"; rows whose text cells are blank are ignored."""
 
     def __init__(self, columns: list[str], add_label: str = "Add a row",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 choices: dict[int, list[tuple[str, str]]] | None = None) -> None:
         super().__init__(parent)
+        self.choices = choices or {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -58,8 +63,28 @@ class RowsTable(QWidget):
         self.table.insertRow(at)
         for column in range(self.table.columnCount()):
             text = values[column] if column < len(values) else ""
-            self.table.setItem(at, column, QTableWidgetItem(text))
+            if column in self.choices:
+                self.table.setCellWidget(at, column, self._choice(column, text))
+            else:
+                self.table.setItem(at, column, QTableWidgetItem(text))
         self._fit()
+
+    def _choice(self, column: int, value: str) -> QComboBox:
+        box = QComboBox()
+        for known, words in self.choices[column]:
+            box.addItem(words, known)
+        if value and box.findData(value) < 0:  # a value the words do not know still shows
+            box.addItem(value, value)
+        box.setCurrentIndex(max(0, box.findData(value)))
+        return box
+
+    def cell(self, row: int, column: int) -> str:
+        """A cell's value (a choice's value, not its words), trimmed."""
+        box = self.table.cellWidget(row, column)
+        if isinstance(box, QComboBox):
+            return str(box.currentData() or "")
+        item = self.table.item(row, column)
+        return (item.text() if item is not None else "").strip()
 
     def _remove_selected(self) -> None:
         rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)
@@ -71,9 +96,8 @@ class RowsTable(QWidget):
         """(row number from 1, trimmed cells) of every row that is not blank."""
         out = []
         for row in range(self.table.rowCount()):
-            items = [self.table.item(row, c) for c in range(self.table.columnCount())]
-            cells = [(item.text() if item is not None else "").strip() for item in items]
-            if any(cells):
+            cells = [self.cell(row, c) for c in range(self.table.columnCount())]
+            if any(cell for c, cell in enumerate(cells) if c not in self.choices):
                 out.append((row + 1, cells))
         return out
 

@@ -62,10 +62,12 @@ class PostedChart(QChartView):
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.setChart(chart)
         self.days: list[DayTotal] = []
+        self.currency = ""  # of every amount shown ("" when several)
 
     def set_days(self, days: list[DayTotal]) -> None:
         """Redraw for ``days`` (oldest first)."""
         self.days = days
+        self.currency = fmt.one_currency(d.currency for d in days if d.orders)
         chart = self.chart()
         chart.removeAllSeries()
         for axis in chart.axes():
@@ -104,7 +106,7 @@ class PostedChart(QChartView):
         money_axis.setTickAnchor(0)
         money_axis.setTickInterval(step)
         money_axis.setLabelFormat("%.0f")
-        money_axis.setTitleText("Amount")
+        money_axis.setTitleText(f"Amount ({self.currency})" if self.currency else "Amount")
         chart.addAxis(money_axis, Qt.AlignmentFlag.AlignLeft)
         bars.attachAxis(money_axis)
         count_axis = _count_axis(max((d.orders for d in days), default=0))
@@ -117,7 +119,7 @@ class PostedChart(QChartView):
         if status and 0 <= index < len(self.days):
             day = self.days[index]
             self.setToolTip(f"{day.day:%A %d %B}: {fmt.plural(day.orders, 'order')}, "
-                            f"{fmt.amount(day.amount)}")
+                            f"{fmt.amount(day.amount, self.currency)}")
         else:
             self.setToolTip("")
 

@@ -20,6 +20,7 @@ from .seed_books import (
     paid_later,
     place_targets,
     refund_plan,
+    settles_offline,
     target_moments,
 )
 from .state import StoreState
@@ -358,6 +359,8 @@ def seed_orders(state: StoreState, rng: random.Random, now: datetime, count: int
         if kind:  # after the draws above, so the other orders stay as they were
             apply_books_special(kind, spec, idx)
             canceled, refund = False, False
+        if not (spec["paid"] or canceled or kind) and settles_offline(spec, created, now):
+            spec["paid"] = True  # most checks and transfers arrive; the specials' do not
         if spec["paid"] and spec.get("payment_method") in _OFFLINE:  # paid days after ordering
             paid_at = paid_later(created, idx, now)
             spec["paid_at"] = fmt_time(paid_at)

@@ -3,7 +3,9 @@
 Specials that turn a generated order into: a gift card sold or redeemed, store credit or reward
 points used, a EUR order (base USD, rate 0.9215), a tax-inclusive EUR order with a coupon (the
 discount tax compensation), an offline order paid days later, an old unpaid bank transfer, and
-refunds with adjustments, with and without return to stock. ``target_moments`` moves a few
+refunds with adjustments, with and without return to stock. A generated offline order older than
+``OFFLINE_SETTLED_AFTER`` is paid days after it was placed (a real shop has a couple of unpaid
+checks, not dozens). ``target_moments`` moves a few
 order times to 23:30 in the store's zone on a month's last day and on both sides of the last
 daylight-saving change. Nothing here draws from the seed's random generator, so every other
 order stays as it was.
@@ -77,6 +79,11 @@ def apply_books_special(kind: str, spec: dict[str, Any], idx: int) -> None:
         for line in spec["lines"]:
             line["tax_percent"] = "19"
         if kind == "inclusive_eur":
+            # simple lines only: the simulator's bundle children carry gross prices untaxed in a
+            # tax-inclusive order, which no real store sends (the sale would not add up)
+            spec["lines"] = [ln for ln in spec["lines"] if ln.get("type") != "bundle"] or [
+                {"sku": "24-MB04", "name": "Strive Shoulder Pack", "qty": 1, "price": "32",
+                 "tax_percent": "19"}]
             spec.update({"prices_include_tax": True, "coupon_code": "SAVE10",
                          "discount_description": "10% off", "shipping_tax_percent": "0"})
             gross = sum((Decimal(str(ln.get("price") or 68)) * ln["qty"] for ln in spec["lines"]),
@@ -105,6 +112,20 @@ def refund_plan(kind: str) -> dict[str, Any] | None:
         return {"lines": [{"sku": "24-MG04", "qty": 1, "back_to_stock": True}], "shipping": 0,
                 "store_credit": "15"}
     return None
+
+
+#: An offline order placed longer ago than this has been paid (days after it was placed), as
+#: most checks and bank transfers are; younger ones may still wait for their money, and only the
+#: "unpaid_old" specials stay unpaid past the alert days.
+OFFLINE_SETTLED_AFTER = timedelta(days=10)
+OFFLINE_METHODS = ("checkmo", "banktransfer")
+
+
+def settles_offline(spec: dict[str, Any], created: datetime, now: datetime) -> bool:
+    """Whether a generated unpaid offline order was paid since (no random draw: the other
+    orders stay as they were)."""
+    return (spec.get("payment_method") in OFFLINE_METHODS
+            and now - created > OFFLINE_SETTLED_AFTER)
 
 
 def paid_later(created: datetime, idx: int, now: datetime) -> datetime:

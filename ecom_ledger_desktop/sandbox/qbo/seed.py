@@ -1,7 +1,8 @@
 """A fresh sandbox company: CompanyInfo, Preferences, accounts, payment methods, tax agencies,
 rates and codes (from the company profile), terms, a few customers (incl. a same-email pair and
 an inactive one) and service items, including the ones correct books need: "Gift Card" and
-"Store Credit" on liability accounts, "Rounding" on an Other Income account, "Refund Fees".
+"Store Credit" on liability accounts, "Rounding" on an Other Income account, "Refund Fees", and
+"Returns not restocked" on the product income account (refunds of goods that did not come back).
 
 Seeded objects are dated 60 days before the clock's start so they sit outside CDC's 30-day
 look-back until something changes them.
@@ -62,6 +63,7 @@ SERVICE_ITEMS: list[tuple[str, str, str]] = [
     ("Sales Tax", "Service", TAX_ACCOUNT), ("Gift Card", "Service", "Gift Card Liability"),
     ("Fees", "Service", "Services"), ("Store Credit", "Service", "Store Credit Liability"),
     ("Rounding", "Service", "Rounding"), ("Refund Fees", "Service", "Refund Fees"),
+    ("Returns not restocked", "Service", "Sales of Product Income"),
 ]
 
 
