@@ -80,7 +80,10 @@ def _alert(ctx: PairContext, source_id: str, number: str, ordered: date, zone: s
         fixes=[Fix(SNOOZE, "Keep waiting"), Fix("ignore", "Stop reminding me")],
         detail=f"ordered {ordered.isoformat()}; nothing is posted until the store records the "
                "payment")
-    fresh = not ctx.state.errors.open_for_record(ctx.pair.id, "order", source_id)
+    open_entries = ctx.state.errors.open_for_record(ctx.pair.id, "order", source_id)
+    if any(e.code == UNPAID_CODE and e.message == problem.message for e in open_entries):
+        return False  # already said today (the hold and the sweep of one run see it both)
+    fresh = not open_entries
     ctx.state.errors.flag(pair_id=ctx.pair.id, record_kind="order", source_id=source_id,
                           record_ref=number, problem=problem)
     if fresh:

@@ -45,6 +45,7 @@ def test_an_order_unpaid_past_the_alert_days_is_flagged_and_can_keep_waiting(
     assert entry.message.startswith("Order 000000001 has been unpaid for 40 days: cancel it in "
                                     "the store, or keep waiting")
     assert {f.action for f in entry.fixes} >= {"snooze", "ignore"}
+    assert entry.occurrences == 1, "one run says it once (the hold and the sweep both see it)"
     assert bench.docs("Invoice") == []
 
     assert bench.service.apply_fix(entry.id, "snooze") == "keep waiting"
