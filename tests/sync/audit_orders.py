@@ -79,7 +79,7 @@ def place_orders(store: Magento2Simulator, zone: str, currency: str,
     shipped = add("refund_full", "2026-10-20 15:00", shipped=True)
     state.refund_order(shipped, {"adjustment_negative": "4.00"},
                        now=utc(zone, "2026-10-31 23:40"))
-    partial = add("refund_partial", "2026-11-05 15:00")
+    partial = add("refund_partial", "2026-10-28 15:00")  # refunded the next month
     state.refund_order(partial, {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1,
                                             "back_to_stock": True}],
                                  "shipping": 0, "adjustment_positive": "2.00"},

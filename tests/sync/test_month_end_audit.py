@@ -8,6 +8,7 @@ then the demo's own data. ``audit_books.audit`` holds the assertions."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -98,7 +99,14 @@ def create_unreturned_item(service: SyncService, db_path: Path, pair_id: int,
 
 @pytest.fixture(params=sorted(COMPANIES))
 def books(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Books, Company]]:
-    company = COMPANIES[request.param]
+    with open_books(request.param, tmp_path) as opened:
+        yield opened
+
+
+@contextmanager
+def open_books(profile: str, tmp_path: Path) -> Iterator[tuple[Books, Company]]:
+    """Both simulators for ``profile``'s company and a pair between them."""
+    company = COMPANIES[profile]
     store = Magento2Simulator(token=TOKEN, seed=1, seed_orders=0, timezone=company.zone)
     ledger = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
                           redirect_uris=(REDIRECT_URI,), limits=False,
@@ -180,12 +188,7 @@ def test_month_end_books_of_the_demo_match_its_shop(tmp_path: Path) -> None:
                    "products by gross, QuickBooks' computation over its tax codes); the total "
                    "matches, so nothing flags it")
 def test_a_tax_inclusive_vat_sale_with_a_coupon_books_the_stores_vat(tmp_path: Path) -> None:
-    class Param:
-        param = "uk_vat"
-
-    fixture = books.__pytest_wrapped__.obj(Param, tmp_path)  # type: ignore[attr-defined]
-    bench, company = next(fixture)
-    try:
+    with open_books("uk_vat", tmp_path) as (bench, _company):
         eid = bench.store.add_order({
             "customer": {"email": "sam@example.co.uk", "firstname": "Sam", "lastname": "Lee"},
             "currency": "GBP", "base_currency": "GBP", "prices_include_tax": True,
@@ -199,5 +202,3 @@ def test_a_tax_inclusive_vat_sale_with_a_coupon_books_the_stores_vat(tmp_path: P
         assert Decimal(str(receipt["TotalAmt"])) == Decimal(str(store["grand_total"]))
         assert Decimal(str(receipt["TxnTaxDetail"]["TotalTax"])) == \
             Decimal(str(store["tax_amount"]))
-    finally:
-        fixture.close()
