@@ -6,7 +6,8 @@ with the record and the figure that disagree. Expectations come from the store a
 
 - a paid order is one document numbered like the order, dated the store-local day it was sold
   (an offline payment method: the day it was paid), its total the store's grand total and its
-  home-currency amount the store's base grand total;
+  home-currency amount the store's base grand total; an offline method the rules invoice at order
+  time is an invoice dated the order's day and, once paid, a payment dated the day it was paid;
 - an unpaid order of an offline method is not in the books (no document, no receivable);
 - a credit memo is one refund document "R-<memo>" citing the order, dated its local day;
 - tax liability per month = the store's base tax of the month's sales minus its refunds';
@@ -60,6 +61,15 @@ class StoreSale:
 
 
 @dataclass
+class StorePayment:
+    """Money received for an order invoiced at order time."""
+
+    number: str
+    day: date
+    amount: Decimal
+
+
+@dataclass
 class StoreRefund:
     number: str
     order_number: str
@@ -76,14 +86,15 @@ class Audit:
 
     sales: int = 0
     refunds: int = 0
+    payments: int = 0
     unpaid: int = 0
     months: dict[tuple[int, int], Decimal] = field(default_factory=dict)
     gift_card_liability: Decimal = ZERO
 
 
-def _store_sales(store: Magento2Simulator, zone: str, skip: set[str]
-                 ) -> tuple[list[StoreSale], list[str]]:
-    sales, unpaid = [], []
+def _store_sales(store: Magento2Simulator, zone: str, skip: set[str], at_order: frozenset[str]
+                 ) -> tuple[list[StoreSale], list[str], list[StorePayment]]:
+    sales, unpaid, payments = [], [], []
     with store.state.lock:
         records = sorted(store.state.orders.items())
         invoices = dict(store.state.invoices)
@@ -93,13 +104,20 @@ def _store_sales(store: Magento2Simulator, zone: str, skip: set[str]
         if number in skip:
             continue
         method = str(order["payment"]["method"])
-        if not record.invoice_ids:
+        invoiced = method in at_order
+        if not record.invoice_ids and not invoiced:
             if method in OFFLINE:
                 unpaid.append(number)
             continue
         ext = order.get("extension_attributes") or {}
-        paid_at = str(invoices[record.invoice_ids[0]]["created_at"])
-        when = paid_at if method in OFFLINE else str(order["created_at"])
+        when = str(order["created_at"])
+        if record.invoice_ids:
+            paid_at = str(invoices[record.invoice_ids[0]]["created_at"])
+            if invoiced:
+                payments.append(StorePayment(number, local_day(paid_at, zone),
+                                             money(order["grand_total"])))
+            elif method in OFFLINE:
+                when = paid_at
         rate = Decimal(str(order.get("base_to_order_rate") or 1))
         sold = sum((money(row["row_total"]) for row in order["items"]
                     if row.get("product_type") == "giftcard"), ZERO)
@@ -109,7 +127,7 @@ def _store_sales(store: Magento2Simulator, zone: str, skip: set[str]
         sales.append(StoreSale(number, local_day(when, zone), money(order["grand_total"]),
                                money(order["base_grand_total"]), money(order["base_tax_amount"]),
                                money(sold / rate), redeemed))
-    return sales, unpaid
+    return sales, unpaid, payments
 
 
 def _store_refunds(store: Magento2Simulator, zone: str, skip: set[str]) -> list[StoreRefund]:
@@ -141,6 +159,21 @@ def _documents(ledger: QboSimulator, entities: Iterable[str]) -> dict[str, dict[
     return out
 
 
+def _payments(ledger: QboSimulator, sold: dict[str, dict[str, Any]]
+              ) -> dict[str, dict[str, Any]]:
+    """Live payments by the DocNumber of the invoice they pay."""
+    number_of = {str(doc["Id"]): number for number, doc in sold.items()}
+    out: dict[str, dict[str, Any]] = {}
+    for pay in ledger.entities("Payment"):
+        if "Voided" in str(pay.get("PrivateNote", "")) or pay.get("status") == "Deleted":
+            continue
+        for line in pay.get("Line") or []:
+            for link in line.get("LinkedTxn") or []:
+                if link.get("TxnType") == "Invoice" and str(link["TxnId"]) in number_of:
+                    out[number_of[str(link["TxnId"])]] = pay
+    return out
+
+
 def _home(doc: dict[str, Any]) -> Decimal:
     return money(doc.get("HomeTotalAmt", doc["TotalAmt"]))
 
@@ -166,14 +199,16 @@ def _check_document(what: str, doc: dict[str, Any], day: date, total: Decimal,
 
 
 def audit(store: Magento2Simulator, ledger: QboSimulator, zone: str, *,
-          flagged: Iterable[str] = ()) -> Audit:
+          flagged: Iterable[str] = (), invoiced_at_order: frozenset[str] = frozenset()
+          ) -> Audit:
     """Assert the books match the store (module docstring); ``flagged``: order or memo numbers
-    the sync flagged on purpose (left out of every figure)."""
+    the sync flagged on purpose (left out of every figure); ``invoiced_at_order``: offline
+    payment methods the pair's rules post at order time (an invoice, then a payment)."""
     skip = set(flagged)
-    sales, unpaid = _store_sales(store, zone, skip)
+    sales, unpaid, payments = _store_sales(store, zone, skip, invoiced_at_order)
     refunds = _store_refunds(store, zone, skip)
     sold_docs, refund_docs = _documents(ledger, SALES), _documents(ledger, REFUNDS)
-    result = Audit(len(sales), len(refunds), len(unpaid))
+    result = Audit(sales=len(sales), refunds=len(refunds), unpaid=len(unpaid))
     expected_tax: dict[tuple[date, date], Decimal] = {}
     slack: dict[tuple[date, date], Decimal] = {}
     for sale in sales:
@@ -194,6 +229,15 @@ def audit(store: Magento2Simulator, ledger: QboSimulator, zone: str, *,
         period = month_of(refund.day)
         expected_tax[period] = expected_tax.get(period, ZERO) - refund.base_tax
         slack[period] = slack.get(period, ZERO) + _conversion_slack(doc)
+    received = _payments(ledger, sold_docs)
+    for payment in payments:
+        got = received.get(payment.number)
+        assert got is not None, f"order {payment.number} was paid but has no payment"
+        assert got["TxnDate"] == payment.day.isoformat(), \
+            f"payment for {payment.number}: dated {got['TxnDate']}, paid on {payment.day}"
+        assert money(got["TotalAmt"]) == payment.amount, \
+            f"payment for {payment.number}: {got['TotalAmt']}, the store took {payment.amount}"
+    result.payments = len(payments)
     for number in unpaid:
         assert number not in sold_docs, f"unpaid order {number} is in the books"
     receivable = {str(o.doc_number) for o in ledger.reports.open_receivables()}

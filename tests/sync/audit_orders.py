@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
 
+INVOICED_AT_ORDER = frozenset({"purchaseorder"})  # the pair's payment_posting rule
 BUYER = {"email": "alex.kim@example.com", "firstname": "Alex", "lastname": "Kim"}
 CATALOG = [
     {"sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "price": "24.00", "qty": 40},
@@ -72,6 +73,10 @@ def place_orders(store: Magento2Simulator, zone: str, currency: str,
                      paid=False)
     state.invoice_order(paid_later, now=utc(zone, "2026-11-03 23:45"))
     add("bank_unpaid", "2026-11-25 11:00", payment_method="banktransfer", paid=False)
+    # purchase orders are invoiced at once by the pair's rule (INVOICED_AT_ORDER); the test
+    # records the payment of this one after a first sync (``pay_later``)
+    add("po_paid_later", "2026-11-16 09:00", payment_method="purchaseorder", paid=False)
+    add("po_open", "2026-11-27 09:00", payment_method="purchaseorder", paid=False)
     if foreign:
         other, rate = foreign
         add("foreign", "2026-11-15 14:00", currency=other, base_currency=currency,
@@ -88,3 +93,10 @@ def place_orders(store: Magento2Simulator, zone: str, currency: str,
     state.refund_order(kept, {"lines": [{"sku": "MH01-S-Gray", "qty": 1}], "shipping": 0,
                               "store_credit": "10.00"}, now=utc(zone, "2026-11-09 10:00"))
     return ids
+
+
+def pay_later(store: Magento2Simulator, zone: str, entity_id: int) -> None:
+    """The shop records the money for an invoiced order, paid at 23:50 local on 30 November
+    (the order changes now, so the next sync sees it)."""
+    store.state.invoice_order(entity_id, now=utc(zone, "2026-11-30 23:50"))
+    store.state.change_order(entity_id, lambda order, now: order.update(updated_at=now))

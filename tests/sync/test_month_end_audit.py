@@ -32,9 +32,10 @@ from ecom_ledger_desktop.sandbox.qbo import QboSimulator
 from ecom_ledger_desktop.secrets.store import MemorySecretStore
 from ecom_ledger_desktop.sync.service import SyncService
 from tests.sync.audit_books import audit
-from tests.sync.audit_orders import CATALOG, place_orders
+from tests.sync.audit_orders import CATALOG, INVOICED_AT_ORDER, pay_later, place_orders
 
 TOKEN = "audit-token"
+START = date(2026, 1, 1)
 UNRETURNED = "Returns not restocked"  # the flag's advice: create it once in QuickBooks
 
 
@@ -117,7 +118,10 @@ def open_books(profile: str, tmp_path: Path) -> Iterator[tuple[Books, Company]]:
         ledger.seed_items(CATALOG)
         secrets = MemorySecretStore()
         db_path = tmp_path / "ledger-sync.sqlite3"
-        rules = PostingRules(start_date=date(2026, 1, 1), tax_codes=company.tax_codes,
+        rules = PostingRules(start_date=START, tax_codes=company.tax_codes,
+                             payment_posting={**PostingRules(start_date=START).payment_posting,
+                                              **dict.fromkeys(INVOICED_AT_ORDER,
+                                                              "post_at_order")},
                              payment_routes={"checkmo": PaymentRoute(payment_method="Check"),
                                              "braintree": PaymentRoute(payment_method="Visa")})
         pair_id = configure_pair(db_path, store.base_url, ledger.base_url, ledger.realm_id,
@@ -139,11 +143,15 @@ def test_month_end_books_match_the_store(books: tuple[Books, Company]) -> None:
     ids = place_orders(bench.store, company.zone, company.currency, company.rates,
                        inclusive=company.inclusive, foreign=company.foreign,
                        shipping_with_coupon="0" if company.coupon else None)
+    assert bench.service.run_pair(bench.pair_id, "test").status == "ok", bench.open_errors()
+    pay_later(bench.store, company.zone, ids["po_paid_later"])
     summary = bench.service.run_pair(bench.pair_id, "test")
     assert summary.status == "ok", bench.open_errors()
     assert bench.open_errors() == []
-    checked = audit(bench.store, bench.ledger, company.zone)
-    assert (checked.sales, checked.refunds, checked.unpaid) == (len(ids) - 1, 3, 1)
+    checked = audit(bench.store, bench.ledger, company.zone,
+                    invoiced_at_order=INVOICED_AT_ORDER)
+    assert (checked.sales, checked.refunds, checked.unpaid, checked.payments) == (
+        len(ids) - 1, 3, 1, 1)
     assert set(checked.months) == {(2026, 10), (2026, 11), (2026, 12)}
     assert all(tax > 0 for tax in checked.months.values())
     # every card sold was used, the store credit used was the credit given back: nothing owed
@@ -156,6 +164,10 @@ def test_month_end_books_match_the_store(books: tuple[Books, Company]) -> None:
     assert dated[numbers["check_paid_later"]] == "2026-11-03"
     assert numbers["bank_unpaid"] not in dated
     assert dated[numbers["card_sold"]] == "2026-11-30"
+    invoices = {d["DocNumber"]: d for d in bench.ledger.entities("Invoice")}
+    assert invoices[numbers["po_paid_later"]]["TxnDate"] == "2026-11-16"
+    [open_invoice] = bench.ledger.reports.open_receivables()  # due by the rules, not yet paid
+    assert open_invoice.doc_number == numbers["po_open"]
     foreign = next(d for d in bench.ledger.entities("SalesReceipt")
                    if d["DocNumber"] == numbers["foreign"])
     assert foreign["CurrencyRef"]["value"] == company.foreign[0]
