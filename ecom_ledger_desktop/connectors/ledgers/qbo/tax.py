@@ -201,10 +201,15 @@ def check_predicted(document: SalesDocument, plan: TaxPlan, facts: CompanyFacts,
                   "pair's tax as a line item (rules set PAIR tax_mode line_item), then retry.")
     else:
         advice = "Check the order's lines in the store, then retry."
+    if plan.inclusive and plan.tax != store_tax:  # the same gross total, other tax inside it
+        what = (f"QuickBooks would keep {record}'s total of {expected} {document.currency} "
+                "but book a different tax inside it")
+    else:
+        what = (f"QuickBooks would total {record} at {predicted} {document.currency} but the "
+                f"store's total is {expected}")
     raise RecordError(RecordProblem(
         "total_mismatch",
-        f"QuickBooks would total {record} at {predicted} {document.currency} but the store's "
-        f"total is {expected}; nothing was posted. {advice}",
+        f"{what}; nothing was posted. {advice}",
         [Fix("edit_field", "Change the tax mapping or tax mode"), Fix("retry", "Retry"),
          Fix("ignore", "Ignore this record")],
         detail=f"predicted={predicted} expected={expected} tax={plan.tax} store_tax={store_tax}"))
