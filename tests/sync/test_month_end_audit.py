@@ -2,8 +2,9 @@
 QuickBooks company's own figures (its documents and ``sim.reports``) against the shop's.
 
 Hand-made orders (``audit_orders``) for a US company with automated sales tax, a US company
-without it (rates mapped by rule) and a UK VAT company selling from a tax-inclusive UK shop;
-then the demo's own data. ``audit_books.audit`` holds the assertions."""
+without it (rates mapped by rule), a UK VAT company selling from a tax-inclusive UK shop and a
+Canadian GST/HST company, each with an order in another currency at the store's rate; then the
+demo's own data. ``audit_books.audit`` holds the assertions."""
 
 from __future__ import annotations
 
@@ -59,6 +60,9 @@ COMPANIES = {
     "uk_vat": Company("uk_vat", "Europe/London", "GBP", ("20", "5", "0"),
                       {"20": "20.0% S", "5": "5.0% R", "0": "0.0% Z"}, inclusive=True,
                       foreign=("EUR", "1.1650")),
+    "ca_gst": Company("ca_gst", "America/Toronto", "CAD", ("13", "5", "0"),
+                      {"13": "HST ON", "5": "GST", "0": "Zero-rated"},
+                      foreign=("USD", "0.7350")),
 }
 
 
