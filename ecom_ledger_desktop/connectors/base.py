@@ -123,6 +123,8 @@ class Resolution:
     customer_id: str
     item_ids: dict[str, str]  # item key or ledger item name -> ledger id
     names: dict[str, str] = field(default_factory=dict)  # account / payment method name -> id
+    # the pair's unmapped-item rule, for items the ledger adds itself (QBO: goods not returned)
+    item_policy: UnmappedSkuPolicy = "flag"
 
 
 #: Line kinds whose item the ledger finds or creates on the account the kind books to.

@@ -28,7 +28,13 @@ from ecom_ledger_desktop.sync.mapper_common import (
     revision_of,
 )
 from ecom_ledger_desktop.sync.mapper_sale import redemption_line, sole_code
-from ecom_ledger_desktop.sync.mapper_tax import by_ledger, document_tax_code, line_tax, single_rate
+from ecom_ledger_desktop.sync.mapper_tax import (
+    by_ledger,
+    code_untaxed,
+    document_tax_code,
+    line_tax,
+    single_rate,
+)
 
 
 def _sold_line(order: Order, line: RefundLine) -> OrderLine | None:
@@ -135,6 +141,7 @@ def map_refund(refund: Refund, order: Order, rules: PostingRules,
                     refund.grand_total - (tax_total if ledger_tax else ZERO), currency, record,
                     rules, "lines, shipping, discount and adjustments"
                     + ("" if ledger_tax else " and tax"))
+    lines = code_untaxed(lines, rules)
     total = round_money(refund.grand_total, currency)
     base = base_amounts(order, total, refund.base_grand_total)
     kind: DocumentKind = rules.refund_document

@@ -31,7 +31,13 @@ from ecom_ledger_desktop.sync.mapper_common import (
     payment_ref,
     revision_of,
 )
-from ecom_ledger_desktop.sync.mapper_tax import by_ledger, document_tax_code, line_tax, single_rate
+from ecom_ledger_desktop.sync.mapper_tax import (
+    by_ledger,
+    code_untaxed,
+    document_tax_code,
+    line_tax,
+    single_rate,
+)
 
 REDEEMED_WITH = {"gift_card": "a gift card", "store_credit": "store credit",
                  "reward_points": "reward points"}
@@ -177,6 +183,7 @@ def map_order(order: Order, rules: PostingRules, kind: DocumentKind | None = Non
                     order.currency, f"Order {order.number}", rules,
                     "lines, shipping, discount and redemptions" if ledger_tax
                     else "lines, shipping, discount, redemptions and tax")
+    lines = code_untaxed(lines, rules)
     total = round_money(order.grand_total, order.currency)
     base = base_amounts(order, total, order.base_grand_total)
     route = rules.route_for(order.payment_method)

@@ -96,3 +96,14 @@ def document_tax_code(lines: list[DocumentLine]) -> str | None:
     if len(codes) == 1:
         return codes.pop()
     return None
+
+
+def code_untaxed(lines: list[DocumentLine], rules: PostingRules) -> list[DocumentLine]:
+    """Untaxed lines (shipping, gift cards, adjustments...) take the code mapped to the store's
+    0 % rate (``tax_codes["0"]``), when one is: a VAT company needs a real code on every line."""
+    zero = rules.tax_codes.get("0")
+    if not zero or not by_ledger(rules):
+        return lines
+    return [line.model_copy(update={"tax_code": zero})
+            if not line.taxable and line.tax_code is None and line.kind != "discount" else line
+            for line in lines]

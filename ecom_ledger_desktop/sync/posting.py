@@ -261,7 +261,8 @@ class Dispatcher:
                     item_ids[ref.item_key] = self.ctx.ledger.resolve_name("item", mapped_name)
                 else:
                     item_ids[ref.item_key] = self._item_id(item)
-        return Resolution(customer_id=self._customer_id(customer), item_ids=item_ids)
+        return Resolution(customer_id=self._customer_id(customer), item_ids=item_ids,
+                          item_policy=self.ctx.pair.rules.unmapped_sku_policy)
 
     # -- outcomes ---------------------------------------------------------------------------
     def _confirm(self, row: PostingRow, ref: PostedRef, adopted: bool,

@@ -106,3 +106,22 @@ def test_an_order_tax_without_per_line_tax_marks_lines_of_unknown_class_taxable(
                           grand_total=Decimal("53.30")), RULES).document
     assert [ln.taxable for ln in doc.lines] == [True, False, False]
     assert doc.tax_total == Decimal("3.30")
+
+
+def test_the_rate_mapped_for_zero_codes_every_untaxed_line_a_vat_company_needs() -> None:
+    """A VAT company needs a real code on every line; the flag's own advice maps the store's
+    0 % ("rules set PAIR tax_codes.0 …"), so untaxed shipping, gift cards and a refund's extra
+    amount take that code (they had none, and the advice changed nothing)."""
+    from ecom_ledger_desktop.sync.mapper import map_refund
+    from tests.sync.mapper_orders import refund
+
+    rules = RULES.model_copy(update={"tax_codes": {"8.25": "20.0% S", "0": "0.0% Z"}})
+    sale = order()
+    doc = map_order(sale, rules).document
+    assert [ln.tax_code for ln in doc.lines] == ["20.0% S", "0.0% Z"]  # goods, shipping
+    assert not doc.lines[1].taxable and doc.tax_code == "20.0% S"
+    back = map_refund(refund(adjustment_positive=Decimal("2.00"),
+                             grand_total=Decimal("23.65")), sale, rules).document
+    assert [ln.tax_code for ln in back.lines] == ["20.0% S", "0.0% Z"]
+    unmapped = map_order(sale, RULES.model_copy(update={"tax_codes": {"8.25": "X"}})).document
+    assert unmapped.lines[1].tax_code is None

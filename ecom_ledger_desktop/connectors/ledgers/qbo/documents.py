@@ -92,12 +92,15 @@ def document_lines(document: SalesDocument, item_id_of: ItemIdOf, plan: TaxPlan
     """Sales item lines in order, then one fixed-amount discount line for all discounts."""
     lines: list[dict[str, Any]] = []
     discount = Decimal(0)
-    for line, code in zip(document.lines, plan.codes, strict=True):
+    for index, (line, code) in enumerate(zip(document.lines, plan.codes, strict=True)):
         if line.kind == "discount":
             discount -= line.amount  # a discount line takes from the total: amount <= 0
             continue
         lines.append(sales_item_line(line, item_id_of(line), code, plan.inclusive,
-                                     document.currency))
+                                     document.currency,
+                                     plan.gross[index] if plan.gross else None))
+    if plan.inclusive and plan.discount is not None and discount:
+        discount = plan.discount  # gross, as QuickBooks takes it off tax-inclusive amounts
     if discount < 0:
         raise RecordError(RecordProblem(
             "invalid_data",
@@ -111,7 +114,7 @@ def document_lines(document: SalesDocument, item_id_of: ItemIdOf, plan: TaxPlan
 
 
 def sales_item_line(line: DocumentLine, item_id: str, tax_code: str | None, inclusive: bool,
-                    currency: str) -> dict[str, Any]:
+                    currency: str, gross: Decimal | None = None) -> dict[str, Any]:
     """One SalesItemLineDetail line; Qty/UnitPrice only when they multiply to the Amount.
 
     ``Amount`` is always net of tax; with tax-inclusive prices ``TaxInclusiveAmt`` carries the
@@ -129,7 +132,7 @@ def sales_item_line(line: DocumentLine, item_id: str, tax_code: str | None, incl
     if tax_code is not None:
         detail["TaxCodeRef"] = {"value": tax_code}
     if inclusive:
-        detail["TaxInclusiveAmt"] = line.amount + line.tax_amount
+        detail["TaxInclusiveAmt"] = gross if gross is not None else line.amount + line.tax_amount
     body: dict[str, Any] = {"DetailType": "SalesItemLineDetail", "Amount": line.amount,
                             "SalesItemLineDetail": detail}
     description = clean_text(line.description, DESCRIPTION_MAX)

@@ -300,7 +300,10 @@ class QboLedger:
     def _special_item(self, resolution: Resolution, kind: str, name: str) -> str:
         if name in resolution.item_ids:
             return resolution.item_ids[name]
-        return self.ensure_line_item(kind, name, self.item_policy, f"line-item:{kind}:{name}")
+        # the pair's rule (on the resolution) or this connection's own may allow creating it
+        policy: UnmappedSkuPolicy = "create_item" if "create_item" in (
+            resolution.item_policy, self.item_policy) else self.item_policy
+        return self.ensure_line_item(kind, name, policy, f"line-item:{kind}:{name}")
 
     def _name_id(self, resolution: Resolution, kind: str, name: str) -> str:
         # "account:Cash" beats a bare "Cash" (an account and a payment method may share a name).

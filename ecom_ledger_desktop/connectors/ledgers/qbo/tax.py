@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecom_ledger_desktop.connectors.ledgers.qbo.company import CompanyFacts
+from ecom_ledger_desktop.connectors.ledgers.qbo.tax_inclusive import inclusive_amounts
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
 from ecom_ledger_desktop.core.money import round_money
 from ecom_ledger_desktop.models.ledger import DocumentLine, SalesDocument
@@ -44,6 +45,8 @@ class TaxPlan:
     inclusive: bool = False  # send TaxInclusiveAmt (Amount + the line's tax) on each line
     tax: Decimal = ZERO  # what QuickBooks will add as TotalTax
     how: str = ""  # how the tax is computed, for messages
+    gross: list[Decimal] = field(default_factory=list)  # inclusive: TaxInclusiveAmt per line
+    discount: Decimal | None = None  # inclusive: the gross discount to send
 
 
 def rate_key(rate: Decimal) -> str:
@@ -119,10 +122,13 @@ def _global(document: SalesDocument, facts: CompanyFacts, code_id: CodeId, code_
                      _line_code(line, facts, code_id, record))
     inclusive = document.prices_include_tax
     header = {"GlobalTaxCalculation": "TaxInclusive" if inclusive else "TaxExcluded"}
-    if inclusive:  # QuickBooks takes each line's tax as gross (TaxInclusiveAmt) minus net
-        tax = sum((line.tax_amount for line in _item_lines(document)), ZERO)
+    if inclusive:  # full gross per line and the gross discount (tax_inclusive.py)
+        amounts = inclusive_amounts(document, codes, code_rate)
+        tax = amounts.tax if amounts.tax is not None else \
+            sum((line.tax_amount for line in _item_lines(document)), ZERO)
         return TaxPlan(codes, header, inclusive=True, tax=round_money(tax, document.currency),
-                       how="each line's tax included in its price")
+                       how="each line's tax included in its price, the discount spread over "
+                           "the tax codes", gross=amounts.gross, discount=amounts.discount)
     return TaxPlan(codes, header, tax=_computed(document, codes, code_rate),
                    how="QuickBooks' tax per rate on the lines' net amounts")
 
@@ -195,10 +201,15 @@ def check_predicted(document: SalesDocument, plan: TaxPlan, facts: CompanyFacts,
                   "pair's tax as a line item (rules set PAIR tax_mode line_item), then retry.")
     else:
         advice = "Check the order's lines in the store, then retry."
+    if plan.inclusive and plan.tax != store_tax:  # the same gross total, other tax inside it
+        what = (f"QuickBooks would keep {record}'s total of {expected} {document.currency} "
+                "but book a different tax inside it")
+    else:
+        what = (f"QuickBooks would total {record} at {predicted} {document.currency} but the "
+                f"store's total is {expected}")
     raise RecordError(RecordProblem(
         "total_mismatch",
-        f"QuickBooks would total {record} at {predicted} {document.currency} but the store's "
-        f"total is {expected}; nothing was posted. {advice}",
+        f"{what}; nothing was posted. {advice}",
         [Fix("edit_field", "Change the tax mapping or tax mode"), Fix("retry", "Retry"),
          Fix("ignore", "Ignore this record")],
         detail=f"predicted={predicted} expected={expected} tax={plan.tax} store_tax={store_tax}"))
