@@ -18,6 +18,7 @@ from pathlib import Path
 from ecom_ledger_desktop import __version__
 from ecom_ledger_desktop.cli import backup_commands
 from ecom_ledger_desktop.cli import config_commands as cfg
+from ecom_ledger_desktop.cli import pair_commands as pairs_cmd
 from ecom_ledger_desktop.cli import sync_commands as run
 from ecom_ledger_desktop.cli.context import CliContext, UsageError
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_USAGE, Output
@@ -104,31 +105,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     pairs = groups.add_parser("pairs", help="store → ledger pairs").add_subparsers(
         dest="action", required=True, metavar="ACTION")
-    padd = _sub(pairs, "add", cfg.pairs_add, "pair a store with a ledger")
+    padd = _sub(pairs, "add", pairs_cmd.pairs_add, "pair a store with a ledger")
     padd.add_argument("name")
     padd.add_argument("--store", required=True)
     padd.add_argument("--ledger", required=True)
     padd.add_argument("--start-date", required=True, type=_iso_date,
                       help="YYYY-MM-DD: older orders are never imported")
     padd.add_argument("--schedule-minutes", type=int, default=15)
-    _sub(pairs, "list", cfg.pairs_list, "list pairs")
+    _sub(pairs, "list", pairs_cmd.pairs_list, "list pairs")
 
     rules = groups.add_parser("rules", help="posting rules of a pair").add_subparsers(
         dest="action", required=True, metavar="ACTION")
-    _sub(rules, "show", cfg.rules_show, "print a pair's rules").add_argument("pair")
-    rset = _sub(rules, "set", cfg.rules_set, "set a rule, e.g. unmapped_sku_policy create_item")
+    _sub(rules, "show", pairs_cmd.rules_show, "print a pair's rules").add_argument("pair")
+    rset = _sub(rules, "set", pairs_cmd.rules_set, "set a rule, e.g. unmapped_sku_policy create_item")
     rset.add_argument("pair")
     rset.add_argument("key", help="dotted path, e.g. payment_routes.checkmo.deposit_account")
     rset.add_argument("value")
 
     maps = groups.add_parser("mappings", help="SKU → ledger item mappings").add_subparsers(
         dest="action", required=True, metavar="ACTION")
-    _sub(maps, "list", cfg.mappings_list, "list mappings").add_argument("pair")
-    mset = _sub(maps, "set", cfg.mappings_set, "map a SKU to a ledger item")
+    _sub(maps, "list", pairs_cmd.mappings_list, "list mappings").add_argument("pair")
+    mset = _sub(maps, "set", pairs_cmd.mappings_set, "map a SKU to a ledger item")
     mset.add_argument("pair")
     mset.add_argument("sku")
     mset.add_argument("item", help="the ledger item's name")
-    mrm = _sub(maps, "remove", cfg.mappings_remove, "remove a mapping")
+    mrm = _sub(maps, "remove", pairs_cmd.mappings_remove, "remove a mapping")
     mrm.add_argument("pair")
     mrm.add_argument("sku")
 

@@ -1,35 +1,21 @@
-"""Commands that configure: connections, pairs, posting rules, SKU mappings."""
+"""Commands that configure connections (pairs, rules and mappings: ``pair_commands``)."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import secrets
 import sys
-from datetime import date
 
 from ecom_ledger_desktop.cli.context import CliContext, UsageError, read_secret
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_OK
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.redaction import redact, register_secret
 from ecom_ledger_desktop.core.safe_text import escape_controls
-from ecom_ledger_desktop.db.connections_repo import Pair
-from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
-from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING, PostingRules
 from ecom_ledger_desktop.secrets.store import RefusingSecretStore, SecretUnavailable
-from ecom_ledger_desktop.sync.pair_config import rule_path, set_rule
 
-TEXT_MAPS = ("tax_codes",)  # maps whose values are names, even when they look like numbers
 QBO_SETTINGS = ("api_base", "auth_url", "token_url", "revoke_url", "client_id", "realm_id",
                 "redirect_uri")
-
-
-def _pair(state: State, ref: str) -> Pair:
-    pair = state.connections.pair(int(ref) if ref.isdigit() else ref)
-    if pair is None:
-        raise UsageError(f"there is no pair '{ref}'; see 'ecom-ledger pairs list'")
-    return pair
 
 
 def connections_add(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -291,132 +277,4 @@ def connections_reauthorise(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.out.emit({"name": args.name, "status": "ok"},
                  f"New {label} saved for '{args.name}'; its status is ok again. Check it with "
                  f"'ecom-ledger connections test {args.name}'; the next sync posts what waited.")
-    return EXIT_OK
-
-
-def pairs_add(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Pair a store with a ledger from a start date (older history is never imported)."""
-    state = ctx.state()
-    try:
-        store = state.connections.connection(args.store)
-        ledger = state.connections.connection(args.ledger)
-        if store is None or store.role != "store" or store.id is None:
-            raise UsageError(f"'{args.store}' is not a store connection")
-        if ledger is None or ledger.role != "ledger" or ledger.id is None:
-            raise UsageError(f"'{args.ledger}' is not a ledger connection")
-        rules = PostingRules(start_date=date.fromisoformat(args.start_date))
-        with state.tx():
-            pair_id = state.connections.add_pair(args.name, store.id, ledger.id, rules,
-                                                 args.schedule_minutes)
-    finally:
-        state.close()
-    ctx.out.emit({"id": pair_id, "name": args.name},
-                 f"Paired '{args.store}' → '{args.ledger}' as '{args.name}', from {args.start_date}.")
-    return EXIT_OK
-
-
-def pairs_list(ctx: CliContext, args: argparse.Namespace) -> int:
-    """List pairs with their start date and schedule."""
-    state = ctx.state()
-    try:
-        rows = []
-        for p in state.connections.pairs():
-            store = state.connections.connection(p.store_id)
-            ledger = state.connections.connection(p.ledger_id)
-            rows.append({"id": p.id, "name": p.name, "store": store.name if store else "?",
-                         "ledger": ledger.name if ledger else "?",
-                         "start_date": p.rules.start_date.isoformat(),
-                         "every_minutes": p.schedule_minutes,
-                         "open_errors": state.errors.open_count(p.id)})
-    finally:
-        state.close()
-    ctx.out.table(rows, ["id", "name", "store", "ledger", "start_date", "every_minutes",
-                         "open_errors"], "No pairs yet: add one with 'ecom-ledger pairs add'.")
-    return EXIT_OK
-
-
-def rules_show(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Print a pair's posting rules."""
-    state = ctx.state()
-    try:
-        pair = _pair(state, args.pair)
-    finally:
-        state.close()
-    data = pair.rules.model_dump(mode="json")
-    ctx.out.emit(data, json.dumps(data, indent=2, ensure_ascii=False))
-    return EXIT_OK
-
-
-def rules_set(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Set one rule by dotted path, e.g. ``payment_routes.checkmo.deposit_account Checking`` or
-    ``tax_codes.8.25 "NY Sales Tax"`` (map keys may contain dots); ``null`` removes a map entry."""
-    state = ctx.state()
-    try:
-        pair = _pair(state, args.pair)
-        data = pair.rules.model_dump(mode="json")
-        try:
-            value: object = json.loads(args.value)
-        except json.JSONDecodeError:
-            value = args.value
-        if isinstance(value, int | float) and not isinstance(value, bool) \
-                and rule_path(args.key)[0] in TEXT_MAPS:
-            value = args.value  # a tax code or item name that looks like a number stays text
-        problem = set_rule(data, args.key, value)
-        if problem is not None:
-            raise UsageError(f"'{args.key}' is not a rule; see 'ecom-ledger rules show "
-                             f"{args.pair}'")
-        try:
-            rules = PostingRules.model_validate(data)
-        except ValueError as error:
-            raise UsageError(f"that rule value is not valid: {error}") from None
-        with state.tx():
-            state.connections.save_rules(pair.id, rules)
-    finally:
-        state.close()
-    text = f"Rule {args.key} of '{pair.name}' set to {value!r}."
-    warning = LINE_ITEM_TAX_WARNING if rules.tax_mode == "line_item" \
-        and args.key == "tax_mode" else ""
-    ctx.out.emit({"pair": pair.name, "key": args.key, "value": value,
-                  **({"warning": warning} if warning else {})},
-                 f"{text}\n{warning}" if warning else text)
-    return EXIT_OK
-
-
-def mappings_list(ctx: CliContext, args: argparse.Namespace) -> int:
-    """List SKU → ledger item mappings."""
-    state = ctx.state()
-    try:
-        pair = _pair(state, args.pair)
-        rows = [{"sku": k, "ledger_item": v} for k, v in state.mappings.skus(pair.id).items()]
-    finally:
-        state.close()
-    ctx.out.table(rows, ["sku", "ledger_item"], "No SKU mappings: SKUs are matched by SKU.")
-    return EXIT_OK
-
-
-def mappings_set(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Map a store SKU to a ledger item by name."""
-    state = ctx.state()
-    try:
-        pair = _pair(state, args.pair)
-        with state.tx():
-            state.mappings.set_sku(pair.id, args.sku, args.item)
-    finally:
-        state.close()
-    ctx.out.emit({"sku": args.sku, "ledger_item": args.item},
-                 f"SKU '{args.sku}' now posts to '{args.item}'. Retry its flagged orders with "
-                 "'ecom-ledger errors retry ID'.")
-    return EXIT_OK
-
-
-def mappings_remove(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Forget a SKU mapping."""
-    state = ctx.state()
-    try:
-        pair = _pair(state, args.pair)
-        with state.tx():
-            state.mappings.remove_sku(pair.id, args.sku)
-    finally:
-        state.close()
-    ctx.out.emit({"removed": args.sku}, f"Mapping for SKU '{args.sku}' removed.")
     return EXIT_OK

@@ -7,9 +7,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecom_ledger_desktop.cli.config_commands import _pair
 from ecom_ledger_desktop.cli.context import CliContext, UsageError
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_FLAGGED, EXIT_OK
+from ecom_ledger_desktop.cli.pair_commands import pair_by_ref
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
 
@@ -45,7 +45,7 @@ def sync(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.pair:
         state = ctx.state()
         try:
-            pairs = [_pair(state, args.pair)]
+            pairs = [pair_by_ref(state, args.pair)]
         finally:
             state.close()
     if not pairs:
@@ -84,7 +84,7 @@ def errors_list(ctx: CliContext, args: argparse.Namespace) -> int:
     """The error queue (open entries unless ``--all``)."""
     state = ctx.state()
     try:
-        pair_id = _pair(state, args.pair).id if args.pair else None
+        pair_id = pair_by_ref(state, args.pair).id if args.pair else None
         entries = state.errors.entries(pair_id, None if args.all else "open")
     finally:
         state.close()
@@ -159,7 +159,7 @@ def history_runs(ctx: CliContext, args: argparse.Namespace) -> int:
     """Recent runs, newest first."""
     state = ctx.state()
     try:
-        pair_id = _pair(state, args.pair).id if args.pair else None
+        pair_id = pair_by_ref(state, args.pair).id if args.pair else None
         runs = state.runs.recent(pair_id, args.limit)
     finally:
         state.close()
@@ -193,7 +193,7 @@ def history_order(ctx: CliContext, args: argparse.Namespace) -> int:
     """An order's timeline from download to posted document."""
     state = ctx.state()
     try:
-        pair = _pair(state, args.pair)
+        pair = pair_by_ref(state, args.pair)
         source_id = state.cursors.find_record(pair.id, "order", args.order)
         if source_id is None:
             raise UsageError(f"order '{args.order}' has not been downloaded for '{pair.name}'")
