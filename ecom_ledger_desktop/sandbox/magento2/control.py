@@ -6,8 +6,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..server import CONTROL_PREFIX, SimRequest, SimResponse
+from .catalog_state import NotFoundError
 from .lifecycle import LifecycleError
-from .state import NotFoundError
 
 if TYPE_CHECKING:
     from .simulator import Magento2Simulator

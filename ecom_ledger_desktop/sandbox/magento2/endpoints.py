@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .catalog_state import NotFoundError
 from .holds import apply_hold, apply_unhold
 from .routes import ENTITY_MISSING, PRODUCT_MISSING, ApiError, Call, RestApi, required
-from .state import NotFoundError
 
 SALES = "Magento_Sales::sales"
 COMMENT = "Magento_Sales::comment"

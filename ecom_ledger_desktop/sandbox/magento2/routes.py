@@ -17,8 +17,9 @@ from urllib.parse import unquote
 from ..server import FaultPlan, SimClock, SimRequest, SimResponse
 from . import search_criteria as sc
 from .auth import AuthConfig, unauthorized_body
+from .catalog_state import NotFoundError
 from .lifecycle import LifecycleError
-from .state import NotFoundError, StoreState
+from .state import StoreState
 
 ENTITY_MISSING = "The entity that was requested doesn't exist. Verify the entity and try again."
 PRODUCT_MISSING = "The product that was requested doesn't exist. Verify the product and try again."
