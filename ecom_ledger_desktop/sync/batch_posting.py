@@ -234,7 +234,8 @@ class BatchPoster:
         try:
             created = future.result()
         except RetriableError as error:
-            log.warning("a customer batch failed (%s); those go one by one", error)
+            log.warning("a customer batch failed (%s); those go one by one", type(error).__name__)
+            log.debug("customer batch failure: %s", error)
             created = {}
         with state.tx():
             for customer in group:

@@ -237,8 +237,12 @@ class QboClient:
             log.debug("QBO %s %s -> %s intuit_tid=%s", response.request.method,
                       response.request.url.path, response.status_code, tid)
             return None
-        log.info("QBO %s %s -> %s intuit_tid=%s: %s", response.request.method,
-                 response.request.url.path, response.status_code, tid, error)
+        # the kind and code only: QuickBooks' text can quote a customer's name or email (the
+        # error queue keeps it); the whole answer is for DEBUG
+        log.info("QBO %s %s -> %s intuit_tid=%s: %s %s", response.request.method,
+                 response.request.url.path, response.status_code, tid, type(error).__name__,
+                 getattr(error, "code", ""))
+        log.debug("QBO %s intuit_tid=%s: %s", response.request.url.path, tid, error)
         if isinstance(error, faults.TokenExpired) and response.request.extensions.get(
                 "qbo_refreshed"):
             # A token fresh from the refresh endpoint was refused too: refreshing again won't help.
