@@ -204,5 +204,6 @@ def payment_ref(order: Order) -> str:
 
 
 def is_offline(order: Order) -> bool:
-    """Whether the order is paid by an offline method (the store's flag on its payments)."""
-    return any(p.offline for p in order.payments)
+    """Whether the order is paid by an offline method: the store's flag on the order (an unpaid
+    order has no payment to carry it) or on its payments."""
+    return order.payment_offline or any(p.offline for p in order.payments)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ecom_ledger_desktop.models.commerce import Payment
 from ecom_ledger_desktop.models.rules import PostingRules
-from ecom_ledger_desktop.sync.mapper import map_order
+from ecom_ledger_desktop.sync.mapper import map_order, posts_when_paid
 from ecom_ledger_desktop.sync.unpaid import ledger_payment
 from tests.sync.mapper_orders import RULES_START, order
 
@@ -46,3 +46,11 @@ def test_an_invoice_payment_is_dated_when_paid_with_the_transaction_id_and_rate(
     assert payment.payment_ref == "txn_8Y2K"
     assert (payment.base_currency, payment.base_rate) == ("USD", mapped.document.base_rate)
     assert payment.customer_key.endswith("(EUR)")
+
+
+def test_an_unpaid_order_of_an_unlisted_offline_method_waits_by_the_stores_flag() -> None:
+    rules = RULES.model_copy(update={"payment_posting": {}})  # a list made without the defaults
+    unpaid = order(paid=False, payment_method="my_bank_wire", payment_offline=True, payments=[])
+    assert posts_when_paid(unpaid, rules), "the store says it is paid outside the shop"
+    card = order(paid=False, payment_method="braintree", payments=[])
+    assert not posts_when_paid(card, rules)
