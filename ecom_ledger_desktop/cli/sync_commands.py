@@ -29,6 +29,8 @@ def _exit_for(summaries: list[RunSummary]) -> int:
 def _summary_lines(name: str, s: RunSummary) -> list[str]:
     lines = [f"{name}: {s.status} — fetched {s.fetched}, posted {s.posted}, "
              f"flagged {s.flagged}, skipped {s.skipped}"
+             + (f", awaiting payment {s.awaiting_payment} (posted once the store records it)"
+                if s.awaiting_payment else "")
              + (f", waiting {s.waiting} (for another record to post first)" if s.waiting else "")]
     if s.message:
         lines.append(f"  {s.message}")

@@ -171,7 +171,13 @@ def _v3_lock_holder_start(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE runs ADD COLUMN pid_started TEXT")
 
 
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_ledger_refs, _v3_lock_holder_start]
+def _v4_runs_awaiting_payment(conn: sqlite3.Connection) -> None:
+    """Count the unpaid orders a run left waiting for their money apart from those it skipped."""
+    conn.execute("ALTER TABLE runs ADD COLUMN awaiting_payment INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_ledger_refs, _v3_lock_holder_start,
+                               _v4_runs_awaiting_payment]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

@@ -31,6 +31,7 @@ class RunRow:
     flagged: int
     skipped: int
     message: str
+    awaiting_payment: int = 0  # unpaid orders of a "post when paid" method, not yet posted
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able view."""
@@ -55,12 +56,13 @@ class RunsRepo:
         return int(cur.lastrowid or 0)
 
     def finish(self, run_id: int, status: str, *, fetched: int, posted: int, flagged: int,
-               skipped: int, message: str = "") -> None:
+               skipped: int, message: str = "", awaiting_payment: int = 0) -> None:
         """Close a run with its counts."""
         self._conn.execute(
             "UPDATE runs SET status = ?, finished_at = ?, fetched = ?, posted = ?, flagged = ?, "
-            "skipped = ?, message = ? WHERE id = ?",
-            (status, iso(self._clock.now()), fetched, posted, flagged, skipped, message, run_id))
+            "skipped = ?, awaiting_payment = ?, message = ? WHERE id = ?",
+            (status, iso(self._clock.now()), fetched, posted, flagged, skipped, awaiting_payment,
+             message, run_id))
 
     def mark_interrupted(self) -> int:
         """Runs left 'running' by a process that died: say so. Returns how many."""
@@ -91,11 +93,7 @@ class RunsRepo:
 
     @staticmethod
     def _to_run(row: sqlite3.Row) -> RunRow:
-        return RunRow(id=row["id"], pair_id=row["pair_id"], trigger=row["trigger"],
-                      status=row["status"], started_at=row["started_at"],
-                      finished_at=row["finished_at"], fetched=row["fetched"],
-                      posted=row["posted"], flagged=row["flagged"], skipped=row["skipped"],
-                      message=row["message"])
+        return run_row(row)
 
     def audit(self, event: str, *, pair_id: int | None = None, run_id: int | None = None,
               record_kind: str | None = None, source_id: str | None = None,
@@ -159,3 +157,12 @@ class RunsRepo:
             if not is_busy(error):
                 raise
             log.warning("pair %s: run lock left for the next run (database busy)", pair_id)
+
+
+def run_row(row: sqlite3.Row) -> RunRow:
+    """A ``runs`` row as a ``RunRow``."""
+    return RunRow(id=row["id"], pair_id=row["pair_id"], trigger=row["trigger"],
+                  status=row["status"], started_at=row["started_at"],
+                  finished_at=row["finished_at"], fetched=row["fetched"],
+                  posted=row["posted"], flagged=row["flagged"], skipped=row["skipped"],
+                  message=row["message"], awaiting_payment=row["awaiting_payment"])

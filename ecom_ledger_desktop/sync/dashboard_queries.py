@@ -8,14 +8,13 @@ asked about (good enough for a 14-day chart; a DST change moves at most an hour'
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from ecom_ledger_desktop.db._common import iso
-from ecom_ledger_desktop.db.runs_repo import RunRow
+from ecom_ledger_desktop.db.runs_repo import RunRow, run_row
 from ecom_ledger_desktop.db.state import State
 
 WAITING_STATES = ("queued", "sending")
@@ -49,7 +48,7 @@ def last_runs(state: State) -> dict[int, RunRow]:
     rows = state.conn.execute(
         "SELECT r.* FROM runs r JOIN (SELECT pair_id, MAX(id) AS id FROM runs GROUP BY pair_id) "
         "latest ON latest.id = r.id").fetchall()
-    return {row["pair_id"]: _run_row(row) for row in rows}
+    return {row["pair_id"]: run_row(row) for row in rows}
 
 
 def last_finished_at(state: State, pair_id: int | None = None) -> datetime | None:
@@ -136,7 +135,7 @@ def runs_after(state: State, run_id: int, limit: int = 100) -> list[RunRow]:
     including runs that failed before they could publish an event and runs of other processes)."""
     rows = state.conn.execute("SELECT * FROM runs WHERE id > ? ORDER BY id LIMIT ?",
                               (run_id, limit)).fetchall()
-    return [_run_row(row) for row in rows]
+    return [run_row(row) for row in rows]
 
 
 def latest_run_id(state: State, started_before: datetime | None = None) -> int:
@@ -147,8 +146,3 @@ def latest_run_id(state: State, started_before: datetime | None = None) -> int:
                                   (iso(started_before),)).fetchone()[0])
 
 
-def _run_row(row: sqlite3.Row) -> RunRow:
-    return RunRow(id=row["id"], pair_id=row["pair_id"], trigger=row["trigger"],
-                  status=row["status"], started_at=row["started_at"],
-                  finished_at=row["finished_at"], fetched=row["fetched"], posted=row["posted"],
-                  flagged=row["flagged"], skipped=row["skipped"], message=row["message"])

@@ -26,7 +26,7 @@ from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
-from ecom_ledger_desktop.sync.unpaid import sweep_unpaid
+from ecom_ledger_desktop.sync.unpaid import AWAITING_PAYMENT, sweep_unpaid
 from ecom_ledger_desktop.sync.waiting import surface_stale_waiting
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,7 @@ class RunSummary:
     posted: int = 0
     flagged: int = 0
     skipped: int = 0
+    awaiting_payment: int = 0  # unpaid orders of a "post when paid" method: nothing to post yet
     waiting: int = 0
     message: str = ""
     open_errors: int = 0
@@ -160,7 +161,8 @@ class SyncEngine:
         with state.tx():
             state.runs.finish(run_id, summary.status, fetched=summary.fetched,
                               posted=summary.posted, flagged=summary.flagged,
-                              skipped=summary.skipped, message=summary.message)
+                              skipped=summary.skipped, message=summary.message,
+                              awaiting_payment=summary.awaiting_payment)
         self.ctx.events.publish(RunFinished(run_id, summary.status, summary.posted,
                                             summary.flagged, summary.skipped, summary.message))
         return summary
@@ -253,6 +255,8 @@ class SyncEngine:
             summary.flagged += 1
         elif outcome == "skipped":
             summary.skipped += 1
+        elif outcome == AWAITING_PAYMENT:
+            summary.awaiting_payment += 1
 
     def _fetch_orders(self, summary: RunSummary, run_start: datetime,
                       poster: BatchPoster | None = None) -> None:

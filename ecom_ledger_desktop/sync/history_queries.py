@@ -47,6 +47,7 @@ class RunRecord:
     flagged: int
     skipped: int
     message: str
+    awaiting_payment: int = 0
 
     @property
     def duration(self) -> timedelta | None:
@@ -98,7 +99,7 @@ def recent_runs(state: State, pair_id: int | None = None, limit: int = 200) -> l
         status=r["status"], started_at=parse_iso(r["started_at"]),
         finished_at=parse_iso(r["finished_at"]) if r["finished_at"] else None,
         fetched=r["fetched"], posted=r["posted"], flagged=r["flagged"], skipped=r["skipped"],
-        message=r["message"]) for r in rows]
+        message=r["message"], awaiting_payment=r["awaiting_payment"]) for r in rows]
 
 
 def _doc_numbers(state: State, keys: set[str]) -> dict[str, tuple[str, str]]:

@@ -32,6 +32,7 @@ UNPAID_CODE = "unpaid_order"
 AWAITING = "awaiting_payment"  # staged revision prefix: awaiting_payment:<order date>:<zone>
 SNOOZE = "snooze"  # the fix
 SNOOZED = "snoozed"  # the entry status it leaves
+AWAITING_PAYMENT = "awaiting_payment"  # ingest outcome: staged, nothing to post until paid
 
 
 def awaits_payment(ctx: PairContext, order: Order, active: PostingRow | None) -> bool:
@@ -48,7 +49,7 @@ def hold_unpaid(ctx: PairContext, order: Order, raw: str, run_id: int | None) ->
     _alert(ctx, order.source_id, order.number, ordered, zone, run_id)
     alerted = any(entry.code == UNPAID_CODE for entry in
                   ctx.state.errors.open_for_record(ctx.pair.id, "order", order.source_id))
-    return "flagged" if alerted else "skipped"
+    return "flagged" if alerted else AWAITING_PAYMENT
 
 
 def sweep_unpaid(ctx: PairContext, run_id: int | None) -> int:

@@ -71,3 +71,22 @@ def test_migration_2_adds_remembered_ledger_ids_and_keeps_existing_data(tmp_path
                  "VALUES (1, 'customer', 'email:a@b.c', '58', 'x')")
     assert conn.execute("SELECT name FROM connections").fetchone()[0] == "books"
     assert (tmp_path / "state.sqlite3.v1.bak").exists()
+
+
+def test_migrations_3_and_4_add_run_columns_and_keep_the_history(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    migrate(conn, path, MIGRATIONS[:2])
+    conn.execute("INSERT INTO connections (name, kind, created_at) VALUES ('shop', 'magento2', 'x')")
+    conn.execute("INSERT INTO connections (name, kind, created_at) VALUES ('books', 'qbo', 'x')")
+    conn.execute("INSERT INTO pairs (name, store_id, ledger_id, rules, created_at) "
+                 "VALUES ('p', 1, 2, '{}', 'x')")
+    conn.execute("INSERT INTO runs (pair_id, trigger, status, started_at, skipped) "
+                 "VALUES (1, 'manual', 'ok', 'x', 7)")
+    migrate(conn, path, MIGRATIONS[:4])
+    assert current_version(conn) == 4
+    run = conn.execute("SELECT * FROM runs").fetchone()
+    assert (run["skipped"], run["awaiting_payment"], run["pid_started"]) == (7, 0, None)
+    assert "pid_started" in {r["name"] for r in conn.execute("PRAGMA table_info(pair_locks)")}
+    assert (tmp_path / "state.sqlite3.v2.bak").exists()

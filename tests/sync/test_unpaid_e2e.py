@@ -26,6 +26,9 @@ def test_bank_transfer_posts_nothing_until_paid_then_a_receipt_no_receivable(
     summary = bench.sync()
     assert summary.status == "ok", bench.open_errors()
     assert bench.docs("Invoice") == [] and bench.docs("SalesReceipt") == []
+    # said as what it is, not "skipped" (which a merchant reads as "left out")
+    assert (summary.awaiting_payment, summary.skipped) == (1, 0)
+    assert bench.runs()[0].awaiting_payment == 1
 
     bench.store.invoice_order(order_id)
     bench.sync()

@@ -64,8 +64,10 @@ def run_heading(run: RunRecord, when: str) -> str:
     trigger = TRIGGER_WORDS.get(run.trigger, run.trigger.capitalize())
     status = STATUS_WORDS.get(run.status, run.status).lower()
     took = duration_text(run.duration)
+    awaiting = f", {run.awaiting_payment} awaiting payment" if run.awaiting_payment else ""
     counts = (f": {run.fetched} fetched, {run.posted} posted, {run.flagged} flagged, "
-              f"{run.skipped} skipped") if run.status not in ("skipped", "failed") else ""
+              f"{run.skipped} skipped{awaiting}") if run.status not in ("skipped", "failed") \
+        else ""
     return f"{trigger}, {when} — {status}{counts}" + (f" (took {took})" if took else "")
 
 
