@@ -1,0 +1,116 @@
+"""Fixtures of the contract suite: every test runs once per store harness.
+
+``harness`` is a started store simulator; ``make_harness`` starts another with a given time
+zone or clock; ``bench`` pairs the harness's connector with a QuickBooks Online simulator and a
+real SQLite database, so the engine's promises are checked per store too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ecom_ledger_desktop.connectors.base import StoreConnector
+from ecom_ledger_desktop.connectors.http import RetryPolicy
+from ecom_ledger_desktop.connectors.registry import ConnectorFactory
+from ecom_ledger_desktop.core.events import EventBus
+from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.demo import CLIENT_ID, CLIENT_SECRET, DEMO_COMPANY, REDIRECT_URI, configure_pair
+from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
+from ecom_ledger_desktop.sandbox.qbo import QboSimulator
+from ecom_ledger_desktop.secrets.store import MemorySecretStore
+from ecom_ledger_desktop.sync.engine import RunSummary
+from ecom_ledger_desktop.sync.service import SyncService
+from tests.contract.harness import StoreHarness
+from tests.contract.magento2_harness import Magento2Harness
+from tests.sync.conftest import CATALOG
+
+#: every store in the suite; PrestaShop and X-Cart join by adding their harness here
+HARNESSES: dict[str, type[StoreHarness]] = {"magento2": Magento2Harness}
+START = date(2020, 1, 1)
+
+HarnessMaker = Callable[..., StoreHarness]
+
+
+@pytest.fixture(params=sorted(HARNESSES))
+def make_harness(request: pytest.FixtureRequest) -> Iterator[HarnessMaker]:
+    """Starts this store's simulator (``timezone=``, ``now=``); stops all at the end."""
+    started: list[StoreHarness] = []
+
+    def make(**options: Any) -> StoreHarness:
+        harness = HARNESSES[request.param](**options)
+        started.append(harness)
+        return harness
+
+    try:
+        yield make
+    finally:
+        for harness in started:
+            harness.stop()
+
+
+@pytest.fixture
+def harness(make_harness: HarnessMaker) -> StoreHarness:
+    return make_harness()
+
+
+@dataclass
+class ContractBench:
+    """A store harness + a QuickBooks Online simulator + a database + the sync service."""
+
+    store: StoreHarness
+    ledger: QboSimulator
+    service: SyncService
+    db_path: Path
+    pair_id: int
+
+    def sync(self) -> RunSummary:
+        return self.service.run_pair(self.pair_id, "test")
+
+    def docs(self, entity: str) -> list[dict[str, Any]]:
+        """Non-voided documents of one entity in the simulated company."""
+        return [d for d in self.ledger.entities(entity)
+                if "Voided" not in str(d.get("PrivateNote", ""))]
+
+    def open_errors(self) -> list[Any]:
+        state = State(self.db_path)
+        try:
+            return state.errors.entries(self.pair_id, "open")
+        finally:
+            state.close()
+
+
+@pytest.fixture
+def bench(harness: StoreHarness, tmp_path: Path) -> Iterator[ContractBench]:
+    ledger = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                          redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True,
+                          company_profile=DEMO_COMPANY)
+    ledger.start()
+    ledger.seed_items(CATALOG)
+    secrets = MemorySecretStore()
+    db_path = tmp_path / "ledger-sync.sqlite3"
+    rules = PostingRules(start_date=START, payment_routes={
+        "checkmo": PaymentRoute(payment_method="Check"),
+        "braintree": PaymentRoute(payment_method="Visa")})
+    # The store connection row is the demo's; the store connector is the harness's own.
+    pair_id = configure_pair(db_path, "http://store.invalid", ledger.base_url, ledger.realm_id,
+                             secrets, store_token="unused",
+                             refresh_token=ledger.issue_tokens()["refresh_token"],
+                             start_date=START, demo=False, rules=rules)
+    factory = ConnectorFactory(policy=RetryPolicy(backoff_base=0.01, backoff_max=0.05,
+                                                  breaker_reset=0.5))
+
+    def store_factory(config: Any, secrets: Any) -> StoreConnector:
+        return harness.connector()
+
+    service = SyncService(db_path, secrets, store_factory=store_factory,
+                          ledger_factory=factory.ledger, events=EventBus())
+    try:
+        yield ContractBench(harness, ledger, service, db_path, pair_id)
+    finally:
+        ledger.stop()
