@@ -106,29 +106,6 @@ def test_paging_stops_at_total_count_despite_repeated_last_page(
     store.close()
 
 
-def test_one_crowded_second_larger_than_a_page_is_read_once_each(sim: Magento2Simulator) -> None:
-    created = [sim.add_order(spec(i, created_at=stamp(0))) for i in range(23)]
-    store = make_store(sim, page_size=5)
-    assert order_ids(store) == [str(i) for i in created]
-    store.close()
-
-
-def test_orders_come_in_updated_then_id_order(sim: Magento2Simulator) -> None:
-    minutes = [30, 10, 20, 10, 30, 20]
-    ids = [sim.add_order(spec(i, created_at=stamp(0), updated_at=stamp(m)))
-           for i, m in enumerate(minutes)]
-    expected = [str(i) for _, i in sorted(zip(minutes, ids, strict=True))]
-    store = make_store(sim, page_size=2)
-    assert order_ids(store) == expected  # 2,4 (10 min) 3,6 (20) 1,5 (30)
-    fetched = list(store.iter_orders(EPOCH))
-    stamps = [f.updated_at for f in fetched if f.updated_at is not None]
-    assert len(stamps) == len(fetched) and stamps == sorted(stamps)
-    # The window is inclusive on both ends: since <= updated_at <= until.
-    window = order_ids(store, BASE + timedelta(minutes=10), BASE + timedelta(minutes=20))
-    assert window == ["2", "4", "3", "6"]
-    store.close()
-
-
 def test_order_updated_mid_scan_is_not_skipped(sim: Magento2Simulator,
                                                transport: CountingTransport) -> None:
     ids = [sim.add_order(spec(i, created_at=stamp(i))) for i in range(9)]
@@ -181,45 +158,6 @@ def test_bad_order_is_fetched_as_problem_and_others_continue(sim: Magento2Simula
     store.close()
 
 
-def test_parsed_order_carries_money_customer_and_paid_flag(sim: Magento2Simulator) -> None:
-    oid = sim.add_order(spec(1, lines=[
-        {"sku": "24-MB01", "name": "Joust Duffle Bag", "qty": 2, "price": "34.50"},
-        {"sku": "MH01-S-Gray", "name": "Chaz Kangeroo Hoodie", "qty": 1, "price": 52,
-         "configurable_parent_sku": "MH01"}], discount=10, paid=False))
-    guest = sim.add_order(spec(2, customer=None, currency="EUR"))
-    store = make_store(sim)
-    order = store.get_order(str(oid)).record
-    assert order is not None
-    assert [line.sku for line in order.lines] == ["24-MB01", "MH01-S-Gray"]
-    assert order.discount == Decimal(10) and order.paid is False
-    assert order.computed_total == order.grand_total
-    guest_order = store.get_order(str(guest)).record
-    assert guest_order is not None
-    assert guest_order.customer.is_guest and guest_order.customer.source_id is None
-    assert guest_order.currency == "EUR" and guest_order.paid is True
-    missing = store.get_order("999")
-    assert missing.record is None and missing.problem is not None
-    assert missing.problem.code == "not_found"
-    store.close()
-
-
-def test_refunds_are_listed_with_lines_and_totals(sim: Magento2Simulator) -> None:
-    oid = sim.add_order(spec(1, lines=[
-        {"sku": "24-MB01", "name": "Joust Duffle Bag", "qty": 2, "price": 34},
-        {"sku": "MH01-S-Gray", "name": "Chaz Kangeroo Hoodie", "qty": 1, "price": 52,
-         "configurable_parent_sku": "MH01"}]))
-    memo_id = sim.refund_order(oid, {"lines": [{"sku": "MH01-S-Gray", "qty": 1}], "shipping": 0})
-    store = make_store(sim)
-    refunds = list(store.iter_refunds(EPOCH))
-    assert [r.source_id for r in refunds] == [str(memo_id)]
-    refund = refunds[0].record
-    assert refund is not None and refund.order_source_id == str(oid)
-    assert [(line.sku, line.qty, line.unit_price) for line in refund.lines] == [
-        ("MH01-S-Gray", Decimal(1), Decimal(52))]
-    assert refund.grand_total == Decimal(52)
-    store.close()
-
-
 def test_page_size_is_halved_when_the_shop_enforces_input_limits(sim: Magento2Simulator) -> None:
     sim.configure(input_limits=True)
     ids = [sim.add_order(spec(i, created_at=stamp(i))) for i in range(4)]
@@ -244,21 +182,6 @@ def test_write_back_comment_is_idempotent(sim: Magento2Simulator) -> None:
     store.write_back(str(oid), second)
     sim.faults.drop_after_apply_rate = 0.0
     assert sim.comments(oid).count(second) == 1
-    store.close()
-
-
-def test_set_stock_reports_unknown_sku_and_sets_the_rest(sim: Magento2Simulator) -> None:
-    store = make_store(sim)
-    problems = store.set_stock([
-        StockLevel(sku="24-MB01", qty=Decimal(12)),
-        StockLevel(sku="NOPE 1", qty=Decimal(3)),
-        StockLevel(sku="NO/PE-2", qty=Decimal(3)),
-        StockLevel(sku="24-WB04", qty=Decimal(0)),
-    ])
-    assert [p.code for p in problems] == ["unknown_sku", "unknown_sku"]
-    assert "'NOPE 1'" in problems[0].message and "'NO/PE-2'" in problems[1].message
-    stock = sim.stock()
-    assert stock["24-MB01"] == 12 and stock["24-WB04"] == 0
     store.close()
 
 
