@@ -1,17 +1,20 @@
 """The bad-input corpus: every file in ``tests/corpus/<store>/`` is one odd order, end to end.
 
-A case file is data, not code (the schema is ``CASE_SCHEMA`` below):
+The runner is the same for every store: it drives the store's simulator through its contract
+harness (``tests/contract/harness.py``). A case file is data, not code (the schema is
+``CASE_SCHEMA`` below); ``base``, ``raw_changes``, ``raw`` and a step's ``changes`` / ``spec``
+are in the store's own terms (its simulator's order spec and its wire document):
 
 ``base``
-    changes to the default order (``tests.sync.conftest.order_spec``: a paid two-line order,
-    2 × 24.00 taxed at 8.25 % + 18.50 + 5.00 shipping = 75.46 USD, bought by
-    ``bad.buyer@example.com``), given to ``Magento2Simulator.add_order``;
+    changes to the store's default case order (``StoreHarness.case_order``; for Magento
+    ``tests.sync.conftest.order_spec``: a paid two-line order, 2 × 24.00 taxed at 8.25 % + 18.50
+    + 5.00 shipping = 75.46 USD), bought by ``bad.buyer@example.com``;
 ``raw_changes``
-    ``{"dotted.path": value}`` written into the JSON the simulator built, which is then served
-    verbatim (``put_raw_order``); list indexes are numbers (``items.0.price``) and the value
+    ``{"dotted.path": value}`` written into the wire document the simulator built, which is then
+    served verbatim; list indexes are numbers (``items.0.price``) and the value
     ``{"$delete": true}`` removes the key;
 ``raw``
-    instead of the two above, a whole Magento order document;
+    instead of the two above, a whole order document of the store;
 ``store_fault``
     ``{"corrupt_next": n, "mode": "truncate" | "garbage"}``: the store's next n answers break;
 ``steps``
@@ -45,14 +48,13 @@ import pytest
 
 from ecom_ledger_desktop.core.money import round_money
 from ecom_ledger_desktop.sync.engine import RunSummary
-from tests.sync.conftest import SyncBench, order_spec
+from tests.contract.conftest import HARNESSES, ContractBench
+from tests.contract.harness import CORPUS_ROOT, StoreHarness
 
-CORPUS = Path(__file__).parent
-STORES = ("magento2",)
+CORPUS = CORPUS_ROOT
+STORES = tuple(sorted(HARNESSES))
 MIN_CASES_PER_STORE = 40
 GOOD_EMAIL = "good.buyer@example.com"
-DELETE = {"$delete": True}
-NOW = "$now"
 SALES_ENTITIES = ("SalesReceipt", "Invoice")
 REFUND_ENTITIES = ("RefundReceipt", "CreditMemo")
 
@@ -156,118 +158,72 @@ def amount(value: object) -> Decimal:
 
 # -- building the case -------------------------------------------------------------------------
 
-def apply_changes(document: Any, changes: dict[str, Any]) -> None:
-    """Write ``{"dotted.path": value}`` into ``document`` (``DELETE`` removes the key)."""
-    for path, value in changes.items():
-        *parents, last = path.split(".")
-        target = document
-        for part in parents:
-            target = target[int(part)] if isinstance(target, list) else target[part]
-        if isinstance(target, list):
-            if value == DELETE:
-                del target[int(last)]
-            else:
-                target[int(last)] = value
-        elif value == DELETE:
-            target.pop(last, None)
-        else:
-            target[last] = value
-
-
-def bad_spec(base: dict[str, Any] | None) -> dict[str, Any]:
-    fields: dict[str, Any] = {"customer": {"email": "bad.buyer@example.com",
-                                           "firstname": "Bad", "lastname": "Buyer"}}
-    fields.update(base or {})
-    return order_spec(**fields)
-
-
-def add_case_order(bench: SyncBench, case: dict[str, Any]) -> int:
+def bad_order(store: StoreHarness, case: dict[str, Any]) -> str:
+    """The case's order: a whole wire document, or the default order changed."""
     if "raw" in case:
-        raw = case["raw"]
-        entity = raw.get("entity_id")
-        order_id = entity if isinstance(entity, int) else bench.store.state.next_id("order")
-        bench.store.put_raw_order(order_id, raw)
-        return int(order_id)
-    order_id = bench.store.add_order(bad_spec(case.get("base")))
-    if case.get("raw_changes"):
-        rewrite(bench, order_id, case["raw_changes"])
-    return order_id
-
-
-def rewrite(bench: SyncBench, order_id: int, changes: dict[str, Any]) -> None:
-    """Rewrite the order's JSON; the value ``"$now"`` is the store's current time."""
-    raw = bench.store.order_json(order_id)
-    now = bench.store.state.now()
-    apply_changes(raw, {k: now if v == NOW else v for k, v in changes.items()})
-    bench.store.put_raw_order(order_id, raw)
-
-
-def fault(bench: SyncBench, spec: dict[str, Any]) -> None:
-    bench.store.corrupt_next_responses(int(spec["corrupt_next"]), str(spec["mode"]))
+        return store.case_raw_order(case["raw"])
+    return store.case_order(case.get("base"), case.get("raw_changes"),
+                            email="bad.buyer@example.com", first_name="Bad", last_name="Buyer")
 
 
 class Run:
     """One case on one bench: its orders, credit memos and run summaries."""
 
-    def __init__(self, bench: SyncBench, case: dict[str, Any]) -> None:
-        self.bench, self.case = bench, case
-        self.orders: list[int] = []
-        self.memos: list[int] = []
+    def __init__(self, bench: ContractBench, case: dict[str, Any]) -> None:
+        self.bench, self.store, self.case = bench, bench.store, case
+        self.orders: list[str] = []
+        self.memos: list[str] = []
         self.summaries: list[RunSummary] = []
-        self.good_id = 0
+        self.good_id = ""
 
     def play(self) -> None:
-        bench, case = self.bench, self.case
-        self.orders.append(add_case_order(bench, case))
-        self.good_id = bench.store.add_order(order_spec(customer={
-            "email": GOOD_EMAIL, "firstname": "Good", "lastname": "Buyer"}))
+        store, case = self.store, self.case
+        self.orders.append(bad_order(store, case))
+        self.good_id = store.case_order(None, None, email=GOOD_EMAIL, first_name="Good",
+                                        last_name="Buyer")
         if "store_fault" in case:
-            fault(bench, case["store_fault"])
+            fault = case["store_fault"]
+            store.case_break_answers(int(fault["corrupt_next"]), str(fault["mode"]))
         for step in case.get("steps", [{"do": "sync"}]):
             self.step(step)
 
     def step(self, step: dict[str, Any]) -> None:
-        bench, action, order_id = self.bench, step["do"], self.orders[0]
+        store, action, order_id = self.store, step["do"], self.orders[0]
         if action == "sync":
-            self.summaries.append(bench.sync())
+            self.summaries.append(self.bench.sync())
         elif action == "edit":
-            bench.store.edit_order(order_id, step["changes"])
+            store.case_edit(order_id, step["changes"])
         elif action == "cancel":
-            bench.store.cancel_order(order_id)
+            store.cancel(order_id)
         elif action == "invoice":
-            bench.store.invoice_order(order_id)
+            store.case_invoice(order_id)
         elif action == "refund":
-            memo_id = bench.store.refund_order(order_id, step["spec"])
-            if step.get("memo_changes"):
-                with bench.store.state.lock:
-                    apply_changes(bench.store.state.creditmemos[memo_id], step["memo_changes"])
-            self.memos.append(memo_id)
+            self.memos.append(store.case_refund(order_id, step["spec"], step.get("memo_changes")))
         elif action == "add_order":
-            self.orders.append(add_case_order(bench, step))
+            self.orders.append(bad_order(store, step))
         elif action == "raw_changes":
-            rewrite(bench, order_id, step["changes"])
+            store.case_rewrite(order_id, step["changes"])
         else:  # pragma: no cover - the schema allows nothing else
             raise AssertionError(action)
 
     # -- what the books and the queue hold ----------------------------------------------------
 
-    def number(self, order_id: int) -> str:
-        """How an entry must name the order: its increment_id, else its entity id."""
-        number = self.bench.store.order_json(order_id).get("increment_id")
-        return str(number) if str(number or "").strip() else f"with id {order_id}"
+    def number(self, order_id: str) -> str:
+        """How an entry must name the order: its number, else its store id."""
+        return self.store.order_label(order_id)
 
-    def documents(self, entities: tuple[str, ...], record: str, source_id: int) -> list[Any]:
+    def documents(self, entities: tuple[str, ...], record: str, source_id: str) -> list[Any]:
         marker = f":{record}:{source_id}:"
         return [d for entity in entities for d in self.bench.docs(entity)
                 if marker in str(d.get("PrivateNote", ""))]
 
-    def order_docs(self, order_id: int) -> list[Any]:
+    def order_docs(self, order_id: str) -> list[Any]:
         return self.documents(SALES_ENTITIES, "order", order_id)
 
-    def memo_docs(self, memo_id: int) -> list[Any]:
+    def memo_docs(self, memo_id: str) -> list[Any]:
         return self.documents(REFUND_ENTITIES, "refund", memo_id)
 
-    def entries_for(self, kind: str, source_id: int, number: str) -> list[Any]:
+    def entries_for(self, kind: str, source_id: str, number: str) -> list[Any]:
         return [e for e in self.bench.open_errors() if e.record_kind == kind and (
             e.source_id == str(source_id) or (kind == "order" and number in e.message
                                               and not e.source_id.isdigit()))]
@@ -288,11 +244,11 @@ def check_no_crash(run: Run) -> None:
 
 
 def check_good_order(run: Run) -> None:
-    good = run.bench.store.order_json(run.good_id)
+    store = run.store
     docs = run.order_docs(run.good_id)
     assert len(docs) == 1, "the good order must post whatever happens to the bad one"
-    assert docs[0]["DocNumber"] == good["increment_id"]
-    assert amount(docs[0]["TotalAmt"]) == amount(good["grand_total"])
+    assert docs[0]["DocNumber"] == store.order_number(run.good_id)
+    assert amount(docs[0]["TotalAmt"]) == store.order_total(run.good_id)
 
 
 def check_nothing_dropped(run: Run) -> None:
@@ -314,7 +270,7 @@ def check_nothing_dropped(run: Run) -> None:
         assert entries[0].fixes
 
 
-def customer_of(bench: SyncBench, doc: dict[str, Any]) -> dict[str, Any]:
+def customer_of(bench: ContractBench, doc: dict[str, Any]) -> dict[str, Any]:
     [customer] = [c for c in bench.ledger.entities("Customer")
                   if c["Id"] == doc["CustomerRef"]["value"]]
     return customer
@@ -330,16 +286,16 @@ def check_posts(run: Run, want: dict[str, Any]) -> None:
     assert len(docs) == want.get("count", 1), [d.get("DocNumber") for d in docs]
     assert all(d in bench.docs(want["entity"]) for d in docs), want["entity"]
     for order_id in run.orders:
-        raw = bench.store.order_json(order_id)
+        currency = run.store.order_currency(order_id)
         for doc in run.order_docs(order_id):
-            store_total = round_money(amount(raw["grand_total"]), str(raw["order_currency_code"]))
+            store_total = round_money(run.store.order_total(order_id), currency)
             assert amount(doc["TotalAmt"]) == store_total, "equal to the store's total to the cent"
             tax = amount((doc.get("TxnTaxDetail") or {}).get("TotalTax", 0))  # QuickBooks' tax
             assert sum(amount(ln["Amount"]) for ln in item_lines(doc)) - sum(
                 amount(ln["Amount"]) for ln in doc["Line"]
                 if ln.get("DetailType") == "DiscountLineDetail") + tax == amount(doc["TotalAmt"])
-            assert tax == round_money(amount(raw.get("tax_amount") or 0),
-                                      str(raw["order_currency_code"])), "the store's tax, in tax"
+            assert tax == round_money(run.store.order_tax(order_id), currency), \
+                "the store's tax, in tax"
     doc = docs[0]
     if "doc_number" in want:
         assert doc["DocNumber"] == want["doc_number"]
@@ -384,9 +340,8 @@ def check_posts(run: Run, want: dict[str, Any]) -> None:
         assert len(refunds) == want["refund"].get("count", 1)
         assert all(d in bench.docs(want["refund"]["entity"]) for d in refunds)
         for memo_id in run.memos:
-            memo = bench.store_api(f"creditmemo/{memo_id}")
             for refund in run.memo_docs(memo_id):
-                assert amount(refund["TotalAmt"]) == amount(memo["grand_total"])
+                assert amount(refund["TotalAmt"]) == run.store.refund_total(memo_id)
 
 
 def check_flag(run: Run, want: dict[str, Any]) -> None:
@@ -406,7 +361,7 @@ def check_flag(run: Run, want: dict[str, Any]) -> None:
         assert entry.raw, "an unreadable record is kept verbatim: nothing is lost"
         kept = json.loads(entry.raw)
         [order_id] = [o for o in run.orders if run.number(o) in entry.message]
-        assert kept == json.loads(json.dumps(run.bench.store.order_json(order_id)))
+        assert kept == json.loads(json.dumps(run.store.order_document(order_id)))
     if kind == "order" and "posts" not in run.case["expect"]:
         flagged = [o for o in run.orders if run.number(o) in entry.message]
         assert all(run.order_docs(o) == [] for o in flagged), "nothing half-posted"
@@ -429,12 +384,14 @@ def params() -> list[Any]:
     for path in case_files():
         case = load(path)
         marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if case.get("xfail") else []
-        out.append(pytest.param(path, id=f"{path.parent.name}/{path.stem}", marks=marks))
+        out.append(pytest.param(path.parent.name, path, id=f"{path.parent.name}/{path.stem}",
+                                marks=marks))
     return out
 
 
-@pytest.mark.parametrize("path", params())
-def test_corpus_case(bench: SyncBench, path: Path) -> None:
+@pytest.mark.parametrize(("make_harness", "path"), params(), indirect=["make_harness"])
+def test_corpus_case(bench: ContractBench, path: Path) -> None:
+    """Each case on a bench whose store is the one the case's folder is named after."""
     case = load(path)
     run = Run(bench, case)
 
