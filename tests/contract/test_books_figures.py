@@ -73,6 +73,7 @@ def test_tax_inclusive_prices_with_a_coupon_add_up_also_when_refunded(
     assert order.prices_include_tax is True
     assert order.lines[0].unit_price == D("100")  # the net price, whatever the shop keeps
     assert order.grand_total == D("107.10")  # what the buyer paid: 119 less the coupon
+    assert order.discount == D("11.90")
     assert order.tax_total == D("17.10")
     memo = harness.refund(oid, RefundSpec([("24-MB01", 1)]))
     store = harness.connector()
