@@ -118,6 +118,12 @@ class ConnectionKind:
     demo_seed: str = ""  # "ecom_ledger_desktop.sandbox.<x>.seed:<name>"
     #: defaults of a sandbox connection (e.g. the vendor's sandbox API address)
     sandbox_defaults: Mapping[str, str] = field(default_factory=dict)
+    #: the setting that says where it connects (default: its first required address)
+    where_setting: str = ""
+
+    def a(self, words: str) -> str:
+        """``words`` with its article: "a Magento store", "an Acme store"."""
+        return f"{'an' if words[:1].upper() in 'AEIOU' else 'a'} {words}"
 
     @property
     def display_name(self) -> str:
@@ -144,6 +150,15 @@ class ConnectionKind:
         """The secret a merchant replaces when access stops working (a token)."""
         secrets = self.secrets
         return next((s for s in secrets if s.signed_in), secrets[0])
+
+    def where(self, settings: Mapping[str, str]) -> str:
+        """Where a connection of this kind connects, for its card: an address or "company 123"."""
+        name = self.where_setting or next(
+            (s.name for s in self.plain_settings if s.url and s.required), "")
+        spec, value = self.setting(name), settings.get(name, "")
+        if not value:
+            return f"no {self.noun} connected yet"
+        return value if spec is not None and spec.url else f"{self.noun} {value}"
 
     def setting(self, name: str) -> Setting | None:
         """The declared setting called ``name``."""

@@ -101,16 +101,14 @@ class ConnectionCard(Card):
         self.chip.setProperty("kind", kind)
         self.chip.style().unpolish(self.chip)
         self.chip.style().polish(self.chip)
-        where = summary.settings.get("base_url") or (
-            f"company {summary.settings['realm_id']}" if summary.settings.get("realm_id")
-            else "no company connected yet")
-        parts = [kind_label(summary.kind), where,
+        declared = KINDS.get(summary.kind)
+        where = declared.where(summary.settings) if declared else ""
+        parts = [kind_label(summary.kind), *([where] if where else []),
                  "demo data" if summary.demo else
                  ENVIRONMENT_LABELS.get(summary.environment, summary.environment)]
         self.detail_label.setText(" · ".join(parts))
         self.message_label.setText(summary.status_message)
         self.message_label.setVisible(bool(summary.status_message))
-        declared = KINDS.get(summary.kind)
         # demo tokens live in memory: a demo connection never signs in again
         browser = signs_in_with_browser(summary.kind) and not summary.demo
         signed_in = declared is not None and all(summary.secrets_set.get(s.name)

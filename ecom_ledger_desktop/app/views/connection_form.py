@@ -211,8 +211,8 @@ class ConnectionDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.existing = existing
-        what = kind_label(kind)
-        self.setWindowTitle(f"Edit {existing.name}" if existing else f"Add a {what}")
+        what = kind_of(kind).a(kind_label(kind))
+        self.setWindowTitle(f"Edit {existing.name}" if existing else f"Add {what}")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)

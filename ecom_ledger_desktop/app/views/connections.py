@@ -46,7 +46,7 @@ class ConnectionsPage(Page):
         # one button per kind, stores first, as the registry lists them
         self.add_buttons: dict[str, QPushButton] = {}
         for kind in [*kinds_for("store"), *kinds_for("ledger")]:
-            button = QPushButton(f"Add a {kind.brand} {kind.noun}")
+            button = QPushButton(f"Add {kind.a(f'{kind.brand} {kind.noun}')}")
             button.setObjectName("primaryButton")
             button.clicked.connect(lambda _=False, name=kind.name: self.open_add(name))
             actions.addWidget(button)

@@ -103,4 +103,5 @@ KIND = ConnectionKind(
     demo_simulator="ecom_ledger_desktop.sandbox.qbo:QboSimulator",
     demo_seed="ecom_ledger_desktop.demo:DEMO_COMPANY",
     sandbox_defaults={"api_base": SANDBOX_API_BASE},
+    where_setting="realm_id",
 )
