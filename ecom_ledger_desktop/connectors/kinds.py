@@ -3,8 +3,9 @@
 A declaration says which side it is (store or ledger), how it is named in plain words and where
 the merchant finds its key, its settings and secrets (labels, defaults, validation), how it
 connects, how to build its connector (a dotted path, imported only when a connector is built:
-reading a declaration never loads httpx or authlib), and its demo simulator and seed (dotted
-paths too: connectors never import ``sandbox``). The CLI, the app and the admin code read these
+reading a declaration never loads httpx or authlib; "Test connection" is the built connector's
+``check()``), and its demo simulator and seed (dotted paths too: connectors never import
+``sandbox``). The CLI, the app and the admin code read these
 declarations; ``connectors.registry`` maps each kind's name to its declaration.
 """
 
@@ -120,6 +121,8 @@ class ConnectionKind:
     sandbox_defaults: Mapping[str, str] = field(default_factory=dict)
     #: the setting that says where it connects (default: its first required address)
     where_setting: str = ""
+    #: the form's switch that shows the advanced settings
+    advanced_caption: str = "More settings"
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""

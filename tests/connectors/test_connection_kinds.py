@@ -14,7 +14,7 @@ import pytest
 
 from ecom_ledger_desktop.cli import main
 from ecom_ledger_desktop.connectors.base import CheckResult
-from ecom_ledger_desktop.connectors.kinds import BuildContext, ConnectionKind, Setting
+from ecom_ledger_desktop.connectors.kinds import BuildContext, ConnectionKind, Setting, load
 from ecom_ledger_desktop.connectors.registry import KINDS, ConnectorFactory, registered
 from ecom_ledger_desktop.core import paths
 from ecom_ledger_desktop.db.state import State
@@ -170,3 +170,12 @@ def test_the_admin_validates_and_tests_a_new_kind_from_its_declaration(acme, tmp
     report = admin.test("acme")
     assert not report.ok and [c.label for c in report.checks if not c.ok] == ["Key accepted"]
     assert admin.get("acme").status == "error"
+
+
+@pytest.mark.parametrize("kind", list(KINDS.values()), ids=list(KINDS))
+def test_every_declared_path_names_something_real(kind: ConnectionKind) -> None:
+    paths_ = [kind.builder, kind.sign_in, kind.demo_simulator, kind.demo_seed]
+    assert all(callable(load(p)) or load(p) for p in paths_ if p)
+    assert (kind.connects == "oauth_browser") == bool(kind.sign_in)
+    assert kind.secrets and kind.form_fields and kind.where_to_find_key
+    assert len({s.flag for s in kind.settings}) == len(kind.settings)

@@ -104,7 +104,7 @@ class ConnectionFields(QWidget):
             if spec.name == [s.name for s in fields if not s.advanced][-1]:
                 self._add_row(form, "environment", "Environment", self.environment)
         if any(spec.advanced for spec in fields):
-            self.show_advanced = QCheckBox("Other addresses (for a sandbox or a test server)")
+            self.show_advanced = QCheckBox(kind_of(kind).advanced_caption)
             self.show_advanced.toggled.connect(self._toggle_advanced)
             form.addRow("", self.show_advanced)
             has_custom = bool(existing and any(existing.settings.get(s.name) for s in fields

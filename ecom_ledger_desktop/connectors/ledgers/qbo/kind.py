@@ -101,7 +101,8 @@ KIND = ConnectionKind(
     builder="ecom_ledger_desktop.connectors.ledgers.qbo.kind:build",
     sign_in="ecom_ledger_desktop.connectors.ledgers.qbo.kind:sign_in",
     demo_simulator="ecom_ledger_desktop.sandbox.qbo:QboSimulator",
-    demo_seed="ecom_ledger_desktop.demo:DEMO_COMPANY",
+    # no seed of its own: the demo fills the books from the demo store's catalogue
     sandbox_defaults={"api_base": SANDBOX_API_BASE},
     where_setting="realm_id",
+    advanced_caption="Other addresses (for a sandbox or a test server)",
 )

@@ -79,4 +79,5 @@ KIND = ConnectionKind(
     builder="ecom_ledger_desktop.connectors.stores.magento2.kind:build",
     demo_simulator="ecom_ledger_desktop.sandbox.magento2:Magento2Simulator",
     demo_seed="ecom_ledger_desktop.sandbox.magento2.seed:DEMO_CATALOG",
+    advanced_caption="Time zone (only when the store's own setting is wrong)",
 )
