@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                   "stdin or an environment variable, and mark the connection ok",
                   aliases=["reauthorize"])
     reauth.add_argument("name")
-    add_kind_options(reauth, secrets_only=True)
+    add_kind_options(reauth, renewed_only=True)
 
     pairs = groups.add_parser("pairs", help="store → ledger pairs").add_subparsers(
         dest="action", required=True, metavar="ACTION")

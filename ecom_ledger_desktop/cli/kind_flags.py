@@ -19,25 +19,35 @@ def dest(spec: Setting) -> str:
     return spec.flag.removeprefix("--").replace("-", "_")
 
 
-def _options(secrets_only: bool = False) -> dict[str, list[tuple[ConnectionKind, Setting]]]:
-    """Each option and the kinds' settings it carries, in declaration order."""
+def _options(renewed_only: bool = False) -> dict[str, list[tuple[ConnectionKind, Setting]]]:
+    """Each option and the kinds' settings it carries, in declaration order (``renewed_only``:
+    only the secret each kind replaces when access stops working)."""
     options: dict[str, list[tuple[ConnectionKind, Setting]]] = {}
     for kind in KINDS.values():
-        for spec in kind.secrets if secrets_only else kind.settings:
+        for spec in (kind.renewed_secret,) if renewed_only else kind.settings:
             options.setdefault(spec.flag, []).append((kind, spec))
     return options
 
 
-def add_kind_options(parser: argparse.ArgumentParser, secrets_only: bool = False) -> None:
+def _metavar(spec: Setting) -> str:
+    if spec.secret:
+        return "VAR"
+    if spec.choices:
+        return "|".join(spec.choices)
+    return "URL" if spec.url else spec.name.upper()
+
+
+def add_kind_options(parser: argparse.ArgumentParser, renewed_only: bool = False) -> None:
     """One option per declared setting (secrets: per environment variable)."""
-    for flag, users in _options(secrets_only).items():
+    for flag, users in _options(renewed_only).items():
         helps = dict.fromkeys(f"{kind.brand}: {spec.help or spec.words}" for kind, spec in users)
-        parser.add_argument(flag, dest=dest(users[0][1]), help="; ".join(helps))
+        parser.add_argument(flag, dest=dest(users[0][1]), metavar=_metavar(users[0][1]),
+                            help="; ".join(helps))
 
 
-def _refuse_foreign(kind: ConnectionKind, args: argparse.Namespace, secrets_only: bool) -> None:
-    mine = {spec.flag for spec in (kind.secrets if secrets_only else kind.settings)}
-    foreign = [flag for flag, users in _options(secrets_only).items()
+def _refuse_foreign(kind: ConnectionKind, args: argparse.Namespace) -> None:
+    mine = {spec.flag for spec in kind.settings}
+    foreign = [flag for flag, users in _options().items()
                if flag not in mine and getattr(args, dest(users[0][1]), None)]
     if foreign:
         raise UsageError(f"a {kind.system} connection does not take {', '.join(foreign)}; "
@@ -50,7 +60,7 @@ def settings_from_args(kind: ConnectionKind, args: argparse.Namespace) -> dict[s
     What signing in would fill (a QuickBooks company id) is needed too: ``add`` takes a
     refresh token instead of opening a browser.
     """
-    _refuse_foreign(kind, args, secrets_only=False)
+    _refuse_foreign(kind, args)
     settings: dict[str, str] = {}
     for spec in kind.plain_settings:
         value = (getattr(args, dest(spec), None) or "").strip()
@@ -79,7 +89,7 @@ def secrets_from_args(kind: ConnectionKind, args: argparse.Namespace) -> dict[st
 def renewed_secret_from_args(kind: ConnectionKind, args: argparse.Namespace) -> tuple[Setting, str]:
     """The secret ``reauthorise`` replaces, and its new value."""
     spec = kind.renewed_secret
-    given = [flag for flag, users in _options(secrets_only=True).items()
+    given = [flag for flag, users in _options(renewed_only=True).items()
              if flag != spec.flag and getattr(args, dest(users[0][1]), None)]
     if given:
         raise UsageError(f"a {kind.system} connection takes {spec.flag}, not {given[0]}")
