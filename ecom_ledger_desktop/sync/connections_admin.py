@@ -120,7 +120,9 @@ class ConnectionsAdmin:
         status, message = state.connections.connection_status(config.id)
         secrets_set = {key: bool(self._secrets.get(config.name, key))
                        for key in secret_keys(config.kind)}
-        return ConnectionSummary(config.id, config.name, config.kind, role_of(config.kind),
+        known = KINDS.get(config.kind)  # a kind a newer version added still lists
+        return ConnectionSummary(config.id, config.name, config.kind,
+                                 known.role if known else "unknown",
                                  config.settings.get("environment", "production"), status,
                                  message, config.demo, dict(config.settings), secrets_set)
 
