@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.views.setup_connect_pages import BooksPage, StorePage
+from ecom_ledger_desktop.connectors.registry import kind_of
 from ecom_ledger_desktop.app.views.setup_pages import DonePage, MappingsPage, SchedulePage
 
 if TYPE_CHECKING:  # the sign-in flow loads the connectors (httpx): only when it is used
@@ -85,10 +86,11 @@ class SetupAssistant(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
         self.setMinimumSize(720, 640)
         self.intro = IntroPage(self.try_demo)
-        self.store_page = StorePage("Connect your store", "Your Magento shop's address and the "
-                                    "access token of an integration (System › Integrations).")
-        self.books_page = BooksPage("Connect your books", "Your Intuit app's keys; then sign in "
-                                    "to QuickBooks and pick the company.")
+        # the kind's own words say where its keys are found
+        self.store_page = StorePage("Connect your store",
+                                    kind_of(StorePage.kind).where_to_find_key)
+        self.books_page = BooksPage("Connect your books",
+                                    kind_of(BooksPage.kind).where_to_find_key)
         self.schedule_page = SchedulePage()
         self.mappings_page = MappingsPage()
         self.done_page = DonePage()
