@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.views.setup_connect_pages import BooksPage, StorePage
-from ecom_ledger_desktop.connectors.registry import kind_of
 from ecom_ledger_desktop.app.views.setup_pages import DonePage, MappingsPage, SchedulePage
+from ecom_ledger_desktop.connectors.registry import kind_of
 
 if TYPE_CHECKING:  # the sign-in flow loads the connectors (httpx): only when it is used
     from ecom_ledger_desktop.app.views.oauth_dialog import OpenUrl
