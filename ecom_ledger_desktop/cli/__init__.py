@@ -21,7 +21,9 @@ from ecom_ledger_desktop.cli import config_commands as cfg
 from ecom_ledger_desktop.cli import pair_commands as pairs_cmd
 from ecom_ledger_desktop.cli import sync_commands as run
 from ecom_ledger_desktop.cli.context import CliContext, UsageError
+from ecom_ledger_desktop.cli.kind_flags import add_kind_options
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_USAGE, Output
+from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.core import paths
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.logging_setup import configure_logging
@@ -71,18 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     add = _sub(conns, "add", cfg.connections_add,
                "add a connection (secrets from stdin or an environment variable, never argv)")
     add.add_argument("name")
-    add.add_argument("--kind", choices=["magento2", "qbo"], required=True)
-    add.add_argument("--url", help="Magento: the shop's base URL")
-    add.add_argument("--store-code", default="default", help="Magento store view code")
-    add.add_argument("--timezone", default="",
-                     help="the store's time zone (IANA, e.g. America/New_York); default: read "
-                          "from Magento's store configuration")
-    add.add_argument("--token-env", help="Magento: env var holding the integration token")
-    for key in cfg.QBO_SETTINGS:
-        add.add_argument(f"--{key.replace('_', '-')}", dest=key,
-                         help=f"QuickBooks: {key.replace('_', ' ')}")
-    add.add_argument("--client-secret-env", help="QuickBooks: env var holding the client secret")
-    add.add_argument("--refresh-token-env", help="QuickBooks: env var holding the refresh token")
+    add.add_argument("--kind", choices=list(KINDS), required=True)
+    add_kind_options(add)
     _sub(conns, "list", cfg.connections_list, "list connections")
     _sub(conns, "test", cfg.connections_test, "check a connection in plain words").add_argument(
         "name")
@@ -99,9 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                   "stdin or an environment variable, and mark the connection ok",
                   aliases=["reauthorize"])
     reauth.add_argument("name")
-    reauth.add_argument("--refresh-token-env",
-                        help="QuickBooks: env var holding the new refresh token")
-    reauth.add_argument("--token-env", help="Magento: env var holding the new integration token")
+    add_kind_options(reauth, renewed_only=True)
 
     pairs = groups.add_parser("pairs", help="store → ledger pairs").add_subparsers(
         dest="action", required=True, metavar="ACTION")

@@ -6,16 +6,20 @@ import argparse
 import secrets
 import sys
 
-from ecom_ledger_desktop.cli.context import CliContext, UsageError, read_secret
+from ecom_ledger_desktop.cli.context import CliContext, UsageError
+from ecom_ledger_desktop.cli.kind_flags import (
+    renewed_secret_from_args,
+    secrets_from_args,
+    settings_from_args,
+)
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_OK
+from ecom_ledger_desktop.connectors.kinds import load
+from ecom_ledger_desktop.connectors.registry import KINDS, kind_of
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.redaction import redact, register_secret
 from ecom_ledger_desktop.core.safe_text import escape_controls
 from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.secrets.store import RefusingSecretStore, SecretUnavailable
-
-QBO_SETTINGS = ("api_base", "auth_url", "token_url", "revoke_url", "client_id", "realm_id",
-                "redirect_uri")
 
 
 def connections_add(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -28,31 +32,13 @@ def connections_add(ctx: CliContext, args: argparse.Namespace) -> int:
                              "name, or remove it first with 'ecom-ledger connections remove'")
     finally:
         state.close()
-    settings: dict[str, str] = {}
-    if args.kind == "magento2":
-        if not args.url:
-            raise UsageError("a Magento connection needs --url (the shop's address)")
-        settings = {"base_url": args.url.rstrip("/"), "store_code": args.store_code}
-        if getattr(args, "timezone", None):
-            settings["timezone"] = args.timezone
-    else:
-        for key in QBO_SETTINGS:
-            value = getattr(args, key, None)
-            if value:
-                settings[key] = value
-        if not settings.get("client_id") or not settings.get("realm_id"):
-            raise UsageError("a QuickBooks Online connection needs --client-id and --realm-id")
+    kind = kind_of(args.kind)
+    settings = settings_from_args(kind, args)
     store = ctx.secret_store()
     if isinstance(store, RefusingSecretStore):  # say so before asking for any secret
         ctx.out.note(f"Not saved: {store.description}")
         return EXIT_FAILURE
-    if args.kind == "magento2":
-        values = {"token": read_secret("Magento integration access token", args.token_env)}
-    else:
-        values = {"client_secret": read_secret("QuickBooks app client secret",
-                                               args.client_secret_env),
-                  "refresh_token": read_secret("QuickBooks refresh token",
-                                               args.refresh_token_env)}
+    values = secrets_from_args(kind, args)
     try:
         for key, value in values.items():
             store.set(args.name, key, value)
@@ -77,7 +63,8 @@ def connections_list(ctx: CliContext, args: argparse.Namespace) -> int:
     """List connections (never their secrets)."""
     state = ctx.state()
     try:
-        rows = [{"id": c.id, "name": c.name, "kind": c.kind, "role": c.role, "status": c.status,
+        rows = [{"id": c.id, "name": c.name, "kind": c.kind,
+                 "role": KINDS[c.kind].role if c.kind in KINDS else "unknown", "status": c.status,
                  "status_message": state.connections.connection_status(c.id)[1] if c.id else "",
                  "demo": c.demo, **{f"setting.{k}": v for k, v in c.settings.items()}}
                 for c in state.connections.connections()]
@@ -101,8 +88,7 @@ def connections_test(ctx: CliContext, args: argparse.Namespace) -> int:
 
     factory = ConnectorFactory(lock_dir=ctx.data_dir)
     try:
-        connector = (factory.store(config, ctx.secret_store()) if config.role == "store"
-                     else factory.ledger(config, ctx.secret_store()))
+        connector = factory.connector(config, ctx.secret_store())
         results = connector.check()
         connector.close()
     except SyncError as error:
@@ -130,8 +116,9 @@ def connections_remove(ctx: CliContext, args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
     finally:
         state.close()
-    for key in ("token", "client_secret", "refresh_token"):
-        ctx.secret_store().delete(args.name, key)
+    kind = KINDS.get(config.kind)
+    for spec in kind.secrets if kind else ():
+        ctx.secret_store().delete(args.name, spec.name)
     ctx.out.emit({"removed": args.name}, f"Removed connection '{args.name}'.")
     return EXIT_OK
 
@@ -165,16 +152,17 @@ class _PasteRefused(Exception):
 
 
 def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Connect (or reconnect) a QuickBooks Online company through Intuit's consent page."""
-    from ecom_ledger_desktop.connectors.ledgers.qbo import QboTokens
-    from ecom_ledger_desktop.connectors.registry import QBO_DEFAULTS
-
+    """Connect (or reconnect) a connection that signs in in a browser (QuickBooks Online, through
+    Intuit's consent page)."""
     config = _connection(ctx, args.name)
-    if config.kind != "qbo":
-        raise UsageError(f"'{args.name}' is a {config.kind} connection: only QuickBooks Online "
-                         "connections sign in through the browser; give a Magento shop a new "
-                         f"token with 'ecom-ledger connections reauthorise {args.name}'")
-    settings = {**QBO_DEFAULTS, **config.settings}
+    kind = kind_of(config.kind)
+    if kind.connects != "oauth_browser":
+        browser = " or ".join(k.system for k in KINDS.values() if k.connects == "oauth_browser")
+        raise UsageError(f"'{args.name}' is a {kind.display_name} connection: only {browser} "
+                         "connections sign in through the browser; give it a new "
+                         f"{kind.renewed_secret.words} with "
+                         f"'ecom-ledger connections reauthorise {args.name}'")
+    settings = kind.effective(config.settings)
     redirect_uri = args.redirect_uri or settings.get("redirect_uri", "")
     if not redirect_uri:
         raise UsageError("no redirect URI: pass --redirect-uri with the address registered for "
@@ -186,15 +174,13 @@ def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
         ctx.out.note(f"Not connected: {store.description}")
         return EXIT_FAILURE
     if not store.get(args.name, "client_secret"):
-        ctx.out.note(f"Not connected: the QuickBooks app client secret of '{args.name}' is not "
+        ctx.out.note(f"Not connected: the {kind.brand} app client secret of '{args.name}' is not "
                      f"in {store.description}; remove the connection and add it again.")
         return EXIT_FAILURE
-    tokens = QboTokens(args.name, settings["client_id"], store, company=args.name,
-                       redirect_uri=redirect_uri, auth_url=settings["auth_url"],
-                       token_url=settings["token_url"], revoke_url=settings["revoke_url"])
+    tokens = load(kind.sign_in)(config, store, redirect_uri=redirect_uri)
     expected_state = secrets.token_urlsafe(24)
     prompt = [
-        f"To connect '{args.name}' to QuickBooks Online, open this address in a browser and sign in:",
+        f"To connect '{args.name}' to {kind.system}, open this address in a browser and sign in:",
         "",
         tokens.authorization_url(expected_state, redirect_uri),
         "",
@@ -226,7 +212,7 @@ def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
         finally:
             state.close()
         if used_by and config.settings.get("realm_id"):
-            ctx.out.note(f"Not connected: you signed in to a different QuickBooks company "
+            ctx.out.note(f"Not connected: you signed in to a different {kind.brand} {kind.noun} "
                          f"(realm {realm_id}) from the one '{args.name}' posts to (realm "
                          f"{config.settings['realm_id']}), and pair '{used_by[0]}' already posts "
                          "there. Run the command again and pick the same company, or add a new "
@@ -247,29 +233,23 @@ def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
     _mark_connected(ctx, config, new_settings)
     realm = new_settings.get("realm_id", "?")
     ctx.out.emit({"name": args.name, "connected": True, "realm_id": realm, "status": "ok"},
-                 f"Connected '{args.name}' to QuickBooks company {realm}; the authorisation is "
+                 f"Connected '{args.name}' to {kind.brand} {kind.noun} {realm}; the authorisation is "
                  f"kept in the keyring ({store.description}).")
     return EXIT_OK
 
 
 def connections_reauthorise(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Store a new refresh token (QuickBooks) or integration token (Magento); status back to ok."""
+    """Store a new refresh token (QuickBooks) or access token (a store); status back to ok."""
     config = _connection(ctx, args.name)
-    if config.kind == "qbo":
-        if args.token_env:
-            raise UsageError("a QuickBooks connection takes --refresh-token-env, not --token-env")
-        key, label, env_var = "refresh_token", "QuickBooks refresh token", args.refresh_token_env
-    else:
-        if args.refresh_token_env:
-            raise UsageError("a Magento connection takes --token-env, not --refresh-token-env")
-        key, label, env_var = "token", "Magento integration access token", args.token_env
+    kind = kind_of(config.kind)
     store = ctx.secret_store()
     if isinstance(store, RefusingSecretStore):
         ctx.out.note(f"Not saved: {store.description}")
         return EXIT_FAILURE
-    value = read_secret(label, env_var)
+    spec, value = renewed_secret_from_args(kind, args)
+    label = f"{kind.brand} {spec.words}"
     try:
-        store.set(args.name, key, value)
+        store.set(args.name, spec.name, value)
     except SecretUnavailable as error:
         ctx.out.note(f"Not saved: {error}")
         return EXIT_FAILURE

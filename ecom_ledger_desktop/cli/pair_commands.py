@@ -8,6 +8,7 @@ from datetime import date
 
 from ecom_ledger_desktop.cli.context import CliContext, UsageError
 from ecom_ledger_desktop.cli.output import EXIT_OK
+from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING, PostingRules
@@ -24,15 +25,19 @@ def pair_by_ref(state: State, ref: str) -> Pair:
     return pair
 
 
+def _role(kind: str) -> str:
+    return KINDS[kind].role if kind in KINDS else "unknown"
+
+
 def pairs_add(ctx: CliContext, args: argparse.Namespace) -> int:
     """Pair a store with a ledger from a start date (older history is never imported)."""
     state = ctx.state()
     try:
         store = state.connections.connection(args.store)
         ledger = state.connections.connection(args.ledger)
-        if store is None or store.role != "store" or store.id is None:
+        if store is None or _role(store.kind) != "store" or store.id is None:
             raise UsageError(f"'{args.store}' is not a store connection")
-        if ledger is None or ledger.role != "ledger" or ledger.id is None:
+        if ledger is None or _role(ledger.kind) != "ledger" or ledger.id is None:
             raise UsageError(f"'{args.ledger}' is not a ledger connection")
         rules = PostingRules(start_date=date.fromisoformat(args.start_date))
         with state.tx():

@@ -1,49 +1,67 @@
-"""Builds live connectors from saved connection settings plus secrets from the keyring.
+"""Connection kinds by name, and the factory that builds live connectors from saved settings.
 
-Adding a store or ledger means adding a builder here (and its module + simulator); the engine
-does not change.
+Each kind is declared by its connector package (``<package>/kind.py``, see ``connectors.kinds``);
+adding a store or ledger means adding its package and one line to ``KINDS``: the CLI, the app,
+the admin code and the engine do not change. No connector imports this module. Importing it
+stays light (no httpx, no authlib): the app reads the declarations to draw its forms.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
-from ecom_ledger_desktop.connectors.http import RetryPolicy
-from ecom_ledger_desktop.core.clock import Clock
+from ecom_ledger_desktop.connectors.kinds import ConnectionKind, Role
+from ecom_ledger_desktop.connectors.ledgers.qbo.kind import KIND as QBO
+from ecom_ledger_desktop.connectors.stores.magento2.kind import KIND as MAGENTO2
 from ecom_ledger_desktop.core.errors import FatalError
-from ecom_ledger_desktop.models.connections import ConnectionConfig
-from ecom_ledger_desktop.secrets.store import SecretStore
 
-# Settings every connection kind understands; URLs default to the real services.
-STORE_SECRET = {"magento2": "token"}
-QBO_SANDBOX_API_BASE = "https://sandbox-quickbooks.api.intuit.com"
-QBO_DEFAULTS = {
-    "api_base": "https://quickbooks.api.intuit.com",
-    "auth_url": "https://appcenter.intuit.com/connect/oauth2",
-    "token_url": "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
-    "revoke_url": "https://developer.api.intuit.com/v2/oauth2/tokens/revoke",
-}
+if TYPE_CHECKING:
+    from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
+    from ecom_ledger_desktop.connectors.http import RetryPolicy
+    from ecom_ledger_desktop.core.clock import Clock
+    from ecom_ledger_desktop.models.connections import ConnectionConfig
+    from ecom_ledger_desktop.secrets.store import SecretStore
 
+T = TypeVar("T")
 
-def _require(config: ConnectionConfig, key: str) -> str:
-    value = config.settings.get(key, "")
-    if not value:
-        raise FatalError(f"connection '{config.name}' has no {key.replace('_', ' ')}; set it with "
-                         f"'ecom-ledger connections add {config.name} ...'")
-    return value
+#: every kind, in the order the app offers them
+KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, QBO)}
 
 
-def _secret(config: ConnectionConfig, secrets: SecretStore, key: str) -> str:
-    value = secrets.get(config.name, key)
-    if not value:
-        hint = ("this demo connection only lives while 'ecom-ledger demo' runs" if config.demo
-                else f"add it again with 'ecom-ledger connections add {config.name} ...'")
-        raise FatalError(f"no {key.replace('_', ' ')} is stored for '{config.name}' "
-                         f"({secrets.description}); {hint}")
-    return value
+def kind_of(name: str) -> ConnectionKind:
+    """The declaration of kind ``name`` (a ``FatalError`` that says so when there is none)."""
+    try:
+        return KINDS[name]
+    except KeyError:
+        known = ", ".join(KINDS)
+        raise FatalError(f"'{name}' is not a kind of connection this version knows "
+                         f"(it knows {known}); update ecom-ledger or remove the connection") from None
+
+
+def kinds_for(role: Role) -> list[ConnectionKind]:
+    """The kinds of one side, in the order the app offers them."""
+    return [kind for kind in KINDS.values() if kind.role == role]
+
+
+def role_of(kind: str) -> Role:
+    """Whether connections of ``kind`` are stores or ledgers."""
+    return kind_of(kind).role
+
+
+@contextmanager
+def registered(kind: ConnectionKind) -> Iterator[ConnectionKind]:
+    """``kind`` is known while the block runs (tests declare kinds of their own)."""
+    if kind.name in KINDS:
+        raise ValueError(f"a kind called '{kind.name}' exists already")
+    KINDS[kind.name] = kind
+    try:
+        yield kind
+    finally:
+        del KINDS[kind.name]
 
 
 @dataclass
@@ -51,65 +69,37 @@ class ConnectorFactory:
     """Creates connectors; ``policy`` and ``clock`` are injectable for tests and the demo.
 
     ``lock_dir`` (the data folder) holds the lock files that keep two processes from refreshing
-    one QuickBooks token at once; without it only this process's threads are kept apart.
+    one QuickBooks token at once; without it only this process's threads are kept apart. What a
+    builder keeps between runs (token holders, what a company or a store is) lives in ``cached``.
     """
 
     policy: RetryPolicy | None = None
     clock: Clock | None = None
     lock_dir: Path | None = None
-    # access tokens live in memory for the life of the process, not of one run: a token
-    # holder per connection is kept and reused (it refreshes itself when needed)
-    _tokens: dict[tuple[str, ...], Any] = field(default_factory=dict)
-    # what each QuickBooks company is (country, tax, currencies), read once per connection;
-    # "Test connection" reads it again
-    _companies: dict[tuple[str, str], Any] = field(default_factory=dict)
-    # likewise what a store connection remembers between runs (its time zone, invoices)
-    _store_caches: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    _cache: dict[tuple[str, ...], Any] = field(default_factory=dict)
+
+    def cached(self, key: tuple[str, ...], make: Callable[[], T]) -> T:
+        """The object kept under ``key``, made on first use."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return cast(T, self._cache[key])
 
     def store(self, config: ConnectionConfig, secrets: SecretStore) -> StoreConnector:
         """A store connector for ``config``."""
-        if config.kind == "magento2":
-            from ecom_ledger_desktop.connectors.stores.magento2.client import Magento2Store
-            from ecom_ledger_desktop.connectors.stores.magento2.context import StoreCache
-
-            settings = config.settings
-            cache = self._store_caches.setdefault(
-                (config.name, settings.get("base_url", ""), settings.get("store_code", "")),
-                StoreCache())
-            include_tax = {"yes": True, "no": False}.get(settings.get("prices_include_tax", ""))
-            return Magento2Store(_require(config, "base_url"), _secret(config, secrets, "token"),
-                                 store_code=settings.get("store_code", "default"),
-                                 policy=self.policy, name=config.name,
-                                 timezone=settings.get("timezone") or None,
-                                 prices_include_tax=include_tax,
-                                 restock=settings.get("refund_restock") or "auto",
-                                 cache=cache)
-        raise FatalError(f"'{config.name}' is a {config.kind} connection, not a store")
+        kind = kind_of(config.kind)
+        if kind.role != "store":
+            raise FatalError(f"'{config.name}' is a {kind.display_name} connection, not a store")
+        return cast("StoreConnector", kind.build(config, secrets, self))
 
     def ledger(self, config: ConnectionConfig, secrets: SecretStore) -> PushLedger:
         """A ledger connector for ``config``."""
-        if config.kind == "qbo":
-            from ecom_ledger_desktop.connectors.ledgers.qbo import QboLedger, QboTokens
-            from ecom_ledger_desktop.connectors.ledgers.qbo.company import CompanyCache
+        kind = kind_of(config.kind)
+        if kind.role != "ledger":
+            raise FatalError(f"'{config.name}' is a {kind.display_name} connection, not a ledger")
+        return cast("PushLedger", kind.build(config, secrets, self))
 
-            settings = {**QBO_DEFAULTS, **config.settings}
-            _secret(config, secrets, "refresh_token")
-            key = (config.name, _require(config, "client_id"), settings["token_url"],
-                   settings["auth_url"], settings.get("redirect_uri", ""), str(id(secrets)))
-            tokens = self._tokens.get(key)
-            if tokens is None:
-                tokens = QboTokens(config.name, key[1], secrets, company=config.name,
-                                   redirect_uri=settings.get("redirect_uri", ""),
-                                   auth_url=settings["auth_url"], token_url=settings["token_url"],
-                                   revoke_url=settings["revoke_url"], clock=self.clock,
-                                   lock_dir=self.lock_dir)
-                self._tokens[key] = tokens
-            # a simulator with a compressed clock says how much faster its minute runs
-            scale = float(settings.get("limits_time_scale", "1") or 1)
-            realm = _require(config, "realm_id")
-            company = self._companies.setdefault((config.name, realm), CompanyCache())
-            return QboLedger(tokens, realm, api_base=settings["api_base"],
-                             policy=self.policy, clock=self.clock, limits_scale=scale,
-                             batching=settings.get("batch_requests", "on") != "off",
-                             company=company)
-        raise FatalError(f"'{config.name}' is a {config.kind} connection, not a ledger")
+    def connector(self, config: ConnectionConfig,
+                  secrets: SecretStore) -> StoreConnector | PushLedger:
+        """The store or ledger connector ``config`` describes (for "Test connection")."""
+        return (self.store(config, secrets) if role_of(config.kind) == "store"
+                else self.ledger(config, secrets))

@@ -6,10 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ConnectionKind = Literal["magento2", "qbo"]
 ConnectionRole = Literal["store", "ledger"]
-
-ROLE_OF_KIND: dict[str, ConnectionRole] = {"magento2": "store", "qbo": "ledger"}
 
 
 class ConnectionConfig(BaseModel):
@@ -19,12 +16,8 @@ class ConnectionConfig(BaseModel):
 
     id: int | None = None
     name: str
-    kind: ConnectionKind
+    # a kind declared in ``connectors.registry`` (which says whether it is a store or a ledger)
+    kind: str = Field(min_length=1)
     settings: dict[str, str] = Field(default_factory=dict)
     status: str = "ok"  # ok | needs_reauthorisation | error
     demo: bool = False
-
-    @property
-    def role(self) -> ConnectionRole:
-        """Whether this is a store or a ledger."""
-        return ROLE_OF_KIND[self.kind]

@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ecom_ledger_desktop.connectors.registry import QBO_DEFAULTS
+from ecom_ledger_desktop.connectors.kinds import load
+from ecom_ledger_desktop.connectors.registry import kind_of
 from ecom_ledger_desktop.core.clock import Clock
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.redaction import redact
@@ -75,7 +76,7 @@ class OAuthConnect:
     def begin(self) -> str:
         """Start the listener; returns the authorisation address for the system browser."""
         config = self._load()
-        settings = {**QBO_DEFAULTS, **config.settings}
+        settings = kind_of(config.kind).effective(config.settings)
         configured = settings.get("redirect_uri", "")
         if not configured:
             raise ConnectError("redirect_uri", "No redirect address is set for this connection: "
@@ -162,7 +163,7 @@ class OAuthConnect:
             state.close()
         if config is None or config.id is None:
             raise ConnectError("missing", f"There is no connection '{self._name}'.")
-        if config.kind != "qbo":
+        if kind_of(config.kind).connects != "oauth_browser":
             raise ConnectError("kind", f"'{self._name}' does not sign in through the browser.")
         if not config.settings.get("client_id"):
             raise ConnectError("client_id", f"'{self._name}' has no client id: enter the one "
@@ -175,10 +176,8 @@ class OAuthConnect:
         return config
 
     def _tokens(self, config: ConnectionConfig) -> QboTokens:
-        settings = {**QBO_DEFAULTS, **config.settings}
-        from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens  # authlib: lazily
-
-        return QboTokens(config.name, settings["client_id"], self._secrets, company=config.name,
-                         redirect_uri=self.redirect_uri, auth_url=settings["auth_url"],
-                         token_url=settings["token_url"], revoke_url=settings["revoke_url"],
-                         clock=self._clock, transport=self._transport)
+        # the kind's sign-in imports authlib only now
+        sign_in = load(kind_of(config.kind).sign_in)
+        tokens: QboTokens = sign_in(config, self._secrets, redirect_uri=self.redirect_uri,
+                                    clock=self._clock, transport=self._transport)
+        return tokens

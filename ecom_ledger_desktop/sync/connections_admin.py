@@ -8,36 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ecom_ledger_desktop.connectors.base import CheckResult
-from ecom_ledger_desktop.connectors.registry import QBO_SANDBOX_API_BASE
+from ecom_ledger_desktop.connectors.registry import KINDS, kind_of, role_of
 from ecom_ledger_desktop.core.errors import FatalError, SyncError
 from ecom_ledger_desktop.core.redaction import redact
 from ecom_ledger_desktop.db.state import State
-from ecom_ledger_desktop.models.connections import ROLE_OF_KIND, ConnectionConfig
+from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.secrets.store import SecretStore, SecretUnavailable
 from ecom_ledger_desktop.sync.service import LedgerFactory, StoreFactory
 
 ENVIRONMENTS = ("sandbox", "production")
-SECRET_KEYS: dict[str, tuple[str, ...]] = {"magento2": ("token",),
-                                          "qbo": ("client_secret", "refresh_token")}
-REQUIRED_SECRETS: dict[str, tuple[str, ...]] = {"magento2": ("token",), "qbo": ("client_secret",)}
-REQUIRED_SETTINGS: dict[str, tuple[str, ...]] = {"magento2": ("base_url",), "qbo": ("client_id",)}
-SETTING_KEYS: dict[str, tuple[str, ...]] = {
-    # timezone: IANA name overriding the store's; prices_include_tax: yes/no (else guessed);
-    # refund_restock: auto/always/never (see connectors/stores/magento2/memos.py)
-    "magento2": ("base_url", "store_code", "environment", "timezone", "prices_include_tax",
-                 "refund_restock"),
-    "qbo": ("client_id", "realm_id", "redirect_uri", "environment", "api_base", "auth_url",
-            "token_url", "revoke_url"),
-}
-_URL_SETTINGS = ("base_url", "api_base", "auth_url", "token_url", "revoke_url", "redirect_uri")
-_LABELS = {"base_url": "shop address", "store_code": "store code", "client_id": "client id",
-           "timezone": "time zone", "realm_id": "company id", "redirect_uri": "redirect address",
-           "token": "access token",
-           "client_secret": "client secret", "refresh_token": "refresh token"}
+
+
+def secret_keys(kind: str) -> tuple[str, ...]:
+    """The keyring entries of a connection of ``kind`` (none for a kind this version lacks)."""
+    known = KINDS.get(kind)
+    return tuple(s.name for s in known.secrets) if known else ()
 
 
 class ConnectionFormError(ValueError):
@@ -75,63 +62,30 @@ class TestReport:
     error: str = ""
 
 
-_CHOICES = {"prices_include_tax": ("yes", "no"), "refund_restock": ("auto", "always", "never")}
-
-
-def _store_setting_problems(kind: str, settings: Mapping[str, str]) -> dict[str, str]:
-    """A Magento connection's time zone must be an IANA name; the switches take their words."""
-    if kind != "magento2":
-        return {}
-    problems: dict[str, str] = {}
-    zone = settings.get("timezone", "").strip()
-    if zone:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            problems["timezone"] = "use an IANA time zone such as America/New_York, or leave " \
-                                   "it empty to use the store's"
-    for key, choices in _CHOICES.items():
-        value = settings.get(key, "").strip()
-        if value and value not in choices:
-            problems[key] = f"choose one of {', '.join(choices)}, or leave it empty"
-    return problems
-
-
 def validate_settings(kind: str, settings: Mapping[str, str]) -> dict[str, str]:
     """Per-field problems with a connection's settings (empty when they are fine)."""
+    declared = kind_of(kind)
     problems: dict[str, str] = {}
-    for key in REQUIRED_SETTINGS.get(kind, ()):
-        if not settings.get(key, "").strip():
-            problems[key] = f"the {_LABELS.get(key, key)} is needed"
+    for spec in declared.plain_settings:
+        if spec.required and not settings.get(spec.name, "").strip():
+            problems[spec.name] = f"the {spec.words} is needed"
     environment = settings.get("environment", "production")
     if environment not in ENVIRONMENTS:
         problems["environment"] = "choose sandbox or production"
-    for key in _URL_SETTINGS:
-        value = settings.get(key, "")
-        if value and key not in problems:
-            why = _url_problem(value)
-            if why:
-                problems[key] = why
+    for key, why in declared.problems(settings).items():
+        problems.setdefault(key, why)
     redirect = settings.get("redirect_uri", "")
-    if kind == "qbo" and redirect and "redirect_uri" not in problems:
+    if declared.connects == "oauth_browser" and redirect and "redirect_uri" not in problems:
         from ecom_ledger_desktop.sync.oauth_callback import ConnectError, redirect_mode
 
         try:
             redirect_mode(redirect, environment)
         except ConnectError as error:
             problems["redirect_uri"] = str(error)
-    problems.update(_store_setting_problems(kind, settings))
-    unknown = set(settings) - set(SETTING_KEYS.get(kind, ()))
+    unknown = set(settings) - {s.name for s in declared.plain_settings} - {"environment"}
     for key in sorted(unknown):
         problems[key] = "this setting is not used by this kind of connection"
     return problems
-
-
-def _url_problem(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"'{value}' is not a web address (it should start with https://)"
-    return ""
 
 
 class ConnectionsAdmin:
@@ -165,8 +119,10 @@ class ConnectionsAdmin:
         assert config.id is not None
         status, message = state.connections.connection_status(config.id)
         secrets_set = {key: bool(self._secrets.get(config.name, key))
-                       for key in SECRET_KEYS.get(config.kind, ())}
-        return ConnectionSummary(config.id, config.name, config.kind, config.role,
+                       for key in secret_keys(config.kind)}
+        known = KINDS.get(config.kind)  # a kind a newer version added still lists
+        return ConnectionSummary(config.id, config.name, config.kind,
+                                 known.role if known else "unknown",
                                  config.settings.get("environment", "production"), status,
                                  message, config.demo, dict(config.settings), secrets_set)
 
@@ -182,14 +138,17 @@ class ConnectionsAdmin:
             secrets: Mapping[str, str]) -> ConnectionSummary:
         """Add a connection; secrets to the keyring first, then the settings row."""
         name = name.strip()
-        clean = _clean(kind, settings)
-        problems = {} if kind in ROLE_OF_KIND else {"kind": f"'{kind}' is not a known kind"}
+        declared = KINDS.get(kind)
+        if declared is None:
+            problems = {"kind": f"'{kind}' is not a known kind"}
+        else:
+            settings = _clean(kind, settings)
+            problems = validate_settings(kind, settings)
+            for spec in declared.secrets:
+                if spec.required and not secrets.get(spec.name, "").strip():
+                    problems[spec.name] = f"the {spec.words} is needed"
         if not name:
             problems["name"] = "give the connection a name"
-        problems.update(validate_settings(kind, clean) if not problems.get("kind") else {})
-        for key in REQUIRED_SECRETS.get(kind, ()):
-            if not secrets.get(key, "").strip():
-                problems[key] = f"the {_LABELS.get(key, key)} is needed"
         state = self._open_state()
         try:
             if name and state.connections.connection(name) is not None:
@@ -198,10 +157,12 @@ class ConnectionsAdmin:
             state.close()
         if problems:
             raise ConnectionFormError(problems)
+        assert declared is not None
         self._save_secrets(name, kind, secrets)
-        connected = kind != "qbo" or bool(secrets.get("refresh_token"))
+        connected = declared.connects != "oauth_browser" or all(
+            secrets.get(s.name) for s in declared.secrets if s.signed_in)
         config = ConnectionConfig(
-            name=name, kind=kind, settings=clean,
+            name=name, kind=kind, settings=dict(settings),
             status="ok" if connected else "needs_reauthorisation")
         state = self._open_state()
         try:
@@ -209,10 +170,10 @@ class ConnectionsAdmin:
                 conn_id = state.connections.add_connection(config)
                 if not connected:
                     state.connections.set_connection_status(
-                        conn_id, "needs_reauthorisation", "Not connected yet: sign in to "
-                        "QuickBooks to connect this company.")
+                        conn_id, "needs_reauthorisation", f"Not connected yet: sign in to "
+                        f"{declared.brand} to connect this {declared.noun}.")
         except Exception:
-            for key in SECRET_KEYS.get(kind, ()):
+            for key in secret_keys(kind):
                 self._secrets.delete(name, key)
             raise
         finally:
@@ -263,7 +224,7 @@ class ConnectionsAdmin:
                 raise ConnectionFormError({"name": str(error)}) from None
         finally:
             state.close()
-        for key in SECRET_KEYS.get(config.kind, ()):
+        for key in secret_keys(config.kind):
             self._secrets.delete(name, key)
 
     def test(self, name: str) -> TestReport:
@@ -274,7 +235,8 @@ class ConnectionsAdmin:
         finally:
             state.close()
         try:
-            connector = (self._store_factory(config, self._secrets) if config.role == "store"
+            connector = (self._store_factory(config, self._secrets)
+                         if role_of(config.kind) == "store"
                          else self._ledger_factory(config, self._secrets))
             try:
                 checks = connector.check()
@@ -303,7 +265,7 @@ class ConnectionsAdmin:
             state.close()
 
     def _save_secrets(self, name: str, kind: str, secrets: Mapping[str, str]) -> None:
-        allowed = SECRET_KEYS.get(kind, ())
+        allowed = secret_keys(kind)
         unknown = sorted(set(secrets) - set(allowed))
         if unknown:
             raise ConnectionFormError({k: "this secret is not used by this kind of connection"
@@ -316,21 +278,26 @@ class ConnectionsAdmin:
             raise ConnectionFormError({"secrets": str(error)}) from None
 
     def _move_secrets(self, kind: str, old: str, new: str) -> None:
-        for key in SECRET_KEYS.get(kind, ()):
+        for key in secret_keys(kind):
             value = self._secrets.get(old, key)
             if value:
                 self._secrets.set(new, key, value)
-        for key in SECRET_KEYS.get(kind, ()):
+        for key in secret_keys(kind):
             self._secrets.delete(old, key)
 
 
-def _clean(kind: str, settings: Mapping[str, str]) -> dict[str, str]:
-    """Trimmed settings; a sandbox QuickBooks connection talks to Intuit's sandbox API."""
+def _clean(kind_name: str, settings: Mapping[str, str]) -> dict[str, str]:
+    """Trimmed settings, addresses without a trailing slash; the defaults the kind saves (and
+    a sandbox's, e.g. Intuit's sandbox API for a sandbox QuickBooks connection) filled in."""
+    kind = kind_of(kind_name)
     clean = {k: str(v).strip() for k, v in settings.items()}
     if clean.get("base_url"):
         clean["base_url"] = clean["base_url"].rstrip("/")
-    if kind == "magento2":
-        clean.setdefault("store_code", "default")
-    if kind == "qbo" and clean.get("environment") == "sandbox" and not clean.get("api_base"):
-        clean["api_base"] = QBO_SANDBOX_API_BASE
+    for spec in kind.plain_settings:
+        if spec.save_default and spec.default:
+            clean.setdefault(spec.name, spec.default)
+    if clean.get("environment") == "sandbox":
+        for key, value in kind.sandbox_defaults.items():
+            if not clean.get(key):
+                clean[key] = value
     return clean

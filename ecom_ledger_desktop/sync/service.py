@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
+from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import FatalError, RetriableError
 from ecom_ledger_desktop.core.events import EventBus, RunFinished
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 
 StoreFactory = Callable[[ConnectionConfig, SecretStore], StoreConnector]
 LedgerFactory = Callable[[ConnectionConfig, SecretStore], PushLedger]
-LEDGER_LABELS = {"qbo": "QuickBooks Online"}
 
 
 class SyncService:
@@ -79,7 +79,7 @@ class SyncService:
             try:
                 yield PairContext(pair=pair, store=store, ledger=ledger, state=state,
                                   events=self.events, clock=self.clock,
-                                  ledger_label=LEDGER_LABELS.get(ledger_cfg.kind, ledger_cfg.name),
+                                  ledger_label=_system(ledger_cfg),
                                   stop=self.stopping)
             finally:
                 store.close()
@@ -302,3 +302,9 @@ def _require_pair(state: State, ref: int | str) -> Pair:
 def _latest_message(ctx: PairContext, record_kind: str, source_id: str) -> str:
     entries = ctx.state.errors.open_for_record(ctx.pair.id, record_kind, source_id)
     return entries[-1].message if entries else "see the error queue"
+
+
+def _system(config: ConnectionConfig) -> str:
+    """What the ledger is called in messages ("QuickBooks Online"), else the connection's name."""
+    kind = KINDS.get(config.kind)
+    return kind.system if kind else config.name

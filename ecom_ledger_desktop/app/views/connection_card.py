@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ecom_ledger_desktop.app.views.connection_service import (
     ENVIRONMENT_LABELS,
-    KIND_LABELS,
     chip_for,
+    kind_label,
+    signs_in_with_browser,
 )
 from ecom_ledger_desktop.app.views.widgets import Card
+from ecom_ledger_desktop.connectors.registry import KINDS
 
 if TYPE_CHECKING:  # the connections admin loads the connectors (httpx): only when used
     from ecom_ledger_desktop.sync.connections_admin import ConnectionSummary, TestReport
@@ -99,21 +101,23 @@ class ConnectionCard(Card):
         self.chip.setProperty("kind", kind)
         self.chip.style().unpolish(self.chip)
         self.chip.style().polish(self.chip)
-        where = summary.settings.get("base_url") or (
-            f"company {summary.settings['realm_id']}" if summary.settings.get("realm_id")
-            else "no company connected yet")
-        parts = [KIND_LABELS.get(summary.kind, summary.kind), where,
+        declared = KINDS.get(summary.kind)
+        where = declared.where(summary.settings) if declared else ""
+        parts = [kind_label(summary.kind), *([where] if where else []),
                  "demo data" if summary.demo else
                  ENVIRONMENT_LABELS.get(summary.environment, summary.environment)]
         self.detail_label.setText(" · ".join(parts))
         self.message_label.setText(summary.status_message)
         self.message_label.setVisible(bool(summary.status_message))
-        is_qbo = summary.kind == "qbo" and not summary.demo  # demo tokens live in memory
-        self.connect_button.setVisible(is_qbo)
-        self.connect_button.setText("Sign in again" if is_qbo and summary.status == "ok"
-                                    and summary.secrets_set.get("refresh_token")
-                                    else "Connect to QuickBooks")
-        self.connect_button.setObjectName("primaryButton" if is_qbo and summary.status != "ok"
+        # demo tokens live in memory: a demo connection never signs in again
+        browser = signs_in_with_browser(summary.kind) and not summary.demo
+        signed_in = declared is not None and all(summary.secrets_set.get(s.name)
+                                                 for s in declared.secrets if s.signed_in)
+        self.connect_button.setVisible(browser)
+        self.connect_button.setText("Sign in again" if browser and summary.status == "ok"
+                                    and signed_in
+                                    else f"Connect to {declared.brand if declared else summary.kind}")
+        self.connect_button.setObjectName("primaryButton" if browser and summary.status != "ok"
                                           else "secondaryButton")
         self.connect_button.style().unpolish(self.connect_button)
         self.connect_button.style().polish(self.connect_button)

@@ -6,7 +6,6 @@ it with Save/Cancel and saves through ``ConnectionsAdmin`` off the GUI thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -25,10 +24,12 @@ from PySide6.QtWidgets import (
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.views.connection_service import (
     ENVIRONMENT_LABELS,
-    KIND_LABELS,
     admin_for,
     keyring_refuses,
+    kind_label,
 )
+from ecom_ledger_desktop.connectors.kinds import Setting
+from ecom_ledger_desktop.connectors.registry import kind_of
 from ecom_ledger_desktop.secrets.store import ENABLE_HINT
 
 if TYPE_CHECKING:  # the connections admin loads the connectors (httpx): only when used
@@ -39,39 +40,9 @@ HINT_STYLE = ("background: #fdecea; color: #611a15; border: 1px solid #f5c2c0; b
               " padding: 8px 10px;")
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    """One input: setting or secret key, label, placeholder, and whether it is a secret."""
-
-    key: str
-    label: str
-    placeholder: str = ""
-    secret: bool = False
-    advanced: bool = False
-
-
-FIELDS: dict[str, list[FieldSpec]] = {
-    "magento2": [
-        FieldSpec("base_url", "Shop address", "https://shop.example.com"),
-        FieldSpec("store_code", "Store code", "default"),
-        FieldSpec("timezone", "Time zone", "read from the store; or e.g. America/New_York",
-                  advanced=True),
-        FieldSpec("token", "Access token", "from System › Integrations in the Magento admin",
-                  secret=True),
-    ],
-    "qbo": [
-        FieldSpec("client_id", "Client id", "from your app's Keys & credentials at Intuit"),
-        FieldSpec("client_secret", "Client secret", "from the same page", secret=True),
-        FieldSpec("redirect_uri", "Redirect address",
-                  "http://localhost:8765/callback (sandbox) or your HTTPS relay page"),
-        FieldSpec("api_base", "API address", "https://quickbooks.api.intuit.com", advanced=True),
-        FieldSpec("auth_url", "Sign-in address", "https://appcenter.intuit.com/connect/oauth2",
-                  advanced=True),
-        FieldSpec("token_url", "Token address", "Intuit's token endpoint", advanced=True),
-        FieldSpec("revoke_url", "Revoke address", "Intuit's revoke endpoint", advanced=True),
-    ],
-}
-SECRET_KEYS = {spec.key for specs in FIELDS.values() for spec in specs if spec.secret}
+def form_fields(kind: str) -> tuple[Setting, ...]:
+    """What the add/edit form of ``kind`` asks, in its declared order."""
+    return kind_of(kind).form_fields
 
 
 def problem_label() -> QLabel:
@@ -111,30 +82,32 @@ class ConnectionFields(QWidget):
         self.problems: dict[str, QLabel] = {}
         self._advanced: list[QWidget] = []
         self.name_edit = QLineEdit(existing.name if existing else "")
-        self.name_edit.setPlaceholderText("e.g. " + ("My shop" if kind == "magento2" else "My books"))
+        self.name_edit.setPlaceholderText(
+            "e.g. " + ("My shop" if kind_of(kind).role == "store" else "My books"))
         self._add_row(form, "name", "Name", self.name_edit)
         self.environment = QComboBox()
         for value, label in ENVIRONMENT_LABELS.items():
             self.environment.addItem(label, value)
         current_env = existing.environment if existing else "sandbox"
         self.environment.setCurrentIndex(max(0, self.environment.findData(current_env)))
-        for spec in FIELDS[kind]:
+        fields = form_fields(kind)
+        for spec in fields:
             edit = QLineEdit()
             edit.setPlaceholderText(spec.placeholder)
             if spec.secret:
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
-                if existing and existing.secrets_set.get(spec.key):
+                if existing and existing.secrets_set.get(spec.name):
                     edit.setPlaceholderText("saved in the keychain — leave empty to keep it")
             elif existing:
-                edit.setText(existing.settings.get(spec.key, ""))
-            self._add_row(form, spec.key, spec.label, edit, advanced=spec.advanced)
-            if spec.key == [s.key for s in FIELDS[kind] if not s.advanced][-1]:
+                edit.setText(existing.settings.get(spec.name, ""))
+            self._add_row(form, spec.name, spec.label, edit, advanced=spec.advanced)
+            if spec.name == [s.name for s in fields if not s.advanced][-1]:
                 self._add_row(form, "environment", "Environment", self.environment)
-        if any(spec.advanced for spec in FIELDS[kind]):
-            self.show_advanced = QCheckBox("Other addresses (for a sandbox or a test server)")
+        if any(spec.advanced for spec in fields):
+            self.show_advanced = QCheckBox(kind_of(kind).advanced_caption)
             self.show_advanced.toggled.connect(self._toggle_advanced)
             form.addRow("", self.show_advanced)
-            has_custom = bool(existing and any(existing.settings.get(s.key) for s in FIELDS[kind]
+            has_custom = bool(existing and any(existing.settings.get(s.name) for s in fields
                                                if s.advanced))
             self.show_advanced.setChecked(has_custom)
             self._toggle_advanced(has_custom)
@@ -183,7 +156,8 @@ class ConnectionFields(QWidget):
 
     def settings(self) -> dict[str, str]:
         """Every setting (empty ones included, so an edit can clear them)."""
-        values = {spec.key: self.text(spec.key) for spec in FIELDS[self.kind] if not spec.secret}
+        values = {spec.name: self.text(spec.name) for spec in form_fields(self.kind)
+                  if not spec.secret}
         values["environment"] = self.text("environment")
         if self.existing is None:
             values = {k: v for k, v in values.items() if v}
@@ -191,8 +165,8 @@ class ConnectionFields(QWidget):
 
     def secrets(self) -> dict[str, str]:
         """The secrets typed in (empty ones left out: on edit they keep what is saved)."""
-        return {spec.key: self.text(spec.key) for spec in FIELDS[self.kind]
-                if spec.secret and self.text(spec.key)}
+        return {spec.name: self.text(spec.name) for spec in form_fields(self.kind)
+                if spec.secret and self.text(spec.name)}
 
     def clear_problems(self) -> None:
         """Hide every problem line."""
@@ -219,7 +193,7 @@ class ConnectionFields(QWidget):
             self.show_general("\n".join(general))
 
     def _advanced_keys(self) -> set[str]:
-        return {spec.key for spec in FIELDS[self.kind] if spec.advanced}
+        return {spec.name for spec in form_fields(self.kind) if spec.advanced}
 
     def show_general(self, text: str) -> None:
         """A message above the form (e.g. how to enable a keyring)."""
@@ -237,13 +211,13 @@ class ConnectionDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.existing = existing
-        what = KIND_LABELS.get(kind, kind)
-        self.setWindowTitle(f"Edit {existing.name}" if existing else f"Add a {what}")
+        what = kind_of(kind).a(kind_label(kind))
+        self.setWindowTitle(f"Edit {existing.name}" if existing else f"Add {what}")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(12)
-        intro = QLabel(_INTROS.get(kind, ""))
+        intro = QLabel(kind_of(kind).where_to_find_key)
         intro.setWordWrap(True)
         intro.setObjectName("muted")
         layout.addWidget(intro)
@@ -291,13 +265,3 @@ class ConnectionDialog(QDialog):
             self.fields.show_general(f"The connection could not be saved: {error}")
         self.adjustSize()  # room for the problem lines
 
-
-_INTROS = {
-    "magento2": "Create an integration in the Magento admin (System › Integrations), give it "
-                "access to Sales and Catalog, activate it and copy its access token here. "
-                "The token is kept in this computer's keychain, never in a file.",
-    "qbo": "Enter the keys of your Intuit app (developer.intuit.com › your app › Keys & "
-           "credentials). Sandbox keys can send you back to this computer directly; production "
-           "keys need the HTTPS relay page as their redirect address. After saving, sign in to "
-           "QuickBooks to connect the company.",
-}

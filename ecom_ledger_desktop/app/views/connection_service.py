@@ -5,19 +5,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.secrets.store import ENABLE_HINT, RefusingSecretStore, SecretStore
 
 if TYPE_CHECKING:  # the connections admin loads the connectors (httpx): only when used
     from ecom_ledger_desktop.sync.connections_admin import ConnectionsAdmin
     from ecom_ledger_desktop.sync.service import SyncService
 
-KIND_LABELS = {"magento2": "Magento 2 store", "qbo": "QuickBooks Online company"}
 STATUS_CHIPS = {  # status -> (chip text, chip kind)
     "ok": ("Works", "ok"),
     "needs_reauthorisation": ("Needs signing in", "attention"),
     "error": ("Not working", "error"),
 }
 ENVIRONMENT_LABELS = {"sandbox": "Sandbox (for testing)", "production": "Production (real data)"}
+
+
+def kind_label(kind: str) -> str:
+    """A kind in plain words ("Magento 2 store"); its code name if this version lacks it."""
+    known = KINDS.get(kind)
+    return known.display_name if known else kind
+
+
+def signs_in_with_browser(kind: str) -> bool:
+    """Whether connections of ``kind`` connect by signing in in the browser (QuickBooks)."""
+    known = KINDS.get(kind)
+    return bool(known and known.connects == "oauth_browser")
 
 
 def admin_for(service: SyncService) -> ConnectionsAdmin:

@@ -13,6 +13,7 @@ from ecom_ledger_desktop.app.views.connection_service import admin_for, keyring_
 from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog, OpenUrl
 from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.widgets import EmptyState
+from ecom_ledger_desktop.connectors.registry import KINDS, kinds_for
 from ecom_ledger_desktop.secrets.store import ENABLE_HINT
 from ecom_ledger_desktop.sync.connections_admin import (
     ConnectionFormError,
@@ -42,21 +43,23 @@ class ConnectionsPage(Page):
         self.body.addWidget(self.keyring_hint)
         actions = QHBoxLayout()
         actions.setSpacing(10)
-        self.add_store_button = QPushButton("Add a Magento store")
-        self.add_store_button.setObjectName("primaryButton")
-        self.add_store_button.clicked.connect(lambda: self.open_add("magento2"))
-        self.add_books_button = QPushButton("Add a QuickBooks company")
-        self.add_books_button.setObjectName("primaryButton")
-        self.add_books_button.clicked.connect(lambda: self.open_add("qbo"))
-        actions.addWidget(self.add_store_button)
-        actions.addWidget(self.add_books_button)
+        # one button per kind, stores first, as the registry lists them
+        self.add_buttons: dict[str, QPushButton] = {}
+        for kind in [*kinds_for("store"), *kinds_for("ledger")]:
+            button = QPushButton(f"Add {kind.a(f'{kind.brand} {kind.noun}')}")
+            button.setObjectName("primaryButton")
+            button.clicked.connect(lambda _=False, name=kind.name: self.open_add(name))
+            actions.addWidget(button)
+            self.add_buttons[kind.name] = button
+        self.add_store_button = self.add_buttons[kinds_for("store")[0].name]
+        self.add_books_button = self.add_buttons[kinds_for("ledger")[0].name]
         actions.addStretch(1)
         self.body.addLayout(actions)
         self.empty = EmptyState(
             "Nothing connected yet",
-            "Add your Magento store (its address and an integration access token) and your "
-            "QuickBooks Online company (your Intuit app's keys, then sign in). Use “Test "
-            "connection” to see in plain words what works.")
+            f"Add your store ({' or '.join(k.system for k in kinds_for('store'))}) and your "
+            f"books ({' or '.join(k.system for k in kinds_for('ledger'))}); each form says where "
+            "to find what it asks for. Use “Test connection” to see in plain words what works.")
         self.empty.hide()
         self.body.addWidget(self.empty)
         self.list_box = QVBoxLayout()
@@ -108,10 +111,11 @@ class ConnectionsPage(Page):
 
     def _saved(self, summary: ConnectionSummary) -> None:
         self.refresh()
-        if summary.kind == "qbo" and summary.status != "ok":
+        kind = KINDS.get(summary.kind)
+        if kind and kind.connects == "oauth_browser" and summary.status != "ok":
             self.ctx.dialogs.inform(
-                "Saved", f"'{summary.name}' is saved. Now sign in to QuickBooks: use “Connect "
-                "to QuickBooks” on its card.", self)
+                "Saved", f"'{summary.name}' is saved. Now sign in to {kind.brand}: use “Connect "
+                f"to {kind.brand}” on its card.", self)
 
     def test(self, name: str) -> None:
         """Test a connection in the background; the card shows each check."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.views.setup_connect_pages import BooksPage, StorePage
 from ecom_ledger_desktop.app.views.setup_pages import DonePage, MappingsPage, SchedulePage
+from ecom_ledger_desktop.connectors.registry import kind_of
 
 if TYPE_CHECKING:  # the sign-in flow loads the connectors (httpx): only when it is used
     from ecom_ledger_desktop.app.views.oauth_dialog import OpenUrl
@@ -85,10 +86,11 @@ class SetupAssistant(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
         self.setMinimumSize(720, 640)
         self.intro = IntroPage(self.try_demo)
-        self.store_page = StorePage("Connect your store", "Your Magento shop's address and the "
-                                    "access token of an integration (System › Integrations).")
-        self.books_page = BooksPage("Connect your books", "Your Intuit app's keys; then sign in "
-                                    "to QuickBooks and pick the company.")
+        # the kind's own words say where its keys are found
+        self.store_page = StorePage("Connect your store",
+                                    kind_of(StorePage.kind).where_to_find_key)
+        self.books_page = BooksPage("Connect your books",
+                                    kind_of(BooksPage.kind).where_to_find_key)
         self.schedule_page = SchedulePage()
         self.mappings_page = MappingsPage()
         self.done_page = DonePage()

@@ -12,6 +12,7 @@ from ecom_ledger_desktop.app.views.connection_card import line_html, report_line
 from ecom_ledger_desktop.app.views.connection_form import ConnectionFields
 from ecom_ledger_desktop.app.views.connection_service import keyring_refuses
 from ecom_ledger_desktop.app.views.setup_work import save_and_test, save_connection
+from ecom_ledger_desktop.connectors.registry import kind_of, kinds_for
 
 if TYPE_CHECKING:  # these load the connectors (httpx): imported where they are used
     from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog
@@ -94,7 +95,7 @@ class ConnectPage(QWizardPage):
 class StorePage(ConnectPage):
     """Connect the Magento store: address, token, then "Save and test"."""
 
-    kind = "magento2"
+    kind = kinds_for("store")[0].name  # the first store kind the registry lists
     action_text = "Save and test"
 
     def act(self) -> None:
@@ -121,8 +122,8 @@ class StorePage(ConnectPage):
 class BooksPage(ConnectPage):
     """Connect the QuickBooks company: the Intuit app's keys, then sign in in the browser."""
 
-    kind = "qbo"
-    action_text = "Save and sign in to QuickBooks"
+    kind = kinds_for("ledger")[0].name  # the first ledger kind: one that signs in in a browser
+    action_text = f"Save and sign in to {kind_of(kind).brand}"
 
     def __init__(self, title: str, subtitle: str) -> None:
         super().__init__(title, subtitle)
@@ -140,7 +141,8 @@ class BooksPage(ConnectPage):
     def _saved(self, summary: ConnectionSummary) -> None:
         self.saved_as = summary.name
         self.action_button.setEnabled(True)
-        self.result.setText("Sign in to QuickBooks in the browser window that opened…")
+        self.result.setText(f"Sign in to {kind_of(self.kind).brand} in the browser window that "
+                            "opened…")
         from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog
 
         self.dialog = OAuthDialog(self.assistant.ctx, summary.name,

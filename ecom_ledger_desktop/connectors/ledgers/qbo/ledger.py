@@ -22,9 +22,10 @@ from ecom_ledger_desktop.connectors.ledgers.qbo import bulk, documents, mapping,
 from ecom_ledger_desktop.connectors.ledgers.qbo.client import BATCH_MAX_ITEMS, QboClient, quote
 from ecom_ledger_desktop.connectors.ledgers.qbo.company import CompanyCache, CompanyFacts
 from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault
+from ecom_ledger_desktop.connectors.ledgers.qbo.kind import API_BASE
 from ecom_ledger_desktop.connectors.ledgers.qbo.line_items import LINE_KINDS, ensure_line_item
 from ecom_ledger_desktop.connectors.ledgers.qbo.lookups import QboLookups
-from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import API_BASE, QboTokens
+from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
 from ecom_ledger_desktop.core.money import round_money, to_decimal

@@ -32,7 +32,11 @@ with warnings.catch_warnings():
 
 
 from ecom_ledger_desktop.connectors.ledgers.qbo.faults import parse_fault
-from ecom_ledger_desktop.connectors.registry import QBO_SANDBOX_API_BASE
+from ecom_ledger_desktop.connectors.ledgers.qbo.kind import (
+    AUTH_URL,
+    REVOKE_URL,
+    TOKEN_URL,
+)
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import FatalError, RetriableError
 from ecom_ledger_desktop.core.file_lock import exclusive
@@ -40,11 +44,6 @@ from ecom_ledger_desktop.core.redaction import register_secret
 
 log = logging.getLogger(__name__)
 
-AUTH_URL = "https://appcenter.intuit.com/connect/oauth2"
-TOKEN_URL = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"  # noqa: S105 - a URL
-REVOKE_URL = "https://developer.api.intuit.com/v2/oauth2/tokens/revoke"
-API_BASE = "https://quickbooks.api.intuit.com"
-SANDBOX_API_BASE = QBO_SANDBOX_API_BASE
 SCOPE = "com.intuit.quickbooks.accounting"
 REFRESH_MARGIN = timedelta(minutes=5)  # refresh this long before the access token expires
 REFRESH_TOKEN_KEY = "refresh_token"  # noqa: S105 - the name of a secret

@@ -1,0 +1,197 @@
+"""A connection kind is one declaration: no shared module branches on a kind's name, and a kind
+declared only in a test is added, validated, listed and tested by the CLI and the admin code."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ecom_ledger_desktop.cli import main
+from ecom_ledger_desktop.connectors.base import CheckResult
+from ecom_ledger_desktop.connectors.kinds import BuildContext, ConnectionKind, Setting, load
+from ecom_ledger_desktop.connectors.registry import KINDS, ConnectorFactory, registered
+from ecom_ledger_desktop.core import paths
+from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.models.connections import ConnectionConfig
+from ecom_ledger_desktop.secrets.store import MemorySecretStore, SecretStore
+from ecom_ledger_desktop.sync.connections_admin import ConnectionFormError, ConnectionsAdmin
+
+PACKAGE = Path(__file__).resolve().parents[2] / "ecom_ledger_desktop"
+# the shared modules that must read declarations instead of naming kinds
+SHARED = [*sorted((PACKAGE / "app").rglob("*.py")), *sorted((PACKAGE / "cli").rglob("*.py")),
+          *sorted((PACKAGE / "sync").rglob("*.py")),
+          *[p for p in sorted((PACKAGE / "connectors").glob("*.py")) if p.name != "registry.py"]]
+
+
+class FakeStore:
+    """What the test-only kind builds: "Test connection" says where it would connect."""
+
+    def __init__(self, url: str, key: str) -> None:
+        self.url, self.key = url, key
+
+    def check(self) -> list[CheckResult]:
+        return [CheckResult("Shop answers", True, self.url),
+                CheckResult("Key accepted", self.key == "acme-key-1", "")]
+
+    def close(self) -> None:
+        pass
+
+
+def build(config: ConnectionConfig, secrets: SecretStore, context: BuildContext) -> FakeStore:
+    return FakeStore(config.settings["shop_url"], secrets.get(config.name, "api_key") or "")
+
+
+ACME = ConnectionKind(
+    name="acmecart", role="store", system="Acme Cart", brand="Acme", noun="store",
+    where_to_find_key="Acme back office › Settings › API keys: create a key, paste it here.",
+    settings=(
+        Setting("shop_url", "Shop address", "https://shop.example.com", required=True, url=True),
+        Setting("region", "Data region", "eu or us", choices=("eu", "us"), default="eu",
+                save_default=True),
+        Setting("api_key", "API key", "from Settings › API keys", secret=True, required=True),
+    ),
+    connects="key", builder=f"{__name__}:build")
+
+
+@pytest.fixture
+def acme() -> Iterator[ConnectionKind]:
+    with registered(ACME) as kind:
+        yield kind
+
+
+_ABOUT_CONNECTIONS = re.compile(r"connect|setup|config_commands|pair_commands|kind|service")
+
+
+def _kind_names_in(path: Path) -> list[str]:
+    """Where ``path`` compares with, or spells out, the name of a registered kind."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and node.value in KINDS:
+            found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value!r}")
+        # also a kind this version lacks: `config.kind == "prestashop"` (in the modules about
+        # connections: elsewhere "kind" is a document's or a line's)
+        if _ABOUT_CONNECTIONS.search(path.name) and isinstance(node, ast.Compare) and any(
+                isinstance(side, (ast.Name, ast.Attribute)) and _name(side) == "kind"
+                for side in [node.left, *node.comparators]) and any(
+                isinstance(side, ast.Constant) and isinstance(side.value, str)
+                for side in [node.left, *node.comparators]):
+            found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: compares a kind's name")
+    return found
+
+
+def _name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+
+
+def test_no_shared_module_names_a_kind() -> None:
+    assert SHARED and len(KINDS) >= 2
+    offenders = [hit for path in SHARED for hit in _kind_names_in(path)]
+    assert offenders == [], "read the kind's declaration (connectors/registry.py) instead"
+
+
+def test_no_connector_imports_the_registry() -> None:
+    offenders = []
+    for path in sorted((PACKAGE / "connectors").rglob("*.py")):
+        if path.name == "registry.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("registry"):
+                offenders.append(str(path.relative_to(PACKAGE)))
+    assert offenders == []
+
+
+def test_reading_the_declarations_loads_no_http_or_oauth_library() -> None:
+    code = ("import sys, ecom_ledger_desktop.connectors.registry as r\n"
+            "assert r.KINDS\n"
+            "print(sorted(m for m in ('httpx', 'authlib', 'pybreaker', 'tenacity') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=PACKAGE.parent)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    secrets = MemorySecretStore()
+    monkeypatch.setattr("ecom_ledger_desktop.cli.context.open_secret_store", lambda: secrets)
+    monkeypatch.setenv("ACME_KEY", "acme-key-1")
+
+    def run(*args: str) -> int:
+        return main(["--data-dir", str(tmp_path / "data"), *args])
+
+    run.secrets = secrets  # type: ignore[attr-defined]
+    run.db = paths.database_path(tmp_path / "data")  # type: ignore[attr-defined]
+    return run
+
+
+def test_the_cli_takes_a_new_kinds_settings_from_its_declaration(acme, cli, capsys) -> None:
+    # the declaration's validation: a wrong choice and a missing address are plain usage errors
+    assert cli("connections", "add", "acme", "--kind", "acmecart", "--shop-url",
+               "https://acme.example", "--region", "mars", "--api-key-env", "ACME_KEY") == 2
+    assert "--region: choose one of eu, us" in capsys.readouterr().err
+    assert cli("connections", "add", "acme", "--kind", "acmecart", "--api-key-env",
+               "ACME_KEY") == 2
+    assert "needs --shop-url (shop address)" in capsys.readouterr().err
+    # another kind's option is refused rather than silently dropped
+    assert cli("connections", "add", "acme", "--kind", "acmecart", "--shop-url",
+               "https://acme.example", "--client-id", "x", "--api-key-env", "ACME_KEY") == 2
+    assert "does not take --client-id" in capsys.readouterr().err
+
+    assert cli("connections", "add", "acme", "--kind", "acmecart", "--shop-url",
+               "https://acme.example/", "--api-key-env", "ACME_KEY") == 0
+    capsys.readouterr()
+    state = State(cli.db)
+    try:
+        config = state.connections.connection("acme")
+    finally:
+        state.close()
+    assert config is not None and config.kind == "acmecart"
+    assert config.settings == {"shop_url": "https://acme.example/", "region": "eu"}
+    assert cli.secrets.get("acme", "api_key") == "acme-key-1"
+
+    assert cli("--json", "connections", "list") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(c["name"], c["kind"], c["role"]) for c in listed] == [("acme", "acmecart", "store")]
+    assert cli("connections", "test", "acme") == 0
+    assert "✓ Shop answers: https://acme.example/" in capsys.readouterr().out
+    assert cli("connections", "remove", "acme") == 0
+    assert cli.secrets.get("acme", "api_key") is None
+
+
+def test_the_admin_validates_and_tests_a_new_kind_from_its_declaration(acme, tmp_path) -> None:
+    secrets = MemorySecretStore()
+    factory = ConnectorFactory()
+    db = tmp_path / "db.sqlite3"
+    admin = ConnectionsAdmin(lambda: State(db), secrets, store_factory=factory.store,
+                             ledger_factory=factory.ledger)
+    with pytest.raises(ConnectionFormError) as refused:
+        admin.add("acme", "acmecart", {"shop_url": "acme", "region": "mars", "token": "x"}, {})
+    assert refused.value.problems == {
+        "shop_url": "'acme' is not a web address (it should start with https://)",
+        "region": "choose one of eu, us, or leave it empty",
+        "token": "this setting is not used by this kind of connection",
+        "api_key": "the API key is needed"}
+    added = admin.add("acme", "acmecart", {"shop_url": "https://acme.example"},
+                      {"api_key": "wrong"})
+    assert (added.role, added.status, added.settings["region"]) == ("store", "ok", "eu")
+    assert added.secrets_set == {"api_key": True}
+    report = admin.test("acme")
+    assert not report.ok and [c.label for c in report.checks if not c.ok] == ["Key accepted"]
+    assert admin.get("acme").status == "error"
+
+
+@pytest.mark.parametrize("kind", list(KINDS.values()), ids=list(KINDS))
+def test_every_declared_path_names_something_real(kind: ConnectionKind) -> None:
+    paths_ = [kind.builder, kind.sign_in, kind.demo_simulator, kind.demo_seed]
+    assert all(callable(load(p)) or load(p) for p in paths_ if p)
+    assert (kind.connects == "oauth_browser") == bool(kind.sign_in)
+    assert kind.secrets and kind.form_fields and kind.where_to_find_key
+    assert len({s.flag for s in kind.settings}) == len(kind.settings)
