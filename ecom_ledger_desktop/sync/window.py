@@ -9,9 +9,10 @@ not in UTC), the shop's ``Date`` header, and this computer's. Only like is compa
   skips a row whose raw copy is already journaled).
 - "settled" is decided on this computer's clock alone: once a poll that began at least
   ``look-back`` after the cursor value was first seen has read the look-back window, every row
-  stamped up to the cursor was committed before that read and was read by it, so the next
-  windows start at the cursor itself (its second included) and an idle poll reads only that
-  second: one request.
+  stamped up to the cursor (its second included) was committed before that read and was read
+  by it, and the shop stamps later changes in later seconds; so the next windows start at the
+  second after the cursor's and an idle poll reads an empty page: one request, however many
+  rows share the cursor's second (our own write-back comments touch a burst of orders at once).
 - the cursor never moves past the later of this computer's and the shop's "now", so one row
   stamped in the future (bad data) cannot carry it past rows still to be written.
 """
@@ -27,6 +28,7 @@ from ecom_ledger_desktop.db.cursors_repo import Cursor, CursorsRepo
 #: UTC's, in UTC+14), while ``updated_at`` is in UTC: the first window starts early enough for
 #: the easternmost zone; the engine skips what it reads from before the store's start day.
 EARLIEST_MIDNIGHT = timedelta(hours=14)
+SECOND = timedelta(seconds=1)  # the resolution of the shop's ``updated_at``
 
 
 def _held(stream: str) -> str:
@@ -48,7 +50,7 @@ def window_start(cursors: CursorsRepo, pair_id: int, stream: str, start_date: da
         return start
     settled = cursors.get(pair_id, _settled(stream))
     if settled is not None and settled.value == cursor.value:
-        return max(start, cursor.value)
+        return max(start, cursor.value.replace(microsecond=0) + SECOND)
     return max(start, cursor.value - look_back)
 
 

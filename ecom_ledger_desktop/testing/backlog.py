@@ -31,6 +31,9 @@ from ecom_ledger_desktop.secrets.store import KeyringSecretStore
 from ecom_ledger_desktop.testing.file_keyring import TestFileKeyring
 
 BATCH_OPS_PER_MINUTE = 30 * 40  # 30 operations a batch, 40 batches a minute
+#: Every kind of object a sync can create in QuickBooks: the floor counts each one it created.
+WRITTEN_ENTITIES = ("Customer", "Item", "SalesReceipt", "Invoice", "Payment", "RefundReceipt",
+                    "CreditMemo", "Account", "PaymentMethod", "TaxCode")
 KEYRING_BACKEND = "ecom_ledger_desktop.testing.file_keyring.TestFileKeyring"
 
 
@@ -110,6 +113,7 @@ def run_strategy(workdir: Path, strategy: str, *, orders: int, customers: int, i
                        ledger_settings={"limits_time_scale": str(scale),
                                         "batch_requests": "on" if strategy == "batch" else "off"})
         before = ledger.stats()
+        existing = _entity_counts(ledger)
         env = {**os.environ, "PYTHON_KEYRING_BACKEND": KEYRING_BACKEND,
                "ECOM_TEST_KEYRING_FILE": str(keyring_file)}
         out = subprocess.run([sys.executable, "-m", "ecom_ledger_desktop.testing.backlog",
@@ -117,7 +121,8 @@ def run_strategy(workdir: Path, strategy: str, *, orders: int, customers: int, i
                              check=True, timeout=7200)
         child = json.loads(out.stdout.strip().splitlines()[-1])
         after = ledger.stats()
-        ops = len(ledger.entities("SalesReceipt")) + len(ledger.entities("Customer"))
+        created = _entity_counts(ledger)
+        ops = sum(created[name] - existing[name] for name in WRITTEN_ENTITIES)
         return BacklogResult(
             strategy=strategy, orders=orders, posted=int(child["posted"]),
             status=str(child["status"]), wall_seconds=float(child["wall"]),
@@ -128,6 +133,10 @@ def run_strategy(workdir: Path, strategy: str, *, orders: int, customers: int, i
     finally:
         store.stop()
         ledger.stop()
+
+
+def _entity_counts(ledger: Any) -> dict[str, int]:
+    return {name: len(ledger.entities(name)) for name in WRITTEN_ENTITIES}
 
 
 def peak_rss_mb() -> float:

@@ -128,6 +128,39 @@ def test_an_idle_scheduled_poll_costs_one_store_request_and_no_ledger_request(
     assert bench.sync().posted == 1
 
 
+def test_an_idle_poll_costs_one_request_when_more_than_a_page_of_orders_share_the_cursors_second(
+        bench: SyncBench) -> None:
+    """Our own write-back comments touch a whole burst of orders within one second; once the
+    cursor has settled on that second, an idle poll must not read the burst again (it did: 3
+    requests a poll, for good, in ``bench/idle_poll.py``)."""
+    from datetime import UTC, datetime
+
+    from ecom_ledger_desktop.core.clock import ManualClock
+    from ecom_ledger_desktop.testing.request_counts import store_requests
+
+    clock = ManualClock(datetime.now(UTC))
+    bench.service.clock = clock
+    bench.set_rules(write_back_comment=False)
+    for _ in range(101):  # the shop's clock stands still: all stamped in one second
+        bench.store.add_order(order_spec())
+    assert bench.sync().posted == 101
+
+    def fifteen_minutes_pass() -> None:
+        clock.advance(15 * 60)
+        bench.store.clock.advance(15 * 60)
+
+    fifteen_minutes_pass()
+    bench.sync()  # a read a look-back later settles the cursor on that second
+    before = store_requests(bench.store)
+    for _ in range(3):
+        fifteen_minutes_pass()
+        assert bench.sync().posted == 0
+    assert store_requests(bench.store) - before == 3
+    bench.store.add_order(order_spec())  # and the next real order is still found
+    fifteen_minutes_pass()
+    assert bench.sync().posted == 1
+
+
 def test_an_unforeseen_error_in_one_order_is_flagged_and_the_run_goes_on(
         bench: SyncBench, monkeypatch) -> None:
     from ecom_ledger_desktop.sync import ingest

@@ -35,8 +35,8 @@ def test_the_window_settles_on_the_cursor_only_after_a_read_a_look_back_later(
     with state.tx():
         window.read_in_full(cursors, pair, "orders", ours + timedelta(minutes=6),
                             ours + timedelta(minutes=6, seconds=1), LOOK_BACK)
-    assert window.window_start(cursors, pair, "orders", START, LOOK_BACK) == STAMP, \
-        "settled: the cursor's own second is still read"
+    assert window.window_start(cursors, pair, "orders", START, LOOK_BACK) == (
+        STAMP + timedelta(seconds=1)), "settled: the read starts after the cursor's second"
     with state.tx():  # a newer row: look back from it again
         cursors.set(pair, "orders", Cursor(STAMP + timedelta(seconds=1), ["8"]))
     assert window.window_start(cursors, pair, "orders", START, LOOK_BACK) == (
