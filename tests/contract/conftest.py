@@ -19,16 +19,14 @@ from ecom_ledger_desktop.connectors.base import StoreConnector
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.registry import ConnectorFactory
 from ecom_ledger_desktop.core.events import EventBus
-from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.demo import CLIENT_ID, CLIENT_SECRET, DEMO_COMPANY, REDIRECT_URI, configure_pair
 from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
 from ecom_ledger_desktop.sandbox.qbo import QboSimulator
 from ecom_ledger_desktop.secrets.store import MemorySecretStore
-from ecom_ledger_desktop.sync.engine import RunSummary
 from ecom_ledger_desktop.sync.service import SyncService
 from tests.contract.harness import StoreHarness
 from tests.contract.magento2_harness import Magento2Harness
-from tests.sync.conftest import CATALOG
+from tests.sync.conftest import CATALOG, LedgerBench
 
 #: every store in the suite; PrestaShop and X-Cart join by adding their harness here
 HARNESSES: dict[str, type[StoreHarness]] = {"magento2": Magento2Harness}
@@ -60,7 +58,7 @@ def harness(make_harness: HarnessMaker) -> StoreHarness:
 
 
 @dataclass
-class ContractBench:
+class ContractBench(LedgerBench):
     """A store harness + a QuickBooks Online simulator + a database + the sync service."""
 
     store: StoreHarness
@@ -68,21 +66,6 @@ class ContractBench:
     service: SyncService
     db_path: Path
     pair_id: int
-
-    def sync(self) -> RunSummary:
-        return self.service.run_pair(self.pair_id, "test")
-
-    def docs(self, entity: str) -> list[dict[str, Any]]:
-        """Non-voided documents of one entity in the simulated company."""
-        return [d for d in self.ledger.entities(entity)
-                if "Voided" not in str(d.get("PrivateNote", ""))]
-
-    def open_errors(self) -> list[Any]:
-        state = State(self.db_path)
-        try:
-            return state.errors.entries(self.pair_id, "open")
-        finally:
-            state.close()
 
 
 @pytest.fixture

@@ -52,8 +52,35 @@ def order_spec(**overrides: Any) -> dict[str, Any]:
     return spec
 
 
+class LedgerBench:
+    """What every bench offers over its QuickBooks simulator, database and sync service."""
+
+    ledger: QboSimulator
+    service: SyncService
+    db_path: Path
+    pair_id: int
+
+    def sync(self) -> RunSummary:
+        return self.service.run_pair(self.pair_id, "test")
+
+    def state(self) -> State:
+        return State(self.db_path)
+
+    def docs(self, entity: str) -> list[dict[str, Any]]:
+        """Non-voided documents of one entity in the simulated company."""
+        return [d for d in self.ledger.entities(entity)
+                if "Voided" not in str(d.get("PrivateNote", ""))]
+
+    def open_errors(self) -> list[Any]:
+        state = self.state()
+        try:
+            return state.errors.entries(self.pair_id, "open")
+        finally:
+            state.close()
+
+
 @dataclass
-class SyncBench:
+class SyncBench(LedgerBench):
     """Simulators + database + service for one test."""
 
     store: Magento2Simulator
@@ -63,9 +90,6 @@ class SyncBench:
     secrets: MemorySecretStore
     pair_id: int
     events: EventBus
-
-    def sync(self) -> RunSummary:
-        return self.service.run_pair(self.pair_id, "test")
 
     def service_with_store(self, wrap: Callable[[StoreConnector], None]) -> SyncService:
         """A service on the same database whose store connector ``wrap`` has adjusted (e.g. to
@@ -80,27 +104,12 @@ class SyncBench:
         return SyncService(self.db_path, self.secrets, store_factory=factory,
                            ledger_factory=self.service.ledger_factory, events=self.events)
 
-    def state(self) -> State:
-        return State(self.db_path)
-
-    def docs(self, entity: str) -> list[dict[str, Any]]:
-        """Non-voided documents of one entity in the simulated company."""
-        return [d for d in self.ledger.entities(entity)
-                if "Voided" not in str(d.get("PrivateNote", ""))]
-
     def store_api(self, path: str) -> Any:
         """GET a Magento REST resource as a client would see it."""
         response = httpx.get(f"{self.store.base_url}/rest/V1/{path}",
                              headers={"Authorization": f"Bearer {STORE_TOKEN}"}, timeout=10)
         response.raise_for_status()
         return response.json()
-
-    def open_errors(self) -> list[Any]:
-        state = self.state()
-        try:
-            return state.errors.entries(self.pair_id, "open")
-        finally:
-            state.close()
 
     def runs(self) -> list[Any]:
         """This pair's runs, newest first."""
