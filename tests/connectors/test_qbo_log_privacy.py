@@ -11,7 +11,7 @@ import pytest
 from ecom_ledger_desktop.core.errors import RecordError
 from ecom_ledger_desktop.models.ledger import LedgerCustomer
 from ecom_ledger_desktop.sandbox.qbo import QboSimulator
-from tests.connectors.qbo_support import make_ledger, new_sim, new_store
+from tests.connectors.qbo_support import make_ledger, new_store
 
 EMAIL, NAME = "jane.private@example.com", "Jane Private"
 
@@ -30,11 +30,6 @@ class QuotingFault(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-@pytest.fixture
-def sim() -> QboSimulator:
-    simulator = new_sim()
-    yield simulator
-    simulator.stop()
 
 
 def test_a_fault_quoting_a_customer_is_logged_without_them_below_debug(

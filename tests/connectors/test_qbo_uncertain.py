@@ -9,7 +9,7 @@ reads them back the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -22,7 +22,6 @@ from tests.connectors.qbo_support import (
     ONE_SHOT,
     make_ledger,
     make_tokens,
-    new_sim,
     new_store,
     resolve,
     sale,
@@ -31,13 +30,6 @@ from tests.connectors.qbo_support import (
 Answer = Callable[[httpx.Request], httpx.Response]
 
 
-@pytest.fixture
-def sim() -> Iterator[QboSimulator]:
-    simulator = new_sim()
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
 
 
 def _client(sim: QboSimulator, answer: Answer | None = None) -> QboClient:

@@ -19,14 +19,13 @@ from ecom_ledger_desktop.connectors.base import StoreConnector
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.registry import ConnectorFactory
 from ecom_ledger_desktop.core.events import EventBus
-from ecom_ledger_desktop.demo import CLIENT_ID, CLIENT_SECRET, DEMO_COMPANY, REDIRECT_URI, configure_pair
-from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
+from ecom_ledger_desktop.demo import configure_pair
 from ecom_ledger_desktop.sandbox.qbo import QboSimulator
 from ecom_ledger_desktop.secrets.store import MemorySecretStore
 from ecom_ledger_desktop.sync.service import SyncService
 from tests.contract.harness import StoreHarness
 from tests.contract.magento2_harness import Magento2Harness
-from tests.sync.conftest import CATALOG, LedgerBench
+from tests.sync.conftest import LedgerBench, bench_ledger, bench_rules
 
 #: every store in the suite; PrestaShop and X-Cart join by adding their harness here
 HARNESSES: dict[str, type[StoreHarness]] = {"magento2": Magento2Harness}
@@ -70,16 +69,10 @@ class ContractBench(LedgerBench):
 
 @pytest.fixture
 def bench(harness: StoreHarness, tmp_path: Path) -> Iterator[ContractBench]:
-    ledger = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                          redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True,
-                          company_profile=DEMO_COMPANY)
-    ledger.start()
-    ledger.seed_items(CATALOG)
+    ledger = bench_ledger()
     secrets = MemorySecretStore()
     db_path = tmp_path / "ledger-sync.sqlite3"
-    rules = PostingRules(start_date=START, payment_routes={
-        "checkmo": PaymentRoute(payment_method="Check"),
-        "braintree": PaymentRoute(payment_method="Visa")})
+    rules = bench_rules()
     # The store connection row is the demo's; the store connector is the harness's own.
     pair_id = configure_pair(db_path, "http://store.invalid", ledger.base_url, ledger.realm_id,
                              secrets, store_token="unused",

@@ -130,6 +130,23 @@ class SyncBench(LedgerBench):
             state.close()
 
 
+def bench_ledger(profile: str = DEMO_COMPANY, **options: Any) -> QboSimulator:
+    """The benches' QuickBooks company, started, with the catalogue's items."""
+    ledger = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                          redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True,
+                          company_profile=profile, **options)
+    ledger.start()
+    ledger.seed_items(CATALOG)
+    return ledger
+
+
+def bench_rules() -> PostingRules:
+    """The benches' posting rules: checks and cards each to their payment method."""
+    return PostingRules(start_date=START, payment_routes={
+        "checkmo": PaymentRoute(payment_method="Check"),
+        "braintree": PaymentRoute(payment_method="Visa")})
+
+
 @pytest.fixture
 def bench(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[SyncBench]:
     """A pair on a US company with automated sales tax, or the profile of the test's
@@ -137,18 +154,12 @@ def bench(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[SyncBench]
     simulator too (``@pytest.mark.qbo_company("us_no_ast", honour_explicit_tax=False)``)."""
     marker = request.node.get_closest_marker("qbo_company")
     store = Magento2Simulator(token=STORE_TOKEN, seed=1, seed_orders=0)
-    ledger = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                          redirect_uris=(REDIRECT_URI,), time_scale=1.0, limits=True,
-                          company_profile=marker.args[0] if marker else DEMO_COMPANY,
-                          **(marker.kwargs if marker else {}))
     store.start()
-    ledger.start()
-    ledger.seed_items(CATALOG)
+    ledger = bench_ledger(marker.args[0] if marker else DEMO_COMPANY,
+                          **(marker.kwargs if marker else {}))
     secrets = MemorySecretStore()
     db_path = tmp_path / "ledger-sync.sqlite3"
-    rules = PostingRules(start_date=START, payment_routes={
-        "checkmo": PaymentRoute(payment_method="Check"),
-        "braintree": PaymentRoute(payment_method="Visa")})
+    rules = bench_rules()
     pair_id = configure_pair(db_path, store.base_url, ledger.base_url, ledger.realm_id, secrets,
                              store_token=STORE_TOKEN,
                              refresh_token=ledger.issue_tokens()["refresh_token"],
