@@ -125,13 +125,14 @@ class WebConnectorSimulator:
             except QuickBooksError as failure:
                 reply = self._call(report, "connectionError", ("ticket", ticket),
                                    ("hresult", failure.hresult), ("message", failure.message))
-                if reply.strip().lower() == "done" or not reply.strip():
+                if reply.strip().lower() == "done":
                     report.outcome, report.last_error = "connection_error", failure.message
                     report.close_message = self._call(report, "closeConnection", ("ticket", ticket))
                     return
-                company_file = reply  # the service named another company file to try
+                # Intuit's guide: another path = try that file; "" = try whichever file is open
+                company_file = reply
         else:
-            report.outcome = "connection_error"
+            report.outcome = "connection_error"  # the Web Connector gives up after a few tries
             return
         self._loop(report, ticket, company_file or self.quickbooks.company_file, kill_at, kill_on_exchange)
 
