@@ -99,3 +99,18 @@ def test_a_port_in_use_is_said_plainly(tmp_path):
                                         tmp_path, SystemClock())
         with pytest.raises(OSError, match="choose another port"):
             endpoint.start()
+
+
+def test_stopping_with_an_open_https_connection_leaves_no_thread(tmp_path):
+    import threading
+
+    before = set(threading.enumerate())
+    endpoint = _endpoint(tmp_path, lan_address="127.0.0.1")
+    endpoint.start()
+    info = endpoint.certificate
+    assert info is not None
+    port = endpoint.url.rsplit(":", 1)[1].split("/")[0]
+    with httpx.Client(verify=ssl.create_default_context(cafile=str(info.cert_path))) as client:
+        assert client.get(f"https://127.0.0.1:{port}/qbwc").status_code == 200  # kept alive
+        endpoint.stop()
+    assert set(threading.enumerate()) - before == set()

@@ -9,11 +9,11 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.exchange import (
 )
 from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.server import WebConnectorServer
 from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.service import (
-    PASSWORD_KEY,
     ServiceSettings,
     WebConnectorAccount,
     WebConnectorService,
 )
+from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.signin import PASSWORD_KEY, issue_password
 from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.status import StatusBoard, WebConnectorStatus
 
 __all__ = [
@@ -28,4 +28,5 @@ __all__ = [
     "WebConnectorServer",
     "WebConnectorService",
     "WebConnectorStatus",
+    "issue_password",
 ]

@@ -1,9 +1,9 @@
 """The Web Connector operations with the answers QuickBooks Web Connector expects.
 
 Plain Python, no SOAP: ``soap.py`` maps envelopes onto these methods. The service checks the user
-name and password (kept in the keyring, compared in constant time), hands out tickets, keeps one
-session per company, passes qbXML between the Web Connector and an ``ExchangeSource``, and records
-what the app shows. Faults and logs never carry passwords, tickets or qbXML.
+name and password (``signin.py``: keyring, constant time, a pause after repeated failures), hands
+out tickets, keeps one session per company, passes qbXML between the Web Connector and an
+``ExchangeSource``, and records what the app shows. Faults and logs never carry passwords, tickets or qbXML.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.sessions import (
     SessionTable,
     new_ticket,
 )
+from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.signin import SignInGuard
 from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.status import StatusBoard, interpret_hresult
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
-from ecom_ledger_desktop.secrets.store import SecretStore, SecretUnavailable
+from ecom_ledger_desktop.secrets.store import SecretStore
 
 log = logging.getLogger(__name__)
 
-PASSWORD_KEY = "webconnector_password"  # noqa: S105 - the SecretStore key of a connection's Web Connector password
 SERVER_VERSION = "ecom-ledger-desktop Web Connector service 1"
 NO_WORK = "none"
 NOT_VALID_USER = "nvu"
@@ -75,9 +75,11 @@ class WebConnectorService:
     settings: ServiceSettings = field(default_factory=ServiceSettings)
     status: StatusBoard = field(init=False)
     sessions: SessionTable = field(init=False)
+    guard: SignInGuard = field(init=False)
 
     def __post_init__(self) -> None:
         self.status = StatusBoard(self.clock)
+        self.guard = SignInGuard(self.secrets, self.clock)
         self.sessions = SessionTable(self.clock, self.settings.idle_timeout)
 
     # -- versions ---------------------------------------------------------------------------------
@@ -99,10 +101,12 @@ class WebConnectorService:
         """[ticket, "" | company file | "none" | "nvu" | "busy", (postpone s), (min run s)]."""
         self._reap()
         account = self._account(username)
-        if not self._password_ok(account, password):
+        verdict = self.guard.check(account.connection if account else None, password)
+        if not verdict.ok or account is None:
+            if account is not None:
+                self.status.failed(account.connection, "wrong_password", verdict.problem)
             log.warning("Web Connector sign-in refused (unknown user name or wrong password)")
             return [new_ticket(), NOT_VALID_USER]
-        assert account is not None
         self.status.signed_in(account.connection)
         try:
             has_work = self.source.has_work(account.connection)
@@ -128,28 +132,11 @@ class WebConnectorService:
         return answer
 
     def _account(self, username: str) -> WebConnectorAccount | None:
-        for account in self.accounts:
+        found = None
+        for account in self.accounts:  # every name is compared: no early exit to time
             if hmac.compare_digest(account.username.encode(), username.encode()):
-                return account
-        return None
-
-    def _password_ok(self, account: WebConnectorAccount | None, password: str) -> bool:
-        expected: str | None = None
-        if account is not None:
-            try:
-                expected = self.secrets.get(account.connection, PASSWORD_KEY)
-            except SecretUnavailable:
-                expected = None
-            if not expected:
-                self.status.failed(account.connection, "wrong_password",
-                                   "No Web Connector password is set for this connection: set one in the "
-                                   "app and enter it in the Web Connector.")
-        # compare even when nothing is expected, so an unknown user takes as long as a wrong password
-        matches = hmac.compare_digest((expected or "\0unset").encode(), password.encode())
-        if account is not None and expected and not matches:
-            self.status.failed(account.connection, "wrong_password",
-                               "The Web Connector signed in with a wrong password.")
-        return bool(expected) and matches
+                found = account
+        return found
 
     # -- the exchange loop ------------------------------------------------------------------------
 

@@ -107,6 +107,11 @@ class StatusBoard:
         with self._lock:
             return self._status.get(connection, WebConnectorStatus())
 
+    def restore(self, connection: str, status: WebConnectorStatus) -> None:
+        """Put back facts kept from an earlier run of the app (they live in memory only)."""
+        with self._lock:
+            self._status[connection] = status
+
     def describe(self, connection: str) -> str:
         """The one-line summary at the clock's current time."""
         return self.get(connection).describe(self._clock.now())
