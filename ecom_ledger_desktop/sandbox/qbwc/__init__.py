@@ -4,7 +4,7 @@ loopback as the real one does, with QuickBooks behind it as a pluggable ``proces
 Public surface::
 
     from ecom_ledger_desktop.sandbox.qbwc import QuickBooksDesktop, WebConnectorSimulator, KillAt
-    qb = QuickBooksDesktop(process=company.process)          # or the default echo
+    qb = QuickBooksDesktop(process=company.process, on_session_end=company.end_session)  # or echo
     with WebConnectorSimulator(url, "user", "password", qb) as wc:
         report = wc.run_session()                            # report.outcome == "done"
         wc.run_session(kill_at=KillAt.AFTER_APPLY)           # dies after QuickBooks applied a request

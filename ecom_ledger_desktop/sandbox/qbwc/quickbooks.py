@@ -47,7 +47,9 @@ class QuickBooksDesktop:
     """What runs beside the Web Connector: a company file and the code that executes qbXML.
 
     ``open_error`` makes opening the company file fail (QuickBooks closed, a dialog open, …);
-    ``process`` may raise ``QuickBooksError`` to refuse a request whole (e.g. a parse error).
+    ``process`` may raise ``QuickBooksError`` (or any exception with an ``hresult`` attribute, such
+    as the company simulator's parse error) to refuse a request whole. ``on_session_end`` runs when
+    the Web Connector's connection to QuickBooks ends, however the session ended (iterators die).
     """
 
     process: Callable[[str], str] = echo
@@ -56,6 +58,7 @@ class QuickBooksDesktop:
     qbxml_version: tuple[int, int] = (13, 0)
     host_response: str = HOST_RESPONSE
     open_error: QuickBooksError | None = None
+    on_session_end: Callable[[], None] | None = None
     opened: list[str] = field(default_factory=list)
     applied: list[str] = field(default_factory=list)  # requests QuickBooks executed, in order
 
@@ -67,6 +70,19 @@ class QuickBooksDesktop:
 
     def execute(self, request_xml: str) -> str:
         """Run one qbXML request document."""
-        response = self.process(request_xml)
+        try:
+            response = self.process(request_xml)
+        except QuickBooksError:
+            raise
+        except Exception as exc:
+            hresult = getattr(exc, "hresult", None)
+            if not isinstance(hresult, str):
+                raise
+            raise QuickBooksError(hresult, str(exc)) from exc
         self.applied.append(request_xml)
         return response
+
+    def close(self) -> None:
+        """The Web Connector let go of QuickBooks."""
+        if self.on_session_end is not None:
+            self.on_session_end()

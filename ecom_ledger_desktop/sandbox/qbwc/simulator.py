@@ -134,7 +134,11 @@ class WebConnectorSimulator:
         else:
             report.outcome = "connection_error"  # the Web Connector gives up after a few tries
             return
-        self._loop(report, ticket, company_file or self.quickbooks.company_file, kill_at, kill_on_exchange)
+        try:
+            opened = company_file or self.quickbooks.company_file
+            self._loop(report, ticket, opened, kill_at, kill_on_exchange)
+        finally:
+            self.quickbooks.close()
 
     def _loop(self, report: SessionReport, ticket: str, company_file: str, kill_at: KillAt | None,
               kill_on_exchange: int) -> None:

@@ -196,3 +196,29 @@ def test_a_session_over_https_with_the_pinned_certificate(tmp_path, qb):
         with WebConnectorSimulator(url, USER, PASSWORD, qb) as untrusting:
             assert untrusting.run_session().outcome == "unreachable"  # QBWC1048 in the real thing
     assert len(rig.source.exchanges) == 3
+
+
+def test_a_company_simulator_plugs_in_by_duck_typing(rig: Rig, wc, qb):
+    """process(request_xml) and end_session(), and a refusal carrying an ``hresult``, as the QuickBooks
+    Desktop company simulator offers them."""
+
+    class Refused(Exception):
+        hresult = "0x80040400"
+
+    ended: list[str] = []
+
+    def process(request_xml: str) -> str:
+        if "requestID=\"2\"" in request_xml:
+            raise Refused("QuickBooks found an error when parsing the provided XML text stream.")
+        return "<QBXML><QBXMLMsgsRs/></QBXML>"
+
+    qb.process = process
+    qb.on_session_end = lambda: ended.append("end")
+    rig.source.add(CONNECTION, request(1), request(2))
+    report = wc.run_session()
+    assert report.outcome == "error" and "could not read a request" in report.last_error
+    assert ended == ["end"] and len(rig.source.failed) == 1 and rig.source.failed[0].hresult == "0x80040400"
+    rig.source.add(CONNECTION, request(3))
+    rig.source.queues[CONNECTION].remove(request(2))
+    assert wc.run_session(kill_at=KillAt.AFTER_APPLY).outcome == "killed"
+    assert ended == ["end", "end"]  # a dead Web Connector lets go of QuickBooks too
