@@ -59,3 +59,20 @@ def test_oversized_body_is_refused_before_reading():
           socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw):
         raw.sendall(b"POST /qbwc HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n")
         assert raw.recv(100).startswith(b"HTTP/1.1 413")
+
+
+def test_expect_100_continue_as_dotnet_sends_it():
+    """The Web Connector's .NET HTTP stack sends 'Expect: 100-continue' and waits before the body."""
+    with (WebConnectorServer(make_rig().service) as server,
+          socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw):
+        raw.sendall(b"POST /qbwc HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml; charset=utf-8\r\n"
+                    b'SOAPAction: "http://developer.intuit.com/authenticate"\r\nExpect: 100-continue\r\n'
+                    + f"Content-Length: {len(AUTH)}\r\n\r\n".encode())
+        assert raw.recv(100).startswith(b"HTTP/1.1 100")
+        raw.sendall(AUTH)
+        answer = b""
+        while b"</soap:Envelope>" not in answer:
+            chunk = raw.recv(4096)
+            assert chunk, answer
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200") and b"authenticateResult" in answer

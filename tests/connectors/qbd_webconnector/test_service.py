@@ -190,3 +190,14 @@ def test_min_run_every_and_postpone_values():
 def test_status_before_any_contact_says_how_to_set_up():
     rig = make_rig()
     assert "add the .qwc file" in rig.service.status.describe(CONNECTION)
+
+
+def test_accounts_can_change_while_serving():
+    from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector import WebConnectorAccount
+
+    rig = make_rig()
+    rig.source.add(CONNECTION, request(1))
+    rig.service.replace_accounts([])
+    assert rig.service.authenticate(USER, PASSWORD)[1] == "nvu"
+    rig.service.replace_accounts([WebConnectorAccount(USER, CONNECTION, COMPANY_FILE)])
+    assert rig.service.authenticate(USER, PASSWORD)[1] == COMPANY_FILE

@@ -82,6 +82,10 @@ class WebConnectorService:
         self.guard = SignInGuard(self.secrets, self.clock)
         self.sessions = SessionTable(self.clock, self.settings.idle_timeout)
 
+    def replace_accounts(self, accounts: list[WebConnectorAccount]) -> None:
+        """Serve another set of .qwc sign-ins (a connection was added, changed or removed)."""
+        self.accounts = list(accounts)  # one assignment: a sign-in sees the old list or the new one
+
     # -- versions ---------------------------------------------------------------------------------
 
     def server_version(self) -> str:
