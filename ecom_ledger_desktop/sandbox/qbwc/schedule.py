@@ -3,6 +3,8 @@ moved by the service's "postpone" and "minimum interval" answers. Time comes fro
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -35,3 +37,12 @@ class WebConnectorSchedule:
         if report.postpone_seconds:
             self.next_run = max(self.next_run, now + timedelta(seconds=report.postpone_seconds))
         return report
+
+    def run(self, stop: threading.Event, poll_seconds: float = 1.0,
+            on_report: Callable[[SessionReport], None] | None = None) -> None:
+        """Tick until ``stop`` is set (for the demo: run it in a thread of its own)."""
+        while not stop.is_set():
+            report = self.tick()
+            if report is not None and on_report is not None:
+                on_report(report)
+            stop.wait(poll_seconds)

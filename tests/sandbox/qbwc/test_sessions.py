@@ -222,3 +222,37 @@ def test_a_company_simulator_plugs_in_by_duck_typing(rig: Rig, wc, qb):
     rig.source.queues[CONNECTION].remove(request(2))
     assert wc.run_session(kill_at=KillAt.AFTER_APPLY).outcome == "killed"
     assert ended == ["end", "end"]  # a dead Web Connector lets go of QuickBooks too
+
+
+def test_five_hundred_exchanges_in_one_session(rig: Rig, wc, qb):
+    rig.source.add(CONNECTION, *(request(n) for n in range(500)))
+    report = wc.run_session()
+    assert report.outcome == "done" and report.exchanges == 500 and len(qb.applied) == 500
+    assert report.percents == sorted(report.percents) and report.percents[-1] == 100
+    assert all(0 <= p <= 100 for p in report.percents)
+
+
+def test_the_schedule_runs_in_its_own_thread_until_stopped(rig: Rig, wc):
+    reports = []
+    stop = threading.Event()
+    schedule = WebConnectorSchedule(wc, every_minutes=15, clock=rig.clock)
+
+    def collect(report):
+        reports.append(report)
+        stop.set()
+
+    runner = threading.Thread(target=schedule.run, args=(stop, 0.01, collect))
+    runner.start()
+    runner.join(10)
+    assert not runner.is_alive() and [r.outcome for r in reports] == ["no_work"]
+
+
+def test_the_command_line_runs_one_update(server, rig: Rig, monkeypatch, capsys):
+    import json
+
+    from ecom_ledger_desktop.sandbox.qbwc.__main__ import main
+
+    rig.source.add(CONNECTION, request(1))
+    monkeypatch.setenv("QBWC_PASSWORD", PASSWORD)
+    assert main([server.url(), USER]) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"] == "done"
