@@ -76,3 +76,24 @@ def test_expect_100_continue_as_dotnet_sends_it():
             assert chunk, answer
             answer += chunk
         assert answer.startswith(b"HTTP/1.1 200") and b"authenticateResult" in answer
+
+
+def test_idle_connections_beyond_the_cap_are_turned_away():
+    from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.server import MAX_CONNECTIONS
+
+    with WebConnectorServer(make_rig().service) as server:
+        idle = [socket.create_connection(("127.0.0.1", server.port), timeout=10)
+                for _ in range(MAX_CONNECTIONS)]
+        try:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as extra:
+                assert extra.recv(10) == b""  # closed at once
+        finally:
+            for sock in idle:
+                sock.close()
+        gone = threading.Event()
+        for _ in range(500):  # the server notices the closed sockets on its own threads
+            if server.open_connections == 0:
+                break
+            gone.wait(0.01)
+        assert server.open_connections == 0
+        assert httpx.post(f"http://127.0.0.1:{server.port}/qbwc", content=AUTH).status_code == 200

@@ -27,6 +27,7 @@ ENDPOINT_PATH = "/qbwc"
 SUPPORT_PATH = "/qbwc/support"
 MAX_BODY = 64 * 1024 * 1024  # a large item query answer is a few MB; refuse anything absurd
 REQUEST_TIMEOUT = 150.0  # a silent client is dropped after the Web Connector's own ~2-minute limit
+MAX_CONNECTIONS = 16  # the Web Connector opens one or two; more is someone else on the network
 
 SUPPORT_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>ecom-ledger-desktop</title></head>
 <body><h1>ecom-ledger-desktop: QuickBooks Web Connector service</h1>
@@ -67,6 +68,10 @@ class _Server(ThreadingHTTPServer):
         with self.sockets_lock:
             self.open_sockets.add(sock)
         return sock, address
+
+    def verify_request(self, request: Any, client_address: Any) -> bool:
+        with self.sockets_lock:
+            return len(self.open_sockets) <= MAX_CONNECTIONS
 
     def shutdown_request(self, request: Any) -> None:
         with self.sockets_lock:
@@ -155,6 +160,12 @@ class WebConnectorServer:
     def port(self) -> int:
         """The bound port."""
         return int(self._server.server_address[1])
+
+    @property
+    def open_connections(self) -> int:
+        """How many client connections are open now."""
+        with self._server.sockets_lock:
+            return len(self._server.open_sockets)
 
     @property
     def running(self) -> bool:
