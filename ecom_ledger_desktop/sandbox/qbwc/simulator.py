@@ -3,8 +3,10 @@
 One update session: serverVersion, clientVersion, authenticate, then (unless "none", "nvu" or
 "busy") the sendRequestXML / receiveResponseXML loop with QuickBooks in between, connectionError
 when the company file cannot be opened, getLastError after a negative percent or an empty request,
-and closeConnection. ``kill_at`` ends a session abruptly at a chosen point, as when the Web
-Connector or its computer dies; a call the service does not answer in time ends it as well.
+and closeConnection (after an error too, unless ``close_after_error`` is off: Intuit documents
+it for a successful update only, so a service must cope either way). ``kill_at`` ends a session
+abruptly at a chosen point, as when the Web Connector or its computer dies; a call the service does
+not answer in time ends it as well.
 """
 
 from __future__ import annotations
@@ -66,12 +68,13 @@ class WebConnectorSimulator:
 
     def __init__(self, url: str, username: str, password: str, quickbooks: QuickBooksDesktop | None = None,
                  verify: ssl.SSLContext | bool = True, timeout: float = EXCHANGE_TIMEOUT,
-                 version: str = CLIENT_VERSION) -> None:
+                 version: str = CLIENT_VERSION, close_after_error: bool = True) -> None:
         self.url = url
         self.username = username
         self.password = password
         self.quickbooks = quickbooks or QuickBooksDesktop()
         self.version = version
+        self.close_after_error = close_after_error
         self.transport = SoapTransport(url, verify=verify, timeout=timeout)
         self.sessions: list[SessionReport] = []
 
@@ -127,7 +130,7 @@ class WebConnectorSimulator:
                                    ("hresult", failure.hresult), ("message", failure.message))
                 if reply.strip().lower() == "done":
                     report.outcome, report.last_error = "connection_error", failure.message
-                    report.close_message = self._call(report, "closeConnection", ("ticket", ticket))
+                    self._close_after_error(report, ticket)
                     return
                 # Intuit's guide: another path = try that file; "" = try whichever file is open
                 company_file = reply
@@ -139,6 +142,10 @@ class WebConnectorSimulator:
             self._loop(report, ticket, opened, kill_at, kill_on_exchange)
         finally:
             self.quickbooks.close()
+
+    def _close_after_error(self, report: SessionReport, ticket: str) -> None:
+        if self.close_after_error:
+            report.close_message = self._call(report, "closeConnection", ("ticket", ticket))
 
     def _loop(self, report: SessionReport, ticket: str, company_file: str, kill_at: KillAt | None,
               kill_on_exchange: int) -> None:
@@ -157,7 +164,7 @@ class WebConnectorSimulator:
                     noops += 1
                     continue
                 report.outcome = "error"
-                report.close_message = self._call(report, "closeConnection", ("ticket", ticket))
+                self._close_after_error(report, ticket)
                 return
             exchange = report.exchanges + 1
             if kill_at is KillAt.AFTER_REQUEST and exchange == kill_on_exchange:
@@ -183,7 +190,7 @@ class WebConnectorSimulator:
             if percent < 0:
                 report.last_error = self._call(report, "getLastError", ("ticket", ticket))
                 report.outcome = "error"
-                report.close_message = self._call(report, "closeConnection", ("ticket", ticket))
+                self._close_after_error(report, ticket)
                 return
             if percent >= 100:
                 report.outcome = "done"

@@ -256,3 +256,23 @@ def test_the_command_line_runs_one_update(server, rig: Rig, monkeypatch, capsys)
     monkeypatch.setenv("QBWC_PASSWORD", PASSWORD)
     assert main([server.url(), USER]) == 0
     assert json.loads(capsys.readouterr().out)["outcome"] == "done"
+
+
+def test_a_web_connector_that_never_closes_after_an_error_does_not_block_the_next_update(
+        rig: Rig, server, qb):
+    rig.source.add(CONNECTION, request(1))
+    qb.open_error = could_not_start()
+    with WebConnectorSimulator(server.url(), USER, PASSWORD, qb, close_after_error=False) as terse:
+        assert terse.run_session().outcome == "connection_error"
+        qb.open_error = None
+        assert terse.run_session().outcome == "done"  # connectionError already ended that session
+
+        def refuse(request_xml: str) -> str:
+            raise parse_error()
+
+        qb.process = refuse
+        rig.source.add(CONNECTION, request(2))
+        assert terse.run_session().outcome == "error"
+        qb.process = lambda request_xml: "<QBXML/>"
+        assert terse.run_session().outcome == "done"  # getLastError already ended the failed session
+    assert rig.source.pending(CONNECTION) == []

@@ -215,17 +215,23 @@ class WebConnectorService:
         return DONE
 
     def get_last_error(self, ticket: str) -> str:
-        """What went wrong in this session, in plain words the Web Connector shows."""
+        """What went wrong, in plain words the Web Connector shows. It asks only after an error, and
+        Intuit documents closeConnection for successful updates only, so the session ends here."""
         session = self._session(ticket)
         if session is None:
             return self.sessions.ended_message(ticket) or UNKNOWN_TICKET
-        return session.last_error or "No error."
+        words = session.last_error or "No error."
+        self._finish(session)
+        return words
 
     def close_connection(self, ticket: str) -> str:
         """End the session; the answer appears in the Web Connector's status column."""
         session = self._session(ticket)
         if session is None:
             return self.sessions.ended_message(ticket) or UNKNOWN_TICKET
+        return self._finish(session)
+
+    def _finish(self, session: Session) -> str:
         reason: CloseReason = "error" if session.failed else "closed"
         words = f"Done: {session.exchanges} request(s) exchanged."
         if session.failed:
