@@ -74,6 +74,7 @@ def test_captured_requests_get_well_formed_answers(reference_dir, server: WebCon
                                 "SOAPAction": f'"{INTUIT}{operation}"'})
     assert reply.status_code == 200
     assert reply.headers["content-type"].startswith("text/xml")
+    assert reply.content.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
     root = etree.fromstring(reply.content)
     result = root.find(f"{{{SOAP}}}Body/{{{INTUIT}}}{operation}Response/{{{INTUIT}}}{operation}Result")
     assert result is not None

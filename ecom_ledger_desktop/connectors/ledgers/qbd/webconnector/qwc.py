@@ -116,4 +116,6 @@ def build_qwc(settings: QwcSettings) -> bytes:
     add("Style", "Document")
     add("AppDisplayName", settings.app_name)
     add("AppUniqueName", f"{APP_NAME}-{settings.file_id.strip('{}').lower()}")
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True))
+    # the declaration as the Web Connector's own examples write it (lxml would use single quotes)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + bytes(etree.tostring(root, encoding="utf-8",
+                                                                            pretty_print=True))

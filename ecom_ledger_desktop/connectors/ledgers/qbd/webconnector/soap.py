@@ -24,6 +24,8 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.service import WebC
 INTUIT_NS = "http://developer.intuit.com/"
 SOAP11_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
+# written out, in the double quotes .NET writes (lxml's own declaration uses single quotes)
+_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 _CONTENT_TYPES = {SOAP11_NS: "text/xml; charset=utf-8", SOAP12_NS: "application/soap+xml; charset=utf-8"}
 
 # operation -> (its parameters in WSDL order, which are ints)
@@ -141,7 +143,7 @@ def result_envelope(call: SoapCall, result: Any) -> bytes:
             etree.SubElement(holder, f"{{{INTUIT_NS}}}string").text = str(item)
     else:
         holder.text = str(result)
-    return bytes(etree.tostring(envelope, xml_declaration=True, encoding="utf-8"))
+    return _DECLARATION + bytes(etree.tostring(envelope, encoding="utf-8"))
 
 
 def fault_envelope(fault: SoapFault, envelope_ns: str = SOAP11_NS) -> bytes:
@@ -160,7 +162,7 @@ def fault_envelope(fault: SoapFault, envelope_ns: str = SOAP11_NS) -> bytes:
     else:
         etree.SubElement(node, "faultcode").text = f"soap:{fault.code}"
         etree.SubElement(node, "faultstring").text = str(fault)
-    return bytes(etree.tostring(envelope, xml_declaration=True, encoding="utf-8"))
+    return _DECLARATION + bytes(etree.tostring(envelope, encoding="utf-8"))
 
 
 def handle(service: WebConnectorService, body: bytes) -> SoapReply:
