@@ -201,3 +201,12 @@ def test_accounts_can_change_while_serving():
     assert rig.service.authenticate(USER, PASSWORD)[1] == "nvu"
     rig.service.replace_accounts([WebConnectorAccount(USER, CONNECTION, COMPANY_FILE)])
     assert rig.service.authenticate(USER, PASSWORD)[1] == COMPANY_FILE
+
+
+def test_an_unknown_hresult_keeps_quickbooks_own_words_on_one_line():
+    from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.status import interpret_hresult
+
+    condition, words = interpret_hresult("0x80040499", "The integrated\r\napplication   stopped.")
+    assert condition == "quickbooks_error"
+    assert words == "QuickBooks reported error 0x80040499: The integrated application stopped."
+    assert interpret_hresult("", "")[1] == "QuickBooks reported error without a code"

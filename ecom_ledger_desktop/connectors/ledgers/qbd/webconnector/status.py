@@ -57,7 +57,9 @@ def interpret_hresult(hresult: str, message: str = "") -> tuple[Condition, str]:
     key = hresult.strip().lower()
     if key in _HRESULTS:
         return _HRESULTS[key]
-    return "quickbooks_error", f"QuickBooks reported error {hresult.strip() or 'without a code'}"
+    said = " ".join(message.split())[:200]  # QuickBooks' own words, one line, bounded
+    words = f"QuickBooks reported error {hresult.strip()[:20] or 'without a code'}"
+    return "quickbooks_error", f"{words}: {said}" if said else words
 
 
 @dataclass(frozen=True)
