@@ -9,7 +9,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.soap import parse_c
 from ecom_ledger_desktop.sandbox.qbwc.envelopes import read_result, request_body
 
 # XML 1.0 characters (no other control characters, no surrogates, no U+FFFE/U+FFFF)
-xml_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff")
+xml_text = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\ufffe\uffff")
                    .filter(lambda c: c in "\t\n\r" or ord(c) >= 0x20))
 
 
