@@ -108,7 +108,8 @@ def address(value: LedgerAddress | None) -> Address | None:
     lines = [limits.fit_text(line, limits.ADDR_MAX, "an address line")
              for line in value.lines if line.strip()][:limits.ADDR_LINES]
     lines += [""] * (limits.ADDR_LINES - len(lines))
-    fitted = Address(*(line or None for line in lines),
+    fitted = Address(addr1=lines[0] or None, addr2=lines[1] or None, addr3=lines[2] or None,
+                     addr4=lines[3] or None, addr5=lines[4] or None,
                      city=limits.fit_text(value.city, limits.CITY_MAX) or None,
                      state=limits.fit_text(value.region, limits.STATE_MAX) or None,
                      postal_code=limits.fit_text(value.postcode, limits.POSTAL_CODE_MAX) or None,
