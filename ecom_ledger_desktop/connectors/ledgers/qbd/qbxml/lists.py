@@ -10,7 +10,7 @@ then ``IncludeRetElement*``, ``OwnerID*``. Large lists are read with an iterator
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -124,7 +124,7 @@ class ItemNonInventoryAdd:
     class_ref: Ref | None = None
     manufacturer_part_number: str | None = text(31)
     sales_tax_code_ref: Ref | None = None
-    sales_or_purchase: SalesOrPurchase | None = None
+    sales_or_purchase: SalesOrPurchase = field(default_factory=SalesOrPurchase)
     external_guid: str | None = None
 
 
@@ -138,7 +138,7 @@ class ItemServiceAdd:
     class_ref: Ref | None = None
     parent_ref: Ref | None = None
     sales_tax_code_ref: Ref | None = None
-    sales_or_purchase: SalesOrPurchase | None = None
+    sales_or_purchase: SalesOrPurchase = field(default_factory=SalesOrPurchase)
     external_guid: str | None = None
 
 
@@ -152,7 +152,7 @@ class ItemOtherChargeAdd:
     class_ref: Ref | None = None
     parent_ref: Ref | None = None
     sales_tax_code_ref: Ref | None = None
-    sales_or_purchase: SalesOrPurchase | None = None
+    sales_or_purchase: SalesOrPurchase = field(default_factory=SalesOrPurchase)
     external_guid: str | None = None
 
 
