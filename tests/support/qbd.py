@@ -17,6 +17,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import build, lists, trans
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Ref, Request
 from ecom_ledger_desktop.models.ledger import (
+    DocumentKind,
     DocumentLine,
     ItemRef,
     LedgerAddress,
@@ -62,11 +63,11 @@ def simulator(reference_dir: Path | None = None) -> QbdCompanySimulator:
     return QbdCompanySimulator(seed_company(Company(), CATALOGUE), schema_path=path)
 
 
-def sale(number: str = "100000001", *, kind: str = "sales_receipt", key: str = "ord-1",
+def sale(number: str = "100000001", *, kind: DocumentKind = "sales_receipt", key: str = "ord-1",
          txn_date: date = date(2024, 5, 2)) -> SalesDocument:
     """A taxed sale: two bags (8.25 %), shipping (not taxed)."""
     return SalesDocument(
-        kind=kind, doc_number=number, txn_date=txn_date, customer_key=CUSTOMER.key,  # type: ignore[arg-type]
+        kind=kind, doc_number=number, txn_date=txn_date, customer_key=CUSTOMER.key,
         currency="USD", total=Decimal("48.30"), tax_treatment="ledger",
         tax_total=Decimal("3.30"), private_note=f"{number} from the web store. "
                                                 f"ecom-ledger key: {key}",
