@@ -9,6 +9,7 @@ import pytest
 
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import build, lists, parse, transactions
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
+from ecom_ledger_desktop.models.ledger import LedgerPayment
 from ecom_ledger_desktop.sandbox.qbd import QbxmlParseError
 from tests.support.qbd import BOOKS, CUSTOMER, every_request, message_set, sale, simulator
 
@@ -223,7 +224,7 @@ def test_month_end_figures_invoice_payment_and_tax_liability(reference_dir) -> N
     assert sim.reports.tax_liability(date(2024, 6, 1), date(2024, 6, 30), by="agency") == \
         {"State Board of Equalization": D("-3.30")}
     assert [o.balance for o in sim.reports.open_receivables()] == [D("48.30")]
-    payment = docs.LedgerPayment(customer_key="k", invoice_posting_key="ord-2",
+    payment = LedgerPayment(customer_key="k", invoice_posting_key="ord-2",
                                  amount=D("48.30"), txn_date=date(2024, 5, 20), currency="USD",
                                  private_note="Payment for 2. ecom-ledger key: pay-2")
     (paid,) = _run(sim, docs.payment_request("p", payment, "Jordan Rivera", txn_id, "2",
@@ -244,7 +245,9 @@ def test_a_form_without_a_sales_tax_item_gets_the_company_default_tax() -> None:
     sim = simulator()
     request = docs.document_request("1", sale(), "Jordan Rivera", BOOKS)
     add = request.body[0]
-    add.remove(add.find("ItemSalesTaxRef"))
+    tax_ref = add.find("ItemSalesTaxRef")
+    assert tax_ref is not None
+    add.remove(tax_ref)
     (rs,) = _run(sim, build.Request(request.tag, "1", request.body)).responses
     receipt = parse.txn_records(rs)[0]
     assert receipt.sales_tax_total == D("3.30") and receipt.total_amount == D("51.60")
