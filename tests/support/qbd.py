@@ -87,6 +87,7 @@ def every_request() -> list[Request]:
         lists.customer_mod("cust-mod", lists.CustomerMod(list_id="80000001-1", edit_sequence="1",
                                                          phone="555")),
         lists.customers_named("cust-q", ["Jane O'Doe & Sons", "Jordan Rivera"]),
+        *lists.name_queries("names", ["Jordan Rivera", "Sam Taylor"]),
         lists.list_query("CustomerQueryRq", "cust-filter", lists.ListQuery(
             max_returned=10, active_status="All",
             name_filter=lists.NameFilter("StartsWith", "Jor"))),

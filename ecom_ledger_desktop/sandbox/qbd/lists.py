@@ -172,6 +172,7 @@ HANDLERS: dict[str, Handler] = {
     "CustomerQueryRq": list_query(("Customer",)),
     "VendorQueryRq": list_query(("Vendor",)),
     "EmployeeQueryRq": list_query(("Employee",)),
+    "OtherNameQueryRq": list_query(("OtherName",)),
     "AccountQueryRq": list_query(ACCOUNT_KIND),
     "PaymentMethodQueryRq": list_query(("PaymentMethod",)),
     "SalesTaxCodeQueryRq": list_query(("SalesTaxCode",)),

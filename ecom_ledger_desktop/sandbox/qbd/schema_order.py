@@ -29,6 +29,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     "VendorRet": ("ListID", "TimeCreated", "TimeModified", "EditSequence", "Name", "IsActive",
                   "IsTaxAgency", "CompanyName"),
     "EmployeeRet": ("ListID", "TimeCreated", "TimeModified", "EditSequence", "Name", "IsActive"),
+    "OtherNameRet": ("ListID", "TimeCreated", "TimeModified", "EditSequence", "Name", "IsActive"),
     "AccountRet": ("ListID", "TimeCreated", "TimeModified", "EditSequence", "Name", "FullName",
                    "IsActive", "ParentRef", "Sublevel", "AccountType", "SpecialAccountType",
                    "Balance", "TotalBalance"),
@@ -115,6 +116,7 @@ ADD_ORDER: dict[str, tuple[tuple[str, int], ...]] = {
 }
 KNOWN_REQUESTS = frozenset({
     "CustomerAddRq", "CustomerModRq", "CustomerQueryRq", "VendorQueryRq", "EmployeeQueryRq",
+    "OtherNameQueryRq",
     "AccountQueryRq", "PaymentMethodQueryRq", "SalesTaxCodeQueryRq", "ItemQueryRq",
     "ItemInventoryQueryRq", "ItemNonInventoryQueryRq", "ItemServiceQueryRq",
     "ItemOtherChargeQueryRq", "ItemSalesTaxQueryRq", "ItemDiscountQueryRq",

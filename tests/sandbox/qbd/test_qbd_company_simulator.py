@@ -260,3 +260,35 @@ def test_injected_lock_error_changes_nothing() -> None:
     (rs,) = _run(sim, docs.document_request("1", sale(), "Jordan Rivera", BOOKS)).responses
     assert rs.status_code == 3180 and sim.reports.documents() == []
     assert _run(sim, docs.document_request("1", sale(), "Jordan Rivera", BOOKS)).responses[0].ok
+
+
+def test_name_queries_tell_which_names_are_taken_before_a_customer_is_added(
+        reference_dir) -> None:
+    from ecom_ledger_desktop.connectors.ledgers.qbd import limits
+
+    sim = simulator(reference_dir)
+    answer = _run(sim, *lists.name_queries("n", ["Sam Taylor", "Jane Doe"]),
+                  on_error="continueOnError")
+    taken = parse.taken_names(answer.responses)
+    assert taken == {"Sam Taylor"}  # an employee
+    name = limits.customer_name("Sam Taylor", "email:sam@example.com", taken)
+    assert name != "Sam Taylor"
+    (added,) = _run(sim, docs.customer_request("c", CUSTOMER, name, BOOKS)).responses
+    assert added.ok
+
+
+def test_every_simulator_answer_is_valid_qbxml_13(reference_dir) -> None:
+    from lxml import etree
+
+    from tests.support.qbd import load_schema
+
+    schema = load_schema(reference_dir)
+    sim = simulator(reference_dir)
+    answer = sim.process(message_set(*every_request(), on_error="continueOnError",
+                                     new_message_set_id="all"))
+    assert schema.validate(etree.fromstring(answer.encode())), schema.error_log
+    items = sim.process(message_set(lists.iterate("ItemQueryRq", "i", 100),
+                                    transactions.txn_query("SalesReceipt", "s",
+                                                           transactions.TxnQuery(
+                                                               include_line_items=True))))
+    assert schema.validate(etree.fromstring(items.encode())), schema.error_log

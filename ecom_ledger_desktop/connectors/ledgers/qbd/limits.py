@@ -110,13 +110,16 @@ def latin1(value: str, what: str, *, strict: bool = True, keep_breaks: bool = Fa
     return "".join(out)
 
 
-def fit_text(value: str, limit: int, what: str = "text") -> str:
-    """Free text (memo, description, address line) in QuickBooks' characters, cut to ``limit``."""
-    return latin1(value, what, strict=False, keep_breaks=limit > 100).strip()[:limit].strip()
+def fit_text(value: str, limit: int, what: str = "text", *, multiline: bool = False) -> str:
+    """Free text in QuickBooks' characters, cut to ``limit``: one line (breaks and tabs become
+    spaces) unless ``multiline`` (descriptions)."""
+    if not multiline:
+        value = _SPACES.sub(" ", value)
+    return latin1(value, what, strict=False, keep_breaks=multiline).strip()[:limit].strip()
 
 
 def fit_tail(value: str, limit: int, what: str = "text") -> str:
-    """Like :func:`fit_text` but keeps the end (a memo's journal key is at its end)."""
+    """Multi-line free text cut from the start: a memo keeps its end, where the journal key is."""
     text = latin1(value, what, strict=False, keep_breaks=True).strip()
     return text if len(text) <= limit else text[-limit:].strip()
 

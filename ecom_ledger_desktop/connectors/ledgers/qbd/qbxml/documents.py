@@ -150,7 +150,7 @@ def _line(line: DocumentLine, item: str, code: str, currency: str) -> SalesLine:
             round_money(quantity * line.unit_price, currency) == round_money(line.amount, currency):
         rate = line.unit_price
     return SalesLine(item_ref=Ref.named(item),
-                     desc=limits.fit_text(line.description, limits.DESC_MAX) or None,
+                     desc=limits.fit_text(line.description, limits.DESC_MAX, multiline=True) or None,
                      quantity=quantity, rate=rate, amount=round_money(line.amount, currency),
                      sales_tax_code_ref=Ref.named(code))
 

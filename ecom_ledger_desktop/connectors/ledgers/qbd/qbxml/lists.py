@@ -242,3 +242,14 @@ def iterate(tag: str, request_id: str, chunk: int, iterator_id: str | None = Non
         return list_query(tag, request_id, start, iterator="Start")
     return list_query(tag, request_id, ListQuery(max_returned=chunk), iterator="Continue",
                       iterator_id=iterator_id)
+
+
+NAME_LIST_QUERIES = ("CustomerQueryRq", "VendorQueryRq", "EmployeeQueryRq", "OtherNameQueryRq")
+
+
+def name_queries(request_id: str, names: list[str]) -> list[Request]:
+    """One query by full names per list sharing QuickBooks' name namespace (customers, vendors,
+    employees, other names): the records they return are the names already taken, to pass to
+    ``limits.customer_name`` before a customer is added."""
+    return [list_query(tag, f"{request_id}:{tag.removesuffix('QueryRq').lower()}",
+                       ListQuery(full_name=names)) for tag in NAME_LIST_QUERIES]

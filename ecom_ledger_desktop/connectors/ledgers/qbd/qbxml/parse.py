@@ -198,3 +198,9 @@ def stock_levels(responses: list[Response] | tuple[Response, ...]) -> dict[str, 
                 record = list_record(ret)
                 levels[record.full_name] = record.quantity_on_hand or Decimal(0)
     return levels
+
+
+def taken_names(responses: list[Response] | tuple[Response, ...]) -> set[str]:
+    """The names the customer/vendor/employee/other-name queries found (already in use)."""
+    return {record.full_name for response in responses if response.ok
+            for record in list_records(response)}
