@@ -146,6 +146,8 @@ def test_settle_finds_our_document_among_same_numbered_ones() -> None:
                         memo="ecom-ledger key: ord-10")
     assert docs.settle([theirs, ours, similar], "ord-1") == [ours]
     assert docs.settle([theirs], "ord-1") == []
+    quoting = TxnRecord("SalesReceipt", "4-4", memo="re ecom-ledger key: ord-9 ecom-ledger key: ord-1")
+    assert docs.settle([quoting], "ord-1") == [quoting]
 
 
 def test_documents_in_every_shape_are_valid_qbxml(reference_dir) -> None:

@@ -307,12 +307,8 @@ def settle(records: list[TxnRecord], key: str) -> list[TxnRecord]:
     Empty: the earlier add did not happen, add it now. One: it happened, record its TxnID.
     More than one: a duplicate exists already; the caller flags it.
     """
-    found = []
-    for record in records:
-        match = KEY_IN_MEMO.search(record.memo)
-        if match and match.group("key") == key:
-            found.append(record)
-    return found
+    return [record for record in records
+            if any(match.group("key") == key for match in KEY_IN_MEMO.finditer(record.memo))]
 
 
 def _cap(text: str) -> str:
