@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecom_ledger_desktop.connectors.ledgers.qbd import limits
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import parse
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import parse
 from ecom_ledger_desktop.core.errors import RecordError
 from tests.support.qbd import BOOKS, CUSTOMER, message_set, sale, simulator
 
