@@ -52,7 +52,12 @@ def _stamp(moment: datetime) -> str:
 
 
 class QbdCompanySimulator:
-    """One QuickBooks Desktop company file, answering qbXML request documents."""
+    """One QuickBooks Desktop company file, answering qbXML request documents.
+
+    ``schema_path``: the qbXML 13.0 root XSD to validate against, ``"auto"`` for the shared
+    reference when it is reachable, or None for structural checks only (the demo: the Intuit
+    XSD is not shipped).
+    """
 
     def __init__(self, company: Company | None = None, *,
                  schema_path: str | Path | None = None) -> None:
@@ -75,9 +80,8 @@ class QbdCompanySimulator:
 
     def process(self, request_xml: str) -> str:
         """Run a request document; the response document QuickBooks would return."""
-        msgs = self.reader.read(request_xml)
-        with self.company.lock:
-            return self._message_set(msgs)
+        with self.company.lock:  # one request document at a time, as QuickBooks does
+            return self._message_set(self.reader.read(request_xml))
 
     def _message_set(self, msgs: etree._Element) -> str:
         new, old = msgs.get("newMessageSetID"), msgs.get("oldMessageSetID")

@@ -28,6 +28,20 @@ REPEATED = {"SalesReceiptLineAdd", "InvoiceLineAdd", "CreditMemoLineAdd", "Appli
             "TxnTypeFilter"}
 
 
+REFERENCE_SCHEMA = Path("shared") / "reference" / "specs" / "qbxml" / "qbxmlops130.xsd"
+
+
+def reference_schema(start: Path | None = None) -> Path | None:
+    """The qbXML 13.0 XSD in ``../shared/reference`` beside the project (or any parent of
+    ``start``), when it is reachable; None otherwise (a shipped app has no copy of it)."""
+    here = (start or Path(__file__)).resolve()
+    for folder in here.parents:
+        candidate = folder / REFERENCE_SCHEMA
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def _cp1252_ok(text: str) -> bool:
     return all(ord(c) <= 0xFF and (ord(c) >= 0x20 or c in "\t\n\r") for c in text)
 
@@ -37,6 +51,8 @@ class Reader:
 
     def __init__(self, schema_path: str | Path | None = None) -> None:
         self.schema: etree.XMLSchema | None = None
+        if schema_path == "auto":
+            schema_path = reference_schema()
         if schema_path is not None:
             self.schema = etree.XMLSchema(etree.parse(str(schema_path)))
 

@@ -292,3 +292,13 @@ def test_every_simulator_answer_is_valid_qbxml_13(reference_dir) -> None:
                                                            transactions.TxnQuery(
                                                                include_line_items=True))))
     assert schema.validate(etree.fromstring(items.encode())), schema.error_log
+
+
+def test_auto_finds_the_shared_schema_when_it_is_reachable(reference_dir) -> None:
+    from ecom_ledger_desktop.sandbox.qbd import Company, QbdCompanySimulator
+    from ecom_ledger_desktop.sandbox.qbd.xmlio import reference_schema
+
+    found = reference_schema()
+    assert found is not None and found.name == "qbxmlops130.xsd"
+    sim = QbdCompanySimulator(Company(), schema_path="auto")
+    assert sim.reader.schema is not None
