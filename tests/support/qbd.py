@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import build, lists, transactions
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import build, entities, lists, transactions
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Ref, Request
 from ecom_ledger_desktop.models.ledger import (
     DocumentKind,
@@ -22,6 +23,7 @@ from ecom_ledger_desktop.models.ledger import (
     ItemRef,
     LedgerAddress,
     LedgerCustomer,
+    LedgerItem,
     LedgerPayment,
     SalesDocument,
 )
@@ -30,7 +32,7 @@ from ecom_ledger_desktop.sandbox.qbd import Company, QbdCompanySimulator, seed_c
 SCHEMA_ROOT = Path("specs") / "qbxml" / "qbxmlops130.xsd"
 CATALOGUE = [{"sku": "MB-1", "name": "Messenger bag", "price": "20.00", "qty": 10},
              {"sku": "WT-09", "name": "Water bottle", "price": "12.50", "qty": 3}]
-BOOKS = docs.QbdBooks(tax_items={"8.25": "CA Sales Tax", "8.875": "NY Sales Tax"})
+BOOKS = QbdBooks(tax_items={"8.25": "CA Sales Tax", "8.875": "NY Sales Tax"})
 CUSTOMER = LedgerCustomer(
     key="email:jane@example.com", display_name="Jane O'Doe & Sons", given_name="Jane",
     family_name="O'Doe", email="jane@example.com", phone="+1 555 0100",
@@ -83,7 +85,16 @@ def every_request() -> list[Request]:
     """One request from every builder the connector has."""
     sold = sale()
     return [
-        docs.customer_request("cust-add", CUSTOMER, "Jane O'Doe & Sons", BOOKS),
+        entities.customer_request("cust-add", CUSTOMER, "Jane O'Doe & Sons", BOOKS),
+        entities.customer_mod_request("cust-mod2", "80000001-1", "1", CUSTOMER),
+        entities.item_request("item-add", LedgerItem(key="sku:NEW-1", sku="NEW-1", name="New",
+                                                     unit_price=Decimal("9.5")), "NEW-1", BOOKS),
+        entities.item_request("svc-item", LedgerItem(
+            key="sku:ENGRAVING-SERVICE-FOR-BAGS-AND-BOTTLES", name="Engraving",
+            sku="ENGRAVING-SERVICE-FOR-BAGS-AND-BOTTLES", unit_price=Decimal(4)),
+            "ENGRAVING-SERVICE-FOR-BAGS~ABCD", BOOKS, service=True),
+        entities.line_item_request("gc-item", "gift_card", QbdBooks(
+            line_items={**BOOKS.line_items, "gift_card": "eGift Card"})),
         lists.customer_mod("cust-mod", lists.CustomerMod(list_id="80000001-1", edit_sequence="1",
                                                          phone="555")),
         lists.customers_named("cust-q", ["Jane O'Doe & Sons", "Jordan Rivera"]),

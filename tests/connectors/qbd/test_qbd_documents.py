@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.parse import TxnRecord
 from ecom_ledger_desktop.core.errors import RecordError
 from ecom_ledger_desktop.models.ledger import DocumentLine, ItemRef, LedgerPayment
@@ -60,7 +61,7 @@ def test_two_store_rates_make_two_tax_lines_and_an_unmapped_rate_is_flagged() ->
     taxes = {line["ItemRef"]: line["Amount"] for line in lines if "Sales Tax" in line["ItemRef"]}
     assert taxes == {"CA Sales Tax": "3.30", "NY Sales Tax": "0.89"}
     with pytest.raises(RecordError) as raised:
-        docs.document_request("1", document, "Jane", docs.QbdBooks(tax_items={"8.25": "CA"}))
+        docs.document_request("1", document, "Jane", QbdBooks(tax_items={"8.25": "CA"}))
     assert raised.value.problem.code == "unmapped_tax_rate"
     assert "8.875%" in raised.value.problem.message and "tax_items.8.875" in \
         raised.value.problem.message
@@ -116,7 +117,7 @@ def test_foreign_currency_carries_the_stores_rate_fitted_to_its_base_total() -> 
     document = sale()
     document.currency, document.base_currency = "EUR", "USD"
     document.base_rate, document.base_total = D("1.0857"), D("52.44")
-    books = docs.QbdBooks(tax_items=BOOKS.tax_items, multicurrency=True)
+    books = QbdBooks(tax_items=BOOKS.tax_items, multicurrency=True)
     rate = D(_field(docs.document_request("1", document, "Jane", books), "ExchangeRate") or "0")
     assert (D("48.30") * rate).quantize(D("0.01")) == D("52.44")
     with pytest.raises(RecordError) as raised:
@@ -157,3 +158,22 @@ def test_documents_in_every_shape_are_valid_qbxml(reference_dir) -> None:
     for document in (sale(), sale("9", kind="invoice"), refund):
         doc = message_set(docs.document_request("1", document, "Jane", BOOKS))
         assert schema.validate(etree.fromstring(doc.encode())), schema.error_log
+
+
+def test_items_for_store_products_and_line_kinds() -> None:
+    from ecom_ledger_desktop.connectors.ledgers.qbd import limits
+    from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import entities
+    from ecom_ledger_desktop.models.ledger import LedgerItem
+
+    sku = "ENGRAVING-SERVICE-FOR-BAGS-AND-BOTTLES"
+    item = LedgerItem(key=f"sku:{sku}", sku=sku, name="Engraving", unit_price=D("4"))
+    request = entities.item_request("1", item, limits.item_name(sku), BOOKS, service=True)
+    add = request.body[0]
+    assert request.tag == "ItemServiceAddRq" and len(add.findtext("Name") or "") == 31
+    assert add.findtext("SalesOrPurchase/Desc") == f"Engraving (SKU {sku})"
+    assert add.findtext("SalesOrPurchase/Price") == "4"
+    assert add.findtext("SalesOrPurchase/AccountRef/FullName") == "Sales"
+    gift = entities.line_item_request("2", "redemption", BOOKS).body[0]
+    assert gift.tag == "ItemOtherChargeAdd" and gift.findtext("Name") == "Gift Card"
+    assert gift.findtext("SalesOrPurchase/AccountRef/FullName") == "Gift Card Liability"
+    assert gift.findtext("SalesTaxCodeRef/FullName") == "Non"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import build, lists, parse, transactions
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import build, entities, lists, parse, transactions
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
 from ecom_ledger_desktop.models.ledger import LedgerPayment
 from ecom_ledger_desktop.sandbox.qbd import QbxmlParseError
@@ -21,7 +21,7 @@ def _run(sim, *requests, **attrs):
 
 
 def _add_customer(sim, name="Jane O'Doe & Sons"):
-    (rs,) = _run(sim, docs.customer_request("c", CUSTOMER, name, BOOKS)).responses
+    (rs,) = _run(sim, entities.customer_request("c", CUSTOMER, name, BOOKS)).responses
     assert rs.status_code == 0, rs.message
     return parse.list_records(rs)[0]
 
@@ -34,7 +34,8 @@ def test_every_builder_round_trips_through_the_simulator(reference_dir) -> None:
     ok = {rid for rid, rs in by_id.items() if rs.ok}
     # the only failures are the ones the fixtures make on purpose: a made-up ListID / TxnID /
     # iterator, and the Mod of a customer that does not exist
-    assert set(by_id) - ok == {"cust-mod", "item-it2", "pay-add"}
+    assert set(by_id) - ok == {"cust-mod", "cust-mod2", "item-it2", "pay-add"}
+    assert parse.list_records(by_id["gc-item"])[0].full_name == "eGift Card"
     assert by_id["item-it2"].status_code == 3391
     assert by_id["pay-add"].status_code == 3120
     receipt = parse.txn_records(by_id["sr-add"])[0]
@@ -75,7 +76,7 @@ def test_without_the_xsd_the_structure_of_known_adds_is_still_checked() -> None:
 def test_names_are_unique_across_customers_vendors_and_employees() -> None:
     sim = simulator()
     for taken in ("Acme Supplies", "sam taylor", "JORDAN RIVERA"):
-        add = docs.customer_request("c", CUSTOMER, taken, BOOKS)
+        add = entities.customer_request("c", CUSTOMER, taken, BOOKS)
         (rs,) = _run(sim, add).responses
         assert rs.status_code == 3100, taken
         assert f'"{taken}"' in rs.message
@@ -273,7 +274,7 @@ def test_name_queries_tell_which_names_are_taken_before_a_customer_is_added(
     assert taken == {"Sam Taylor"}  # an employee
     name = limits.customer_name("Sam Taylor", "email:sam@example.com", taken)
     assert name != "Sam Taylor"
-    (added,) = _run(sim, docs.customer_request("c", CUSTOMER, name, BOOKS)).responses
+    (added,) = _run(sim, entities.customer_request("c", CUSTOMER, name, BOOKS)).responses
     assert added.ok
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ecom_ledger_desktop.connectors.ledgers.qbd import limits
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import parse
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import entities, parse
 from ecom_ledger_desktop.core.errors import RecordError
 from tests.support.qbd import BOOKS, CUSTOMER, message_set, sale, simulator
 
@@ -36,7 +36,7 @@ def test_names_memos_and_descriptions_round_trip(reference_dir, name, note, desc
         customer = "Jordan Rivera"
     else:
         (added,) = parse.parse_response(sim.process(message_set(
-            docs.customer_request("c", CUSTOMER, customer, BOOKS)))).responses
+            entities.customer_request("c", CUSTOMER, customer, BOOKS)))).responses
         assert added.ok, added.message
         assert parse.list_records(added)[0].name == customer
     document = sale()

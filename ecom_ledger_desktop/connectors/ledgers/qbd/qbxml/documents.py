@@ -22,14 +22,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from ecom_ledger_desktop.connectors.ledgers.qbd import limits
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks, rate_key
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Ref, Request
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.lists import Address, CustomerAdd, customer_add
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.entities import address
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.parse import TxnRecord
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.transactions import (
     AppliedToTxnAdd,
@@ -42,47 +42,12 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.transactions import (
 )
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
 from ecom_ledger_desktop.core.money import round_money
-from ecom_ledger_desktop.models.ledger import (
-    DocumentLine,
-    LedgerAddress,
-    LedgerCustomer,
-    LedgerPayment,
-    SalesDocument,
-)
+from ecom_ledger_desktop.models.ledger import DocumentLine, LedgerPayment, SalesDocument
 
 KEY_IN_MEMO = re.compile(r"ecom-ledger key: (?P<key>\S+)")
 ZERO = Decimal(0)
 RATE_DECIMALS = range(4, 13)
-#: QuickBooks Desktop's currency list names (CurrencyRef FullName) for common ISO codes
-CURRENCY_NAMES = {"USD": "US Dollar", "CAD": "Canadian Dollar", "EUR": "Euro",
-                  "GBP": "British Pound Sterling", "AUD": "Australian Dollar",
-                  "NZD": "New Zealand Dollar", "JPY": "Japanese Yen", "CHF": "Swiss Franc",
-                  "MXN": "Mexican Peso"}
 ItemNameOf = Callable[[DocumentLine], str]
-
-
-@dataclass(frozen=True)
-class QbdBooks:
-    """What a document needs to know about the company and the pair's posting rules."""
-
-    home_currency: str = "USD"
-    multicurrency: bool = False
-    zero_tax_item: str = "Out of State"  # a 0 % sales tax item for the form's own tax
-    tax_items: Mapping[str, str] = field(default_factory=dict)  # store rate "8.25" -> item
-    taxable_code: str = "Tax"
-    non_taxable_code: str = "Non"
-    deposit_account: str = "Undeposited Funds"
-    #: line kind (shipping, discount, gift_card, redemption, rounding, adjustment, fee, tax,
-    #: unreturned) -> item name, for lines that do not name their own item
-    line_items: Mapping[str, str] = field(default_factory=lambda: {
-        "shipping": "Shipping", "discount": "Discount", "gift_card": "Gift Card",
-        "redemption": "Gift Card", "rounding": "Rounding", "adjustment": "Refund Adjustment",
-        "fee": "Restocking Fee", "tax": "Sales Tax (line)", "unreturned": "Unreturned Goods"})
-
-
-def rate_key(rate: Decimal) -> str:
-    """A store rate as the posting rules write it ("8.25", "20")."""
-    return format(rate.normalize(), "f")
 
 
 def default_item_name(line: DocumentLine, books: QbdBooks) -> str:
@@ -99,44 +64,6 @@ def default_item_name(line: DocumentLine, books: QbdBooks) -> str:
         "unmapped_sku", f"The line '{line.description or line.kind}' has no QuickBooks item. "
         "Map it in the posting rules, then retry.",
         [Fix("map_sku", "Map it to a QuickBooks item"), Fix("retry", "Retry")]))
-
-
-def address(value: LedgerAddress | None) -> Address | None:
-    """A ``BillAddress``/``ShipAddress`` within QuickBooks' lengths and characters."""
-    if value is None:
-        return None
-    lines = [limits.fit_text(line, limits.ADDR_MAX, "an address line")
-             for line in value.lines if line.strip()][:limits.ADDR_LINES]
-    lines += [""] * (limits.ADDR_LINES - len(lines))
-    fitted = Address(addr1=lines[0] or None, addr2=lines[1] or None, addr3=lines[2] or None,
-                     addr4=lines[3] or None, addr5=lines[4] or None,
-                     city=limits.fit_text(value.city, limits.CITY_MAX) or None,
-                     state=limits.fit_text(value.region, limits.STATE_MAX) or None,
-                     postal_code=limits.fit_text(value.postcode, limits.POSTAL_CODE_MAX) or None,
-                     country=limits.fit_text(value.country, limits.COUNTRY_MAX) or None)
-    return fitted if any(v is not None for v in fitted.__dict__.values()) else None
-
-
-def customer_request(request_id: str, customer: LedgerCustomer, name: str,
-                     books: QbdBooks) -> Request:
-    """``CustomerAddRq`` for a store customer under the QuickBooks ``name`` chosen for it
-    (``limits.customer_name``)."""
-    currency = customer.currency.upper()
-    currency_ref = None
-    if books.multicurrency and currency != books.home_currency.upper():
-        currency_ref = Ref.named(CURRENCY_NAMES.get(currency, currency))
-    email = limits.fit_text(customer.email, limits.EMAIL_MAX)
-    return customer_add(request_id, CustomerAdd(
-        name=name,
-        company_name=limits.fit_text(customer.company, limits.COMPANY_NAME_MAX) or None,
-        first_name=limits.fit_text(customer.given_name, limits.FIRST_NAME_MAX) or None,
-        last_name=limits.fit_text(customer.family_name, limits.LAST_NAME_MAX) or None,
-        bill_address=address(customer.bill_address),
-        ship_address=address(customer.ship_address),
-        phone=limits.fit_text(customer.phone, limits.PHONE_MAX) or None,
-        email=email if "@" in email and " " not in email else None,
-        notes=f"Web store customer. ecom-ledger key: {customer.key}",
-        currency_ref=currency_ref))
 
 
 def _record(document: SalesDocument) -> str:

@@ -79,6 +79,8 @@ class ListRecord:
     quantity_on_hand: Decimal | None = None
     tax_rate: Decimal | None = None
     sales_price: Decimal | None = None
+    email: str = ""  # customers
+    notes: str = ""  # customers: ours carry "ecom-ledger key: <customer key>"
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,8 @@ def list_record(ret: ET.Element) -> ListRecord:
         full_name=_text(ret, "FullName") or _text(ret, "Name"),
         is_active=_text(ret, "IsActive") != "false",
         quantity_on_hand=_decimal(ret, "QuantityOnHand"), tax_rate=_decimal(ret, "TaxRate"),
-        sales_price=_decimal(ret, "SalesPrice"))
+        sales_price=_decimal(ret, "SalesPrice"), email=_text(ret, "Email"),
+        notes=_text(ret, "Notes"))
 
 
 def txn_record(ret: ET.Element) -> TxnRecord:
