@@ -143,6 +143,7 @@ def every_request() -> list[Request]:
                 date(2024, 5, 1), date(2024, 5, 31)), include_line_items=True),
             iterator="Start"),
         transactions.transaction_query("txn-q", ["100000001"], ["SalesReceipt", "Invoice"]),
+        transactions.void("void", "SalesReceipt", "80000098-1"),
     ]
 
 

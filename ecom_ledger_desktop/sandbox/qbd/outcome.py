@@ -22,6 +22,7 @@ class Outcome:
     rets: list[tuple[str, Record]] = field(default_factory=list)
     query: bool = False  # a query: the processor applies MaxReturned and iterators
     lines: bool = True  # return transaction lines (queries: only with IncludeLineItems)
+    fields: dict[str, Any] = field(default_factory=dict)  # written directly in the …Rs
 
     @property
     def failed(self) -> bool:

@@ -160,7 +160,7 @@ class Reports:
         """Every sales form and payment: kind, TxnID, RefNumber, Memo, total (for verifiers)."""
         with self.company.lock:
             return [{"kind": r.kind, "txn_id": r.id, "ref_number": r.data.get("RefNumber", ""),
-                     "memo": r.data.get("Memo") or "",
+                     "memo": r.data.get("Memo") or "", "voided": bool(r.data.get("_voided")),
                      "total": r.data.get("TotalAmount", r.data.get("Subtotal", ZERO) +
                                          r.data.get("SalesTaxTotal", ZERO))}
                     for r in self.company.all("SalesReceipt", "Invoice", "CreditMemo",

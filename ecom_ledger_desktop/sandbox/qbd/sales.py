@@ -257,7 +257,54 @@ def transaction_query(company: Company, body: dict[str, Any]) -> Outcome:
     return Outcome(rets=rows, query=True)
 
 
+def txn_void(company: Company, body: dict[str, Any]) -> Outcome:
+    """``TxnVoid``: amounts and quantities to zero (stock back), memo "VOID: …", kept on file."""
+    given = body["TxnID"]
+    kind, ident = str(body["TxnVoidType"]), str(given[0] if isinstance(given, list) else given)
+    record = company.get(kind, ident) if kind in (*LINE_OF, "ReceivePayment") else None
+    if record is None:
+        return not_found(ident)
+    data = record.data
+    if not data.get("_voided"):
+        if kind == "Invoice" and data["AppliedAmount"]:
+            return error(3210, f'The "TxnID" field has an invalid value "{ident}".  QuickBooks '
+                               "error message: This invoice has payments applied; remove them "
+                               "before voiding it.")
+        lines = data.get(f"{LINE_OF.get(kind, '')}Ret", [])
+        _move_stock(company, lines, -1 if kind == "CreditMemo" else 1)
+        for line in lines:
+            line["Amount"] = ZERO
+            if line["Quantity"] is not None:
+                line["Quantity"] = ZERO
+        customer = company.get("Customer", data["CustomerRef"]["ListID"])
+        if kind == "ReceivePayment":
+            for applied in data.get("AppliedToTxnRet", []):
+                invoice = company.get("Invoice", applied["TxnID"])
+                if invoice is not None:  # the invoice is owed again
+                    invoice.data["AppliedAmount"] -= applied["Amount"]
+                    invoice.data["BalanceRemaining"] -= applied["Amount"]
+                    invoice.data["IsPaid"] = "false"
+                    company.touch(invoice)
+            data["AppliedToTxnRet"] = []
+        if customer is not None and kind != "SalesReceipt":
+            owed = data.get("BalanceRemaining", data.get("CreditRemaining",
+                                                         data.get("TotalAmount", ZERO)))
+            _balance(company, customer, -owed if kind == "Invoice" else owed)
+        for key in ("Subtotal", "SalesTaxTotal", "TotalAmount", "BalanceRemaining",
+                    "CreditRemaining", "UnusedPayment"):
+            if key in data:
+                data[key] = ZERO
+        data["Memo"] = f"VOID: {data.get('Memo') or ''}".strip()
+        data["_voided"] = True
+        company.touch(record)
+    return Outcome(fields={"TxnVoidType": kind, "TxnID": record.id,
+                           "TimeCreated": record.created.replace(microsecond=0).isoformat(),
+                           "TimeModified": record.modified.replace(microsecond=0).isoformat(),
+                           "RefNumber": data.get("RefNumber")})
+
+
 HANDLERS: dict[str, Handler] = {
+    "TxnVoidRq": txn_void,
     **{f"{kind}AddRq": sales_form(kind) for kind in LINE_OF},
     "ReceivePaymentAddRq": receive_payment,
     **{f"{kind}QueryRq": txn_query(kind) for kind in (*LINE_OF, "ReceivePayment")},

@@ -123,7 +123,7 @@ KNOWN_REQUESTS = frozenset({
     "ItemInventoryAddRq", "ItemNonInventoryAddRq", "ItemServiceAddRq", "ItemOtherChargeAddRq",
     "ItemSalesTaxAddRq", "SalesReceiptAddRq", "InvoiceAddRq", "CreditMemoAddRq",
     "ReceivePaymentAddRq", "SalesReceiptQueryRq", "InvoiceQueryRq", "CreditMemoQueryRq",
-    "ReceivePaymentQueryRq", "TransactionQueryRq", "HostQueryRq", "CompanyQueryRq"})
+    "ReceivePaymentQueryRq", "TransactionQueryRq", "TxnVoidRq"})
 _ON_ERROR = ("stopOnError", "continueOnError", "rollbackOnError")
 PARSE_HRESULT = "0x80040400"
 PARSE_MESSAGE = "QuickBooks found an error when parsing the provided XML text stream."

@@ -173,6 +173,8 @@ class QbdCompanySimulator:
         rs.set("statusMessage", outcome.message)
         for key, value in (attributes or {}).items():
             rs.set(key, value)
+        for key, value in outcome.fields.items():
+            write(rs, key, value)
         for ret_tag, record in outcome.rets:
             write(rs, ret_tag, self._ret(record, outcome.lines), ret_tag)
         return rs

@@ -34,7 +34,7 @@ def test_every_builder_round_trips_through_the_simulator(reference_dir) -> None:
     ok = {rid for rid, rs in by_id.items() if rs.ok}
     # the only failures are the ones the fixtures make on purpose: a made-up ListID / TxnID /
     # iterator, and the Mod of a customer that does not exist
-    assert set(by_id) - ok == {"cust-mod", "cust-mod2", "item-it2", "pay-add"}
+    assert set(by_id) - ok == {"cust-mod", "cust-mod2", "item-it2", "pay-add", "void"}
     assert parse.list_records(by_id["gc-item"])[0].full_name == "eGift Card"
     assert by_id["item-it2"].status_code == 3391
     assert by_id["pay-add"].status_code == 3120
@@ -303,3 +303,39 @@ def test_auto_finds_the_shared_schema_when_it_is_reachable(reference_dir) -> Non
     assert found is not None and found.name == "qbxmlops130.xsd"
     sim = QbdCompanySimulator(Company(), schema_path="auto")
     assert sim.reader.schema is not None
+
+
+def test_void_zeroes_the_document_keeps_it_on_file_and_restores_stock(reference_dir) -> None:
+    sim = simulator(reference_dir)
+    (rs,) = _run(sim, docs.document_request("1", sale(), "Jordan Rivera", BOOKS)).responses
+    receipt = parse.txn_records(rs)[0]
+    assert sim.reports.stock("MB-1") == D(8)
+    (voided,) = _run(sim, transactions.void("v", "SalesReceipt", receipt.txn_id)).responses
+    assert voided.ok and voided.element is not None
+    assert voided.element.findtext("TxnID") == receipt.txn_id
+    assert sim.reports.stock("MB-1") == D(10)
+    (found,) = _run(sim, transactions.query_by_ref("SalesReceipt", "q", ["100000001"])).responses
+    (again,) = parse.txn_records(found)
+    assert again.voided and again.total_amount == D(0)
+    assert docs.settle([again], "ord-1") == [again]  # still ours: never re-added blindly
+    assert sim.reports.tax_liability(date(2024, 5, 1), date(2024, 5, 31)) == {
+        "CA Sales Tax": D(0)}
+    (missing,) = _run(sim, transactions.void("v2", "Invoice", receipt.txn_id)).responses
+    assert missing.status_code == 3120
+
+
+def test_voiding_a_payment_makes_the_invoice_owed_again() -> None:
+    sim = simulator()
+    invoice = sale("2", kind="invoice", key="ord-2")
+    (rs,) = _run(sim, docs.document_request("1", invoice, "Jordan Rivera", BOOKS)).responses
+    (inv,) = parse.txn_records(rs)
+    assert inv.total_amount == D("48.30")  # InvoiceRet has no TotalAmount: subtotal + tax
+    payment = LedgerPayment(customer_key="k", invoice_posting_key="ord-2", amount=D("48.30"),
+                            txn_date=date(2024, 5, 9), currency="USD")
+    (paid,) = _run(sim, docs.payment_request("p", payment, "Jordan Rivera", inv.txn_id, "2",
+                                             BOOKS)).responses
+    (voided_invoice,) = _run(sim, transactions.void("v", "Invoice", inv.txn_id)).responses
+    assert voided_invoice.status_code == 3210  # payments applied: refused
+    pay_id = parse.txn_records(paid)[0].txn_id
+    assert _run(sim, transactions.void("v", "ReceivePayment", pay_id)).responses[0].ok
+    assert [o.balance for o in sim.reports.open_receivables()] == [D("48.30")]

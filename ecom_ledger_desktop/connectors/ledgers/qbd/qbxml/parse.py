@@ -41,6 +41,7 @@ class Response:
     ret_count: int | None = None
     iterator_id: str | None = None
     iterator_remaining: int | None = None
+    element: ET.Element | None = None  # the ``…Rs`` itself (e.g. TxnVoidRs's TxnID)
 
     @property
     def ok(self) -> bool:
@@ -99,6 +100,11 @@ class TxnRecord:
     sales_tax_total: Decimal | None = None
     lines: list[tuple[str, Decimal | None]] = field(default_factory=list)  # (item, amount)
 
+    @property
+    def voided(self) -> bool:
+        """QuickBooks marks a voided transaction's memo "VOID:" (and zeroes its amounts)."""
+        return self.memo.startswith("VOID:")
+
 
 def parse_response(text: str) -> MessageSetResponse:
     """Every ``…Rs`` in a qbXML response document."""
@@ -125,7 +131,7 @@ def _response(el: ET.Element) -> Response:
         status_code=int(el.get("statusCode", "0")), severity=el.get("statusSeverity", "Info"),
         message=el.get("statusMessage", ""), rets=tuple(c for c in el if c.tag.endswith("Ret")),
         ret_count=number("retCount"), iterator_id=el.get("iteratorID"),
-        iterator_remaining=number("iteratorRemainingCount"))
+        iterator_remaining=number("iteratorRemainingCount"), element=el)
 
 
 def _text(el: ET.Element, path: str) -> str:
@@ -170,16 +176,17 @@ def txn_record(ret: ET.Element) -> TxnRecord:
     total = _decimal(ret, "TotalAmount")
     if total is None:
         total = _decimal(ret, "Amount")  # TransactionRet
-    if total is None and ret.tag == "CreditMemoRet":
-        total = _decimal(ret, "CreditRemaining")
+    subtotal, tax = _decimal(ret, "Subtotal"), _decimal(ret, "SalesTaxTotal")
+    if total is None and subtotal is not None:  # InvoiceRet has no TotalAmount
+        total = subtotal + (tax or Decimal(0))
     lines = [(_text(line, "ItemRef/FullName"), _decimal(line, "Amount"))
              for line in ret if line.tag.endswith("LineRet")]
     return TxnRecord(
         kind=kind, txn_id=_text(ret, "TxnID"), edit_sequence=_text(ret, "EditSequence"),
         ref_number=_text(ret, "RefNumber"), txn_date=_date(ret, "TxnDate"),
         customer=_text(ret, "CustomerRef/FullName") or _text(ret, "EntityRef/FullName"),
-        total_amount=total, memo=_text(ret, "Memo"), subtotal=_decimal(ret, "Subtotal"),
-        sales_tax_total=_decimal(ret, "SalesTaxTotal"), lines=lines)
+        total_amount=total, memo=_text(ret, "Memo"), subtotal=subtotal,
+        sales_tax_total=tax, lines=lines)
 
 
 def list_records(response: Response) -> list[ListRecord]:

@@ -197,6 +197,20 @@ class TransactionQuery:
     transaction_type_filter: TransactionTypeFilter | None = None
 
 
+@dataclass(frozen=True)
+class TxnVoid:
+    """``TxnVoid``: which kind of transaction, and its TxnID."""
+
+    txn_void_type: str  # SalesReceipt, Invoice, CreditMemo, ReceivePayment, ...
+    txn_id: str
+
+
+def void(request_id: str, kind: str, txn_id: str) -> Request:
+    """``TxnVoidRq``: QuickBooks keeps the transaction, zeroes it and marks its memo "VOID:"
+    (a cancelled order, or void-and-repost)."""
+    return request("TxnVoidRq", request_id, TxnVoid(kind, txn_id))
+
+
 def add(request_id: str, document: SalesReceiptAdd | InvoiceAdd | CreditMemoAdd
         | ReceivePaymentAdd) -> Request:
     """``…AddRq`` for the document's type."""
