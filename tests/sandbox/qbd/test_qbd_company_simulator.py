@@ -339,3 +339,20 @@ def test_voiding_a_payment_makes_the_invoice_owed_again() -> None:
     pay_id = parse.txn_records(paid)[0].txn_id
     assert _run(sim, transactions.void("v", "ReceivePayment", pay_id)).responses[0].ok
     assert [o.balance for o in sim.reports.open_receivables()] == [D("48.30")]
+
+
+def test_the_posted_total_is_checked_against_the_store(reference_dir) -> None:
+    sim = simulator(reference_dir)
+    document = sale()
+    (rs,) = _run(sim, docs.document_request("1", document, "Jordan Rivera", BOOKS)).responses
+    assert docs.check_posted(parse.txn_records(rs)[0], document) is None
+    # a company whose form tax item is not 0 %: QuickBooks adds its own tax on top
+    request = docs.document_request("2", sale("9"), "Jordan Rivera", BOOKS)
+    tax_item = request.body[0].find("ItemSalesTaxRef/FullName")
+    assert tax_item is not None
+    tax_item.text = "CA Sales Tax"
+    (rs,) = _run(sim, request).responses
+    problem = docs.check_posted(parse.txn_records(rs)[0], document)
+    assert problem is not None and problem.code == "total_mismatch"
+    assert "51.60" in problem.message and "48.30" in problem.message
+    assert problem.fixes[0].action == "void_and_repost"

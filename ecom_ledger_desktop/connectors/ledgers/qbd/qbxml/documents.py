@@ -228,6 +228,26 @@ def payment_request(request_id: str, payment: LedgerPayment, customer_name: str,
         applied_to_txn_add=[AppliedToTxnAdd(invoice_txn_id, amount)]))
 
 
+def check_posted(record: TxnRecord, document: SalesDocument) -> RecordProblem | None:
+    """After an add: QuickBooks' total against the store's, to the cent (None when equal).
+
+    A difference means the document is in QuickBooks with another total (a tax item whose
+    amount QuickBooks recomputed, a preference); the problem offers void-and-repost.
+    """
+    expected = round_money(document.total, document.currency)
+    actual = round_money(record.total_amount or ZERO, document.currency)
+    if actual == expected:
+        return None
+    return RecordProblem(
+        "total_mismatch",
+        f"QuickBooks totals {_record(document)} at {actual} {document.currency} but the "
+        f"store's total is {expected}. It is in QuickBooks as {record.kind} {record.ref_number} "
+        "(TxnID " + record.txn_id + "); void it and post again once the cause is fixed.",
+        [Fix("void_and_repost", "Void it in QuickBooks and post it again"),
+         Fix("ignore", "Keep QuickBooks' total")],
+        detail=f"TxnID={record.txn_id} TotalAmount={actual} expected={expected}")
+
+
 def settle(records: list[TxnRecord], key: str) -> list[TxnRecord]:
     """The documents among ``records`` (a query by ``RefNumber``) that carry journal ``key``.
 
