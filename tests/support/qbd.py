@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import build, entities, lists, transactions
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import (
+    build,
+    company,
+    entities,
+    lists,
+    transactions,
+)
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Ref, Request
@@ -144,6 +150,7 @@ def every_request() -> list[Request]:
             iterator="Start"),
         transactions.transaction_query("txn-q", ["100000001"], ["SalesReceipt", "Invoice"]),
         transactions.void("void", "SalesReceipt", "80000098-1"),
+        company.preferences_query("prefs"),
     ]
 
 

@@ -166,7 +166,27 @@ def _found(records: list[Record]) -> Outcome:
     return Outcome(rets=rets, query=True)
 
 
+def preferences(company: Company, body: dict[str, Any]) -> Outcome:
+    """``PreferencesQuery``: multicurrency, sales tax and the app's access rights."""
+    data: dict[str, Any] = {"MultiCurrencyPreferences": {
+        "IsMultiCurrencyOn": "true" if company.multicurrency else "false",
+        "HomeCurrencyRef": {"FullName": company.home_currency} if company.multicurrency
+        else None}}
+    tax_item = company.named("ItemSalesTax", company.default_tax_item) \
+        if company.default_tax_item else None
+    if tax_item is not None:
+        data["SalesTaxPreferences"] = {
+            "DefaultItemSalesTaxRef": ref(tax_item), "PaySalesTax": "Monthly",
+            "DefaultTaxableSalesTaxCodeRef": {"FullName": "Tax"},
+            "DefaultNonTaxableSalesTaxCodeRef": {"FullName": "Non"}}
+    data["CurrentAppAccessRights"] = {"IsAutomaticLoginAllowed": "true",
+                                      "IsPersonalDataAccessAllowed": "true"}
+    now = company.now()
+    return Outcome(rets=[("PreferencesRet", Record("Preferences", "", data, now, now))])
+
+
 HANDLERS: dict[str, Handler] = {
+    "PreferencesQueryRq": preferences,
     "CustomerAddRq": customer_add,
     "CustomerModRq": customer_mod,
     "CustomerQueryRq": list_query(("Customer",)),

@@ -78,6 +78,11 @@ ORDER: dict[str, tuple[str, ...]] = {
     "InvoiceLineRet": _LINE,
     "CreditMemoLineRet": _LINE,
     "ErrorRecovery": ("ListID", "TxnID", "TxnNumber", "EditSequence"),
+    "PreferencesRet": ("AccountingPreferences", "MultiCurrencyPreferences",
+                       "SalesTaxPreferences", "CurrentAppAccessRights"),
+    "MultiCurrencyPreferences": ("IsMultiCurrencyOn", "HomeCurrencyRef"),
+    "SalesTaxPreferences": ("DefaultItemSalesTaxRef", "PaySalesTax",
+                            "DefaultTaxableSalesTaxCodeRef", "DefaultNonTaxableSalesTaxCodeRef"),
 }
 _LINE_ADD = (("ItemRef", 0), ("Desc", 4095), ("Quantity", 0), ("UnitOfMeasure", 31),
              ("Rate", 0), ("RatePercent", 0), ("PriceLevelRef", 0), ("ClassRef", 0),
@@ -123,7 +128,7 @@ KNOWN_REQUESTS = frozenset({
     "ItemInventoryAddRq", "ItemNonInventoryAddRq", "ItemServiceAddRq", "ItemOtherChargeAddRq",
     "ItemSalesTaxAddRq", "SalesReceiptAddRq", "InvoiceAddRq", "CreditMemoAddRq",
     "ReceivePaymentAddRq", "SalesReceiptQueryRq", "InvoiceQueryRq", "CreditMemoQueryRq",
-    "ReceivePaymentQueryRq", "TransactionQueryRq", "TxnVoidRq"})
+    "ReceivePaymentQueryRq", "TransactionQueryRq", "TxnVoidRq", "PreferencesQueryRq"})
 _ON_ERROR = ("stopOnError", "continueOnError", "rollbackOnError")
 PARSE_HRESULT = "0x80040400"
 PARSE_MESSAGE = "QuickBooks found an error when parsing the provided XML text stream."

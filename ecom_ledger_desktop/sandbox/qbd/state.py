@@ -49,7 +49,8 @@ class Company:
     """A QuickBooks Desktop company: lists, transactions, preferences (thread-safe via ``lock``)."""
 
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    home_currency: str = "USD"
+    home_currency: str = "US Dollar"  # QuickBooks' name for the home currency
+    multicurrency: bool = False
     default_tax_item: str = ""  # the form's sales tax item when a request names none
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)

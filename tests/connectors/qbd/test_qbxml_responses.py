@@ -100,3 +100,19 @@ def test_entity_expansion_is_refused() -> None:
             "<QBXML><QBXMLMsgsRs/></QBXML>")
     with pytest.raises(Exception):  # defusedxml refuses DTD entities  # noqa: B017
         parse.parse_response(bomb)
+
+
+def test_company_facts_from_the_preferences_the_web_connector_hands_over(captures) -> None:
+    import re
+    import xml.etree.ElementTree as ET
+
+    from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import company
+
+    text = (captures / "strHCPResponse_first_sendRequestXML.xml").read_text()
+    # the capture as a whole is not well formed (its publisher's anonymisation); this part is
+    match = re.search(r"<PreferencesRet>.*</PreferencesRet>", text, re.S)
+    assert match is not None
+    facts = company.company_facts(ET.fromstring(match.group(0)))  # noqa: S314 (test fixture)
+    assert facts.multicurrency is False and facts.home_currency == "USD"
+    assert facts.sales_tax is False and facts.default_tax_item == ""
+    assert facts.personal_data_allowed is False  # the app must be allowed to read names

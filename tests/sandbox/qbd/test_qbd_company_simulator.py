@@ -356,3 +356,14 @@ def test_the_posted_total_is_checked_against_the_store(reference_dir) -> None:
     assert problem is not None and problem.code == "total_mismatch"
     assert "51.60" in problem.message and "48.30" in problem.message
     assert problem.fixes[0].action == "void_and_repost"
+
+
+def test_preferences_say_what_the_company_is(reference_dir) -> None:
+    from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import company
+
+    sim = simulator(reference_dir)
+    sim.company.multicurrency = True
+    (rs,) = _run(sim, company.preferences_query("p")).responses
+    facts = company.company_facts(rs.rets[0])
+    assert facts.multicurrency and facts.home_currency == "USD"
+    assert facts.sales_tax and facts.default_tax_item == "CA Sales Tax"
