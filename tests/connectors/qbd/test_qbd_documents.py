@@ -177,3 +177,15 @@ def test_items_for_store_products_and_line_kinds() -> None:
     assert gift.tag == "ItemOtherChargeAdd" and gift.findtext("Name") == "Gift Card"
     assert gift.findtext("SalesOrPurchase/AccountRef/FullName") == "Gift Card Liability"
     assert gift.findtext("SalesTaxCodeRef/FullName") == "Non"
+
+
+def test_rate_is_sent_only_when_quantity_times_rate_is_the_amount() -> None:
+    """QuickBooks reads a rate to five decimals and checks Amount = Quantity × Rate."""
+    document = sale()
+    line = document.lines[0]
+    line.qty, line.unit_price, line.amount = D(10000), D("0.1234549"), D("1234.55")
+    line.tax_amount = D("101.85")
+    document.total, document.tax_total = D("1341.40"), D("101.85")
+    first = _lines(docs.document_request("1", document, "Jane", BOOKS))[0]
+    assert first["Quantity"] == "10000" and first["Amount"] == "1234.55"
+    assert "Rate" not in first  # 10000 × 0.12345 would be 1234.50: QuickBooks would refuse

@@ -28,7 +28,7 @@ from typing import Any
 
 from ecom_ledger_desktop.connectors.ledgers.qbd import limits
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks, rate_key
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Ref, Request
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Ref, Request, format_price
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.entities import address
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.parse import TxnRecord
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.transactions import (
@@ -73,9 +73,10 @@ def _record(document: SalesDocument) -> str:
 def _line(line: DocumentLine, item: str, code: str, currency: str) -> SalesLine:
     quantity = None if line.kind != "item" or line.restock is False else line.qty
     rate = None
-    if quantity is not None and line.unit_price is not None and \
-            round_money(quantity * line.unit_price, currency) == round_money(line.amount, currency):
-        rate = line.unit_price
+    if quantity is not None and line.unit_price is not None:
+        sent = Decimal(format_price(line.unit_price))  # as QuickBooks will read it
+        if round_money(quantity * sent, currency) == round_money(line.amount, currency):
+            rate = sent  # QuickBooks checks Amount = Quantity × Rate; else Amount alone
     return SalesLine(item_ref=Ref.named(item),
                      desc=limits.fit_text(line.description, limits.DESC_MAX, multiline=True) or None,
                      quantity=quantity, rate=rate, amount=round_money(line.amount, currency),
