@@ -36,7 +36,8 @@ def _sim(reference_dir):
 def test_quickbooks_books_the_store_total_and_tax(reference_dir, lines, shipping, discount,
                                                   kind) -> None:
     sim = _sim(reference_dir)
-    doc_lines, tax_by_item = [], {}
+    doc_lines: list[DocumentLine] = []
+    tax_by_item: dict[str, Decimal] = {}
     for sku, qty, price, rate in lines:
         amount = (qty * price).quantize(CENT)
         tax = (amount * Decimal(rate) / 100).quantize(CENT) if rate else Decimal(0)
