@@ -107,3 +107,12 @@ def test_cleaned_names_are_valid_qbxml(reference_dir, value) -> None:
     document = message_set(lists.items_named("1", [name]),
                            lists.item_add("2", lists.ItemServiceAdd(name=name)))
     assert schema.validate(etree.fromstring(document.encode())), schema.error_log
+
+
+def test_control_characters_and_lone_surrogates_never_reach_quickbooks() -> None:
+    assert limits.fit_text("a\x00b\x1bc\x85d", 20) == "abc d"  # NEL is a line break
+    assert limits.fit_text("a\ud800b", 20) == "a?b"  # JSON can carry a lone surrogate
+    with pytest.raises(RecordError):
+        limits.customer_name("Ann\ud800", "k")
+    assert limits.fit_text("two\nlines\tand tab", 40) == "two lines and tab"
+    assert limits.fit_text("two\r\nlines", 40, multiline=True) == "two\nlines"
