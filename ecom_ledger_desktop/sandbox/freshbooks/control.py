@@ -1,6 +1,7 @@
 """The ``/__sim__/`` control API of the FreshBooks simulator (``/__sim__/faults`` is shared).
 
-- ``POST drop_after_apply {"count": n}``: the next n applied writes get no answer
+- ``POST drop_after_apply {"count": n, "resource"?}``: the next n applied writes (to one
+  resource, e.g. "payments", when given) get no answer
 - ``POST throttle {"count": n}``: the next n accounting requests get 429
 - ``POST expire_access_tokens`` / ``POST revoke_refresh_tokens``
 - ``POST lose_next_refresh {"count": n}``: refreshes applied but their answer lost
@@ -32,7 +33,7 @@ def control(sim: FreshBooksSimulator, request: SimRequest) -> SimResponse:
     name = request.path[len(CONTROL_PREFIX):].strip("/")
     body = _body(request) if request.method == "POST" else {}
     if name == "drop_after_apply":
-        sim.drop_next_writes_after_apply(int(body.get("count", 1)))
+        sim.drop_next_writes_after_apply(int(body.get("count", 1)), str(body.get("resource", "")))
     elif name == "throttle":
         sim.throttle_next(int(body.get("count", 1)))
     elif name == "expire_access_tokens":

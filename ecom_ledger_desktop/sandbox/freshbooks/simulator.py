@@ -52,6 +52,7 @@ class FreshBooksSimulator:
         self._counts: Counter[str] = Counter()
         self._throttle = 0
         self._drop_next = 0
+        self._drop_resource = ""
         self._server = SimulatorServer(self._handle, self._control, host=host, port=port,
                                        faults=faults)
         self.faults = self._server.faults
@@ -98,9 +99,11 @@ class FreshBooksSimulator:
         with self.books.lock:
             return dict(self.books.create(path, body))
 
-    def drop_next_writes_after_apply(self, n: int) -> None:
-        """The next ``n`` applied writes get no answer (the connection is closed)."""
+    def drop_next_writes_after_apply(self, n: int, resource: str = "") -> None:
+        """The next ``n`` applied writes (to ``resource`` only, e.g. "payments", when given)
+        get no answer: the connection is closed."""
         self._drop_next = max(0, int(n))
+        self._drop_resource = resource
 
     def throttle_next(self, n: int) -> None:
         """The next ``n`` API requests get 429."""
@@ -166,14 +169,14 @@ class FreshBooksSimulator:
         response, applied = api.serve(self.books, request, grpc=self.grpc_errors)
         if applied:
             self._count("create" if request.method == "POST" else "update")
-            if self._should_drop():
+            if self._should_drop(request.path):
                 self._count("dropped_after_apply")
                 return SimResponse.dropped()
         return response
 
-    def _should_drop(self) -> bool:
+    def _should_drop(self, path: str) -> bool:
         with self._count_lock:
-            if self._drop_next > 0:
+            if self._drop_next > 0 and f"/{self._drop_resource}" in path:
                 self._drop_next -= 1
                 return True
         return self.faults.draw(self.faults.drop_after_apply_rate)

@@ -51,17 +51,21 @@ class Lookups:
         if customer.key in self.clients:
             return self.clients[customer.key]
         email = norm(customer.email)
+        currency = customer.currency.upper()
         matches: list[dict[str, Any]] = []
         how = ""
         if email:
+            # a client has one currency: a buyer paying in two has a client for each
             matches = [c for c in self.client.list("clients", {"email": email})
-                       if norm(str(c.get("email") or "")) == email]
+                       if norm(str(c.get("email") or "")) == email
+                       and str(c.get("currency_code") or currency).upper() == currency]
             how = f"the email {customer.email}"
         if not matches:
             company = norm(customer.company or customer.display_name)
             if company:
                 rows = list(self.client.list("clients", {"organization_like": company}))
-                matches = [c for c in rows if norm(str(c.get("organization") or "")) == company]
+                matches = [c for c in rows if norm(str(c.get("organization") or "")) == company
+                           and str(c.get("currency_code") or currency).upper() == currency]
                 person = norm(f"{customer.given_name} {customer.family_name}")
                 if not matches and not customer.email and person.strip():
                     matches = [c for c in self.client.list("clients") if norm(
@@ -197,10 +201,11 @@ def _address(prefix: str, address: LedgerAddress | None) -> dict[str, str]:
 
 def client_fields(customer: LedgerCustomer) -> dict[str, Any]:
     """A new client's fields (its key in the note, so people can see where it came from)."""
+    person = f"{customer.given_name} {customer.family_name}".strip()
     return {"fname": customer.given_name, "lname": customer.family_name,
-            "organization": customer.company or ("" if customer.given_name
-                                                 or customer.family_name
-                                                 else customer.display_name),
+            # a person's name alone, unless it says more ("Jane Doe (EUR)")
+            "organization": customer.company or (
+                "" if customer.display_name == person else customer.display_name),
             "email": customer.email, "bus_phone": customer.phone,
             "currency_code": customer.currency.upper(),
             "note": f"From the web store (ecom-ledger customer {customer.key})",
