@@ -5,7 +5,8 @@ Every line carries name, description, quantity, unit cost and the document's cur
 ``taxAmount1``); FreshBooks then computes each line's tax, rounded to cents per line, which can
 differ from the store's tax by a cent or so: that gap is posted as its own untaxed line ("Tax
 rounding") so the invoice equals the store's total to the cent. Shipping, discounts, gift cards
-and redemptions are ordinary lines (a discount is a negative line, taxed at the order's rate).
+and redemptions are ordinary lines (a discount is a negative line, split by the tax of the
+products it was taken from).
 """
 
 from __future__ import annotations
@@ -34,10 +35,38 @@ def line_tax(amount: Decimal, rate: Decimal) -> Decimal:
     return (amount * rate / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def document_rate(document: SalesDocument) -> Decimal | None:
-    """The one rate the document's taxed lines share (what its discount is taxed at)."""
-    rates = {line.tax_rate for line in document.lines if line.taxable and line.tax_rate}
-    return rates.pop() if len(rates) == 1 else None
+def split_discounts(document: SalesDocument) -> list[DocumentLine]:
+    """The document's lines, a taxed discount spread over the products it was taken from.
+
+    FreshBooks taxes a negative line like any other, so a store discount taken off taxed and
+    untaxed products alike is split by the products' amounts (as the store spreads it): a part
+    taxed at each rate, the rest untaxed. What the spread misses by a cent of tax is left to the
+    rounding line.
+    """
+    products = [line for line in document.lines if line.kind == "item"]
+    base = sum((line.amount for line in products), Decimal(0))
+    out: list[DocumentLine] = []
+    for line in document.lines:
+        if line.kind != "discount" or not line.taxable or line.tax_rate or not base:
+            out.append(line)
+            continue
+        groups: dict[tuple[Decimal, str | None], Decimal] = {}
+        for product in products:
+            if product.taxable and product.tax_rate:
+                group = (product.tax_rate, product.tax_code)
+                groups[group] = groups.get(group, Decimal(0)) + product.amount
+        left = line.amount
+        for (rate, code), amount in groups.items():
+            share = round_money(line.amount * amount / base, document.currency)
+            out.append(line.model_copy(update={"amount": share, "tax_rate": rate,
+                                               "tax_code": code, "qty": None,
+                                               "unit_price": None}))
+            left -= share
+        if left:
+            out.append(line.model_copy(update={"amount": left, "taxable": False,
+                                               "tax_rate": None, "tax_code": None,
+                                               "qty": None, "unit_price": None}))
+    return out
 
 
 def lines_body(document: SalesDocument, name_of: LineName, tax_name: TaxName, record: str
@@ -45,16 +74,15 @@ def lines_body(document: SalesDocument, name_of: LineName, tax_name: TaxName, re
     """FreshBooks lines for ``document`` and the total FreshBooks will compute for them."""
     code = document.currency.upper()
     taxed = document.tax_treatment == "ledger"
-    shared = document_rate(document)
     out: list[dict[str, Any]] = []
     computed_tax = Decimal(0)
     net = Decimal(0)
-    for line in document.lines:
+    for line in split_discounts(document) if taxed else document.lines:
         qty, unit = _qty_unit(line, document.currency)
         body: dict[str, Any] = {"name": name_of(line)[:100], "description": line.description,
                                 "qty": str(qty), "unit_cost": {"amount": str(unit),
                                                                "code": code}, "type": 0}
-        rate = (line.tax_rate or shared) if taxed and line.taxable else None
+        rate = line.tax_rate if taxed and line.taxable else None
         if rate:
             body["taxName1"] = tax_name(rate, line.tax_code, record)
             body["taxAmount1"] = format(rate.normalize(), "f")
