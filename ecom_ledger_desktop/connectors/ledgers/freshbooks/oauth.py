@@ -106,6 +106,42 @@ class FreshBooksTokens:
             self._store.delete(self.connection_name, REFRESH_TOKEN_KEY)
             self._access_token = self._expires_at = None
 
+    def signed_in_settings(self, current: Mapping[str, str]) -> dict[str, str]:
+        """After signing in: the business to post to (``account_id``, ``business_name``).
+
+        FreshBooks' redirect names no account; the signed-in user's memberships do. The
+        connection's own account is kept (and must be among them); otherwise the user's only
+        business is taken, and a user of several is asked to choose.
+        """
+        api_base = self.token_url.rsplit("/auth/oauth/", 1)[0]
+        try:
+            with self._http() as http:
+                response = http.get(f"{api_base}/auth/api/v1/users/me",
+                                    headers={"Authorization": f"Bearer {self.access_token()}"})
+        except httpx.TransportError as exc:
+            raise RetriableError("could not reach FreshBooks to read your businesses "
+                                 f"({type(exc).__name__}); sign in again") from None
+        body = loads(response.content or b"{}") if response.status_code == 200 else {}
+        found = [m.get("business") or {} for m in
+                 (body.get("response") or {}).get("business_memberships") or []]
+        businesses = {str(b.get("account_id")): str(b.get("name") or "") for b in found
+                      if b.get("account_id")}
+        listed = ", ".join(f"'{name}' (account {acct})" for acct, name in businesses.items())
+        wanted = current.get("account_id", "")
+        if wanted and wanted not in businesses:
+            raise FatalError(
+                f"The FreshBooks user you signed in as cannot reach account {wanted}, which "
+                f"'{self.connection_name}' posts to (it can reach {listed or 'no business'}). "
+                "Sign in again as a user of that business.", role="ledger")
+        if not wanted and len(businesses) != 1:
+            raise FatalError(
+                f"The FreshBooks user you signed in as belongs to {len(businesses)} businesses "
+                f"({listed or 'none'}): set the account id of the one to post to on "
+                f"'{self.connection_name}' (connections add ... --account-id), then sign in "
+                "again.", role="ledger")
+        account = wanted or next(iter(businesses))
+        return {"account_id": account, "business_name": businesses[account]}
+
     # -- use ------------------------------------------------------------------------------
     def access_token(self) -> str:
         """A usable access token, refreshed first when missing or near expiry."""
