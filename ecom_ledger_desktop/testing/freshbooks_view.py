@@ -2,9 +2,9 @@
 
 Invoices are the sales (``invoice``), credit notes the refunds (``credit_memo``), payments the
 payments; deleted records (``vis_state`` 1) are listed as voided, archived ones (2) as live. A
-sale paid in the store carries its own payment (its note has the sale's key): that payment is
-part of the sale, not a posting of its own, so it is left out, unless the sale has more than one,
-which is listed so the verification counts the duplicate.
+sale paid in the store carries its own payment (its note begins "Paid in the web store."): that
+payment is part of the sale, not a posting of its own, so it is left out, unless the sale has
+more than one, which are listed so the verification counts the duplicate.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from typing import Any
 
 import httpx
 
-from ecom_ledger_desktop.testing.verify import KEY_IN_NOTE, LedgerDocument
+from ecom_ledger_desktop.testing.verify import LedgerDocument
 
 PER_PAGE = 100
+SALE_PAYMENT = "Paid in the web store."  # the FreshBooks connector's note on a sale's payment
 VIS_STATES = ("0", "1", "2")  # active, deleted, archived
 
 
@@ -35,12 +36,8 @@ class FreshBooksRestView:
     def documents(self) -> list[LedgerDocument]:
         """Every sale, refund and payment, deleted ones included."""
         out: list[LedgerDocument] = []
-        sale_keys: set[str] = set()
         for row in self._all("invoices/invoices", "invoices"):
             note = str(row.get("notes") or "")
-            key = KEY_IN_NOTE.search(note)
-            if key:
-                sale_keys.add(key.group("key"))
             number = row.get("invoice_number") or row.get("po_number") or ""
             out.append(LedgerDocument("invoice", str(row["id"]), str(number), note,
                                       _amount(row), voided=row.get("vis_state") == 1))
@@ -54,10 +51,9 @@ class FreshBooksRestView:
             note = str(row.get("note") or "")
             document = LedgerDocument("payment", str(row["id"]), "", note, _amount(row),
                                       voided=row.get("vis_state") == 1)
-            key = KEY_IN_NOTE.search(note)
-            if key and key.group("key") in sale_keys:
+            if note.startswith(SALE_PAYMENT):
                 if not document.voided:
-                    own[key.group("key")].append(document)
+                    own[str(row.get("invoiceid"))].append(document)
                 continue
             out.append(document)
         for payments in own.values():

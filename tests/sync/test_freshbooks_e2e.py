@@ -143,3 +143,35 @@ def test_a_discounted_order_equals_the_store_total_with_the_rounding_on_its_own_
     [rounding] = [line for line in invoice["lines"] if line["name"] == "Tax rounding"]
     assert money(rounding["amount"]["amount"]) == money(placed["tax_amount"]) - money("0.75")
     assert rounding["taxName1"] == ""
+
+
+def test_an_edited_paid_order_updates_its_invoice_and_payment_in_place(
+        bench: FreshBench) -> None:
+    order_id = bench.store.add_order(order())
+    bench.sync()
+    [original] = bench.live("invoices")
+    bench.store.edit_order(order_id, {"lines": [
+        {"sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "qty": 3, "price": "24.00",
+         "tax_percent": "8.25"}]})
+    new_total = money(bench.store.order_json(order_id)["grand_total"])
+    assert bench.sync().status == "ok", [(e.code, e.message) for e in bench.open_errors()]
+    [invoice] = bench.live("invoices")
+    assert invoice["id"] == original["id"]
+    assert money(invoice["amount"]["amount"]) == new_total
+    assert [line["name"] for line in invoice["lines"]][:1] == ["Canvas Tote (Black)"]
+    [payment] = bench.live("payments")
+    assert money(payment["amount"]["amount"]) == new_total
+    assert invoice["payment_status"] == "paid"
+
+
+def test_a_cancelled_order_deletes_its_invoice_and_payment(bench: FreshBench) -> None:
+    order_id = bench.store.add_order(order())
+    assert bench.sync().status == "ok"
+    raw = bench.store.order_json(order_id)
+    raw.update({"state": "canceled", "status": "canceled",
+                "updated_at": bench.store.state.now()})
+    bench.store.put_raw_order(order_id, raw)
+    assert bench.sync().status == "ok", [(e.code, e.message) for e in bench.open_errors()]
+    assert bench.live("invoices") == [] and bench.live("payments") == []
+    assert [i["vis_state"] for i in bench.ledger.records("invoices")] == [1]
+    assert bench.ledger.reports.revenue(date.min, date.max) == 0

@@ -23,13 +23,15 @@ def check(bench: FreshBench) -> Verification:
 def test_a_pair_with_lost_answers_verifies_clean(tmp_path: Path) -> None:
     with open_bench(tmp_path) as bench:
         first = bench.store.add_order(order())
-        bench.store.add_order(order(customer={"email": "bo@example.com", "firstname": "Bo",
-                                              "lastname": "Li"}))
+        second = bench.store.add_order(order(customer={"email": "bo@example.com",
+                                                       "firstname": "Bo", "lastname": "Li"}))
         bench.store.add_order(order(payment_method="purchaseorder", paid=False))
         bench.ledger.drop_next_writes_after_apply(1, "invoices")
         bench.sync()
         bench.store.refund_order(first, {"lines": [{"sku": "WB-BOTTLE", "qty": 1}],
                                          "shipping": 0})
+        bench.store.edit_order(second, {"lines": [  # an update: the invoice's key changes
+            {"sku": "WB-BOTTLE", "name": "Steel Water Bottle", "qty": 4, "price": "18.50"}]})
         bench.ledger.drop_next_writes_after_apply(1, "payments")
         bench.sync()
         bench.sync()

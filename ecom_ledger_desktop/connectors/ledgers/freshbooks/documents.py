@@ -19,6 +19,7 @@ from ecom_ledger_desktop.core.money import round_money
 from ecom_ledger_desktop.models.ledger import DocumentLine, LedgerPayment, SalesDocument
 
 ROUNDING_LINE = "Tax rounding"
+SALE_PAYMENT = "Paid in the web store."  # how a sale's own payment's note begins
 #: FreshBooks payment types (reference D4), by lower-case name
 PAYMENT_TYPES = {name.lower(): name for name in (
     "Check", "Credit", "Cash", "Bank Transfer", "Credit Card", "Debit", "PayPal", "2Checkout",

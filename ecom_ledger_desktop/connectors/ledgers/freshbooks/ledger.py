@@ -255,17 +255,17 @@ class FreshBooksLedger:
         return _invoice_ref(row)
 
     def _settle_payment(self, row: dict[str, Any], document: SalesDocument) -> None:
-        """The sale's own payment equals its total (created, or corrected after an update)."""
-        key = _key(document)
+        """The sale's own payment (its note starts ``SALE_PAYMENT``; the invoice's later
+        revisions carry other keys) equals its total: created, or corrected after an update."""
         ours = [p for p in self.client.list("payments", {"invoiceid": str(row["id"])})
-                if key and key in str(p.get("note") or "")]
+                if str(p.get("note") or "").startswith(documents.SALE_PAYMENT)]
         total = to_decimal((row.get("amount") or {}).get("amount") or "0")
         if ours:
             if to_decimal(ours[0]["amount"]["amount"]) != total:
                 self.client.update("payments", ours[0]["id"], {"amount": {"amount": str(total)}})
             return
         if total > 0:
-            note = f"Paid in the web store. {document.private_note}".strip()
+            note = f"{documents.SALE_PAYMENT} {document.private_note}".strip()
             if document.payment_ref:
                 note += f" Ref {document.payment_ref}"
             self.client.create("payments", documents.payment_body(
