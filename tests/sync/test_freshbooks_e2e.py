@@ -74,6 +74,14 @@ def test_an_order_in_another_currency_is_invoiced_in_it(bench: FreshBench) -> No
     clients = {c["id"]: c for c in bench.live("clients")}
     assert clients[euro["customerid"]]["currency_code"] == "EUR"
     assert len(clients) == 2  # one client per currency, as FreshBooks balances need
+    # a refund in euros whose answer is lost is found on the euro client, not sent twice
+    bench.store.refund_order(foreign, {"lines": [{"sku": "WB-BOTTLE", "qty": 1}],
+                                       "shipping": 0})
+    bench.ledger.drop_next_writes_after_apply(1, "credit_notes")
+    bench.sync()
+    assert bench.sync().status == "ok", [(e.code, e.message) for e in bench.open_errors()]
+    [credit] = bench.live("credit_notes")
+    assert credit["currency_code"] == "EUR" and credit["clientid"] == euro["customerid"]
 
 
 def test_duplicate_clients_in_freshbooks_are_flagged_never_a_third(bench: FreshBench) -> None:

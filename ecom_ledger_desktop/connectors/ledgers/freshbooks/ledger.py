@@ -299,7 +299,8 @@ def _customer_of(document: SalesDocument) -> LedgerCustomer:
     key = document.customer_key
     email = document.email or (key.removeprefix("email:").split(" (")[0]
                                if key.startswith("email:") else "")
-    return LedgerCustomer(key=key, display_name=norm(email) or key, email=email)
+    return LedgerCustomer(key=key, display_name=norm(email) or key, email=email,
+                          currency=document.currency)
 
 
 def _record(document: SalesDocument) -> str:
