@@ -204,3 +204,21 @@ def test_the_kind_is_registered_and_declares_a_browser_sign_in() -> None:
                                                               "account_id")
     assert {s.name for s in kind.secrets} == {"client_secret", "refresh_token"}
     assert json.dumps(kind.problems({"order_number_field": "po_number"})) == "{}"
+
+
+def test_items_are_found_by_sku_and_created_only_when_the_rule_says(books: Books) -> None:
+    from ecom_ledger_desktop.models.ledger import LedgerItem
+
+    item = LedgerItem(key="sku:MUG-1", sku="MUG-1", name="Mug", unit_price=Decimal("7.50"))
+    with pytest.raises(RecordError, match=r"SKU 'MUG-1' \(Mug\) is not an item in FreshBooks"):
+        books.ledger.ensure_item(item, "flag", "Sales", "r1")
+    made = books.ledger.ensure_item(item, "create_item", "Sales", "r2")
+    [stored] = books.sim.records("items")
+    assert (str(stored["id"]), stored["sku"], stored["unit_cost"]["amount"]) == (made, "MUG-1",
+                                                                                  "7.50")
+    fresh = FreshBooksLedger(books.tokens, books.sim.account_id, api_base=books.sim.base_url,
+                             policy=FAST)
+    assert fresh.ensure_item(item, "flag", "Sales", "r3") == made
+    # a line needs no item in FreshBooks: a named line that has none is just its name
+    assert fresh.resolve_name("item", "Shipping") == "name:Shipping"
+    fresh.close()

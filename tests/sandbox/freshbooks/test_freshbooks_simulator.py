@@ -148,3 +148,39 @@ def test_throttle_and_drop_after_apply(api: Api) -> None:
     with pytest.raises(httpx.HTTPError):
         api.call("POST", "/users/clients", {"client": {"email": "z@example.com"}})
     assert [c["email"] for c in api.sim.records("clients")] == ["z@example.com"]
+
+
+def test_list_envelopes_match_the_captured_lists(api: Api, reference_dir: Path) -> None:
+    who = client(api)
+    inv = api.result("POST", "/invoices/invoices", {"invoice": {
+        "customerid": who["id"], "lines": [{"name": "a", "qty": 1,
+                                            "unit_cost": {"amount": "5"}}]}})["invoice"]
+    api.result("POST", "/payments/payments", {"payment": {
+        "invoiceid": inv["id"], "amount": {"amount": "5.00"}, "type": "Check"}})
+    for resource, name in (("invoices", "invoices_list_paged.json"),
+                           ("payments", "payments_list_paged.json")):
+        captured = capture(reference_dir, name)["response"]["result"]
+        ours = api.result("GET", f"/{resource}/{resource}")
+        assert set(ours) == set(captured)
+        missing = set(captured[resource][0]) - set(ours[resource][0])
+        if resource == "payments":
+            assert missing <= {"bulk_paymentid", "send_client_notification"}
+    with_lines = api.result("GET", "/invoices/invoices", **{"include[]": "lines"})
+    assert with_lines["invoices"][0]["lines"][0]["amount"] == {"amount": "5.00", "code": "CAD"}
+    assert "lines" not in api.result("GET", "/invoices/invoices")["invoices"][0]
+
+
+def test_the_control_api_drives_and_reports(api: Api) -> None:
+    control = f"{api.sim.base_url}/__sim__"
+    made = httpx.post(f"{control}/records/taxes", json={"name": "GST", "amount": "5"}).json()
+    assert made["amount"] == "5"
+    assert [t["name"] for t in httpx.get(f"{control}/records/taxes").json()] == ["GST"]
+    httpx.post(f"{control}/throttle", json={"count": 1})
+    assert api.call("GET", "/taxes/taxes").status_code == 429
+    httpx.post(f"{control}/expire_access_tokens")
+    assert api.call("GET", "/taxes/taxes").status_code == 401
+    figures = httpx.get(f"{control}/reports/tax_collected",
+                        params={"start": "2026-01-01", "end": "2026-12-31"}).json()
+    assert figures == {}
+    assert httpx.get(f"{control}/stats").json()["throttled"] == 1
+    assert httpx.post(f"{control}/nothing").status_code == 404
