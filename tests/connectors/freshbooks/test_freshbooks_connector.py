@@ -24,6 +24,7 @@ from ecom_ledger_desktop.models.ledger import (
     DocumentLine,
     ItemRef,
     LedgerCustomer,
+    LedgerItem,
     LedgerPayment,
     SalesDocument,
 )
@@ -207,8 +208,6 @@ def test_the_kind_is_registered_and_declares_a_browser_sign_in() -> None:
 
 
 def test_items_are_found_by_sku_and_created_only_when_the_rule_says(books: Books) -> None:
-    from ecom_ledger_desktop.models.ledger import LedgerItem
-
     item = LedgerItem(key="sku:MUG-1", sku="MUG-1", name="Mug", unit_price=Decimal("7.50"))
     with pytest.raises(RecordError, match=r"SKU 'MUG-1' \(Mug\) is not an item in FreshBooks"):
         books.ledger.ensure_item(item, "flag", "Sales", "r1")
