@@ -5,7 +5,8 @@
 "per_page", "total"}``. ``per_page`` is capped at 100 silently, page 0 reads as 1, a page past
 the end is empty. Filters: ``search[f]=v`` (equals), ``search[fs][]=`` (in), ``search[f_like]``,
 ``search[f_min]`` (>=) / ``search[f_max]`` (<), day-granular on dates. Invoice lines only with
-``include[]=lines``. Deleted records (``vis_state`` 1) are hidden unless asked for.
+``include[]=lines``. Deleted records (``vis_state`` 1, by a PUT or, for invoices and
+taxes, a DELETE) are hidden unless asked for.
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ def serve(books: Books, request: SimRequest, grpc: bool = False) -> tuple[SimRes
                     body = _body(request, single, path)
                     record = books.update(path, record_id, body)
                     return _one(single, record, True), True
+                if request.method == "DELETE":  # invoices and taxes (the SDKs' way): soft
+                    record = books.update(path, record_id, {"vis_state": 1})
+                    return _one(single, record, False), True
     except Invalid as refused:
         return error(refused), False
     return SimResponse.json({"message": "Method Not Allowed"}, 405), False
@@ -95,7 +99,7 @@ def _body(request: SimRequest, single: str, path: str) -> dict[str, Any]:
         payload = request.json()
     except ValueError:
         raise Invalid(1, single, "The request body is not valid JSON.", single) from None
-    names = (single, "credit_note") if path.startswith("credit_notes") else (single,)
+    names = (single, "credit_notes") if path.startswith("credit_notes") else (single,)
     for name in names:
         if isinstance(payload, dict) and isinstance(payload.get(name), dict):
             return dict(payload[name])

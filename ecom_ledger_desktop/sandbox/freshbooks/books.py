@@ -27,7 +27,7 @@ RESOURCES = {
     "taxes/taxes": ("taxes", "tax"),
     "invoices/invoices": ("invoices", "invoice"),
     "payments/payments": ("payments", "payment"),
-    "credit_notes/credit_notes": ("credit_notes", "credit_notes"),
+    "credit_notes/credit_notes": ("credit_notes", "credit_note"),
 }
 PAYMENT_TYPES = ("Check", "Credit", "Cash", "Bank Transfer", "Credit Card", "Debit", "PayPal",
                  "2Checkout", "VISA", "MASTERCARD", "DISCOVER", "AMEX", "DINERS", "JCB", "ACH",
@@ -126,8 +126,7 @@ class Books:
         """A record by id (deleted ones too); Invalid 404 when there is none."""
         record = self.records[path].get(record_id)
         if record is None:
-            _, single = RESOURCES[path]
-            name = single.rstrip("s") if single.endswith("notes") else single
+            name = RESOURCES[path][1]
             raise Invalid(1012, f"{name}id" if name != "client" else "userid",
                           f"{name.replace('_', ' ').capitalize()} not found.", name,
                           str(record_id), 404)

@@ -184,3 +184,15 @@ def test_the_control_api_drives_and_reports(api: Api) -> None:
     assert figures == {}
     assert httpx.get(f"{control}/stats").json()["throttled"] == 1
     assert httpx.post(f"{control}/nothing").status_code == 404
+
+
+def test_invoices_are_deleted_with_delete_and_credit_notes_answer_as_credit_note(api: Api) -> None:
+    who = client(api)
+    inv = api.result("POST", "/invoices/invoices", {"invoice": {"customerid": who["id"],
+                                                                "lines": []}})["invoice"]
+    assert api.call("DELETE", f"/invoices/invoices/{inv['id']}").status_code == 200
+    assert api.result("GET", "/invoices/invoices")["invoices"] == []
+    credit = api.result("POST", "/credit_notes/credit_notes", {"credit_note": {
+        "clientid": who["id"], "lines": [{"name": "back", "qty": 1,
+                                          "unit_cost": {"amount": "3.00"}}]}})
+    assert credit["credit_note"]["amount"] == {"amount": "3.00", "code": "CAD"}

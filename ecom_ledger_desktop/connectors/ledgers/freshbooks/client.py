@@ -31,7 +31,7 @@ RESOURCES = {
     "taxes": ("taxes/taxes", "taxes", "tax"),
     "invoices": ("invoices/invoices", "invoices", "invoice"),
     "payments": ("payments/payments", "payments", "payment"),
-    "credit_notes": ("credit_notes/credit_notes", "credit_notes", "credit_notes"),
+    "credit_notes": ("credit_notes/credit_notes", "credit_notes", "credit_note"),
 }
 
 
@@ -109,6 +109,10 @@ class FreshBooksClient:
         return self._write("PUT", self._url(resource, record_id), resource, fields,
                            applies_once=False)
 
+    def delete(self, resource: str, record_id: str | int) -> None:
+        """DELETE a record (how invoices and taxes are deleted; safe to resend)."""
+        self.api.request("DELETE", self._url(resource, record_id))
+
     def _write(self, method: str, url: str, resource: str, fields: dict[str, Any], *,
                applies_once: bool) -> dict[str, Any]:
         content = dumps({RESOURCES[resource][2]: fields})
@@ -133,7 +137,7 @@ class FreshBooksClient:
 def _single(body: Any, resource: str) -> dict[str, Any]:
     result = (body.get("response") or {}).get("result") or {} if isinstance(body, dict) else {}
     plural, single = RESOURCES[resource][1:]
-    for key in (single, single.rstrip("s"), "credit_note", plural):
+    for key in (single, plural):
         if isinstance(result.get(key), dict):
             return dict(result[key])
     raise RetriableError(f"FreshBooks answered without the {single}: "

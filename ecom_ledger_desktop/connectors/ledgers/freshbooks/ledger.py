@@ -166,7 +166,8 @@ class FreshBooksLedger:
         return self._checked(_invoice_ref(row), document, expected)
 
     def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
-        """Delete (``vis_state`` 1) a posted document; an invoice's payments go with it."""
+        """Delete a posted document (FreshBooks keeps it as deleted, ``vis_state`` 1); an
+        invoice's payments go with it. One already gone (a resend) counts as done."""
         try:
             if kind in REFUND_KINDS:
                 self.client.update("credit_notes", target.ledger_id, {"vis_state": 1})
@@ -175,7 +176,7 @@ class FreshBooksLedger:
             else:
                 for pay in self.client.list("payments", {"invoiceid": target.ledger_id}):
                     self.client.update("payments", pay["id"], {"vis_state": 1})
-                self.client.update("invoices", target.ledger_id, {"vis_state": 1})
+                self.client.delete("invoices", target.ledger_id)  # invoices: HTTP DELETE
         except FreshBooksFault as fault:
             if not fault.not_found:
                 raise fault.about(f"{LABEL.get(kind, kind)} {target.doc_number or ''}".strip()
