@@ -120,27 +120,35 @@ class OAuthConnect:
         assert config is not None and config.id is not None
         known = config.settings.get("realm_id", "")
         realm = result.realm_id or known
-        if not realm:
+        tokens = self._tokens(config)
+        # a provider whose redirect names no company (FreshBooks) says which after signing in
+        after = getattr(tokens, "signed_in_settings", None)
+        if not realm and after is None:
             raise ConnectError("no_realm", "The pasted code does not say which company it is "
                                            "for: paste the whole address instead.")
         if known and realm != known:
             self._refuse_other_company(config, realm)
+        kind = kind_of(config.kind)
         try:
-            self._tokens(config).exchange_code(result.code, self.redirect_uri)
+            tokens.exchange_code(result.code, self.redirect_uri)
         except SyncError as error:
             raise ConnectError("exchange_failed", (
-                f"QuickBooks did not connect: {redact(str(error))} Codes last 10 minutes and "
-                "work once; sign in again.")) from None
+                f"{kind.brand} did not connect: {redact(str(error))} Codes last a few minutes "
+                "and work once; sign in again.")) from None
+        try:
+            signed_in = after(config.settings) if after else {"realm_id": realm}
+        except SyncError as error:
+            raise ConnectError("other_company", redact(str(error))) from None
         state = self._open_state()
         try:
             with state.tx():
-                state.connections.update_settings(config.id, {**config.settings,
-                                                              "realm_id": realm})
+                state.connections.update_settings(config.id, {**config.settings, **signed_in})
                 state.connections.set_connection_status(config.id, "ok", "")
         finally:
             state.close()
-        return ConnectOutcome(self._name, realm, f"Connected '{self._name}' to QuickBooks "
-                                                 f"company {realm}.")
+        where = signed_in.get(kind.where_setting or "realm_id", realm)
+        return ConnectOutcome(self._name, where, f"Connected '{self._name}' to {kind.brand} "
+                                                 f"{kind.noun} {where}.")
 
     def _refuse_other_company(self, config: ConnectionConfig, realm: str) -> None:
         state = self._open_state()

@@ -1,0 +1,330 @@
+"""``FreshBooksLedger``: the engine's ``PushLedger`` for FreshBooks.
+
+Sales receipts and invoices become FreshBooks invoices (marked sent, so reports count them; a
+sales receipt gets its payment at once), payments are FreshBooks payments on the invoice, refunds
+are credit notes, voids are soft deletes (``vis_state`` 1). FreshBooks has no idempotency key: the
+journal key travels in the invoice's / credit note's notes and the payment's note, and after a
+lost answer ``find_posted`` searches for it (finishing a half-done sale) before anything is sent
+again. Totals are checked against the store's to the cent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
+from ecom_ledger_desktop.connectors.http import RetryPolicy
+from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.client import FreshBooksClient
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.faults import FreshBooksFault
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.lookups import Lookups, norm
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.oauth import FreshBooksTokens
+from ecom_ledger_desktop.core.clock import Clock, SystemClock
+from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
+from ecom_ledger_desktop.core.money import to_decimal
+from ecom_ledger_desktop.models.commerce import StockLevel
+from ecom_ledger_desktop.models.ledger import (
+    DocumentLine,
+    LedgerCustomer,
+    LedgerItem,
+    LedgerPayment,
+    SalesDocument,
+)
+from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
+
+log = logging.getLogger(__name__)
+REFUND_KINDS = ("refund_receipt", "credit_memo")
+LABEL = {"sales_receipt": "invoice", "invoice": "invoice", "refund_receipt": "credit note",
+         "credit_memo": "credit note"}
+
+
+class TotalMismatchError(PostedWithProblem):
+    """Posted, but FreshBooks' total differs from the store's."""
+
+
+class FreshBooksLedger:
+    """FreshBooks as a push ledger (implements ``connectors.base.PushLedger``)."""
+
+    def __init__(self, tokens: FreshBooksTokens, account_id: str, *, api_base: str = API_BASE,
+                 policy: RetryPolicy | None = None, clock: Clock | None = None,
+                 transport: httpx.BaseTransport | None = None,
+                 number_field: str = "invoice_number", business: str = "") -> None:
+        self.tokens = tokens
+        self.account_id = account_id
+        self.business = business
+        self.number_field = number_field if number_field in ("invoice_number", "po_number") \
+            else "invoice_number"
+        self.client = FreshBooksClient(api_base, account_id, tokens, policy=policy,
+                                       transport=transport)
+        self.lookups = Lookups(self.client)
+        self._clock = clock or SystemClock()
+
+    # -- references -------------------------------------------------------------------------
+    def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
+        """Find (email, then organisation/name) or create the client; its id."""
+        return self.lookups.ensure_client(customer)
+
+    def ensure_item(self, item: LedgerItem, policy: UnmappedSkuPolicy, standard_item: str,
+                    request_id: str) -> str:
+        """The item by SKU (then name), else per the unmapped-SKU policy."""
+        return self.lookups.ensure_item(item, policy, standard_item)
+
+    def resolve_name(self, kind: str, name: str) -> str:
+        """An item's id by name (a FreshBooks line needs none: a missing one is its name);
+        payment methods, accounts and tax codes are used by name."""
+        return self.lookups.item_named(name) if kind == "item" else name
+
+    def ensure_line_item(self, kind: str, name: str, policy: UnmappedSkuPolicy,
+                         request_id: str) -> str:
+        """Shipping, gift card, rounding... lines are named lines in FreshBooks."""
+        return self.lookups.item_named(name)
+
+    # -- finding what was posted ------------------------------------------------------------
+    def find_posted(self, posting_key: str, document: SalesDocument | LedgerPayment
+                    ) -> PostedRef | None:
+        """The document or payment carrying ``posting_key``; a sale found without its payment
+        (the answer to the payment was lost) gets it now."""
+        if isinstance(document, LedgerPayment):
+            day = document.txn_date
+            search = {"date_min": day.isoformat(),
+                      "date_max": (day + timedelta(days=1)).isoformat()}
+            for row in self.client.list("payments", search):
+                if posting_key and posting_key in str(row.get("note") or ""):
+                    return _payment_ref(row)
+            return None
+        if document.kind in REFUND_KINDS:
+            client = self.lookups.find_client(_customer_of(document))
+            if client is None:
+                return None
+            for row in self.client.list("credit_notes", {"clientid": client}):
+                if posting_key and posting_key in str(row.get("notes") or ""):
+                    return _credit_ref(row)
+            return None
+        for row in self.client.list("invoices", {self.number_field: document.doc_number}):
+            if posting_key and posting_key in str(row.get("notes") or ""):
+                return self._finished(row, document)
+        return None
+
+    def documents_numbered(self, document: SalesDocument) -> list[PostedRef]:
+        """Live invoices carrying the document's number (credit notes are not numbered so)."""
+        if document.kind in REFUND_KINDS:
+            return []
+        return [_invoice_ref(row) for row in
+                self.client.list("invoices", {self.number_field: document.doc_number})
+                if str(row.get(self.number_field)) == document.doc_number]
+
+    # -- writes -----------------------------------------------------------------------------
+    def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
+                        linked: PostedRef | None = None) -> PostedRef:
+        """Post an invoice (paid at once for a sales receipt) or a credit note for a refund."""
+        record = _record(document)
+        lines, expected = self._lines(document, resolution, record)
+        try:
+            if document.kind in REFUND_KINDS:
+                row = self.client.create("credit_notes", documents.credit_note_body(
+                    document, resolution.customer_id, lines))
+                return self._checked(_credit_ref(row), document, expected)
+            row = self.client.create("invoices", documents.invoice_body(
+                document, resolution.customer_id, lines, self.number_field))
+        except FreshBooksFault as fault:
+            if fault.status == 409:  # the number is taken: ours (a lost answer) or another's
+                found = self.find_posted(_key(document), document)
+                if found is not None:
+                    return found
+                raise RecordError(RecordProblem(
+                    "duplicate_name",
+                    f"FreshBooks already has an invoice numbered {document.doc_number} that "
+                    "ecom-ledger did not post; renumber or delete it in FreshBooks, then retry.",
+                    [Fix("retry", "Retry"), Fix("ignore", "Ignore this order")])) from None
+            raise fault.about(record) from None
+        return self._checked(self._finished(row, document), document, expected)
+
+    def update_document(self, target: PostedRef, document: SalesDocument, resolution: Resolution,
+                        request_id: str) -> PostedRef:
+        """Replace a posted document's lines and header (FreshBooks replaces all lines)."""
+        record = _record(document)
+        lines, expected = self._lines(document, resolution, record)
+        try:
+            if document.kind in REFUND_KINDS:
+                body = documents.credit_note_body(document, resolution.customer_id, lines)
+                row = self.client.update("credit_notes", target.ledger_id, body)
+                return self._checked(_credit_ref(row), document, expected)
+            body = documents.invoice_body(document, resolution.customer_id, lines,
+                                          self.number_field)
+            row = self.client.update("invoices", target.ledger_id, body)
+            if document.kind == "sales_receipt":
+                self._settle_payment(row, document)
+                row = self.client.get("invoices", target.ledger_id)
+        except FreshBooksFault as fault:
+            raise fault.about(record) from None
+        return self._checked(_invoice_ref(row), document, expected)
+
+    def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
+        """Delete a posted document (FreshBooks keeps it as deleted, ``vis_state`` 1); an
+        invoice's payments go with it. One already gone (a resend) counts as done."""
+        try:
+            if kind in REFUND_KINDS:
+                self.client.update("credit_notes", target.ledger_id, {"vis_state": 1})
+            elif kind == "payment":
+                self.client.update("payments", target.ledger_id, {"vis_state": 1})
+            else:
+                for pay in self.client.list("payments", {"invoiceid": target.ledger_id}):
+                    self.client.update("payments", pay["id"], {"vis_state": 1})
+                self.client.delete("invoices", target.ledger_id)  # invoices: HTTP DELETE
+        except FreshBooksFault as fault:
+            if not fault.not_found:
+                raise fault.about(f"{LABEL.get(kind, kind)} {target.doc_number or ''}".strip()
+                                  ) from None
+        return PostedRef(ledger_id=target.ledger_id, doc_number=target.doc_number,
+                         total=Decimal(0), extra={"deleted": "1"})
+
+    def create_payment(self, payment: LedgerPayment, invoice: PostedRef, resolution: Resolution,
+                       request_id: str) -> PostedRef:
+        """Record ``payment`` on the posted invoice (partial payments too)."""
+        try:
+            row = self.client.create("payments", documents.payment_of(payment,
+                                                                      invoice.ledger_id))
+        except FreshBooksFault as fault:
+            raise fault.about(f"the payment for invoice {invoice.doc_number or invoice.ledger_id}"
+                              ) from None
+        return _payment_ref(row)
+
+    def changed_stock(self, since: datetime | None) -> tuple[list[StockLevel], datetime]:
+        """FreshBooks keeps no stock the store should follow: nothing, ever."""
+        return [], self._clock.now().astimezone(UTC)
+
+    # -- connection -------------------------------------------------------------------------
+    def check(self) -> list[CheckResult]:
+        """Sign-in, the business, and its taxes, in plain words."""
+        steps = ("Signed in to FreshBooks", "Business", "Taxes")
+        results: list[CheckResult] = []
+        try:
+            self.tokens.access_token()
+            results.append(CheckResult(steps[0], True))
+            me = self.client.identity()
+            businesses = [m.get("business") or {} for m in me.get("business_memberships") or []]
+            mine = next((b for b in businesses if b.get("account_id") == self.account_id), None)
+            if mine is None:
+                names = ", ".join(f"'{b.get('name')}'" for b in businesses) or "none"
+                results.append(CheckResult(steps[1], False, (
+                    f"this sign-in cannot reach account {self.account_id} (its businesses: "
+                    f"{names}); sign in as a user of that business, or pick another")))
+                return results
+            results.append(CheckResult(steps[1], True, f"posting to '{mine.get('name')}' "
+                                                       f"(account {self.account_id})"))
+            taxes = self.lookups.taxes(refresh=True)
+            listed = ", ".join(f"{t.get('name')} {t.get('amount')}%" for t in taxes)
+            results.append(CheckResult(steps[2], True, (
+                f"{len(taxes)} set up ({listed})" if taxes else
+                "none set up yet: the first taxed order adds one per store rate")))
+        except SyncError as exc:
+            results.append(CheckResult(steps[len(results)], False, str(exc)))
+        return results
+
+    def close(self) -> None:
+        """Release network resources."""
+        self.client.close()
+
+    # -- internals --------------------------------------------------------------------------
+    def _lines(self, document: SalesDocument, resolution: Resolution, record: str
+               ) -> tuple[list[dict[str, Any]], Decimal]:
+        return documents.lines_body(document, lambda line: self._line_name(line, resolution),
+                                    self.lookups.tax_name, record)
+
+    def _line_name(self, line: DocumentLine, resolution: Resolution) -> str:
+        ref = line.item
+        for key in (ref.ledger_id, resolution.item_ids.get(ref.item_key or ""),
+                    resolution.item_ids.get(ref.ledger_name or "")):
+            if key:
+                return self.lookups.line_name(key)
+        return ref.ledger_name or line.description or line.kind.replace("_", " ").title()
+
+    def _finished(self, row: dict[str, Any], document: SalesDocument) -> PostedRef:
+        """An invoice marked sent (drafts are left out of reports) and, for a sales receipt,
+        paid; a step whose answer was lost before is done now."""
+        if row.get("v3_status") == "draft" or row.get("display_status") == "draft":
+            row = self.client.update("invoices", row["id"], {"action_mark_as_sent": True})
+        if document.kind == "sales_receipt":
+            self._settle_payment(row, document)
+            row = self.client.get("invoices", row["id"])
+        return _invoice_ref(row)
+
+    def _settle_payment(self, row: dict[str, Any], document: SalesDocument) -> None:
+        """The sale's own payment (its note starts ``SALE_PAYMENT``; the invoice's later
+        revisions carry other keys) equals its total: created, or corrected after an update."""
+        ours = [p for p in self.client.list("payments", {"invoiceid": str(row["id"])})
+                if str(p.get("note") or "").startswith(documents.SALE_PAYMENT)]
+        total = to_decimal((row.get("amount") or {}).get("amount") or "0")
+        if ours:
+            if to_decimal(ours[0]["amount"]["amount"]) != total:
+                self.client.update("payments", ours[0]["id"], {"amount": {"amount": str(total)}})
+            return
+        if total > 0:
+            note = f"{documents.SALE_PAYMENT} {document.private_note}".strip()
+            if document.payment_ref:
+                note += f" Ref {document.payment_ref}"
+            self.client.create("payments", documents.payment_body(
+                str(row["id"]), total, document.txn_date.isoformat(), document.payment_method,
+                note))
+
+    @staticmethod
+    def _checked(posted: PostedRef, document: SalesDocument, expected: Decimal) -> PostedRef:
+        actual = posted.total if posted.total is not None else Decimal(0)
+        if actual != document.total:
+            raise TotalMismatchError(RecordProblem(
+                "total_mismatch",
+                f"FreshBooks totals {_record(document)} at {actual} {document.currency} but the "
+                f"store's total is {document.total} (expected {expected}). It is posted as "
+                f"FreshBooks id {posted.ledger_id}; delete it there and post it again once the "
+                "cause is fixed.",
+                [Fix("void_and_repost", "Delete it in FreshBooks and post it again"),
+                 Fix("ignore", "Keep FreshBooks' total")],
+                detail=f"id={posted.ledger_id} amount={actual} expected={document.total}"),
+                posted)
+        return posted
+
+
+def _key(document: SalesDocument) -> str:
+    note = document.private_note
+    return note.split("ecom-ledger key:", 1)[1].strip() if "ecom-ledger key:" in note else ""
+
+
+def _customer_of(document: SalesDocument) -> LedgerCustomer:
+    """Enough of the document's customer to find its client again."""
+    key = document.customer_key
+    email = document.email or (key.removeprefix("email:").split(" (")[0]
+                               if key.startswith("email:") else "")
+    return LedgerCustomer(key=key, display_name=norm(email) or key, email=email,
+                          currency=document.currency)
+
+
+def _record(document: SalesDocument) -> str:
+    return f"{LABEL[document.kind]} {document.doc_number}"
+
+
+def _money(row: dict[str, Any]) -> Decimal | None:
+    amount = row.get("amount")
+    return to_decimal(amount.get("amount")) if isinstance(amount, dict) else None
+
+
+def _invoice_ref(row: dict[str, Any]) -> PostedRef:
+    number = row.get("invoice_number") or row.get("po_number")
+    return PostedRef(ledger_id=str(row["id"]), doc_number=str(number) if number else None,
+                     total=_money(row), extra={"resource": "invoices"})
+
+
+def _credit_ref(row: dict[str, Any]) -> PostedRef:
+    number = row.get("credit_number")
+    return PostedRef(ledger_id=str(row["id"]), doc_number=str(number) if number else None,
+                     total=_money(row), extra={"resource": "credit_notes"})
+
+
+def _payment_ref(row: dict[str, Any]) -> PostedRef:
+    return PostedRef(ledger_id=str(row["id"]), total=_money(row),
+                     extra={"resource": "payments"})
