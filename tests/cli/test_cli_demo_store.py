@@ -57,3 +57,14 @@ def test_a_store_without_a_demo_is_a_usage_error(tmp_path: Path, capsys) -> None
         main(["--data-dir", str(tmp_path / "d"), "demo", "--store", "nosuchshop"])
     assert exit_info.value.code == 2
     assert "invalid choice: 'nosuchshop'" in capsys.readouterr().err
+
+
+def test_the_serving_demo_takes_the_same_choice_and_hands_over_the_stores_connection() -> None:
+    from ecom_ledger_desktop.demo import DemoEndpoints, serve_parser
+
+    assert serve_parser().parse_args(["--serve"]).store == DEFAULT_DEMO_STORE
+    with registered(ACME_SHOP):
+        assert serve_parser().parse_args(["--serve", "--store", "acmeshop"]).store == "acmeshop"
+    endpoints = DemoEndpoints("acmeshop", {"shop_url": "http://127.0.0.1:1"}, {"api_key": "k"},
+                              {"checkmo": "Check"}, "http://127.0.0.1:2", "123", "refresh")
+    assert DemoEndpoints.from_json(endpoints.to_json()) == endpoints
