@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ecom_ledger_desktop.connectors.registry import ConnectorFactory
 from ecom_ledger_desktop.core.clock import ManualClock
-from ecom_ledger_desktop.demo import STORE_TOKEN, configure_pair, start_simulators
+from ecom_ledger_desktop.demo import configure_pair, start_simulators
 from ecom_ledger_desktop.models.rules import PostingRules
 from ecom_ledger_desktop.secrets.store import MemorySecretStore
 from ecom_ledger_desktop.sync.service import SyncService
@@ -43,8 +43,9 @@ def main() -> int:
             secrets = MemorySecretStore()
             db = Path(tmp) / "state.sqlite3"
             start = (ledger.clock.now() - timedelta(days=90)).date()
-            pair = configure_pair(db, store.base_url, ledger.base_url, ledger.realm_id, secrets,
-                                  store_token=STORE_TOKEN,
+            store_settings, store_secrets = store.demo_connection()
+            pair = configure_pair(db, None, ledger.base_url, ledger.realm_id, secrets,
+                                  store_settings=store_settings, store_secrets=store_secrets,
                                   refresh_token=ledger.issue_tokens()["refresh_token"],
                                   start_date=start, rules=PostingRules(
                                       start_date=start,

@@ -2,9 +2,10 @@
 and revoked tokens while new orders, payments, edits and refunds keep arriving; then faults off,
 drain, and count duplicates, lost orders and ledger-vs-journal mismatches (all must be 0).
 
-Usage: ``python bench/soak.py [--minutes 10] [--orders 300] [--seed 23] [-v]``. Prints the figures
-and exits non-zero on any duplicate, loss, mismatch, unfinished posting or transient failure left
-in the error queue.
+Usage: ``python bench/soak.py [--store magento2] [--minutes 10] [--orders 300] [--seed 23] [-v]``.
+Prints the figures and exits non-zero on any duplicate, loss, mismatch, unfinished posting or
+transient failure left in the error queue. ``--store`` is any store kind with a driver in
+``testing/store_drivers``.
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE
 from ecom_ledger_desktop.testing.soak import SoakPlan, run_soak
+from ecom_ledger_desktop.testing.store_drivers import store_kinds
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", choices=store_kinds(), default=DEFAULT_DEMO_STORE,
+                        help=f"the store kind (default {DEFAULT_DEMO_STORE})")
     parser.add_argument("--minutes", type=float, default=10.0,
                         help="how long to keep the faults coming (default 10)")
     parser.add_argument("--orders", type=int, default=300,
@@ -45,8 +50,9 @@ def main() -> int:
                     deadline=time.monotonic() + args.minutes * 60, pause=pause,
                     revoke_round=3, final_runs=20)
     with tempfile.TemporaryDirectory(prefix="fault-soak-") as tmp:
-        report = run_soak(Path(tmp), plan, log=print)
+        report = run_soak(Path(tmp), plan, log=print, store=args.store)
     print()
+    print(f"store: {args.store}")
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1

@@ -1,7 +1,10 @@
-"""The demo: both simulators on loopback with seeded data, wired to a fresh data folder.
+"""The demo: a store's and QuickBooks' simulators on loopback with seeded data, wired to a fresh
+data folder.
 
-Used by ``ecom-ledger demo`` (and, later, the desktop app's "Try the demo"). Everything is clearly
-demo data: connections are marked demo and secrets stay in memory.
+Used by ``ecom-ledger demo`` and the desktop app's demo. The store is any kind whose declaration
+names a demo simulator (``connectors.registry.demo_stores``); everything about it comes from that
+simulator: its connection (``demo_connection()``), its payment methods, its catalogue (the books'
+items). Everything is clearly demo data: connections are marked demo and secrets stay in memory.
 """
 
 from __future__ import annotations
@@ -16,8 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from ecom_ledger_desktop.connectors.http import RetryPolicy
-from ecom_ledger_desktop.connectors.registry import ConnectorFactory
+from ecom_ledger_desktop.connectors.kinds import ConnectionKind, load
+from ecom_ledger_desktop.connectors.registry import (
+    DEFAULT_DEMO_STORE,
+    ConnectorFactory,
+    demo_stores,
+    kind_of,
+)
 from ecom_ledger_desktop.core.clock import SystemClock
+from ecom_ledger_desktop.core.errors import FatalError
 from ecom_ledger_desktop.core.events import EventBus
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
@@ -25,19 +35,36 @@ from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
 from ecom_ledger_desktop.secrets.store import MemorySecretStore, SecretStore, keyring_status
 from ecom_ledger_desktop.sync.service import SyncService
 
-DEMO_STORE = "Demo Magento shop"
 DEMO_LEDGER = "Demo QuickBooks company"
 DEMO_PAIR = "Demo shop → QuickBooks"
 CLIENT_ID = "demo-client"
 CLIENT_SECRET = "demo-client-secret"  # noqa: S105 - the simulator's own demo credential
+#: a token for store simulators a caller starts itself (benches, tests)
 STORE_TOKEN = "demo-integration-token"  # noqa: S105 - the simulator's own demo credential
 REDIRECT_URI = "http://127.0.0.1/callback"
-DEMO_PAYMENT_ROUTES = {
-    "checkmo": PaymentRoute(payment_method="Check"),
-    "banktransfer": PaymentRoute(payment_method="Bank Transfer"),
-    "paypal_express": PaymentRoute(payment_method="PayPal"),
-    "braintree": PaymentRoute(payment_method="Visa"),
-}
+
+
+def demo_store_name(store_kind: str = DEFAULT_DEMO_STORE) -> str:
+    """The demo store connection's name: "Demo Magento shop"."""
+    return f"Demo {kind_of(store_kind).brand} shop"
+
+
+#: the default demo store's connection name (callers that configure the default store)
+DEMO_STORE = demo_store_name()
+
+
+def demo_simulator(store_kind: str) -> Any:
+    """The simulator class of ``store_kind`` (its declaration's ``demo_simulator``)."""
+    kind = kind_of(store_kind)
+    if not kind.demo_simulator:
+        choices = ", ".join(k.name for k in demo_stores())
+        raise FatalError(f"there is no demo {kind.display_name}; choose one of {choices}")
+    return load(kind.demo_simulator)
+
+
+def payment_routes(methods: dict[str, str]) -> dict[str, PaymentRoute]:
+    """Posting rules' payment routes: store payment method code -> the books' method name."""
+    return {code: PaymentRoute(payment_method=name) for code, name in methods.items()}
 
 
 @dataclass
@@ -51,6 +78,7 @@ class DemoEnvironment:
     secrets: MemorySecretStore
     notices: list[str] = field(default_factory=list)
     book_rules: list[str] = field(default_factory=list)  # how the demo's books look, in words
+    store_kind: str = DEFAULT_DEMO_STORE
 
     def close(self) -> None:
         """Stop both simulators (when this process started them)."""
@@ -59,24 +87,48 @@ class DemoEnvironment:
                 simulator.stop()
 
 
-def configure_pair(db_path: Path, store_url: str, ledger_url: str, realm_id: str,
-                   secrets: SecretStore, *, store_token: str, refresh_token: str,
-                   start_date: date, demo: bool = True, rules: PostingRules | None = None,
-                   client_secret: str = CLIENT_SECRET,
-                   ledger_settings: dict[str, str] | None = None) -> int:
-    """Save a Magento → QuickBooks Online pair pointing at the given (simulated) services.
+def _address_only(kind: ConnectionKind, store_url: str) -> dict[str, str]:
+    """The settings of a connection known only by its address: the kind's saved defaults and
+    the address in its first required address setting."""
+    settings = {s.name: s.default for s in kind.plain_settings if s.save_default and s.default}
+    address = next((s.name for s in kind.plain_settings if s.url and s.required), "")
+    return {**settings, address: store_url}
 
-    Returns the pair id. Secrets go to ``secrets``; only URLs and ids go to the database.
+
+def configure_pair(db_path: Path, store_url: str | None, ledger_url: str, realm_id: str,
+                   secrets: SecretStore, *, refresh_token: str, start_date: date,
+                   store_token: str = "", demo: bool = True, rules: PostingRules | None = None,
+                   client_secret: str = CLIENT_SECRET,
+                   ledger_settings: dict[str, str] | None = None,
+                   store_kind: str = DEFAULT_DEMO_STORE,
+                   store_settings: dict[str, str] | None = None,
+                   store_secrets: dict[str, str] | None = None,
+                   payment_methods: dict[str, str] | None = None) -> int:
+    """Save a store → QuickBooks Online pair pointing at the given (simulated) services.
+
+    The store is ``store_kind`` with ``store_settings`` and ``store_secrets`` (what its
+    simulator's ``demo_connection()`` gives); without them, ``store_url`` and ``store_token``
+    fill the kind's address and its key. ``payment_methods`` (store code -> the books' method;
+    default: the kind's demo simulator's) become the payment routes unless ``rules`` are given.
+    Returns the pair id. Secrets go to ``secrets``; only addresses and ids go to the database.
     """
-    secrets.set(DEMO_STORE, "token", store_token)
+    kind = kind_of(store_kind)
+    settings = dict(store_settings) if store_settings is not None else \
+        _address_only(kind, store_url or "")
+    keys = dict(store_secrets) if store_secrets is not None else \
+        {kind.renewed_secret.name: store_token}
+    if payment_methods is None:
+        payment_methods = dict(demo_simulator(store_kind).demo_payment_methods)
+    store_name = demo_store_name(store_kind)
+    for key, value in keys.items():
+        secrets.set(store_name, key, value)
     secrets.set(DEMO_LEDGER, "client_secret", client_secret)
     secrets.set(DEMO_LEDGER, "refresh_token", refresh_token)
     state = State(db_path)
     try:
         with state.tx():
             store_id = state.connections.add_connection(ConnectionConfig(
-                name=DEMO_STORE, kind="magento2", demo=demo,
-                settings={"base_url": store_url, "store_code": "default"}))
+                name=store_name, kind=kind.name, demo=demo, settings=settings))
             ledger_id = state.connections.add_connection(ConnectionConfig(
                 name=DEMO_LEDGER, kind="qbo", demo=demo,
                 settings={"api_base": ledger_url, "realm_id": realm_id, "client_id": CLIENT_ID,
@@ -87,7 +139,8 @@ def configure_pair(db_path: Path, store_url: str, ledger_url: str, realm_id: str
                           **(ledger_settings or {})}))
             return state.connections.add_pair(
                 DEMO_PAIR, store_id, ledger_id,
-                rules or PostingRules(start_date=start_date, payment_routes=DEMO_PAYMENT_ROUTES))
+                rules or PostingRules(start_date=start_date,
+                                      payment_routes=payment_routes(payment_methods)))
     finally:
         state.close()
 
@@ -97,30 +150,40 @@ def configure_pair(db_path: Path, store_url: str, ledger_url: str, realm_id: str
 DEMO_COMPANY = "us_ast"
 
 
-def start_simulators(orders: int, seed: int = 7, time_scale: float = 1.0,
-                     limits: bool = True) -> tuple[Any, Any]:
-    """Start the Magento and QuickBooks Online simulators with matching seeded data."""
-    from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
-    from ecom_ledger_desktop.sandbox.magento2.seed import DEMO_CATALOG
+def start_ledger(catalog: list[dict[str, Any]], time_scale: float = 1.0,
+                 limits: bool = True) -> Any:
+    """Start the QuickBooks Online simulator whose items are the store's ``catalog``."""
     from ecom_ledger_desktop.sandbox.qbo import QboSimulator
 
-    store_sim = Magento2Simulator(token=STORE_TOKEN, seed=seed, seed_orders=orders)
-    store_sim.start()
     ledger_sim = QboSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
                               redirect_uris=(REDIRECT_URI,), time_scale=time_scale, limits=limits,
                               company_profile=DEMO_COMPANY)
     ledger_sim.start()
-    # the books know the catalogue; the store's few extra SKUs show the unmapped-SKU flow
     ledger_sim.seed_items([{"sku": p["sku"], "name": p["name"], "price": p["price"],
-                            "qty": p.get("qty", 100)} for p in DEMO_CATALOG])
-    return store_sim, ledger_sim
+                            "qty": p.get("qty", 100)} for p in catalog])
+    return ledger_sim
+
+
+def start_simulators(orders: int, seed: int = 7, time_scale: float = 1.0,
+                     limits: bool = True,
+                     store: str = DEFAULT_DEMO_STORE) -> tuple[Any, Any]:
+    """Start the ``store`` kind's demo simulator with ``orders`` seeded orders, and the
+    QuickBooks Online simulator knowing its catalogue (the store's few extra SKUs, and its buyer
+    the books know twice, show the unmapped-SKU and duplicate-customer flows)."""
+    store_sim = demo_simulator(store)(seed=seed, seed_orders=orders)
+    store_sim.start()
+    return store_sim, start_ledger(store_sim.catalog(), time_scale, limits)
 
 
 @dataclass(frozen=True)
 class DemoEndpoints:
-    """Where running demo simulators listen, and the credential to reach the books."""
+    """Where running demo simulators listen: the store's kind, settings, secrets and payment
+    methods, and the credential to reach the books."""
 
-    store_url: str
+    store_kind: str
+    store_settings: dict[str, str]
+    store_secrets: dict[str, str]
+    payment_methods: dict[str, str]
     ledger_url: str
     realm_id: str
     refresh_token: str
@@ -133,53 +196,61 @@ class DemoEndpoints:
     def from_json(cls, text: str) -> DemoEndpoints:
         """The endpoints ``to_json`` wrote."""
         data = json.loads(text)
-        return cls(**{name: str(data[name]) for name in
-                      ("store_url", "ledger_url", "realm_id", "refresh_token")})
+
+        def texts(name: str) -> dict[str, str]:
+            return {str(k): str(v) for k, v in dict(data[name]).items()}
+
+        return cls(str(data["store_kind"]), texts("store_settings"), texts("store_secrets"),
+                   texts("payment_methods"), str(data["ledger_url"]), str(data["realm_id"]),
+                   str(data["refresh_token"]))
 
 
-def seed_simulators(orders: int, seed: int = 7,
-                    time_scale: float = 1.0) -> tuple[Any, Any, DemoEndpoints]:
+def seed_simulators(orders: int, seed: int = 7, time_scale: float = 1.0,
+                    store: str = DEFAULT_DEMO_STORE) -> tuple[Any, Any, DemoEndpoints]:
     """Start the demo's simulators with their seeded orders; their endpoints."""
-    store_sim, ledger_sim = start_simulators(orders, seed, time_scale)
-    # a buyer the books already know twice (two QuickBooks customers share the email): the
-    # duplicate-customer flow of the error queue
-    store_sim.add_order({
-        "customer": {"email": "jordan.rivera@example.com", "firstname": "Jordan",
-                     "lastname": "Rivera"},
-        "lines": [{"sku": "MB-TOTE-BLK", "name": "Canvas Tote Bag - Black", "qty": 1,
-                   "price": "24"}],
-        "shipping": "5", "currency": "USD", "payment_method": "checkmo", "paid": True})
-    endpoints = DemoEndpoints(store_sim.base_url, ledger_sim.base_url, ledger_sim.realm_id,
-                              ledger_sim.issue_tokens()["refresh_token"])
+    store_sim, ledger_sim = start_simulators(orders, seed, time_scale, store=store)
+    settings, secrets = store_sim.demo_connection()
+    endpoints = DemoEndpoints(store, dict(settings), dict(secrets),
+                              dict(store_sim.demo_payment_methods), ledger_sim.base_url,
+                              ledger_sim.realm_id, ledger_sim.issue_tokens()["refresh_token"])
     return store_sim, ledger_sim, endpoints
 
 
 def start_demo(data_dir: Path, orders: int = 300, seed: int = 7, time_scale: float = 1.0,
                events: EventBus | None = None, fast_retries: bool = True,
-               endpoints: DemoEndpoints | None = None) -> DemoEnvironment:
-    """Start seeded simulators and configure a demo pair in ``data_dir`` (wiped first).
+               endpoints: DemoEndpoints | None = None,
+               store: str = DEFAULT_DEMO_STORE) -> DemoEnvironment:
+    """Start seeded simulators (the ``store`` kind's and QuickBooks') and configure a demo pair
+    in ``data_dir`` (wiped first).
 
     With ``endpoints`` the simulators already run elsewhere (``--serve`` in another process) and
-    only the pair is configured; ``close()`` then leaves them alone.
+    only the pair is configured, for the store those endpoints name; ``close()`` then leaves them
+    alone.
     """
+    if endpoints is None:
+        demo_simulator(store)  # an unknown or simulator-less kind is refused before anything
     if data_dir.exists():
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True)
     status = keyring_status()
-    notices = ["Demo mode: the shop and the QuickBooks company are simulators on this computer; "
-               "credentials are kept in memory only"
+    brand = kind_of(endpoints.store_kind if endpoints else store).brand
+    notices = [f"Demo mode: the {brand} shop and the QuickBooks company are simulators on this "
+               "computer; credentials are kept in memory only"
                + ("." if status.usable else " (no keyring service on this computer).")]
     store_sim: Any = None
     ledger_sim: Any = None
     if endpoints is None:
-        store_sim, ledger_sim, endpoints = seed_simulators(orders, seed, time_scale)
+        store_sim, ledger_sim, endpoints = seed_simulators(orders, seed, time_scale, store)
     secrets = MemorySecretStore()
     clock = SystemClock()
     db_path = data_dir / "ledger-sync.sqlite3"
-    pair_id = configure_pair(db_path, endpoints.store_url, endpoints.ledger_url,
-                             endpoints.realm_id, secrets, store_token=STORE_TOKEN,
+    pair_id = configure_pair(db_path, None, endpoints.ledger_url, endpoints.realm_id, secrets,
                              refresh_token=endpoints.refresh_token,
-                             start_date=(clock.now() - timedelta(days=90)).date())
+                             start_date=(clock.now() - timedelta(days=90)).date(),
+                             store_kind=endpoints.store_kind,
+                             store_settings=endpoints.store_settings,
+                             store_secrets=endpoints.store_secrets,
+                             payment_methods=endpoints.payment_methods)
     book_rules = _book_rules(db_path, pair_id)
     notices.append("How the demo's books look:\n" + "\n".join(f"• {line}" for line in book_rules))
     policy = RetryPolicy(backoff_base=0.05, backoff_max=2.0) if fast_retries else None
@@ -187,7 +258,7 @@ def start_demo(data_dir: Path, orders: int = 300, seed: int = 7, time_scale: flo
     service = SyncService(db_path, secrets, store_factory=factory.store,
                           ledger_factory=factory.ledger, clock=clock, events=events)
     return DemoEnvironment(data_dir, service, store_sim, ledger_sim, secrets, notices,
-                           book_rules)
+                           book_rules, endpoints.store_kind)
 
 
 def _book_rules(db_path: Path, pair_id: int) -> list[str]:
@@ -207,6 +278,9 @@ def serve_parser() -> argparse.ArgumentParser:
     for a compressed clock (tokens and rate limits then age that many times faster)."""
     parser = argparse.ArgumentParser(prog="python -m ecom_ledger_desktop.demo")
     parser.add_argument("--serve", action="store_true", required=True)
+    parser.add_argument("--store", choices=[kind.name for kind in demo_stores()],
+                        default=DEFAULT_DEMO_STORE, help="the demo shop's kind (default: "
+                        f"{DEFAULT_DEMO_STORE})")
     parser.add_argument("--orders", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--time-scale", type=float, default=1.0,
@@ -215,14 +289,15 @@ def serve_parser() -> argparse.ArgumentParser:
 
 
 def serve(argv: list[str] | None = None) -> int:
-    """``python -m ecom_ledger_desktop.demo --serve [--orders N]``: run the demo's simulators in
-    this process, print their endpoints as one JSON line, and serve until stdin closes (the
-    parent went away) or the process is stopped. The desktop app takes that line with
+    """``python -m ecom_ledger_desktop.demo --serve [--store KIND] [--orders N]``: run the demo's
+    simulators in this process, print their endpoints as one JSON line, and serve until stdin
+    closes (the parent went away) or the process is stopped. The desktop app takes that line with
     ``--demo-simulators`` (benchmarks keep the simulators' heap out of the app's this way)."""
     import sys
 
     args = serve_parser().parse_args(argv)
-    store_sim, ledger_sim, endpoints = seed_simulators(args.orders, args.seed, args.time_scale)
+    store_sim, ledger_sim, endpoints = seed_simulators(args.orders, args.seed, args.time_scale,
+                                                       args.store)
     try:
         sys.stdout.write(endpoints.to_json() + "\n")
         sys.stdout.flush()

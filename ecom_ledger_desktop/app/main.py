@@ -1,8 +1,8 @@
 """``ecom-ledger-app``: the desktop tray app.
 
 ``--demo`` runs on the embedded simulators in a temporary data folder (labelled "Demo data"
-everywhere); without it the app uses the real data folder and, before anything is connected,
-shows what to do first.
+everywhere; ``--demo-store KIND`` picks the pretend shop, else the default demo store); without it
+the app uses the real data folder and, before anything is connected, shows what to do first.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from ecom_ledger_desktop.app.qt_workarounds import shield_true
 from ecom_ledger_desktop.app.settings import SettingsStore
 from ecom_ledger_desktop.app.single_instance import SingleInstance, instance_key
 from ecom_ledger_desktop.app.tasks import TaskRunner
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE, demo_stores
 from ecom_ledger_desktop.core import paths
 from ecom_ledger_desktop.core.events import EventBus
 from ecom_ledger_desktop.core.logging_setup import configure_logging
@@ -46,6 +47,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                      description="Keeps your online store and your books in step.")
     parser.add_argument("--demo", action="store_true",
                         help="run on a pretend shop and QuickBooks company on this computer")
+    stores = demo_stores()
+    parser.add_argument("--demo-store", metavar="KIND", choices=[kind.name for kind in stores],
+                        help="the pretend shop of the demo (implies --demo): "
+                             + ", ".join(f"{kind.name} ({kind.brand})" for kind in stores)
+                             + f"; default {DEFAULT_DEMO_STORE}")
     parser.add_argument("--demo-orders", type=int, default=DEMO_ORDERS, help=argparse.SUPPRESS)
     # the JSON line of `python -m ecom_ledger_desktop.demo --serve`: demo on simulators that run in
     # another process (implies --demo; benchmarks use it)
@@ -56,8 +62,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                            "platform's data folder)")
     parser.add_argument("--version", action="version", version=f"ecom-ledger-app {__version__}")
     args = parser.parse_args(argv)
-    if args.demo_simulators:
+    if args.demo_simulators or args.demo_store:
         args.demo = True
+    args.demo_store = args.demo_store or DEFAULT_DEMO_STORE
     return args
 
 
@@ -72,7 +79,8 @@ def build_context(args: argparse.Namespace, dialogs: DialogService | None = None
         temporary = Path(tempfile.mkdtemp(prefix="ecom-ledger-demo-"))
         data_dir = temporary / "data"
         endpoints = DemoEndpoints.from_json(args.demo_simulators) if args.demo_simulators else None
-        env = start_demo(data_dir, orders=args.demo_orders, events=EventBus(), endpoints=endpoints)
+        env = start_demo(data_dir, orders=args.demo_orders, events=EventBus(), endpoints=endpoints,
+                         store=args.demo_store)
         configure_logging(paths.log_dir(data_dir))
         ctx = AppContext(service=env.service, background=Background(env.service), bridge=bridge,
                          tasks=tasks, dialogs=dialogs, settings=SettingsStore.in_folder(data_dir),

@@ -23,7 +23,7 @@ from ecom_ledger_desktop.cli import sync_commands as run
 from ecom_ledger_desktop.cli.context import CliContext, UsageError
 from ecom_ledger_desktop.cli.kind_flags import add_kind_options
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_USAGE, Output
-from ecom_ledger_desktop.connectors.registry import KINDS
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE, KINDS, demo_stores
 from ecom_ledger_desktop.core import paths
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.logging_setup import configure_logging
@@ -87,8 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     auth.add_argument("--redirect-uri",
                       help="the redirect URI registered for the app (default: the connection's)")
     reauth = _sub(conns, "reauthorise", cfg.connections_reauthorise,
-                  "store a new refresh token (QuickBooks) or integration token (Magento) from "
-                  "stdin or an environment variable, and mark the connection ok",
+                  "store a new secret from stdin or an environment variable ("
+                  + "; ".join(f"{k.brand}: {k.renewed_secret.words}" for k in KINDS.values())
+                  + ") and mark the connection ok",
                   aliases=["reauthorize"])
     reauth.add_argument("name")
     add_kind_options(reauth, renewed_only=True)
@@ -163,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = _sub(groups, "demo", run.demo, "run a sync on the embedded simulators")
     demo.add_argument("--orders", type=int, default=300)
+    stores = demo_stores()
+    demo.add_argument("--store", choices=[kind.name for kind in stores],
+                      default=DEFAULT_DEMO_STORE, metavar="KIND",
+                      help="the demo shop: " + ", ".join(f"{kind.name} ({kind.system})"
+                                                         for kind in stores)
+                           + f"; default {DEFAULT_DEMO_STORE}")
     backup_commands.add_parser(groups)
     return parser
 

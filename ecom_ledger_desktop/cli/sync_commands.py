@@ -233,13 +233,14 @@ def _refuse_real_data(data_dir: Path) -> None:
 
 def demo(ctx: CliContext, args: argparse.Namespace) -> int:
     """Start the simulators with seeded data, configure a pair, sync, print a summary."""
+    from ecom_ledger_desktop.connectors.registry import kind_of
     from ecom_ledger_desktop.demo import start_demo
 
     data_dir = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="ecom-demo-"))
     _refuse_real_data(data_dir)
-    ctx.out.note(f"Starting the demo: simulated Magento shop and QuickBooks company, "
-                 f"{args.orders} seeded orders; data in {data_dir}")
-    env = start_demo(data_dir, orders=args.orders)
+    ctx.out.note(f"Starting the demo: simulated {kind_of(args.store).brand} shop and QuickBooks "
+                 f"company, {args.orders} seeded orders; data in {data_dir}")
+    env = start_demo(data_dir, orders=args.orders, store=args.store)
     try:
         for notice in env.notices:
             ctx.out.note(notice)
@@ -257,7 +258,8 @@ def demo(ctx: CliContext, args: argparse.Namespace) -> int:
         lines += [f"  e.g. #{e.id}: {e.message}" for e in entries[:5]]
         lines.append(f"Explore it: ecom-ledger --data-dir {data_dir} errors list | history runs")
         ctx.out.emit({"summary": summary.__dict__, "flagged_by_problem": by_code,
-                      "books": env.book_rules, "data_dir": str(data_dir)}, lines)
+                      "books": env.book_rules, "data_dir": str(data_dir),
+                      "store": env.store_kind}, lines)
         return EXIT_OK if summary.status in ("ok", "flagged") else EXIT_FAILURE
     finally:
         env.close()

@@ -36,6 +36,7 @@ class Fetched(Generic[T]):
     record: T | None
     raw: str
     problem: RecordProblem | None = None
+    number: str = ""  # unparsed: the number the merchant knows, when the raw record shows it
 
 
 @dataclass

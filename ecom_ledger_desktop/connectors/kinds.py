@@ -123,6 +123,11 @@ class ConnectionKind:
     where_setting: str = ""
     #: the form's switch that shows the advanced settings
     advanced_caption: str = "More settings"
+    #: stores: "module:function(raw: str) -> connectors.summary.OrderSummary | None", the error
+    #: queue's view of a staged raw order (none: the queue shows the order without its details)
+    order_summary: str = ""
+    #: stores: where the back office lists orders ("Sales › Orders"), for "correct it in the store"
+    orders_in_back_office: str = ""
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""

@@ -31,6 +31,8 @@ T = TypeVar("T")
 
 #: every kind, in the order the app offers them
 KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, QBO, FRESHBOOKS)}
+#: the store the demo runs on unless the merchant picks another (``demo_stores()``)
+DEFAULT_DEMO_STORE = MAGENTO2.name
 
 
 def kind_of(name: str) -> ConnectionKind:
@@ -46,6 +48,12 @@ def kind_of(name: str) -> ConnectionKind:
 def kinds_for(role: Role) -> list[ConnectionKind]:
     """The kinds of one side, in the order the app offers them."""
     return [kind for kind in KINDS.values() if kind.role == role]
+
+
+def demo_stores() -> list[ConnectionKind]:
+    """The store kinds the demo can run on (those with a simulator), default first."""
+    stores = [kind for kind in kinds_for("store") if kind.demo_simulator]
+    return sorted(stores, key=lambda kind: kind.name != DEFAULT_DEMO_STORE)
 
 
 def role_of(kind: str) -> Role:

@@ -1,9 +1,10 @@
 """What the error queue shows for one flagged record, and bulk retry.
 
 For an entry: the problem in a merchant's words, the order as the store sent it (from the staged
-raw copy), the fixes that apply (and what each needs from the merchant), and, for a customer who
-matches several ledger customers, the candidates side by side with the store's customer (name,
-email, phone, postcode, balance) with the fields that agree marked.
+raw copy, read by the store kind's ``order_summary``), the fixes that apply (and what each needs
+from the merchant), and, for a customer who matches several ledger customers, the candidates side
+by side with the store's customer (name, email, phone, postcode, balance) with the fields that
+agree marked.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ecom_ledger_desktop.connectors.catalog import (
@@ -21,6 +22,9 @@ from ecom_ledger_desktop.connectors.catalog import (
     StoreProduct,
     ledger_catalog,
 )
+from ecom_ledger_desktop.connectors.kinds import ConnectionKind, load
+from ecom_ledger_desktop.connectors.registry import KINDS
+from ecom_ledger_desktop.connectors.summary import OrderLine, OrderSummary
 from ecom_ledger_desktop.core.errors import Fix, SyncError
 from ecom_ledger_desktop.db.errors_repo import ErrorEntry
 from ecom_ledger_desktop.db.state import State
@@ -47,39 +51,12 @@ PROBLEM_TITLES = {
 FIX_NEEDS = {"map_sku": "ledger_item", "pick_customer": "ledger_customer", "ignore": "reason",
              "edit_field": "rule_field"}
 MATCH_FIELDS = ("email", "phone", "name", "postcode")
+__all__ = ["OrderLine", "OrderSummary"]  # with the rest: they are read from here too
 
 
 def problem_title(code: str) -> str:
     """A short heading for a problem code."""
     return PROBLEM_TITLES.get(code, code.replace("_", " ").capitalize())
-
-
-@dataclass(frozen=True)
-class OrderLine:
-    """One line of the order as the store sent it."""
-
-    sku: str
-    name: str
-    qty: Decimal | None
-    price: Decimal | None
-    row_total: Decimal | None
-
-
-@dataclass
-class OrderSummary:
-    """The order as the merchant knows it from the store."""
-
-    number: str
-    created_at: str
-    status: str
-    customer_name: str
-    email: str
-    phone: str
-    postcode: str
-    total: Decimal | None
-    currency: str
-    payment_method: str
-    lines: list[OrderLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -119,45 +96,23 @@ class ErrorDetails:
     item_suggestions: list[Candidate] = field(default_factory=list)
     rule_fields: list[str] = field(default_factory=list)
     lookup_error: str = ""
+    store_kind: str = ""  # the pair's store kind (its words for where to fix an order)
 
 
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value is not None and value != "" else None
-    except InvalidOperation:
+def order_summary(raw: str | None, kind: ConnectionKind | None) -> OrderSummary | None:
+    """The order as the store sent it, read from its staged raw copy by the store kind's own
+    reader (None when unreadable, or when the kind declares no reader)."""
+    if kind is None or not kind.order_summary or not raw:
         return None
+    summary: OrderSummary | None = load(kind.order_summary)(raw)
+    return summary
 
 
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def order_summary(raw: str | None) -> OrderSummary | None:
-    """The order summary from a staged Magento order (None when unreadable)."""
-    try:
-        data = json.loads(raw or "", parse_float=Decimal)
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    billing = _mapping(data.get("billing_address"))
-    name = " ".join(str(data.get(k) or "") for k in ("customer_firstname", "customer_lastname"))
-    if not name.strip():
-        name = " ".join(str(billing.get(k) or "") for k in ("firstname", "lastname"))
-    payment = _mapping(data.get("payment"))
-    lines = [OrderLine(str(row.get("sku") or ""), str(row.get("name") or ""),
-                       _decimal(row.get("qty_ordered")), _decimal(row.get("price")),
-                       _decimal(row.get("row_total")))
-             for row in data.get("items") or []
-             if isinstance(row, dict) and not row.get("parent_item_id")]
-    return OrderSummary(
-        number=str(data.get("increment_id") or data.get("entity_id") or ""),
-        created_at=str(data.get("created_at") or ""), status=str(data.get("status") or ""),
-        customer_name=name.strip(), email=str(data.get("customer_email") or ""),
-        phone=str(billing.get("telephone") or ""), postcode=str(billing.get("postcode") or ""),
-        total=_decimal(data.get("grand_total")),
-        currency=str(data.get("order_currency_code") or ""),
-        payment_method=str(payment.get("method") or ""), lines=lines)
+def _store_kind(state: State, pair_id: int) -> ConnectionKind | None:
+    """The declaration of the pair's store (None when this version does not know it)."""
+    pair = state.connections.pair(pair_id)
+    store = state.connections.connection(pair.store_id) if pair is not None else None
+    return KINDS.get(store.kind) if store is not None else None
 
 
 def _norm(kind: str, value: str) -> str:
@@ -224,8 +179,10 @@ def entry_details(state: State, entry_id: int) -> ErrorDetails:
     if entry is None:
         raise KeyError(f"there is no error-queue entry {entry_id}")
     raw = entry.raw or state.cursors.staged(entry.pair_id, entry.record_kind, entry.source_id)
-    order = order_summary(raw) if entry.record_kind == "order" else None
-    details = ErrorDetails(entry, problem_title(entry.code), order, fix_options(entry.fixes))
+    kind = _store_kind(state, entry.pair_id)
+    order = order_summary(raw, kind) if entry.record_kind == "order" else None
+    details = ErrorDetails(entry, problem_title(entry.code), order, fix_options(entry.fixes),
+                           store_kind=kind.name if kind is not None else "")
     if entry.code == "duplicate_customer":
         details.store_customer = _store_customer(state, entry, order)
     pair = state.connections.pair(entry.pair_id)

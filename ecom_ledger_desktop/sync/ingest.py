@@ -93,15 +93,6 @@ def _flag(ctx: PairContext, record_kind: str, source_id: str, ref: str, problem:
     return "flagged"
 
 
-def _number_in(raw: str, fallback: str) -> str:
-    """The order number a merchant knows (increment_id) from an unparseable record, if present."""
-    try:
-        value = json.loads(raw).get("increment_id") if raw else None
-    except (ValueError, AttributeError):
-        value = None
-    return str(value) if value not in (None, "") else fallback
-
-
 def _supersede(ctx: PairContext, posting: PostingRow, run_id: int | None, why: str) -> None:
     ctx.state.journal.mark_state(posting.posting_key, "superseded", why)
     ctx.state.errors.close_for_record(ctx.pair.id, posting.record_kind, posting.source_id,
@@ -121,7 +112,7 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None,
     """
     pair_id = ctx.pair.id
     order = fetched.record
-    number = order.number if order else _number_in(fetched.raw, fetched.source_id)
+    number = order.number if order else (fetched.number or fetched.source_id)
     if order is None:
         ctx.state.cursors.stage(pair_id, "order", fetched.source_id, number, fetched.updated_at,
                                 "invalid", fetched.raw)
@@ -151,7 +142,7 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None,
         return _flag(ctx, "order", order.source_id, number, error.problem, run_id, raw=fetched.raw)
     changed = ctx.state.cursors.stage(pair_id, "order", order.source_id, number,
                                       order.updated_at, mapped.revision, fetched.raw)
-    if changed and order.refunded_total > 0:  # Magento bumps the order when it refunds
+    if changed and order.refunded_total > 0:  # a store bumps the order when it refunds
         ctx.state.cursors.raise_flag(pair_id, REFUNDS_DUE)
     # a record that maps cleanly now no longer has the data problems it was flagged for
     for entry in ctx.state.errors.open_for_record(pair_id, "order", order.source_id):

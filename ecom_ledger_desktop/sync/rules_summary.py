@@ -46,7 +46,8 @@ def describe_rules(rules: PostingRules, store_timezone: str = "") -> list[str]:
     return [tax, dates, currency, gifts, unpaid, refunds, rounding]
 
 
-#: Magento's payment method codes in a merchant's words
+#: offline payment method codes in a merchant's words (Magento's codes, the rules' defaults; a
+#: store whose codes are not here shows its own code)
 METHOD_WORDS = {"checkmo": "check / money order", "banktransfer": "bank transfer",
                 "cashondelivery": "cash on delivery", "purchaseorder": "purchase order"}
 

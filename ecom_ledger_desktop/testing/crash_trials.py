@@ -21,20 +21,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE
 from ecom_ledger_desktop.db.state import State
-from ecom_ledger_desktop.demo import (
-    DEMO_LEDGER,
-    STORE_TOKEN,
-    configure_pair,
-    start_simulators,
-)
+from ecom_ledger_desktop.demo import DEMO_LEDGER, start_ledger
 from ecom_ledger_desktop.secrets.store import KeyringSecretStore
 from ecom_ledger_desktop.testing.file_keyring import TestFileKeyring
-from ecom_ledger_desktop.testing.verify import (
-    Magento2RestView,
-    QboSimulatorView,
-    verify_exactly_once,
-)
+from ecom_ledger_desktop.testing.soak_drivers import configure_store_pair
+from ecom_ledger_desktop.testing.store_drivers import start_driver
+from ecom_ledger_desktop.testing.verify import QboSimulatorView, verify_exactly_once
 
 KEYRING_BACKEND = "ecom_ledger_desktop.testing.file_keyring.TestFileKeyring"
 
@@ -75,17 +69,23 @@ class TrialReport:
 
 
 class CrashTrials:
-    """Sets up simulators + a data folder, then kills and restarts sync children."""
+    """Sets up simulators (``store``: any kind with a store driver) + a data folder, then kills
+    and restarts sync children."""
 
     def __init__(self, workdir: Path, *, orders: int = 60, seed: int = 11,
                  drop_after_apply_rate: float = 0.05, time_scale: float = 60.0,
-                 project_root: Path | None = None) -> None:
+                 project_root: Path | None = None, store: str = DEFAULT_DEMO_STORE) -> None:
         self.workdir = workdir
         self.data_dir = workdir / "data"
         self.keyring_file = workdir / "keyring.json"
         self.rng = random.Random(seed)
         self.project_root = project_root or Path(__file__).resolve().parents[2]
-        self.store, self.ledger = start_simulators(orders, seed=seed, time_scale=time_scale)
+        self.store = start_driver(store, seed=seed, orders=orders, time_scale=time_scale)
+        try:
+            self.ledger = start_ledger(self.store.sim.catalog(), time_scale=time_scale)
+        except BaseException:
+            self.store.stop()
+            raise
         self.ledger.faults.seed = seed
         self.ledger.faults.reseed()
         self.ledger.faults.drop_after_apply_rate = drop_after_apply_rate
@@ -93,14 +93,11 @@ class CrashTrials:
         os.environ["ECOM_TEST_KEYRING_FILE"] = str(self.keyring_file)
         self.secrets = KeyringSecretStore(TestFileKeyring())
         start = (self.ledger.clock.now() - timedelta(days=90)).date()
-        self.pair_id = configure_pair(
-            self.data_dir / "ledger-sync.sqlite3", self.store.base_url, self.ledger.base_url,
-            self.ledger.realm_id, self.secrets, store_token=STORE_TOKEN,
-            refresh_token=self.ledger.issue_tokens()["refresh_token"], start_date=start,
-            demo=False)
+        self.pair_id = configure_store_pair(self.data_dir / "ledger-sync.sqlite3", self.store,
+                                            self.ledger, self.secrets, start)
         self.start_date = start
-        self._unpaid: list[int] = []
-        self._previous: list[int] = []
+        self._unpaid: list[str] = []
+        self._previous: list[str] = []
 
     def close(self) -> None:
         """Stop the simulators."""
@@ -169,10 +166,8 @@ class CrashTrials:
         return report
 
     def _churn(self, number: int) -> None:
-        """New work for the next child: orders arrive, get paid, edited and refunded."""
-        from ecom_ledger_desktop.sandbox.magento2.seed import DEMO_CATALOG
-
-        products = [p for p in DEMO_CATALOG if p.get("type", "simple") == "simple"] or DEMO_CATALOG
+        """New work for the next child: orders arrive, get paid and edited (neutral specs)."""
+        products = self.store.catalog()
         created = []
         for extra in range(3):
             product = self.rng.choice(products)
@@ -184,11 +179,11 @@ class CrashTrials:
                 "shipping": "4.95", "currency": "USD", "paid": extra != 2,
                 "payment_method": "checkmo" if extra != 2 else "banktransfer"}))
         if self._unpaid:
-            self.store.invoice_order(self._unpaid.pop(0))
+            self.store.pay(self._unpaid.pop(0))
         self._unpaid.append(created[2])
         if number % 3 == 0 and self._previous:  # an order the last child may have posted
             product = self.rng.choice(products)
-            self.store.edit_order(self._previous[0], {"lines": [{
+            self.store.edit(self._previous[0], {"lines": [{
                 "sku": product["sku"], "name": product["name"], "qty": 2,
                 "price": str(product["price"])}]})
         self._previous = created
@@ -205,7 +200,7 @@ class CrashTrials:
         """Count duplicates, lost orders and ledger-vs-journal mismatches (``testing.verify``)."""
         found = verify_exactly_once(
             self.data_dir / "ledger-sync.sqlite3", self.pair_id, QboSimulatorView(self.ledger),
-            Magento2RestView(self.store.base_url, STORE_TOKEN), self.start_date)
+            self.store.view(), self.start_date)
         report.orders = found.orders
         report.posted_documents = found.posted_documents
         report.flagged_orders = found.flagged_orders
@@ -216,14 +211,15 @@ class CrashTrials:
 
 
 def main() -> None:
-    """``python -m ecom_ledger_desktop.testing.crash_trials [trials] [orders]``."""
+    """``python -m ecom_ledger_desktop.testing.crash_trials [trials] [orders] [store kind]``."""
     import tempfile
 
     trials = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     orders = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    store = sys.argv[3] if len(sys.argv) > 3 else DEFAULT_DEMO_STORE
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="crash-trials-") as tmp:
-        harness = CrashTrials(Path(tmp), orders=orders)
+        harness = CrashTrials(Path(tmp), orders=orders, store=store)
         try:
             report = harness.run(trials, log=print)
         finally:

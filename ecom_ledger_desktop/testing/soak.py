@@ -12,10 +12,11 @@ token revoked mid-run (the connection must become ``needs_reauthorisation``; the
 re-authorises like a merchant and carries on). Meanwhile the store keeps changing: new orders,
 payments, edits, refunds, cancellations, and a few records with genuine problems.
 
-Ledger-neutral: what is specific to a ledger sits behind ``LedgerFaultDriver`` (QuickBooks Online:
-``QboFaultDriver``), what is specific to a store behind ``StoreDriver`` (``Magento2StoreDriver``),
-and verification is ``testing.verify``. A QuickBooks Desktop or FreshBooks soak adds a driver and a
-``LedgerView``; the schedule, the churn and the checks stay as they are.
+Ledger- and store-neutral: what is specific to a ledger sits behind ``LedgerFaultDriver``
+(QuickBooks Online: ``QboFaultDriver``), what is specific to a store behind a store driver
+(``testing.store_drivers``, any kind: the churn uses neutral order specs), and verification is
+``testing.verify``. A QuickBooks Desktop or FreshBooks soak adds a driver and a ``LedgerView``; the
+schedule, the churn and the checks stay as they are.
 """
 
 from __future__ import annotations
@@ -28,19 +29,19 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE
 from ecom_ledger_desktop.core.events import Event, EventBus, OrderProgress, RunFinished, RunStarted
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.sync.service import SyncService
 from ecom_ledger_desktop.testing.soak_drivers import (  # noqa: F401 - the public names live here too
     REAUTH_STATUS,
     LedgerFaultDriver,
-    Magento2StoreDriver,
     QboFaultDriver,
     SoakEnvironment,
     StoreDriver,
     _CountingFactory,
     api_clients,
-    qbo_magento_environment,
+    qbo_environment,
 )
 from ecom_ledger_desktop.testing.soak_plan import SoakPlan, SoakReport, _counts, _MidRun  # noqa: F401
 from ecom_ledger_desktop.testing.verify import (
@@ -51,12 +52,14 @@ from ecom_ledger_desktop.testing.verify import (
 # -- the harness --------------------------------------------------------------------------------
 
 class SoakHarness:
-    """Runs a ``SoakPlan`` against an environment (QBO + Magento simulators by default)."""
+    """Runs a ``SoakPlan`` against an environment (by default QuickBooks Online and the
+    ``store`` kind's simulator, through its store driver)."""
 
     def __init__(self, workdir: Path, plan: SoakPlan | None = None,
-                 environment: SoakEnvironment | None = None) -> None:
+                 environment: SoakEnvironment | None = None,
+                 store: str = DEFAULT_DEMO_STORE) -> None:
         self.plan = plan or SoakPlan()
-        self.env = environment or qbo_magento_environment(workdir, self.plan)
+        self.env = environment or qbo_environment(store, workdir, self.plan)
         self.rng = random.Random(self.plan.seed)
         self.report = SoakReport()
         self.factory = _CountingFactory(self.env.factory)
@@ -76,6 +79,7 @@ class SoakHarness:
         self._unpaid: list[str] = []
         self._touched: set[str] = set()
         self._paid_at_checkout: set[str] = set()
+        self._first_sku: dict[str, str] = {}  # the first line's SKU of each order made here
         self._customers = [f"soak.buyer{n}@example.com" for n in range(6)]
 
     def close(self) -> None:
@@ -251,13 +255,15 @@ class SoakHarness:
             # is a real conflict QuickBooks refuses, a genuine per-record problem, not a fault)
             source_id = receipts[0]
             self._touched.add(source_id)
-            store.edit(source_id, {"lines": [self._line() | {"qty": 2}]})
+            line = self._line() | {"qty": 2}
+            store.edit(source_id, {"lines": [line]})
+            self._first_sku[source_id] = line["sku"]
         if number % 2 == 1 and len(earlier) > 1:  # a refund of a posted order
             source_id = earlier[-1]
             self._touched.add(source_id)
-            line = self._first_line(source_id)
-            if line is not None:
-                store.refund(source_id, {"lines": [{"sku": line, "qty": 1}], "shipping": "0"})
+            sku = self._first_sku.get(source_id)
+            if sku is not None:
+                store.refund(source_id, {"lines": [{"sku": sku, "qty": 1}], "shipping": "0"})
                 self.report.injected["refunds made in the store"] += 1
         if number % 3 == 0 and len(self._unpaid) > 1:  # an unpaid order is cancelled
             source_id = self._unpaid.pop(0)
@@ -273,12 +279,13 @@ class SoakHarness:
 
     def _new_order(self, number: int, *, paid: bool) -> None:
         rng = self.rng
+        lines = [self._line() for _ in range(rng.randint(1, 2))]
         source_id = self.env.store.add_order({
             "customer": {"email": rng.choice(self._customers), "firstname": "Soak",
                          "lastname": f"Buyer {number}"},
-            "lines": [self._line() for _ in range(rng.randint(1, 2))],
-            "shipping": "4.95", "currency": "USD", "paid": paid,
+            "lines": lines, "shipping": "4.95", "currency": "USD", "paid": paid,
             "payment_method": "checkmo" if paid else "banktransfer"})
+        self._first_sku[source_id] = lines[0]["sku"]
         self._orders.append(source_id)
         (self._paid if paid else self._unpaid).append(source_id)
         if paid:
@@ -292,14 +299,6 @@ class SoakHarness:
             "payment_method": "checkmo"}
         source_id = self.env.store.add_order(spec | overrides)
         self.report.planted[("order", source_id)] = code
-
-    def _first_line(self, source_id: str) -> str | None:
-        sim = getattr(self.env.store, "sim", None)
-        if sim is None:
-            return None
-        items = sim.order_json(int(source_id)).get("items") or []
-        simple = [i for i in items if not i.get("parent_item_id")]
-        return str(simple[0]["sku"]) if simple else None
 
     # -- the end ------------------------------------------------------------------------------
     def _faults_off(self) -> None:
@@ -333,10 +332,11 @@ class SoakHarness:
         report.wall_seconds = time.monotonic() - started
 
 
-def run_soak(workdir: Path, plan: SoakPlan, log: Callable[[str], None] = lambda _: None
-             ) -> SoakReport:
-    """Set up, soak, verify and tear down; returns the figures."""
-    harness = SoakHarness(workdir, plan)
+def run_soak(workdir: Path, plan: SoakPlan, log: Callable[[str], None] = lambda _: None,
+             store: str = DEFAULT_DEMO_STORE) -> SoakReport:
+    """Set up (the ``store`` kind's simulator and QuickBooks Online), soak, verify and tear down;
+    returns the figures."""
+    harness = SoakHarness(workdir, plan, store=store)
     try:
         return harness.run(log)
     finally:
@@ -344,13 +344,15 @@ def run_soak(workdir: Path, plan: SoakPlan, log: Callable[[str], None] = lambda 
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    """``python -m ecom_ledger_desktop.testing.soak [rounds]``: a quick soak with figures."""
+    """``python -m ecom_ledger_desktop.testing.soak [rounds] [store kind]``: a quick soak with
+    figures."""
     import tempfile
 
     args = list(sys.argv[1:] if argv is None else argv)
     plan = SoakPlan(rounds=int(args[0]) if args else 8)
+    store = args[1] if len(args) > 1 else DEFAULT_DEMO_STORE
     with tempfile.TemporaryDirectory(prefix="fault-soak-") as tmp:
-        report = run_soak(Path(tmp), plan, log=print)
+        report = run_soak(Path(tmp), plan, log=print, store=store)
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1

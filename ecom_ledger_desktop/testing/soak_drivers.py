@@ -1,4 +1,5 @@
-"""The ledger- and store-specific parts of the soak: fault drivers and the simulated environment."""
+"""The ledger-specific parts of the soak (fault drivers) and the simulated environment; the store
+side is a ``testing.store_drivers`` driver of any store kind."""
 
 
 from __future__ import annotations
@@ -16,17 +17,16 @@ from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.sandbox.server import FaultPlan
 from ecom_ledger_desktop.secrets.store import MemorySecretStore, SecretStore
 from ecom_ledger_desktop.testing.soak_plan import SoakPlan
-from ecom_ledger_desktop.testing.verify import (
-    LedgerView,
-    Magento2RestView,
-    QboSimulatorView,
-    StoreView,
-)
+from ecom_ledger_desktop.testing.store_drivers import StoreDriver, start_driver
+from ecom_ledger_desktop.testing.verify import LedgerView, QboSimulatorView
+
+__all__ = ["LedgerFaultDriver", "QboFaultDriver", "SoakEnvironment", "StoreDriver",
+           "qbo_environment"]
 
 REAUTH_STATUS = "needs_reauthorisation"
 
 
-# -- drivers: the only ledger- and store-specific parts -----------------------------------------
+# -- ledger drivers: the only ledger-specific parts ---------------------------------------------
 
 class LedgerFaultDriver(Protocol):
     """The ledger-specific knobs of a soak. ``faults`` is the simulator's shared ``FaultPlan``."""
@@ -60,40 +60,6 @@ class LedgerFaultDriver(Protocol):
 
     def stats(self) -> dict[str, int]:
         """What the ledger side saw (throttled requests, token requests, ...)."""
-        ...
-
-
-class StoreDriver(Protocol):
-    """A store whose orders the soak creates and changes. ``faults``: its ``FaultPlan``."""
-
-    faults: FaultPlan
-
-    def catalog(self) -> list[dict[str, Any]]:
-        """Products the ledger knows: ``{sku, name, price}``."""
-        ...
-
-    def add_order(self, spec: dict[str, Any]) -> str:
-        """A new order (``customer``, ``lines``, ``shipping``, ``paid``, ...); its source id."""
-        ...
-
-    def pay(self, source_id: str) -> None:
-        """The unpaid order is paid."""
-        ...
-
-    def edit(self, source_id: str, changes: dict[str, Any]) -> None:
-        """The order's lines change."""
-        ...
-
-    def refund(self, source_id: str, spec: dict[str, Any]) -> None:
-        """Part of the order is refunded."""
-        ...
-
-    def cancel(self, source_id: str) -> None:
-        """The unpaid order is cancelled."""
-        ...
-
-    def view(self) -> StoreView:
-        """The store's records, for verification."""
         ...
 
 
@@ -137,39 +103,6 @@ class QboFaultDriver:
                 "requestid replays": int(raw["replayed"])}
 
 
-class Magento2StoreDriver:
-    """Magento 2 simulator as the soak's store."""
-
-    def __init__(self, sim: Any, token: str) -> None:
-        self.sim = sim
-        self.token = token
-        self.faults: FaultPlan = sim.faults
-
-    def catalog(self) -> list[dict[str, Any]]:
-        from ecom_ledger_desktop.sandbox.magento2.seed import DEMO_CATALOG
-
-        return [p for p in DEMO_CATALOG if p.get("type", "simple") == "simple"]
-
-    def add_order(self, spec: dict[str, Any]) -> str:
-        return str(self.sim.add_order(spec))
-
-    def pay(self, source_id: str) -> None:
-        self.sim.invoice_order(int(source_id))
-
-    def edit(self, source_id: str, changes: dict[str, Any]) -> None:
-        self.sim.edit_order(int(source_id), changes)
-
-    def refund(self, source_id: str, spec: dict[str, Any]) -> None:
-        self.sim.refund_order(int(source_id), spec)
-
-    def cancel(self, source_id: str) -> None:
-        self.sim.cancel_order(int(source_id))
-
-    def view(self) -> StoreView:
-        return Magento2RestView(self.sim.base_url, self.token)
-
-
-
 # -- the environment ----------------------------------------------------------------------------
 
 @dataclass
@@ -187,33 +120,47 @@ class SoakEnvironment:
     close: Callable[[], None]
 
 
-def qbo_magento_environment(workdir: Path, plan: SoakPlan) -> SoakEnvironment:
-    """Magento 2 → QuickBooks Online simulators on loopback, with a pair in ``workdir``."""
-    from ecom_ledger_desktop.demo import DEMO_LEDGER, STORE_TOKEN, configure_pair, start_simulators
+def qbo_environment(store_kind: str, workdir: Path, plan: SoakPlan) -> SoakEnvironment:
+    """The ``store_kind`` store's and QuickBooks Online's simulators on loopback (the books know
+    the store's catalogue), with a pair in ``workdir``."""
+    from ecom_ledger_desktop.demo import DEMO_LEDGER, start_ledger
 
-    store_sim, ledger_sim = start_simulators(plan.seed_orders, seed=plan.seed,
-                                             time_scale=plan.time_scale)
+    store = start_driver(store_kind, seed=plan.seed, orders=plan.seed_orders,
+                         time_scale=plan.time_scale)
+    try:
+        ledger_sim = start_ledger(store.sim.catalog(), time_scale=plan.time_scale)
+    except BaseException:
+        store.stop()
+        raise
     ledger_sim.faults.seed = plan.seed
     ledger_sim.faults.reseed()
-    store_sim.faults.seed = plan.seed + 1
-    store_sim.faults.reseed()
+    store.faults.seed = plan.seed + 1
+    store.faults.reseed()
     ledger = QboFaultDriver(ledger_sim, access_token_ttl=plan.access_token_ttl)
     secrets = MemorySecretStore()
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / "ledger-sync.sqlite3"
     start = (ledger_sim.clock.now() - timedelta(days=90)).date()
-    pair_id = configure_pair(db_path, store_sim.base_url, ledger_sim.base_url,
-                             ledger_sim.realm_id, secrets, store_token=STORE_TOKEN,
-                             refresh_token=ledger_sim.issue_tokens()["refresh_token"],
-                             start_date=start, demo=False)
+    pair_id = configure_store_pair(db_path, store, ledger_sim, secrets, start)
 
     def close() -> None:
-        store_sim.stop()
+        store.stop()
         ledger_sim.stop()
 
-    return SoakEnvironment(Magento2StoreDriver(store_sim, STORE_TOKEN), ledger, db_path, secrets,
-                           pair_id, DEMO_LEDGER, start, ConnectorFactory(policy=plan.policy()),
-                           close)
+    return SoakEnvironment(store, ledger, db_path, secrets, pair_id, DEMO_LEDGER, start,
+                           ConnectorFactory(policy=plan.policy()), close)
+
+
+def configure_store_pair(db_path: Path, store: StoreDriver, ledger_sim: Any,
+                         secrets: SecretStore, start: date) -> int:
+    """A (non-demo) pair of the driver's store and the QuickBooks simulator in ``db_path``."""
+    from ecom_ledger_desktop.demo import configure_pair
+
+    settings, keys = store.connection()
+    return configure_pair(db_path, None, ledger_sim.base_url, ledger_sim.realm_id, secrets,
+                     refresh_token=ledger_sim.issue_tokens()["refresh_token"], start_date=start,
+                     demo=False, store_kind=store.kind, store_settings=settings,
+                     store_secrets=keys, payment_methods=store.payment_methods())
 
 
 class _CountingFactory:

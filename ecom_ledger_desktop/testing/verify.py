@@ -21,7 +21,6 @@ Counted, all of which must be zero:
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
@@ -31,8 +30,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-import httpx
-
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.db.state import State
 
@@ -40,7 +37,6 @@ KEY_IN_NOTE = re.compile(r"ecom-ledger key: (?P<key>\S+)")
 SALE_KINDS = ("sales_receipt", "invoice")
 REFUND_KINDS = ("refund_receipt", "credit_memo")
 ACCOUNTED_STATES = ("posted", "flagged", "queued", "sending")
-PAGE = 300  # Magento's largest pageSize
 # Codes of problems a person really has to look at. Anything else in the queue after a soak is a
 # transient failure (an outage, a lost answer, a rejected token) that leaked into the error queue.
 GENUINE_CODES = frozenset({
@@ -275,55 +271,8 @@ class QboSimulatorView:
         return out
 
 
-class Magento2RestView:
-    """``StoreView`` of a Magento 2 shop through its REST API (simulated or real)."""
-
-    def __init__(self, base_url: str, token: str, store_code: str = "default") -> None:
-        self.base_url = base_url.rstrip("/")
-        self.token = token
-        self.store_code = store_code
-
-    def records(self) -> list[StoreRecord]:
-        """Every order and credit memo."""
-        out = [StoreRecord("order", str(o["entity_id"]), str(o.get("increment_id") or ""),
-                           _date(o.get("created_at")), canceled=o.get("state") == "canceled")
-               for o in self._all("orders")]
-        out += [StoreRecord("refund", str(m["entity_id"]), str(m.get("increment_id") or ""),
-                            _date(m.get("created_at")), order_source_id=str(m.get("order_id")))
-                for m in self._all("creditmemos")]
-        return out
-
-    def _all(self, resource: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            body = self._get(resource, {"searchCriteria[pageSize]": str(PAGE),
-                                        "searchCriteria[currentPage]": str(page)})
-            rows = list(body.get("items") or [])
-            items.extend(rows)
-            if not rows or len(items) >= int(body.get("total_count") or 0):
-                return items
-            page += 1
-
-    def _get(self, resource: str, params: dict[str, str]) -> dict[str, Any]:
-        url = f"{self.base_url}/rest/{self.store_code}/V1/{resource}"
-        headers = {"Authorization": f"Bearer {self.token}"}
-        for attempt in range(1, 6):  # the shop may still be injecting faults
-            try:
-                response = httpx.get(url, params=params, headers=headers, timeout=60)
-            except httpx.TransportError:
-                if attempt == 5:
-                    raise
-                continue
-            if response.status_code < 500 or attempt == 5:
-                response.raise_for_status()
-                value = json.loads(response.text)
-                assert isinstance(value, dict)
-                return value
-        raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _date(value: Any) -> date | None:
+def record_date(value: Any) -> date | None:
+    """The date part of a store timestamp ("2026-12-06 23:30:00"); None when there is none."""
     text = str(value or "")[:10]
     try:
         return date.fromisoformat(text)

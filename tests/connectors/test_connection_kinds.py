@@ -97,6 +97,35 @@ def test_no_shared_module_names_a_kind() -> None:
     assert offenders == [], "read the kind's declaration (connectors/registry.py) instead"
 
 
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and node.body and isinstance(node.body[0], ast.Expr) \
+                and isinstance(node.body[0].value, ast.Constant):
+            found.add(id(node.body[0].value))
+    return found
+
+
+def test_the_demo_app_cli_and_sync_name_no_store_in_code_or_words() -> None:
+    """A store is chosen, named and described through its declaration: no store kind's name,
+    brand or system appears in the strings of the demo, the app, the CLI or the sync code
+    (docstrings may give examples)."""
+    stores = [kind for kind in KINDS.values() if kind.role == "store"]
+    words = {kind.name for kind in stores} | {kind.brand for kind in stores}
+    modules = [PACKAGE / "demo.py", *sorted((PACKAGE / "app").rglob("*.py")),
+               *sorted((PACKAGE / "cli").rglob("*.py")), *sorted((PACKAGE / "sync").rglob("*.py"))]
+    offenders = []
+    for path in modules:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and id(node) not in skip and any(word in node.value for word in words):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value!r}")
+    assert offenders == [], "read the store's declaration (brand, system, ...) instead"
+
+
 def test_no_connector_imports_the_registry() -> None:
     offenders = []
     for path in sorted((PACKAGE / "connectors").rglob("*.py")):
@@ -190,7 +219,8 @@ def test_the_admin_validates_and_tests_a_new_kind_from_its_declaration(acme, tmp
 
 @pytest.mark.parametrize("kind", list(KINDS.values()), ids=list(KINDS))
 def test_every_declared_path_names_something_real(kind: ConnectionKind) -> None:
-    paths_ = [kind.builder, kind.sign_in, kind.demo_simulator, kind.demo_seed]
+    paths_ = [kind.builder, kind.sign_in, kind.demo_simulator, kind.demo_seed,
+              kind.order_summary]
     assert all(callable(load(p)) or load(p) for p in paths_ if p)
     assert (kind.connects == "oauth_browser") == bool(kind.sign_in)
     assert kind.secrets and kind.form_fields and kind.where_to_find_key

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ecom_ledger_desktop.demo import DEMO_COMPANY, DEMO_PAYMENT_ROUTES, start_demo
+from ecom_ledger_desktop.demo import DEMO_COMPANY, payment_routes, start_demo
 from ecom_ledger_desktop.models.rules import PostingRules
 from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
 from ecom_ledger_desktop.sandbox.qbo import QboSimulator
@@ -25,7 +25,8 @@ def test_the_demo_company_has_every_item_the_demo_rules_name_on_the_right_accoun
     accounts = {a["Id"]: a for a in company.entities("Account")}
     items = {i["Name"]: accounts[i["IncomeAccountRef"]["value"]]["AccountType"]
              for i in company.entities("Item") if i.get("Active", True)}
-    rules = PostingRules(start_date=NOW.date(), payment_routes=DEMO_PAYMENT_ROUTES)
+    rules = PostingRules(start_date=NOW.date(),
+                         payment_routes=payment_routes(Magento2Simulator.demo_payment_methods))
     assert items[rules.gift_card_item] == LIABILITY
     for kind in ("gift_card", "store_credit", "reward_points"):
         assert items[rules.redemption_item(kind)] == LIABILITY, kind

@@ -675,7 +675,7 @@ def test_control_api_creates_order_from_other_process() -> None:
         assert line["token"] == "T"
         base = line["base_url"]
         oid = httpx.post(f"{base}/__sim__/orders", json=simple_spec()).json()["entity_id"]
-        assert oid == 6
+        assert oid == 7  # after the 5 seeded orders and the demo's duplicate buyer
         order = httpx.get(f"{base}/rest/V1/orders/{oid}", headers={"Authorization": "Bearer T"})
         assert order.json()["grand_total"] == 73
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.sync.error_details import (
     CustomerCard,
     bulk_retry,
@@ -98,11 +99,14 @@ def test_bulk_retry_reports_each_entry(bench: SyncBench) -> None:
 
 
 def test_order_summary_and_customer_matching_tolerate_rough_input() -> None:
-    assert order_summary(None) is None and order_summary("[1]") is None
+    magento = KINDS["magento2"]  # the store kind's own reader of its staged raw orders
+    assert order_summary(None, magento) is None and order_summary("[1]", magento) is None
     summary = order_summary('{"increment_id": "0001", "grand_total": 12.5, "items": '
-                            '[{"sku": "A", "qty_ordered": 2}, {"sku": "B", "parent_item_id": 1}]}')
+                            '[{"sku": "A", "qty_ordered": 2}, {"sku": "B", "parent_item_id": 1}]}',
+                            magento)
     assert summary is not None and summary.total == Decimal("12.5")
     assert [line.sku for line in summary.lines] == ["A"]
+    assert order_summary('{"increment_id": "0001"}', None) is None, "a kind without a reader"
     store = CustomerCard(None, "Ann  Lee", " ANN@x.com", "+1 (512) 555-0101", "sw1a 1aa")
     other = CustomerCard("7", "ann lee", "ann@x.com", "512-555-0101", "SW1A1AA")
     assert customer_matches(store, other) == ("email", "phone", "name", "postcode")

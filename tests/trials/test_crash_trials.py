@@ -1,4 +1,5 @@
-"""Exactly once under fire: SIGKILL the sync process at random instants, restart, verify."""
+"""Exactly once under fire, for every store with a driver: SIGKILL the sync process at random
+instants, restart, verify."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from pathlib import Path
 import pytest
 
 from ecom_ledger_desktop.testing.crash_trials import CrashTrials
+from ecom_ledger_desktop.testing.store_drivers import STORE_DRIVERS
 
 TRIALS = int(os.environ.get("ECOM_CRASH_TRIALS", "20"))
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_killed_syncs_neither_lose_nor_duplicate_a_posting(tmp_path: Path) -> None:
-    harness = CrashTrials(tmp_path, orders=60, seed=11, drop_after_apply_rate=0.05)
+@pytest.mark.parametrize("store", list(STORE_DRIVERS))
+def test_killed_syncs_neither_lose_nor_duplicate_a_posting(tmp_path: Path, store: str) -> None:
+    harness = CrashTrials(tmp_path, orders=60, seed=11, drop_after_apply_rate=0.05, store=store)
     try:
         report = harness.run(TRIALS, max_delay=2.5)
     finally:

@@ -1,6 +1,7 @@
-"""The short fault soak (CI): syncs through 5xx, 429 storms, slow answers, resets, expired and
-revoked tokens while the store keeps changing; then every order is in the books exactly once and
-the error queue holds only genuine per-record problems. The long one is ``bench/soak.py``."""
+"""The short fault soak (CI), for every store with a driver: syncs through 5xx, 429 storms, slow
+answers, resets, expired and revoked tokens while the store keeps changing; then every order is in
+the books exactly once and the error queue holds only genuine per-record problems. The long one
+is ``bench/soak.py``."""
 
 from __future__ import annotations
 
@@ -10,15 +11,18 @@ from pathlib import Path
 import pytest
 
 from ecom_ledger_desktop.testing.soak import SoakHarness, SoakPlan, SoakReport
+from ecom_ledger_desktop.testing.store_drivers import STORE_DRIVERS
 from ecom_ledger_desktop.testing.verify import GENUINE_CODES
 
 ROUNDS = int(os.environ.get("ECOM_SOAK_ROUNDS", "8"))
 
 
-@pytest.fixture(scope="module")
-def soak(tmp_path_factory: pytest.TempPathFactory) -> SoakReport:
-    workdir: Path = tmp_path_factory.mktemp("soak")
-    harness = SoakHarness(workdir, SoakPlan(rounds=ROUNDS, seed=23, revoke_round=3))
+@pytest.fixture(scope="module", params=list(STORE_DRIVERS))
+def soak(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> SoakReport:
+    """One soak per store kind with a driver (each test below runs on each)."""
+    workdir: Path = tmp_path_factory.mktemp(f"soak-{request.param}")
+    harness = SoakHarness(workdir, SoakPlan(rounds=ROUNDS, seed=23, revoke_round=3),
+                          store=request.param)
     try:
         return harness.run()
     finally:

@@ -3,8 +3,8 @@ remove. All reading and writing happens off the GUI thread."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.views.connection_card import ConnectionCard
@@ -13,6 +13,7 @@ from ecom_ledger_desktop.app.views.connection_service import admin_for, keyring_
 from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog, OpenUrl
 from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.widgets import EmptyState
+from ecom_ledger_desktop.connectors.kinds import Role
 from ecom_ledger_desktop.connectors.registry import KINDS, kinds_for
 from ecom_ledger_desktop.secrets.store import ENABLE_HINT
 from ecom_ledger_desktop.sync.connections_admin import (
@@ -43,16 +44,31 @@ class ConnectionsPage(Page):
         self.body.addWidget(self.keyring_hint)
         actions = QHBoxLayout()
         actions.setSpacing(10)
-        # one button per kind, stores first, as the registry lists them
+        # one button per side, stores first; with several kinds on a side the merchant picks
+        # the kind first (a menu, as the registry lists them), then fills its form
         self.add_buttons: dict[str, QPushButton] = {}
-        for kind in [*kinds_for("store"), *kinds_for("ledger")]:
-            button = QPushButton(f"Add {kind.a(f'{kind.brand} {kind.noun}')}")
+        self.add_actions: dict[str, QAction] = {}  # kind name -> its menu entry
+        sides: tuple[tuple[Role, str], ...] = (("store", "a store"), ("ledger", "your books"))
+        for role, what in sides:
+            kinds = kinds_for(role)
+            if not kinds:
+                continue
+            if len(kinds) == 1:
+                only = kinds[0]
+                button = QPushButton(f"Add {only.a(f'{only.brand} {only.noun}')}")
+                button.clicked.connect(lambda _=False, name=only.name: self.open_add(name))
+            else:
+                button = QPushButton(f"Add {what}")
+                menu = QMenu(button)
+                for kind in kinds:
+                    action = menu.addAction(kind.system)
+                    action.setToolTip(f"Add {kind.a(kind.display_name)}")
+                    action.triggered.connect(lambda _=False, name=kind.name: self.open_add(name))
+                    self.add_actions[kind.name] = action
+                button.setMenu(menu)
             button.setObjectName("primaryButton")
-            button.clicked.connect(lambda _=False, name=kind.name: self.open_add(name))
             actions.addWidget(button)
-            self.add_buttons[kind.name] = button
-        self.add_store_button = self.add_buttons[kinds_for("store")[0].name]
-        self.add_books_button = self.add_buttons[kinds_for("ledger")[0].name]
+            self.add_buttons[role] = button
         actions.addStretch(1)
         self.body.addLayout(actions)
         self.empty = EmptyState(

@@ -3,25 +3,29 @@ activity, and what was posted per day."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QProcess, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ecom_ledger_desktop.app import formatting as fmt
 from ecom_ledger_desktop.app.context import AppContext
+from ecom_ledger_desktop.app.views.demo_choice import DemoStoreChoice, start_demo_process
 from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.pair_card import PairCard
 from ecom_ledger_desktop.app.views.widgets import Card, EmptyState, StatTile
+from ecom_ledger_desktop.connectors.registry import kinds_for
 from ecom_ledger_desktop.db.runs_repo import RunRow
 from ecom_ledger_desktop.sync import dashboard_queries as q
 from ecom_ledger_desktop.sync.service import SyncService
 
 if TYPE_CHECKING:
     from ecom_ledger_desktop.app.views.posted_chart import PostedChart
+    from ecom_ledger_desktop.connectors.kinds import ConnectionKind
 
 CHART_DAYS = 14
 
@@ -68,12 +72,16 @@ class DashboardPage(Page):
         self.cards: dict[int, PairCard] = {}
         self.welcome = EmptyState(
             "Connect your store and your books",
-            "Ecom Ledger copies every order of your Magento store into QuickBooks Online — once, "
-            "and to the cent. Start by connecting both. Not ready yet? Try it first with demo data: "
+            f"Ecom Ledger copies every order of your {_either(kinds_for('store'))} store into "
+            f"{_either(kinds_for('ledger'), 'system')} — once, and to the cent. Start by "
+            "connecting both. Not ready yet? Try it first with demo data: "
             "a pretend shop and a pretend QuickBooks company on this computer, nothing real is "
             "touched.",
             [("Connect store and books", lambda: self.navigate.emit("connections")),
              ("Try the demo", self.start_demo)])
+        self.demo_starter: Callable[[str], bool] = start_demo_process  # tests replace it
+        self.demo_choice = DemoStoreChoice()  # which pretend shop, when there are several
+        self.welcome.add_row(self.demo_choice)
         self.body.addWidget(self.welcome)
         self.content = QWidget()
         content = QVBoxLayout(self.content)
@@ -181,18 +189,15 @@ class DashboardPage(Page):
 
     # -- actions --------------------------------------------------------------------------
     def start_demo(self) -> None:
-        """Open a separate demo window (its own data folder; this one is left alone)."""
-        program, args = demo_command()
-        if not QProcess.startDetached(program, args):
+        """Open a separate demo window on the chosen demo shop (its own data folder; this one is
+        left alone)."""
+        if not self.demo_starter(self.demo_choice.store()):
             self.ctx.dialogs.warn("Could not start the demo",
                                   "The demo could not be started. Try again, or run "
                                   "'ecom-ledger-app --demo' from a terminal.", self)
 
 
-def demo_command() -> tuple[str, list[str]]:
-    """How to start this app in demo mode."""
-    import sys
-
-    if getattr(sys, "frozen", False):
-        return sys.executable, ["--demo"]
-    return sys.executable, ["-m", "ecom_ledger_desktop.app", "--demo"]
+def _either(kinds: list[ConnectionKind], attribute: str = "brand") -> str:
+    """"Magento", "Magento or PrestaShop", "Magento, PrestaShop or X-Cart"."""
+    names = [str(getattr(kind, attribute)) for kind in kinds]
+    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else "".join(names)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecom_ledger_desktop.app.views.customer_compare import CustomerCompare
+from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.sync.error_details import ErrorDetails, FixOption
 
 IGNORE_REASONS = ["Test order", "Already entered by hand in QuickBooks", "Not a real sale",
@@ -51,6 +52,16 @@ def _store_side(details: ErrorDetails, fix: FixOption) -> bool:
     if details.rule_fields or details.entry.code == "missing_reference":
         return False
     return "in the store" in fix.label.lower() or details.entry.code in STORE_SIDE_CODES
+
+
+def store_side_advice(store_kind: str, number: str) -> str:
+    """Where to correct an order in the store, in the store kind's words."""
+    kind = KINDS.get(store_kind)
+    admin = f"{kind.brand} admin" if kind is not None else "store's admin"
+    path = f"{kind.orders_in_back_office} › " if kind is not None and \
+        kind.orders_in_back_office else ""
+    return (f"Open the order in your {admin} ({path}#{number}), correct it and save; then retry "
+            "it here.")
 
 
 class FixRow(QFrame):
@@ -193,9 +204,7 @@ class FixesView(QWidget):
     def _edit_field(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
         if _store_side(self.details, fix):
             number = self.details.entry.record_ref or self.details.entry.source_id
-            row.controls.addWidget(_muted(
-                f"Open the order in your Magento admin (Sales › Orders › #{number}), correct it "
-                "and save; then retry it here."), 1)
+            row.controls.addWidget(_muted(store_side_advice(self.details.store_kind, number)), 1)
             self._add_button(row, "retry", "Retry now")
             return
         fields = ", ".join(f.replace("_", " ") for f in self.details.rule_fields)

@@ -10,25 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QProcess, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from ecom_ledger_desktop.app.context import AppContext
+from ecom_ledger_desktop.app.views.demo_choice import DemoStoreChoice, start_demo_process
 from ecom_ledger_desktop.app.views.setup_connect_pages import BooksPage, StorePage
 from ecom_ledger_desktop.app.views.setup_pages import DonePage, MappingsPage, SchedulePage
-from ecom_ledger_desktop.connectors.registry import kind_of
+from ecom_ledger_desktop.connectors.registry import kind_of, kinds_for
 
 if TYPE_CHECKING:  # the sign-in flow loads the connectors (httpx): only when it is used
     from ecom_ledger_desktop.app.views.oauth_dialog import OpenUrl
-
-
-def start_demo_process() -> bool:
-    """Open a separate demo app (its own data folder; this one is left alone)."""
-    from ecom_ledger_desktop.app.views.dashboard import demo_command
-
-    program, args = demo_command()
-    return bool(QProcess.startDetached(program, args))
 
 
 class IntroPage(QWizardPage):
@@ -40,8 +33,12 @@ class IntroPage(QWizardPage):
         self.setSubTitle("Four short steps, a few minutes in all.")
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
+        stores = kinds_for("store")
+        which = (stores[0].brand if len(stores) == 1 else
+                 ", ".join(k.brand for k in stores[:-1]) + f" or {stores[-1].brand}")
         text = QLabel(
-            "1. Connect your Magento store (its address and an integration access token).\n"
+            f"1. Connect your {which} store (its address and the key its back office gives "
+            "you).\n"
             "2. Connect your QuickBooks Online company (your Intuit app's keys, then sign in).\n"
             "3. Pick the day to start from and how often to sync.\n"
             "4. Check the suggested matches between your products and QuickBooks items.\n\n"
@@ -59,8 +56,10 @@ class IntroPage(QWizardPage):
         self.demo_button = QPushButton("Try the demo instead")
         self.demo_button.setObjectName("secondaryButton")
         self.demo_button.clicked.connect(try_demo)
+        self.demo_choice = DemoStoreChoice()  # which pretend shop, when there are several
         row = QHBoxLayout()
         row.addWidget(self.demo_button)
+        row.addWidget(self.demo_choice)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(1)
@@ -73,7 +72,7 @@ class SetupAssistant(QWizard):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
                  open_url: OpenUrl | None = None,
-                 demo_starter: Callable[[], bool] = start_demo_process) -> None:
+                 demo_starter: Callable[[str], bool] = start_demo_process) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.open_url: OpenUrl = open_url or QDesktopServices.openUrl
@@ -99,8 +98,8 @@ class SetupAssistant(QWizard):
             self.addPage(page)
 
     def try_demo(self) -> None:
-        """Start the demo app instead, and close the assistant."""
-        if self.demo_starter():
+        """Start the demo app on the chosen demo shop instead, and close the assistant."""
+        if self.demo_starter(self.intro.demo_choice.store()):
             self.reject()
         else:
             self.ctx.dialogs.warn("Could not start the demo",

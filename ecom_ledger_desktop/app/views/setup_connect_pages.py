@@ -1,12 +1,20 @@
-"""The assistant's first steps: connect the store (save + test), connect the books (save + sign
-in to QuickBooks in the browser). Each page completes only when its connection works."""
+"""The assistant's first steps: connect the store (its kind first when there are several; save +
+test), connect the books (save + sign in in the browser). Each page completes only when its
+connection works."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWizardPage,
+)
 
 from ecom_ledger_desktop.app.views.connection_card import line_html, report_lines
 from ecom_ledger_desktop.app.views.connection_form import ConnectionFields
@@ -34,6 +42,8 @@ class ConnectPage(QWizardPage):
         self.works = False
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
+        self.choice_slot = QVBoxLayout()  # what to connect, where a page offers a choice
+        layout.addLayout(self.choice_slot)
         self.fields: ConnectionFields | None = None
         self.form_slot = QVBoxLayout()
         layout.addLayout(self.form_slot)
@@ -93,10 +103,48 @@ class ConnectPage(QWizardPage):
 
 
 class StorePage(ConnectPage):
-    """Connect the Magento store: address, token, then "Save and test"."""
+    """Connect the store: which kind of store first (when there are several), then its address
+    and key, then "Save and test"."""
 
     kind = kinds_for("store")[0].name  # the first store kind the registry lists
     action_text = "Save and test"
+
+    def __init__(self, title: str, subtitle: str) -> None:
+        super().__init__(title, subtitle)
+        self.kind_combo = QComboBox()
+        self.kind_combo.setAccessibleName("Your store")
+        for kind in kinds_for("store"):
+            self.kind_combo.addItem(kind.system, kind.name)
+        row = QHBoxLayout()
+        question = QLabel("Your store runs on:")
+        question.setBuddy(self.kind_combo)
+        row.addWidget(question)
+        row.addWidget(self.kind_combo)
+        row.addStretch(1)
+        self.choice_slot.addLayout(row)
+        for widget in (question, self.kind_combo):
+            widget.setHidden(self.kind_combo.count() < 2)
+        self.kind = str(self.kind_combo.currentData())
+        self.kind_combo.currentIndexChanged.connect(self._kind_chosen)
+
+    def _kind_chosen(self, _index: int) -> None:
+        """Another kind of store: its own form and its own words on where to find the key."""
+        self.kind = str(self.kind_combo.currentData())
+        self.setSubTitle(kind_of(self.kind).where_to_find_key)
+        if self.fields is not None:
+            self.form_slot.removeWidget(self.fields)
+            self.fields.deleteLater()
+            self.fields = None
+            self.initializePage()
+        self.result.setText("")
+        self._set_works(False)
+
+    def choose_kind(self, kind: str) -> None:
+        """Pick the kind of store (what the merchant does in the list)."""
+        index = self.kind_combo.findData(kind)
+        if index < 0:
+            raise ValueError(f"'{kind}' is not a kind of store this version knows")
+        self.kind_combo.setCurrentIndex(index)
 
     def act(self) -> None:
         """Save the store and test it."""
@@ -111,6 +159,7 @@ class StorePage(ConnectPage):
         summary, report = result
         self.saved_as = summary.name
         self.assistant.store_name = summary.name
+        self.kind_combo.setEnabled(False)  # saved: this connection keeps its kind
         self.action_button.setEnabled(True)
         lines = [line_html(ok, text) for ok, text in report_lines(report)]
         tail = ("It works. Click Next." if report.ok else

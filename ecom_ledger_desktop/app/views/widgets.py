@@ -68,6 +68,13 @@ class EmptyState(Card):
         """Change the explanation."""
         self.text_label.setText(text)
 
+    def add_row(self, widget: QWidget) -> None:
+        """A row under the buttons (e.g. a choice that goes with them), left-aligned."""
+        row = QHBoxLayout()
+        row.addWidget(widget)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
+
 
 class StatTile(QFrame):
     """A big number with a label under it; optionally clickable."""

@@ -387,10 +387,24 @@ def seed_orders(state: StoreState, rng: random.Random, now: datetime, count: int
                                                 str(spec.get("paid_at", "")))
 
 
+#: A buyer the demo's QuickBooks company knows twice (two customers share the email): the demo's
+#: duplicate-customer flow. Placed last, after the generated orders: a check that arrived since.
+DEMO_DUPLICATE_BUYER: dict[str, Any] = {
+    "customer": {"email": "jordan.rivera@example.com", "firstname": "Jordan",
+                 "lastname": "Rivera"},
+    "lines": [{"sku": "MB-TOTE-BLK", "name": "Canvas Tote Bag - Black", "qty": 1,
+               "price": "24"}],
+    "shipping": "5", "currency": "USD", "payment_method": "checkmo", "paid": True}
+
+
 def seed_store(state: StoreState, seed: int, now: datetime, orders: int) -> None:
-    """Catalogue, customers and ``orders`` orders, all derived from ``seed``."""
+    """Catalogue, customers and ``orders`` orders, all derived from ``seed``; with any orders,
+    also the demo's order by a buyer the books know twice (``DEMO_DUPLICATE_BUYER``)."""
     rng = random.Random(seed)
     when = fmt_time(now - timedelta(days=400))
     seed_catalog(state, rng, when)
     seed_customers(state, when)
     seed_orders(state, rng, now, orders)
+    if orders > 0:
+        state.add_order({**DEMO_DUPLICATE_BUYER, "created_at": fmt_time(now - timedelta(hours=3)),
+                         "paid_at": fmt_time(now - timedelta(hours=1))})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 
 from ..server import FaultPlan, SimClock, SimulatorServer
 from .auth import AuthConfig
@@ -16,7 +16,15 @@ from .state import StoreState
 
 
 class Magento2Simulator:
-    """A Magento 2.4 store on loopback: ``/rest[/<store>]/V1/...`` plus ``/__sim__/`` control."""
+    """A Magento 2.4 store on loopback: ``/rest[/<store>]/V1/...`` plus ``/__sim__/`` control.
+
+    ``seed_orders=N`` seeds N demo orders plus the demo's order by a buyer the books know twice.
+    """
+
+    #: the demo's payment routes: Magento's payment method codes -> the books' method names
+    demo_payment_methods: ClassVar[dict[str, str]] = {
+        "checkmo": "Check", "banktransfer": "Bank Transfer", "paypal_express": "PayPal",
+        "braintree": "Visa"}
 
     def __init__(
         self,
@@ -165,6 +173,18 @@ class Magento2Simulator:
     def stock(self) -> dict[str, int | float]:
         """SKU -> quantity on the default source."""
         return self.state.stock()
+
+    # --- what the demo and the drivers need (the same for every store simulator) --------------
+
+    def demo_connection(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(settings, secrets) of a connection to this simulator, named as the kind names them."""
+        return {"base_url": self.base_url, "store_code": "default"}, {"token": self.token}
+
+    def catalog(self) -> list[dict[str, Any]]:
+        """The products the books should know (``sku``, ``name``, ``price``, ``qty``, ``type``);
+        the seeded orders also sell a few SKUs outside it, on purpose."""
+        return [{"sku": p["sku"], "name": p["name"], "price": p["price"], "qty": 100,
+                 "type": p.get("type", "simple")} for p in DEMO_CATALOG]
 
     def catalog_skus(self) -> list[str]:
         """Every catalogue SKU (seeded orders also use a few SKUs outside this list)."""

@@ -324,14 +324,16 @@ def _updated(row: Any) -> datetime | None:
 def _fetched(row: Any, parse: Callable[[Any], _Parsed], subject: str) -> Fetched[_Parsed]:
     """Parse one listed record; a bad one comes back as a problem with its raw JSON kept."""
     raw = dumps(row)
+    number = row.get("increment_id") if isinstance(row, Mapping) else None
+    known = str(number) if number not in (None, "") else ""
     try:
         record = parse(row)
     except RecordError as bad:
         return Fetched(source_id=_source_id(row), updated_at=_updated(row), record=None, raw=raw,
-                       problem=bad.problem)
+                       problem=bad.problem, number=known)
     except Exception as unexpected:
         return Fetched(source_id=_source_id(row), updated_at=_updated(row), record=None, raw=raw,
-                       problem=RecordProblem(
+                       number=known, problem=RecordProblem(
                            code="invalid_data",
                            message=f"{subject} could not be read ({type(unexpected).__name__}); "
                                    "check it in Magento, then retry."))

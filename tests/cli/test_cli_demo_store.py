@@ -1,0 +1,70 @@
+"""``ecom-ledger demo --store KIND``: the demo runs on any store kind that declares a demo
+simulator, named in the kind's own words; the choices are read from the registry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ecom_ledger_desktop.cli import main
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE, KINDS, registered
+from ecom_ledger_desktop.core import paths
+from ecom_ledger_desktop.db.state import State
+from tests.support.acme_shop import ACME_SHOP
+
+
+def _connections(data_dir: Path) -> dict[str, tuple[str, dict[str, str], bool]]:
+    state = State(paths.database_path(data_dir))
+    try:
+        return {c.name: (c.kind, dict(c.settings), c.demo) for c in state.connections.connections()}
+    finally:
+        state.close()
+
+
+def test_the_demo_runs_on_the_store_kind_the_merchant_picks(tmp_path: Path, capsys) -> None:
+    data_dir = tmp_path / "demo"
+    with registered(ACME_SHOP):
+        code = main(["--data-dir", str(data_dir), "--json", "demo", "--store", "acmeshop",
+                     "--orders", "12"])
+        report = json.loads(capsys.readouterr().out)
+        connections = _connections(data_dir)
+    assert code in (0, 3)
+    assert report["store"] == "acmeshop"
+    assert report["summary"]["posted"] > 0 and report["summary"]["fetched"] >= 13
+    # the connection is the kind's, named in its words, with the simulator's own settings
+    kind, settings, demo = connections["Demo Acme shop"]
+    assert (kind, demo) == ("acmeshop", True)
+    assert set(settings) == {"shop_url"} and settings["shop_url"].startswith("http://127.0.0.1:")
+    # the demo's planted problems come from the simulator's seed, not from the demo
+    assert report["flagged_by_problem"].get("duplicate_customer") == 1
+
+
+def test_the_demo_store_defaults_to_the_default_kind_and_lists_the_choices(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    help_text = capsys.readouterr().out
+    assert f"default {DEFAULT_DEMO_STORE}" in help_text
+    assert KINDS[DEFAULT_DEMO_STORE].system in help_text
+    with registered(ACME_SHOP), pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    assert "acmeshop (Acme Shop)" in capsys.readouterr().out
+
+
+def test_a_store_without_a_demo_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--data-dir", str(tmp_path / "d"), "demo", "--store", "nosuchshop"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'nosuchshop'" in capsys.readouterr().err
+
+
+def test_the_serving_demo_takes_the_same_choice_and_hands_over_the_stores_connection() -> None:
+    from ecom_ledger_desktop.demo import DemoEndpoints, serve_parser
+
+    assert serve_parser().parse_args(["--serve"]).store == DEFAULT_DEMO_STORE
+    with registered(ACME_SHOP):
+        assert serve_parser().parse_args(["--serve", "--store", "acmeshop"]).store == "acmeshop"
+    endpoints = DemoEndpoints("acmeshop", {"shop_url": "http://127.0.0.1:1"}, {"api_key": "k"},
+                              {"checkmo": "Check"}, "http://127.0.0.1:2", "123", "refresh")
+    assert DemoEndpoints.from_json(endpoints.to_json()) == endpoints
