@@ -401,4 +401,5 @@ class Orders:
                 {"id": line["id_order_detail"], **line} for line in slip_lines]}})
         if everything:
             self.history(oid, 7)
+        order["date_upd"] = stamp  # the refund handler saves the order (its details changed)
         return int(slip["id"])

@@ -1,0 +1,139 @@
+"""Orders read through the connector: money, tax, currencies, guests, payments, states."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from ecom_ledger_desktop.connectors.stores.prestashop.client import PrestaShopStore
+from ecom_ledger_desktop.connectors.stores.prestashop.status import StatusRule, parse_states
+from ecom_ledger_desktop.models.commerce import Order
+from ecom_ledger_desktop.sandbox.prestashop import PrestaShopSimulator
+from tests.connectors.prestashop.conftest import EPOCH, spec
+
+D = Decimal
+Connect = Callable[..., PrestaShopStore]
+
+
+def read(store: PrestaShopStore, oid: int) -> Order:
+    fetched = store.get_order(str(oid))
+    assert fetched.record is not None, fetched.problem
+    return fetched.record
+
+
+def test_an_order_has_per_line_and_shipping_tax_dated_in_the_shop_zone(
+        sim: PrestaShopSimulator, connect: Connect) -> None:
+    oid = sim.add_order(spec(created_at="2026-11-01T03:30:00+00:00"))  # 23:30 EDT, 31 October
+    order = read(connect(), oid)
+    [line] = order.lines
+    assert (line.sku, line.qty, line.unit_price, line.tax, line.tax_percent) == (
+        "PS-MUG-01", D(2), D(12), D("2.13"), D("8.875"))
+    assert line.taxable and line.tax_codes == ["Sales tax 8.875%"]
+    assert (order.shipping, order.shipping_tax, order.shipping_tax_percent) == (
+        D(5), D("0.44"), D("8.875"))
+    assert (order.tax_total, order.grand_total) == (D("2.57"), D("31.57"))
+    assert order.timezone == "America/New_York" and order.local_date.isoformat() == "2026-10-31"
+    assert order.created_at == datetime(2026, 11, 1, 3, 30, tzinfo=UTC)
+    assert order.paid and order.state == "processing" and order.status_label == "Payment accepted"
+    assert order.payments[0].amount == D("31.57") and order.payments[0].reference
+    assert order.applied_taxes[0].amount == D("2.57")
+
+
+def test_a_foreign_currency_order_carries_the_rate_and_base_total(
+        sim: PrestaShopSimulator, connect: Connect) -> None:
+    oid = sim.add_order(spec(currency="EUR", conversion_rate="0.9215"))
+    order = read(connect(), oid)
+    assert (order.currency, order.base_currency, order.base_to_order_rate) == (
+        "EUR", "USD", D("0.9215"))
+    assert order.base_grand_total == (D("31.57") / D("0.9215")).quantize(D("0.01"))
+
+
+def test_guests_coupons_gift_cards_and_wrapping_add_up(sim: PrestaShopSimulator,
+                                                       connect: Connect) -> None:
+    oid = sim.add_order(spec(customer=None, guest={"email": "sam@example.com", "firstname": "Sam",
+                                                   "lastname": "Guest"},
+                             discount="4.00", coupon_code="SAVE4", wrapping="2.50",
+                             vouchers=[{"name": "Gift card GC-1", "amount": "10"}]))
+    order = read(connect(), oid)
+    assert order.customer.is_guest and order.customer.source_id is None
+    assert order.customer.email == "sam@example.com"
+    assert (order.discount, order.coupon_code) == (D(4), "SAVE4")
+    assert [(r.kind, r.amount, r.code) for r in order.redemptions] == [
+        ("gift_card", D(10), "Gift card GC-1")]
+    assert order.lines[-1].sku == "GIFT-WRAPPING" and order.lines[-1].unit_price == D("2.5")
+    assert abs(order.computed_total - order.grand_total) <= D("0.01")
+    assert order.grand_total == D(sim.order_json(oid)["total_paid_tax_incl"])
+
+
+def test_an_offline_order_paid_later_is_dated_by_its_payment(sim: PrestaShopSimulator,
+                                                             connect: Connect) -> None:
+    oid = sim.add_order(spec(paid=False, payment_method="banktransfer"))
+    store = connect()
+    waiting = read(store, oid)
+    assert (waiting.paid, waiting.payment_offline, waiting.payments) == (False, True, [])
+    assert waiting.status_label == "Awaiting bank wire payment"
+    sim.clock.advance(3 * 86400)
+    sim.pay_order(oid)
+    paid = read(store, oid)
+    assert paid.paid and paid.payments[0].offline
+    assert paid.payments[0].paid_at is not None
+    assert paid.payments[0].paid_at - waiting.created_at >= timedelta(days=3)
+
+
+def test_the_status_rule_decides_what_is_paid_and_cancelled(sim: PrestaShopSimulator,
+                                                            connect: Connect) -> None:
+    oid = sim.add_order(spec(paid=False, payment_method="checkmo"))
+    sim.set_state(oid, 3)  # Processing in progress: flagged paid
+    assert read(connect(), oid).paid
+    strict = connect(rule=StatusRule(paid=parse_states("2, shipped")))
+    assert not read(strict, oid).paid
+    sim.set_state(oid, 6)
+    assert read(connect(), oid).state == "canceled"
+    sim.set_state(oid, 8)
+    custom = connect(rule=StatusRule(canceled=parse_states("Payment error")))
+    assert read(custom, oid).state == "canceled"
+
+
+def test_an_unknown_state_or_currency_is_a_clear_problem(sim: PrestaShopSimulator,
+                                                         connect: Connect) -> None:
+    oid = sim.add_order(spec())
+    sim.rewrite_order(oid, {"current_state": "42"})
+    fetched = connect().get_order(str(oid))
+    assert fetched.problem is not None and f"Order {oid}" in fetched.problem.message
+    assert "state 42" in fetched.problem.message and fetched.problem.fixes
+    sim.rewrite_order(oid, {"current_state": "2", "id_currency": "77"})
+    fetched = connect().get_order(str(oid))
+    assert fetched.problem is not None and "currency id 77" in fetched.problem.message
+
+
+def test_variants_sell_under_their_combination_reference(sim: PrestaShopSimulator,
+                                                         connect: Connect) -> None:
+    oid = sim.add_order(spec(lines=[{"sku": "PS-TEE-M-WHT", "name": "Tee M", "qty": 1,
+                                     "price": "23.90"}]))
+    [line] = read(connect(), oid).lines
+    assert line.sku == "PS-TEE-M-WHT"
+    row = sim.order_json(oid)["associations"]["order_rows"][0]
+    assert row["product_attribute_id"] != "0"
+
+
+def test_the_walk_is_ascending_inclusive_and_survives_crowded_seconds(
+        sim: PrestaShopSimulator, connect: Connect) -> None:
+    ids = [sim.add_order(spec(created_at="2026-05-01T12:00:00+00:00")) for _ in range(7)]
+    later = sim.add_order(spec(created_at="2026-05-01T12:00:05+00:00"))
+    store = connect(page_size=3)
+    got = [f.source_id for f in store.iter_orders(EPOCH)]
+    assert got == [str(i) for i in (*ids, later)]
+    window = [f.source_id for f in store.iter_orders(
+        datetime(2026, 5, 1, 12, 0, 5, tzinfo=UTC), datetime(2026, 5, 1, 12, 0, 5, tzinfo=UTC))]
+    assert window == [str(later)]
+    assert store.orders_expected() is None
+    assert list(store.reconcile_orders()) == []
+
+
+def test_a_fall_back_night_reads_the_repeated_hour_again(sim: PrestaShopSimulator,
+                                                         connect: Connect) -> None:
+    """01:30 EST (the second 01:30 of 1 Nov 2026) is after 01:50 EDT; its wall time is not."""
+    late = sim.add_order(spec(created_at="2026-11-01T06:30:00+00:00"))  # 01:30 EST
+    since = datetime(2026, 11, 1, 5, 50, tzinfo=UTC)  # 01:50 EDT
+    assert str(late) in [f.source_id for f in connect().iter_orders(since)]
