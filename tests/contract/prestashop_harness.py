@@ -76,7 +76,7 @@ class PrestaShopHarness(StoreHarness):
     def __init__(self, *, timezone: str = "America/New_York",
                  now: datetime | None = None) -> None:
         self.sim = PrestaShopSimulator(seed=1, seed_orders=0, clock=SimClock(start=now),
-                                       timezone=timezone)
+                                       timezone=timezone, first_order_id=1001)
         self.sim.start()
 
     def stop(self) -> None:

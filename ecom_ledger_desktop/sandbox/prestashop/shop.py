@@ -96,6 +96,11 @@ class Shop:
         self._next[table] = current + 1
         return current + 1
 
+    def set_next_id(self, table: str, first: int) -> None:
+        """Ids of ``table`` start at ``first`` (when it is still empty)."""
+        if not self.tables.get(table):
+            self._next[table] = first - 1
+
     def insert(self, table: str, values: Row, row_id: int | None = None) -> Row:
         """A new row (fields missing from ``values`` empty); returns it."""
         rid = row_id if row_id is not None else self.next_id(table)

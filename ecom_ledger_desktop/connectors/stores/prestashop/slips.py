@@ -29,9 +29,11 @@ def slip_number(slip_id: str) -> str:
 
 
 def slip_subject(row: Any) -> str:
-    """``Credit slip SL000003``."""
+    """``Credit slip SL000003 (order 12)``."""
     rid = row.get("id") if isinstance(row, Mapping) else None
-    return f"Credit slip {slip_number(str(rid))}" if rid is not None else "A credit slip"
+    order = row.get("id_order") if isinstance(row, Mapping) else None
+    text = f"Credit slip {slip_number(str(rid))}" if rid is not None else "A credit slip"
+    return f"{text} (order {order})" if isinstance(order, str | int) and str(order) else text
 
 
 def parse_slip(row: Any, order: Mapping[str, Any] | None, details: dict[str, Mapping[str, Any]],
