@@ -77,6 +77,7 @@ class PrestaShopHarness(StoreHarness):
                  now: datetime | None = None) -> None:
         self.sim = PrestaShopSimulator(seed=1, seed_orders=0, clock=SimClock(start=now),
                                        timezone=timezone, first_order_id=1001)
+        self.sim.configure(refunds_touch_order=False)  # the harder case: only details change
         self.sim.start()
 
     def stop(self) -> None:

@@ -86,8 +86,10 @@ class PrestaShopSimulator:
         return {"base_url": self.base_url}, {"ws_key": self.token}
 
     def catalog(self) -> list[dict[str, Any]]:
-        """The products the books should know: ``{sku, name, price, qty}``."""
-        return copy.deepcopy(DEMO_CATALOG)
+        """The products the books should know: ``{sku, name, price, qty}`` (with the gift
+        wrapping service the connector books wrapping to)."""
+        return [*copy.deepcopy(DEMO_CATALOG),
+                {"sku": "GIFT-WRAPPING", "name": "Gift wrapping", "price": "2.50", "qty": 0}]
 
     # --- switches ----------------------------------------------------------------------------
 
@@ -96,6 +98,8 @@ class PrestaShopSimulator:
         for key, value in switches.items():
             if key == "utc_writes":
                 self.shop.utc_writes = bool(value)
+            elif key == "refunds_touch_order":
+                self.orders.refunds_touch_order = bool(value)
             elif key in Settings.__dataclass_fields__:
                 setattr(self.api.settings, key, value)
             else:
@@ -105,7 +109,8 @@ class PrestaShopSimulator:
         """The current switches."""
         values = {k: getattr(self.api.settings, k) for k in Settings.__dataclass_fields__
                   if k not in ("corrupt_count", "corrupt_mode")}
-        return {**values, "utc_writes": self.shop.utc_writes}
+        return {**values, "utc_writes": self.shop.utc_writes,
+                "refunds_touch_order": self.orders.refunds_touch_order}
 
     def set_permissions(self, resource: str, methods: list[str], key: str | None = None) -> None:
         """What ``key`` may do on ``resource`` (no methods: the resource is not granted)."""

@@ -137,3 +137,32 @@ def test_a_fall_back_night_reads_the_repeated_hour_again(sim: PrestaShopSimulato
     late = sim.add_order(spec(created_at="2026-11-01T06:30:00+00:00"))  # 01:30 EST
     since = datetime(2026, 11, 1, 5, 50, tzinfo=UTC)  # 01:50 EDT
     assert str(late) in [f.source_id for f in connect().iter_orders(since)]
+
+
+def test_a_refund_that_leaves_its_order_alone_still_shows_on_the_order(
+        sim: PrestaShopSimulator, connect: Connect) -> None:
+    """Whether a credit slip saves its order is unsettled: the order is read again anyway."""
+    sim.configure(refunds_touch_order=False)
+    oid = sim.add_order(spec())
+    store = connect()
+    [first] = list(store.iter_orders(EPOCH))
+    assert first.updated_at is not None
+    sim.clock.advance(600)
+    sim.refund_order(oid, {"lines": [{"sku": "PS-MUG-01", "qty": 1}]})
+    assert sim.order_json(oid)["date_upd"] == sim.order_json(oid)["date_add"]
+    [again] = list(store.iter_orders(first.updated_at + timedelta(seconds=1)))
+    assert again.source_id == str(oid) and again.raw != first.raw
+    assert again.record is not None and again.record.refunded_total == D("13.07")
+    [slip] = list(store.iter_refunds(first.updated_at))
+    assert slip.record is not None and slip.record.grand_total == D("13.07")
+    assert slip.record.number == "SL000001"
+
+
+def test_a_prestashop_8_shop_with_integer_fields_reads_the_same(sim: PrestaShopSimulator,
+                                                                connect: Connect) -> None:
+    oid = sim.add_order(spec())
+    before = read(connect(), oid)
+    sim.configure(version="8")
+    assert isinstance(sim.order_json(oid)["current_state"], int)
+    after = read(connect(), oid)
+    assert after.model_dump() == before.model_dump()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -80,13 +80,18 @@ class PrestaShopStore:
                                gift_card_prefix=gift_card_prefix or "gift card")
         self._last_date: str | None = None
         self._parts: dict[str, OrderParts] = {}
+        self._groups: dict[str, str] = {}  # customer id -> default group (refunds)
 
     # -- plumbing -----------------------------------------------------------------------------
 
     def _classify(self, response: httpx.Response) -> SyncError | None:
         date = response.headers.get("Date")
+        access = response.headers.get("Access-Time", "")
         if date:
             self._last_date = date
+        elif access.isdigit():  # the Webservice's own clock, unix seconds
+            self._last_date = format_datetime(datetime.fromtimestamp(int(access), UTC),
+                                              usegmt=True)
         return classify(response)
 
     def request(self, method: str, path: str, *, params: dict[str, str] | None = None,
@@ -250,11 +255,12 @@ class PrestaShopStore:
             return self.options.include_tax
         if order is None:
             return False
-        customer = rows(self.get("customers", {"display": "[id,id_default_group]",
-                                               "filter[id]": f"[{order.get('id_customer')}]"}),
-                        "customers")
-        group = self.facts.lookup("groups", str(customer[0].get("id_default_group"))) \
-            if customer else None
+        cid = str(order.get("id_customer"))
+        if cid not in self._groups:
+            customer = rows(self.get("customers", {"display": "[id,id_default_group]",
+                                                   "filter[id]": f"[{cid}]"}), "customers")
+            self._groups[cid] = str(customer[0].get("id_default_group")) if customer else ""
+        group = self.facts.lookup("groups", self._groups[cid]) if self._groups[cid] else None
         return group is not None and str(group.get("price_display_method")) == "0"
 
     # -- writing ------------------------------------------------------------------------------
