@@ -10,7 +10,7 @@ from ecom_ledger_desktop.connectors.stores.prestashop.client import PrestaShopSt
 from ecom_ledger_desktop.connectors.stores.prestashop.status import StatusRule, parse_states
 from ecom_ledger_desktop.models.commerce import Order
 from ecom_ledger_desktop.sandbox.prestashop import PrestaShopSimulator
-from tests.connectors.prestashop.conftest import EPOCH, spec
+from tests.connectors.prestashop.conftest import EPOCH, MUG, spec
 
 D = Decimal
 Connect = Callable[..., PrestaShopStore]
@@ -166,3 +166,17 @@ def test_a_prestashop_8_shop_with_integer_fields_reads_the_same(sim: PrestaShopS
     assert isinstance(sim.order_json(oid)["current_state"], int)
     after = read(connect(), oid)
     assert after.model_dump() == before.model_dump()
+
+
+def test_split_orders_sharing_a_reference_each_keep_their_own_total_paid(
+        sim: PrestaShopSimulator, connect: Connect) -> None:
+    one = sim.add_order(spec(reference="SPLITCART"))
+    two = sim.add_order(spec(reference="SPLITCART", lines=[{**MUG, "qty": 1}]))
+    sim.shop.find("order_payments", order_reference="SPLITCART")[0]["amount"] = "49.970000"
+    store = connect()
+    orders = {f.source_id: f.record for f in store.iter_orders(EPOCH)}
+    first, second = orders[str(one)], orders[str(two)]
+    assert first is not None and second is not None
+    assert [p.amount for p in first.payments] == [first.grand_total]
+    assert [p.amount for p in second.payments] == [second.grand_total]
+    assert first.number != second.number

@@ -31,7 +31,13 @@ from ecom_ledger_desktop.connectors.stores.prestashop.parse import (
 )
 from ecom_ledger_desktop.connectors.stores.prestashop.slips import parse_slip, slip_subject
 from ecom_ledger_desktop.connectors.stores.prestashop.status import StatusRule
-from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
+from ecom_ledger_desktop.core.errors import (
+    Fix,
+    RecordError,
+    RecordProblem,
+    RetriableError,
+    SyncError,
+)
 from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.core.redaction import register_secret
 from ecom_ledger_desktop.models.commerce import Order, Refund, StockLevel
@@ -106,7 +112,13 @@ class PrestaShopStore:
         """A JSON GET (``[]`` for an empty list)."""
         response = self.request("GET", resource, params={**params, "output_format": "JSON"},
                                 once=once)
-        return loads(response.content) if response.content.strip() else None
+        if not response.content.strip():
+            return None
+        try:
+            return loads(response.content)
+        except ValueError:  # readable, but XML or a web page: not what was asked for
+            raise RetriableError(f"PrestaShop answered {resource} with something that is not "
+                                 "JSON (a maintenance or security page?); will retry") from None
 
     def _all(self, resource: str, field: str, values: set[str]) -> list[Mapping[str, Any]]:
         """Every ``resource`` row whose ``field`` is one of ``values`` (chunks of 50)."""

@@ -274,6 +274,11 @@ def _payments(row: Mapping[str, Any], parts: OrderParts, facts: ShopFacts, paid:
                            amount=pay.amount("amount"),
                            paid_at=pay.moment("date_add", facts.zone, required=False),
                            reference=pay.text("transaction_id"), offline=offline))
+    if len(out) > 0 and sum((p.amount for p in out), ZERO) > total + Decimal("0.01"):
+        # payments are keyed by the cart's reference: a split order (several orders of one
+        # cart) shares them, and some modules record a payment twice (total_paid_real)
+        first = out[0]
+        out = [first.model_copy(update={"amount": total})]
     if paid and not out:  # a paid state without a payment row (an imported order)
         when = read.moment("invoice_date", facts.zone, required=False) or read.moment(
             "date_upd", facts.zone)
