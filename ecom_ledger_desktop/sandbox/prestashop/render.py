@@ -14,7 +14,7 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeTree
 
-from .resources import INT_FIELDS, RESOURCES, Resource
+from .resources import I18N, INT_FIELDS, RESOURCES, Resource
 
 XLINK = "http://www.w3.org/1999/xlink"
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -41,11 +41,18 @@ def _scalar(name: str, value: Any, href: str | None, indent: str) -> str:
     return f"{indent}<{name}{attrs}>{_cdata(text) if text else ''}</{name}>\n"
 
 
-def xml_record(resource: Resource, row: Row, base: str, fields: list[str] | None) -> str:
+def xml_record(resource: Resource, row: Row, base: str, fields: list[str] | None,
+               languages: int = 1) -> str:
     """One record's element, fields in schema order (``fields``: a ``display`` selection)."""
     out = [f"<{resource.singular}>\n"]
     for name in ["id", *resource.fields]:
         if (fields is not None and name not in fields) or name not in row:
+            continue
+        if languages > 1 and name in I18N.get(resource.name, ()):
+            text = "" if row[name] is None else str(row[name])
+            out.append(f"\t<{name}>" + "".join(
+                f'<language id="{n}" xlink:href="{base}/api/languages/{n}">{_cdata(text)}'
+                "</language>" for n in range(1, languages + 1)) + f"</{name}>\n")
             continue
         link = resource.links.get(name)
         href = f"{base}/api/{link}/{row.get(name)}" if link else None
@@ -76,12 +83,12 @@ def xml_document(inner: str) -> bytes:
 
 
 def xml_list(resource: Resource, rows: list[Row], base: str, fields: list[str] | None,
-             full: bool) -> bytes:
+             full: bool, languages: int = 1) -> bytes:
     """A listing: ids with hrefs only, or whole records when ``display`` was given."""
     out = [f"<{resource.name}>\n"]
     for row in rows:
         if full:
-            out.append(xml_record(resource, row, base, fields))
+            out.append(xml_record(resource, row, base, fields, languages))
         else:
             out.append(f'<{resource.singular} id="{row["id"]}" '
                        f'xlink:href="{base}/api/{resource.name}/{row["id"]}"/>\n')
@@ -102,13 +109,17 @@ def _typed(name: str, value: Any, ints: bool) -> Any:
     return value
 
 
-def json_record(resource: Resource, row: Row, fields: list[str] | None, ints: bool) -> dict[str, Any]:
+def json_record(resource: Resource, row: Row, fields: list[str] | None, ints: bool,
+                languages: int = 1) -> dict[str, Any]:
     """One record as JSON: the top ``id`` a number, the rest as the version prints them."""
     out: dict[str, Any] = {}
     for name in ["id", *resource.fields]:
         if (fields is not None and name not in fields) or name not in row:
             continue  # a key a broken row lacks is not printed
         value = row[name]
+        if languages > 1 and name in I18N.get(resource.name, ()):
+            out[name] = [{"id": str(n), "value": value} for n in range(1, languages + 1)]
+            continue
         out[name] = int(value) if name == "id" and str(value).isdigit() else _typed(name, value, ints)
     assoc = row.get("associations") or {}
     if resource.associations and (fields is None or "associations" in fields):

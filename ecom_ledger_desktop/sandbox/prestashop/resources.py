@@ -164,6 +164,12 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in (
         description="Shop configuration"),
 )}
 
+#: multi-language fields per resource: a list (JSON) / ``<language>`` elements (XML) when the
+#: shop has several languages and the request names none (``language=N``)
+I18N: dict[str, frozenset[str]] = {
+    "order_states": frozenset({"name", "template"}), "groups": frozenset({"name"}),
+    "products": frozenset({"name"}), "countries": frozenset({"name"}),
+}
 #: fields filterable and sortable only with ``date=1`` (WebserviceRequest::manageFilters)
 DATE_FIELDS = frozenset({"date_add", "date_upd"})
 #: 8.x prints these as JSON numbers (prices and flags stay strings)

@@ -10,6 +10,7 @@ bodies are XML. Headers ``PSWS-Version`` (after a successful authentication), ``
 from __future__ import annotations
 
 import base64
+import hashlib
 import threading
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class Settings:
     corrupt_mode: str = "truncate"
     notice_after_write: int = 0  # next N writes: committed, then a PHP-notice HTTP 500
     enabled: bool = True  # PS_WEBSERVICE
+    languages: int = 1  # active languages: i18n fields become lists unless ``language=N``
 
 
 @dataclass
@@ -89,6 +91,8 @@ class Webservice:
         response.headers["Access-Time"] = str(int(stamped.timestamp()))
         response.headers.setdefault("X-Powered-By", "PrestaShop Webservice")
         response.headers.setdefault("Execution-Time", "0.012")
+        if response.body:
+            response.headers["Content-Sha1"] = hashlib.sha1(response.body).hexdigest()  # noqa: S324
         with self._lock:
             corrupt = self.settings.corrupt_count > 0
             if corrupt:
@@ -216,6 +220,7 @@ class Webservice:
         table = self.shop.tables[resource.name]
         base = self._base(request)
         ints = self.settings.version == "8"
+        langs = 1 if request.param("language") else self.settings.languages
         if rid is not None and not request.param("display") and not any(
                 k.startswith("filter[") for k in request.query):
             row = table.get(int(rid)) if rid.isdigit() else None
@@ -223,9 +228,9 @@ class Webservice:
                 return self._response(b"", json_out, 404)
             if json_out:
                 body = render.json_bytes({resource.singular: render.json_record(
-                    resource, row, None, ints)})
+                    resource, row, None, ints, langs)})
             else:
-                body = render.xml_document(render.xml_record(resource, row, base, None))
+                body = render.xml_document(render.xml_record(resource, row, base, None, langs))
             return self._response(body, json_out)
         try:
             parsed = query.parse(request.query, resource,
@@ -241,11 +246,11 @@ class Webservice:
         if json_out:
             if not picked:
                 return self._response(b"[]", True)
-            listed = [render.json_record(resource, r, parsed.display, ints) if parsed.full
+            listed = [render.json_record(resource, r, parsed.display, ints, langs) if parsed.full
                       else {"id": int(r["id"])} for r in picked]
             return self._response(render.json_bytes({resource.name: listed}), True)
         return self._response(render.xml_list(resource, picked, base, parsed.display,
-                                              parsed.full), False)
+                                              parsed.full, langs), False)
 
     # -- writing ------------------------------------------------------------------------------
 

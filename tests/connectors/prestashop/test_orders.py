@@ -180,3 +180,10 @@ def test_split_orders_sharing_a_reference_each_keep_their_own_total_paid(
     assert [p.amount for p in first.payments] == [first.grand_total]
     assert [p.amount for p in second.payments] == [second.grand_total]
     assert first.number != second.number
+
+
+def test_a_shop_with_two_languages_gives_state_names_as_lists_and_still_reads(
+        sim: PrestaShopSimulator, connect: Connect) -> None:
+    oid = sim.add_order(spec())
+    sim.configure(languages=2)
+    assert read(connect(), oid).status_label == "Payment accepted"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import httpx
 import pytest
 from defusedxml import ElementTree
@@ -167,3 +169,15 @@ def test_demo_seed_is_deterministic_and_has_the_planted_problems() -> None:
     sold = {d["product_reference"] for d in shop.tables["order_details"].values()}
     assert sold - skus, "a few SKUs the books do not know"
     assert one.demo_connection()[1] == {"ws_key": one.token} and len(one.token) == 32
+
+
+def test_multi_language_fields_switch_shape_and_bodies_carry_a_sha1(
+        sim: PrestaShopSimulator, api: Api) -> None:
+    sim.configure(languages=2)
+    state = api.json("order_states/2")["order_state"]
+    assert state["name"] == [{"id": "1", "value": "Payment accepted"},
+                             {"id": "2", "value": "Payment accepted"}]
+    assert api.json("order_states/2", language="1")["order_state"]["name"] == "Payment accepted"
+    xml = api.get("order_states/2")
+    assert b'<language id="2"' in xml.content
+    assert xml.headers["Content-Sha1"] == hashlib.sha1(xml.content).hexdigest()  # noqa: S324

@@ -49,6 +49,14 @@ def rows(body: Any, resource: str) -> list[Mapping[str, Any]]:
     return [r for r in listed if isinstance(r, Mapping)]
 
 
+def first_language(value: Any) -> Any:
+    """A multi-language field (``[{"id": "1", "value": ".."}, ...]`` when the shop has several
+    languages) as its first language's text; anything else as it is."""
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        return value[0].get("value", "")
+    return value
+
+
 @dataclass
 class ShopCache:
     """What one connection remembers across runs."""
@@ -99,7 +107,8 @@ class ShopFacts:
 
     def _table(self, name: str) -> dict[str, Mapping[str, Any]]:
         body = self._get(name, {"display": TABLES[name]})
-        return {str(r.get("id")): r for r in rows(body, name)}
+        return {str(r.get("id")): {k: first_language(v) for k, v in r.items()}
+                for r in rows(body, name)}
 
     @property
     def zone(self) -> ZoneInfo:
