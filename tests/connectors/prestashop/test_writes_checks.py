@@ -115,3 +115,16 @@ def test_the_kind_builds_a_connector_from_saved_settings(sim: PrestaShopSimulato
         store.close()
     assert kind.problems({"paid_states": "2,,3"})
     assert kind.problems({"timezone": "Mars/Base"})
+
+
+def test_without_credit_slip_access_orders_still_sync_and_refunds_say_why(
+        sim: PrestaShopSimulator, connect: Connect) -> None:
+    oid = sim.add_order(spec())
+    sim.refund_order(oid, {"lines": [{"sku": "PS-MUG-01", "qty": 1}]})
+    sim.set_permissions("order_slip", [])
+    store = connect()
+    [order] = list(store.iter_orders(EPOCH))
+    assert order.record is not None and order.record.refunded_total > 0
+    with pytest.raises(FatalError) as stopped:
+        list(store.iter_refunds(EPOCH))
+    assert "lacks GET on order_slip" in str(stopped.value)

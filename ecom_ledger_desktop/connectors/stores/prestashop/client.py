@@ -20,7 +20,11 @@ from ecom_ledger_desktop.connectors.base import CheckResult, Fetched
 from ecom_ledger_desktop.connectors.http import ApiClient, RetryPolicy
 from ecom_ledger_desktop.connectors.stores.prestashop import checks, writes
 from ecom_ledger_desktop.connectors.stores.prestashop.context import ShopCache, ShopFacts, rows
-from ecom_ledger_desktop.connectors.stores.prestashop.errors import NotFoundError, classify
+from ecom_ledger_desktop.connectors.stores.prestashop.errors import (
+    KeyLacksError,
+    NotFoundError,
+    classify,
+)
 from ecom_ledger_desktop.connectors.stores.prestashop.fields import NULL_DATE, local_to_utc
 from ecom_ledger_desktop.connectors.stores.prestashop.listing import walk_changed
 from ecom_ledger_desktop.connectors.stores.prestashop.parse import (
@@ -183,12 +187,17 @@ class PrestaShopStore:
 
         A credit slip need not touch its order's row, and the engine reads refunds when an
         order it reads shows some: the orders of new slips are read again (their raw copy
-        carries the refund, so they count as changed). One request when there are none.
+        carries the refund, so they count as changed). One request when there are none. A key
+        without GET on order_slip skips this: orders still sync, and reading the refunds an
+        order shows stops with the permission to tick ("Test connection" names it too).
         """
         slips = walk_changed(self._fetcher("order_slip"), "order_slip", since, until,
                              self.facts.zone, self._page_size,
                              extra={"display": "[id,id_order,date_upd]"})
-        wanted = {str(s.get("id_order")) for s in slips if isinstance(s, Mapping)} - yielded
+        try:
+            wanted = {str(s.get("id_order")) for s in slips if isinstance(s, Mapping)} - yielded
+        except KeyLacksError:
+            return
         found = self._all("orders", "id", wanted)
         self._enrich(found)
         for row in sorted(found, key=lambda r: (str(r.get("date_upd")), int(str(r.get("id"))))):
