@@ -92,7 +92,11 @@ class Webservice:
         response.headers.setdefault("X-Powered-By", "PrestaShop Webservice")
         response.headers.setdefault("Execution-Time", "0.012")
         if response.body:
-            response.headers["Content-Sha1"] = hashlib.sha1(response.body).hexdigest()  # noqa: S324
+            digest = hashlib.sha1(response.body).hexdigest()  # noqa: S324 - PrestaShop's choice
+            response.headers["Content-Sha1"] = digest
+            if (self.settings.version == "8" and response.status == 200
+                    and request.header("local-content-sha1") == digest):
+                return SimResponse(304, b"", {"Date": response.headers["Date"]})
         with self._lock:
             corrupt = self.settings.corrupt_count > 0
             if corrupt:
@@ -219,6 +223,10 @@ class Webservice:
              json_out: bool) -> SimResponse:
         table = self.shop.tables[resource.name]
         base = self._base(request)
+        if request.param("schema") in ("blank", "synopsis"):  # an empty template to fill in
+            blank = {"id": "", **dict.fromkeys(resource.fields, "")}
+            return self._response(render.xml_document(render.xml_record(resource, blank, base,
+                                                                        None)), False)
         ints = self.settings.version == "8"
         langs = 1 if request.param("language") else self.settings.languages
         if rid is not None and not request.param("display") and not any(
