@@ -213,7 +213,10 @@ class PrestaShopHarness(StoreHarness):
         self.sim.corrupt_next_responses(count, mode)
 
     def order_document(self, source_id: str) -> dict[str, Any]:
-        return self.sim.order_json(int(source_id))
+        """As served, less the guest-tracking ``secure_key`` the connector does not keep."""
+        document = self.sim.order_json(int(source_id))
+        document.pop("secure_key", None)
+        return document
 
     def order_label(self, source_id: str) -> str:
         return str(source_id)

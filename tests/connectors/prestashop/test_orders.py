@@ -187,3 +187,12 @@ def test_a_shop_with_two_languages_gives_state_names_as_lists_and_still_reads(
     oid = sim.add_order(spec())
     sim.configure(languages=2)
     assert read(connect(), oid).status_label == "Payment accepted"
+
+
+def test_the_raw_copy_keeps_the_order_but_not_its_secure_key(sim: PrestaShopSimulator,
+                                                             connect: Connect) -> None:
+    oid = sim.add_order(spec())
+    fetched = connect().get_order(str(oid))
+    served = sim.order_json(oid)
+    assert served["secure_key"] and served["secure_key"] not in fetched.raw
+    assert served["reference"] in fetched.raw

@@ -49,6 +49,10 @@ from ecom_ledger_desktop.models.commerce import Order, Refund, StockLevel
 _Parsed = TypeVar("_Parsed", Order, Refund)
 
 
+#: order fields never stored in the raw copy (the order's guest-tracking secret)
+PRIVATE_FIELDS = frozenset({"secure_key"})
+
+
 def order_raw(row: Any, parts: OrderParts) -> str:
     """The order as read: its JSON, plus (key ``_refunded``, not PrestaShop's) what its order
     details say was refunded, so a refund that leaves the order row alone still changes it."""
@@ -168,6 +172,8 @@ class PrestaShopStore:
         """One order as fetched, with the related records its page brought."""
         parts = self._parts.pop(str(row.get("id")) if isinstance(row, Mapping) else "",
                                 OrderParts())
+        if isinstance(row, Mapping):  # the guest-tracking secret is not kept with the order
+            row = {k: v for k, v in row.items() if k not in PRIVATE_FIELDS}
         return self._fetched(row, lambda r: parse_order(r, parts, self.facts, self.options),
                              order_subject(row), raw=order_raw(row, parts))
 
