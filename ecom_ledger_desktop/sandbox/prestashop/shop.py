@@ -163,6 +163,11 @@ class Shop:
         self.zone, self.timezone = ZoneInfo(timezone), timezone
         self.find("configurations", name="PS_TIMEZONE")[0]["value"] = timezone
 
+    def set_default_currency(self, iso: str) -> None:
+        """Make ``iso`` the shop's default currency (rate 1; the others keep theirs)."""
+        row = self.currency(iso, Decimal(1))
+        self.find("configurations", name="PS_CURRENCY_DEFAULT")[0]["value"] = row["id"]
+
     def default_currency(self) -> Row:
         """The shop's default currency row."""
         return self.row("currencies", self.config("PS_CURRENCY_DEFAULT") or "1")

@@ -24,7 +24,8 @@ class PrestaShopSimulator:
     """A PrestaShop 1.7 / 8.x shop on loopback: ``/api/...`` plus ``/__sim__/`` control.
 
     ``version`` "1.7" or "8" (JSON typing, PATCH); ``first_order_id`` where order ids start (a
-    real shop's are rarely 1, 2, 3: tests then find an order's id in a message unambiguously).
+    real shop's are rarely 1, 2, 3: tests then find an order's id in a message unambiguously);
+    ``currency`` the shop's default currency (the books').
     """
 
     demo_payment_methods: dict[str, str] = {
@@ -34,7 +35,7 @@ class PrestaShopSimulator:
     def __init__(self, token: str = DEFAULT_KEY, clock: SimClock | None = None, *,
                  seed: int = 7, seed_orders: int = 0, timezone: str = "America/New_York",
                  port: int = 0, host: str = "127.0.0.1", rate_limit_per_minute: int | None = None,
-                 version: str = "1.7", first_order_id: int = 1) -> None:
+                 version: str = "1.7", first_order_id: int = 1, currency: str = "USD") -> None:
         self.clock = clock or SimClock()
         self.token = token
         self.shop = Shop(self.clock.now, timezone)
@@ -46,6 +47,8 @@ class PrestaShopSimulator:
                               settings=Settings(version=version,
                                                 rate_limit_per_minute=rate_limit_per_minute))
         self.shop.set_next_id("orders", first_order_id)
+        if currency != "USD":
+            self.shop.set_default_currency(currency)
         with self.shop.lock:
             seed_catalog(self.orders)
             place_demo_orders(self.orders, seed, self.clock.now(), seed_orders)
