@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 _ORDER_ACTION = re.compile(r"^orders/(\d+)(?:/(edit|pay|ship|cancel|refund|raw|state))?$")
 SETTINGS = ("version", "dates_need_flag", "date_skew_seconds", "rate_limit_per_minute",
-            "notice_after_write", "enabled", "utc_writes", "refunds_touch_order")
+            "notice_after_write", "enabled", "utc_writes", "refunds_touch_order", "languages")
 
 
 def _body(request: SimRequest) -> Any:

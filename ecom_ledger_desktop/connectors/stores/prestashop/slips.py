@@ -23,6 +23,13 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
 
+def _unit(total: Decimal, qty: Decimal) -> Decimal:
+    """A refunded amount over its quantity, to at most 6 decimals (PrestaShop's precision)."""
+    unit = total / qty
+    six = Decimal("0.000001")
+    return unit if unit == unit.quantize(six) else unit.quantize(six, ROUND_HALF_UP)
+
+
 def slip_number(slip_id: str) -> str:
     """How PrestaShop prints a credit slip number (``PS_CREDIT_SLIP_PREFIX`` + 6 digits)."""
     return f"SL{int(slip_id):06d}" if slip_id.isdigit() else slip_id
@@ -66,7 +73,8 @@ def parse_slip(row: Any, order: Mapping[str, Any] | None, details: dict[str, Map
         excl, incl = at.amount("amount_tax_excl"), at.amount("amount_tax_incl")
         lines.append(RefundLine(
             line_id=about.text("id"), sku=about.text("product_reference"),
-            name=about.text("product_name"), qty=qty, unit_price=excl / qty, tax=incl - excl,
+            name=about.text("product_name"), qty=qty, unit_price=_unit(excl, qty),
+            tax=incl - excl,
             back_to_stock=about.amount("product_quantity_reinjected", required=False) > 0))
     products_incl = read.amount("total_products_tax_incl")
     amount = read.amount("amount")
