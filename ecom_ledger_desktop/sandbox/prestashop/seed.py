@@ -119,6 +119,8 @@ def seed_orders(orders: Orders, seed: int, now: datetime, count: int) -> None:
             spec.update(paid=False, payment_method="banktransfer")
         elif special == 8:
             spec["wrapping"] = "2.50"
+            spec["lines"].append({"sku": "PS-GIFTCARD-25", "name": "Gift card $25", "qty": 1,
+                                  "price": "25.00", "tax_percent": "0"})
         elif special == 11:
             spec.update(paid=False, payment_method="checkmo")
         oid = orders.add(spec)

@@ -196,3 +196,11 @@ def test_the_raw_copy_keeps_the_order_but_not_its_secure_key(sim: PrestaShopSimu
     served = sim.order_json(oid)
     assert served["secure_key"] and served["secure_key"] not in fetched.raw
     assert served["reference"] in fetched.raw
+
+
+def test_a_gift_card_sold_is_marked_as_one(sim: PrestaShopSimulator, connect: Connect) -> None:
+    oid = sim.add_order(spec(lines=[MUG, {"sku": "PS-GIFTCARD-25", "name": "Gift card $25",
+                                          "qty": 1, "price": "25.00"}]))
+    mug, card = read(connect(), oid).lines
+    assert (mug.is_gift_card, card.is_gift_card) == (False, True)
+    assert card.tax == 0 and not card.taxable

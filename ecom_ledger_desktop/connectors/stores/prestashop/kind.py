@@ -82,7 +82,7 @@ KIND = ConnectionKind(
                 help="order state ids or names that cancel an order (default: Canceled)"),
         Setting("gift_card_prefix", "Gift card vouchers start with", "gift card", advanced=True,
                 help="cart rules whose name starts with this are gift cards redeemed, not "
-                     "discounts", default="gift card"),
+                     "discounts; products named so are gift cards sold", default="gift card"),
         Setting("prices_include_tax", "Prices include tax", in_form=False, choices=("yes", "no"),
                 help="yes or no (default: the customer group's price display)"),
     ),

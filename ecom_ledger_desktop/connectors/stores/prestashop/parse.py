@@ -4,9 +4,10 @@ Money: ``unit_price`` is the line's tax-excluded total over its quantity; a line
 ``total_price_tax_incl - total_price_tax_excl`` less its share of the coupon's tax; shipping and
 gift wrapping likewise; the order's tax is ``total_paid_tax_incl - total_paid_tax_excl``. Cart
 rules whose name starts with the gift-card prefix are gift cards redeemed (not a discount); the
-rest is the coupon. Tax-inclusive prices: the customer's group shows prices with tax
-(``price_display_method`` 0) unless the connection says otherwise. The base currency is the
-shop's default; ``conversion_rate`` converts it into the order's currency.
+rest is the coupon; a product named so is a gift card sold (a liability). Tax-inclusive prices:
+the customer's group shows prices with tax (``price_display_method`` 0) unless the connection
+says otherwise. The base currency is the shop's default; ``conversion_rate`` converts it into
+the order's currency.
 """
 
 from __future__ import annotations
@@ -141,7 +142,8 @@ def parse_order(row: Any, parts: OrderParts, facts: ShopFacts, options: Options)
     coupon_excl = read.amount("total_discounts_tax_excl", required=False) - gift_total
     if coupon_incl < 0 or coupon_excl < 0:
         read.fail("has smaller discounts than the gift cards used on it")
-    lines = _lines(row, parts, facts, subject, coupon_incl, coupon_excl, include_tax)
+    lines = _lines(row, parts, facts, subject, coupon_incl, coupon_excl, include_tax,
+                   options.gift_card_prefix.lower())
     ship_incl = read.amount("total_shipping_tax_incl", required=False)
     ship_excl = read.amount("total_shipping_tax_excl", required=False)
     carrier_rate = read.amount("carrier_tax_rate", required=False)
@@ -185,7 +187,8 @@ def _rows(row: Mapping[str, Any], subject: str) -> list[Mapping[str, Any]]:
 
 
 def _lines(row: Mapping[str, Any], parts: OrderParts, facts: ShopFacts, subject: str,
-           coupon_incl: Decimal, coupon_excl: Decimal, include_tax: bool) -> list[OrderLine]:
+           coupon_incl: Decimal, coupon_excl: Decimal, include_tax: bool,
+           gift_prefix: str = "gift card") -> list[OrderLine]:
     read = Reader(row, subject)
     drafts = []
     for n, item in enumerate(_rows(row, subject), start=1):
@@ -233,7 +236,9 @@ def _lines(row: Mapping[str, Any], parts: OrderParts, facts: ShopFacts, subject:
             discount=(off + off_tax) if include_tax else off,
             taxable=bool(taxes) or incl != excl,
             tax_codes=[str(t.get("name") or "") for t in taxes if t.get("name")],
-            discount_tax_compensation=off_tax if include_tax else ZERO))
+            discount_tax_compensation=off_tax if include_tax else ZERO,
+            # a gift card *sold* (a product named like the gift card vouchers): a liability
+            is_gift_card=bool(gift_prefix) and name.strip().lower().startswith(gift_prefix)))
     if wrap_excl or wrap_incl:
         lines.append(OrderLine(line_id="wrapping", sku=WRAPPING_SKU, name="Gift wrapping",
                                qty=Decimal(1), unit_price=wrap_excl, tax=wrap_incl - wrap_excl,
