@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 
 from ecom_ledger_desktop.sandbox.prestashop import PrestaShopSimulator
-from ecom_ledger_desktop.sandbox.server import FaultPlan, SimClock
+from ecom_ledger_desktop.sandbox.prestashop.seed import DEMO_CATALOG
+from ecom_ledger_desktop.sandbox.server import FaultPlan
 from ecom_ledger_desktop.testing.verify import StoreRecord, StoreView
 
 CANCELED_STATES = frozenset({"6"})
@@ -91,8 +92,8 @@ class PrestaShopDriver:
         return dict(self.sim.demo_payment_methods)
 
     def catalog(self) -> list[dict[str, Any]]:
-        return [{"sku": p["sku"], "name": p["name"], "price": p["price"]}
-                for p in self.sim.catalog()]
+        """The products sold (the books also know the gift wrapping service)."""
+        return [{"sku": p["sku"], "name": p["name"], "price": p["price"]} for p in DEMO_CATALOG]
 
     def add_order(self, spec: dict[str, Any]) -> str:
         return str(self.sim.add_order(spec))
@@ -117,6 +118,6 @@ class PrestaShopDriver:
 
 
 def make_driver(*, seed: int, orders: int, time_scale: float = 1.0) -> PrestaShopDriver:
-    """A started simulator with ``orders`` seeded orders, behind its driver."""
-    sim = PrestaShopSimulator(seed=seed, seed_orders=orders, clock=SimClock(scale=time_scale))
-    return PrestaShopDriver(sim.start())
+    """A started simulator with ``orders`` seeded orders, behind its driver (its clock runs in
+    real time, as Magento's driver's: ``time_scale`` only paces the ledger side)."""
+    return PrestaShopDriver(PrestaShopSimulator(seed=seed, seed_orders=orders).start())
