@@ -18,6 +18,7 @@ from ecom_ledger_desktop.connectors.kinds import ConnectionKind, Role
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import KIND as FRESHBOOKS
 from ecom_ledger_desktop.connectors.ledgers.qbo.kind import KIND as QBO
 from ecom_ledger_desktop.connectors.stores.magento2.kind import KIND as MAGENTO2
+from ecom_ledger_desktop.connectors.stores.prestashop.kind import KIND as PRESTASHOP
 from ecom_ledger_desktop.core.errors import FatalError
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 #: every kind, in the order the app offers them
-KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, QBO, FRESHBOOKS)}
+KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, PRESTASHOP, QBO,
+                                                                    FRESHBOOKS)}
 #: the store the demo runs on unless the merchant picks another (``demo_stores()``)
 DEFAULT_DEMO_STORE = MAGENTO2.name
 

@@ -25,10 +25,12 @@ from ecom_ledger_desktop.secrets.store import MemorySecretStore
 from ecom_ledger_desktop.sync.service import SyncService
 from tests.contract.harness import StoreHarness
 from tests.contract.magento2_harness import Magento2Harness
+from tests.contract.prestashop_harness import PrestaShopHarness
 from tests.sync.conftest import LedgerBench, bench_ledger, bench_rules
 
 #: every store in the suite; PrestaShop and X-Cart join by adding their harness here
-HARNESSES: dict[str, type[StoreHarness]] = {"magento2": Magento2Harness}
+HARNESSES: dict[str, type[StoreHarness]] = {"magento2": Magento2Harness,
+                                             "prestashop": PrestaShopHarness}
 START = date(2020, 1, 1)
 
 HarnessMaker = Callable[..., StoreHarness]

@@ -27,6 +27,7 @@ from ecom_ledger_desktop.testing.verify import StoreView
 #: store kind -> "module:make_driver" (``make_driver(*, seed, orders, time_scale) -> StoreDriver``)
 STORE_DRIVERS: dict[str, str] = {
     "magento2": "ecom_ledger_desktop.testing.store_drivers.magento2:make_driver",
+    "prestashop": "ecom_ledger_desktop.testing.store_drivers.prestashop:make_driver",
 }
 
 
