@@ -30,9 +30,12 @@ def test_the_demo_shops_are_the_kinds_with_a_simulator_in_their_brand_names(qtbo
     choice = DemoStoreChoice()
     qtbot.addWidget(choice)
     names = [choice.combo.itemText(i) for i in range(choice.combo.count())]
-    assert names == [KINDS[DEFAULT_DEMO_STORE].brand, "Acme"]  # the default first
+    declared = [kind.brand for kind in KINDS.values()
+                if kind.role == "store" and kind.demo_simulator and kind.name != DEFAULT_DEMO_STORE]
+    assert names == [KINDS[DEFAULT_DEMO_STORE].brand, *declared]  # the default first
+    assert "Acme" in names
     assert not choice.isHidden() and choice.store() == DEFAULT_DEMO_STORE
-    choice.combo.setCurrentIndex(1)
+    choice.combo.setCurrentIndex(names.index("Acme"))
     assert choice.store() == "acmeshop"
 
 
@@ -75,12 +78,15 @@ def test_the_assistant_offers_the_demo_shops_and_asks_the_kind_of_store_first(
         qtbot.addWidget(wizard)
         wizard.show()
         intro = " ".join(label.text() for label in wizard.intro.findChildren(QLabel))
-        assert f"Connect your {KINDS[DEFAULT_DEMO_STORE].brand} or Acme store" in intro
+        brands = [kind.brand for kind in KINDS.values() if kind.role == "store"]
+        assert f"Connect your {', '.join(brands[:-1])} or {brands[-1]} store" in intro
+        assert brands[0] == KINDS[DEFAULT_DEMO_STORE].brand and brands[-1] == "Acme"
         wizard.next()
         store = wizard.store_page
         assert store.kind_combo.isVisible()
         systems = [store.kind_combo.itemText(i) for i in range(store.kind_combo.count())]
-        assert systems == [KINDS[DEFAULT_DEMO_STORE].system, "Acme Shop"]
+        assert systems == [kind.system for kind in KINDS.values() if kind.role == "store"]
+        assert systems[-1] == "Acme Shop"
         store.choose_kind("acmeshop")
         # the form and the words are the chosen kind's own
         assert store.fields is not None and set(store.fields.inputs) >= {"shop_url", "api_key"}
