@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from ecom_ledger_desktop.connectors.kinds import ConnectionKind, Role
 from ecom_ledger_desktop.connectors.ledgers.qbo.kind import KIND as QBO
 from ecom_ledger_desktop.connectors.stores.magento2.kind import KIND as MAGENTO2
+from ecom_ledger_desktop.connectors.stores.xcart.kind import KIND as XCART
 from ecom_ledger_desktop.core.errors import FatalError
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 #: every kind, in the order the app offers them
-KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, QBO)}
+KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, XCART, QBO)}
 
 
 def kind_of(name: str) -> ConnectionKind:

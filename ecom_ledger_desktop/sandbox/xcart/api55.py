@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -101,17 +102,15 @@ class Api55:
         for field in ("paymentStatus.code", "shippingStatus.code"):
             wanted = request.query.get(field) or request.query.get(field + "[]")
             if wanted:
-                key = "payment_status" if field.startswith("payment") else "shipping_status"
-                docs = [(o, d) for o, d in docs if d.get(key) in wanted]
-        order = params.get("order") if isinstance(params.get("order"), dict) else {}
+                status_key = "payment_status" if field.startswith("payment") else "shipping_status"
+                docs = [(o, d) for o, d in docs if d.get(status_key) in wanted]
+        order: dict[str, Any] = params["order"] if isinstance(params.get("order"), dict) else {}
         docs.sort(key=lambda pair: pair[0].order_id)
-        for field in reversed(list(order or {})):
-            key = {"date": "create_date", "lastRenewDate": "update_date"}.get(field)
-            if key is None:
-                continue
-            docs.sort(key=lambda pair, k=key: _moment(pair[1].get(k)) if isinstance(
-                pair[1].get(k), str) else datetime.min.replace(tzinfo=UTC),
-                reverse=str(order[field]).lower() == "desc")
+        for field in reversed(list(order)):
+            sort_key = {"date": "create_date", "lastRenewDate": "update_date"}.get(field)
+            if sort_key is not None:
+                docs.sort(key=partial(_pair_when, sort_key),
+                          reverse=str(order[field]).lower() == "desc")
         total = len(docs)
         page = max(1, int(request.param("page") or 1))
         size = min(max(1, int(request.param("itemsPerPage") or 30)), 100)
@@ -152,6 +151,14 @@ def _product55(p: Any) -> dict[str, Any]:
     return {"id": p.product_id, "sku": p.sku, "name": p.name, "price": documents.num(p.price),
             "amount": p.amount, "variants": [{"id": v.id, "sku": v.sku, "amount": v.amount}
                                              for v in p.variants]}
+
+
+def _pair_when(key: str, pair: tuple[Order, dict[str, Any]]) -> datetime:
+    return _when(pair[1].get(key))
+
+
+def _when(value: Any) -> datetime:
+    return _moment(value) if isinstance(value, str) else datetime.min.replace(tzinfo=UTC)
 
 
 def _moment(value: Any) -> datetime:

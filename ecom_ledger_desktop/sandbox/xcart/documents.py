@@ -88,7 +88,7 @@ def default_order(order: Order, orig: Profile | None) -> dict[str, Any]:
         return order.raw
     items = []
     for line in order.lines:
-        surcharges = [] if not line.tax else [_tax_surcharge(
+        own = [] if not line.tax else [_tax_surcharge(
             _rate_code(line.tax_percent, order.include_tax), line.tax, order.include_tax,
             "VAT" if order.include_tax else "Sales tax")]
         items.append({
@@ -100,7 +100,7 @@ def default_order(order: Order, orig: Profile | None) -> dict[str, Any]:
             "variant": None if line.variant_id is None else {"id": line.variant_id},
             "attributeValues": [{"id": n + 1, "name": k, "value": v}
                                 for n, (k, v) in enumerate(line.attributes.items())],
-            "surcharges": surcharges, "xpcFakeItem": False})
+            "surcharges": own, "xpcFakeItem": False})
     surcharges: list[dict[str, Any]] = [
         {"type": "shipping", "code": "SHIPPING", "value": num(order.shipping), "include": False,
          "available": True, "name": "Shipping cost",
@@ -149,7 +149,7 @@ def default_order(order: Order, orig: Profile | None) -> dict[str, Any]:
 
 def complex_order(doc: dict[str, Any], zone: str) -> dict[str, Any]:
     """``_schema=complex``: the flattened business shape, with its documented quirks."""
-    def surcharge_sum(kind: str) -> float:
+    def surcharge_sum(kind: str) -> Any:
         return sum(s.get("value", 0) for s in doc.get("surcharges", []) if s.get("type") == kind)
 
     def iso(stamp: Any) -> str:
