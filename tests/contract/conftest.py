@@ -25,10 +25,11 @@ from ecom_ledger_desktop.secrets.store import MemorySecretStore
 from ecom_ledger_desktop.sync.service import SyncService
 from tests.contract.harness import StoreHarness
 from tests.contract.magento2_harness import Magento2Harness
+from tests.contract.xcart_harness import XCartHarness
 from tests.sync.conftest import LedgerBench, bench_ledger, bench_rules
 
 #: every store in the suite; PrestaShop and X-Cart join by adding their harness here
-HARNESSES: dict[str, type[StoreHarness]] = {"magento2": Magento2Harness}
+HARNESSES: dict[str, type[StoreHarness]] = {"magento2": Magento2Harness, "xcart": XCartHarness}
 START = date(2020, 1, 1)
 
 HarnessMaker = Callable[..., StoreHarness]

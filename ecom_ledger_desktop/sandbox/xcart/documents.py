@@ -7,6 +7,7 @@ coupon are order ``surcharges`` and each item carries its own tax ``surcharges``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -64,8 +65,21 @@ def _tax_surcharge(code: str, value: Decimal, include: bool, name: str) -> dict[
             "available": True, "name": name, "class": VAT_CLASS if include else TAX_CLASS}
 
 
-def _rate_code(percent: Decimal, include: bool) -> str:
-    return f"{'CDEV_VAT' if include else 'CDEV_STAX'}_{format(percent.normalize(), 'f')}"
+RateId = Callable[[Decimal, bool], int]
+
+
+def _rate_code(rate_id: RateId, percent: Decimal, include: bool) -> str:
+    """``CDEV_STAX_<rate id>`` (sales tax) / ``CDEV_VAT_<rate id>`` (VAT in the price)."""
+    return f"{'CDEV_VAT' if include else 'CDEV_STAX'}_{rate_id(percent, include)}"
+
+
+def tax_rates(rates: dict[tuple[Decimal, bool], int], include: bool) -> list[dict[str, Any]]:
+    """``_path=cdev-salestax-tax`` / ``cdev-vat-tax``: the tax with its rates."""
+    return [{"id": 1, "enabled": True, "name": "VAT" if include else "Sales tax",
+             "rates": [{"id": ident, "value": num(percent), "type": "p", "position": 0,
+                        "taxableBase": "DST+S"}
+                       for (percent, inc), ident in sorted(rates.items(), key=lambda r: r[1])
+                       if inc == include]}]
 
 
 def transaction(t: Transaction, order: Order) -> dict[str, Any]:
@@ -82,14 +96,14 @@ def transaction(t: Transaction, order: Order) -> dict[str, Any]:
             "data": []}
 
 
-def default_order(order: Order, orig: Profile | None) -> dict[str, Any]:
+def default_order(order: Order, orig: Profile | None, rate_id: RateId) -> dict[str, Any]:
     """``GET ...&_path=order/{id}`` in the default schema."""
     if order.raw is not None:
         return order.raw
     items = []
     for line in order.lines:
         own = [] if not line.tax else [_tax_surcharge(
-            _rate_code(line.tax_percent, order.include_tax), line.tax, order.include_tax,
+            _rate_code(rate_id, line.tax_percent, order.include_tax), line.tax, order.include_tax,
             "VAT" if order.include_tax else "Sales tax")]
         items.append({
             "item_id": line.item_id, "name": line.name, "sku": line.sku, "price": num(line.price),
@@ -110,17 +124,17 @@ def default_order(order: Order, orig: Profile | None) -> dict[str, Any]:
                            "include": False, "available": True, "name": "Coupon discount",
                            "class": "XLite\\Module\\CDev\\Coupons\\Logic\\Order\\Modifier\\"
                                     "Discount"})
-    by_rate: dict[Decimal, Decimal] = {}
+    by_rate: dict[Decimal, Decimal] = {}  # one surcharge per rate: its items and shipping
     for line in order.lines:
         if line.tax:
             by_rate[line.tax_percent] = by_rate.get(line.tax_percent, Decimal(0)) + line.tax
+    if order.shipping_tax:
+        percent = order.shipping_tax_percent
+        by_rate[percent] = by_rate.get(percent, Decimal(0)) + order.shipping_tax
     for percent, value in by_rate.items():
-        surcharges.append(_tax_surcharge(_rate_code(percent, order.include_tax), value,
+        surcharges.append(_tax_surcharge(_rate_code(rate_id, percent, order.include_tax), value,
                                          order.include_tax,
                                          "VAT" if order.include_tax else "Sales tax"))
-    if order.shipping_tax:
-        surcharges.append(_tax_surcharge("CDEV_STAX_SHIPPING", order.shipping_tax,
-                                         order.include_tax, "Shipping tax"))
     doc: dict[str, Any] = {
         "order_id": order.order_id, "shipping_id": 90,
         "shipping_method_name": order.shipping_method,

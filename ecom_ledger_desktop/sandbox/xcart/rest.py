@@ -94,6 +94,9 @@ class RestAddon:
             rows = [documents.transaction(t, o) for o in self.state.orders.values()
                     if o.raw is None for t in o.transactions]
             return self.gate.answer(request, rows)
+        elif entity in ("cdev-salestax-tax", "cdev-vat-tax") and method == "GET":
+            return self.gate.answer(request, documents.tax_rates(self.state.tax_rates,
+                                                                 entity == "cdev-vat-tax"))
         elif entity == "config" and method == "GET":
             return self.gate.answer(request, self._config())
         elif entity in ("order", "product", "profile", "config", "payment-transaction"):
@@ -113,7 +116,7 @@ class RestAddon:
 
     def order_doc(self, order: Order) -> dict[str, Any]:
         orig = self.state.profiles.get(order.orig_profile_id or 0)
-        return documents.default_order(order, orig)
+        return documents.default_order(order, orig, self.state.rate_id)
 
     def _get_orders(self, request: SimRequest, ident: str, schema: str, cnd: Any) -> SimResponse:
         if ident:

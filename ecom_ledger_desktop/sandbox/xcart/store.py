@@ -23,8 +23,8 @@ from .model import (
     Profile,
     Transaction,
     Variant,
+    cents,
     dec,
-    four,
 )
 
 
@@ -55,10 +55,18 @@ class ShopState:
         self.products: dict[int, Product] = {}
         self.profiles: dict[int, Profile] = {}
         self.orders: dict[int, Order] = {}
+        self.tax_rates: dict[tuple[Decimal, bool], int] = {}  # (percent, VAT?) -> rate id
         self._ids: dict[str, int] = {}
 
     def now(self) -> int:
         return int(self.now_dt().timestamp())
+
+    def rate_id(self, percent: Decimal, include: bool) -> int:
+        """The id of the shop's tax rate of ``percent`` (created as the merchant set it up)."""
+        key = (percent.normalize(), include)
+        if key not in self.tax_rates:
+            self.tax_rates[key] = self.next_id("tax_rate")
+        return self.tax_rates[key]
 
     def next_id(self, kind: str) -> int:
         self._ids[kind] = self._ids.get(kind, 0) + 1
@@ -127,7 +135,7 @@ class ShopState:
             price = dec(spec["price"]) if "price" in spec else (
                 found[1].price if found and found[1] else found[0].price if found else dec(0))
             if rate != 1:
-                price = four(price / rate)
+                price = cents(price / rate)
             lines.append(Line(
                 self.next_id("item"), str(spec["sku"]), str(spec.get("name") or (
                     found[0].name if found else spec["sku"])), price, int(spec.get("qty", 1)),
@@ -161,9 +169,9 @@ class ShopState:
                 order_id=oid, number=str(spec.get("number", oid)), date=created,
                 last_renew=stamp(spec.get("updated_at"), max(created, now)), profile=copy,
                 orig_profile_id=buyer.profile_id, lines=self._lines(spec["lines"], rate),
-                shipping=four(dec(spec.get("shipping", "0")) / rate),
+                shipping=cents(dec(spec.get("shipping", "0")) / rate),
                 shipping_tax_percent=dec(spec.get("shipping_tax_percent", "0")),
-                discount=four(dec(spec.get("discount", "0")) / rate),
+                discount=cents(dec(spec.get("discount", "0")) / rate),
                 coupon=str(spec.get("coupon", "SAVE" if dec(spec.get("discount", "0")) else "")),
                 currency=str(spec.get("currency", self.currency)),
                 include_tax=bool(spec.get("prices_include_tax", False)),
@@ -194,7 +202,7 @@ class ShopState:
                 self._take_stock(order.lines, +1)
             for key in ("shipping", "discount"):
                 if key in changes:
-                    setattr(order, key, four(dec(changes[key]) / order.display_rate))
+                    setattr(order, key, cents(dec(changes[key]) / order.display_rate))
             order.compute()
             if order.transactions:
                 order.transactions[0].value = order.total
@@ -258,13 +266,13 @@ class ShopState:
             line = next(ln for ln in order.lines if ln.sku == str(row["sku"]))
             share = Decimal(int(row["qty"])) / line.qty
             gross = line.subtotal - line.discount
-            total += (gross * share).quantize(Decimal("0.01"))
+            total += cents(gross * share)
             if not order.include_tax:
-                total += (line.tax * share).quantize(Decimal("0.01"))
+                total += cents(line.tax * share)
         shipping = dec(spec.get("shipping", "0"))
         if shipping and order.shipping:
-            total += shipping + (0 if order.include_tax else (
-                order.shipping_tax * shipping / order.shipping).quantize(Decimal("0.01")))
+            total += shipping + (0 if order.include_tax else cents(
+                order.shipping_tax * shipping / order.shipping))
         return (total + dec(spec.get("adjustment_positive", "0"))
                 - dec(spec.get("adjustment_negative", "0")))
 

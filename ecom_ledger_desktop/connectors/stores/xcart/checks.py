@@ -4,6 +4,7 @@ time zone and currency, each with the fix when it fails."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,6 +41,26 @@ def shop_config(api: Transport) -> dict[str, str]:
     for row in rows if isinstance(rows, list) else []:
         if isinstance(row, Mapping) and row.get("name") in ("time_zone", "shop_currency"):
             out[str(row["name"])] = str(row.get("value") or "")
+    return out
+
+
+def tax_rates(api: Transport) -> dict[str, Decimal]:
+    """``CDEV_STAX_<rate id>`` / ``CDEV_VAT_<rate id>`` -> percent, from the Sales tax and VAT
+    add-ons' ``tax`` entities (5.x); empty when neither answers (5.5, add-on not installed):
+    percents are then worked out from the amounts."""
+    if api.resolve() == "5.5":
+        return {}
+    out: dict[str, Decimal] = {}
+    for path, prefix in (("cdev-salestax-tax", "CDEV_STAX"), ("cdev-vat-tax", "CDEV_VAT")):
+        try:
+            taxes = api.rest_get(path)
+        except (XCartRequestError, NotFoundError):
+            continue
+        for tax in taxes if isinstance(taxes, list) else []:
+            for rate in (tax.get("rates") or []) if isinstance(tax, Mapping) else []:
+                if isinstance(rate, Mapping) and rate.get("type", "p") == "p" and \
+                        isinstance(rate.get("value"), int | Decimal):
+                    out[f"{prefix}_{rate.get('id')}"] = Decimal(rate["value"])
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -56,6 +57,7 @@ class XCartStore:
         self._ready = tuple(ready_statuses) or DEFAULT_READY
         self._size = max(1, page_size)
         self._expected: int | None = None
+        self._rates: dict[str, Decimal] | None = None
 
     # -- shop facts ----------------------------------------------------------------------------
 
@@ -70,6 +72,15 @@ class XCartStore:
             if not checks.valid_zone(self._zone):
                 self._zone = "UTC"
         return self._zone
+
+    def rates(self) -> dict[str, Decimal]:
+        """Tax rates by surcharge code, read once (``checks.tax_rates``)."""
+        if self._rates is None:
+            self._rates = checks.tax_rates(self.api)
+        return self._rates
+
+    def _parse(self, row: Any, zone: str) -> Order:
+        return parse_order(row, timezone=zone, ready=self._ready, rates=self.rates())
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -151,7 +162,7 @@ class XCartStore:
         found: list[tuple[datetime, str, Refund, str]] = []
         for row in self._rows(since, until):
             try:
-                order = parse_order(row, timezone=zone, ready=self._ready)
+                order = self._parse(row, zone)
                 refunds = parse_refunds(row, order)
             except RecordError:
                 continue  # the order itself is flagged by iter_orders
@@ -167,7 +178,7 @@ class XCartStore:
     def _fetched(self, row: Any, zone: str) -> Fetched[Order]:
         raw = dumps(row)
         try:
-            order = parse_order(row, timezone=zone, ready=self._ready)
+            order = self._parse(row, zone)
         except RecordError as bad:
             return Fetched(source_id=row_id(row) or _stand_in(row), updated_at=row_stamp(row),
                            record=None, raw=raw, problem=bad.problem)

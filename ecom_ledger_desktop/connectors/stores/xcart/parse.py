@@ -131,8 +131,10 @@ def _state(payment: str, shipping: str, paid: bool, read: Reader) -> OrderState:
 
 
 def parse_order(raw: Any, *, timezone: str = "UTC", ready: tuple[str, ...] = DEFAULT_READY,
-                ) -> Order:
-    """One default-schema order; ``ready``: payment status codes that make it paid."""
+                rates: Mapping[str, Decimal] | None = None) -> Order:
+    """One default-schema order; ``ready``: payment status codes that make it paid;
+    ``rates``: the shop's tax rates by surcharge code (``CDEV_STAX_<id>``), when it says."""
+    rates = rates or {}
     subject = order_subject(raw)
     read = Reader(subject, str(raw.get("order_id")) if isinstance(raw, Mapping) else "")
     if not isinstance(raw, Mapping):
@@ -165,11 +167,12 @@ def parse_order(raw: Any, *, timezone: str = "UTC", ready: tuple[str, ...] = DEF
         if not isinstance(item, Mapping):
             read.fail(f"has item {n} that is not an object", "items")
         subtotals.append(item)
-    lines, item_tax_total, included = _lines(read, subtotals, discount, order_included)
+    lines, item_tax_total, included = _lines(read, subtotals, discount, order_included, rates)
     shipping_tax = order_tax - item_tax_total
     if shipping_tax < 0:
         shipping_tax = ZERO
     shipping = shipping_gross - shipping_tax if included else shipping_gross
+    shipping_percent = _shipping_rate(surcharges, lines, rates) if shipping_tax else None
     total = read.amount(raw, "total", "grand total", required=True)
     address = _address(raw.get("profile"))
     customer = _customer(raw, read, address)
@@ -189,10 +192,11 @@ def parse_order(raw: Any, *, timezone: str = "UTC", ready: tuple[str, ...] = DEF
         or str(raw["order_id"]), created_at=created, updated_at=updated,
         state=_state(payment, shipping_status, paid, read),
         status_label=f"{payment}/{shipping_status}", paid=paid, currency=currency,
+        base_currency=currency, base_to_order_rate=Decimal(1), base_grand_total=total,
         timezone=timezone, prices_include_tax=included, customer=customer,
         billing_address=address, shipping_address=address, lines=lines,
         shipping=shipping, shipping_tax=shipping_tax,
-        shipping_tax_percent=_percent(shipping_tax, shipping),
+        shipping_tax_percent=shipping_percent or _percent(shipping_tax, shipping),
         shipping_discount_tax_compensation=ZERO, discount=discount,
         tax_total=order_tax, grand_total=total, payment_method=method,
         payment_offline=offline, payments=payments if paid else [],
@@ -210,8 +214,29 @@ def _percent(tax: Decimal, base: Decimal) -> Decimal | None:
     return (tax / base * 100).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
 
 
+def _shipping_rate(surcharges: list[Any], lines: list[OrderLine],
+                   rates: Mapping[str, Decimal]) -> Decimal | None:
+    """The rate of the tax surcharge that holds more than its items' tax: the shipping's."""
+    on_items: dict[str, Decimal] = {}
+    for line in lines:
+        for code in line.tax_codes:
+            on_items[code] = on_items.get(code, ZERO) + line.tax
+    found = {str(s.get("code")) for s in surcharges if isinstance(s, Mapping)
+             and s.get("type") == "tax" and str(s.get("code")) in rates
+             and _value(s.get("value")) > on_items.get(str(s.get("code")), ZERO)}
+    return rates[found.pop()] if len(found) == 1 else None
+
+
+def _value(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return ZERO
+
+
 def _lines(read: Reader, items: list[Mapping[str, Any]], discount: Decimal,
-           order_included: bool) -> tuple[list[OrderLine], Decimal, bool]:
+           order_included: bool, rates: Mapping[str, Decimal],
+           ) -> tuple[list[OrderLine], Decimal, bool]:
     subtotal_all = ZERO
     rows = []
     for n, item in enumerate(items, 1):
@@ -241,10 +266,13 @@ def _lines(read: Reader, items: list[Mapping[str, Any]], discount: Decimal,
                 if subtotal_all else ZERO
         left -= share
         item_tax += tax
-        unit, compensation, percent = price, ZERO, _percent(tax, subtotal - share)
+        known = [rates[c] for c in codes if c in rates]
+        unit, compensation = price, ZERO
+        percent = sum(known, ZERO) if known and len(known) == len(codes) \
+            else _percent(tax, subtotal - share)
         if included and tax:
             net_after = subtotal - share - tax
-            rate = tax / net_after if net_after > 0 else ZERO
+            rate = (percent / 100) if percent else (tax / net_after if net_after > 0 else ZERO)
             unit = (price / (1 + rate)).quantize(FOUR, rounding=ROUND_HALF_UP)
             compensation = (share - share / (1 + rate)).quantize(FOUR, rounding=ROUND_HALF_UP)
             percent = (rate * 100).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
