@@ -159,21 +159,27 @@ class XCartStore:
         """Refunds (refund backend transactions) dated in the window, ascending: read from the
         orders changed since ``since`` (a refund saves its order)."""
         zone = self.timezone()
-        found: list[tuple[datetime, str, Refund, str]] = []
+        found: list[tuple[datetime, str, Fetched[Refund]]] = []
         for row in self._rows(since, until):
             try:
                 order = self._parse(row, zone)
-                refunds = parse_refunds(row, order)
             except RecordError:
                 continue  # the order itself is flagged by iter_orders
-            for refund in refunds:
-                if refund.updated_at >= since and (until is None or refund.updated_at <= until):
-                    found.append((refund.updated_at, refund.source_id, refund,
-                                  dumps({"order_id": order.source_id, "refund":
-                                         refund.source_id})))
-        for _, _, refund, raw in sorted(found, key=lambda f: (f[0], f[1])):
-            yield Fetched(source_id=refund.source_id, updated_at=refund.updated_at,
-                          record=refund, raw=raw)
+            raw = dumps(row)
+            for refund in parse_refunds(row, order):
+                if isinstance(refund, tuple):  # unreadable: kept with its order's document
+                    ident, problem = refund
+                    found.append((order.updated_at, ident, Fetched(
+                        source_id=ident, updated_at=order.updated_at, record=None, raw=raw,
+                        problem=problem)))
+                elif refund.updated_at >= since and (until is None
+                                                     or refund.updated_at <= until):
+                    found.append((refund.updated_at, refund.source_id, Fetched(
+                        source_id=refund.source_id, updated_at=refund.updated_at,
+                        record=refund, raw=dumps({"order_id": order.source_id,
+                                                  "refund": refund.source_id}))))
+        for _, _, fetched in sorted(found, key=lambda f: (f[0], f[1])):
+            yield fetched
 
     def _fetched(self, row: Any, zone: str) -> Fetched[Order]:
         raw = dumps(row)

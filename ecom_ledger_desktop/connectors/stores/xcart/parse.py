@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ecom_ledger_desktop.connectors.stores.xcart.fields import Reader, parse_stamp
+from ecom_ledger_desktop.core.errors import RecordError, RecordProblem
 from ecom_ledger_desktop.models.commerce import (
     Address,
     Customer,
@@ -317,11 +318,11 @@ def _payments(read: Reader, txns: list[Any]) -> tuple[list[Payment], list[tuple[
     return payments, refunds, method, offline
 
 
-def parse_refunds(raw: Any, order: Order) -> list[Refund]:
-    """The order's refunds (successful refund backend transactions), oldest first."""
-    out: list[Refund] = []
+def parse_refunds(raw: Any, order: Order) -> list[Refund | tuple[str, RecordProblem]]:
+    """The order's refunds (successful refund backend transactions), oldest first; one that
+    cannot be read comes back as ``(its id, the problem)``."""
+    out: list[Refund | tuple[str, RecordProblem]] = []
     read = Reader(order_subject(raw), order.source_id)
-    before = ZERO
     rows = []
     for txn in read.items(raw, "payment_transactions", "payment transactions"):
         if not isinstance(txn, Mapping):
@@ -331,10 +332,15 @@ def parse_refunds(raw: Any, order: Order) -> list[Refund]:
                     str(backend.get("type", "")).lower() in REFUND_TYPES:
                 rows.append(backend)
     rows.sort(key=lambda b: (parse_stamp(b.get("date")) or order.updated_at, str(b.get("id"))))
+    before = ZERO
     for n, backend in enumerate(rows, 1):
         where = read.at(f"refund {backend.get('id')}")
-        value = where.amount(backend, "value", "refunded amount", required=True)
-        when = where.stamp(backend, "date", "refund date") or order.updated_at
+        try:
+            value = where.amount(backend, "value", "refunded amount", required=True)
+            when = where.stamp(backend, "date", "refund date") or order.updated_at
+        except RecordError as bad:
+            out.append((str(backend.get("id")), bad.problem))
+            continue
         whole = before == 0 and value == order.grand_total
         refund = Refund(source_id=str(backend.get("id")), order_source_id=order.source_id,
                         number=f"{order.number}-R{n}", created_at=when, updated_at=when,
