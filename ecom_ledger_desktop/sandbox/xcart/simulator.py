@@ -51,9 +51,14 @@ class XCartSimulator:
                                       host=host, port=port, faults=self.faults)
 
     def _handle(self, request: SimRequest) -> SimResponse:
-        if self.switches.version == "5.5":
-            return self.api55.handle(request)
-        return self.rest.handle(request)
+        api = self.api55 if self.switches.version == "5.5" else self.rest
+        response = api.handle(request)
+        writing = request.method in ("PUT", "POST", "DELETE") or (
+            request.param("_method") or "").lower() in ("put", "post", "delete")
+        if writing and response.status < 400 and \
+                self.faults.draw(self.faults.drop_after_apply_rate):
+            return SimResponse.dropped()  # applied, but the answer is lost
+        return response
 
     # -- lifecycle -----------------------------------------------------------------------------
 

@@ -84,7 +84,7 @@ def _write_probe(api: Transport) -> CheckResult:
 
 def run(api: Transport, override: str | None) -> list[CheckResult]:
     try:
-        version = api.resolve()
+        version = api.resolve(once=True)
     except KeyRefusedError as refused:
         return [CheckResult("Reached the shop", True, f"{api.base_url} answered."),
                 CheckResult("API key accepted", False, str(refused)),

@@ -269,11 +269,11 @@ def _lines(read: Reader, items: list[Mapping[str, Any]], discount: Decimal,
         item_tax += tax
         known = [rates[c] for c in codes if c in rates]
         unit, compensation = price, ZERO
-        percent = sum(known, ZERO) if known and len(known) == len(codes) \
-            else _percent(tax, subtotal - share)
+        stated = sum(known, ZERO) if known and len(known) == len(codes) else None
+        percent = stated if stated is not None else _percent(tax, subtotal - share)
         if included and tax:
             net_after = subtotal - share - tax
-            rate = (percent / 100) if percent else (tax / net_after if net_after > 0 else ZERO)
+            rate = stated / 100 if stated else (tax / net_after if net_after > 0 else ZERO)
             unit = (price / (1 + rate)).quantize(FOUR, rounding=ROUND_HALF_UP)
             compensation = (share - share / (1 + rate)).quantize(FOUR, rounding=ROUND_HALF_UP)
             percent = (rate * 100).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()

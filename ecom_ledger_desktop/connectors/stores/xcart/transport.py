@@ -12,7 +12,7 @@ import httpx
 
 from ecom_ledger_desktop.connectors.http import ApiClient, RetryPolicy
 from ecom_ledger_desktop.connectors.stores.xcart.errors import KeyRefusedError, classify
-from ecom_ledger_desktop.core.errors import FatalError, SyncError
+from ecom_ledger_desktop.core.errors import FatalError, RetriableError, SyncError
 from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.core.redaction import register_secret
 
@@ -65,21 +65,28 @@ class Transport:
 
     # -- version -------------------------------------------------------------------------------
 
-    def resolve(self) -> str:
-        """The API version, probing the 5.x add-on first and then ``/api`` when on "auto"."""
+    def resolve(self, *, once: bool = False) -> str:
+        """The API version, probing the 5.x add-on first and then ``/api`` when on "auto"
+        (``once``: a single attempt per probe, for "Test connection")."""
         if self.version != "auto":
             return self.version
         self.version = "5.4"
         try:
-            self.rest_get("order", [("_cnd[limit][0]", "0"), ("_cnd[limit][1]", "1")], once=True)
+            self.rest_get("order", [("_cnd[limit][0]", "0"), ("_cnd[limit][1]", "1")], once=once)
             return self.version
-        except KeyRefusedError:
-            self.version = "5.5"
+        except KeyRefusedError as refused:
+            first = refused
+        self.version = "5.5"
         try:
-            self.api_get("/api/orders", [("itemsPerPage", "1")], once=True)
-        except SyncError:
+            self.api_get("/api/orders", [("itemsPerPage", "1")], once=once)
+        except KeyRefusedError:
             self.version = "auto"
             raise
+        except SyncError as error:
+            self.version = "auto"
+            if isinstance(error, RetriableError):
+                raise
+            raise first from None  # no 5.5 API either: the add-on's answer says what to check
         return self.version
 
     # -- 5.x add-on ----------------------------------------------------------------------------
