@@ -257,6 +257,7 @@ def api55_order(doc: dict[str, Any], zone: str) -> dict[str, Any]:
         "payment_transactions": [{**t, "date": iso(t.get("date")), "backend_transactions": [
             {**b, "date": iso(b.get("date"))} for b in t.get("backend_transactions", [])]}
             for t in doc.get("payment_transactions", [])],
+        "history": [{**e, "date": iso(e.get("date"))} for e in doc.get("events", [])],
         "selected_currency": (doc.get("selectedMultiCurrency") or {}).get("code"),
         "selected_currency_rate": doc.get("selectedMultiCurrencyRate"),
     }

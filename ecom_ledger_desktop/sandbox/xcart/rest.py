@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 from ..server import SimRequest, SimResponse
 from . import documents
 from .http import Gate, as_list, php_params
-from .model import PAYMENT_STATUSES, SHIPPING_STATUSES, Order
+from .model import CURRENCIES, PAYMENT_STATUSES, SHIPPING_STATUSES, Order
 from .store import ShopState, SimError
 
 ORDER_FIELDS = {"o.lastRenewDate": lambda o: o.last_renew, "o.date": lambda o: o.date,
@@ -104,8 +104,6 @@ class RestAddon:
         raise SimError(f"Unknown path {entity!r}")
 
     def _config(self) -> list[dict[str, Any]]:
-        from .model import CURRENCIES
-
         return [{"config_id": 1, "name": "time_zone", "category": "Units",
                  "type": "XLite\\View\\FormField\\Select\\TimeZone", "value": self.state.timezone},
                 {"config_id": 2, "name": "shop_currency", "category": "General",

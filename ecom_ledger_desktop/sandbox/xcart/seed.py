@@ -79,7 +79,7 @@ def _spec(rng: random.Random, n: int, count: int) -> dict[str, Any]:
         spec.update(display_currency="EUR", rate="0.9215")  # MultiCurrency: shown in EUR
     elif special == 5:
         spec["lines"].append({"sku": GIFT[0], "name": GIFT[1], "price": GIFT[2], "qty": 1})
-    elif special == 6 and n < count:
+    elif special == 6:  # an SKU the books do not know
         spec["lines"].append({"sku": rng.choice(UNKNOWN)[0], "name": "Gift Wrapping",
                               "price": "4.00", "qty": 1})
     elif special == 7:

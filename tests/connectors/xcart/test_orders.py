@@ -102,3 +102,19 @@ def test_refunds_whole_order_reverses_it_partial_is_an_amount(sim: XCartSimulato
     closed = orders[str(whole)]
     assert closed is not None and closed.state == "closed" and closed.refunded_total == \
         full.grand_total
+
+
+def test_an_offline_order_paid_later_is_paid_when_its_status_became_paid(
+        sim: XCartSimulator) -> None:
+    oid = sim.add_order(order(payment_method="Check", paid=False))
+    placed = sim.clock.now()
+    sim.clock.advance(3 * 86400)
+    sim.pay_order(oid)
+    store = store_for(sim)
+    got = store.get_order(str(oid)).record
+    store.close()
+    assert got is not None and got.paid and got.payment_offline
+    [payment] = got.payments
+    assert payment.paid_at is not None and payment.offline
+    # the day the check arrived, not the order's
+    assert round((payment.paid_at - placed).total_seconds() / 86400) == 3

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ecom_ledger_desktop.connectors.base import CheckResult
@@ -132,6 +131,3 @@ def run(api: Transport, override: str | None) -> list[CheckResult]:
         "shop's currency.")))
     return lines
 
-
-def shown(value: Any) -> str:
-    return str(value)

@@ -7,7 +7,7 @@ and ``checks.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -250,5 +250,3 @@ def _stand_in(row: Any) -> str:
     number = row.get("orderNumber") if isinstance(row, Mapping) else None
     return f"no-id:{number}" if isinstance(number, str | int) and str(number).strip() else ""
 
-
-Getter = Callable[[list[tuple[str, str]]], Any]

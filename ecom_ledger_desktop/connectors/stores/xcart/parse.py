@@ -15,6 +15,7 @@ tax, and a partial one is a refunded amount (``adjustment_positive``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -181,7 +182,8 @@ def parse_order(raw: Any, *, timezone: str = "UTC", ready: tuple[str, ...] = DEF
     shipping_status = status_of(raw, "shippingStatus")
     paid = payment in ready or payment == "R"
     txns = read.items(raw, "payment_transactions", "payment transactions")
-    payments, refunds, method, offline = _payments(read, txns)
+    events: list[Any] = raw["events"] if isinstance(raw.get("events"), list) else []
+    payments, refunds, method, offline = _payments(read, txns, events)
     method = str(raw.get("payment_method_name") or method or "")
     offline = offline or _offline(method)
     coupons = raw.get("usedCoupons")
@@ -291,8 +293,37 @@ def _offline(method: str) -> bool:
     return method.replace(" ", "").replace("_", "").lower() in OFFLINE_METHODS
 
 
-def _payments(read: Reader, txns: list[Any]) -> tuple[list[Payment], list[tuple[str, Decimal]],
-                                                     str, bool]:
+def _became_paid(events: list[Any], after: datetime | None) -> datetime | None:
+    """When the order history first says the payment status changed to Paid (after ``after``):
+    an offline order's money arrives then, not when the order was placed."""
+    moments = []
+    for event in events:
+        if not isinstance(event, Mapping):
+            continue
+        code = str(event.get("code") or "").upper().replace(" ", "_")
+        words = str(event.get("description") or "").lower()
+        when = parse_stamp(event.get("date"))
+        if "PAYMENT_STATUS" in code and words.endswith("paid") and "partially" not in words \
+                and when is not None and (after is None or when >= after):
+            moments.append(when)
+    return min(moments, default=None)
+
+
+def _paid_at(txn: Mapping[str, Any], offline: bool, events: list[Any]) -> datetime | None:
+    """A capture's date, else (offline methods) when the order became Paid, else the
+    transaction's own date."""
+    placed = parse_stamp(txn.get("date"))
+    captures = [parse_stamp(b.get("date")) for b in txn.get("backend_transactions") or []
+                if isinstance(b, Mapping) and b.get("status") == "S"
+                and str(b.get("type", "")).lower().startswith("capture")]
+    found = [c for c in captures if c is not None]
+    if found:
+        return max(found)
+    return (_became_paid(events, placed) if offline else None) or placed
+
+
+def _payments(read: Reader, txns: list[Any], events: list[Any]
+              ) -> tuple[list[Payment], list[tuple[str, Decimal]], str, bool]:
     payments: list[Payment] = []
     refunds: list[tuple[str, Decimal]] = []
     method, offline = "", False
@@ -307,7 +338,7 @@ def _payments(read: Reader, txns: list[Any]) -> tuple[list[Payment], list[tuple[
         offline = offline or is_offline
         if txn.get("status") == "S":
             payments.append(Payment(method=name, amount=where.amount(txn, "value", "amount"),
-                                    paid_at=parse_stamp(txn.get("date")),
+                                    paid_at=_paid_at(txn, is_offline, events),
                                     reference=str(txn.get("publicTxnId") or ""),
                                     offline=is_offline))
         for m, backend in enumerate(txn.get("backend_transactions") or [], 1):

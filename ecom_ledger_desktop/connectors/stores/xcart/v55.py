@@ -50,6 +50,8 @@ def normalise(doc: Any) -> Any:
                   if isinstance(i, Mapping) else i for i in doc.get("items") or []]
         if isinstance(doc.get("items"), list) else doc.get("items"),
         "surcharges": doc.get("surcharges"),
+        "events": [{**e, "date": _unix(e.get("date"))} if isinstance(e, Mapping) else e
+                   for e in doc.get("history") or []],
         "payment_transactions": [
             {**t, "date": _unix(t.get("date")), "backend_transactions": [
                 {**b, "date": _unix(b.get("date"))} if isinstance(b, Mapping) else b
