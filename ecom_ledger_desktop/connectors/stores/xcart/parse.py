@@ -184,7 +184,8 @@ def parse_order(raw: Any, *, timezone: str = "UTC", ready: tuple[str, ...] = DEF
     txns = read.items(raw, "payment_transactions", "payment transactions")
     events: list[Any] = raw["events"] if isinstance(raw.get("events"), list) else []
     payments, refunds, method, offline = _payments(read, txns, events)
-    method = str(raw.get("payment_method_name") or method or "")
+    # the method's service name ("Check", "Stripe"): what the merchant's payment routes name
+    method = method or str(raw.get("payment_method_name") or "")
     offline = offline or _offline(method)
     coupons = raw.get("usedCoupons")
     coupon = ""
@@ -332,9 +333,9 @@ def _payments(read: Reader, txns: list[Any], events: list[Any]
             read.fail(f"has payment transaction {n} that is not an object",
                       "payment_transactions")
         where = read.at(f"payment transaction {n}")
-        name = str(txn.get("method_local_name") or txn.get("method_name") or "")
+        name = str(txn.get("method_name") or txn.get("method_local_name") or "")
         method = method or name
-        is_offline = _offline(str(txn.get("method_name") or "")) or _offline(name)
+        is_offline = _offline(name) or _offline(str(txn.get("method_local_name") or ""))
         offline = offline or is_offline
         if txn.get("status") == "S":
             payments.append(Payment(method=name, amount=where.amount(txn, "value", "amount"),
