@@ -57,6 +57,8 @@ class Switches:
     date_skew_seconds: float = 0.0
     corrupt_count: int = 0
     corrupt_mode: str = "truncate"
+    # reference part H #5: whether ``_cnd[orderBy]`` accepts ``o.lastRenewDate`` on this version
+    order_by_last_renew: bool = True
 
 
 class Gate:

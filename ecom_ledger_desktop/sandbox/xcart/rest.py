@@ -147,6 +147,8 @@ class RestAddon:
         if "orderBy" in cnd:
             field, direction = [*as_list(cnd["orderBy"]), "asc"][:2]
             read = ORDER_FIELDS.get(str(field))
+            if field == "o.lastRenewDate" and not self.gate.switches.order_by_last_renew:
+                read = None
             if read is None:
                 raise SimError(f"[Semantical Error] Class XLite\\Model\\Order has no field {field}")
             # ties in MySQL come in primary-key order here (InnoDB reads the index in order)

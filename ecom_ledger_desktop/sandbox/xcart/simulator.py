@@ -92,7 +92,8 @@ class XCartSimulator:
 
     def configure(self, version: str | None = None, hydra: bool | None = None,
                   rate_limit_per_minute: int | str | None = "",
-                  date_skew_seconds: float | None = None, timezone: str | None = None) -> None:
+                  date_skew_seconds: float | None = None, timezone: str | None = None,
+                  order_by_last_renew: bool | None = None) -> None:
         """Change switches at run time (``""`` leaves the rate limit alone)."""
         if version is not None:
             if version not in ("5.4", "5.5"):
@@ -107,12 +108,15 @@ class XCartSimulator:
             self.switches.date_skew_seconds = float(date_skew_seconds)
         if timezone is not None:
             self.state.timezone = timezone
+        if order_by_last_renew is not None:
+            self.switches.order_by_last_renew = bool(order_by_last_renew)
 
     def settings_dict(self) -> dict[str, Any]:
         s = self.switches
         return {"version": s.version, "hydra": s.hydra,
                 "rate_limit_per_minute": s.rate_limit_per_minute,
-                "date_skew_seconds": s.date_skew_seconds, "timezone": self.state.timezone}
+                "date_skew_seconds": s.date_skew_seconds, "timezone": self.state.timezone,
+                "order_by_last_renew": s.order_by_last_renew}
 
     # -- the back office (tests, drivers, the demo) ---------------------------------------------
 

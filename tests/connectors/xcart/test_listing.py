@@ -68,3 +68,16 @@ def test_a_rerun_past_the_last_change_reads_nothing(sim: XCartSimulator) -> None
     last = max(f.updated_at for f in store.iter_orders(EPOCH) if f.updated_at)
     assert list(store.iter_orders(last + store.timestamp_resolution)) == []
     store.close()
+
+
+def test_without_sorting_by_change_date_every_order_is_scanned_and_none_missed(
+        sim: XCartSimulator) -> None:
+    if sim.switches.version == "5.5":
+        return  # the 5.5 API filters on lastRenewDate itself
+    sim.configure(order_by_last_renew=False)  # reference part H #5
+    ids = [str(sim.add_order(order(created_at=T0 - timedelta(days=400 - n),
+                                   updated_at=T0 + timedelta(seconds=9 - n)))) for n in range(7)]
+    store = store_for(sim, page_size=3)
+    got = [f.source_id for f in store.iter_orders(T0 + timedelta(seconds=6))]
+    store.close()
+    assert got == list(reversed(ids[:4]))  # changed since T0+6s, ascending by that change

@@ -17,7 +17,7 @@ import httpx
 from ecom_ledger_desktop.connectors.base import CheckResult, Fetched
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.stores.xcart import checks, stock, v55
-from ecom_ledger_desktop.connectors.stores.xcart.errors import NotFoundError
+from ecom_ledger_desktop.connectors.stores.xcart.errors import NotFoundError, XCartRequestError
 from ecom_ledger_desktop.connectors.stores.xcart.listing import (
     row_id,
     row_stamp,
@@ -58,6 +58,7 @@ class XCartStore:
         self._size = max(1, page_size)
         self._expected: int | None = None
         self._rates: dict[str, Decimal] | None = None
+        self._by_change = True  # False once the add-on refuses to sort by lastRenewDate
 
     # -- shop facts ----------------------------------------------------------------------------
 
@@ -94,7 +95,14 @@ class XCartStore:
 
         def get(params: list[tuple[str, str]]) -> Any:
             return self.api.rest_get("order", params)
-        yield from walk_rest(get, since, until, self._size)
+        try:  # the walk reads every page before it yields a row
+            rows = list(walk_rest(get, since, until, self._size, by_change=self._by_change))
+        except XCartRequestError as refused:
+            if not self._by_change or "lastRenewDate" not in str(refused):
+                raise
+            self._by_change = False  # this add-on cannot sort by the change date
+            rows = list(walk_rest(get, since, until, self._size, by_change=False))
+        yield from rows
 
     def _on_total(self, total: int) -> None:
         self._expected = total

@@ -51,8 +51,16 @@ def _ascending(kept: dict[str, tuple[datetime | None, Any]]) -> list[Any]:
 
 
 def walk_rest(get: Callable[[Pairs], Any], since: datetime, until: datetime | None,
-              size: int) -> Iterator[Any]:
-    """5.x: every order with ``since <= lastRenewDate <= until`` once, ascending."""
+              size: int, *, by_change: bool = True) -> Iterator[Any]:
+    """5.x: every order with ``since <= lastRenewDate <= until`` once, ascending.
+
+    ``by_change=False`` (a shop whose add-on refuses ``_cnd[orderBy]`` on ``o.lastRenewDate``,
+    reference part H #5) reads every order by ``order_id`` (new orders only append, so offsets
+    are stable) and keeps the changed ones: slower, but nothing is missed.
+    """
+    if not by_change:
+        yield from _walk_all(get, since, until, size)
+        return
     kept: dict[str, tuple[datetime | None, Any]] = {}
     offset = 0
     while True:
@@ -70,6 +78,25 @@ def walk_rest(get: Callable[[Pairs], Any], since: datetime, until: datetime | No
                     parse_stamp(row.get("lastRenewDate")) is not None:
                 oldest = stamp if oldest is None else min(oldest, stamp)
         if len(page) < size or (oldest is not None and oldest < since):
+            break
+        offset += size
+    yield from _ascending(kept)
+
+
+def _walk_all(get: Callable[[Pairs], Any], since: datetime, until: datetime | None,
+              size: int) -> Iterator[Any]:
+    kept: dict[str, tuple[datetime | None, Any]] = {}
+    offset = 0
+    while True:
+        page = get([("_cnd[orderBy][0]", "o.order_id"), ("_cnd[orderBy][1]", "asc"),
+                    ("_cnd[limit][0]", str(offset)), ("_cnd[limit][1]", str(size))])
+        if not isinstance(page, list):
+            raise RetriableError("X-Cart's order list is not a list; reading it again")
+        for n, row in enumerate(page):
+            stamp = row_stamp(row)
+            if _in(stamp, since, until):
+                kept.setdefault(row_id(row) or f"unnamed:{offset + n}", (stamp, row))
+        if len(page) < size:
             break
         offset += size
     yield from _ascending(kept)
