@@ -9,8 +9,9 @@ import re
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
+from xml.sax.saxutils import escape
 
 from ..server import SimClock, SimRequest, SimResponse
 
@@ -45,6 +46,21 @@ def as_list(value: Any) -> list[Any]:
     if isinstance(value, dict):
         return [value[k] for k in sorted(value, key=lambda k: int(k) if k.isdigit() else 0)]
     return [] if value is None else [value]
+
+
+def to_xml(payload: Any) -> bytes:
+    """The add-on's XML printer (``Accept: application/xml``): lists as ``<item>`` elements."""
+    def node(name: str, value: Any) -> str:
+        if isinstance(value, dict):
+            inner = "".join(node(str(k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            inner = "".join(node("item", v) for v in value)
+        elif value is None:
+            return f"<{name}/>"
+        else:
+            inner = escape(str(value).lower() if isinstance(value, bool) else str(value))
+        return f"<{name}>{inner}</{name}>"
+    return ('<?xml version="1.0" encoding="UTF-8"?>' + node("data", payload)).encode("utf-8")
 
 
 @dataclass
@@ -91,9 +107,12 @@ class Gate:
     def answer(self, request: SimRequest, payload: Any, *, last_modified: int | None = None,
                status: int = 200, extra: dict[str, str] | None = None) -> SimResponse:
         """JSON with ETag / Last-Modified / Content-MD5; 304 on a matching If-None-Match."""
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        xml = "xml" in request.header("accept") and "json" not in request.header("accept")
+        body = to_xml(payload) if xml else json.dumps(
+            payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
-        headers = {"Content-Type": "application/json; charset=utf-8", "ETag": etag,
+        kind = "application/xml" if xml else "application/json"
+        headers = {"Content-Type": f"{kind}; charset=utf-8", "ETag": etag,
                    "Content-MD5": hashlib.md5(body, usedforsecurity=False).hexdigest(),
                    "Date": self.date_header(), **(extra or {})}
         if last_modified is not None:
@@ -101,6 +120,14 @@ class Gate:
                 datetime.fromtimestamp(last_modified, UTC), usegmt=True)
         if status == 200 and request.header("if-none-match") == etag:
             return SimResponse(304, b"", headers)
+        since = request.header("if-modified-since")
+        if status == 200 and since and last_modified is not None:
+            try:
+                unchanged = parsedate_to_datetime(since).timestamp() >= last_modified
+            except (TypeError, ValueError):
+                unchanged = False
+            if unchanged:
+                return SimResponse(304, b"", headers)
         with self.lock:
             if self.switches.corrupt_count > 0:
                 self.switches.corrupt_count -= 1

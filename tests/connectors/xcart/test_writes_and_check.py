@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 
+from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.stores.xcart.errors import KeyRefusedError, ReadOnlyKeyError
 from ecom_ledger_desktop.core.errors import UncertainOutcome
 from ecom_ledger_desktop.models.commerce import StockLevel
+from ecom_ledger_desktop.sandbox.server import SimClock
 from ecom_ledger_desktop.sandbox.xcart import XCartSimulator
-from tests.connectors.xcart.conftest import EPOCH, KEY, order, store_for
+from tests.connectors.xcart.conftest import EPOCH, KEY, T0, order, store_for
 
 
 def test_the_note_is_written_once_even_after_a_lost_answer(sim: XCartSimulator) -> None:
@@ -85,3 +87,18 @@ def test_server_errors_and_broken_answers_are_retried(sim: XCartSimulator) -> No
     store.close()
     assert len(got) == 1 and got[0].record is not None
     assert now is not None and abs((now - sim.clock.now()).total_seconds()) < 5
+
+
+def test_a_rate_limited_shop_is_waited_for_not_given_up_on() -> None:
+    # 600x clock: the shop's minute passes in 0.1 s, so a 429's Retry-After is soon over
+    with XCartSimulator(token=KEY, clock=SimClock(scale=600, start=T0),
+                        rate_limit_per_minute=3) as shop:
+        for _ in range(4):
+            shop.add_order(order())
+        store = store_for(shop, version="5.4", page_size=1, timezone="UTC",
+                          policy=RetryPolicy(backoff_base=0.05, backoff_max=0.3, attempts=8))
+        got = list(store.iter_orders(EPOCH))
+        retries = store.api._api.retries
+        store.close()
+    assert len(got) == 4 and all(f.record is not None for f in got)
+    assert retries >= 1  # it was told to slow down, and did

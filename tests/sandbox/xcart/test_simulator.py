@@ -134,3 +134,30 @@ def test_rate_limit_and_broken_answers(sim: XCartSimulator) -> None:
     sim.corrupt_next_responses(1, "garbage")
     assert rest(sim, "order").text.startswith("<html>")
     assert rest(sim, "order").json() == []
+
+
+def test_xml_on_request_and_304_when_unchanged(sim: XCartSimulator) -> None:
+    sim.add_order({"customer": None, "lines": [LINE]})
+    xml = rest(sim, "order/1", headers={"Accept": "application/xml"})
+    assert xml.headers["Content-Type"].startswith("application/xml")
+    assert b"<orderNumber>1</orderNumber>" in xml.content
+    first = rest(sim, "order/1")
+    assert rest(sim, "order/1", headers={"If-None-Match": first.headers["ETag"]}
+                ).status_code == 304
+    assert rest(sim, "order/1", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+                ).status_code == 304
+
+
+def test_control_api_places_pays_refunds_and_switches_versions(sim: XCartSimulator) -> None:
+    control = f"{sim.base_url}/__sim__"
+    oid = httpx.post(f"{control}/orders", json={"customer": None, "lines": [LINE],
+                                                "paid": False, "payment_method": "Check"}
+                     ).json()["order_id"]
+    assert httpx.post(f"{control}/orders/{oid}/pay").json() == {"ok": True}
+    refund = httpx.post(f"{control}/orders/{oid}/refund", json={"amount": "1.00"}).json()
+    assert refund["refund_id"] >= 1
+    assert httpx.get(f"{control}/orders/{oid}").json()["paymentStatus"]["code"] == "P"
+    assert httpx.post(f"{control}/settings", json={"version": "5.5"}).json()["version"] == "5.5"
+    assert httpx.get(f"{sim.base_url}/api/orders", headers={"X-Auth-Token": KEY}).json()
+    assert httpx.get(f"{control}/orders/999").status_code == 404
+    assert httpx.get(f"{control}/stock").json()["XC-MUG-01"] == 98
