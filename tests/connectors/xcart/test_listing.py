@@ -81,3 +81,16 @@ def test_without_sorting_by_change_date_every_order_is_scanned_and_none_missed(
     got = [f.source_id for f in store.iter_orders(T0 + timedelta(seconds=6))]
     store.close()
     assert got == list(reversed(ids[:4]))  # changed since T0+6s, ascending by that change
+
+
+def test_an_order_without_a_change_date_is_read_by_the_daily_reconciliation(
+        sim: XCartSimulator) -> None:
+    oid = sim.add_order(order())
+    sim.add_order(order())
+    raw = sim.order_json(oid)
+    del raw["lastRenewDate"]
+    sim.put_raw_order(oid, raw)
+    store = store_for(sim)
+    reconciled = [f.source_id for f in store.reconcile_orders()]
+    store.close()
+    assert reconciled == [str(oid)]

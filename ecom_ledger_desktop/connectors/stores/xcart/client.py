@@ -122,10 +122,12 @@ class XCartStore:
     def reconcile_orders(self) -> Iterator[Fetched[Order]]:
         """Orders of the last 30 days (by creation) without a usable ``lastRenewDate``: no
         changed-since walk can place them, so they are read here, daily."""
-        if self.version == "5.5":
-            return
         zone = self.timezone()
-        end = int(datetime.now(UTC).timestamp()) + 86400
+        now = self._shop_now()
+        if self.version == "5.5":
+            yield from self._reconcile_55(now - timedelta(days=RECONCILE_DAYS + 1), zone)
+            return
+        end = int(now.timestamp()) + 86400
         start = end - (RECONCILE_DAYS + 1) * 86400
         offset = 0
         while True:
@@ -140,6 +142,30 @@ class XCartStore:
             if len(rows) < self._size:
                 return
             offset += self._size
+
+    def _shop_now(self) -> datetime:
+        """The shop's clock (its Date header; one small request when none was seen yet)."""
+        if self.server_now() is None:
+            if self.version == "5.5":
+                self.api.api_get("/api/orders", [("itemsPerPage", "1")])
+            else:
+                self.api.rest_get("order", [("_cnd[limit][0]", "0"), ("_cnd[limit][1]", "1")])
+        return self.server_now() or datetime.now(UTC)
+
+    def _reconcile_55(self, start: datetime, zone: str) -> Iterator[Fetched[Order]]:
+        number = 1
+        while True:
+            body = self.api.api_get("/api/orders", [
+                ("date[after]", start.isoformat()), ("order[date]", "asc"),
+                ("itemsPerPage", str(self._size)), ("page", str(number))])
+            rows = body.get("hydra:member", []) if isinstance(body, Mapping) else body
+            rows = rows if isinstance(rows, list) else []
+            for row in rows:
+                if isinstance(row, Mapping) and row_stamp(row, "update_date", "") is None:
+                    yield self._fetched(v55.normalise(row), zone)
+            if len(rows) < self._size:
+                return
+            number += 1
 
     def get_order(self, source_id: str) -> Fetched[Order]:
         """One order by ``order_id``; a ``not_found`` problem when X-Cart has none."""
