@@ -12,7 +12,7 @@ from .control import handle_control
 from .http import Gate, Switches
 from .model import Order
 from .rest import RestAddon
-from .seed import DEMO_CATALOG, seed_catalog
+from .seed import DEMO_CATALOG, GIFT, seed_catalog
 from .seed import seed_orders as place_orders
 from .store import ShopState
 
@@ -82,8 +82,8 @@ class XCartSimulator:
 
     def demo_connection(self) -> tuple[dict[str, str], dict[str, str]]:
         """(settings, secrets) of a connection to this shop, keyed by the kind's settings."""
-        return ({"base_url": self.base_url, "api_version": self.switches.version},
-                {"api_key": self.token})
+        return ({"base_url": self.base_url, "api_version": self.switches.version,
+                 "gift_card_skus": GIFT[0]}, {"api_key": self.token})
 
     def catalog(self) -> list[dict[str, Any]]:
         return [dict(entry) for entry in DEMO_CATALOG]

@@ -118,3 +118,12 @@ def test_an_offline_order_paid_later_is_paid_when_its_status_became_paid(
     assert payment.paid_at is not None and payment.offline
     # the day the check arrived, not the order's
     assert round((payment.paid_at - placed).total_seconds() / 86400) == 3
+
+
+def test_gift_certificates_sold_are_the_skus_the_merchant_names(sim: XCartSimulator) -> None:
+    oid = sim.add_order(order(lines=[dict(LINE), {"sku": "XC-GIFTCERT-25", "name": "Gift",
+                                                  "qty": 1, "price": "25.00"}]))
+    store = store_for(sim, gift_card_skus=frozenset({"XC-GIFTCERT-25"}))
+    got = store.get_order(str(oid)).record
+    store.close()
+    assert got is not None and [ln.is_gift_card for ln in got.lines] == [False, True]

@@ -47,6 +47,7 @@ class XCartStore:
     def __init__(self, base_url: str, api_key: str, *, version: str = "auto",
                  timezone: str | None = None, ready_statuses: tuple[str, ...] = DEFAULT_READY,
                  page_size: int = 100, policy: RetryPolicy | None = None,
+                 gift_card_skus: frozenset[str] = frozenset(),
                  transport: httpx.BaseTransport | None = None, name: str = "X-Cart") -> None:
         self.name = name
         self.base_url = base_url.rstrip("/")
@@ -55,6 +56,7 @@ class XCartStore:
         self._override = timezone
         self._zone: str | None = timezone
         self._ready = tuple(ready_statuses) or DEFAULT_READY
+        self._gift_cards = gift_card_skus
         self._size = max(1, page_size)
         self._expected: int | None = None
         self._rates: dict[str, Decimal] | None = None
@@ -81,7 +83,8 @@ class XCartStore:
         return self._rates
 
     def _parse(self, row: Any, zone: str) -> Order:
-        return parse_order(row, timezone=zone, ready=self._ready, rates=self.rates())
+        return parse_order(row, timezone=zone, ready=self._ready, rates=self.rates(),
+                           gift_card_skus=self._gift_cards)
 
     # -- reading -------------------------------------------------------------------------------
 

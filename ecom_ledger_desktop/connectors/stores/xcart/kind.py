@@ -46,11 +46,13 @@ def build(config: ConnectionConfig, secrets: SecretStore, context: BuildContext
     settings = config.settings
     ready = tuple(c.strip() for c in (settings.get("ready_statuses") or "P").split(",")
                   if c.strip())
+    gift_cards = frozenset(s.strip() for s in (settings.get("gift_card_skus") or "").split(",")
+                           if s.strip())
     return XCartStore(require_setting(config, "base_url"),
                       require_secret(config, secrets, "api_key"),
                       version=settings.get("api_version") or "auto",
                       timezone=settings.get("timezone") or None, ready_statuses=ready,
-                      policy=context.policy, name=config.name)
+                      gift_card_skus=gift_cards, policy=context.policy, name=config.name)
 
 
 KIND = ConnectionKind(
@@ -79,6 +81,9 @@ KIND = ConnectionKind(
                 default="P", validate=_ready_problem,
                 help="payment status codes that make an order ready for the books, comma-"
                      "separated (P = Paid; add A to book authorized orders)"),
+        Setting("gift_card_skus", "Gift certificate SKUs", "e.g. GIFT-25, GIFT-50", advanced=True,
+                help="SKUs of the gift certificates the shop sells, comma-separated: booked as "
+                     "money owed to the holder, not as sales"),
         Setting("api_key", "API key", "from the REST API settings in the X-Cart admin",
                 secret=True, required=True, help="env var holding the read/write REST API key"),
     ),

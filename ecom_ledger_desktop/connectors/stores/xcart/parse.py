@@ -133,9 +133,12 @@ def _state(payment: str, shipping: str, paid: bool, read: Reader) -> OrderState:
 
 
 def parse_order(raw: Any, *, timezone: str = "UTC", ready: tuple[str, ...] = DEFAULT_READY,
-                rates: Mapping[str, Decimal] | None = None) -> Order:
+                rates: Mapping[str, Decimal] | None = None,
+                gift_card_skus: frozenset[str] = frozenset()) -> Order:
     """One default-schema order; ``ready``: payment status codes that make it paid;
-    ``rates``: the shop's tax rates by surcharge code (``CDEV_STAX_<id>``), when it says."""
+    ``rates``: the shop's tax rates by surcharge code (``CDEV_STAX_<id>``), when it says;
+    ``gift_card_skus``: what the merchant says are gift certificates sold (X-Cart's core has no
+    such product type, the add-ons differ), booked as a liability."""
     rates = rates or {}
     subject = order_subject(raw)
     read = Reader(subject, str(raw.get("order_id")) if isinstance(raw, Mapping) else "")
@@ -170,6 +173,8 @@ def parse_order(raw: Any, *, timezone: str = "UTC", ready: tuple[str, ...] = DEF
             read.fail(f"has item {n} that is not an object", "items")
         subtotals.append(item)
     lines, item_tax_total, included = _lines(read, subtotals, discount, order_included, rates)
+    for line in lines:
+        line.is_gift_card = line.sku in gift_card_skus
     shipping_tax = order_tax - item_tax_total
     if shipping_tax < 0:
         shipping_tax = ZERO
