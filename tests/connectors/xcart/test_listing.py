@@ -94,3 +94,17 @@ def test_an_order_without_a_change_date_is_read_by_the_daily_reconciliation(
     reconciled = [f.source_id for f in store.reconcile_orders()]
     store.close()
     assert reconciled == [str(oid)]
+
+
+def test_how_many_orders_to_expect_when_the_shop_says(sim: XCartSimulator) -> None:
+    for n in range(5):
+        sim.add_order(order(created_at=T0, updated_at=T0 + timedelta(seconds=n)))
+    sim.configure(hydra=True)  # 5.5 as Hydra collections: they carry hydra:totalItems
+    store = store_for(sim, page_size=2)
+    listed = store.iter_orders(EPOCH)
+    next(listed)
+    expected = store.orders_expected()
+    rest = list(listed)
+    store.close()
+    assert len(rest) == 4
+    assert expected == (5 if sim.switches.version == "5.5" else None)  # the add-on never says
