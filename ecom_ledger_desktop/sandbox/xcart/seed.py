@@ -55,7 +55,24 @@ def seed_orders(state: ShopState, seed: int, now: datetime, count: int) -> None:
         spec["created_at"] = when
         spec["updated_at"] = when + timedelta(minutes=rng.randint(0, 120))
         oid = state.add_order(spec)
-        _after(state, oid, n, rng, when)
+        _after(state, oid, n, count)
+
+
+def _planted(n: int, count: int) -> str:
+    """The demo's planted problems, once each (like the Magento demo's): an SKU the books do
+    not know on three orders, Jordan Rivera once, two offline orders unpaid for over 30 days
+    and a few recent ones that simply wait for their money."""
+    if count < 12:
+        return ""
+    if n in (count // 7, count // 3, (2 * count) // 3):
+        return "unknown_sku"
+    if n == count // 2:
+        return "jordan"
+    if n in (count // 12, count // 5):
+        return "unpaid_old"
+    if n in (count - 2, count - 5):
+        return "unpaid_recent"
+    return ""
 
 
 def _spec(rng: random.Random, n: int, count: int) -> dict[str, Any]:
@@ -68,30 +85,33 @@ def _spec(rng: random.Random, n: int, count: int) -> dict[str, Any]:
         "customer": {"email": who[0], "firstname": who[1], "lastname": who[2]},
         "lines": lines, "shipping": rng.choice(["5.00", "7.95", "0"]),
         "shipping_tax_percent": "8.875", "payment_method": rng.choice(ONLINE), "paid": True}
+    planted = _planted(n, count)
     special = n % 23
-    if special == 1:
+    if planted == "unknown_sku":
+        sku, name, price = UNKNOWN[(n // 3) % len(UNKNOWN)]
+        spec["lines"].append({"sku": sku, "name": name, "price": price, "qty": 1})
+    elif planted == "jordan":
+        spec["customer"] = {"email": "jordan.rivera@example.com", "firstname": "Jordan",
+                            "lastname": "Rivera"}
+    elif planted:
+        spec.update(payment_method=rng.choice(OFFLINE), paid=False)  # waits for its money
+    elif special == 1:
         spec["customer"] = None  # a guest checkout
     elif special == 2:
         spec["discount"], spec["coupon"] = "5.00", "WELCOME5"
-    elif special == 3:
-        spec.update(payment_method=rng.choice(OFFLINE), paid=False)  # waits for its money
     elif special == 4:
         spec.update(display_currency="EUR", rate="0.9215")  # MultiCurrency: shown in EUR
     elif special == 5:
         spec["lines"].append({"sku": GIFT[0], "name": GIFT[1], "price": GIFT[2], "qty": 1})
-    elif special == 6:  # an SKU the books do not know
-        spec["lines"].append({"sku": rng.choice(UNKNOWN)[0], "name": "Gift Wrapping",
-                              "price": "4.00", "qty": 1})
-    elif special == 7:
-        spec["customer"] = {"email": "jordan.rivera@example.com", "firstname": "Jordan",
-                            "lastname": "Rivera"}
     elif special == 8:
         spec.update(payment_method="Check", paid=False)  # paid later
     return spec
 
 
-def _after(state: ShopState, oid: int, n: int, rng: random.Random, when: datetime) -> None:
+def _after(state: ShopState, oid: int, n: int, count: int) -> None:
     special = n % 23
+    if _planted(n, count):
+        return
     if special == 8:
         state.pay(oid)
     elif special == 9:
