@@ -161,3 +161,21 @@ def test_control_api_places_pays_refunds_and_switches_versions(sim: XCartSimulat
     assert httpx.get(f"{sim.base_url}/api/orders", headers={"X-Auth-Token": KEY}).json()
     assert httpx.get(f"{control}/orders/999").status_code == 404
     assert httpx.get(f"{control}/stock").json()["XC-MUG-01"] == 98
+
+
+def test_the_demo_seed_is_deterministic_and_plants_its_cases() -> None:
+    def shop() -> list[dict[str, Any]]:
+        with XCartSimulator(seed=9, seed_orders=60, clock=SimClock(start=T0, scale=0)) as s:
+            return [s.order_json(oid) for oid in sorted(s.state.orders)]
+
+    first, second = shop(), shop()
+    assert first == second
+    emails = [o["profile"]["login"] for o in first]
+    assert emails.count("jordan.rivera@example.com") == 1
+    assert any(o["orig_profile"]["anonymous"] for o in first)  # guests
+    assert any(o.get("selectedMultiCurrency") for o in first)  # shown in another currency
+    assert any(o["usedCoupons"] for o in first)
+    assert any(b for o in first for t in o["payment_transactions"]
+               for b in t["backend_transactions"])  # refunds
+    assert any(i["sku"].startswith("XC-TEE-") for o in first for i in o["items"])  # variants
+    assert sum(o["paymentStatus"]["code"] == "Q" for o in first) == 4  # 2 old, 2 recent
