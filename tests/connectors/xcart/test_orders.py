@@ -127,3 +127,19 @@ def test_gift_certificates_sold_are_the_skus_the_merchant_names(sim: XCartSimula
     got = store.get_order(str(oid)).record
     store.close()
     assert got is not None and [ln.is_gift_card for ln in got.lines] == [False, True]
+
+
+def test_a_status_of_the_merchants_own_is_flagged_until_the_rule_names_it(
+        sim: XCartSimulator) -> None:
+    oid = sim.add_order(order())
+    raw = sim.order_json(oid)
+    raw["paymentStatus"] = {"id": 20, "code": "PV", "position": 90}  # "Paid (verified)"
+    sim.put_raw_order(oid, raw)
+    strict, custom = store_for(sim), store_for(sim, ready_statuses=("P", "PV"))
+    flagged, ready = strict.get_order(str(oid)), custom.get_order(str(oid)).record
+    strict.close()
+    custom.close()
+    assert flagged.problem is not None and flagged.problem.code == "unknown_status"
+    assert "'PV'" in flagged.problem.message and "statuses that make an order ready" in \
+        flagged.problem.message
+    assert ready is not None and ready.paid and ready.state == "processing"

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from ecom_ledger_desktop.models.connections import ConnectionConfig
     from ecom_ledger_desktop.secrets.store import SecretStore
 
-STATUS_CODES = ("Q", "A", "PP", "P", "D", "C", "R")
 
 
 def _zone_problem(value: str) -> str:
@@ -31,10 +30,10 @@ def _zone_problem(value: str) -> str:
 
 def _ready_problem(value: str) -> str:
     codes = [c.strip() for c in value.split(",") if c.strip()]
-    wrong = [c for c in codes if c not in STATUS_CODES]
+    wrong = [c for c in codes if not (c.isalnum() and c.isupper() and len(c) <= 4)]
     if not codes or wrong:
         return ("list X-Cart payment status codes separated by commas (P = Paid, A = Authorized, "
-                "PP = Partially paid), e.g. P")
+                "PP = Partially paid, or a code of your own), e.g. P")
     return ""
 
 

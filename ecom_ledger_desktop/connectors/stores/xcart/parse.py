@@ -124,9 +124,11 @@ def _state(payment: str, shipping: str, paid: bool, read: Reader) -> OrderState:
         return "canceled"
     if payment == "R":
         return "closed"
-    if payment not in ("Q", "A", "PP", "P", "R"):
-        read.fail(f"has payment status {payment!r} (paymentStatus), which X-Cart does not define "
-                  "(Q, A, PP, P, D, C, R)", "paymentStatus", code="unknown_status")
+    if payment not in ("Q", "A", "PP", "P") and not paid:
+        read.fail(f"has payment status {payment!r} (paymentStatus), which is not one of X-Cart's "
+                  "(Q, A, PP, P, D, C, R); if it is a status of your own that means paid, add it "
+                  "to the connection's statuses that make an order ready, else",
+                  "paymentStatus", code="unknown_status")
     if paid and shipping in ("S", "D"):
         return "complete"
     return "processing" if paid else "pending"
