@@ -77,7 +77,8 @@ def classify(response: httpx.Response, *, version: str, writing: bool = False,
         return KeyRefusedError(
             "X-Cart answered 'not found' (HTTP 404): the REST API key is wrong (X-Cart answers a "
             "wrong key that way), or the REST API add-on is not installed, or the shop address is "
-            f"wrong. {KEY_HELP}, and check the shop address.")
+            f"wrong, or the shop runs X-Cart 5.5 or later (set the API version to auto). "
+            f"{KEY_HELP}, and check the shop address.")
     if status == 401:
         return KeyRefusedError(f"X-Cart refused the API key (HTTP 401). {KEY_HELP}.")
     if status == 403:
