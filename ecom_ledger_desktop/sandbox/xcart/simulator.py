@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from ..server import FaultPlan, SimClock, SimRequest, SimResponse, SimulatorServer
 from .api55 import Api55
@@ -24,7 +24,8 @@ class XCartSimulator:
     ``/__sim__/`` control. ``token`` is the read/write key; ``token + "-read"`` the read-only one.
     """
 
-    demo_payment_methods: dict[str, str] = {
+    #: the demo's payment routes: X-Cart payment method service names -> the books' methods
+    demo_payment_methods: ClassVar[dict[str, str]] = {
         "Check": "Check", "PhoneOrdering": "Check", "COD": "Cash", "PurchaseOrder": "Check",
         "WireTransfer": "Bank Transfer", "ExpressCheckout": "PayPal", "Stripe": "Visa"}
 
