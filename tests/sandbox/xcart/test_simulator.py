@@ -179,3 +179,14 @@ def test_the_demo_seed_is_deterministic_and_plants_its_cases() -> None:
                for b in t["backend_transactions"])  # refunds
     assert any(i["sku"].startswith("XC-TEE-") for o in first for i in o["items"])  # variants
     assert sum(o["paymentStatus"]["code"] == "Q" for o in first) == 4  # 2 old, 2 recent
+
+
+def test_complex_schema_keeps_its_documented_quirks(sim: XCartSimulator) -> None:
+    oid = sim.add_order({"customer": {"email": "kim@example.com", "firstname": "Kim",
+                                      "lastname": "Ode"}, "lines": [LINE], "shipping": "5.00",
+                         "discount": "2.00", "coupon": "TWO"})
+    doc = rest(sim, f"order/{oid}", extra=[("_schema", "complex")]).json()
+    assert doc["subtotal"] == doc["total"] - doc["shippingCost"]  # not the pre-tax subtotal
+    assert (doc["coupon"], doc["paymentFee"], doc["discountValue"]) == ("", 0, -2)
+    assert doc["updateDate"].startswith("2026-05-01T08:00:00")  # date('c'), the shop's zone
+    assert doc["customerInfo"]["password"]  # the hash leaks, as the real one does
