@@ -93,7 +93,7 @@ class XCartRestView:
                         if b.get("status") == "S"
                         and str(b.get("type", "")).lower() in REFUND_TYPES]
             backends.sort(key=lambda b: (b.get("date") or 0, str(b.get("id"))))
-            out += [StoreRecord("refund", str(b.get("id")), f"{number}-R{n}",
+            out += [StoreRecord("refund", str(b.get("id")), f"{number}-{n}",
                                 self._date(b.get("date")), order_source_id=ident)
                     for n, b in enumerate(backends, 1)]
         return out

@@ -98,7 +98,7 @@ def test_refunds_whole_order_reverses_it_partial_is_an_amount(sim: XCartSimulato
     assert full.grand_total == sim.order(whole).total and full.tax_total == D("2.57")
     assert (partial.lines, partial.adjustment_positive, partial.grand_total) == (
         [], D("10"), D("10"))
-    assert partial.number == f"{sim.order(part).number}-R1"
+    assert partial.number == f"{sim.order(part).number}-1"  # the books add "R-"
     closed = orders[str(whole)]
     assert closed is not None and closed.state == "closed" and closed.refunded_total == \
         full.grand_total

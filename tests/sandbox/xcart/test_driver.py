@@ -44,6 +44,6 @@ def test_add_pay_edit_refund_cancel_and_view(driver: XCartStoreDriver) -> None:
     refunds = [r for r in records if r.record_kind == "refund" and r.order_source_id == paid]
     assert {unpaid, paid, doomed} <= set(orders) and len(orders) == 15
     assert orders[doomed].canceled and not orders[unpaid].canceled
-    assert [r.number for r in refunds] == [f"{orders[paid].number}-R1"]
+    assert [r.number for r in refunds] == [f"{orders[paid].number}-1"]
     assert driver.sim.order(int(paid)).total == 36  # 3 mugs, no shipping, no tax
     assert driver.sim.order(int(unpaid)).payment_status == "P"

@@ -382,7 +382,7 @@ def parse_refunds(raw: Any, order: Order) -> list[Refund | tuple[str, RecordProb
             continue
         whole = before == 0 and value == order.grand_total
         refund = Refund(source_id=str(backend.get("id")), order_source_id=order.source_id,
-                        number=f"{order.number}-R{n}", created_at=when, updated_at=when,
+                        number=f"{order.number}-{n}", created_at=when, updated_at=when,
                         currency=order.currency, grand_total=value)
         if whole:
             refund.lines = [RefundLine(line_id=ln.line_id, sku=ln.sku, name=ln.name, qty=ln.qty,
