@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
+from ecom_ledger_desktop.sandbox.server import SimClock
 from ecom_ledger_desktop.sandbox.xcart import XCartSimulator
-from tests.connectors.xcart.conftest import EPOCH, LINE, order, store_for
+from tests.connectors.xcart.conftest import EPOCH, KEY, LINE, order, store_for
 
 D = Decimal
 
@@ -143,3 +145,14 @@ def test_a_status_of_the_merchants_own_is_flagged_until_the_rule_names_it(
     assert "'PV'" in flagged.problem.message and "statuses that make an order ready" in \
         flagged.problem.message
     assert ready is not None and ready.paid and ready.state == "processing"
+
+
+def test_without_a_zone_setting_55_orders_are_dated_by_their_own_offset() -> None:
+    late_night = datetime(2026, 12, 1, 4, 30, tzinfo=UTC)  # 23:30 on 30 Nov in New York
+    summer = datetime(2026, 7, 1, 3, 30, tzinfo=UTC)  # 23:30 on 30 Jun (EDT)
+    with XCartSimulator(token=KEY, clock=SimClock(start=late_night), version="5.5") as shop:
+        ids = [shop.add_order(order(created_at=when)) for when in (late_night, summer)]
+        store = store_for(shop, timezone=None)
+        got = [store.get_order(str(i)).record for i in ids]
+        store.close()
+    assert [o.local_date.isoformat() for o in got if o] == ["2026-11-30", "2026-06-30"]

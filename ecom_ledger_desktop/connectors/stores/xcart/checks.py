@@ -122,8 +122,9 @@ def run(api: Transport, override: str | None) -> list[CheckResult]:
                                  "dated in it."))
     else:
         lines.append(CheckResult("Time zone", False, (
-            "The shop's time zone cannot be read through this API, so orders are dated in UTC. "
-            "Set the shop's time zone (e.g. America/New_York) in this connection's settings.")))
+            "The shop's time zone cannot be read through this API; orders are dated by the UTC "
+            "offset each one carries, which is right unless the offset is not whole hours. Set "
+            "the shop's time zone (e.g. America/New_York) in this connection's settings.")))
     currency = CURRENCY_CODES.get(config.get("shop_currency", ""), config.get("shop_currency", ""))
     lines.append(CheckResult("Currency", True, (
         f"The shop bills in {currency}; orders shown in another currency (MultiCurrency) are "

@@ -199,7 +199,7 @@ class XCartStore:
         found: list[tuple[datetime, str, Fetched[Refund]]] = []
         for row in self._rows(since, until):
             try:
-                order = self._parse(row, zone)
+                order = self._parse(row, self._zone_for(row, zone))
             except RecordError:
                 continue  # the order itself is flagged by iter_orders
             raw = dumps(row)
@@ -218,7 +218,14 @@ class XCartStore:
         for _, _, fetched in sorted(found, key=lambda f: (f[0], f[1])):
             yield fetched
 
+    def _zone_for(self, row: Any, zone: str) -> str:
+        """5.5 without a time zone setting: the zone of the order's own UTC offset."""
+        if self._override is None and self.version == "5.5" and isinstance(row, Mapping):
+            return str(row.get(v55.OFFSET_ZONE) or zone)
+        return zone
+
     def _fetched(self, row: Any, zone: str) -> Fetched[Order]:
+        zone = self._zone_for(row, zone)
         raw = dumps(row)
         try:
             order = self._parse(row, zone)

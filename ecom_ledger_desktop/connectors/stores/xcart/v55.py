@@ -3,9 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from ecom_ledger_desktop.connectors.stores.xcart.fields import parse_stamp
+
+
+OFFSET_ZONE = "_offset_zone"  # added key: the zone of the order's own UTC offset
+
+
+def offset_zone(value: Any) -> str | None:
+    """``Etc/GMT+5`` for ``...-05:00``: the fixed zone of one ISO-8601 stamp's offset, which
+    dates that moment exactly as the shop did (None for offsets that are not whole hours)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    offset = moment.utcoffset()
+    if offset is None or offset.total_seconds() % 3600:
+        return None
+    hours = int(offset.total_seconds() // 3600)
+    return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
 
 
 def _unix(value: Any) -> Any:
@@ -35,6 +55,7 @@ def normalise(doc: Any) -> Any:
     copy, orig = _profile(doc)
     currency = doc.get("currency")
     return {
+        OFFSET_ZONE: offset_zone(doc.get("create_date")),
         "order_id": doc.get("id"), "orderNumber": doc.get("order_number"),
         "date": _unix(doc.get("create_date")), "lastRenewDate": _unix(doc.get("update_date")),
         "total": doc.get("total"), "subtotal": doc.get("sub_total"),
