@@ -8,7 +8,6 @@ from typing import Any
 
 from ecom_ledger_desktop.connectors.stores.xcart.fields import parse_stamp
 
-
 OFFSET_ZONE = "_offset_zone"  # added key: the zone of the order's own UTC offset
 
 
