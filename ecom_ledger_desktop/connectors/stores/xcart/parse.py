@@ -161,9 +161,12 @@ def parse_order(raw: Any, *, timezone: str = "UTC", ready: tuple[str, ...] = DEF
         read.fail("has no items", "items")
     surcharges = read.items(raw, "surcharges", "surcharges")
     order_tax, order_included, _ = _tax_of(read, surcharges, "order")
+    # handling surcharges (a payment method's fee) are booked with shipping: "shipping and
+    # handling"; the canonical order has no other place for a charge that is not a product
     shipping_gross = sum((read.at(f"surcharge {n}").amount(s, "value", "shipping cost")
                           for n, s in enumerate(surcharges, 1)
-                          if isinstance(s, Mapping) and s.get("type") == "shipping"), ZERO)
+                          if isinstance(s, Mapping) and s.get("type") in ("shipping",
+                                                                          "handling")), ZERO)
     discount = -sum((read.at(f"surcharge {n}").amount(s, "value", "discount", negative=True)
                      for n, s in enumerate(surcharges, 1)
                      if isinstance(s, Mapping) and s.get("type") == "discount"), ZERO)
