@@ -156,3 +156,14 @@ def test_without_a_zone_setting_55_orders_are_dated_by_their_own_offset() -> Non
         got = [store.get_order(str(i)).record for i in ids]
         store.close()
     assert [o.local_date.isoformat() for o in got if o] == ["2026-11-30", "2026-06-30"]
+
+
+@pytest.mark.parametrize("restock", [False, True])
+def test_whether_a_whole_refund_restocks_is_the_merchants_rule(sim: XCartSimulator,
+                                                              restock: bool) -> None:
+    oid = sim.add_order(order())
+    sim.refund_order(oid, {"amount": str(sim.order(oid).total)})
+    store = store_for(sim, restock=restock)
+    [refund] = [f.record for f in store.iter_refunds(EPOCH) if f.record is not None]
+    store.close()
+    assert [ln.back_to_stock for ln in refund.lines] == [restock]

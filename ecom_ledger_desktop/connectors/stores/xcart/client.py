@@ -47,7 +47,7 @@ class XCartStore:
     def __init__(self, base_url: str, api_key: str, *, version: str = "auto",
                  timezone: str | None = None, ready_statuses: tuple[str, ...] = DEFAULT_READY,
                  page_size: int = 100, policy: RetryPolicy | None = None,
-                 gift_card_skus: frozenset[str] = frozenset(),
+                 gift_card_skus: frozenset[str] = frozenset(), restock: bool = False,
                  transport: httpx.BaseTransport | None = None, name: str = "X-Cart") -> None:
         self.name = name
         self.base_url = base_url.rstrip("/")
@@ -57,6 +57,7 @@ class XCartStore:
         self._zone: str | None = timezone
         self._ready = tuple(ready_statuses) or DEFAULT_READY
         self._gift_cards = gift_card_skus
+        self._restock = restock  # a whole-order refund's goods are back in stock
         self._size = max(1, page_size)
         self._expected: int | None = None
         self._rates: dict[str, Decimal] | None = None
@@ -203,7 +204,7 @@ class XCartStore:
             except RecordError:
                 continue  # the order itself is flagged by iter_orders
             raw = dumps(row)
-            for refund in parse_refunds(row, order):
+            for refund in parse_refunds(row, order, restock=self._restock):
                 if isinstance(refund, tuple):  # unreadable: kept with its order's document
                     ident, problem = refund
                     found.append((order.updated_at, ident, Fetched(

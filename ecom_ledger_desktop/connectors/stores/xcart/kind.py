@@ -51,7 +51,9 @@ def build(config: ConnectionConfig, secrets: SecretStore, context: BuildContext
                       require_secret(config, secrets, "api_key"),
                       version=settings.get("api_version") or "auto",
                       timezone=settings.get("timezone") or None, ready_statuses=ready,
-                      gift_card_skus=gift_cards, policy=context.policy, name=config.name)
+                      gift_card_skus=gift_cards,
+                      restock=settings.get("refund_restock") == "always",
+                      policy=context.policy, name=config.name)
 
 
 KIND = ConnectionKind(
@@ -83,6 +85,9 @@ KIND = ConnectionKind(
         Setting("gift_card_skus", "Gift certificate SKUs", "e.g. GIFT-25, GIFT-50", advanced=True,
                 help="SKUs of the gift certificates the shop sells, comma-separated: booked as "
                      "money owed to the holder, not as sales"),
+        Setting("refund_restock", "Refunds restock", in_form=False, choices=("always", "never"),
+                help="always or never (default): whether the goods of an order refunded whole "
+                     "are back in stock (X-Cart does not record it)"),
         Setting("api_key", "API key", "from the REST API settings in the X-Cart admin",
                 secret=True, required=True, help="env var holding the read/write REST API key"),
     ),

@@ -360,9 +360,12 @@ def _payments(read: Reader, txns: list[Any], events: list[Any]
     return payments, refunds, method, offline
 
 
-def parse_refunds(raw: Any, order: Order) -> list[Refund | tuple[str, RecordProblem]]:
+def parse_refunds(raw: Any, order: Order, *, restock: bool = False,
+                  ) -> list[Refund | tuple[str, RecordProblem]]:
     """The order's refunds (successful refund backend transactions), oldest first; one that
-    cannot be read comes back as ``(its id, the problem)``."""
+    cannot be read comes back as ``(its id, the problem)``. X-Cart keeps no trace of goods
+    coming back, so whether a whole-order refund's lines are back in stock is the merchant's
+    rule (``restock``)."""
     out: list[Refund | tuple[str, RecordProblem]] = []
     read = Reader(order_subject(raw), order.source_id)
     rows = []
@@ -389,7 +392,8 @@ def parse_refunds(raw: Any, order: Order) -> list[Refund | tuple[str, RecordProb
                         currency=order.currency, grand_total=value)
         if whole:
             refund.lines = [RefundLine(line_id=ln.line_id, sku=ln.sku, name=ln.name, qty=ln.qty,
-                                       unit_price=ln.unit_price, tax=ln.tax, discount=ln.discount)
+                                       unit_price=ln.unit_price, tax=ln.tax, discount=ln.discount,
+                                       back_to_stock=restock, is_gift_card=ln.is_gift_card)
                             for ln in order.lines]
             refund.shipping, refund.shipping_tax = order.shipping, order.shipping_tax
             refund.tax_total, refund.discount = order.tax_total, order.discount
