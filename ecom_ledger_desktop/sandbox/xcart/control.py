@@ -26,6 +26,13 @@ def handle_control(sim: XCartSimulator, request: SimRequest) -> SimResponse:
             return SimResponse.json(sim.settings_dict())
         if path == "stock":
             return SimResponse.json(sim.stock())
+        if path == "stats":
+            with sim._stats_lock:
+                routes = dict(sim.stats)
+            return SimResponse.json({"routes": routes, "total": sum(routes.values())})
+        if path == "clock" and request.method == "POST":
+            sim.clock.advance(float(body.get("advance", 0)))
+            return SimResponse.json({"now": sim.clock.now().isoformat()})
         match = _ORDER.match(path)
         if match:
             oid, action = int(match.group(1)), match.group(2)

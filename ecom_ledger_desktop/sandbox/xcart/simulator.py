@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from types import TracebackType
 from typing import Any, ClassVar, Self
 
@@ -48,11 +49,18 @@ class XCartSimulator:
         seed_catalog(self.state)
         if seed_orders:
             place_orders(self.state, seed, self.clock.now(), seed_orders)
+        self.stats: dict[str, int] = {}  # "GET order": requests answered (control excluded)
+        self._stats_lock = threading.Lock()
         self.server = SimulatorServer(self._handle, lambda r: handle_control(self, r),
                                       host=host, port=port, faults=self.faults)
 
     def _handle(self, request: SimRequest) -> SimResponse:
         api = self.api55 if self.switches.version == "5.5" else self.rest
+        entity = (request.param("_path") or "").split("/")[0] if api is self.rest \
+            else request.path.removeprefix("/api/").split("/")[0]
+        route = f"{request.method} {entity}"
+        with self._stats_lock:
+            self.stats[route] = self.stats.get(route, 0) + 1
         response = api.handle(request)
         writing = request.method in ("PUT", "POST", "DELETE") or (
             request.param("_method") or "").lower() in ("put", "post", "delete")

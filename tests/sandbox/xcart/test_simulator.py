@@ -190,3 +190,13 @@ def test_complex_schema_keeps_its_documented_quirks(sim: XCartSimulator) -> None
     assert (doc["coupon"], doc["paymentFee"], doc["discountValue"]) == ("", 0, -2)
     assert doc["updateDate"].startswith("2026-05-01T08:00:00")  # date('c'), the shop's zone
     assert doc["customerInfo"]["password"]  # the hash leaks, as the real one does
+
+
+def test_stats_count_the_api_requests_by_route(sim: XCartSimulator) -> None:
+    rest(sim, "order")
+    rest(sim, "order/1")
+    rest(sim, "product")
+    stats = httpx.get(f"{sim.base_url}/__sim__/stats").json()
+    assert (stats["routes"], stats["total"]) == ({"GET order": 2, "GET product": 1}, 3)
+    moved = httpx.post(f"{sim.base_url}/__sim__/clock", json={"advance": 3600}).json()["now"]
+    assert moved.startswith("2026-05-01T13:00")
