@@ -108,3 +108,35 @@ def test_how_many_orders_to_expect_when_the_shop_says(sim: XCartSimulator) -> No
     store.close()
     assert len(rest) == 4
     assert expected == (5 if sim.switches.version == "5.5" else None)  # the add-on never says
+
+
+def test_a_big_window_keeps_few_orders_in_memory_and_reads_the_rest_again(
+        sim: XCartSimulator) -> None:
+    if sim.switches.version == "5.5":
+        return  # the 5.5 walk yields page by page
+    ids = [str(sim.add_order(order(created_at=T0, updated_at=T0 + timedelta(seconds=n))))
+           for n in range(8)]
+    moved = int(ids[1])
+
+    class SavesOneOfTheDropped(httpx.HTTPTransport):
+        def __init__(self) -> None:
+            super().__init__()
+            self.singles: list[str] = []
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            path = dict(request.url.params).get("_path", "")
+            if path.startswith("order/"):
+                self.singles.append(path)
+                if path == f"order/{ids[0]}":  # the shop saves order 2 meanwhile
+                    sim.clock.advance(30)
+                    sim.state.set_note(moved, "saved while the sync reads")
+            return super().handle_request(request)
+
+    transport = SavesOneOfTheDropped()
+    store = store_for(sim, page_size=3, in_memory=3, transport=transport, version="5.4")
+    got = [f.source_id for f in store.iter_orders(EPOCH)]
+    later = [f.source_id for f in store.iter_orders(T0 + timedelta(seconds=20))]
+    store.close()
+    assert transport.singles[:5] == [f"order/{i}" for i in ids[:5]]  # the 5 oldest, read again
+    assert got == [i for i in ids if i != str(moved)]  # in order; the moved one waits...
+    assert str(moved) in later  # ...for the next poll, at its new place

@@ -19,6 +19,8 @@ from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.stores.xcart import checks, stock, v55
 from ecom_ledger_desktop.connectors.stores.xcart.errors import NotFoundError, XCartRequestError
 from ecom_ledger_desktop.connectors.stores.xcart.listing import (
+    IN_MEMORY,
+    Kept,
     row_id,
     row_stamp,
     walk_api55,
@@ -48,6 +50,7 @@ class XCartStore:
                  timezone: str | None = None, ready_statuses: tuple[str, ...] = DEFAULT_READY,
                  page_size: int = 100, policy: RetryPolicy | None = None,
                  gift_card_skus: frozenset[str] = frozenset(), restock: bool = False,
+                 in_memory: int = IN_MEMORY,
                  transport: httpx.BaseTransport | None = None, name: str = "X-Cart") -> None:
         self.name = name
         self.base_url = base_url.rstrip("/")
@@ -62,6 +65,7 @@ class XCartStore:
         self._expected: int | None = None
         self._rates: dict[str, Decimal] | None = None
         self._by_change = True  # False once the add-on refuses to sort by lastRenewDate
+        self._in_memory = in_memory  # rows of one walk kept whole (listing.Kept)
 
     # -- shop facts ----------------------------------------------------------------------------
 
@@ -99,14 +103,23 @@ class XCartStore:
 
         def get(params: list[tuple[str, str]]) -> Any:
             return self.api.rest_get("order", params)
-        try:  # the walk reads every page before it yields a row
-            rows = list(walk_rest(get, since, until, self._size, by_change=self._by_change))
+        def one(ident: str) -> Any:
+            return self.api.rest_get(f"order/{ident}")
+
+        rows = walk_rest(get, since, until, self._size, by_change=self._by_change,
+                         fetch_one=one, kept=Kept(self._in_memory))
+        try:  # the walk reads every page before it yields its first row
+            first = next(rows, None)
         except XCartRequestError as refused:
             if not self._by_change or "lastRenewDate" not in str(refused):
                 raise
             self._by_change = False  # this add-on cannot sort by the change date
-            rows = list(walk_rest(get, since, until, self._size, by_change=False))
-        yield from rows
+            rows = walk_rest(get, since, until, self._size, by_change=False, fetch_one=one,
+                             kept=Kept(self._in_memory))
+            first = next(rows, None)
+        if first is not None:
+            yield first
+            yield from rows
 
     def _on_total(self, total: int) -> None:
         self._expected = total

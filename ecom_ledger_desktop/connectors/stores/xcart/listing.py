@@ -43,25 +43,63 @@ def _in(stamp: datetime | None, since: datetime, until: datetime | None) -> bool
     return stamp is None or (stamp >= since and (until is None or stamp <= until))
 
 
-def _ascending(kept: dict[str, tuple[datetime | None, Any]]) -> list[Any]:
-    def key(item: tuple[str, tuple[datetime | None, Any]]) -> tuple[datetime, int, str]:
-        ident, (stamp, _) = item
-        return (stamp or EPOCH, int(ident) if ident.isdigit() else 0, ident)
-    return [row for _, (_, row) in sorted(kept.items(), key=key)]
+#: rows of one walk kept whole in memory; beyond it only (stamp, id), read again one by one
+IN_MEMORY = 2000
+FetchOne = Callable[[str], Any]
+
+
+class Kept:
+    """The rows a 5.x walk selected, yielded ascending ``(lastRenewDate, order_id)``.
+
+    A walk must see the whole window before it can yield the oldest row, so a first sync of a
+    big shop would hold every order; past ``IN_MEMORY`` rows only the stamp and id are kept and
+    the order is read again when its turn comes. One whose stamp moved since (saved meanwhile)
+    is left to the next poll, where its new stamp places it: yielding it now, out of order,
+    could carry the cursor past rows not yet journaled.
+    """
+
+    def __init__(self, limit: int = IN_MEMORY) -> None:
+        self.limit = limit
+        self.rows: dict[str, tuple[datetime | None, Any]] = {}
+        self.whole = 0
+
+    def keep(self, ident: str, stamp: datetime | None, row: Any) -> None:
+        if ident in self.rows:
+            return
+        refetchable = ident.isdigit() and stamp is not None
+        if self.whole >= self.limit and refetchable:
+            row = None
+        else:
+            self.whole += 1
+        self.rows[ident] = (stamp, row)
+
+    def ascending(self, fetch_one: FetchOne | None) -> Iterator[Any]:
+        def key(item: tuple[str, tuple[datetime | None, Any]]) -> tuple[datetime, int, str]:
+            ident, (stamp, _) = item
+            return (stamp or EPOCH, int(ident) if ident.isdigit() else 0, ident)
+        for ident, (stamp, kept) in sorted(self.rows.items(), key=key):
+            row = kept
+            if row is None and fetch_one is not None:
+                row = fetch_one(ident)
+                if row is None or row_stamp(row) != stamp:
+                    continue  # deleted, or saved since: the next poll reads it in its place
+            if row is not None:
+                yield row
 
 
 def walk_rest(get: Callable[[Pairs], Any], since: datetime, until: datetime | None,
-              size: int, *, by_change: bool = True) -> Iterator[Any]:
+              size: int, *, by_change: bool = True, fetch_one: FetchOne | None = None,
+              kept: Kept | None = None) -> Iterator[Any]:
     """5.x: every order with ``since <= lastRenewDate <= until`` once, ascending.
 
     ``by_change=False`` (a shop whose add-on refuses ``_cnd[orderBy]`` on ``o.lastRenewDate``,
     reference part H #5) reads every order by ``order_id`` (new orders only append, so offsets
     are stable) and keeps the changed ones: slower, but nothing is missed.
     """
+    kept = kept or Kept()
     if not by_change:
-        yield from _walk_all(get, since, until, size)
+        yield from _walk_all(get, since, until, size, kept, fetch_one)
         return
-    kept: dict[str, tuple[datetime | None, Any]] = {}
     offset = 0
     while True:
         page = get([("_cnd[orderBy][0]", "o.lastRenewDate"), ("_cnd[orderBy][1]", "desc"),
@@ -73,19 +111,18 @@ def walk_rest(get: Callable[[Pairs], Any], since: datetime, until: datetime | No
             stamp = row_stamp(row)
             ident = row_id(row) or f"unnamed:{offset + n}"
             if _in(stamp, since, until):
-                kept.setdefault(ident, (stamp, row))
+                kept.keep(ident, stamp, row)
             if stamp is not None and isinstance(row, Mapping) and \
                     parse_stamp(row.get("lastRenewDate")) is not None:
                 oldest = stamp if oldest is None else min(oldest, stamp)
         if len(page) < size or (oldest is not None and oldest < since):
             break
         offset += size
-    yield from _ascending(kept)
+    yield from kept.ascending(fetch_one)
 
 
 def _walk_all(get: Callable[[Pairs], Any], since: datetime, until: datetime | None,
-              size: int) -> Iterator[Any]:
-    kept: dict[str, tuple[datetime | None, Any]] = {}
+              size: int, kept: Kept, fetch_one: FetchOne | None) -> Iterator[Any]:
     offset = 0
     while True:
         page = get([("_cnd[orderBy][0]", "o.order_id"), ("_cnd[orderBy][1]", "asc"),
@@ -95,11 +132,11 @@ def _walk_all(get: Callable[[Pairs], Any], since: datetime, until: datetime | No
         for n, row in enumerate(page):
             stamp = row_stamp(row)
             if _in(stamp, since, until):
-                kept.setdefault(row_id(row) or f"unnamed:{offset + n}", (stamp, row))
+                kept.keep(row_id(row) or f"unnamed:{offset + n}", stamp, row)
         if len(page) < size:
             break
         offset += size
-    yield from _ascending(kept)
+    yield from kept.ascending(fetch_one)
 
 
 def walk_api55(get: Callable[[Pairs], Any], since: datetime, until: datetime | None,
