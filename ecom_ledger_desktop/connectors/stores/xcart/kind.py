@@ -95,5 +95,5 @@ KIND = ConnectionKind(
     builder="ecom_ledger_desktop.connectors.stores.xcart.kind:build",
     demo_simulator="ecom_ledger_desktop.sandbox.xcart:XCartSimulator",
     demo_seed="ecom_ledger_desktop.sandbox.xcart.seed:DEMO_CATALOG",
-    advanced_caption="Time zone and ready statuses",
+    advanced_caption="Time zone, statuses that make an order ready, gift certificates",
 )
