@@ -19,6 +19,7 @@ from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import KIND as FRESH
 from ecom_ledger_desktop.connectors.ledgers.qbo.kind import KIND as QBO
 from ecom_ledger_desktop.connectors.stores.magento2.kind import KIND as MAGENTO2
 from ecom_ledger_desktop.connectors.stores.prestashop.kind import KIND as PRESTASHOP
+from ecom_ledger_desktop.connectors.stores.xcart.kind import KIND as XCART
 from ecom_ledger_desktop.core.errors import FatalError
 
 if TYPE_CHECKING:
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 #: every kind, in the order the app offers them
-KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, PRESTASHOP, QBO,
-                                                                    FRESHBOOKS)}
+KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, PRESTASHOP, XCART,
+                                                                    QBO, FRESHBOOKS)}
 #: the store the demo runs on unless the merchant picks another (``demo_stores()``)
 DEFAULT_DEMO_STORE = MAGENTO2.name
 

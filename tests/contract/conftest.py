@@ -26,11 +26,13 @@ from ecom_ledger_desktop.sync.service import SyncService
 from tests.contract.harness import StoreHarness
 from tests.contract.magento2_harness import Magento2Harness
 from tests.contract.prestashop_harness import PrestaShopHarness
+from tests.contract.xcart_harness import XCartHarness
 from tests.sync.conftest import LedgerBench, bench_ledger, bench_rules
 
-#: every store in the suite; PrestaShop and X-Cart join by adding their harness here
+#: every store in the suite: a store joins by adding its harness here
 HARNESSES: dict[str, type[StoreHarness]] = {"magento2": Magento2Harness,
-                                             "prestashop": PrestaShopHarness}
+                                             "prestashop": PrestaShopHarness,
+                                             "xcart": XCartHarness}
 START = date(2020, 1, 1)
 
 HarnessMaker = Callable[..., StoreHarness]

@@ -73,6 +73,9 @@ class StoreHarness(ABC):
 
     name: str  # the connection kind, also the corpus and payload folder name
     timestamp_step: float = 1.0  # seconds: the resolution of the store's update stamps
+    refunds_itemised: bool = True  # False: a refund is only an amount (X-Cart)
+    # False: an order shown in a foreign currency is billed in the store's own (X-Cart)
+    bills_in_display_currency: bool = True
 
     @abstractmethod
     def __init__(self, *, timezone: str = "America/New_York",

@@ -36,6 +36,10 @@ def test_refunds_keep_lines_adjustments_and_restock_only_what_came_back(
     for refund in (first, second):
         check_refund(refund)
     assert (first.order_source_id, second.order_source_id) == (kept, shipped)
+    if not harness.refunds_itemised:  # the store keeps the money refunded, not its lines
+        assert (first.grand_total, second.grand_total) == (
+            D("12") + D("1.07") + D("5") + D("0.44") + D("2") - D("0.5"), D("26.13"))
+        return
     assert [(ln.sku, ln.qty, ln.unit_price) for ln in first.lines] == [(sku, D(1), D(12))]
     # the net adjustment: PrestaShop keeps one refunded amount, so a fee kept back and an extra
     # given back in one refund arrive as their difference

@@ -28,6 +28,7 @@ from ecom_ledger_desktop.testing.verify import StoreView
 STORE_DRIVERS: dict[str, str] = {
     "magento2": "ecom_ledger_desktop.testing.store_drivers.magento2:make_driver",
     "prestashop": "ecom_ledger_desktop.testing.store_drivers.prestashop:make_driver",
+    "xcart": "ecom_ledger_desktop.testing.store_drivers.xcart:make_driver",
 }
 
 
