@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 from ecom_ledger_desktop.core.errors import FatalError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ecom_ledger_desktop.connectors.http import RetryPolicy
     from ecom_ledger_desktop.core.clock import Clock
     from ecom_ledger_desktop.models.connections import ConnectionConfig
@@ -101,6 +103,48 @@ class BuildContext(Protocol):
         ...
 
 
+class CompanionHost(Protocol):
+    """What a kind's companion service gets from the app or ``ecom-ledger schedule``: where the
+    data lives, the keyring, the clock, and a way to start (or queue) a pair's sync run."""
+
+    @property
+    def db_path(self) -> Path:
+        """The database file."""
+        ...
+
+    @property
+    def data_dir(self) -> Path:
+        """The data folder."""
+        ...
+
+    @property
+    def secrets(self) -> SecretStore:
+        """The keyring."""
+        ...
+
+    @property
+    def clock(self) -> Clock:
+        """The clock."""
+        ...
+
+    def request_run(self, pair_id: int, trigger: str) -> Future[object]:
+        """Run the pair as soon as possible (after its current run)."""
+        ...
+
+
+class Companion(Protocol):
+    """A long-lived service a connection needs while the app runs (the Web Connector's SOAP
+    endpoint for QuickBooks Desktop): a core-owned thread, never Qt."""
+
+    def start(self) -> None:
+        """Start serving (idempotent)."""
+        ...
+
+    def stop(self) -> None:
+        """Stop serving (idempotent)."""
+        ...
+
+
 @dataclass(frozen=True)
 class ConnectionKind:
     """One kind of connection (see the module docstring)."""
@@ -123,6 +167,9 @@ class ConnectionKind:
     where_setting: str = ""
     #: the form's switch that shows the advanced settings
     advanced_caption: str = "More settings"
+    #: "module:function(config, host: CompanionHost) -> Companion": a service each connection of
+    #: this kind runs while the app (or ``ecom-ledger schedule``) runs
+    companion: str = ""
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""
@@ -187,6 +234,13 @@ class ConnectionKind:
     def build(self, config: ConnectionConfig, secrets: SecretStore, context: BuildContext) -> Any:
         """The live connector (its module is imported only now)."""
         return load(self.builder)(config, secrets, context)
+
+    def companion_for(self, config: ConnectionConfig, host: CompanionHost) -> Companion | None:
+        """The connection's companion service (not started), or None when the kind has none."""
+        if not self.companion:
+            return None
+        made: Companion = load(self.companion)(config, host)
+        return made
 
 
 def load(dotted: str) -> Any:

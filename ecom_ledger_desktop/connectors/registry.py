@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ecom_ledger_desktop.connectors.kinds import ConnectionKind, Role
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import KIND as FRESHBOOKS
+from ecom_ledger_desktop.connectors.ledgers.qbd.kind import KIND as QBD
 from ecom_ledger_desktop.connectors.ledgers.qbo.kind import KIND as QBO
 from ecom_ledger_desktop.connectors.stores.magento2.kind import KIND as MAGENTO2
 from ecom_ledger_desktop.core.errors import FatalError
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 #: every kind, in the order the app offers them
-KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, QBO, FRESHBOOKS)}
+KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, QBO, FRESHBOOKS, QBD)}
 
 
 def kind_of(name: str) -> ConnectionKind:
