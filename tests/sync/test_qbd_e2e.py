@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ecom_ledger_desktop.sandbox.qbwc import KillAt
 from tests.sync.qbd_bench import QbdBench, open_bench, order
 
 
@@ -40,3 +41,40 @@ def test_postings_wait_with_the_reason_until_the_web_connector_calls_then_post_o
 
     assert bench.session().outcome in ("done", "no_work")
     assert len(bench.txns("SalesReceipt")) == 1
+
+
+def _posted_once(bench: QbdBench, placed: dict[str, object]) -> None:
+    receipts = [r for r in bench.txns("SalesReceipt") if r.data["RefNumber"] == placed["increment_id"]]
+    assert len(receipts) == 1, [r.data.get("Memo") for r in receipts]
+    assert Decimal(str(receipts[0].data["TotalAmount"])) == Decimal(str(placed["grand_total"]))
+    assert len([c for c in bench.company.company.all("Customer") if c.name == "Jane Doe"]) == 1
+    assert bench.open_postings() == []
+
+
+@pytest.mark.parametrize("kill_at", list(KillAt), ids=lambda k: k.value)
+@pytest.mark.parametrize("on_exchange", range(1, 8))
+def test_a_session_killed_at_any_point_neither_loses_nor_duplicates(
+        bench: QbdBench, kill_at: KillAt, on_exchange: int) -> None:
+    placed = bench.store.order_json(bench.store.add_order(order()))
+    bench.sync()  # journaled on the app's schedule while QuickBooks is away
+    bench.session(kill_at, on_exchange)
+    for _ in range(3):  # the Web Connector's next updates
+        if not bench.open_postings():
+            break
+        bench.session()
+    _posted_once(bench, placed)
+    assert [(e.code, e.message) for e in bench.open_errors()] == []
+
+
+def test_a_restart_of_the_app_after_quickbooks_applied_a_receipt_posts_it_once(
+        bench: QbdBench) -> None:
+    placed = bench.store.order_json(bench.store.add_order(order()))
+    bench.sync()
+    bench.session(KillAt.AFTER_APPLY, 6)  # the sales receipt's answer never reaches us
+    assert "SalesReceiptAddRq" in bench.quickbooks.applied[-1]  # QuickBooks saved it
+    bench.restart()
+    bench.session()
+    if bench.open_postings():
+        bench.session()
+    _posted_once(bench, placed)
+    assert "Web Connector last connected" in bench.background.companions["books"].service.status.describe("books")  # type: ignore[attr-defined]
