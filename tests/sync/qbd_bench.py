@@ -32,7 +32,7 @@ STORE_TOKEN = "qbd-bench-token"
 PASSWORD = "bench web connector password"
 START = date(2026, 1, 1)
 CATALOG = [{"sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "price": "24.00", "qty": 40},
-           {"sku": "WB-BOTTLE", "name": "Steel Water Bottle", "price": "18.50", "qty": 100}]
+           {"sku": "24-UG06", "name": "Affirm Water Bottle", "price": "7.00", "qty": 100}]
 TAX_ITEMS = "8.25=CA Sales Tax; 8.875=NY Sales Tax"
 
 
@@ -42,7 +42,7 @@ def order(**overrides: Any) -> dict[str, Any]:
         "customer": {"email": "jane.doe@example.com", "firstname": "Jane", "lastname": "Doe"},
         "lines": [{"sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "qty": 2,
                    "price": "24.00", "tax_percent": "8.25"},
-                  {"sku": "WB-BOTTLE", "name": "Steel Water Bottle", "qty": 1, "price": "18.50"}],
+                  {"sku": "24-UG06", "name": "Affirm Water Bottle", "qty": 1, "price": "7.00"}],
         "shipping": "5.00", "currency": "USD", "payment_method": "braintree", "paid": True}
     spec.update(overrides)
     return spec
@@ -105,6 +105,11 @@ class QbdBench:
         forget_mailbox("books")
         self.background = Background(self.service)
         self.background.start_companions()
+
+    def status(self) -> str:
+        """What the app says about the Web Connector."""
+        host = self.background.companions["books"]
+        return str(host.service.status.describe("books"))  # type: ignore[attr-defined]
 
     def txns(self, kind: str) -> list[Record]:
         return [r for r in self.company.company.all(kind)

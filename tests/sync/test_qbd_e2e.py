@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ecom_ledger_desktop.sandbox.qbwc import KillAt
-from tests.sync.qbd_bench import QbdBench, open_bench, order
+from tests.sync.qbd_bench import QbdBench, open_bench, order, rules
 
 
 @pytest.fixture
@@ -77,4 +77,26 @@ def test_a_restart_of_the_app_after_quickbooks_applied_a_receipt_posts_it_once(
     if bench.open_postings():
         bench.session()
     _posted_once(bench, placed)
-    assert "Web Connector last connected" in bench.background.companions["books"].service.status.describe("books")  # type: ignore[attr-defined]
+    assert "Web Connector last connected" in bench.status()
+
+
+def test_refunds_become_credit_memos_and_quickbooks_stock_flows_back_to_the_store(
+        tmp_path: Path, reference_dir: Path) -> None:
+    with open_bench(tmp_path, reference_dir, pair_rules=rules(inventory_master="ledger")) as bench:
+        order_id = bench.store.add_order(order())
+        bench.sync()
+        assert bench.session().outcome == "done"
+        memo_id = bench.store.refund_order(order_id, {
+            "lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0})
+        summary = bench.sync()
+        assert summary.posted == 0 and "waits" in summary.message
+        assert bench.session().outcome == "done"
+        [credit] = bench.txns("CreditMemo")
+        memo = bench.store.state.creditmemos[memo_id]
+        assert Decimal(str(credit.data["TotalAmount"])) == Decimal(str(memo["grand_total"]))
+        assert "ecom-ledger key:" in str(credit.data.get("Memo"))
+        assert [e.message for e in bench.open_errors()] == [] and bench.open_postings() == []
+        # QuickBooks is the stock master: 40 totes, 2 sold, 1 back → the store shows 39
+        assert bench.company.reports.stock("MB-TOTE-BLK") == 39
+        assert bench.store.stock()["MB-TOTE-BLK"] == 39
+        assert len(bench.txns("CreditMemo")) == 1 and len(bench.txns("SalesReceipt")) == 1
