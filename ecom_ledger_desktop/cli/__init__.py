@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         "name")
     _sub(conns, "remove", cfg.connections_remove, "remove a connection and its secrets"
          ).add_argument("name")
+    action = _sub(conns, "action", cfg.connections_action,
+                  "what a kind offers besides add/test/remove, e.g. 'save-qwc PATH' (QuickBooks "
+                  "Desktop: the Web Connector's .qwc file)")
+    action.add_argument("name")
+    action.add_argument("action")
+    action.add_argument("value", nargs="?", default="")
     auth = _sub(conns, "authorize", cfg.connections_authorize,
                 "connect a QuickBooks Online company: sign in in a browser, paste the address "
                 "it is sent to", aliases=["authorise"])

@@ -62,6 +62,9 @@ class Setting:
     choices: tuple[str, ...] = ()
     validate: Callable[[str], str] | None = None
     cli_flag: str = ""
+    #: a secret the app makes when none is given: "module:function(secrets, connection) -> value"
+    #: (it is saved in the keyring and shown once, e.g. the Web Connector password)
+    issued_by: str = ""
 
     @property
     def flag(self) -> str:
@@ -170,6 +173,9 @@ class ConnectionKind:
     #: "module:function(config, host: CompanionHost) -> Companion": a service each connection of
     #: this kind runs while the app (or ``ecom-ledger schedule``) runs
     companion: str = ""
+    #: what a merchant can do with a connection of this kind besides add/test/remove:
+    #: action name -> ("what it does", "module:function(config, value) -> message")
+    actions: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""

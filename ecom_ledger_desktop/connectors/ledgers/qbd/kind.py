@@ -73,6 +73,34 @@ def companion(config: ConnectionConfig, host: CompanionHost) -> QbdWebConnectorH
                                company_file=settings.get("company_file", ""))
 
 
+def endpoint_url(config: ConnectionConfig) -> str:
+    """The address the Web Connector calls (localhost unless the local network is served)."""
+    settings = KIND.effective(config.settings)
+    port, lan = settings.get("port", DEFAULT_PORT), settings.get("lan_address", "")
+    return f"https://{lan}:{port}/qbwc" if lan else f"http://localhost:{port}/qbwc"
+
+
+def save_qwc(config: ConnectionConfig, path: str) -> str:
+    """Write the connection's .qwc file to ``path`` (its FileID is the same every time)."""
+    import uuid
+    from pathlib import Path
+
+    from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.qwc import QwcSettings, build_qwc
+
+    settings = KIND.effective(config.settings)
+    file_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"ecom-ledger-qbd:{config.id}:{config.name}"
+                                   )).upper() + "}"
+    target = Path(path)
+    target.write_bytes(build_qwc(QwcSettings(
+        endpoint_url(config), settings.get("username") or config.name, file_id,
+        connection_label=config.name,
+        run_every_minutes=int(settings.get("scheduler_minutes", "15") or 15))))
+    return (f"Saved {target}: open it in the QuickBooks Web Connector on the QuickBooks computer "
+            "(File > Add an application), allow access in QuickBooks (a dedicated QuickBooks user; "
+            "\"allow access even if QuickBooks is not running\"), then type the Web Connector "
+            "password in its Password column.")
+
+
 KIND = ConnectionKind(
     name="qbd",
     role="ledger",
@@ -102,7 +130,9 @@ KIND = ConnectionKind(
                 advanced=True, help="the 0 %% sales tax item on each form (the store's tax is "
                                     "on its own lines)"),
         Setting("webconnector_password", "Web Connector password", secret=True, in_form=False,
-                signed_in=True, help="env var holding the Web Connector password (default: "
+                signed_in=True,
+                issued_by="ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.signin:issue_password",
+                help="env var holding the Web Connector password (default: "
                                      "one is issued and shown once)"),
     ),
     connects="web_connector",
@@ -111,4 +141,6 @@ KIND = ConnectionKind(
     where_setting="company_file",
     advanced_caption="Port, schedule and user name",
     companion="ecom_ledger_desktop.connectors.ledgers.qbd.kind:companion",
+    actions={"save-qwc": ("save the .qwc file for the QuickBooks Web Connector to PATH",
+                          "ecom_ledger_desktop.connectors.ledgers.qbd.kind:save_qwc")},
 )
