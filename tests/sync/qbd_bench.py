@@ -133,14 +133,15 @@ class QbdBench:
 @contextmanager
 def open_bench(tmp_path: Path, reference_dir: Path | None = None, *,
                pair_rules: PostingRules | None = None, clock: Clock | None = None,
+               catalog: list[dict[str, Any]] | None = None, zone: str = "America/New_York",
                **settings: str) -> Iterator[QbdBench]:
     """Both simulators, a pair between them, the sync service and its Web Connector endpoint."""
-    store = Magento2Simulator(token=STORE_TOKEN, seed=1, seed_orders=0)
+    store = Magento2Simulator(token=STORE_TOKEN, seed=1, seed_orders=0, timezone=zone)
     schema = None
     if reference_dir is not None:
         candidate = reference_dir / "specs" / "qbxml" / "qbxmlops130.xsd"
         schema = candidate if candidate.is_file() else None
-    company = QbdCompanySimulator(seed_company(Company(), CATALOG), schema_path=schema)
+    company = QbdCompanySimulator(seed_company(Company(), catalog or CATALOG), schema_path=schema)
     quickbooks = QuickBooksDesktop(process=company.process, on_session_end=company.end_session)
     store.start()
     background: Background | None = None

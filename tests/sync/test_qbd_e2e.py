@@ -36,6 +36,13 @@ def test_postings_wait_with_the_reason_until_the_web_connector_calls_then_post_o
     assert receipt.data["RefNumber"] == placed["increment_id"]
     assert Decimal(str(receipt.data["TotalAmount"])) == Decimal(str(placed["grand_total"]))
     assert bench.open_postings() == [] and bench.open_errors() == []
+    # tax the Desktop way: lines Tax / Non by the store's per-line tax, the store's exact tax on
+    # the Sales Tax item mapped to its rate, and a 0 % item on the form so QuickBooks adds none
+    lines = {line["ItemRef"]["FullName"]: line for line in receipt.data["SalesReceiptLineRet"]}
+    assert lines["MB-TOTE-BLK"]["SalesTaxCodeRef"]["FullName"] == "Tax"
+    assert lines["24-UG06"]["SalesTaxCodeRef"]["FullName"] == "Non"
+    assert Decimal(str(lines["CA Sales Tax"]["Amount"])) == Decimal(str(placed["tax_amount"]))
+    assert receipt.data["ItemSalesTaxRef"]["FullName"] == "Out of State"
     [customer] = [c for c in bench.company.company.all("Customer") if c.name == "Jane Doe"]
     assert "jane.doe@example.com" in str(customer.data.get("Email"))
 
