@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ecom_ledger_desktop.sandbox.qbwc import KillAt
+from ecom_ledger_desktop.sandbox.qbwc import KillAt, could_not_start
 from tests.sync.qbd_bench import QbdBench, open_bench, order, rules
 
 
@@ -107,3 +107,21 @@ def test_refunds_become_credit_memos_and_quickbooks_stock_flows_back_to_the_stor
         assert bench.company.reports.stock("MB-TOTE-BLK") == 39
         assert bench.store.stock()["MB-TOTE-BLK"] == 39
         assert len(bench.txns("CreditMemo")) == 1 and len(bench.txns("SalesReceipt")) == 1
+
+
+def test_while_quickbooks_cannot_open_the_company_file_postings_wait_saying_so(
+        bench: QbdBench) -> None:
+    placed = bench.store.order_json(bench.store.add_order(order()))
+    bench.sync()
+    bench.quickbooks.open_error = could_not_start()
+    assert bench.session().outcome == "connection_error"
+    summary = bench.sync()
+    assert summary.posted == 0 and "QuickBooks company file not open" in summary.message
+    [waiting] = bench.open_postings()
+    assert "QuickBooks company file not open" in waiting.last_error
+    assert bench.open_errors() == []
+    bench.restart()  # the reason is kept across a restart of the app
+    assert "QuickBooks company file not open" in bench.status()
+    bench.quickbooks.open_error = None
+    assert bench.session().outcome == "done"
+    _posted_once(bench, placed)

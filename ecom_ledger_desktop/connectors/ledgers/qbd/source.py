@@ -111,7 +111,7 @@ class JournalExchangeSource:
         with self._lock:
             connection = self._tickets.pop(ticket, None)
             self._runs.pop(ticket, None)
-        if connection is None:
-            return
-        mailbox_for(connection).end(ticket)
-        self.on_session_end(connection)
+        if connection is not None:
+            mailbox_for(connection).end(ticket)
+        # also after a session that never reached QuickBooks (connectionError): its status counts
+        self.on_session_end(connection or "")
