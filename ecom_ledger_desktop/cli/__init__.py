@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from ecom_ledger_desktop import __version__
-from ecom_ledger_desktop.cli import backup_commands
+from ecom_ledger_desktop.cli import backup_commands, status_commands
 from ecom_ledger_desktop.cli import config_commands as cfg
 from ecom_ledger_desktop.cli import pair_commands as pairs_cmd
 from ecom_ledger_desktop.cli import sync_commands as run
@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("pair", nargs="?")
     sync.add_argument("--dry-run", action="store_true",
                       help="show what would be posted; change nothing")
+
+    _sub(groups, "status", status_commands.status,
+         "every pair's last sync, what waits to be posted and why (e.g. the Web Connector)")
 
     sched = _sub(groups, "schedule", run.schedule,
                  "run every pair on its schedule until stopped (headless service)")

@@ -176,6 +176,9 @@ class ConnectionKind:
     #: what a merchant can do with a connection of this kind besides add/test/remove:
     #: action name -> ("what it does", "module:function(config, value) -> message")
     actions: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: "module:function(config, state, clock) -> str": one line about the connection's live
+    #: state for ``ecom-ledger status`` and the app ("Web Connector last connected 3 h ago")
+    status_line: str = ""
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tests.cli.test_cli import Cli
+from tests.cli.test_cli import STORE, Cli, Sims
 
 
 def test_a_qbd_connection_gets_a_web_connector_password_once_and_a_qwc_file(
@@ -28,3 +28,20 @@ def test_a_qbd_connection_gets_a_web_connector_password_once_and_a_qwc_file(
     assert etree.fromstring(qwc.read_bytes()).findtext("FileID") == first_id  # stable
     refused = cli.run("connections", "action", "desk", "export-everything")
     assert refused.returncode == 2 and "save-qwc" in refused.stderr
+
+
+def test_status_says_why_quickbooks_desktop_postings_wait(cli: Cli, sims: Sims) -> None:
+    cli.add_store(sims)
+    cli.ok("connections", "add", "desk", "--kind", "qbd", "--tax-items", "8.25=CA Sales Tax")
+    assert "desk (QuickBooks Desktop): The Web Connector has not connected yet" in cli.ok("status")
+    cli.ok("pairs", "add", "shop-desk", "--store", STORE, "--ledger", "desk",
+           "--start-date", "2026-01-01")
+    sims.add_order()
+    ran = cli.ok("sync", "shop-desk")  # journaled; nothing fails while QuickBooks is away
+    assert "wait" in ran
+    said = cli.ok("status")
+    assert "1 posting waits: The Web Connector has not connected yet" in said
+    assert "while the app (or 'ecom-ledger schedule') runs" in said
+    assert "error queue" not in said
+    listed = cli.json("status")
+    assert listed["pairs"][0]["waiting"] == 1

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future
-from dataclasses import asdict, fields
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from ecom_ledger_desktop.connectors.kinds import CompanionHost
 from ecom_ledger_desktop.connectors.ledgers.qbd.mailbox import mailbox_for
+from ecom_ledger_desktop.connectors.ledgers.qbd.presence import status_facts, status_from
 from ecom_ledger_desktop.connectors.ledgers.qbd.source import JournalExchangeSource
 from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.endpoint import (
     EndpointSettings,
@@ -22,7 +20,6 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.service import (
     WebConnectorAccount,
     WebConnectorService,
 )
-from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.status import WebConnectorStatus
 from ecom_ledger_desktop.core.clock import Clock
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
@@ -55,23 +52,6 @@ class DbNames:
             state.close()
 
 
-def status_facts(status: WebConnectorStatus) -> dict[str, Any]:
-    """A status as JSON-ready facts."""
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(status).items()}
-
-
-def status_from(facts: dict[str, Any]) -> WebConnectorStatus:
-    """The inverse of :func:`status_facts` (unknown keys ignored)."""
-    values: dict[str, Any] = {}
-    for spec in fields(WebConnectorStatus):
-        if spec.name in facts:
-            value = facts[spec.name]
-            if spec.name.endswith(("_contact", "_end", "_at")) and value:
-                value = datetime.fromisoformat(value)
-            values[spec.name] = value
-    return WebConnectorStatus(**values)
-
-
 class QbdWebConnectorHost:
     """Starts and stops one connection's Web Connector endpoint (see the module docstring)."""
 
@@ -91,6 +71,7 @@ class QbdWebConnectorHost:
         self.mailbox = mailbox_for(config.name)
         self.mailbox.names = DbNames(host.db_path, host.clock, config.id)
         self.mailbox.away_reason = lambda: self.service.status.describe(config.name)
+        self.mailbox.hosted = True
 
     def _state(self) -> State:
         return State(self.host.db_path, self.host.clock)
@@ -154,3 +135,4 @@ class QbdWebConnectorHost:
         self.service.stop()
         self.endpoint.stop()
         self.keep_status()
+        self.mailbox.hosted = False

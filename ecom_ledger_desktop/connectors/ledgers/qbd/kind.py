@@ -57,7 +57,28 @@ def build(config: ConnectionConfig, secrets: SecretStore, context: BuildContext)
     from ecom_ledger_desktop.connectors.ledgers.qbd.ledger import QbdLedger
     from ecom_ledger_desktop.connectors.ledgers.qbd.mailbox import mailbox_for
 
-    return QbdLedger(mailbox_for(config.name), books(config), context.clock)
+    mailbox = mailbox_for(config.name)
+    if not mailbox.hosted and context.lock_dir is not None:  # no service in this process
+        mailbox.away_reason = lambda: _unhosted_reason(config, context)
+    return QbdLedger(mailbox, books(config), context.clock)
+
+
+def _unhosted_reason(config: ConnectionConfig, context: BuildContext) -> str:
+    """Why postings wait when this process runs no Web Connector service (a one-off CLI sync)."""
+    from ecom_ledger_desktop.connectors.ledgers.qbd.presence import status_line
+    from ecom_ledger_desktop.core.clock import SystemClock
+    from ecom_ledger_desktop.core.paths import DATABASE_NAME
+    from ecom_ledger_desktop.db.state import State
+
+    assert context.lock_dir is not None
+    clock = context.clock or SystemClock()
+    state = State(context.lock_dir / DATABASE_NAME, clock)
+    try:
+        said = status_line(config, state, clock)
+    finally:
+        state.close()
+    return (f"{said.rstrip('.')}. The Web Connector reaches this computer while the app (or "
+            "'ecom-ledger schedule') runs.")
 
 
 def companion(config: ConnectionConfig, host: CompanionHost) -> QbdWebConnectorHost:
@@ -141,6 +162,7 @@ KIND = ConnectionKind(
     where_setting="company_file",
     advanced_caption="Port, schedule and user name",
     companion="ecom_ledger_desktop.connectors.ledgers.qbd.kind:companion",
+    status_line="ecom_ledger_desktop.connectors.ledgers.qbd.presence:status_line",
     actions={"save-qwc": ("save the .qwc file for the QuickBooks Web Connector to PATH",
                           "ecom_ledger_desktop.connectors.ledgers.qbd.kind:save_qwc")},
 )

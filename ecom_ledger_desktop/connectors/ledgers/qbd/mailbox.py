@@ -74,6 +74,7 @@ class Mailbox:
         default=lambda: "The Web Connector is not connected: the postings wait for its next update.")
     answer_timeout: float = DEFAULT_ANSWER_TIMEOUT
     names: NameMemory = field(default_factory=MemoryNames)
+    hosted: bool = False  # a Web Connector service in this process serves it
     ticket: str | None = None
     preferences: str = ""  # the PreferencesQuery answer of the current session
     answered: int = 0
