@@ -179,6 +179,9 @@ class ConnectionKind:
     #: "module:function(config, state, clock) -> str": one line about the connection's live
     #: state for ``ecom-ledger status`` and the app ("Web Connector last connected 3 h ago")
     status_line: str = ""
+    #: "ecom_ledger_desktop.app.<module>:<Class>": the app's extra panel on this kind's
+    #: connection card, ``Class(ctx, summary)`` with ``set_summary(summary)`` (Qt lives in app/)
+    app_panel: str = ""
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""

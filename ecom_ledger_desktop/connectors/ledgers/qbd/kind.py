@@ -163,6 +163,7 @@ KIND = ConnectionKind(
     advanced_caption="Port, schedule and user name",
     companion="ecom_ledger_desktop.connectors.ledgers.qbd.kind:companion",
     status_line="ecom_ledger_desktop.connectors.ledgers.qbd.presence:status_line",
+    app_panel="ecom_ledger_desktop.app.views.qbd_panel:QbdConnectionPanel",
     actions={"save-qwc": ("save the .qwc file for the QuickBooks Web Connector to PATH",
                           "ecom_ledger_desktop.connectors.ledgers.qbd.kind:save_qwc")},
 )
