@@ -109,11 +109,14 @@ class Background:
         return self.scheduler.next_run(pair_id)
 
     def reschedule(self, pair_id: int, minutes: int, enabled: bool = True) -> None:
-        """Apply a pair's new schedule now (or take it off the schedule)."""
+        """Apply a pair's new schedule now (or take it off the schedule); a connection added
+        since the start gets its companion service now."""
         if enabled:
             self.scheduler.set_pair(pair_id, minutes)
         else:
             self.scheduler.remove_pair(pair_id)
+        if self.scheduler.running:
+            self.start_companions()
 
     def pause(self) -> None:
         """Pause the schedule (Sync now still works)."""
