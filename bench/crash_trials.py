@@ -1,7 +1,9 @@
 """Crash trials: SIGKILL ``ecom-ledger sync`` at random instants, restart, count duplicates.
 
-Usage: ``python bench/crash_trials.py [--trials 100] [--orders 1000]``. Prints trials, duplicates,
-lost orders and ledger-vs-journal mismatches (all must be 0) and exits non-zero otherwise.
+Usage: ``python bench/crash_trials.py [--trials 100] [--orders 1000] [--ledger qbo|qbd]``. Prints
+trials, duplicates, lost orders and ledger-vs-journal mismatches (all must be 0) and exits non-zero
+otherwise. ``--ledger qbd`` kills ``ecom-ledger schedule`` (which hosts the Web Connector service)
+*and* Web Connector sessions at random points (``testing/qbd_crash_trials.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ecom_ledger_desktop.testing.crash_trials import CrashTrials
+from ecom_ledger_desktop.testing.qbd_crash_trials import QbdCrashTrials
 
 
 def main() -> int:
@@ -22,10 +25,13 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--max-delay", type=float, default=4.0)
+    parser.add_argument("--ledger", choices=("qbo", "qbd"), default="qbo")
     args = parser.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="crash-trials-") as tmp:
-        harness = CrashTrials(Path(tmp), orders=args.orders)
+        harness: CrashTrials | QbdCrashTrials = (
+            QbdCrashTrials(Path(tmp), orders=args.orders) if args.ledger == "qbd"
+            else CrashTrials(Path(tmp), orders=args.orders))
         try:
             report = harness.run(args.trials, max_delay=args.max_delay, log=print)
         finally:
