@@ -125,3 +125,85 @@ def test_while_quickbooks_cannot_open_the_company_file_postings_wait_saying_so(
     bench.quickbooks.open_error = None
     assert bench.session().outcome == "done"
     _posted_once(bench, placed)
+
+
+def _buyer(n: int) -> dict[str, str]:
+    return {"email": f"buyer{n}@example.com", "firstname": "Buyer", "lastname": f"Number {n}"}
+
+
+def test_a_backlog_goes_in_batches_one_message_set_per_exchange(bench: QbdBench) -> None:
+    placed = [bench.store.order_json(bench.store.add_order(order(customer=_buyer(n))))
+              for n in range(45)]
+    bench.sync()
+    report = bench.session()
+    assert report.outcome == "done", report
+    assert bench.open_postings() == [] and bench.open_errors() == []
+    receipts = {r.data["RefNumber"]: r for r in bench.txns("SalesReceipt")}
+    assert sorted(receipts) == sorted(p["increment_id"] for p in placed)
+    for sold in placed:
+        assert Decimal(str(receipts[sold["increment_id"]].data["TotalAmount"])) == \
+            Decimal(str(sold["grand_total"]))
+    assert report.exchanges < len(placed)  # customers and documents travel in batches
+    batched = [xml for xml in bench.quickbooks.applied if xml.count("SalesReceiptAddRq ") > 1]
+    assert batched and all('onError="continueOnError"' in xml for xml in batched)
+
+
+def test_two_buyers_with_one_name_in_one_batch_become_two_quickbooks_customers(
+        bench: QbdBench) -> None:
+    twins = [{"email": f"sam{n}@example.com", "firstname": "Sam", "lastname": "Lee"}
+             for n in (1, 2)]
+    placed = [bench.store.order_json(bench.store.add_order(order(customer=c)))
+              for c in [*twins, *(_buyer(n) for n in range(22))]]
+    bench.sync()
+    assert bench.session().outcome == "done"
+    assert bench.open_errors() == [] and bench.open_postings() == []
+    sams = {c.name: c for c in bench.company.company.all("Customer") if c.name.startswith("Sam Lee")}
+    assert len(sams) == 2 and "Sam Lee" in sams  # the second one: "Sam Lee ~XXXX"
+    by_ref = {r.data["RefNumber"]: r.data["CustomerRef"]["FullName"]
+              for r in bench.txns("SalesReceipt")}
+    first, second = (by_ref[p["increment_id"]] for p in placed[:2])
+    assert first != second and {first, second} == set(sams)
+    emails = {sams[first].data.get("Email"), sams[second].data.get("Email")}
+    assert emails == {"sam1@example.com", "sam2@example.com"}
+
+
+class _FirstDocumentBatch:
+    """Equal to the number of the exchange that carried the first batch of sales receipts (the
+    Web Connector simulator compares its exchange count with the kill point after QuickBooks
+    has run the request)."""
+
+    def __init__(self, bench: QbdBench) -> None:
+        self.seen, self.hit = 0, -1
+        process = bench.quickbooks.process
+
+        def watching(xml: str) -> str:
+            self.seen += 1
+            if self.hit < 0 and xml.count("SalesReceiptAddRq ") > 1:
+                self.hit = self.seen
+            return process(xml)
+
+        bench.quickbooks.process = watching
+
+    def __eq__(self, exchange: object) -> bool:
+        return exchange == self.hit
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize("kill_at", [KillAt.AFTER_APPLY, KillAt.ANSWER_LOST],
+                         ids=lambda k: k.value)
+def test_a_batch_whose_answer_is_lost_is_settled_document_by_document(
+        bench: QbdBench, kill_at: KillAt) -> None:
+    placed = [bench.store.order_json(bench.store.add_order(order(customer=_buyer(n))))
+              for n in range(30)]
+    bench.sync()
+    batch = _FirstDocumentBatch(bench)
+    assert bench.session(kill_at, batch).outcome == "killed"  # type: ignore[arg-type]
+    assert batch.hit > 0 and len(bench.txns("SalesReceipt")) >= 2  # QuickBooks saved them
+    for _ in range(3):
+        if not bench.open_postings():
+            break
+        bench.session()
+    numbers = sorted(r.data["RefNumber"] for r in bench.txns("SalesReceipt"))
+    assert numbers == sorted(p["increment_id"] for p in placed)  # each once
+    assert bench.open_postings() == [] and bench.open_errors() == []

@@ -12,7 +12,9 @@ or item is its QuickBooks name, chosen once (``limits``) and kept in the ``NameM
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -57,7 +59,7 @@ class QbdLedger:
         self.settings_books = books
         self._clock = clock or SystemClock()
         self._facts: CompanyFacts | None = None
-        self._seq = 0
+        self._seq = itertools.count(1)  # batches post from several threads
 
     # -- the exchange ---------------------------------------------------------------------------
     def _ask(self, *requests: Request, record: str = "") -> list[parse.Response]:
@@ -81,8 +83,7 @@ class QbdLedger:
         return responses
 
     def _rid(self, what: str) -> str:
-        self._seq += 1
-        return f"{what}-{self._seq}"
+        return f"{what}-{next(self._seq)}"
 
     def facts(self) -> CompanyFacts:
         """What the company is (currency, multicurrency, sales tax): from the session's
@@ -112,28 +113,59 @@ class QbdLedger:
         record = f"the customer '{customer.display_name}'"
         chosen = names.get("customer", customer.key)
         if chosen is not None:
-            [found] = self._ask(lists.customers_named(self._rid("cust"), [chosen[0]]),
-                                record=record)
-            existing = parse.list_records(found)
-            if existing:
-                names.choose("customer", customer.key, chosen[0], existing[0].list_id)
-                return existing[0].full_name
-            return self._add_customer(customer, chosen[0], request_id, record)
+            existing = self._named(chosen[0], record)
+            if existing is None:
+                return self._add_customer(customer, chosen[0], request_id, record)
+            if _same_customer(existing, customer):
+                names.choose("customer", customer.key, chosen[0], existing.list_id)
+                return existing.full_name
+            # the name went to someone else (their add won a race): choose again below
+        known, name = self.match([customer], record)[customer.key]
+        if known:
+            return name
+        names.choose("customer", customer.key, name)  # kept before the add is sent
+        return self._add_customer(customer, name, request_id, record)
+
+    def _named(self, name: str, record: str = "") -> parse.ListRecord | None:
+        [found] = self._ask(lists.customers_named(self._rid("cust"), [name]), record=record)
+        existing = parse.list_records(found)
+        return existing[0] if existing else None
+
+    def _candidates(self, customer: LedgerCustomer) -> tuple[str, str]:
         base = limits.customer_name(customer.display_name, customer.key)
-        alternative = limits.customer_name(customer.display_name, customer.key, {base})
+        return base, limits.customer_name(customer.display_name, customer.key, {base})
+
+    def match(self, customers: list[LedgerCustomer], record: str = ""
+              ) -> dict[str, tuple[bool, str]]:
+        """Per customer key: (True, name) when QuickBooks has it already (our key in its
+        notes, or its name with the same email), else (False, the free name to add it under).
+        One exchange for all: the names are looked up across customers, vendors, employees and
+        other names. Raises ``RecordError`` (duplicate_name) when both forms are taken."""
+        wanted = {c.key: self._candidates(c) for c in customers}
+        every = sorted({name for pair in wanted.values() for name in pair})
         taken = {r.full_name.casefold(): r for response in self._ask(
-            *lists.name_queries(self._rid("names"), [base, alternative]), record=record)
+            *lists.name_queries(self._rid("names"), every), record=record)
             for r in parse.list_records(response)}
-        for name in (base, alternative):
-            other = taken.get(name.casefold())
-            if other is None:
-                names.choose("customer", customer.key, name)  # kept before the add is sent
-                return self._add_customer(customer, name, request_id, record)
-            if other.kind == "Customer" and _same_customer(other, customer):
-                names.choose("customer", customer.key, other.full_name, other.list_id)
-                return other.full_name
-        limits.customer_name(customer.display_name, customer.key, set(taken))  # raises
-        raise AssertionError("unreachable")  # pragma: no cover
+        out: dict[str, tuple[bool, str]] = {}
+        given: set[str] = set()  # names handed to an earlier customer of this batch
+        for customer in customers:
+            for name in wanted[customer.key]:
+                other = taken.get(name.casefold())
+                if other is None and name.casefold() not in given:
+                    out[customer.key] = (False, name)
+                    given.add(name.casefold())
+                    break
+                if other is None:
+                    continue
+                if other.kind == "Customer" and _same_customer(other, customer):
+                    self.mailbox.names.choose("customer", customer.key, other.full_name,
+                                              other.list_id)
+                    out[customer.key] = (True, other.full_name)
+                    break
+            else:
+                limits.customer_name(customer.display_name, customer.key,
+                                     set(taken) | given)  # raises duplicate_name
+        return out
 
     def _add_customer(self, customer: LedgerCustomer, name: str, request_id: str,
                       record: str) -> str:
@@ -213,35 +245,25 @@ class QbdLedger:
                 f"QuickBooks has {len(matches)} {LABEL[kind]}s carrying this posting's key: void "
                 "the extra ones in QuickBooks, then retry.", [Fix("retry", "Retry")],
                 detail=", ".join(m.txn_id for m in matches)))
-        return _posted(matches[0], kind) if matches else None
+        return posted_ref(matches[0], kind) if matches else None
 
     def documents_numbered(self, document: SalesDocument) -> list[PostedRef]:
         """Live (not voided) documents of the document's kind with its RefNumber."""
         kind = TXN_KIND[document.kind]
         [found] = self._ask(transactions.query_by_ref(kind, self._rid("numbered"),
                                                       [limits.ref_number(document.doc_number)]))
-        return [_posted(r, kind) for r in parse.txn_records(found) if not r.voided]
+        return [posted_ref(r, kind) for r in parse.txn_records(found) if not r.voided]
 
     def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
                         linked: PostedRef | None = None) -> PostedRef:
         """Add a sales receipt / invoice / credit memo; QuickBooks' total is checked after."""
         books = self.books()
-
-        def item_name_of(line: DocumentLine) -> str:
-            if line.kind == "item" and line.restock is False:
-                return books.line_items["unreturned"]
-            ref = line.item
-            for key in (ref.item_key, ref.ledger_name):
-                if key and key in resolution.item_ids:
-                    return resolution.item_ids[key]
-            return docs.default_item_name(line, books)
-
         request = docs.document_request(request_id, document, resolution.customer_id, books,
-                                        item_name_of)
+                                        self.item_names(resolution, books))
         kind = TXN_KIND[document.kind]
         [added] = self._ask(request, record=f"{LABEL[kind]} {document.doc_number}")
         [record] = parse.txn_records(added)
-        posted = _posted(record, kind)
+        posted = posted_ref(record, kind)
         problem = docs.check_posted(record, document)
         if problem is not None:
             raise PostedWithProblem(problem, posted)
@@ -273,7 +295,7 @@ class QbdLedger:
                                        invoice.ledger_id, number, self.books())
         [added] = self._ask(request, record=f"the payment for invoice {number}")
         [record] = parse.txn_records(added)
-        return _posted(record, "ReceivePayment")
+        return posted_ref(record, "ReceivePayment")
 
     # -- stock ----------------------------------------------------------------------------------
     def changed_stock(self, since: datetime | None) -> tuple[list[StockLevel], datetime]:
@@ -308,6 +330,53 @@ class QbdLedger:
     def close(self) -> None:
         """Nothing to release: the mailbox outlives one run."""
 
+    # -- batches: many requests in one message set, one Web Connector exchange ------------------
+    batch_size = 25
+
+    @property
+    def batching(self) -> bool:
+        """Batches go out while a Web Connector session is open (else everything waits)."""
+        return self.mailbox.open
+
+    def prefetch(self) -> None:
+        """Nothing to load: customers are matched by a name query per batch."""
+
+    def find_customer(self, customer: LedgerCustomer) -> str | None:
+        """The name chosen before, if QuickBooks has it (one exchange); a customer never seen
+        is matched by ``create_customers``, a batch at a time (an existing one is adopted)."""
+        chosen = self.mailbox.names.get("customer", customer.key)
+        if chosen is None:
+            return None
+        existing = self._named(chosen[0])
+        return existing.full_name if existing and _same_customer(existing, customer) else None
+
+    def create_customers(self, customers: list[LedgerCustomer], request_id: str
+                         ) -> dict[str, str | RecordProblem]:
+        """Add up to ``batch_size`` customers in one message set (``qbd.batch``)."""
+        from ecom_ledger_desktop.connectors.ledgers.qbd import batch
+
+        return batch.create_customers(self, customers)
+
+    def create_documents(self, documents: list[tuple[str, SalesDocument, Resolution]],
+                         request_id: str) -> dict[str, PostedRef | RecordError]:
+        """Add up to ``batch_size`` documents in one message set (``qbd.batch``)."""
+        from ecom_ledger_desktop.connectors.ledgers.qbd import batch
+
+        return batch.create_documents(self, documents)
+
+    def item_names(self, resolution: Resolution, books: QbdBooks
+                    ) -> Callable[[DocumentLine], str]:
+        def item_name_of(line: DocumentLine) -> str:
+            if line.kind == "item" and line.restock is False:
+                return books.line_items["unreturned"]
+            ref = line.item
+            for key in (ref.item_key, ref.ledger_name):
+                if key and key in resolution.item_ids:
+                    return resolution.item_ids[key]
+            return docs.default_item_name(line, books)
+
+        return item_name_of
+
 
 def _same_customer(record: parse.ListRecord, customer: LedgerCustomer) -> bool:
     if f"ecom-ledger key: {customer.key}" in record.notes:
@@ -315,7 +384,7 @@ def _same_customer(record: parse.ListRecord, customer: LedgerCustomer) -> bool:
     return bool(customer.email) and record.email.casefold() == customer.email.casefold()
 
 
-def _posted(record: parse.TxnRecord, kind: str) -> PostedRef:
+def posted_ref(record: parse.TxnRecord, kind: str) -> PostedRef:
     return PostedRef(ledger_id=record.txn_id, doc_number=record.ref_number or None,
                      sync_token=record.edit_sequence or None, total=record.total_amount,
                      extra={"txn_kind": kind})
