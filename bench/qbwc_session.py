@@ -3,10 +3,10 @@
 Usage: ``python bench/qbwc_session.py [--orders 500] [--validate]``. Seeds a Magento simulator
 with N paid orders, journals them while QuickBooks is away (a scheduled sync), then runs ONE Web
 Connector update against our endpoint (loopback HTTP) with the company simulator behind it, and
-prints the orders posted in that session (a backlog goes 25 adds to a message set), its exchanges,
-and the longest time our service took
-to answer one call (``sendRequestXML`` / ``receiveResponseXML``, measured at the Web Connector;
-QuickBooks' own time between the calls is not ours and is printed apart).
+prints the orders posted in that session (a backlog goes 25 adds to a message set), its
+exchanges, and the longest time our service took to answer one call (``sendRequestXML`` /
+``receiveResponseXML``, measured at the Web Connector; QuickBooks' own time between the calls is
+not ours and is printed apart).
 
 The bound, by construction (``connectors/ledgers/qbd/source.py``): ``sendRequestXML`` answers
 within TAKE_WAIT (20 s) — with the next request, or a keep-alive query when the sync is still
