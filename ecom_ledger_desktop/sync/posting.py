@@ -75,6 +75,15 @@ class Dispatcher:
         self._current = ""
         self._away = ""
 
+    @property
+    def away(self) -> str:
+        """Why the ledger could not be reached ("" when it was): it calls in, and has not yet."""
+        return self._away
+
+    def waiting_words(self) -> str:
+        """The outcome a merchant reads when a posting waits for a ledger that calls in."""
+        return f"waiting for {self.ctx.ledger_label}: {self._away}"
+
     def _note_away(self, rows: list[PostingRow], why: str) -> None:
         """Each posting says why it waits (the app and the CLI show it)."""
         with self.ctx.state.tx():
