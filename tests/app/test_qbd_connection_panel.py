@@ -81,9 +81,17 @@ def test_save_qwc_writes_the_file_where_the_merchant_chose(qtbot, page, tmp_path
 def test_a_new_web_connector_password_is_kept_in_the_keyring_and_shown_once(qtbot, page) -> None:
     dialogs = page.ctx.dialogs
     assert isinstance(dialogs, ScriptedDialogs)
-    _panel(page).password_button.click()
+    button = _panel(page).password_button
+    assert button.text() == "Make the Web Connector password"  # none yet
+    button.click()
     qtbot.waitUntil(lambda: bool(dialogs.texts("inform")), timeout=WAIT_MS)
     password = page.ctx.service.secrets.get("back office", PASSWORD_KEY)
     assert password and password in dialogs.texts("inform")[0]
-    assert dialogs.texts("confirm")  # asked first: the Web Connector needs the new one
-    assert password not in _panel(page).steps_label.text()
+    assert not dialogs.texts("confirm")  # the first one needs no confirmation
+    assert button.text() == "New Web Connector password"
+    button.click()  # a new one: asked first, the Web Connector needs it typed again
+    qtbot.waitUntil(lambda: len(dialogs.texts("inform")) == 2, timeout=WAIT_MS)
+    assert dialogs.texts("confirm")
+    again = page.ctx.service.secrets.get("back office", PASSWORD_KEY)
+    assert again and again != password and again in dialogs.texts("inform")[1]
+    assert again not in _panel(page).steps_label.text()

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.signin import (
+    PASSWORD_KEY as PASSWORD_SETTING,
+)
 from ecom_ledger_desktop.models.connections import ConnectionConfig
 
 if TYPE_CHECKING:
@@ -73,12 +76,22 @@ class QbdConnectionPanel(QWidget):
         layout.addLayout(buttons)
         self.save_qwc_button.clicked.connect(self.save_qwc)
         self.password_button.clicked.connect(self.new_password)
+        self._password_label()
         self.refresh()
 
     def set_summary(self, summary: ConnectionSummary) -> None:
         """The connection was re-read: read the facts again."""
         self.summary = summary
+        self._password_label()
         self.refresh()
+
+    def _password_label(self) -> None:
+        has = self.summary.secrets_set.get(PASSWORD_SETTING, False)
+        self.password_button.setText("New Web Connector password" if has
+                                     else "Make the Web Connector password")
+        self.password_button.setObjectName("secondaryButton" if has else "primaryButton")
+        self.password_button.style().unpolish(self.password_button)
+        self.password_button.style().polish(self.password_button)
 
     def refresh(self) -> None:
         """Read the facts in the background."""
@@ -108,16 +121,21 @@ class QbdConnectionPanel(QWidget):
                                "The .qwc file was not saved", str(error), self))
 
     def new_password(self) -> None:
-        """Issue a new Web Connector password after confirming; shown once."""
-        if not self.ctx.dialogs.confirm(
+        """Issue a Web Connector password (after confirming when one exists); shown once."""
+        has = self.summary.secrets_set.get(PASSWORD_SETTING, False)
+        if has and not self.ctx.dialogs.confirm(
                 "New Web Connector password?",
                 "The Web Connector stops signing in until you type the new password in its "
                 "Password column.", accept="Make a new password", parent=self):
             return
         self.ctx.tasks.run(_new_password, self.ctx, self.summary.name,
-                           on_done=lambda password: self.ctx.dialogs.inform(
-                               "Web Connector password",
-                               "Type this password in the QuickBooks Web Connector's Password "
-                               f"column. It is shown only now:\n\n{password}", self),
+                           on_done=self._issued,
                            on_error=lambda error: self.ctx.dialogs.warn(
                                "No new password", str(error), self))
+
+    def _issued(self, password: str) -> None:
+        self.summary.secrets_set[PASSWORD_SETTING] = True
+        self._password_label()
+        self.ctx.dialogs.inform(
+            "Web Connector password", "Type this password in the QuickBooks Web Connector's "
+            f"Password column. It is shown only now:\n\n{password}", self)
