@@ -33,7 +33,7 @@ from ecom_ledger_desktop.sandbox.qbwc import KillAt, QuickBooksDesktop, WebConne
 from ecom_ledger_desktop.secrets.store import KeyringSecretStore
 from ecom_ledger_desktop.testing.crash_trials import KEYRING_BACKEND, TrialReport
 from ecom_ledger_desktop.testing.file_keyring import TestFileKeyring
-from ecom_ledger_desktop.testing.verify import LedgerDocument, Magento2RestView, verify_exactly_once
+from ecom_ledger_desktop.testing.verify import LedgerDocument, StoreRecord, verify_exactly_once
 
 TOKEN, PASSWORD = "qbd-trials-token", "qbd-trials-password"
 KINDS = {"SalesReceipt": "sales_receipt", "Invoice": "invoice", "CreditMemo": "credit_memo",
@@ -52,6 +52,33 @@ class QbdCompanyView:
                                str(d["memo"]), Decimal(str(d["total"])),
                                voided=bool(d["voided"]) or str(d["memo"]).startswith("VOID:"))
                 for d in self.company.reports.documents()]
+
+
+class ShopView:
+    """``StoreView`` of the Magento simulator in this process (its orders and credit memos)."""
+
+    def __init__(self, store: Magento2Simulator) -> None:
+        self.store = store
+
+    def records(self) -> list[StoreRecord]:
+        """Every order and credit memo."""
+        with self.store.state.lock:
+            orders = {eid: record.data for eid, record in self.store.state.orders.items()}
+            memos = dict(self.store.state.creditmemos)
+        out = [StoreRecord("order", str(eid), str(o.get("increment_id") or ""),
+                           _day(o.get("created_at")), canceled=o.get("state") == "canceled")
+               for eid, o in orders.items()]
+        out += [StoreRecord("refund", str(eid), str(m.get("increment_id") or ""),
+                            _day(m.get("created_at")), order_source_id=str(m.get("order_id")))
+                for eid, m in memos.items()]
+        return out
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        return None
 
 
 def _free_port() -> int:
@@ -142,10 +169,12 @@ class QbdCrashTrials:
         """The Web Connector calling again and again; some sessions die midway."""
         with WebConnectorSimulator(self.url, "books", PASSWORD, self.quickbooks,
                                    timeout=20.0) as wc:
+            first = True  # each trial's first session with work dies midway
             while not stop.is_set():
-                kill = self.rng.choice(list(KillAt)) if kills and self.rng.random() < 0.4 \
-                    else None
-                report = wc.run_session(kill, self.rng.randint(1, 6))
+                kill = self.rng.choice(list(KillAt)) if kills and (
+                    first or self.rng.random() < 0.3) else None
+                report = wc.run_session(kill, self.rng.randint(1, 4))
+                first = first and report.outcome in ("no_work", "unreachable", "busy")
                 self.sessions[report.outcome] = self.sessions.get(report.outcome, 0) + 1
                 if report.outcome in ("unreachable", "no_work", "busy"):
                     stop.wait(0.1)  # the Web Connector's next update
@@ -239,8 +268,8 @@ class QbdCrashTrials:
     def verify(self, report: TrialReport) -> None:
         """Duplicates, lost orders and journal-vs-company mismatches (``testing.verify``)."""
         found = verify_exactly_once(self.data_dir / "ledger-sync.sqlite3", self.pair_id,
-                                    QbdCompanyView(self.company),
-                                    Magento2RestView(self.store.base_url, TOKEN), self.start_date)
+                                    QbdCompanyView(self.company), ShopView(self.store),
+                                    self.start_date)
         report.orders, report.posted_documents = found.orders, found.posted_documents
         report.flagged_orders, report.duplicates = found.flagged_orders, found.duplicates
         report.lost, report.mismatches = found.lost, found.mismatches
