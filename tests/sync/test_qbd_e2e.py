@@ -244,3 +244,16 @@ def test_a_cancelled_order_voids_its_invoice_and_an_edited_one_asks_for_void_and
         assert [Decimal(str(r.data["Subtotal"])) + Decimal(str(r.data["SalesTaxTotal"]))
                 for r in live] == [Decimal(str(changed["grand_total"]))]
         assert bench.open_errors() == [] and bench.open_postings() == []
+
+
+def test_the_pairs_tax_code_rules_map_store_rates_to_sales_tax_items_as_for_qbo(
+        tmp_path: Path, reference_dir: Path) -> None:
+    mapped = rules(tax_codes={"8.25": "CA Sales Tax"})  # no mapping on the connection itself
+    with open_bench(tmp_path, reference_dir, pair_rules=mapped, tax_items="") as bench:
+        placed = bench.store.order_json(bench.store.add_order(order()))
+        bench.sync()
+        assert bench.session().outcome == "done"
+        assert bench.open_errors() == []
+        [receipt] = bench.txns("SalesReceipt")
+        lines = {line["ItemRef"]["FullName"]: line for line in receipt.data["SalesReceiptLineRet"]}
+        assert Decimal(str(lines["CA Sales Tax"]["Amount"])) == Decimal(str(placed["tax_amount"]))

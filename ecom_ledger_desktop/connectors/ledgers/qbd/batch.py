@@ -68,13 +68,13 @@ def create_documents(ledger: QbdLedger, documents: list[tuple[str, SalesDocument
     not take for now (busy) is left out, so it stays unconfirmed and is looked up by its key
     before it is sent again, one by one.
     """
-    books = ledger.books()
     out: dict[str, PostedRef | RecordError] = {}
     sent: list[tuple[str, SalesDocument, Request]] = []
     for number, (key, document, resolution) in enumerate(documents):
         try:
+            mapped = ledger.books_for(document)
             request = docs.document_request(f"{number}", document, resolution.customer_id,
-                                            books, ledger.item_names(resolution, books))
+                                            mapped, ledger.item_names(resolution, mapped))
         except RecordError as error:
             out[key] = error
             continue

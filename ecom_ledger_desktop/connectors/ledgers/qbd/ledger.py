@@ -23,7 +23,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd import errors, limits
 from ecom_ledger_desktop.connectors.ledgers.qbd.mailbox import Mailbox
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import entities, lists, parse, transactions
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks, rate_key
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Request, message_set
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.company import (
     CompanyFacts,
@@ -104,6 +104,16 @@ class QbdLedger:
                                    multicurrency=facts.multicurrency,
                                    taxable_code=facts.taxable_code,
                                    non_taxable_code=facts.non_taxable_code)
+
+    def books_for(self, document: SalesDocument) -> QbdBooks:
+        """The books, with the Sales Tax item the pair's rules map each of the document's store
+        rates to (``rules.tax_codes``, as for QuickBooks Online) over the connection's own."""
+        books = self.books()
+        mapped = {rate_key(line.tax_rate): line.tax_code for line in document.lines
+                  if line.taxable and line.tax_rate is not None and line.tax_code}
+        if not mapped:
+            return books
+        return dataclasses.replace(books, tax_items={**books.tax_items, **mapped})
 
     # -- references -----------------------------------------------------------------------------
     def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
@@ -257,7 +267,7 @@ class QbdLedger:
     def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
                         linked: PostedRef | None = None) -> PostedRef:
         """Add a sales receipt / invoice / credit memo; QuickBooks' total is checked after."""
-        books = self.books()
+        books = self.books_for(document)
         request = docs.document_request(request_id, document, resolution.customer_id, books,
                                         self.item_names(resolution, books))
         kind = TXN_KIND[document.kind]
