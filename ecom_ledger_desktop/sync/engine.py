@@ -143,6 +143,8 @@ class SyncEngine:
                 with state.tx():
                     state.connections.set_connection_status(
                         connection, "needs_reauthorisation", str(error))
+        except LedgerAway as error:  # it went away mid-run (a session ended): the rest waits
+            summary.message = f"postings wait for {self.ctx.ledger_label}: {error}"
         except RetriableError as error:
             summary.status = "failed"
             summary.message = f"stopped early, will resume on the next run: {error}"
