@@ -35,6 +35,14 @@ def test_background_runs_the_web_connector_service_while_it_runs(tmp_path: Path)
         with WebConnectorSimulator(host.url, "desk", "pw") as wc:  # type: ignore[attr-defined]
             assert wc.run_session().outcome == "no_work"  # signed in; nothing waits
             assert wc.run_session().outcome == "no_work"
+        state = State(db)
+        config = state.connections.connection("desk")
+        state.close()
+        assert config is not None
+        checks = factory.ledger(config, secrets).check()  # "Test connection" in the app
+        assert [(c.label, c.ok) for c in checks] == [("Web Connector service", True),
+                                                     ("Web Connector", True)]
+        assert checks[1].detail.startswith("Web Connector last connected just now")
         with WebConnectorSimulator(host.url, "desk", "wrong") as wc:  # type: ignore[attr-defined]
             assert wc.run_session().outcome == "nvu"
     finally:

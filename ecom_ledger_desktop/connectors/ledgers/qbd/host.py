@@ -72,6 +72,11 @@ class QbdWebConnectorHost:
         self.mailbox.names = DbNames(host.db_path, host.clock, config.id)
         self.mailbox.away_reason = lambda: self.service.status.describe(config.name)
         self.mailbox.hosted = True
+        self.mailbox.contact_ok = lambda: self._contact_ok(config.name)
+
+    def _contact_ok(self, connection: str) -> bool:
+        status = self.service.status.get(connection)
+        return status.condition == "ok" and status.last_contact is not None
 
     def _state(self) -> State:
         return State(self.host.db_path, self.host.clock)

@@ -325,8 +325,12 @@ class QbdLedger:
     # -- connection -----------------------------------------------------------------------------
     def check(self) -> list[CheckResult]:
         """Whether the Web Connector is connected now, and when it last called."""
-        if not self.mailbox.open:
-            return [CheckResult("Web Connector", False, self.mailbox.away_reason())]
+        if not self.mailbox.open:  # what can be known until it calls
+            service = CheckResult("Web Connector service", self.mailbox.hosted,
+                                  "listening for the Web Connector" if self.mailbox.hosted else
+                                  "it runs while the app (or 'ecom-ledger schedule') runs")
+            return [service, CheckResult("Web Connector", self.mailbox.contact_ok(),
+                                         self.mailbox.away_reason())]
         results = [CheckResult("Web Connector", True, "an update session is open")]
         try:
             facts = self.facts()

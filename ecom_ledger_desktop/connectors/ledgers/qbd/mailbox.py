@@ -75,6 +75,8 @@ class Mailbox:
     answer_timeout: float = DEFAULT_ANSWER_TIMEOUT
     names: NameMemory = field(default_factory=MemoryNames)
     hosted: bool = False  # a Web Connector service in this process serves it
+    #: whether the Web Connector's last call went well (the service sets it; False: unknown)
+    contact_ok: Callable[[], bool] = field(default=lambda: False)
     ticket: str | None = None
     preferences: str = ""  # the PreferencesQuery answer of the current session
     answered: int = 0
