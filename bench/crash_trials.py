@@ -1,8 +1,11 @@
 """Crash trials: SIGKILL ``ecom-ledger sync`` at random instants, restart, count duplicates.
 
-Usage: ``python bench/crash_trials.py [--store magento2] [--trials 100] [--orders 1000]``. Prints
-trials, duplicates, lost orders and ledger-vs-journal mismatches (all must be 0) and exits
-non-zero otherwise. ``--store`` is any store kind with a driver in ``testing/store_drivers``.
+Usage: ``python bench/crash_trials.py [--store magento2] [--ledger qbo|qbd] [--trials 100]
+[--orders 1000]``. Prints trials, duplicates, lost orders and ledger-vs-journal mismatches (all must
+be 0) and exits non-zero otherwise. ``--store`` is any store kind with a driver in
+``testing/store_drivers``. ``--ledger qbd`` kills ``ecom-ledger schedule`` (which hosts the Web
+Connector service) *and* Web Connector sessions at random points (``testing/qbd_crash_trials.py``;
+its store is Magento's simulator for now).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE
 from ecom_ledger_desktop.testing.crash_trials import CrashTrials
+from ecom_ledger_desktop.testing.qbd_crash_trials import QbdCrashTrials
 from ecom_ledger_desktop.testing.store_drivers import store_kinds
 
 
@@ -27,10 +31,15 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--max-delay", type=float, default=4.0)
+    parser.add_argument("--ledger", choices=("qbo", "qbd"), default="qbo")
     args = parser.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="crash-trials-") as tmp:
-        harness = CrashTrials(Path(tmp), orders=args.orders, store=args.store)
+        if args.ledger == "qbd" and args.store != DEFAULT_DEMO_STORE:
+            parser.error(f"--ledger qbd runs with --store {DEFAULT_DEMO_STORE} only for now")
+        harness: CrashTrials | QbdCrashTrials = (
+            QbdCrashTrials(Path(tmp), orders=args.orders) if args.ledger == "qbd"
+            else CrashTrials(Path(tmp), orders=args.orders, store=args.store))
         try:
             report = harness.run(args.trials, max_delay=args.max_delay, log=print)
         finally:

@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class BusyHandle(Protocol):
@@ -39,6 +47,11 @@ class DialogService(Protocol):
 
     def busy(self, text: str, parent: QWidget | None = None) -> BusyHandle:
         """Show a non-blocking "please wait" message until the handle is closed."""
+        ...
+
+    def save_file(self, title: str, suggested: str, file_filter: str,
+                  parent: QWidget | None = None) -> str:
+        """Ask where to save a file; "" when the merchant cancels."""
         ...
 
 
@@ -88,6 +101,12 @@ class QtDialogService:
         dialog.show()
         return dialog
 
+    def save_file(self, title: str, suggested: str, file_filter: str,
+                  parent: QWidget | None = None) -> str:
+        """The system's save dialog."""
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+        return str(path)
+
 
 @dataclass
 class _Closed:
@@ -106,6 +125,7 @@ class ScriptedDialogs:
     default: bool = True
     asked: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, title, text)
     busy_handles: list[_Closed] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # answers to save_file ("" = cancelled)
 
     def confirm(self, title: str, text: str, *, accept: str = "OK", reject: str = "Cancel",
                 parent: QWidget | None = None) -> bool:
@@ -127,6 +147,12 @@ class ScriptedDialogs:
         handle = _Closed()
         self.busy_handles.append(handle)
         return handle
+
+    def save_file(self, title: str, suggested: str, file_filter: str,
+                  parent: QWidget | None = None) -> str:
+        """Record the question; answer the next scripted path."""
+        self.asked.append(("save_file", title, suggested))
+        return self.paths.pop(0) if self.paths else ""
 
     def texts(self, kind: str) -> list[str]:
         """The texts of every call of one kind."""

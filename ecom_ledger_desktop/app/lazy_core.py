@@ -127,6 +127,7 @@ class LazyBackground:
                 real = Background(self.service)
                 if self._started:
                     real.scheduler.start()
+                    real.start_companions()  # e.g. QuickBooks Desktop's Web Connector service
                     if self._paused:
                         real.pause()
                 self._real = real

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from ecom_ledger_desktop import __version__
-from ecom_ledger_desktop.cli import backup_commands
+from ecom_ledger_desktop.cli import backup_commands, status_commands
 from ecom_ledger_desktop.cli import config_commands as cfg
 from ecom_ledger_desktop.cli import pair_commands as pairs_cmd
 from ecom_ledger_desktop.cli import sync_commands as run
@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         "name")
     _sub(conns, "remove", cfg.connections_remove, "remove a connection and its secrets"
          ).add_argument("name")
+    action = _sub(conns, "action", cfg.connections_action,
+                  "what a kind offers besides add/test/remove, e.g. 'save-qwc PATH' (QuickBooks "
+                  "Desktop: the Web Connector's .qwc file)")
+    action.add_argument("name")
+    action.add_argument("action")
+    action.add_argument("value", nargs="?", default="")
     auth = _sub(conns, "authorize", cfg.connections_authorize,
                 "connect a QuickBooks Online company: sign in in a browser, paste the address "
                 "it is sent to", aliases=["authorise"])
@@ -128,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("pair", nargs="?")
     sync.add_argument("--dry-run", action="store_true",
                       help="show what would be posted; change nothing")
+
+    _sub(groups, "status", status_commands.status,
+         "every pair's last sync, what waits to be posted and why (e.g. the Web Connector)")
 
     sched = _sub(groups, "schedule", run.schedule,
                  "run every pair on its schedule until stopped (headless service)")

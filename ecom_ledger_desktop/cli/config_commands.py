@@ -39,9 +39,14 @@ def connections_add(ctx: CliContext, args: argparse.Namespace) -> int:
         ctx.out.note(f"Not saved: {store.description}")
         return EXIT_FAILURE
     values = secrets_from_args(kind, args)
+    issued: list[str] = []
     try:
         for key, value in values.items():
             store.set(args.name, key, value)
+        for spec in kind.secrets:
+            if spec.issued_by and spec.name not in values:  # made here, shown this once
+                issued.append(f"{spec.label} (shown once; type it where it is asked): "
+                              + str(load(spec.issued_by)(store, args.name)))
     except SecretUnavailable as error:
         ctx.out.note(f"Not saved: {error}")
         return EXIT_FAILURE
@@ -55,7 +60,8 @@ def connections_add(ctx: CliContext, args: argparse.Namespace) -> int:
     finally:
         state.close()
     ctx.out.emit({"id": conn_id, "name": args.name, "kind": args.kind},
-                 f"Added {args.kind} connection '{args.name}' (secrets in {store.description}).")
+                 "\n".join([f"Added {args.kind} connection '{args.name}' (secrets in "
+                            f"{store.description}).", *issued]))
     return EXIT_OK
 
 
@@ -72,6 +78,25 @@ def connections_list(ctx: CliContext, args: argparse.Namespace) -> int:
         state.close()
     ctx.out.table(rows, ["id", "name", "kind", "role", "status"],
                   "No connections yet: add one with 'ecom-ledger connections add'.")
+    return EXIT_OK
+
+
+def connections_action(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Run one of the actions the connection's kind declares (e.g. save-qwc PATH)."""
+    state = ctx.state()
+    try:
+        config = state.connections.connection(args.name)
+    finally:
+        state.close()
+    if config is None:
+        raise UsageError(f"there is no connection '{args.name}'")
+    kind = kind_of(config.kind)
+    if args.action not in kind.actions:
+        offered = ", ".join(f"{name} ({words})" for name, (words, _) in kind.actions.items())
+        raise UsageError(f"a {kind.display_name} connection has no action '{args.action}'"
+                         + (f"; it offers: {offered}" if offered else ""))
+    message = str(load(kind.actions[args.action][1])(config, args.value))
+    ctx.out.emit({"name": args.name, "action": args.action, "message": message}, message)
     return EXIT_OK
 
 

@@ -83,7 +83,7 @@ def settings_from_args(kind: ConnectionKind, args: argparse.Namespace) -> dict[s
 def secrets_from_args(kind: ConnectionKind, args: argparse.Namespace) -> dict[str, str]:
     """Every secret of the kind, from its environment variable or stdin, in declared order."""
     return {spec.name: read_secret(f"{kind.brand} {spec.words}", getattr(args, dest(spec), None))
-            for spec in kind.secrets}
+            for spec in kind.secrets if not spec.issued_by or getattr(args, dest(spec), None)}
 
 
 def renewed_secret_from_args(kind: ConnectionKind, args: argparse.Namespace) -> tuple[Setting, str]:

@@ -1,9 +1,10 @@
 """What the engine needs from a store and from a ledger: the connector protocols.
 
 A new store or ledger is a new module implementing one of these, plus its simulator; the
-engine does not change. Ledgers come in two shapes: a ``PushLedger`` the engine sends postings
-to (QuickBooks Online, FreshBooks), and a pull ledger that takes pending postings from the
-journal when it calls in (QuickBooks Desktop through the Web Connector).
+engine does not change. Every ledger is a ``PushLedger`` the engine sends postings to
+(QuickBooks Online, FreshBooks, QuickBooks Desktop); one that is reached only when it calls in
+(QuickBooks Desktop through the Web Connector) carries each operation through that call and
+raises ``LedgerAway`` while it is not connected, so its postings wait instead of failing.
 """
 
 from __future__ import annotations

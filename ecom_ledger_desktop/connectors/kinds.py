@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 from ecom_ledger_desktop.core.errors import FatalError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ecom_ledger_desktop.connectors.http import RetryPolicy
     from ecom_ledger_desktop.core.clock import Clock
     from ecom_ledger_desktop.models.connections import ConnectionConfig
@@ -60,6 +62,9 @@ class Setting:
     choices: tuple[str, ...] = ()
     validate: Callable[[str], str] | None = None
     cli_flag: str = ""
+    #: a secret the app makes when none is given: "module:function(secrets, connection) -> value"
+    #: (it is saved in the keyring and shown once, e.g. the Web Connector password)
+    issued_by: str = ""
 
     @property
     def flag(self) -> str:
@@ -101,6 +106,48 @@ class BuildContext(Protocol):
         ...
 
 
+class CompanionHost(Protocol):
+    """What a kind's companion service gets from the app or ``ecom-ledger schedule``: where the
+    data lives, the keyring, the clock, and a way to start (or queue) a pair's sync run."""
+
+    @property
+    def db_path(self) -> Path:
+        """The database file."""
+        ...
+
+    @property
+    def data_dir(self) -> Path:
+        """The data folder."""
+        ...
+
+    @property
+    def secrets(self) -> SecretStore:
+        """The keyring."""
+        ...
+
+    @property
+    def clock(self) -> Clock:
+        """The clock."""
+        ...
+
+    def request_run(self, pair_id: int, trigger: str) -> Future[object]:
+        """Run the pair as soon as possible (after its current run)."""
+        ...
+
+
+class Companion(Protocol):
+    """A long-lived service a connection needs while the app runs (the Web Connector's SOAP
+    endpoint for QuickBooks Desktop): a core-owned thread, never Qt."""
+
+    def start(self) -> None:
+        """Start serving (idempotent)."""
+        ...
+
+    def stop(self) -> None:
+        """Stop serving (idempotent)."""
+        ...
+
+
 @dataclass(frozen=True)
 class ConnectionKind:
     """One kind of connection (see the module docstring)."""
@@ -128,6 +175,18 @@ class ConnectionKind:
     order_summary: str = ""
     #: stores: where the back office lists orders ("Sales › Orders"), for "correct it in the store"
     orders_in_back_office: str = ""
+    #: "module:function(config, host: CompanionHost) -> Companion": a service each connection of
+    #: this kind runs while the app (or ``ecom-ledger schedule``) runs
+    companion: str = ""
+    #: what a merchant can do with a connection of this kind besides add/test/remove:
+    #: action name -> ("what it does", "module:function(config, value) -> message")
+    actions: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: "module:function(config, state, clock) -> str": one line about the connection's live
+    #: state for ``ecom-ledger status`` and the app ("Web Connector last connected 3 h ago")
+    status_line: str = ""
+    #: "ecom_ledger_desktop.app.<module>:<Class>": the app's extra panel on this kind's
+    #: connection card, ``Class(ctx, summary)`` with ``set_summary(summary)`` (Qt lives in app/)
+    app_panel: str = ""
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""
@@ -192,6 +251,13 @@ class ConnectionKind:
     def build(self, config: ConnectionConfig, secrets: SecretStore, context: BuildContext) -> Any:
         """The live connector (its module is imported only now)."""
         return load(self.builder)(config, secrets, context)
+
+    def companion_for(self, config: ConnectionConfig, host: CompanionHost) -> Companion | None:
+        """The connection's companion service (not started), or None when the kind has none."""
+        if not self.companion:
+            return None
+        made: Companion = load(self.companion)(config, host)
+        return made
 
 
 def load(dotted: str) -> Any:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ecom_ledger_desktop.connectors.kinds import ConnectionKind, Role
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import KIND as FRESHBOOKS
+from ecom_ledger_desktop.connectors.ledgers.qbd.kind import KIND as QBD
 from ecom_ledger_desktop.connectors.ledgers.qbo.kind import KIND as QBO
 from ecom_ledger_desktop.connectors.stores.magento2.kind import KIND as MAGENTO2
 from ecom_ledger_desktop.connectors.stores.prestashop.kind import KIND as PRESTASHOP
@@ -33,7 +34,7 @@ T = TypeVar("T")
 
 #: every kind, in the order the app offers them
 KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, PRESTASHOP, XCART,
-                                                                    QBO, FRESHBOOKS)}
+                                                                    QBO, FRESHBOOKS, QBD)}
 #: the store the demo runs on unless the merchant picks another (``demo_stores()``)
 DEFAULT_DEMO_STORE = MAGENTO2.name
 

@@ -29,6 +29,11 @@ class UncertainOutcome(RetriableError):
     """A write was sent but no answer came back: it may or may not have been applied."""
 
 
+class LedgerAway(RetriableError):
+    """A ledger reached only when it calls in (QuickBooks Desktop through the Web Connector) is
+    not connected now. Postings wait, queued, with this message as the reason; nothing failed."""
+
+
 class FatalError(SyncError):
     """The connection needs a person: credentials, authorisation, configuration."""
 

@@ -176,8 +176,28 @@ def _v4_runs_awaiting_payment(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE runs ADD COLUMN awaiting_payment INTEGER NOT NULL DEFAULT 0")
 
 
+def _v5_ledger_names_and_presence(conn: sqlite3.Connection) -> None:
+    """A pull ledger's own memory (QuickBooks Desktop): the list name chosen for each store
+    customer and item (a shortened or de-duplicated name must stay the same forever) with its
+    ListID, and what was last heard from the program that calls in (the Web Connector)."""
+    conn.execute(
+        """CREATE TABLE ledger_names (
+            ledger_connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            list_id TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (ledger_connection_id, kind, key))""")
+    conn.execute(
+        """CREATE TABLE ledger_presence (
+            ledger_connection_id INTEGER PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,
+            facts TEXT NOT NULL,
+            updated_at TEXT NOT NULL)""")
+
+
 MIGRATIONS: list[Migration] = [_v1_initial, _v2_ledger_refs, _v3_lock_holder_start,
-                               _v4_runs_awaiting_payment]
+                               _v4_runs_awaiting_payment, _v5_ledger_names_and_presence]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

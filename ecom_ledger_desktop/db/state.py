@@ -13,6 +13,7 @@ from ecom_ledger_desktop.db.connections_repo import ConnectionsRepo
 from ecom_ledger_desktop.db.cursors_repo import CursorsRepo, LedgerRefsRepo, MappingsRepo
 from ecom_ledger_desktop.db.errors_repo import ErrorQueueRepo
 from ecom_ledger_desktop.db.journal_repo import JournalRepo
+from ecom_ledger_desktop.db.ledger_names_repo import LedgerNamesRepo
 from ecom_ledger_desktop.db.runs_repo import RunsRepo
 
 
@@ -31,6 +32,7 @@ class State:
         self.cursors = CursorsRepo(self.conn, self.clock)
         self.mappings = MappingsRepo(self.conn, self.clock)
         self.ledger_refs = LedgerRefsRepo(self.conn, self.clock)
+        self.ledger_names = LedgerNamesRepo(self.conn, self.clock)
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:

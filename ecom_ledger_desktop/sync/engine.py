@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from ecom_ledger_desktop.connectors.base import BatchLedger, Fetched
-from ecom_ledger_desktop.core.errors import FatalError, Fix, RecordProblem, RetriableError
+from ecom_ledger_desktop.core.errors import FatalError, Fix, LedgerAway, RecordProblem, RetriableError
 from ecom_ledger_desktop.core.events import RunFinished, RunStarted
 from ecom_ledger_desktop.db.cursors_repo import Cursor
 from ecom_ledger_desktop.db.health import storage_problem
@@ -128,6 +128,9 @@ class SyncEngine:
             summary.flagged += result.flagged
             summary.waiting = result.waiting
             self._surface_waiting(summary, result.waiting_keys)
+            if result.away:
+                summary.message = (f"{result.waiting} posting{'s wait' if result.waiting > 1 else ' waits'}"
+                                   f" for {self.ctx.ledger_label}: {result.away}")
             if result.stopped_early:
                 summary.status = "stopped" if self.ctx.stop.is_set() else "failed"
                 summary.message = result.stopped_early
@@ -140,6 +143,8 @@ class SyncEngine:
                 with state.tx():
                     state.connections.set_connection_status(
                         connection, "needs_reauthorisation", str(error))
+        except LedgerAway as error:  # it went away mid-run (a session ended): the rest waits
+            summary.message = f"postings wait for {self.ctx.ledger_label}: {error}"
         except RetriableError as error:
             summary.status = "failed"
             summary.message = f"stopped early, will resume on the next run: {error}"
@@ -366,7 +371,10 @@ class SyncEngine:
             return
         state = self.ctx.state
         cursor = state.cursors.get(self.ctx.pair.id, "ledger_stock")
-        levels, new_cursor = self.ctx.ledger.changed_stock(cursor.value if cursor else None)
+        try:
+            levels, new_cursor = self.ctx.ledger.changed_stock(cursor.value if cursor else None)
+        except LedgerAway:
+            return  # read when the ledger next calls in
         with _side("store"):
             problems: list[RecordProblem] = self.ctx.store.set_stock(levels) if levels else []
         with state.tx():

@@ -279,4 +279,6 @@ def run_postings(ctx: PairContext, rows: list[PostingRow]) -> str:
     """Dispatch the given postings now, in order; returns a one-line outcome."""
     dispatcher = Dispatcher(ctx, None)
     outcomes = [dispatcher.dispatch(ctx.state.journal.get(r.posting_key) or r) for r in rows]
+    if dispatcher.away:  # a ledger that calls in (QuickBooks Desktop): they wait for it
+        return dispatcher.waiting_words()
     return "posted" if outcomes and all(o == "posted" for o in outcomes) else ", ".join(outcomes)

@@ -23,7 +23,13 @@ from ecom_ledger_desktop.connectors.base import (
     PostedWithProblem,
     Resolution,
 )
-from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, RetriableError
+from ecom_ledger_desktop.core.errors import (
+    Fix,
+    LedgerAway,
+    RecordError,
+    RecordProblem,
+    RetriableError,
+)
 from ecom_ledger_desktop.core.events import OrderProgress, Posted
 from ecom_ledger_desktop.core.money import loads
 from ecom_ledger_desktop.db.journal_repo import PostingRow, request_id_for
@@ -57,6 +63,7 @@ class DispatchResult:
     failed: int = 0
     stopped_early: str = ""
     waiting_keys: list[str] = dataclasses.field(default_factory=list)  # still waiting, and why
+    away: str = ""  # the ledger is not connected now (it calls in): why the rest waits
 
 
 class Dispatcher:
@@ -66,6 +73,23 @@ class Dispatcher:
         self.ctx = ctx
         self.run_id = run_id
         self._current = ""
+        self._away = ""
+
+    @property
+    def away(self) -> str:
+        """Why the ledger could not be reached ("" when it was): it calls in, and has not yet."""
+        return self._away
+
+    def waiting_words(self) -> str:
+        """The outcome a merchant reads when a posting waits for a ledger that calls in."""
+        return f"waiting for {self.ctx.ledger_label}: {self._away}"
+
+    def _note_away(self, rows: list[PostingRow], why: str) -> None:
+        """Each posting says why it waits (the app and the CLI show it)."""
+        with self.ctx.state.tx():
+            for row in rows:
+                if row.last_error != why:
+                    self.ctx.state.journal.note_error(row.posting_key, why)
 
     # -- the pass ---------------------------------------------------------------------------
     def run(self, batched: bool = False) -> DispatchResult:
@@ -90,6 +114,11 @@ class Dispatcher:
                                         "wait for the next run")
                 break
             outcome = self.dispatch(row)
+            if outcome == "away":  # every other posting would wait alike: say so, stop here
+                result.away = self._away
+                result.waiting += len(pending) - done + 1
+                self._note_away(pending[done:], self._away)
+                break
             setattr(result, outcome, getattr(result, outcome) + 1)
             if outcome == "waiting":
                 result.waiting_keys.append(row.posting_key)
@@ -113,6 +142,10 @@ class Dispatcher:
             return "flagged"
         except RecordError as error:
             return self._flag(row, error.problem)
+        except LedgerAway as error:  # waits, queued, saying why: neither failed nor flagged
+            self._away = str(error)
+            self._note_away([row], self._away)
+            return "away"
         except RetriableError as error:
             with self.ctx.state.tx():
                 self.ctx.state.journal.note_error(row.posting_key, str(error))

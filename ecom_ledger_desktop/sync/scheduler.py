@@ -52,6 +52,11 @@ class SyncScheduler:
         job = self._scheduler.get_job(self.job_id(pair_id))
         return job.next_run_time if job else None
 
+    @property
+    def running(self) -> bool:
+        """Whether the schedule's clock runs (``start`` was called, not ``shutdown``)."""
+        return bool(self._scheduler.running)
+
     def start(self) -> None:
         """Start the background thread."""
         self._scheduler.start()

@@ -181,6 +181,8 @@ class SyncService:
                 outcomes.append(dispatcher.dispatch(row))
             except RetriableError as error:
                 outcomes.append(f"failed ({error})")
+        if dispatcher.away:  # a ledger that calls in (QuickBooks Desktop): it waits for it
+            return dispatcher.waiting_words()
         if all(o == "posted" for o in outcomes) and outcomes:
             return "posted"
         if "flagged" in outcomes:

@@ -90,3 +90,28 @@ def test_migrations_3_and_4_add_run_columns_and_keep_the_history(tmp_path: Path)
     assert (run["skipped"], run["awaiting_payment"], run["pid_started"]) == (7, 0, None)
     assert "pid_started" in {r["name"] for r in conn.execute("PRAGMA table_info(pair_locks)")}
     assert (tmp_path / "state.sqlite3.v2.bak").exists()
+
+
+def test_migration_5_keeps_chosen_ledger_names_and_presence_per_connection(tmp_path: Path) -> None:
+    from ecom_ledger_desktop.core.clock import ManualClock
+    from ecom_ledger_desktop.db.ledger_names_repo import ChosenName, LedgerNamesRepo
+
+    path = tmp_path / "state.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    migrate(conn, path, MIGRATIONS[:4])
+    conn.execute("INSERT INTO connections (name, kind, created_at) VALUES ('books', 'qbd', 'x')")
+    migrate(conn, path, MIGRATIONS[:5])
+    assert current_version(conn) == 5
+    names = LedgerNamesRepo(conn, ManualClock())
+    names.choose(1, "customer", "email:j@x.com", "Jordan Rivera ~K3F2")
+    names.choose(1, "customer", "email:j@x.com", "Jordan Rivera ~K3F2", "80000001-1")
+    names.choose(1, "customer", "email:j@x.com", "Jordan Rivera ~K3F2")  # the id is kept
+    assert names.get(1, "customer", "email:j@x.com") == ChosenName("Jordan Rivera ~K3F2",
+                                                                     "80000001-1")
+    names.keep_presence(1, {"last_contact": "2026-12-07T01:00:00+00:00"})
+    assert names.presence(1)["last_contact"].startswith("2026-12-07")
+    conn.execute("PRAGMA foreign_keys = ON")  # as db.connection opens every connection
+    conn.execute("DELETE FROM connections")  # removing the connection removes what it kept
+    assert names.get(1, "customer", "email:j@x.com") is None and names.presence(1) == {}
+    assert (tmp_path / "state.sqlite3.v4.bak").exists()

@@ -74,6 +74,10 @@ class ConnectionCard(Card):
         self.report_box.hide()
         self.layout_.addWidget(self.report_box)
         self.report_labels: list[QLabel] = []
+        self.panel: QWidget | None = None  # the kind's own panel (``ConnectionKind.app_panel``)
+        self.panel_slot = QVBoxLayout()
+        self.panel_slot.setContentsMargins(0, 0, 0, 0)
+        self.layout_.addLayout(self.panel_slot)
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
         self.connect_button = QPushButton("Connect to QuickBooks")
@@ -92,9 +96,17 @@ class ConnectionCard(Card):
         self.layout_.addLayout(buttons)
         self.set_summary(summary)
 
+    def add_panel(self, panel: QWidget) -> None:
+        """Show the kind's own panel above the buttons (it follows ``set_summary``)."""
+        self.panel = panel
+        self.panel_slot.addWidget(panel)
+
     def set_summary(self, summary: ConnectionSummary) -> None:
         """Show a (re-read) connection."""
         self.summary = summary
+        set_panel = getattr(self.panel, "set_summary", None)
+        if set_panel is not None:
+            set_panel(summary)
         self.name_label.setText(summary.name)
         text, kind = chip_for(summary.status)
         self.chip.setText(text)

@@ -13,7 +13,7 @@ from ecom_ledger_desktop.app.views.connection_service import admin_for, keyring_
 from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog, OpenUrl
 from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.widgets import EmptyState
-from ecom_ledger_desktop.connectors.kinds import Role
+from ecom_ledger_desktop.connectors.kinds import Role, load
 from ecom_ledger_desktop.connectors.registry import KINDS, kinds_for
 from ecom_ledger_desktop.secrets.store import ENABLE_HINT
 from ecom_ledger_desktop.sync.connections_admin import (
@@ -101,6 +101,9 @@ class ConnectionsPage(Page):
                 card.connect_requested.connect(self.sign_in)
                 card.edit_requested.connect(self.open_edit)
                 card.remove_requested.connect(self.remove)
+                declared = KINDS.get(summary.kind)
+                if declared is not None and declared.app_panel:  # the kind's own widgets
+                    card.add_panel(load(declared.app_panel)(self.ctx, summary))
                 self.cards[summary.name] = card
                 self.list_box.addWidget(card)
             card.set_summary(summary)

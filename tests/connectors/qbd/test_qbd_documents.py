@@ -63,7 +63,7 @@ def test_two_store_rates_make_two_tax_lines_and_an_unmapped_rate_is_flagged() ->
     with pytest.raises(RecordError) as raised:
         docs.document_request("1", document, "Jane", QbdBooks(tax_items={"8.25": "CA"}))
     assert raised.value.problem.code == "unmapped_tax_rate"
-    assert "8.875%" in raised.value.problem.message and "tax_items.8.875" in \
+    assert "8.875%" in raised.value.problem.message and "tax_codes.8.875" in \
         raised.value.problem.message
 
 

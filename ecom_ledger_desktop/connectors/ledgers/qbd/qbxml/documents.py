@@ -108,7 +108,8 @@ def _tax_lines(document: SalesDocument, books: QbdBooks) -> list[SalesLine]:
                 "unmapped_tax_rate",
                 f"{_record(document)} is taxed at {key or 'a rate the store did not name'}"
                 f"{'%' if key else ''} but no QuickBooks Sales Tax item is mapped to that rate. "
-                f"Map it (rules set PAIR tax_items.{shown} \"<sales tax item>\"), then retry.",
+                f"Map it (rules set PAIR tax_codes.{shown} \"<sales tax item>\", or the "
+                "connection's Sales Tax items per rate), then retry.",
                 [Fix("edit_field", "Map the tax rate to a Sales Tax item"), Fix("retry", "Retry")],
                 detail=key))
         lines.append(SalesLine(item_ref=Ref.named(item), desc=f"Sales tax {key}%" if key else

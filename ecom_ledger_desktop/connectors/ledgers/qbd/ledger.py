@@ -1,0 +1,404 @@
+"""``QbdLedger``: the engine's ``PushLedger`` for QuickBooks Desktop, through the Web Connector.
+
+Every operation is a qbXML message set put in the connection's ``Mailbox`` and answered when the
+Web Connector session carries it to QuickBooks and back; without a session it raises
+``LedgerAway`` at once (the posting waits, with the reason the app shows). QuickBooks Desktop has
+no idempotency key: the journal key travels in each document's memo with the store number as
+``RefNumber``, and ``find_posted`` settles an unknown outcome by a query (``qbxml.documents.settle``)
+before anything is added again. List references are by full name: the "ledger id" of a customer
+or item is its QuickBooks name, chosen once (``limits``) and kept in the ``NameMemory``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+
+from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
+from ecom_ledger_desktop.connectors.ledgers.qbd import errors, limits
+from ecom_ledger_desktop.connectors.ledgers.qbd.mailbox import Mailbox
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import entities, lists, parse, transactions
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks, rate_key
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Request, message_set
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.company import (
+    CompanyFacts,
+    company_facts,
+    preferences_query,
+)
+from ecom_ledger_desktop.core.clock import Clock, SystemClock
+from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, RetriableError, SyncError
+from ecom_ledger_desktop.models.commerce import StockLevel
+from ecom_ledger_desktop.models.ledger import (
+    DocumentLine,
+    LedgerCustomer,
+    LedgerItem,
+    LedgerPayment,
+    SalesDocument,
+)
+from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
+
+log = logging.getLogger(__name__)
+
+#: QuickBooks Desktop has no refund receipt among qbXML's sales forms: refunds are credit memos
+TXN_KIND = {"sales_receipt": "SalesReceipt", "invoice": "Invoice", "credit_memo": "CreditMemo",
+            "refund_receipt": "CreditMemo", "payment": "ReceivePayment"}
+LABEL = {"SalesReceipt": "sales receipt", "Invoice": "invoice", "CreditMemo": "credit memo",
+         "ReceivePayment": "payment"}
+
+
+class QbdLedger:
+    """QuickBooks Desktop as a push ledger (implements ``connectors.base.PushLedger``)."""
+
+    def __init__(self, mailbox: Mailbox, books: QbdBooks, clock: Clock | None = None) -> None:
+        self.mailbox = mailbox
+        self.settings_books = books
+        self._clock = clock or SystemClock()
+        self._facts: CompanyFacts | None = None
+        self._seq = itertools.count(1)  # batches post from several threads
+
+    # -- the exchange ---------------------------------------------------------------------------
+    def _ask(self, *requests: Request, record: str = "") -> list[parse.Response]:
+        """Send ``requests`` as one message set; their answers, in order (a refused one raises)."""
+        answer = parse.parse_response(self.mailbox.exchange(message_set(requests)))
+        failure = errors.classify_message_set(answer.status_code)
+        if failure is not None:
+            raise failure
+        by_id = answer.by_request_id()
+        responses = []
+        for sent in requests:
+            response = by_id.get(sent.request_id)
+            if response is None:
+                raise RetriableError(f"QuickBooks did not answer {record or 'a request'}; "
+                                            "it is asked again at the next update.")
+            problem = errors.classify(response.status_code, response.severity, response.message,
+                                      record=record)
+            if problem is not None:
+                raise problem
+            responses.append(response)
+        return responses
+
+    def _rid(self, what: str) -> str:
+        return f"{what}-{next(self._seq)}"
+
+    def facts(self) -> CompanyFacts:
+        """What the company is (currency, multicurrency, sales tax): from the session's
+        preferences answer, else asked now."""
+        if self._facts is None:
+            text = self.mailbox.preferences
+            if not text:
+                text = self.mailbox.exchange(message_set([preferences_query("prefs")]))
+            found = [ret for response in parse.parse_response(text).responses
+                     for ret in response.rets if ret.tag == "PreferencesRet"]
+            self._facts = company_facts(found[0]) if found else CompanyFacts()
+        return self._facts
+
+    def books(self) -> QbdBooks:
+        """The connection's posting settings with the company's currency facts."""
+        facts = self.facts()
+        return dataclasses.replace(self.settings_books, home_currency=facts.home_currency,
+                                   multicurrency=facts.multicurrency,
+                                   taxable_code=facts.taxable_code,
+                                   non_taxable_code=facts.non_taxable_code)
+
+    def books_for(self, document: SalesDocument) -> QbdBooks:
+        """The books, with the Sales Tax item the pair's rules map each of the document's store
+        rates to (``rules.tax_codes``, as for QuickBooks Online) over the connection's own."""
+        books = self.books()
+        mapped = {rate_key(line.tax_rate): line.tax_code for line in document.lines
+                  if line.taxable and line.tax_rate is not None and line.tax_code}
+        if not mapped:
+            return books
+        return dataclasses.replace(books, tax_items={**books.tax_items, **mapped})
+
+    # -- references -----------------------------------------------------------------------------
+    def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
+        """The customer's QuickBooks name: the one chosen before, a matching existing customer
+        (our key in its notes, or the same name and email), else a new customer."""
+        names = self.mailbox.names
+        record = f"the customer '{customer.display_name}'"
+        chosen = names.get("customer", customer.key)
+        if chosen is not None:
+            existing = self._named(chosen[0], record)
+            if existing is None:
+                return self._add_customer(customer, chosen[0], request_id, record)
+            if _same_customer(existing, customer):
+                names.choose("customer", customer.key, chosen[0], existing.list_id)
+                return existing.full_name
+            # the name went to someone else (their add won a race): choose again below
+        known, name = self.match([customer], record)[customer.key]
+        if known:
+            return name
+        names.choose("customer", customer.key, name)  # kept before the add is sent
+        return self._add_customer(customer, name, request_id, record)
+
+    def _named(self, name: str, record: str = "") -> parse.ListRecord | None:
+        [found] = self._ask(lists.customers_named(self._rid("cust"), [name]), record=record)
+        existing = parse.list_records(found)
+        return existing[0] if existing else None
+
+    def _candidates(self, customer: LedgerCustomer) -> tuple[str, str]:
+        base = limits.customer_name(customer.display_name, customer.key)
+        return base, limits.customer_name(customer.display_name, customer.key, {base})
+
+    def match(self, customers: list[LedgerCustomer], record: str = ""
+              ) -> dict[str, tuple[bool, str]]:
+        """Per customer key: (True, name) when QuickBooks has it already (our key in its
+        notes, or its name with the same email), else (False, the free name to add it under).
+        One exchange for all: the names are looked up across customers, vendors, employees and
+        other names. Raises ``RecordError`` (duplicate_name) when both forms are taken."""
+        wanted = {c.key: self._candidates(c) for c in customers}
+        every = sorted({name for pair in wanted.values() for name in pair})
+        taken = {r.full_name.casefold(): r for response in self._ask(
+            *lists.name_queries(self._rid("names"), every), record=record)
+            for r in parse.list_records(response)}
+        out: dict[str, tuple[bool, str]] = {}
+        given: set[str] = set()  # names handed to an earlier customer of this batch
+        for customer in customers:
+            for name in wanted[customer.key]:
+                other = taken.get(name.casefold())
+                if other is None and name.casefold() not in given:
+                    out[customer.key] = (False, name)
+                    given.add(name.casefold())
+                    break
+                if other is None:
+                    continue
+                if other.kind == "Customer" and _same_customer(other, customer):
+                    self.mailbox.names.choose("customer", customer.key, other.full_name,
+                                              other.list_id)
+                    out[customer.key] = (True, other.full_name)
+                    break
+            else:
+                limits.customer_name(customer.display_name, customer.key,
+                                     set(taken) | given)  # raises duplicate_name
+        return out
+
+    def _add_customer(self, customer: LedgerCustomer, name: str, request_id: str,
+                      record: str) -> str:
+        [added] = self._ask(entities.customer_request(request_id, customer, name, self.books()),
+                            record=record)
+        created = parse.list_records(added)
+        list_id = created[0].list_id if created else None
+        self.mailbox.names.choose("customer", customer.key, name, list_id)
+        return name
+
+    def _item_exists(self, name: str, record: str) -> bool:
+        [found] = self._ask(lists.items_named(self._rid("item"), [name]), record=record)
+        return bool(parse.list_records(found))
+
+    def ensure_item(self, item: LedgerItem, policy: UnmappedSkuPolicy, standard_item: str,
+                    request_id: str) -> str:
+        """The QuickBooks item named after the SKU (shortened past 31 characters), else the
+        unmapped-SKU policy: flag it, post to the standard item, or create it."""
+        name = limits.item_name(item.sku)
+        record = f"SKU '{item.sku}'"
+        if self._item_exists(name, record):
+            self.mailbox.names.choose("item", item.key, name)
+            return name
+        if policy == "standard_item" and standard_item:
+            return standard_item
+        if policy != "create_item":
+            raise RecordError(RecordProblem(
+                "unmapped_sku",
+                f"SKU '{item.sku}' ({item.name}) is not in QuickBooks (no item named '{name}'): "
+                "map it to an existing item or create it.",
+                [Fix("map_sku", "Map it to an existing QuickBooks item"),
+                 Fix("create_item", "Create it in QuickBooks")], detail=item.key))
+        self.mailbox.names.choose("item", item.key, name)
+        self._ask(entities.item_request(request_id, item, name, self.books()), record=record)
+        return name
+
+    def resolve_name(self, kind: str, name: str) -> str:
+        """QuickBooks Desktop references lists by full name: the name is the reference."""
+        return name
+
+    def ensure_line_item(self, kind: str, name: str, policy: UnmappedSkuPolicy,
+                         request_id: str) -> str:
+        """The item a gift-card / rounding / fee … line posts to; created on its account when
+        ``policy`` is ``create_item``, else flagged saying what to create."""
+        if self._item_exists(name, f"the item '{name}'"):
+            return name
+        if policy != "create_item":
+            raise RecordError(RecordProblem(
+                "missing_reference",
+                f"QuickBooks has no item '{name}' for {kind.replace('_', ' ')} lines: create it "
+                "(an Other Charge item) or let the app create items, then retry.",
+                [Fix("create_item", f"Create '{name}' in QuickBooks"), Fix("retry", "Retry")],
+                detail=name))
+        books = self.books()
+        books = dataclasses.replace(books, line_items={**books.line_items, kind: name})
+        self._ask(entities.line_item_request(request_id, kind, books), record=f"the item '{name}'")
+        return name
+
+    # -- documents ------------------------------------------------------------------------------
+    def find_posted(self, posting_key: str, document: SalesDocument | LedgerPayment
+                    ) -> PostedRef | None:
+        """The document carrying ``posting_key`` in its memo, if QuickBooks has it."""
+        if isinstance(document, LedgerPayment):
+            query = transactions.txn_query("ReceivePayment", self._rid("find"), transactions.TxnQuery(
+                txn_date_range_filter=transactions.TxnDateRangeFilter(document.txn_date,
+                                                                      document.txn_date)))
+            kind = "ReceivePayment"
+        else:
+            kind = TXN_KIND[document.kind]
+            query = transactions.query_by_ref(kind, self._rid("find"),
+                                              [limits.ref_number(document.doc_number)])
+        [found] = self._ask(query, record="the earlier document")
+        matches = docs.settle(parse.txn_records(found), posting_key)
+        if len(matches) > 1:
+            raise RecordError(RecordProblem(
+                "duplicate_document",
+                f"QuickBooks has {len(matches)} {LABEL[kind]}s carrying this posting's key: void "
+                "the extra ones in QuickBooks, then retry.", [Fix("retry", "Retry")],
+                detail=", ".join(m.txn_id for m in matches)))
+        return posted_ref(matches[0], kind) if matches else None
+
+    def documents_numbered(self, document: SalesDocument) -> list[PostedRef]:
+        """Live (not voided) documents of the document's kind with its RefNumber."""
+        kind = TXN_KIND[document.kind]
+        [found] = self._ask(transactions.query_by_ref(kind, self._rid("numbered"),
+                                                      [limits.ref_number(document.doc_number)]))
+        return [posted_ref(r, kind) for r in parse.txn_records(found) if not r.voided]
+
+    def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
+                        linked: PostedRef | None = None) -> PostedRef:
+        """Add a sales receipt / invoice / credit memo; QuickBooks' total is checked after."""
+        books = self.books_for(document)
+        request = docs.document_request(request_id, document, resolution.customer_id, books,
+                                        self.item_names(resolution, books))
+        kind = TXN_KIND[document.kind]
+        [added] = self._ask(request, record=f"{LABEL[kind]} {document.doc_number}")
+        [record] = parse.txn_records(added)
+        posted = posted_ref(record, kind)
+        problem = docs.check_posted(record, document)
+        if problem is not None:
+            raise PostedWithProblem(problem, posted)
+        return posted
+
+    def update_document(self, target: PostedRef, document: SalesDocument, resolution: Resolution,
+                        request_id: str) -> PostedRef:
+        """Not sent to QuickBooks Desktop: a changed order is voided and posted again."""
+        raise RecordError(RecordProblem(
+            "update_not_supported",
+            f"{document.doc_number} changed in the store after it was posted. QuickBooks Desktop "
+            "documents are not edited by the app: void it and post it again.",
+            [Fix("void_and_repost", "Void it in QuickBooks and post it again"),
+             Fix("ignore", "Keep the posted document")], detail=target.ledger_id))
+
+    def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
+        """``TxnVoid``: QuickBooks keeps the document, zeroed, its memo starting "VOID:"."""
+        txn_kind = target.extra.get("txn_kind") or TXN_KIND.get(kind, kind)
+        self._ask(transactions.void(request_id, txn_kind, target.ledger_id),
+                  record=f"{LABEL.get(txn_kind, txn_kind)} {target.doc_number or ''}".strip())
+        return PostedRef(ledger_id=target.ledger_id, doc_number=target.doc_number,
+                         total=Decimal(0), extra={"txn_kind": txn_kind, "voided": "1"})
+
+    def create_payment(self, payment: LedgerPayment, invoice: PostedRef, resolution: Resolution,
+                       request_id: str) -> PostedRef:
+        """``ReceivePaymentAdd`` applied to the posted invoice, dated when paid."""
+        number = invoice.doc_number or invoice.ledger_id
+        request = docs.payment_request(request_id, payment, resolution.customer_id,
+                                       invoice.ledger_id, number, self.books())
+        [added] = self._ask(request, record=f"the payment for invoice {number}")
+        [record] = parse.txn_records(added)
+        return posted_ref(record, "ReceivePayment")
+
+    # -- stock ----------------------------------------------------------------------------------
+    def changed_stock(self, since: datetime | None) -> tuple[list[StockLevel], datetime]:
+        """Quantities on hand of every inventory item (its name is the store SKU)."""
+        now = self._clock.now()
+        levels: dict[str, Decimal] = {}
+        iterator_id: str | None = None
+        while True:
+            [chunk] = self._ask(lists.iterate("ItemInventoryQueryRq", self._rid("stock"), 200,
+                                              iterator_id), record="the stock query")
+            levels.update(parse.stock_levels([chunk]))
+            if not chunk.iterator_remaining or not chunk.iterator_id:
+                break
+            iterator_id = chunk.iterator_id
+        return [StockLevel(sku=sku, qty=qty) for sku, qty in levels.items()], now
+
+    # -- connection -----------------------------------------------------------------------------
+    def check(self) -> list[CheckResult]:
+        """Whether the Web Connector is connected now, and when it last called."""
+        if not self.mailbox.open:  # what can be known until it calls
+            service = CheckResult("Web Connector service", self.mailbox.hosted,
+                                  "listening for the Web Connector" if self.mailbox.hosted else
+                                  "it runs while the app (or 'ecom-ledger schedule') runs")
+            return [service, CheckResult("Web Connector", self.mailbox.contact_ok(),
+                                         self.mailbox.away_reason())]
+        results = [CheckResult("Web Connector", True, "an update session is open")]
+        try:
+            facts = self.facts()
+            results.append(CheckResult("Company settings", True,
+                                       f"home currency {facts.home_currency}, multicurrency "
+                                       f"{'on' if facts.multicurrency else 'off'}"))
+        except SyncError as exc:
+            results.append(CheckResult("Company settings", False, str(exc)))
+        return results
+
+    def close(self) -> None:
+        """Nothing to release: the mailbox outlives one run."""
+
+    # -- batches: many requests in one message set, one Web Connector exchange ------------------
+    batch_size = 25
+
+    @property
+    def batching(self) -> bool:
+        """Batches go out while a Web Connector session is open (else everything waits)."""
+        return self.mailbox.open
+
+    def prefetch(self) -> None:
+        """Nothing to load: customers are matched by a name query per batch."""
+
+    def find_customer(self, customer: LedgerCustomer) -> str | None:
+        """The name chosen before, if QuickBooks has it (one exchange); a customer never seen
+        is matched by ``create_customers``, a batch at a time (an existing one is adopted)."""
+        chosen = self.mailbox.names.get("customer", customer.key)
+        if chosen is None:
+            return None
+        existing = self._named(chosen[0])
+        return existing.full_name if existing and _same_customer(existing, customer) else None
+
+    def create_customers(self, customers: list[LedgerCustomer], request_id: str
+                         ) -> dict[str, str | RecordProblem]:
+        """Add up to ``batch_size`` customers in one message set (``qbd.batch``)."""
+        from ecom_ledger_desktop.connectors.ledgers.qbd import batch
+
+        return batch.create_customers(self, customers)
+
+    def create_documents(self, documents: list[tuple[str, SalesDocument, Resolution]],
+                         request_id: str) -> dict[str, PostedRef | RecordError]:
+        """Add up to ``batch_size`` documents in one message set (``qbd.batch``)."""
+        from ecom_ledger_desktop.connectors.ledgers.qbd import batch
+
+        return batch.create_documents(self, documents)
+
+    def item_names(self, resolution: Resolution, books: QbdBooks
+                    ) -> Callable[[DocumentLine], str]:
+        def item_name_of(line: DocumentLine) -> str:
+            if line.kind == "item" and line.restock is False:
+                return books.line_items["unreturned"]
+            ref = line.item
+            for key in (ref.item_key, ref.ledger_name):
+                if key and key in resolution.item_ids:
+                    return resolution.item_ids[key]
+            return docs.default_item_name(line, books)
+
+        return item_name_of
+
+
+def _same_customer(record: parse.ListRecord, customer: LedgerCustomer) -> bool:
+    if f"ecom-ledger key: {customer.key}" in record.notes:
+        return True
+    return bool(customer.email) and record.email.casefold() == customer.email.casefold()
+
+
+def posted_ref(record: parse.TxnRecord, kind: str) -> PostedRef:
+    return PostedRef(ledger_id=record.txn_id, doc_number=record.ref_number or None,
+                     sync_token=record.edit_sequence or None, total=record.total_amount,
+                     extra={"txn_kind": kind})

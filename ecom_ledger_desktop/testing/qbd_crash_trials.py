@@ -1,0 +1,276 @@
+"""Crash trials for QuickBooks Desktop: ``ecom-ledger schedule`` (which hosts the Web Connector
+service) runs in a child process and is SIGKILLed at random instants while the Web Connector
+simulator, in *this* process, keeps calling it — its own sessions dying at random points too
+(before QuickBooks saw a request, after QuickBooks applied it, after we took the answer). The
+company simulator lives here as well, so it outlives every kill as QuickBooks would. At the end
+the journal, the company and the store must agree: no duplicate, nothing lost.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector import PASSWORD_KEY
+from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.models.connections import ConnectionConfig
+from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
+from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
+from ecom_ledger_desktop.sandbox.magento2.seed import DEMO_CATALOG
+from ecom_ledger_desktop.sandbox.qbd import Company, QbdCompanySimulator, seed_company
+from ecom_ledger_desktop.sandbox.qbwc import KillAt, QuickBooksDesktop, WebConnectorSimulator
+from ecom_ledger_desktop.secrets.store import KeyringSecretStore
+from ecom_ledger_desktop.testing.crash_trials import KEYRING_BACKEND, TrialReport
+from ecom_ledger_desktop.testing.file_keyring import TestFileKeyring
+from ecom_ledger_desktop.testing.verify import LedgerDocument, StoreRecord, verify_exactly_once
+
+TOKEN, PASSWORD = "qbd-trials-token", "qbd-trials-password"
+KINDS = {"SalesReceipt": "sales_receipt", "Invoice": "invoice", "CreditMemo": "credit_memo",
+         "ReceivePayment": "payment"}
+
+
+class QbdCompanyView:
+    """``LedgerView`` of the company simulator (its own list of forms and payments)."""
+
+    def __init__(self, company: QbdCompanySimulator) -> None:
+        self.company = company
+
+    def documents(self) -> list[LedgerDocument]:
+        """Every sales receipt, invoice, credit memo and payment, voided ones included."""
+        return [LedgerDocument(KINDS[d["kind"]], str(d["txn_id"]), str(d["ref_number"]),
+                               str(d["memo"]), Decimal(str(d["total"])),
+                               voided=bool(d["voided"]) or str(d["memo"]).startswith("VOID:"))
+                for d in self.company.reports.documents()]
+
+
+class ShopView:
+    """``StoreView`` of the Magento simulator in this process (its orders and credit memos)."""
+
+    def __init__(self, store: Magento2Simulator) -> None:
+        self.store = store
+
+    def records(self) -> list[StoreRecord]:
+        """Every order and credit memo."""
+        with self.store.state.lock:
+            orders = {eid: record.data for eid, record in self.store.state.orders.items()}
+            memos = dict(self.store.state.creditmemos)
+        out = [StoreRecord("order", str(eid), str(o.get("increment_id") or ""),
+                           _day(o.get("created_at")), canceled=o.get("state") == "canceled")
+               for eid, o in orders.items()]
+        out += [StoreRecord("refund", str(eid), str(m.get("increment_id") or ""),
+                            _day(m.get("created_at")), order_source_id=str(m.get("order_id")))
+                for eid, m in memos.items()]
+        return out
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class QbdCrashTrials:
+    """A shop, a company, a data folder; kills ``ecom-ledger schedule`` and Web Connector sessions."""
+
+    def __init__(self, workdir: Path, *, orders: int = 30, seed: int = 11,
+                 project_root: Path | None = None) -> None:
+        self.workdir, self.data_dir = workdir, workdir / "data"
+        self.keyring_file = workdir / "keyring.json"
+        self.rng = random.Random(seed)
+        self.project_root = project_root or Path(__file__).resolve().parents[2]
+        self.products = [p for p in DEMO_CATALOG if p.get("type", "simple") == "simple"
+                         and len(str(p["sku"])) <= 31][:12]
+        self.store = Magento2Simulator(token=TOKEN, seed=seed, seed_orders=0).start()
+        self.company = QbdCompanySimulator(seed_company(Company(), [
+            {"sku": p["sku"], "name": p["name"], "price": str(p["price"]), "qty": 100000}
+            for p in self.products]))
+        self.quickbooks = QuickBooksDesktop(process=self.company.process,
+                                            on_session_end=self.company.end_session)
+        self.sessions: dict[str, int] = {}  # Web Connector session outcomes ("killed", ...)
+        self.port = _free_port()
+        self.url = f"http://localhost:{self.port}/qbwc"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        os.environ["ECOM_TEST_KEYRING_FILE"] = str(self.keyring_file)
+        secrets = KeyringSecretStore(TestFileKeyring())
+        secrets.set("shop", "token", TOKEN)
+        secrets.set("books", PASSWORD_KEY, PASSWORD)
+        self.start_date = date(2026, 1, 1)
+        state = State(self.data_dir / "ledger-sync.sqlite3")
+        try:
+            with state.tx():
+                shop = state.connections.add_connection(ConnectionConfig(
+                    name="shop", kind="magento2", settings={"base_url": self.store.base_url}))
+                books = state.connections.add_connection(ConnectionConfig(
+                    name="books", kind="qbd", settings={"port": str(self.port),
+                                                        "tax_items": "8.25=CA Sales Tax"}))
+                self.pair_id = state.connections.add_pair("trials", shop, books, PostingRules(
+                    start_date=self.start_date, payment_routes={
+                        "checkmo": PaymentRoute(payment_method="Check"),
+                        "braintree": PaymentRoute(payment_method="Visa")}))
+        finally:
+            state.close()
+        for number in range(orders):
+            self._order(number)
+
+    def close(self) -> None:
+        """Stop the shop."""
+        self.store.stop()
+
+    def _order(self, number: int, paid: bool = True) -> int:
+        product = self.rng.choice(self.products)
+        return self.store.add_order({
+            "customer": {"email": f"buyer{number % 7}@example.com", "firstname": "Buyer",
+                         "lastname": f"No {number % 7}"},
+            "lines": [{"sku": product["sku"], "name": product["name"],
+                       "qty": self.rng.randint(1, 3), "price": str(product["price"]),
+                       "tax_percent": "8.25"}],
+            "shipping": "4.95", "currency": "USD", "paid": paid,
+            "payment_method": "braintree" if paid else "checkmo"})
+
+    def _child(self) -> subprocess.Popen[bytes]:
+        env = {**os.environ, "PYTHON_KEYRING_BACKEND": KEYRING_BACKEND,
+               "ECOM_TEST_KEYRING_FILE": str(self.keyring_file),
+               "PYTHONPATH": os.pathsep.join([str(self.project_root),
+                                              os.environ.get("PYTHONPATH", "")])}
+        return subprocess.Popen(
+            [sys.executable, "-m", "ecom_ledger_desktop", "--data-dir", str(self.data_dir),
+             "schedule", "--now"], env=env, cwd=self.project_root,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def _listening(self, child: subprocess.Popen[bytes], within: float = 30.0) -> bool:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline and child.poll() is None:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return True
+            except OSError:
+                time.sleep(0.05)
+        return False
+
+    def _sessions(self, stop: threading.Event, kills: bool) -> None:
+        """The Web Connector calling again and again; some sessions die midway."""
+        with WebConnectorSimulator(self.url, "books", PASSWORD, self.quickbooks,
+                                   timeout=20.0) as wc:
+            first = True  # each trial's first session with work dies midway
+            while not stop.is_set():
+                kill = self.rng.choice(list(KillAt)) if kills and (
+                    first or self.rng.random() < 0.3) else None
+                report = wc.run_session(kill, self.rng.randint(1, 4))
+                first = first and report.outcome in ("no_work", "unreachable", "busy")
+                self.sessions[report.outcome] = self.sessions.get(report.outcome, 0) + 1
+                if report.outcome in ("unreachable", "no_work", "busy"):
+                    stop.wait(0.1)  # the Web Connector's next update
+
+    def run(self, trials: int, max_delay: float = 3.0,
+            log: Callable[[str], None] = lambda _: None) -> TrialReport:
+        """Kill ``trials`` children at random instants, then finish cleanly and verify."""
+        report = TrialReport(trials=trials)
+        for number in range(1, trials + 1):
+            child = self._child()
+            if not self._listening(child):
+                child.kill()
+                child.wait()
+                report.problems.append(f"trial {number}: the service did not start")
+                continue
+            stop = threading.Event()
+            caller = threading.Thread(target=self._sessions, args=(stop, True), daemon=True)
+            caller.start()
+            time.sleep(self.rng.uniform(0.05, max_delay))
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait()
+            report.killed += 1
+            stop.set()
+            caller.join(timeout=60)
+            self._churn(number)
+            log(f"trial {number}/{trials}: killed")
+        self._finish(report)
+        self.verify(report)
+        log("Web Connector sessions: " + ", ".join(f"{outcome} {count}" for outcome, count
+                                                    in sorted(self.sessions.items())))
+        return report
+
+    def _churn(self, number: int) -> None:
+        """New orders (one paid later) and a refund arrive between kills."""
+        self._order(1000 + number)
+        unpaid = self._order(2000 + number, paid=False)
+        if number % 2:
+            self.store.invoice_order(unpaid)
+        if number % 3 == 0:
+            with self.store.state.lock:
+                paid = [eid for eid, record in self.store.state.orders.items()
+                        if record.invoice_ids and not record.data.get("total_refunded")]
+            if paid:
+                self.store.refund_order(paid[0], {"shipping": 0})
+
+    def _open(self) -> list[Any]:
+        state = State(self.data_dir / "ledger-sync.sqlite3")
+        try:
+            return [p for p in state.journal.open_postings(self.pair_id)
+                    if not p.last_error.startswith("waiting for")]
+        finally:
+            state.close()
+
+    def _ran_since(self, count: int) -> bool:
+        state = State(self.data_dir / "ledger-sync.sqlite3")
+        try:
+            runs = state.runs.recent(self.pair_id, limit=1000)
+        finally:
+            state.close()
+        return len([r for r in runs if r.finished_at]) > count
+
+    def _finish(self, report: TrialReport) -> None:
+        """No more kills: sessions until the child's own first run (which reads the orders
+        placed since the last kill) has ended and nothing is left to send."""
+        state = State(self.data_dir / "ledger-sync.sqlite3")
+        try:
+            before = len([r for r in state.runs.recent(self.pair_id, limit=1000) if r.finished_at])
+        finally:
+            state.close()
+        child = self._child()
+        try:
+            if not self._listening(child):
+                report.problems.append("the final service did not start")
+                return
+            stop = threading.Event()
+            with WebConnectorSimulator(self.url, "books", PASSWORD, self.quickbooks,
+                                       timeout=60.0) as wc:
+                for _ in range(40):
+                    outcome = wc.run_session().outcome
+                    if outcome == "no_work" and not self._open() and self._ran_since(before):
+                        break
+                    stop.wait(0.2)
+        finally:
+            child.send_signal(signal.SIGTERM)
+            try:
+                child.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+    def verify(self, report: TrialReport) -> None:
+        """Duplicates, lost orders and journal-vs-company mismatches (``testing.verify``)."""
+        found = verify_exactly_once(self.data_dir / "ledger-sync.sqlite3", self.pair_id,
+                                    QbdCompanyView(self.company), ShopView(self.store),
+                                    self.start_date)
+        report.orders, report.posted_documents = found.orders, found.posted_documents
+        report.flagged_orders, report.duplicates = found.flagged_orders, found.duplicates
+        report.lost, report.mismatches = found.lost, found.mismatches
+        report.problems.extend(found.problems)
