@@ -23,7 +23,13 @@ from ecom_ledger_desktop.cli import sync_commands as run
 from ecom_ledger_desktop.cli.context import CliContext, UsageError
 from ecom_ledger_desktop.cli.kind_flags import add_kind_options
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_USAGE, Output
-from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE, KINDS, demo_stores
+from ecom_ledger_desktop.connectors.registry import (
+    DEFAULT_DEMO_LEDGER,
+    DEFAULT_DEMO_STORE,
+    KINDS,
+    demo_ledgers,
+    demo_stores,
+)
 from ecom_ledger_desktop.core import paths
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.logging_setup import configure_logging
@@ -170,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the demo shop: " + ", ".join(f"{kind.name} ({kind.system})"
                                                          for kind in stores)
                            + f"; default {DEFAULT_DEMO_STORE}")
+    ledgers = demo_ledgers()
+    demo.add_argument("--ledger", choices=[kind.name for kind in ledgers],
+                      default=DEFAULT_DEMO_LEDGER, metavar="KIND",
+                      help="the demo books: " + ", ".join(f"{kind.name} ({kind.system})"
+                                                          for kind in ledgers)
+                           + f"; default {DEFAULT_DEMO_LEDGER}")
     backup_commands.add_parser(groups)
     return parser
 
