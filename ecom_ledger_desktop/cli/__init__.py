@@ -87,8 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     _sub(conns, "remove", cfg.connections_remove, "remove a connection and its secrets"
          ).add_argument("name")
     auth = _sub(conns, "authorize", cfg.connections_authorize,
-                "connect a QuickBooks Online company: sign in in a browser, paste the address "
-                "it is sent to", aliases=["authorise"])
+                "connect books that sign in in a browser ("
+                + " or ".join(k.system for k in KINDS.values() if k.connects == "oauth_browser")
+                + "): sign in, paste the address it is sent to", aliases=["authorise"])
     auth.add_argument("name")
     auth.add_argument("--redirect-uri",
                       help="the redirect URI registered for the app (default: the connection's)")

@@ -195,7 +195,8 @@ class BooksPage(ConnectPage):
         from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog
 
         self.dialog = OAuthDialog(self.assistant.ctx, summary.name,
-                                  open_url=self.assistant.open_url, parent=self)
+                                  open_url=self.assistant.open_url, parent=self,
+                                  kind=kind_of(self.kind))
         self.dialog.connected.connect(self._connected)
         self.dialog.rejected.connect(lambda: self.result.setText(
             "Not connected yet. Sign in again when you are ready."))
