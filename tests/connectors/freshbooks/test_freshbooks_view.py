@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ecom_ledger_desktop.testing.freshbooks_view import FreshBooksRestView
-from ecom_ledger_desktop.testing.verify import Magento2RestView, Verification, verify_exactly_once
+from ecom_ledger_desktop.testing.store_drivers.magento2 import Magento2RestView
+from ecom_ledger_desktop.testing.verify import Verification, verify_exactly_once
 from tests.connectors.freshbooks.bench import START, STORE_TOKEN, FreshBench, open_bench, order
 
 

@@ -3,9 +3,10 @@
 Sales receipts and invoices become FreshBooks invoices (marked sent, so reports count them; a
 sales receipt gets its payment at once), payments are FreshBooks payments on the invoice, refunds
 are credit notes, voids are soft deletes (``vis_state`` 1). FreshBooks has no idempotency key: the
-journal key travels in the invoice's / credit note's notes and the payment's note, and after a
-lost answer ``find_posted`` searches for it (finishing a half-done sale) before anything is sent
-again. Totals are checked against the store's to the cent.
+journal key's short reference travels in the invoice's / credit note's notes and the payment's
+note (the customer reads them: ``notes``), and after a lost answer ``find_posted`` searches for it
+(finishing a half-done sale) before anything is sent again. Totals are checked against the
+store's to the cent.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import httpx
 
 from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
 from ecom_ledger_desktop.connectors.http import RetryPolicy
-from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents
+from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents, notes
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.client import FreshBooksClient
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.faults import FreshBooksFault
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
@@ -95,7 +96,7 @@ class FreshBooksLedger:
             search = {"date_min": day.isoformat(),
                       "date_max": (day + timedelta(days=1)).isoformat()}
             for row in self.client.list("payments", search):
-                if posting_key and posting_key in str(row.get("note") or ""):
+                if notes.carries(str(row.get("note") or ""), posting_key):
                     return _payment_ref(row)
             return None
         if document.kind in REFUND_KINDS:
@@ -103,11 +104,11 @@ class FreshBooksLedger:
             if client is None:
                 return None
             for row in self.client.list("credit_notes", {"clientid": client}):
-                if posting_key and posting_key in str(row.get("notes") or ""):
+                if notes.carries(str(row.get("notes") or ""), posting_key):
                     return _credit_ref(row)
             return None
         for row in self.client.list("invoices", {self.number_field: document.doc_number}):
-            if posting_key and posting_key in str(row.get("notes") or ""):
+            if notes.carries(str(row.get("notes") or ""), posting_key):
                 return self._finished(row, document)
         return None
 
@@ -292,7 +293,7 @@ class FreshBooksLedger:
 
 def _key(document: SalesDocument) -> str:
     note = document.private_note
-    return note.split("ecom-ledger key:", 1)[1].strip() if "ecom-ledger key:" in note else ""
+    return note.split(notes.KEY_MARK, 1)[1].strip() if notes.KEY_MARK in note else ""
 
 
 def _customer_of(document: SalesDocument) -> LedgerCustomer:
