@@ -18,9 +18,15 @@ from typing import Any
 
 import httpx
 
-from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
+from ecom_ledger_desktop.connectors.base import (
+    CatalogOutcome,
+    CheckResult,
+    PostedRef,
+    PostedWithProblem,
+    Resolution,
+)
 from ecom_ledger_desktop.connectors.http import RetryPolicy
-from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents, notes
+from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents, followers, notes
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.client import FreshBooksClient
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.faults import FreshBooksFault
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
@@ -29,7 +35,7 @@ from ecom_ledger_desktop.connectors.ledgers.freshbooks.oauth import FreshBooksTo
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
 from ecom_ledger_desktop.core.money import to_decimal
-from ecom_ledger_desktop.models.commerce import StockLevel
+from ecom_ledger_desktop.models.commerce import Product, StockLevel
 from ecom_ledger_desktop.models.ledger import (
     DocumentLine,
     LedgerCustomer,
@@ -65,6 +71,16 @@ class FreshBooksLedger:
                                        transport=transport)
         self.lookups = Lookups(self.client)
         self._clock = clock or SystemClock()
+
+    # -- following the store (rules) ---------------------------------------------------------
+    def sync_catalog(self, products: list[Product], removed: list[str]) -> CatalogOutcome:
+        """Items follow the store's catalogue; removed products archived, never deleted."""
+        return followers.sync_items(self.client, products, removed, "")
+
+    def sync_customer_details(self, customer_id: str,
+                              customer: LedgerCustomer) -> RecordProblem | None:
+        """The client's address and phone follow the store's; a later FreshBooks edit wins."""
+        return followers.follow_client(self.client, customer_id, customer)
 
     # -- references -------------------------------------------------------------------------
     def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
