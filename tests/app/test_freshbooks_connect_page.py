@@ -111,3 +111,48 @@ def test_a_user_of_several_businesses_picks_one_in_the_dialog(qtbot, page) -> No
             "XYZ321", "Side Shop")
     finally:
         sim.stop()
+
+
+def test_the_setup_assistant_asks_which_books_and_connects_freshbooks(qtbot, tmp_path) -> None:
+    from ecom_ledger_desktop.app.views.setup_assistant import SetupAssistant
+
+    ctx = make_context(tmp_path)
+    opened: list[str] = []
+    sim, redirect = books(("XYZ321", "Side Shop"))
+    try:
+        wizard = SetupAssistant(ctx, open_url=lambda url: opened.append(url.toString()) or True,
+                                demo_starter=lambda _store, _ledger: False)
+        qtbot.addWidget(wizard)
+        page = wizard.books_page
+        offered = [page.kind_combo.itemText(i) for i in range(page.kind_combo.count())]
+        assert offered[:2] == ["QuickBooks Online", "FreshBooks"]
+        page.choose_kind("freshbooks")
+        assert page.action_button.text() == "Save and sign in to FreshBooks"
+        assert "FreshBooks" in page.subTitle()
+        wizard.setStartId(wizard.pageIds()[2])  # straight to the books (the store is another test)
+        wizard.show()
+        assert wizard.currentPage() is page and page.fields is not None
+        base = sim.base_url
+        for key, value in {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                           "redirect_uri": redirect, "environment": "sandbox",
+                           "api_base": base, "auth_url": f"{base}/oauth/authorize",
+                           "token_url": f"{base}/auth/oauth/token"}.items():
+            page.fields.set_text(key, value)
+        page.fields.name_edit.setText("Books")
+        page.action_button.click()
+        qtbot.waitUntil(lambda: bool(opened), timeout=WAIT_MS)
+        consent = httpx.get(opened[-1], follow_redirects=False, timeout=10)
+        httpx.get(consent.headers["Location"], timeout=10)
+        dialog = page.dialog
+        assert dialog is not None
+        qtbot.waitUntil(dialog.pick_box.isVisible, timeout=WAIT_MS)
+        dialog.pick_combo.setCurrentIndex(0)
+        dialog.pick_button.click()
+        qtbot.waitUntil(page.isComplete, timeout=WAIT_MS)
+        assert "FreshBooks business ACM123" in page.result.text()
+        assert not page.kind_combo.isEnabled()
+        wizard.reject()
+    finally:
+        sim.stop()
+        qtbot.waitUntil(lambda: ctx.tasks.in_flight == 0, timeout=WAIT_MS)
+        ctx.tasks.shutdown()
