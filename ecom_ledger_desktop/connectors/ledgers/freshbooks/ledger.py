@@ -27,6 +27,7 @@ from ecom_ledger_desktop.connectors.base import (
 )
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents, followers, notes
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.catalog import FreshBooksCatalog
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.client import FreshBooksClient
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.faults import FreshBooksFault
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
@@ -55,8 +56,9 @@ class TotalMismatchError(PostedWithProblem):
     """Posted, but FreshBooks' total differs from the store's."""
 
 
-class FreshBooksLedger:
-    """FreshBooks as a push ledger (implements ``connectors.base.PushLedger``)."""
+class FreshBooksLedger(FreshBooksCatalog):
+    """FreshBooks as a push ledger (implements ``connectors.base.PushLedger``, and
+    ``connectors.catalog.LedgerCatalog`` for the mapping editor and the error queue)."""
 
     def __init__(self, tokens: FreshBooksTokens, account_id: str, *, api_base: str = API_BASE,
                  policy: RetryPolicy | None = None, clock: Clock | None = None,

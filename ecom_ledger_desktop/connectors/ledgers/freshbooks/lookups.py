@@ -72,13 +72,13 @@ class Lookups:
                         f"{c.get('fname') or ''} {c.get('lname') or ''}") == person]
                 how = f"the name '{customer.company or customer.display_name}'"
         if len(matches) > 1:
-            ids = ", ".join(str(c["id"]) for c in matches)
+            ids = [str(c["id"]) for c in matches]
             raise RecordError(RecordProblem(
                 "duplicate_customer",
-                f"FreshBooks has {len(matches)} clients with {how} (ids {ids}); pick the one "
-                "to post to, or merge them in FreshBooks, then retry.",
+                f"FreshBooks has {len(matches)} clients with {how} (ids {', '.join(ids)}); pick "
+                "the one to post to, or merge them in FreshBooks, then retry.",
                 [Fix("pick_customer", "Pick the FreshBooks client"), Fix("retry", "Retry")],
-                detail=ids))
+                detail=";".join(ids)))  # as every ledger's: the error queue splits on ";"
         if matches:
             found = str(matches[0]["id"])
             self.clients[customer.key] = found
