@@ -79,9 +79,8 @@ def trial(skew: int, orders: int, seed: int) -> tuple[int, int, int, int, int]:
             secrets = MemorySecretStore()
             db = Path(tmp) / "state.sqlite3"
             start = (store.clock.now() - timedelta(days=1)).date()
-            pair = configure_pair(db, store.base_url, ledger.base_url, ledger.realm_id, secrets,
-                                  store_token=STORE_TOKEN,
-                                  refresh_token=ledger.issue_tokens()["refresh_token"],
+            pair = configure_pair(db, secrets, ledger=ledger.demo_connection(),
+                                  store_url=store.base_url, store_token=STORE_TOKEN,
                                   start_date=start, demo=False)
             factory = ConnectorFactory(policy=RetryPolicy(backoff_base=0.01, backoff_max=0.05))
             service = SyncService(db, secrets, store_factory=factory.store,

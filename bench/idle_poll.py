@@ -44,9 +44,8 @@ def main() -> int:
             db = Path(tmp) / "state.sqlite3"
             start = (ledger.clock.now() - timedelta(days=90)).date()
             store_settings, store_secrets = store.demo_connection()
-            pair = configure_pair(db, None, ledger.base_url, ledger.realm_id, secrets,
+            pair = configure_pair(db, secrets, ledger=ledger.demo_connection(),
                                   store_settings=store_settings, store_secrets=store_secrets,
-                                  refresh_token=ledger.issue_tokens()["refresh_token"],
                                   start_date=start, rules=PostingRules(
                                       start_date=start,
                                       inventory_master="ledger" if args.inventory else "none"))

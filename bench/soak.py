@@ -2,10 +2,11 @@
 and revoked tokens while new orders, payments, edits and refunds keep arriving; then faults off,
 drain, and count duplicates, lost orders and ledger-vs-journal mismatches (all must be 0).
 
-Usage: ``python bench/soak.py [--store magento2] [--minutes 10] [--orders 300] [--seed 23] [-v]``.
+Usage: ``python bench/soak.py [--store magento2] [--ledger qbo] [--minutes 10] [--orders 300]
+[--seed 23] [-v]``.
 Prints the figures and exits non-zero on any duplicate, loss, mismatch, unfinished posting or
 transient failure left in the error queue. ``--store`` is any store kind with a driver in
-``testing/store_drivers``.
+``testing/store_drivers``, ``--ledger`` any ledger kind with one in ``testing/ledger_drivers``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_LEDGER, DEFAULT_DEMO_STORE
+from ecom_ledger_desktop.testing.ledger_drivers import ledger_kinds
 from ecom_ledger_desktop.testing.soak import SoakPlan, run_soak
 from ecom_ledger_desktop.testing.store_drivers import store_kinds
 
@@ -30,6 +32,8 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", choices=store_kinds(), default=DEFAULT_DEMO_STORE,
                         help=f"the store kind (default {DEFAULT_DEMO_STORE})")
+    parser.add_argument("--ledger", choices=ledger_kinds(), default=DEFAULT_DEMO_LEDGER,
+                        help=f"the ledger kind (default {DEFAULT_DEMO_LEDGER})")
     parser.add_argument("--minutes", type=float, default=10.0,
                         help="how long to keep the faults coming (default 10)")
     parser.add_argument("--orders", type=int, default=300,
@@ -50,9 +54,10 @@ def main() -> int:
                     deadline=time.monotonic() + args.minutes * 60, pause=pause,
                     revoke_round=3, final_runs=20)
     with tempfile.TemporaryDirectory(prefix="fault-soak-") as tmp:
-        report = run_soak(Path(tmp), plan, log=print, store=args.store)
+        report = run_soak(Path(tmp), plan, log=print, store=args.store,
+                            ledger=args.ledger)
     print()
-    print(f"store: {args.store}")
+    print(f"store: {args.store}; ledger: {args.ledger}")
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1

@@ -29,7 +29,12 @@ from ecom_ledger_desktop.app.qt_workarounds import shield_true
 from ecom_ledger_desktop.app.settings import SettingsStore
 from ecom_ledger_desktop.app.single_instance import SingleInstance, instance_key
 from ecom_ledger_desktop.app.tasks import TaskRunner
-from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE, demo_stores
+from ecom_ledger_desktop.connectors.registry import (
+    DEFAULT_DEMO_LEDGER,
+    DEFAULT_DEMO_STORE,
+    demo_ledgers,
+    demo_stores,
+)
 from ecom_ledger_desktop.core import paths
 from ecom_ledger_desktop.core.events import EventBus
 from ecom_ledger_desktop.core.logging_setup import configure_logging
@@ -46,12 +51,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ecom-ledger-app",
                                      description="Keeps your online store and your books in step.")
     parser.add_argument("--demo", action="store_true",
-                        help="run on a pretend shop and QuickBooks company on this computer")
+                        help="run on a pretend shop and books on this computer")
     stores = demo_stores()
     parser.add_argument("--demo-store", metavar="KIND", choices=[kind.name for kind in stores],
                         help="the pretend shop of the demo (implies --demo): "
                              + ", ".join(f"{kind.name} ({kind.brand})" for kind in stores)
                              + f"; default {DEFAULT_DEMO_STORE}")
+    ledgers = demo_ledgers()
+    parser.add_argument("--demo-ledger", metavar="KIND", choices=[kind.name for kind in ledgers],
+                        help="the pretend books of the demo (implies --demo): "
+                             + ", ".join(f"{kind.name} ({kind.brand})" for kind in ledgers)
+                             + f"; default {DEFAULT_DEMO_LEDGER}")
     parser.add_argument("--demo-orders", type=int, default=DEMO_ORDERS, help=argparse.SUPPRESS)
     # the JSON line of `python -m ecom_ledger_desktop.demo --serve`: demo on simulators that run in
     # another process (implies --demo; benchmarks use it)
@@ -62,9 +72,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                            "platform's data folder)")
     parser.add_argument("--version", action="version", version=f"ecom-ledger-app {__version__}")
     args = parser.parse_args(argv)
-    if args.demo_simulators or args.demo_store:
+    if args.demo_simulators or args.demo_store or args.demo_ledger:
         args.demo = True
     args.demo_store = args.demo_store or DEFAULT_DEMO_STORE
+    args.demo_ledger = args.demo_ledger or DEFAULT_DEMO_LEDGER
     return args
 
 
@@ -80,7 +91,7 @@ def build_context(args: argparse.Namespace, dialogs: DialogService | None = None
         data_dir = temporary / "data"
         endpoints = DemoEndpoints.from_json(args.demo_simulators) if args.demo_simulators else None
         env = start_demo(data_dir, orders=args.demo_orders, events=EventBus(), endpoints=endpoints,
-                         store=args.demo_store)
+                         store=args.demo_store, ledger=args.demo_ledger)
         configure_logging(paths.log_dir(data_dir))
         ctx = AppContext(service=env.service, background=Background(env.service), bridge=bridge,
                          tasks=tasks, dialogs=dialogs, settings=SettingsStore.in_folder(data_dir),

@@ -23,7 +23,13 @@ from ecom_ledger_desktop.cli import sync_commands as run
 from ecom_ledger_desktop.cli.context import CliContext, UsageError
 from ecom_ledger_desktop.cli.kind_flags import add_kind_options
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_USAGE, Output
-from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE, KINDS, demo_stores
+from ecom_ledger_desktop.connectors.registry import (
+    DEFAULT_DEMO_LEDGER,
+    DEFAULT_DEMO_STORE,
+    KINDS,
+    demo_ledgers,
+    demo_stores,
+)
 from ecom_ledger_desktop.core import paths
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.core.logging_setup import configure_logging
@@ -87,8 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("action")
     action.add_argument("value", nargs="?", default="")
     auth = _sub(conns, "authorize", cfg.connections_authorize,
-                "connect a QuickBooks Online company: sign in in a browser, paste the address "
-                "it is sent to", aliases=["authorise"])
+                "connect books that sign in in a browser ("
+                + " or ".join(k.system for k in KINDS.values() if k.connects == "oauth_browser")
+                + "): sign in, paste the address it is sent to", aliases=["authorise"])
     auth.add_argument("name")
     auth.add_argument("--redirect-uri",
                       help="the redirect URI registered for the app (default: the connection's)")
@@ -179,6 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the demo shop: " + ", ".join(f"{kind.name} ({kind.system})"
                                                          for kind in stores)
                            + f"; default {DEFAULT_DEMO_STORE}")
+    ledgers = demo_ledgers()
+    demo.add_argument("--ledger", choices=[kind.name for kind in ledgers],
+                      default=DEFAULT_DEMO_LEDGER, metavar="KIND",
+                      help="the demo books: " + ", ".join(f"{kind.name} ({kind.system})"
+                                                          for kind in ledgers)
+                           + f"; default {DEFAULT_DEMO_LEDGER}")
     backup_commands.add_parser(groups)
     return parser
 

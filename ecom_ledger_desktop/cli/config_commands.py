@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
+from typing import Any
 
 from ecom_ledger_desktop.cli.context import CliContext, UsageError
 from ecom_ledger_desktop.cli.kind_flags import (
@@ -15,7 +16,7 @@ from ecom_ledger_desktop.cli.kind_flags import (
 from ecom_ledger_desktop.cli.output import EXIT_FAILURE, EXIT_OK
 from ecom_ledger_desktop.connectors.kinds import load
 from ecom_ledger_desktop.connectors.registry import KINDS, kind_of
-from ecom_ledger_desktop.core.errors import SyncError
+from ecom_ledger_desktop.core.errors import ChoiceNeeded, FatalError, SyncError
 from ecom_ledger_desktop.core.redaction import redact, register_secret
 from ecom_ledger_desktop.core.safe_text import escape_controls
 from ecom_ledger_desktop.models.connections import ConnectionConfig
@@ -177,8 +178,9 @@ class _PasteRefused(Exception):
 
 
 def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Connect (or reconnect) a connection that signs in in a browser (QuickBooks Online, through
-    Intuit's consent page)."""
+    """Connect (or reconnect) a connection that signs in in a browser (QuickBooks Online,
+    FreshBooks: the kind says how, which company its redirect names, and whether the user picks
+    one of several businesses after signing in)."""
     config = _connection(ctx, args.name)
     kind = kind_of(config.kind)
     if kind.connects != "oauth_browser":
@@ -191,7 +193,7 @@ def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
     redirect_uri = args.redirect_uri or settings.get("redirect_uri", "")
     if not redirect_uri:
         raise UsageError("no redirect URI: pass --redirect-uri with the address registered for "
-                         "your app in the Intuit developer portal")
+                         f"your {kind.brand} app")
     if not settings.get("client_id"):
         raise UsageError(f"'{args.name}' has no client id; add the connection again")
     store = ctx.secret_store()
@@ -222,26 +224,28 @@ def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
         from ecom_ledger_desktop.sync.oauth_callback import ConnectError, parse_pasted_redirect
 
         try:
-            result = parse_pasted_redirect(pasted, expected_state)
+            result = parse_pasted_redirect(pasted, expected_state, provider=kind.brand,
+                                           company_param=kind.redirect_company)
         except ConnectError as refused:
             raise _PasteRefused(str(refused)) from None
-        code, realm_id = result.code, result.realm_id
+        code, company = result.code, result.realm_id
     except _PasteRefused as refused:
         ctx.out.note(f"Not connected: {refused}")
         return EXIT_FAILURE
     register_secret(code)
-    if realm_id and realm_id != config.settings.get("realm_id"):
+    where = kind.where_setting
+    known = config.settings.get(where, "")
+    if company and known and company != known:
         state = ctx.state()
         try:
             used_by = [p.name for p in state.connections.pairs() if p.ledger_id == config.id]
         finally:
             state.close()
-        if used_by and config.settings.get("realm_id"):
+        if used_by:
             ctx.out.note(f"Not connected: you signed in to a different {kind.brand} {kind.noun} "
-                         f"(realm {realm_id}) from the one '{args.name}' posts to (realm "
-                         f"{config.settings['realm_id']}), and pair '{used_by[0]}' already posts "
-                         "there. Run the command again and pick the same company, or add a new "
-                         "connection for the other company.")
+                         f"({company}) from the one '{args.name}' posts to ({known}), and pair "
+                         f"'{used_by[0]}' already posts there. Run the command again and pick "
+                         f"the same {kind.noun}, or add a new connection for the other one.")
             return EXIT_FAILURE
     try:
         tokens.exchange_code(code, redirect_uri)
@@ -251,16 +255,43 @@ def connections_authorize(ctx: CliContext, args: argparse.Namespace) -> int:
                      f"'ecom-ledger connections authorize {args.name}' again.")
         return EXIT_FAILURE
     new_settings = dict(config.settings)
-    if realm_id:
-        new_settings["realm_id"] = realm_id
+    if company:
+        new_settings[where] = company
     if args.redirect_uri:
         new_settings["redirect_uri"] = args.redirect_uri
+    after = getattr(tokens, "signed_in_settings", None)
+    if after is not None:  # the provider says which company after signing in
+        try:
+            new_settings.update(_signed_in(ctx, after, new_settings, kind.noun, stream))
+        except SyncError as error:
+            ctx.out.note(f"Not connected: {redact(str(error))}")
+            return EXIT_FAILURE
     _mark_connected(ctx, config, new_settings)
-    realm = new_settings.get("realm_id", "?")
-    ctx.out.emit({"name": args.name, "connected": True, "realm_id": realm, "status": "ok"},
-                 f"Connected '{args.name}' to {kind.brand} {kind.noun} {realm}; the authorisation is "
-                 f"kept in the keyring ({store.description}).")
+    value = new_settings.get(where, "?")
+    ctx.out.emit({"name": args.name, "connected": True, where: value, "status": "ok"},
+                 f"Connected '{args.name}' to {kind.brand} {kind.noun} {value}; the "
+                 f"authorisation is kept in the keyring ({store.description}).")
     return EXIT_OK
+
+
+def _signed_in(ctx: CliContext, after: Any, current: dict[str, str], noun: str,
+               stream: Any) -> dict[str, str]:
+    """The settings the signed-in user's company fills; a user of several picks one by number
+    (read from stdin)."""
+    try:
+        return dict(after(current))
+    except ChoiceNeeded as needed:
+        lines = [str(needed), *[f"  {n}. {label}" for n, (label, _) in
+                                enumerate(needed.choices, 1)],
+                 f"Type the number of the {noun} to post to and press Enter:"]
+        print(escape_controls("\n".join(lines), keep_newlines=True), file=stream, flush=True)
+        answer = sys.stdin.readline().strip()
+        if not answer.isdigit() or not 1 <= int(answer) <= len(needed.choices):
+            raise FatalError(f"'{answer}' is not one of the numbers 1 to "
+                             f"{len(needed.choices)}; run the command again (signing in again "
+                             "is needed: the authorisation was not saved as connected).") from None
+        chosen = needed.choices[int(answer) - 1][1]
+        return dict(after({**current, **chosen}))
 
 
 def connections_reauthorise(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -238,9 +238,10 @@ def demo(ctx: CliContext, args: argparse.Namespace) -> int:
 
     data_dir = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="ecom-demo-"))
     _refuse_real_data(data_dir)
-    ctx.out.note(f"Starting the demo: simulated {kind_of(args.store).brand} shop and QuickBooks "
-                 f"company, {args.orders} seeded orders; data in {data_dir}")
-    env = start_demo(data_dir, orders=args.orders, store=args.store)
+    books = kind_of(args.ledger)
+    ctx.out.note(f"Starting the demo: simulated {kind_of(args.store).brand} shop and "
+                 f"{books.brand} {books.noun}, {args.orders} seeded orders; data in {data_dir}")
+    env = start_demo(data_dir, orders=args.orders, store=args.store, ledger=args.ledger)
     try:
         for notice in env.notices:
             ctx.out.note(notice)
@@ -259,7 +260,7 @@ def demo(ctx: CliContext, args: argparse.Namespace) -> int:
         lines.append(f"Explore it: ecom-ledger --data-dir {data_dir} errors list | history runs")
         ctx.out.emit({"summary": summary.__dict__, "flagged_by_problem": by_code,
                       "books": env.book_rules, "data_dir": str(data_dir),
-                      "store": env.store_kind}, lines)
+                      "store": env.store_kind, "ledger": env.ledger_kind}, lines)
         return EXIT_OK if summary.status in ("ok", "flagged") else EXIT_FAILURE
     finally:
         env.close()

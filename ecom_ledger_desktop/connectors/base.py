@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 from ecom_ledger_desktop.core.errors import RecordError, RecordProblem
-from ecom_ledger_desktop.models.commerce import Order, Refund, StockLevel
+from ecom_ledger_desktop.models.commerce import Order, Product, Refund, StockLevel
 from ecom_ledger_desktop.models.ledger import (
     LedgerCustomer,
     LedgerItem,
@@ -232,4 +232,48 @@ class BatchLedger(Protocol):
     def create_documents(self, documents: list[tuple[str, SalesDocument, Resolution]],
                          request_id: str) -> dict[str, PostedRef | RecordError]:
         """Create up to ``batch_size`` documents; posting key -> where it landed, or the error."""
+        ...
+
+
+# -- optional capabilities: the engine uses them where a connector has them -----------------------
+
+@runtime_checkable
+class CatalogStore(Protocol):
+    """A store that lists its catalogue (for ``catalog_sync``)."""
+
+    def iter_products(self) -> Iterator[Product]:
+        """Every product the books could hold as an item (variants, not their parents), with
+        ``active`` False for one the store no longer sells."""
+        ...
+
+
+@dataclass
+class CatalogOutcome:
+    """What a catalogue sync changed in the ledger, and what it could not do."""
+
+    created: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    problems: list[tuple[str, RecordProblem]] = field(default_factory=list)  # (sku, problem)
+
+
+@runtime_checkable
+class CatalogLedger(Protocol):
+    """A ledger whose items can follow the store's catalogue (``catalog_sync``)."""
+
+    def sync_catalog(self, products: list[Product], removed: list[str]) -> CatalogOutcome:
+        """Create an item for each new product, update names and prices that changed, and make
+        the items of ``removed`` SKUs (and of inactive products) inactive: never deleted."""
+        ...
+
+
+@runtime_checkable
+class CustomerDetailsLedger(Protocol):
+    """A ledger whose customers' details follow the store's (``customer_details_sync``)."""
+
+    def sync_customer_details(self, customer_id: str,
+                              customer: LedgerCustomer) -> RecordProblem | None:
+        """Bring the ledger's customer up to the store's address and phone, recorded at
+        ``customer.as_of``; a ledger edit made after that is kept, and the difference returned
+        as a problem for a person (last writer wins, a conflict is never overwritten)."""
         ...

@@ -173,6 +173,9 @@ class ConnectionKind:
     #: stores: "module:function(raw: str) -> connectors.summary.OrderSummary | None", the error
     #: queue's view of a staged raw order (none: the queue shows the order without its details)
     order_summary: str = ""
+    #: oauth_browser: the redirect's query parameter naming the company signed in to (none:
+    #: the provider says which after sign-in, through the token holder's ``signed_in_settings``)
+    redirect_company: str = ""
     #: stores: where the back office lists orders ("Sales › Orders"), for "correct it in the store"
     orders_in_back_office: str = ""
     #: "module:function(config, host: CompanionHost) -> Companion": a service each connection of

@@ -37,6 +37,8 @@ KINDS: dict[str, ConnectionKind] = {kind.name: kind for kind in (MAGENTO2, PREST
                                                                     QBO, FRESHBOOKS, QBD)}
 #: the store the demo runs on unless the merchant picks another (``demo_stores()``)
 DEFAULT_DEMO_STORE = MAGENTO2.name
+#: the books the demo posts to unless the merchant picks others (``demo_ledgers()``)
+DEFAULT_DEMO_LEDGER = QBO.name
 
 
 def kind_of(name: str) -> ConnectionKind:
@@ -58,6 +60,12 @@ def demo_stores() -> list[ConnectionKind]:
     """The store kinds the demo can run on (those with a simulator), default first."""
     stores = [kind for kind in kinds_for("store") if kind.demo_simulator]
     return sorted(stores, key=lambda kind: kind.name != DEFAULT_DEMO_STORE)
+
+
+def demo_ledgers() -> list[ConnectionKind]:
+    """The ledger kinds the demo can post to (those with a simulator), default first."""
+    ledgers = [kind for kind in kinds_for("ledger") if kind.demo_simulator]
+    return sorted(ledgers, key=lambda kind: kind.name != DEFAULT_DEMO_LEDGER)
 
 
 def role_of(kind: str) -> Role:

@@ -44,6 +44,15 @@ class FatalError(SyncError):
         self.role = role  # "store" or "ledger": which connection needs the person
 
 
+class ChoiceNeeded(FatalError):
+    """Signed in, but the person must choose what to connect (one of several businesses):
+    ``choices`` are (label in plain words, the settings that choice saves)."""
+
+    def __init__(self, message: str, choices: tuple[tuple[str, dict[str, str]], ...]) -> None:
+        super().__init__(message, role="ledger")
+        self.choices = choices
+
+
 @dataclass
 class Fix:
     """A remedy the error queue offers for a flagged record."""

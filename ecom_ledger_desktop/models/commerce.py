@@ -260,6 +260,7 @@ class Product(_Model):
     type: str = "simple"
     qty: Decimal | None = None
     stock_item_id: str | None = None
+    active: bool = True  # sold in the store (a disabled product is not)
 
 
 class StockLevel(_Model):

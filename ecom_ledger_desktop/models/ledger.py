@@ -6,7 +6,7 @@ or ledger ids already known; each ledger connector resolves them when it posts.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -52,6 +52,8 @@ class LedgerCustomer(_Model):
     bill_address: LedgerAddress | None = None
     ship_address: LedgerAddress | None = None
     currency: str = "USD"
+    #: when the store recorded these details (the order's time): a ledger edit made later wins
+    as_of: datetime | None = None
 
 
 class LedgerItem(_Model):

@@ -83,6 +83,12 @@ class PostingRules(BaseModel):
     customer_per_currency: bool = True  # "Jane Doe (EUR)" for orders not in the base currency
     inventory_master: InventoryMaster = "none"
     write_back_comment: bool = True
+    #: keep the ledger's items in step with the store's catalogue (new products created, names
+    #: and prices updated, removed products made inactive, never deleted), where both can
+    catalog_sync: bool = False
+    #: a changed address or phone in the store updates the ledger's customer; an edit made in
+    #: the ledger after the store's record is kept and the difference flagged
+    customer_details_sync: bool = False
 
     @model_validator(mode="before")
     @classmethod

@@ -1,6 +1,9 @@
-"""Connecting a QuickBooks Online company in the system browser (OAuth 2.0 code grant).
+"""Connecting a ledger that signs in in the system browser (OAuth 2.0 code grant): QuickBooks
+Online, FreshBooks; the kind's declaration says how (its sign-in, the redirect's company
+parameter, where the company is kept). A provider whose redirect names no company says which
+after sign-in (``signed_in_settings``); a user of several businesses picks one (``choose``).
 
-The app opens Intuit's consent page with a random ``state`` and listens on 127.0.0.1 for the
+For QuickBooks: the app opens Intuit's consent page with a random ``state`` and listens on 127.0.0.1 for the
 redirect. Intuit forbids localhost redirects for production keys (HTTPS only, no IP addresses),
 so production uses a static HTTPS relay page (``resources/oauth-relay/index.html``) that forwards
 ``code``, ``state`` and ``realmId`` to ``http://127.0.0.1:<port>/callback``; the port travels in
@@ -14,7 +17,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -22,7 +25,7 @@ import httpx
 from ecom_ledger_desktop.connectors.kinds import load
 from ecom_ledger_desktop.connectors.registry import kind_of
 from ecom_ledger_desktop.core.clock import Clock
-from ecom_ledger_desktop.core.errors import SyncError
+from ecom_ledger_desktop.core.errors import ChoiceNeeded, SyncError
 from ecom_ledger_desktop.core.redaction import redact
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
@@ -38,8 +41,18 @@ from ecom_ledger_desktop.sync.oauth_callback import (
     redirect_mode,
 )
 
-if TYPE_CHECKING:  # at run time imported when needed: authlib costs ~30 MB
-    from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
+
+class SignIn(Protocol):
+    """What a kind's ``sign_in`` returns: a token holder that signs in through the browser (it
+    may also have ``signed_in_settings(current) -> settings``: which company, after sign-in)."""
+
+    def authorization_url(self, state: str, redirect_uri: str | None = None) -> str:
+        """The consent page's address."""
+        ...
+
+    def exchange_code(self, code: str, redirect_uri: str) -> None:
+        """Trade the code for tokens (the refresh token saved first)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -52,11 +65,14 @@ class ConnectOutcome:
 
 
 class OAuthConnect:
-    """One attempt to connect a QuickBooks Online connection: begin, then wait or paste.
+    """One attempt to connect a browser-signed-in connection: begin, then wait or paste.
 
     ``begin()`` returns the address to open in the browser; ``wait()`` blocks (run it off the
     GUI thread) until the listener has the code, then exchanges it and saves the company id and
-    status; ``finish_pasted()`` does the same from a pasted address. ``cancel()`` from any thread.
+    status; ``finish_pasted()`` does the same from a pasted address. When the user must pick the
+    company (a FreshBooks user of several businesses) they raise ``ConnectError('choose')`` with
+    its ``choices``; ``choose(settings)`` then finishes without signing in again. ``cancel()``
+    from any thread.
     """
 
     def __init__(self, open_state: Callable[[], State], secrets_store: SecretStore,
@@ -72,24 +88,30 @@ class OAuthConnect:
         self.redirect_uri = ""
         self.mode: RedirectMode = "direct"
         self._config: ConnectionConfig | None = None
+        self._signed_in: SignIn | None = None  # exchanged, waiting for the user's choice
 
     def begin(self) -> str:
         """Start the listener; returns the authorisation address for the system browser."""
         config = self._load()
-        settings = kind_of(config.kind).effective(config.settings)
+        kind = kind_of(config.kind)
+        settings = kind.effective(config.settings)
         configured = settings.get("redirect_uri", "")
         if not configured:
             raise ConnectError("redirect_uri", "No redirect address is set for this connection: "
-                                               "enter the one registered for your Intuit app.")
-        self.mode = redirect_mode(configured, settings.get("environment", "production"))
+                                               f"enter the one registered for your {kind.brand} "
+                                               "app.")
+        self.mode = redirect_mode(configured, settings.get("environment", "production"),
+                                  kind.brand)
         nonce = secrets.token_urlsafe(24)
+        brand, company = kind.brand, kind.redirect_company
         if self.mode == "relay":
-            self._listener = LoopbackListener()
+            self._listener = LoopbackListener(provider=brand, company_param=company)
             self.redirect_uri = configured
             self.state = f"{self._listener.port}.{nonce}"
         else:
             parts = urlsplit(configured)
-            self._listener = LoopbackListener(parts.port or 0, parts.path or CALLBACK_PATH)
+            self._listener = LoopbackListener(parts.port or 0, parts.path or CALLBACK_PATH,
+                                              provider=brand, company_param=company)
             self.redirect_uri = configured if parts.port else self._listener.redirect_uri
             self.state = nonce
         self._listener.start(self.state)
@@ -105,7 +127,9 @@ class OAuthConnect:
         """Complete the connection from a pasted address (or bare code)."""
         if not self.state:
             raise RuntimeError("call begin() first")
-        result = parse_pasted_redirect(text, self.state)
+        kind = kind_of(self._config.kind) if self._config else None
+        result = parse_pasted_redirect(text, self.state, provider=kind.brand if kind else "",
+                                       company_param=kind.redirect_company if kind else "")
         self.cancel()
         return self._complete(result)
 
@@ -118,27 +142,47 @@ class OAuthConnect:
     def _complete(self, result: CallbackResult) -> ConnectOutcome:
         config = self._config
         assert config is not None and config.id is not None
-        known = config.settings.get("realm_id", "")
+        kind = kind_of(config.kind)
+        where = kind.where_setting
+        known = config.settings.get(where, "")
         realm = result.realm_id or known
         tokens = self._tokens(config)
         # a provider whose redirect names no company (FreshBooks) says which after signing in
         after = getattr(tokens, "signed_in_settings", None)
         if not realm and after is None:
-            raise ConnectError("no_realm", "The pasted code does not say which company it is "
-                                           "for: paste the whole address instead.")
+            raise ConnectError("no_realm", f"The pasted code does not say which {kind.noun} it "
+                                           "is for: paste the whole address instead.")
         if known and realm != known:
             self._refuse_other_company(config, realm)
-        kind = kind_of(config.kind)
         try:
             tokens.exchange_code(result.code, self.redirect_uri)
         except SyncError as error:
             raise ConnectError("exchange_failed", (
                 f"{kind.brand} did not connect: {redact(str(error))} Codes last a few minutes "
                 "and work once; sign in again.")) from None
+        if after is None:
+            return self._save(config, {where: realm})
+        self._signed_in = tokens
+        return self.choose({})
+
+    def choose(self, chosen: dict[str, str]) -> ConnectOutcome:
+        """Finish a sign-in with the company the user picked (one of ``ConnectError.choices``'
+        settings; ``{}``: the connection's own or the user's only one)."""
+        config, tokens = self._config, self._signed_in
+        if config is None or tokens is None:
+            raise RuntimeError("sign in first")
         try:
-            signed_in = after(config.settings) if after else {"realm_id": realm}
+            signed_in = dict(getattr(tokens, "signed_in_settings")(  # noqa: B009 - optional
+                {**config.settings, **chosen}))
+        except ChoiceNeeded as needed:
+            raise ConnectError("choose", redact(str(needed)), needed.choices) from None
         except SyncError as error:
             raise ConnectError("other_company", redact(str(error))) from None
+        return self._save(config, signed_in)
+
+    def _save(self, config: ConnectionConfig, signed_in: dict[str, str]) -> ConnectOutcome:
+        assert config.id is not None
+        kind = kind_of(config.kind)
         state = self._open_state()
         try:
             with state.tx():
@@ -146,7 +190,8 @@ class OAuthConnect:
                 state.connections.set_connection_status(config.id, "ok", "")
         finally:
             state.close()
-        where = signed_in.get(kind.where_setting or "realm_id", realm)
+        self._signed_in = None
+        where = signed_in.get(kind.where_setting, "")
         return ConnectOutcome(self._name, where, f"Connected '{self._name}' to {kind.brand} "
                                                  f"{kind.noun} {where}.")
 
@@ -156,12 +201,13 @@ class OAuthConnect:
             used_by = [p.name for p in state.connections.pairs() if p.ledger_id == config.id]
         finally:
             state.close()
+        kind = kind_of(config.kind)
         if used_by:
             raise ConnectError("other_company", (
-                f"You signed in to another QuickBooks company (realm {realm}) than the one "
-                f"'{self._name}' posts to (realm {config.settings['realm_id']}), and pair "
-                f"'{used_by[0]}' already posts there. Sign in again and pick the same company, "
-                "or add a new connection for the other one."))
+                f"You signed in to another {kind.brand} {kind.noun} ({realm}) than the one "
+                f"'{self._name}' posts to ({config.settings[kind.where_setting]}), and pair "
+                f"'{used_by[0]}' already posts there. Sign in again and pick the same "
+                f"{kind.noun}, or add a new connection for the other one."))
 
     def _load(self) -> ConnectionConfig:
         state = self._open_state()
@@ -175,7 +221,8 @@ class OAuthConnect:
             raise ConnectError("kind", f"'{self._name}' does not sign in through the browser.")
         if not config.settings.get("client_id"):
             raise ConnectError("client_id", f"'{self._name}' has no client id: enter the one "
-                                            "of your Intuit app in the connection's settings.")
+                                            f"of your {kind_of(config.kind).brand} app in the "
+                                            "connection's settings.")
         if not self._secrets.get(self._name, "client_secret"):
             raise ConnectError("client_secret", (
                 f"The client secret of '{self._name}' is not in {self._secrets.description}: "
@@ -183,9 +230,9 @@ class OAuthConnect:
         self._config = config
         return config
 
-    def _tokens(self, config: ConnectionConfig) -> QboTokens:
+    def _tokens(self, config: ConnectionConfig) -> SignIn:
         # the kind's sign-in imports authlib only now
         sign_in = load(kind_of(config.kind).sign_in)
-        tokens: QboTokens = sign_in(config, self._secrets, redirect_uri=self.redirect_uri,
+        tokens: SignIn = sign_in(config, self._secrets, redirect_uri=self.redirect_uri,
                                     clock=self._clock, transport=self._transport)
         return tokens

@@ -79,7 +79,7 @@ def validate_settings(kind: str, settings: Mapping[str, str]) -> dict[str, str]:
         from ecom_ledger_desktop.sync.oauth_callback import ConnectError, redirect_mode
 
         try:
-            redirect_mode(redirect, environment)
+            redirect_mode(redirect, environment, declared.brand)
         except ConnectError as error:
             problems["redirect_uri"] = str(error)
     unknown = set(settings) - {s.name for s in declared.plain_settings} - {"environment"}

@@ -24,6 +24,7 @@ from ecom_ledger_desktop.models.commerce import Order
 from ecom_ledger_desktop.sync import window
 from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.followers import follow_catalog, store_catalog
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
 from ecom_ledger_desktop.sync.unpaid import AWAITING_PAYMENT, sweep_unpaid
@@ -109,6 +110,9 @@ class SyncEngine:
         try:
             poster = self._start_poster(run_id)
             try:
+                with _side("store"):
+                    catalog = store_catalog(self.ctx)
+                summary.flagged += follow_catalog(self.ctx, catalog, run_id)  # items first
                 with _side("store"):
                     self._fetch_orders(summary, run_start, poster)
                     self._reconcile(summary, run_start, poster)

@@ -168,7 +168,8 @@ def customer_for(order: Order, rules: PostingRules) -> LedgerCustomer:
         family_name=clean_text(buyer.last_name), company=clean_text(buyer.company),
         email=email, phone=clean_text(buyer.phone or (billing.phone if billing else "")),
         postcode=postcode, bill_address=_ledger_address(billing),
-        ship_address=_ledger_address(order.shipping_address), currency=order.currency)
+        ship_address=_ledger_address(order.shipping_address), currency=order.currency,
+        as_of=order.created_at)
 
 
 # -- the cent rule --------------------------------------------------------------------------

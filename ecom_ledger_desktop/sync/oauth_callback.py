@@ -2,7 +2,10 @@
 
 The listener serves ``http://127.0.0.1:<port>/callback`` until the answer whose ``state`` matches
 arrives; an answer with another ``state`` (a forged or stale callback) is refused with a plain page
-and the wait goes on. A pasted address or code is parsed the same way.
+and the wait goes on. A pasted address or code is parsed the same way. Refusals speak of the
+``provider`` (the kind's brand: "QuickBooks", "FreshBooks"); the company a redirect names comes
+from the kind's ``redirect_company`` query parameter (QuickBooks' ``realmId``; none for a
+provider whose redirect names no company).
 """
 
 from __future__ import annotations
@@ -35,11 +38,14 @@ _REASONS = {
 
 
 class ConnectError(Exception):
-    """The connection could not be made; ``str()`` says why in plain words."""
+    """The connection could not be made; ``str()`` says why in plain words. ``choices`` (reason
+    ``choose``): signed in, but the user must pick the company, as (label, settings) pairs."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str,
+                 choices: tuple[tuple[str, dict[str, str]], ...] = ()) -> None:
         super().__init__(message)
         self.reason = reason
+        self.choices = choices
 
 
 @dataclass(frozen=True)
@@ -51,29 +57,34 @@ class CallbackResult:
     realm_id: str | None = None
 
 
-def _refusal(reason: str, provider_error: str = "") -> ConnectError:
-    why = _REASONS.get(reason) or f"QuickBooks answered '{provider_error or reason}'"
-    return ConnectError(reason, f"QuickBooks did not connect: {why}. Try again.")
+def _refusal(reason: str, provider_error: str = "", provider: str = "") -> ConnectError:
+    who = provider or "The sign-in service"
+    why = _REASONS.get(reason) or f"{who} answered '{provider_error or reason}'"
+    return ConnectError(reason, f"{who} did not connect: {why}. Try again.")
 
 
-def result_from_query(values: dict[str, str], expected_state: str) -> CallbackResult:
-    """Check a redirect's query values against ``expected_state``; raise ``ConnectError``."""
+def result_from_query(values: dict[str, str], expected_state: str, *, provider: str = "",
+                      company_param: str = "") -> CallbackResult:
+    """Check a redirect's query values against ``expected_state``; raise ``ConnectError``.
+    ``company_param`` names the query parameter that says which company (none: not read)."""
     register_secret(values.get("code"))
     if not hmac.compare_digest(values.get("state", ""), expected_state):
-        raise _refusal("state_mismatch")
+        raise _refusal("state_mismatch", provider=provider)
     if values.get("error"):
         error = values["error"]
-        raise _refusal(error if error in _REASONS else "provider_error", error)
+        raise _refusal(error if error in _REASONS else "provider_error", error, provider)
     if not values.get("code"):
-        raise _refusal("no_code")
-    return CallbackResult(values["code"], values["state"], values.get("realmId") or None)
+        raise _refusal("no_code", provider=provider)
+    company = values.get(company_param) if company_param else None
+    return CallbackResult(values["code"], values["state"], company or None)
 
 
 def _query_values(query: str) -> dict[str, str]:
     return {key: items[0] for key, items in parse_qs(query).items() if items}
 
 
-def parse_pasted_redirect(text: str, expected_state: str) -> CallbackResult:
+def parse_pasted_redirect(text: str, expected_state: str, *, provider: str = "",
+                          company_param: str = "") -> CallbackResult:
     """The code (and company) from a pasted redirect address, query string or bare code.
 
     A whole address is checked against ``expected_state``; a bare code cannot be, and carries no
@@ -82,12 +93,13 @@ def parse_pasted_redirect(text: str, expected_state: str) -> CallbackResult:
     pasted = text.strip()
     if not pasted:
         raise ConnectError("no_code", "Nothing was pasted. Paste the whole address the browser "
-                                      "shows after signing in to QuickBooks.")
+                                      f"shows after signing in to {provider or 'the service'}.")
     if "=" not in pasted:
         register_secret(pasted)
         return CallbackResult(pasted, expected_state, None)
     query = urlsplit(pasted).query if "://" in pasted else pasted.lstrip("?")
-    return result_from_query(_query_values(query), expected_state)
+    return result_from_query(_query_values(query), expected_state, provider=provider,
+                             company_param=company_param)
 
 
 def relay_target(relay_url: str) -> str:
@@ -104,15 +116,16 @@ def relay_target(relay_url: str) -> str:
     return f"http://{LOOPBACK_HOST}:{int(port_text)}{CALLBACK_PATH}?{urlencode(forwarded)}"
 
 
-def redirect_mode(redirect_uri: str, environment: str) -> RedirectMode:
+def redirect_mode(redirect_uri: str, environment: str, provider: str = "") -> RedirectMode:
     """``direct`` for a localhost redirect (sandbox keys), ``relay`` for an HTTPS page."""
     parts = urlsplit(redirect_uri)
     host = (parts.hostname or "").lower()
     if parts.scheme == "http" and host in _LOOPBACK_NAMES:
         if environment == "production":
             raise ConnectError("redirect_uri", (
-                "Intuit does not accept a localhost redirect for production keys. Set the "
-                "redirect address to the HTTPS relay page registered for your app."))
+                f"{provider or 'The sign-in service'} does not accept a localhost redirect for "
+                "production keys. Set the redirect address to the HTTPS relay page registered "
+                "for your app."))
         return "direct"
     if parts.scheme == "https" and host and not _is_ip(host):
         return "relay"
@@ -147,7 +160,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(409, "Already done", "This sign-in has already been answered.")
             return
         try:
-            result = result_from_query(_query_values(parts.query), listener.expected_state)
+            result = result_from_query(_query_values(parts.query), listener.expected_state,
+                                       provider=listener.provider,
+                                       company_param=listener.company_param)
         except ConnectError as refused:
             if refused.reason == "state_mismatch":
                 # anyone on this computer can call the listener: a forged or stale answer must
@@ -193,8 +208,11 @@ class LoopbackListener:
     The socket is bound on construction so the port is known before the state is made.
     """
 
-    def __init__(self, port: int = 0, path: str = CALLBACK_PATH) -> None:
+    def __init__(self, port: int = 0, path: str = CALLBACK_PATH, *, provider: str = "",
+                 company_param: str = "") -> None:
         self.expected_state = ""
+        self.provider = provider
+        self.company_param = company_param
         self.ignored = 0  # answers whose state did not match (forged or from an old sign-in)
         self._server = _CallbackServer(port, self, path or CALLBACK_PATH)
         self._thread: threading.Thread | None = None
@@ -234,13 +252,13 @@ class LoopbackListener:
 
     def cancel(self) -> None:
         """Stop waiting: ``wait`` raises ``ConnectError('cancelled')``."""
-        self.finish(_refusal("cancelled"))
+        self.finish(_refusal("cancelled", provider=self.provider))
 
     def wait(self, timeout: float | None = DEFAULT_TIMEOUT) -> CallbackResult:
         """The redirect's code and company, or ``ConnectError`` (refused, timeout, cancel)."""
         try:
             if not self._event.wait(timeout):
-                late = _refusal("timeout")
+                late = _refusal("timeout", provider=self.provider)
                 if self.ignored:
                     late = ConnectError("timeout", str(late).replace(
                         ". Try again.", " (an answer that did not belong to this sign-in was "

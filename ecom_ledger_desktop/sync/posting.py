@@ -40,6 +40,7 @@ from ecom_ledger_desktop.models.ledger import (
     SalesDocument,
 )
 from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.followers import follow_customer
 from ecom_ledger_desktop.sync.ingest import active_sale
 from ecom_ledger_desktop.sync.refund_problems import order_not_posted
 
@@ -253,6 +254,12 @@ class Dispatcher:
             refs.remember(ledger_conn, "customer", customer.key, found)
         return found
 
+    def _customer(self, customer: LedgerCustomer) -> str:
+        """The customer's id, its details brought up to the store's where the rules ask."""
+        found = self._customer_id(customer)
+        follow_customer(self.ctx, found, customer)
+        return found
+
     def _item_id(self, item: LedgerItem) -> str:
         rules = self.ctx.pair.rules
         refs, ledger_conn = self.ctx.state.ledger_refs, self.ctx.pair.ledger_id
@@ -294,7 +301,7 @@ class Dispatcher:
                     item_ids[ref.item_key] = self.ctx.ledger.resolve_name("item", mapped_name)
                 else:
                     item_ids[ref.item_key] = self._item_id(item)
-        return Resolution(customer_id=self._customer_id(customer), item_ids=item_ids,
+        return Resolution(customer_id=self._customer(customer), item_ids=item_ids,
                           item_policy=self.ctx.pair.rules.unmapped_sku_policy)
 
     # -- outcomes ---------------------------------------------------------------------------

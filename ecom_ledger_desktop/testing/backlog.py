@@ -105,10 +105,9 @@ def run_strategy(workdir: Path, strategy: str, *, orders: int, customers: int, i
         keyring_file = workdir / f"{strategy}-keyring.json"
         os.environ["ECOM_TEST_KEYRING_FILE"] = str(keyring_file)
         start = (store.clock.now() - timedelta(days=60)).date()
-        configure_pair(data / "ledger-sync.sqlite3", store.base_url, ledger.base_url,
-                       ledger.realm_id, KeyringSecretStore(TestFileKeyring()),
-                       store_token=STORE_TOKEN,
-                       refresh_token=ledger.issue_tokens()["refresh_token"], start_date=start,
+        configure_pair(data / "ledger-sync.sqlite3", KeyringSecretStore(TestFileKeyring()),
+                       ledger=ledger.demo_connection(), store_url=store.base_url,
+                       store_token=STORE_TOKEN, start_date=start,
                        demo=False, rules=PostingRules(start_date=start, write_back_comment=False),
                        ledger_settings={"limits_time_scale": str(scale),
                                         "batch_requests": "on" if strategy == "batch" else "off"})

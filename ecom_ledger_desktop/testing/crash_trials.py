@@ -21,14 +21,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_LEDGER, DEFAULT_DEMO_STORE
 from ecom_ledger_desktop.db.state import State
-from ecom_ledger_desktop.demo import DEMO_LEDGER, start_ledger
+from ecom_ledger_desktop.demo import demo_ledger_name, start_ledger
 from ecom_ledger_desktop.secrets.store import KeyringSecretStore
 from ecom_ledger_desktop.testing.file_keyring import TestFileKeyring
+from ecom_ledger_desktop.testing.ledger_drivers import make_ledger_driver
 from ecom_ledger_desktop.testing.soak_drivers import configure_store_pair
 from ecom_ledger_desktop.testing.store_drivers import start_driver
-from ecom_ledger_desktop.testing.verify import QboSimulatorView, verify_exactly_once
+from ecom_ledger_desktop.testing.verify import verify_exactly_once
 
 KEYRING_BACKEND = "ecom_ledger_desktop.testing.file_keyring.TestFileKeyring"
 
@@ -69,12 +70,13 @@ class TrialReport:
 
 
 class CrashTrials:
-    """Sets up simulators (``store``: any kind with a store driver) + a data folder, then kills
-    and restarts sync children."""
+    """Sets up simulators (``store``: any kind with a store driver, ``ledger``: any kind with a
+    ledger driver) + a data folder, then kills and restarts sync children."""
 
     def __init__(self, workdir: Path, *, orders: int = 60, seed: int = 11,
                  drop_after_apply_rate: float = 0.05, time_scale: float = 60.0,
-                 project_root: Path | None = None, store: str = DEFAULT_DEMO_STORE) -> None:
+                 project_root: Path | None = None, store: str = DEFAULT_DEMO_STORE,
+                 ledger: str = DEFAULT_DEMO_LEDGER) -> None:
         self.workdir = workdir
         self.data_dir = workdir / "data"
         self.keyring_file = workdir / "keyring.json"
@@ -82,10 +84,13 @@ class CrashTrials:
         self.project_root = project_root or Path(__file__).resolve().parents[2]
         self.store = start_driver(store, seed=seed, orders=orders, time_scale=time_scale)
         try:
-            self.ledger = start_ledger(self.store.sim.catalog(), time_scale=time_scale)
+            self.ledger = start_ledger(self.store.sim.catalog(), time_scale=time_scale,
+                                       kind=ledger)
         except BaseException:
             self.store.stop()
             raise
+        self.ledger_driver = make_ledger_driver(ledger, self.ledger)
+        self.ledger_connection = demo_ledger_name(ledger)
         self.ledger.faults.seed = seed
         self.ledger.faults.reseed()
         self.ledger.faults.drop_after_apply_rate = drop_after_apply_rate
@@ -94,7 +99,7 @@ class CrashTrials:
         self.secrets = KeyringSecretStore(TestFileKeyring())
         start = (self.ledger.clock.now() - timedelta(days=90)).date()
         self.pair_id = configure_store_pair(self.data_dir / "ledger-sync.sqlite3", self.store,
-                                            self.ledger, self.secrets, start)
+                                            self.ledger, self.secrets, start, ledger)
         self.start_date = start
         self._unpaid: list[str] = []
         self._previous: list[str] = []
@@ -120,13 +125,12 @@ class CrashTrials:
     def _reauthorise_if_needed(self, report: TrialReport) -> None:
         state = State(self.data_dir / "ledger-sync.sqlite3")
         try:
-            ledger = state.connections.connection(DEMO_LEDGER)
+            ledger = state.connections.connection(self.ledger_connection)
             assert ledger is not None and ledger.id is not None
             if ledger.status != "needs_reauthorisation":
                 return
-            # what a merchant does: reconnect QuickBooks in the browser
-            self.secrets.set(DEMO_LEDGER, "refresh_token",
-                             self.ledger.issue_tokens()["refresh_token"])
+            # what a merchant does: reconnect the books in the browser
+            self.ledger_driver.reauthorise(self.secrets, self.ledger_connection)
             with state.tx():
                 state.connections.set_connection_status(ledger.id, "ok")
             report.reauthorisations += 1
@@ -199,7 +203,7 @@ class CrashTrials:
     def verify(self, report: TrialReport) -> None:
         """Count duplicates, lost orders and ledger-vs-journal mismatches (``testing.verify``)."""
         found = verify_exactly_once(
-            self.data_dir / "ledger-sync.sqlite3", self.pair_id, QboSimulatorView(self.ledger),
+            self.data_dir / "ledger-sync.sqlite3", self.pair_id, self.ledger_driver.view(),
             self.store.view(), self.start_date)
         report.orders = found.orders
         report.posted_documents = found.posted_documents
@@ -211,15 +215,17 @@ class CrashTrials:
 
 
 def main() -> None:
-    """``python -m ecom_ledger_desktop.testing.crash_trials [trials] [orders] [store kind]``."""
+    """``python -m ecom_ledger_desktop.testing.crash_trials [trials] [orders] [store kind]
+    [ledger kind]``."""
     import tempfile
 
     trials = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     orders = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     store = sys.argv[3] if len(sys.argv) > 3 else DEFAULT_DEMO_STORE
+    ledger = sys.argv[4] if len(sys.argv) > 4 else DEFAULT_DEMO_LEDGER
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="crash-trials-") as tmp:
-        harness = CrashTrials(Path(tmp), orders=orders, store=store)
+        harness = CrashTrials(Path(tmp), orders=orders, store=store, ledger=ledger)
         try:
             report = harness.run(trials, log=print)
         finally:

@@ -13,10 +13,10 @@ re-authorises like a merchant and carries on). Meanwhile the store keeps changin
 payments, edits, refunds, cancellations, and a few records with genuine problems.
 
 Ledger- and store-neutral: what is specific to a ledger sits behind ``LedgerFaultDriver``
-(QuickBooks Online: ``QboFaultDriver``), what is specific to a store behind a store driver
-(``testing.store_drivers``, any kind: the churn uses neutral order specs), and verification is
-``testing.verify``. A QuickBooks Desktop or FreshBooks soak adds a driver and a ``LedgerView``; the
-schedule, the churn and the checks stay as they are.
+(``testing.ledger_drivers``, any kind with a demo simulator), what is specific to a store behind a
+store driver (``testing.store_drivers``, any kind: the churn uses neutral order specs), and
+verification is ``testing.verify``. A new ledger adds a driver and a ``LedgerView``; the schedule,
+the churn and the checks stay as they are.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_LEDGER, DEFAULT_DEMO_STORE
 from ecom_ledger_desktop.core.events import Event, EventBus, OrderProgress, RunFinished, RunStarted
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.sync.service import SyncService
@@ -41,6 +41,7 @@ from ecom_ledger_desktop.testing.soak_drivers import (  # noqa: F401 - the publi
     StoreDriver,
     _CountingFactory,
     api_clients,
+    ledger_environment,
     qbo_environment,
 )
 from ecom_ledger_desktop.testing.soak_plan import SoakPlan, SoakReport, _counts, _MidRun  # noqa: F401
@@ -52,14 +53,14 @@ from ecom_ledger_desktop.testing.verify import (
 # -- the harness --------------------------------------------------------------------------------
 
 class SoakHarness:
-    """Runs a ``SoakPlan`` against an environment (by default QuickBooks Online and the
-    ``store`` kind's simulator, through its store driver)."""
+    """Runs a ``SoakPlan`` against an environment (by default the ``store`` kind's and the
+    ``ledger`` kind's simulators, through their drivers)."""
 
     def __init__(self, workdir: Path, plan: SoakPlan | None = None,
                  environment: SoakEnvironment | None = None,
-                 store: str = DEFAULT_DEMO_STORE) -> None:
+                 store: str = DEFAULT_DEMO_STORE, ledger: str = DEFAULT_DEMO_LEDGER) -> None:
         self.plan = plan or SoakPlan()
-        self.env = environment or qbo_environment(store, workdir, self.plan)
+        self.env = environment or ledger_environment(store, ledger, workdir, self.plan)
         self.rng = random.Random(self.plan.seed)
         self.report = SoakReport()
         self.factory = _CountingFactory(self.env.factory)
@@ -333,10 +334,10 @@ class SoakHarness:
 
 
 def run_soak(workdir: Path, plan: SoakPlan, log: Callable[[str], None] = lambda _: None,
-             store: str = DEFAULT_DEMO_STORE) -> SoakReport:
-    """Set up (the ``store`` kind's simulator and QuickBooks Online), soak, verify and tear down;
-    returns the figures."""
-    harness = SoakHarness(workdir, plan, store=store)
+             store: str = DEFAULT_DEMO_STORE, ledger: str = DEFAULT_DEMO_LEDGER) -> SoakReport:
+    """Set up (the ``store`` kind's and the ``ledger`` kind's simulators), soak, verify and tear
+    down; returns the figures."""
+    harness = SoakHarness(workdir, plan, store=store, ledger=ledger)
     try:
         return harness.run(log)
     finally:
@@ -344,15 +345,16 @@ def run_soak(workdir: Path, plan: SoakPlan, log: Callable[[str], None] = lambda 
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    """``python -m ecom_ledger_desktop.testing.soak [rounds] [store kind]``: a quick soak with
-    figures."""
+    """``python -m ecom_ledger_desktop.testing.soak [rounds] [store kind] [ledger kind]``: a quick
+    soak with figures."""
     import tempfile
 
     args = list(sys.argv[1:] if argv is None else argv)
     plan = SoakPlan(rounds=int(args[0]) if args else 8)
     store = args[1] if len(args) > 1 else DEFAULT_DEMO_STORE
+    ledger = args[2] if len(args) > 2 else DEFAULT_DEMO_LEDGER
     with tempfile.TemporaryDirectory(prefix="fault-soak-") as tmp:
-        report = run_soak(Path(tmp), plan, log=print, store=store)
+        report = run_soak(Path(tmp), plan, log=print, store=store, ledger=ledger)
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1

@@ -34,6 +34,8 @@ from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.db.state import State
 
 KEY_IN_NOTE = re.compile(r"ecom-ledger key: (?P<key>\S+)")
+#: a ledger whose notes the customer reads keeps only a short reference of the key (FreshBooks)
+REF_IN_NOTE = re.compile(r"\b(?P<key>Ref\. EL-[A-Z2-7]{10})\b")
 SALE_KINDS = ("sales_receipt", "invoice")
 REFUND_KINDS = ("refund_receipt", "credit_memo")
 ACCOUNTED_STATES = ("posted", "flagged", "queued", "sending")
@@ -70,7 +72,7 @@ class LedgerDocument:
     @property
     def posting_key(self) -> str | None:
         """The journal key the engine wrote into the note, if any."""
-        match = KEY_IN_NOTE.search(self.note)
+        match = KEY_IN_NOTE.search(self.note) or REF_IN_NOTE.search(self.note)
         return match.group("key") if match else None
 
 

@@ -5,6 +5,7 @@ are several; a kind declared only in a test proves the app names none."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,12 @@ from PySide6.QtWidgets import QLabel
 from ecom_ledger_desktop.app.main import parse_args
 from ecom_ledger_desktop.app.views.demo_choice import DemoStoreChoice, demo_command
 from ecom_ledger_desktop.app.views.setup_assistant import SetupAssistant
-from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE, KINDS, registered
+from ecom_ledger_desktop.connectors.registry import (
+    DEFAULT_DEMO_LEDGER,
+    DEFAULT_DEMO_STORE,
+    KINDS,
+    registered,
+)
 from tests.support.acme_shop import ACME_SHOP
 
 from .conftest import WAIT_MS
@@ -60,11 +66,11 @@ def test_the_welcome_starts_the_demo_on_the_chosen_shop(qtbot, make_shell, empty
     qtbot.waitUntil(page.welcome.isVisible, timeout=WAIT_MS)
     assert page.demo_choice.isVisible()
     started: list[str] = []
-    page.demo_starter = lambda store: started.append(store) or True
+    page.demo_starter = lambda store, _ledger: started.append(store) or True
     page.demo_choice.choose("acmeshop")
     page.welcome.buttons[1].click()  # "Try the demo"
     assert started == ["acmeshop"]
-    page.demo_starter = lambda _store: False
+    page.demo_starter = lambda _store, _ledger: False
     page.welcome.buttons[1].click()
     assert h.ctx.dialogs.texts("warn")
 
@@ -74,7 +80,8 @@ def test_the_assistant_offers_the_demo_shops_and_asks_the_kind_of_store_first(
     ctx = make_context(tmp_path)
     started: list[str] = []
     with running_sims(orders=0) as sims:
-        wizard = SetupAssistant(ctx, demo_starter=lambda store: started.append(store) or True)
+        wizard = SetupAssistant(ctx,
+                                demo_starter=lambda store, _ledger: started.append(store) or True)
         qtbot.addWidget(wizard)
         wizard.show()
         intro = " ".join(label.text() for label in wizard.intro.findChildren(QLabel))
@@ -108,3 +115,46 @@ def test_the_assistant_offers_the_demo_shops_and_asks_the_kind_of_store_first(
         wizard.intro.demo_button.click()
     assert started == ["acmeshop"]
     ctx.tasks.shutdown()
+
+
+def test_the_demo_books_are_the_ledger_kinds_with_a_simulator_next_to_the_shop(qtbot) -> None:
+    choice = DemoStoreChoice()
+    qtbot.addWidget(choice)
+    books = [choice.ledger_combo.itemText(i) for i in range(choice.ledger_combo.count())]
+    ledgers = [kind for kind in KINDS.values() if kind.role == "ledger" and kind.demo_simulator]
+    assert books[0] == KINDS[DEFAULT_DEMO_LEDGER].brand  # the default first
+    assert sorted(books) == sorted(kind.brand for kind in ledgers) and len(books) >= 2
+    assert choice.ledger_label.text() == "Demo books:" and not choice.isHidden()
+    assert choice.ledger() == DEFAULT_DEMO_LEDGER
+    other = next(kind.name for kind in ledgers if kind.name != DEFAULT_DEMO_LEDGER)
+    choice.choose_ledger(other)
+    assert choice.ledger() == other and choice.store() == DEFAULT_DEMO_STORE
+    assert demo_command(choice.store(), choice.ledger())[1][-3:] == [
+        "--demo", "--demo-ledger", other]
+    args = parse_args(["--demo-ledger", other])
+    assert args.demo and (args.demo_store, args.demo_ledger) == (DEFAULT_DEMO_STORE, other)
+    assert parse_args(["--demo"]).demo_ledger == DEFAULT_DEMO_LEDGER  # `make run`
+
+
+def test_with_one_demo_ledger_and_one_demo_shop_there_is_nothing_to_choose(
+        qtbot, monkeypatch) -> None:
+    for kind in list(KINDS.values()):  # every other demo (shop or books) gone
+        if kind.name not in (DEFAULT_DEMO_LEDGER, DEFAULT_DEMO_STORE):
+            monkeypatch.setitem(KINDS, kind.name, replace(kind, demo_simulator=""))
+    choice = DemoStoreChoice()
+    qtbot.addWidget(choice)
+    assert choice.isHidden() and choice.ledger() == DEFAULT_DEMO_LEDGER
+
+
+def test_the_welcome_starts_the_demo_on_the_chosen_books(qtbot, make_shell,
+                                                         empty_service) -> None:
+    h = make_shell(service=empty_service)
+    page = h.shell.window.pages["dashboard"]
+    qtbot.waitUntil(page.welcome.isVisible, timeout=WAIT_MS)
+    assert page.demo_choice.ledger_combo.isVisible()
+    started: list[tuple[str, str]] = []
+    page.demo_starter = lambda *chosen: started.append(chosen) or True
+    page.demo_choice.ledger_combo.setCurrentIndex(1)
+    page.welcome.buttons[1].click()  # "Try the demo"
+    assert started == [(DEFAULT_DEMO_STORE, page.demo_choice.ledger())]
+    assert started[0][1] != DEFAULT_DEMO_LEDGER

@@ -11,7 +11,12 @@ from ecom_ledger_desktop.app.views.setup_assistant import (
     SetupAssistant,
     offer_setup_on_first_run,
 )
-from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE, demo_stores
+from ecom_ledger_desktop.connectors.registry import (
+    DEFAULT_DEMO_LEDGER,
+    DEFAULT_DEMO_STORE,
+    demo_ledgers,
+    demo_stores,
+)
 from ecom_ledger_desktop.sandbox.magento2.seed import DEMO_CATALOG
 
 from .conftest import WAIT_MS
@@ -36,7 +41,7 @@ def test_the_assistant_connects_both_pairs_them_and_saves_the_good_matches(
             [{"sku": p["sku"] if i < half else None, "name": p["name"], "price": p["price"],
               "qty": 10} for i, p in enumerate(DEMO_CATALOG)])
         wizard = SetupAssistant(ctx, open_url=lambda url: opened.append(url.toString()) or True,
-                                demo_starter=lambda _store: False)
+                                demo_starter=lambda _store, _ledger: False)
         qtbot.addWidget(wizard)
         wizard.show()
         wizard.next()
@@ -93,15 +98,19 @@ def test_the_assistant_connects_both_pairs_them_and_saves_the_good_matches(
 
 def test_try_the_demo_starts_it_and_closes_the_assistant(qtbot, tmp_path: Path) -> None:
     ctx = make_context(tmp_path)
-    started: list[str] = []
-    wizard = SetupAssistant(ctx, demo_starter=lambda store: started.append(store) or True)
+    started: list[tuple[str, str]] = []
+    wizard = SetupAssistant(ctx, demo_starter=lambda *choice: started.append(choice) or True)
     qtbot.addWidget(wizard)
     wizard.show()
+    choice = wizard.intro.demo_choice  # each choice shows only when there is one to make
+    assert choice.combo.isHidden() == (len(demo_stores()) == 1)
+    assert choice.ledger_combo.isHidden() == (len(demo_ledgers()) == 1)
+    assert not choice.isHidden()  # two demo books at least: the merchant picks
     wizard.intro.demo_button.click()
-    assert started == [DEFAULT_DEMO_STORE] and not wizard.isVisible()
+    assert started == [(DEFAULT_DEMO_STORE, DEFAULT_DEMO_LEDGER)] and not wizard.isVisible()
     # the choice shows only when there is one to make
     assert wizard.intro.demo_choice.isHidden() == (len(demo_stores()) == 1)
-    failing = SetupAssistant(ctx, demo_starter=lambda _store: False)
+    failing = SetupAssistant(ctx, demo_starter=lambda _store, _ledger: False)
     qtbot.addWidget(failing)
     failing.show()
     failing.intro.demo_button.click()

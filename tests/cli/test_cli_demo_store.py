@@ -66,5 +66,6 @@ def test_the_serving_demo_takes_the_same_choice_and_hands_over_the_stores_connec
     with registered(ACME_SHOP):
         assert serve_parser().parse_args(["--serve", "--store", "acmeshop"]).store == "acmeshop"
     endpoints = DemoEndpoints("acmeshop", {"shop_url": "http://127.0.0.1:1"}, {"api_key": "k"},
-                              {"checkmo": "Check"}, "http://127.0.0.1:2", "123", "refresh")
+                              {"checkmo": "Check"}, "acmebooks",
+                              {"api_base": "http://127.0.0.1:2"}, {"refresh_token": "refresh"})
     assert DemoEndpoints.from_json(endpoints.to_json()) == endpoints

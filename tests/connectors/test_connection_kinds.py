@@ -126,6 +126,33 @@ def test_the_demo_app_cli_and_sync_name_no_store_in_code_or_words() -> None:
     assert offenders == [], "read the store's declaration (brand, system, ...) instead"
 
 
+def _strings_naming(modules: list[Path], words: set[str]) -> list[str]:
+    offenders = []
+    for path in modules:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and id(node) not in skip and any(word in node.value for word in words):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value!r}")
+    return offenders
+
+
+def test_the_demo_app_cli_and_sync_name_no_ledger_kind_and_the_demo_no_ledger_brand() -> None:
+    """The books are chosen through their declaration too: no ledger kind's name appears in the
+    demo, the app, the CLI or the sync code (the default demo ledger is one constant in the
+    registry), and the demo names no ledger's brand or system in its words."""
+    ledgers = [kind for kind in KINDS.values() if kind.role == "ledger"]
+    assert len(ledgers) >= 2
+    modules = [PACKAGE / "demo.py", *sorted((PACKAGE / "app").rglob("*.py")),
+               *sorted((PACKAGE / "cli").rglob("*.py")), *sorted((PACKAGE / "sync").rglob("*.py"))]
+    offenders = _strings_naming(modules, {kind.name for kind in ledgers})
+    brands = {kind.brand for kind in ledgers} | {kind.system for kind in ledgers}
+    offenders += _strings_naming([PACKAGE / "demo.py", PACKAGE / "app" / "views" /
+                                  "demo_choice.py"], brands)
+    assert offenders == [], "read the ledger's declaration (connectors/registry.py) instead"
+
+
 def test_no_connector_imports_the_registry() -> None:
     offenders = []
     for path in sorted((PACKAGE / "connectors").rglob("*.py")):

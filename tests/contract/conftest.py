@@ -78,9 +78,8 @@ def bench(harness: StoreHarness, tmp_path: Path) -> Iterator[ContractBench]:
     db_path = tmp_path / "ledger-sync.sqlite3"
     rules = bench_rules()
     # The store connection row is the demo's; the store connector is the harness's own.
-    pair_id = configure_pair(db_path, "http://store.invalid", ledger.base_url, ledger.realm_id,
-                             secrets, store_token="unused",
-                             refresh_token=ledger.issue_tokens()["refresh_token"],
+    pair_id = configure_pair(db_path, secrets, ledger=ledger.demo_connection(),
+                             store_url="http://store.invalid", store_token="unused",
                              start_date=START, demo=False, rules=rules)
     factory = ConnectorFactory(policy=RetryPolicy(backoff_base=0.01, backoff_max=0.05,
                                                   breaker_reset=0.5))

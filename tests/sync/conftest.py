@@ -160,9 +160,8 @@ def bench(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[SyncBench]
     secrets = MemorySecretStore()
     db_path = tmp_path / "ledger-sync.sqlite3"
     rules = bench_rules()
-    pair_id = configure_pair(db_path, store.base_url, ledger.base_url, ledger.realm_id, secrets,
-                             store_token=STORE_TOKEN,
-                             refresh_token=ledger.issue_tokens()["refresh_token"],
+    pair_id = configure_pair(db_path, secrets, ledger=ledger.demo_connection(),
+                             store_url=store.base_url, store_token=STORE_TOKEN,
                              start_date=START, demo=False, rules=rules)
     factory = ConnectorFactory(policy=RetryPolicy(backoff_base=0.01, backoff_max=0.05,
                                                   breaker_reset=0.5))

@@ -231,7 +231,7 @@ def test_cancel_and_timeout_end_the_wait() -> None:
 
 
 def test_the_listener_ignores_other_paths_until_the_callback_comes() -> None:
-    listener = LoopbackListener()
+    listener = LoopbackListener(company_param="realmId")
     listener.start("abc")
     base = f"http://127.0.0.1:{listener.port}"
     assert httpx.get(f"{base}/favicon.ico", timeout=10).status_code == 404
@@ -243,7 +243,10 @@ def test_the_listener_ignores_other_paths_until_the_callback_comes() -> None:
 
 def test_parse_pasted_redirect_accepts_address_query_or_code() -> None:
     assert parse_pasted_redirect("http://127.0.0.1:5/callback?code=A&state=s&realmId=1",
-                                 "s").realm_id == "1"
+                                 "s", company_param="realmId").realm_id == "1"
+    # a provider whose redirect names no company: its parameter is not read
+    assert parse_pasted_redirect("http://127.0.0.1:5/callback?code=A&state=s&realmId=1",
+                                 "s").realm_id is None
     assert parse_pasted_redirect("?code=A&state=s", "s").code == "A"
     assert parse_pasted_redirect("  AB1xyz ", "s").code == "AB1xyz"
     with pytest.raises(ConnectError, match="did not match"):
@@ -256,16 +259,16 @@ def test_parse_pasted_redirect_accepts_address_query_or_code() -> None:
     ("http://localhost:8765/callback", "sandbox", "direct"),
     ("http://127.0.0.1:8765/callback", "sandbox", "direct"),
     ("https://example.com/relay/", "production", "relay"),
-    ("http://localhost:8765/callback", "production", "Intuit does not accept"),
+    ("http://localhost:8765/callback", "production", "QuickBooks does not accept"),
     ("https://203.0.113.5/relay", "production", "cannot be used"),
     ("http://example.com/relay", "sandbox", "cannot be used"),
 ])
 def test_redirect_mode(uri: str, environment: str, expected: str) -> None:
     if expected in ("direct", "relay"):
-        assert redirect_mode(uri, environment) == expected
+        assert redirect_mode(uri, environment, "QuickBooks") == expected
     else:
         with pytest.raises(ConnectError, match=expected):
-            redirect_mode(uri, environment)
+            redirect_mode(uri, environment, "QuickBooks")
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")

@@ -17,7 +17,7 @@ from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.sandbox.freshbooks import FreshBooksSimulator
 from ecom_ledger_desktop.secrets.store import MemorySecretStore
 from ecom_ledger_desktop.sync.connect_flow import OAuthConnect
-from ecom_ledger_desktop.sync.oauth_callback import ConnectError
+from ecom_ledger_desktop.sync.oauth_callback import ConnectError, redirect_mode
 
 CLIENT_ID, CLIENT_SECRET = "fb-desk", "fb-desk-secret"
 
@@ -109,3 +109,34 @@ def test_the_connections_own_business_is_kept_when_the_user_has_several(setup: S
         httpx.get(flow.begin(), follow_redirects=True, timeout=10)
         assert flow.wait(timeout=10).realm_id == "XYZ321"
         assert setup.connection().settings["business_name"] == "Side Shop"
+
+
+def test_the_business_picked_after_signing_in_is_saved_without_signing_in_again(
+        setup: Setup) -> None:
+    for sim in simulator(setup, ("XYZ321", "Side Shop")):
+        flow = setup.add(sim)
+        httpx.get(flow.begin(), follow_redirects=True, timeout=10)
+        with pytest.raises(ConnectError) as asked:
+            flow.wait(timeout=10)
+        assert asked.value.reason == "choose"
+        labels = [label for label, _ in asked.value.choices]
+        assert labels == ["Acme Goods (account ACM123)", "Side Shop (account XYZ321)"]
+        tokens_before = sim.stats().get("oauth", 0)
+        outcome = flow.choose(asked.value.choices[1][1])
+        assert outcome.realm_id == "XYZ321"
+        assert outcome.message == "Connected 'books' to FreshBooks business XYZ321."
+        assert sim.stats().get("oauth", 0) == tokens_before
+        config = setup.connection()
+        assert config.status == "ok" and config.settings["business_name"] == "Side Shop"
+
+
+def test_refusals_speak_of_freshbooks_not_intuit(setup: Setup) -> None:
+    for sim in simulator(setup):
+        flow = setup.add(sim)
+        flow.begin()
+        flow.cancel()
+        with pytest.raises(ConnectError) as cancelled:
+            flow.wait(timeout=10)
+        assert str(cancelled.value).startswith("FreshBooks did not connect")
+    with pytest.raises(ConnectError, match=r"^FreshBooks does not accept a localhost"):
+        redirect_mode("http://localhost:8765/callback", "production", "FreshBooks")

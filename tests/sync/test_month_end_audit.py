@@ -128,9 +128,8 @@ def open_books(profile: str, tmp_path: Path) -> Iterator[tuple[Books, Company]]:
                                                               "post_at_order")},
                              payment_routes={"checkmo": PaymentRoute(payment_method="Check"),
                                              "braintree": PaymentRoute(payment_method="Visa")})
-        pair_id = configure_pair(db_path, store.base_url, ledger.base_url, ledger.realm_id,
-                                 secrets, store_token=TOKEN,
-                                 refresh_token=ledger.issue_tokens()["refresh_token"],
+        pair_id = configure_pair(db_path, secrets, ledger=ledger.demo_connection(),
+                                 store_url=store.base_url, store_token=TOKEN,
                                  start_date=rules.start_date, demo=False, rules=rules)
         factory = ConnectorFactory(policy=RetryPolicy(backoff_base=0.01, backoff_max=0.05))
         service = SyncService(db_path, secrets, store_factory=factory.store,

@@ -1,7 +1,8 @@
-"""The short fault soak (CI), for every store with a driver: syncs through 5xx, 429 storms, slow
-answers, resets, expired and revoked tokens while the store keeps changing; then every order is in
-the books exactly once and the error queue holds only genuine per-record problems. The long one
-is ``bench/soak.py``."""
+"""The short fault soak (CI), for every store and every ledger with a driver (each store against
+the default books, each other ledger against the default store, in fewer rounds): syncs through
+5xx, 429 storms, slow answers, resets, expired and revoked tokens while the store keeps changing;
+then every order is in the books exactly once and the error queue holds only genuine per-record
+problems. The long one is ``bench/soak.py``."""
 
 from __future__ import annotations
 
@@ -10,19 +11,27 @@ from pathlib import Path
 
 import pytest
 
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_LEDGER, DEFAULT_DEMO_STORE
+from ecom_ledger_desktop.testing.ledger_drivers import LEDGER_DRIVERS
 from ecom_ledger_desktop.testing.soak import SoakHarness, SoakPlan, SoakReport
 from ecom_ledger_desktop.testing.store_drivers import STORE_DRIVERS
 from ecom_ledger_desktop.testing.verify import GENUINE_CODES
 
 ROUNDS = int(os.environ.get("ECOM_SOAK_ROUNDS", "8"))
+#: (store, ledger, rounds): the revocation is in round 3, so at least 3
+SOAKS = [*[(store, DEFAULT_DEMO_LEDGER, ROUNDS) for store in STORE_DRIVERS],
+         *[(DEFAULT_DEMO_STORE, ledger, max(3, ROUNDS // 2)) for ledger in LEDGER_DRIVERS
+           if ledger != DEFAULT_DEMO_LEDGER]]
 
 
-@pytest.fixture(scope="module", params=list(STORE_DRIVERS))
+@pytest.fixture(scope="module", params=SOAKS, ids=[f"{s}-{ledger}" for s, ledger, _ in SOAKS])
 def soak(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> SoakReport:
-    """One soak per store kind with a driver (each test below runs on each)."""
-    workdir: Path = tmp_path_factory.mktemp(f"soak-{request.param}")
-    harness = SoakHarness(workdir, SoakPlan(rounds=ROUNDS, seed=23, revoke_round=3),
-                          store=request.param)
+    """One soak per store kind and per ledger kind with a driver (each test below runs on
+    each)."""
+    store, ledger, rounds = request.param
+    workdir: Path = tmp_path_factory.mktemp(f"soak-{store}-{ledger}")
+    harness = SoakHarness(workdir, SoakPlan(rounds=rounds, seed=23, revoke_round=3),
+                          store=store, ledger=ledger)
     try:
         return harness.run()
     finally:

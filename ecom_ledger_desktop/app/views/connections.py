@@ -153,8 +153,10 @@ class ConnectionsPage(Page):
         self.refresh()  # the status follows the test
 
     def sign_in(self, name: str) -> OAuthDialog:
-        """Connect a QuickBooks company in the browser (the dialog waits off the GUI thread)."""
-        dialog = OAuthDialog(self.ctx, name, open_url=self.open_url, parent=self)
+        """Connect books in the browser (the dialog waits off the GUI thread)."""
+        card = self.cards.get(name)
+        kind = KINDS.get(card.summary.kind) if card is not None else None
+        dialog = OAuthDialog(self.ctx, name, open_url=self.open_url, parent=self, kind=kind)
         dialog.connected.connect(lambda _outcome: self.refresh())
         self.dialog = dialog
         dialog.open()

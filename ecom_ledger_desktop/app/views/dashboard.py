@@ -79,7 +79,7 @@ class DashboardPage(Page):
             "touched.",
             [("Connect store and books", lambda: self.navigate.emit("connections")),
              ("Try the demo", self.start_demo)])
-        self.demo_starter: Callable[[str], bool] = start_demo_process  # tests replace it
+        self.demo_starter: Callable[[str, str], bool] = start_demo_process  # tests replace it
         self.demo_choice = DemoStoreChoice()  # which pretend shop, when there are several
         self.welcome.add_row(self.demo_choice)
         self.body.addWidget(self.welcome)
@@ -189,9 +189,9 @@ class DashboardPage(Page):
 
     # -- actions --------------------------------------------------------------------------
     def start_demo(self) -> None:
-        """Open a separate demo window on the chosen demo shop (its own data folder; this one is
+        """Open a separate demo window on the chosen demo shop and books (its own data folder; this one is
         left alone)."""
-        if not self.demo_starter(self.demo_choice.store()):
+        if not self.demo_starter(self.demo_choice.store(), self.demo_choice.ledger()):
             self.ctx.dialogs.warn("Could not start the demo",
                                   "The demo could not be started. Try again, or run "
                                   "'ecom-ledger-app --demo' from a terminal.", self)

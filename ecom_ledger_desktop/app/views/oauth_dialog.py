@@ -1,8 +1,10 @@
-"""Connecting QuickBooks in the system browser: open Intuit's sign-in, wait (off the GUI thread)
-for the answer on this computer, or take the pasted address instead.
+"""Connecting books in the system browser (QuickBooks Online, FreshBooks): open the provider's
+sign-in, wait (off the GUI thread) for the answer on this computer, or take the pasted address
+instead; when the signed-in user has several businesses, pick one ("Business: [▾] Connect").
 
 ``OAuthConnect`` does the work; this dialog only starts it, shows where it is, and cancels it.
-The browser opener is injectable so tests drive the "browser" themselves.
+The words are the connection kind's. The browser opener is injectable so tests drive the
+"browser" themselves.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -26,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.views.connection_form import HINT_STYLE
+from ecom_ledger_desktop.connectors.kinds import ConnectionKind
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_LEDGER, kind_of
 from ecom_ledger_desktop.sync.connect_flow import ConnectOutcome, OAuthConnect
 from ecom_ledger_desktop.sync.oauth_callback import DEFAULT_TIMEOUT, ConnectError
 
@@ -33,13 +38,17 @@ OpenUrl = Callable[[QUrl], bool]
 
 
 class OAuthDialog(QDialog):
-    """Sign in to QuickBooks for one connection; ``connected`` carries the outcome."""
+    """Sign in to the books of one connection (``kind``: its kind, the default ledger's when not
+    given); ``connected`` carries the outcome."""
 
     connected = Signal(object)  # ConnectOutcome
 
     def __init__(self, ctx: AppContext, connection: str, *, open_url: OpenUrl | None = None,
-                 timeout: float = DEFAULT_TIMEOUT, parent: QWidget | None = None) -> None:
+                 timeout: float = DEFAULT_TIMEOUT, parent: QWidget | None = None,
+                 kind: ConnectionKind | None = None) -> None:
         super().__init__(parent)
+        self.kind = kind or kind_of(DEFAULT_DEMO_LEDGER)
+        brand = self.kind.brand
         self.ctx = ctx
         self.connection = connection
         self.open_url: OpenUrl = open_url or QDesktopServices.openUrl
@@ -49,12 +58,12 @@ class OAuthDialog(QDialog):
         self.outcome: ConnectOutcome | None = None
         self._waiting: Future[Any] | None = None
         self._finished = False  # cancelled, pasted or done: a late answer is ignored
-        self.setWindowTitle(f"Connect {connection} to QuickBooks")
+        self.setWindowTitle(f"Connect {connection} to {brand}")
         self.setMinimumWidth(540)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(12)
-        self.message = QLabel("Opening QuickBooks' sign-in page…")
+        self.message = QLabel(f"Opening {brand}'s sign-in page…")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.bar = QProgressBar()
@@ -66,6 +75,21 @@ class OAuthDialog(QDialog):
         self.problem.setStyleSheet(HINT_STYLE)
         self.problem.hide()
         layout.addWidget(self.problem)
+        self.pick_box = QWidget()  # the signed-in user has several businesses: which one
+        pick = QHBoxLayout(self.pick_box)
+        pick.setContentsMargins(0, 0, 0, 0)
+        self.pick_label = QLabel(f"{self.kind.noun[:1].upper()}{self.kind.noun[1:]}:")
+        self.pick_combo = QComboBox()
+        self.pick_combo.setAccessibleName(f"{brand} {self.kind.noun}")
+        self.pick_label.setBuddy(self.pick_combo)
+        self.pick_button = QPushButton("Connect")
+        self.pick_button.setObjectName("primaryButton")
+        self.pick_button.clicked.connect(self.choose)
+        pick.addWidget(self.pick_label)
+        pick.addWidget(self.pick_combo, 1)
+        pick.addWidget(self.pick_button)
+        self.pick_box.hide()
+        layout.addWidget(self.pick_box)
         links = QHBoxLayout()
         self.reopen_button = QPushButton("Open the page again")
         self.copy_button = QPushButton("Copy its address")
@@ -89,7 +113,8 @@ class OAuthDialog(QDialog):
         paste.addWidget(explain)
         row = QHBoxLayout()
         self.paste_edit = QLineEdit()
-        self.paste_edit.setPlaceholderText("https://…?code=…&state=…&realmId=…")
+        self.paste_edit.setPlaceholderText("https://…?code=…&state=…" + (
+            f"&{self.kind.redirect_company}=…" if self.kind.redirect_company else ""))
         row.addWidget(self.paste_edit, 1)
         self.paste_button = QPushButton("Connect")
         self.paste_button.setObjectName("primaryButton")
@@ -122,8 +147,8 @@ class OAuthDialog(QDialog):
             button.show()
         opened = self.open_url(QUrl(url))
         self.message.setText(
-            "Sign in to QuickBooks in your browser and choose the company to connect. This "
-            "window carries on by itself when you are done." if opened else
+            f"Sign in to {self.kind.brand} in your browser and choose the {self.kind.noun} to "
+            "connect. This window carries on by itself when you are done." if opened else
             "The browser did not open. Use “Copy its address”, open it in a browser, sign in, "
             "then paste the address you end up on.")
         self._waiting = self.ctx.tasks.run(self.flow.wait, self.timeout, on_done=self._done,
@@ -183,12 +208,44 @@ class OAuthDialog(QDialog):
         self.connected.emit(outcome)
         self.accept()
 
+    def choose(self) -> None:
+        """Connect the business picked in the list (signed in already: no browser again)."""
+        chosen = self.pick_combo.currentData()
+        if not isinstance(chosen, dict) or self._finished:
+            return
+        self.pick_button.setEnabled(False)
+        self.problem.hide()
+        self.bar.show()
+        self.bar.setRange(0, 0)
+        self.message.setText(f"Connecting {self.pick_combo.currentText()}…")
+        self.ctx.tasks.run(self.flow.choose, dict(chosen), on_done=self._done,
+                           on_error=self._failed)
+
+    def _offer_choices(self, error: ConnectError) -> None:
+        self.pick_combo.clear()
+        for label, settings in error.choices:
+            self.pick_combo.addItem(label, settings)
+        self.pick_button.setEnabled(True)
+        self.bar.hide()
+        for button in (self.reopen_button, self.copy_button, self.paste_toggle):
+            button.hide()
+        self.paste_box.hide()
+        self.message.setText(f"Signed in. Which {self.kind.noun} should '{self.connection}' "
+                             "post to?")
+        self.pick_box.show()
+        self.pick_combo.setFocus()
+        self.adjustSize()
+
     def _failed(self, error: BaseException) -> None:
         if self._finished or (isinstance(error, ConnectError) and error.reason == "cancelled"):
             return  # cancelled, or the pasted address is being used instead
+        if isinstance(error, ConnectError) and error.reason == "choose" and error.choices:
+            self._offer_choices(error)
+            return
         self.bar.hide()
+        self.pick_button.setEnabled(True)
         text = str(error) if isinstance(error, ConnectError) else (
-            f"QuickBooks did not connect: {error}")
+            f"{self.kind.brand} did not connect: {error}")
         self.message.setText("Not connected.")
         self.problem.setText(text)
         self.problem.show()

@@ -63,6 +63,12 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
                  "America/New_York) only to override it"),
     "inventory_master": ("Stock", "Stock levels", ""),
     "write_back_comment": ("Stock", "Note the QuickBooks document on the store order", ""),
+    "catalog_sync": ("Items", "Keep the books' items in step with the store's catalogue",
+                     "new products become items, names and prices follow the store, a product "
+                     "removed from the store is made inactive (never deleted)"),
+    "customer_details_sync": ("Customers", "Keep customers' address and phone up to date",
+                              "from the store's latest order; a change made in the books after "
+                              "it is kept, and the difference goes to the error queue"),
 }
 CHOICE_TEXT: dict[str, str] = {
     "sales_receipt": "a sales receipt",

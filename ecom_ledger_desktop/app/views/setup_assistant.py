@@ -72,7 +72,7 @@ class SetupAssistant(QWizard):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
                  open_url: OpenUrl | None = None,
-                 demo_starter: Callable[[str], bool] = start_demo_process) -> None:
+                 demo_starter: Callable[[str, str], bool] = start_demo_process) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.open_url: OpenUrl = open_url or QDesktopServices.openUrl
@@ -99,7 +99,8 @@ class SetupAssistant(QWizard):
 
     def try_demo(self) -> None:
         """Start the demo app on the chosen demo shop instead, and close the assistant."""
-        if self.demo_starter(self.intro.demo_choice.store()):
+        choice = self.intro.demo_choice
+        if self.demo_starter(choice.store(), choice.ledger()):
             self.reject()
         else:
             self.ctx.dialogs.warn("Could not start the demo",

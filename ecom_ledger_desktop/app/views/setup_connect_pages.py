@@ -20,6 +20,7 @@ from ecom_ledger_desktop.app.views.connection_card import line_html, report_line
 from ecom_ledger_desktop.app.views.connection_form import ConnectionFields
 from ecom_ledger_desktop.app.views.connection_service import keyring_refuses
 from ecom_ledger_desktop.app.views.setup_work import save_and_test, save_connection
+from ecom_ledger_desktop.connectors.kinds import ConnectionKind
 from ecom_ledger_desktop.connectors.registry import kind_of, kinds_for
 
 if TYPE_CHECKING:  # these load the connectors (httpx): imported where they are used
@@ -29,10 +30,17 @@ if TYPE_CHECKING:  # these load the connectors (httpx): imported where they are 
 
 
 class ConnectPage(QWizardPage):
-    """A connection form with one action button; complete once the connection works."""
+    """A connection form with one action button; complete once the connection works. Which
+    kind to connect is asked first when there are several (``choices()``)."""
 
     kind = ""
     action_text = ""
+    question = ""  # "Your store runs on:"
+
+    @staticmethod
+    def choices() -> list[ConnectionKind]:
+        """The kinds this page can connect, the default first."""
+        return []
 
     def __init__(self, title: str, subtitle: str) -> None:
         super().__init__()
@@ -59,6 +67,46 @@ class ConnectPage(QWizardPage):
         self.result.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.result)
         layout.addStretch(1)
+        self.kind_combo = QComboBox()
+        self.kind_combo.setAccessibleName(self.question.rstrip(":"))
+        for kind in self.choices():
+            self.kind_combo.addItem(kind.system, kind.name)
+        choice = QHBoxLayout()
+        question = QLabel(self.question)
+        question.setBuddy(self.kind_combo)
+        choice.addWidget(question)
+        choice.addWidget(self.kind_combo)
+        choice.addStretch(1)
+        self.choice_slot.addLayout(choice)
+        for widget in (question, self.kind_combo):
+            widget.setHidden(self.kind_combo.count() < 2)
+        if self.kind_combo.count():
+            self.kind = str(self.kind_combo.currentData())
+        self.kind_combo.currentIndexChanged.connect(self._kind_chosen)
+
+    def _kind_chosen(self, _index: int) -> None:
+        """Another kind: its own form and its own words on where to find the key."""
+        self.kind = str(self.kind_combo.currentData())
+        self.setSubTitle(kind_of(self.kind).where_to_find_key)
+        self.action_button.setText(self.action_for(self.kind))
+        if self.fields is not None:
+            self.form_slot.removeWidget(self.fields)
+            self.fields.deleteLater()
+            self.fields = None
+            self.initializePage()
+        self.result.setText("")
+        self._set_works(False)
+
+    def action_for(self, kind: str) -> str:
+        """The action button's words for ``kind``."""
+        return self.action_text
+
+    def choose_kind(self, kind: str) -> None:
+        """Pick the kind (what the merchant does in the list)."""
+        index = self.kind_combo.findData(kind)
+        if index < 0:
+            raise ValueError(f"'{kind}' cannot be connected here")
+        self.kind_combo.setCurrentIndex(index)
 
     @property
     def assistant(self) -> SetupAssistant:
@@ -108,43 +156,12 @@ class StorePage(ConnectPage):
 
     kind = kinds_for("store")[0].name  # the first store kind the registry lists
     action_text = "Save and test"
+    question = "Your store runs on:"
 
-    def __init__(self, title: str, subtitle: str) -> None:
-        super().__init__(title, subtitle)
-        self.kind_combo = QComboBox()
-        self.kind_combo.setAccessibleName("Your store")
-        for kind in kinds_for("store"):
-            self.kind_combo.addItem(kind.system, kind.name)
-        row = QHBoxLayout()
-        question = QLabel("Your store runs on:")
-        question.setBuddy(self.kind_combo)
-        row.addWidget(question)
-        row.addWidget(self.kind_combo)
-        row.addStretch(1)
-        self.choice_slot.addLayout(row)
-        for widget in (question, self.kind_combo):
-            widget.setHidden(self.kind_combo.count() < 2)
-        self.kind = str(self.kind_combo.currentData())
-        self.kind_combo.currentIndexChanged.connect(self._kind_chosen)
-
-    def _kind_chosen(self, _index: int) -> None:
-        """Another kind of store: its own form and its own words on where to find the key."""
-        self.kind = str(self.kind_combo.currentData())
-        self.setSubTitle(kind_of(self.kind).where_to_find_key)
-        if self.fields is not None:
-            self.form_slot.removeWidget(self.fields)
-            self.fields.deleteLater()
-            self.fields = None
-            self.initializePage()
-        self.result.setText("")
-        self._set_works(False)
-
-    def choose_kind(self, kind: str) -> None:
-        """Pick the kind of store (what the merchant does in the list)."""
-        index = self.kind_combo.findData(kind)
-        if index < 0:
-            raise ValueError(f"'{kind}' is not a kind of store this version knows")
-        self.kind_combo.setCurrentIndex(index)
+    @staticmethod
+    def choices() -> list[ConnectionKind]:
+        """Every store kind."""
+        return kinds_for("store")
 
     def act(self) -> None:
         """Save the store and test it."""
@@ -169,14 +186,25 @@ class StorePage(ConnectPage):
 
 
 class BooksPage(ConnectPage):
-    """Connect the QuickBooks company: the Intuit app's keys, then sign in in the browser."""
+    """Connect the books (which ones first, when several sign in in the browser): the app's
+    keys, then sign in in the browser."""
 
     kind = kinds_for("ledger")[0].name  # the first ledger kind: one that signs in in a browser
     action_text = f"Save and sign in to {kind_of(kind).brand}"
+    question = "Your books are in:"
+
+    @staticmethod
+    def choices() -> list[ConnectionKind]:
+        """The ledger kinds that sign in in a browser (a pulling ledger is set up apart)."""
+        return [k for k in kinds_for("ledger") if k.connects == "oauth_browser"]
 
     def __init__(self, title: str, subtitle: str) -> None:
         super().__init__(title, subtitle)
         self.dialog: OAuthDialog | None = None
+
+    def action_for(self, kind: str) -> str:
+        """"Save and sign in to FreshBooks"."""
+        return f"Save and sign in to {kind_of(kind).brand}"
 
     def act(self) -> None:
         """Save the keys, then open the sign-in."""
@@ -189,13 +217,15 @@ class BooksPage(ConnectPage):
 
     def _saved(self, summary: ConnectionSummary) -> None:
         self.saved_as = summary.name
+        self.kind_combo.setEnabled(False)  # saved: this connection keeps its kind
         self.action_button.setEnabled(True)
         self.result.setText(f"Sign in to {kind_of(self.kind).brand} in the browser window that "
                             "opened…")
         from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog
 
         self.dialog = OAuthDialog(self.assistant.ctx, summary.name,
-                                  open_url=self.assistant.open_url, parent=self)
+                                  open_url=self.assistant.open_url, parent=self,
+                                  kind=kind_of(self.kind))
         self.dialog.connected.connect(self._connected)
         self.dialog.rejected.connect(lambda: self.result.setText(
             "Not connected yet. Sign in again when you are ready."))

@@ -18,6 +18,7 @@ from ecom_ledger_desktop.sandbox.server import FaultPlan, SimClock, SimRequest, 
 from . import api
 from .books import Books
 from .control import control
+from .demo_books import FreshBooksDemo
 from .oauth import ACCESS_TTL, OAuthError, OAuthServer
 from .reports import Reports
 
@@ -25,7 +26,7 @@ DEFAULT_ACCOUNT = "ACM123"
 USER_ID = 12345
 
 
-class FreshBooksSimulator:
+class FreshBooksSimulator(FreshBooksDemo):
     """A FreshBooks business (or several) behind one user; see the package docstring."""
 
     def __init__(self, client_id: str = "sim-client",

@@ -29,6 +29,7 @@ from ecom_ledger_desktop.sandbox.server import (
 from . import faults, routes
 from .company import ENTITIES, Company, StoredResponse, num, response_time
 from .control import control
+from .demo_books import QboDemo
 from .oauth import REFRESH_GRACE, OAuthError, OAuthServer
 from .openid import JWKS_PATH, USERINFO_PATH, discovery
 from .operations import adjust_qty as _adjust_qty
@@ -57,7 +58,7 @@ def new_tid() -> str:
     return f"1-{secrets.token_hex(4)}-{secrets.token_hex(12)}"
 
 
-class QboSimulator:
+class QboSimulator(QboDemo):
     """A faithful QBO simulator; see the package docstring for the public surface."""
 
     def __init__(
@@ -90,6 +91,7 @@ class QboSimulator:
         self.clock = clock or SimClock(scale=time_scale)
         self.realm_id = realm_id or DEFAULT_REALM
         self.client_id = client_id
+        self.client_secret = client_secret
         self.redirect_uris = tuple(redirect_uris)
         self.requestid_ttl = requestid_ttl
         self.retry_after_header = retry_after_header

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.notes import for_customer
 from ecom_ledger_desktop.core.money import round_money
 from ecom_ledger_desktop.models.ledger import DocumentLine, LedgerPayment, SalesDocument
 
@@ -113,7 +114,7 @@ def invoice_body(document: SalesDocument, client_id: str, lines: list[dict[str, 
     """The invoice: client, store-local date, currency, the order number, the journal key."""
     return {"customerid": int(client_id), "create_date": document.txn_date.isoformat(),
             "currency_code": document.currency.upper(), number_field: document.doc_number,
-            "notes": document.private_note, "lines": lines}
+            "notes": for_customer(document.private_note), "lines": lines}
 
 
 def credit_note_body(document: SalesDocument, client_id: str, lines: list[dict[str, Any]]
@@ -121,7 +122,7 @@ def credit_note_body(document: SalesDocument, client_id: str, lines: list[dict[s
     """A credit note for a refund (goodwill credit; the journal key in its notes)."""
     return {"clientid": int(client_id), "create_date": document.txn_date.isoformat(),
             "currency_code": document.currency.upper(), "credit_type": "goodwill",
-            "notes": document.private_note, "lines": lines}
+            "notes": for_customer(document.private_note), "lines": lines}
 
 
 def payment_type(method: str | None) -> str:
@@ -132,9 +133,9 @@ def payment_type(method: str | None) -> str:
 
 def payment_body(invoice_id: str, amount: Decimal, when: str, method: str | None,
                  note: str) -> dict[str, Any]:
-    """A payment against an invoice (the journal key in its note)."""
+    """A payment against an invoice (the journal key's reference in its note)."""
     return {"invoiceid": int(invoice_id), "amount": {"amount": str(amount)}, "date": when,
-            "type": payment_type(method), "note": note}
+            "type": payment_type(method), "note": for_customer(note)}
 
 
 def payment_of(payment: LedgerPayment, invoice_id: str) -> dict[str, Any]:

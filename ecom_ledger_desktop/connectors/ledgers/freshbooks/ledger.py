@@ -3,9 +3,10 @@
 Sales receipts and invoices become FreshBooks invoices (marked sent, so reports count them; a
 sales receipt gets its payment at once), payments are FreshBooks payments on the invoice, refunds
 are credit notes, voids are soft deletes (``vis_state`` 1). FreshBooks has no idempotency key: the
-journal key travels in the invoice's / credit note's notes and the payment's note, and after a
-lost answer ``find_posted`` searches for it (finishing a half-done sale) before anything is sent
-again. Totals are checked against the store's to the cent.
+journal key's short reference travels in the invoice's / credit note's notes and the payment's
+note (the customer reads them: ``notes``), and after a lost answer ``find_posted`` searches for it
+(finishing a half-done sale) before anything is sent again. Totals are checked against the
+store's to the cent.
 """
 
 from __future__ import annotations
@@ -17,9 +18,16 @@ from typing import Any
 
 import httpx
 
-from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
+from ecom_ledger_desktop.connectors.base import (
+    CatalogOutcome,
+    CheckResult,
+    PostedRef,
+    PostedWithProblem,
+    Resolution,
+)
 from ecom_ledger_desktop.connectors.http import RetryPolicy
-from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents
+from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents, followers, notes
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.catalog import FreshBooksCatalog
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.client import FreshBooksClient
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.faults import FreshBooksFault
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
@@ -28,7 +36,7 @@ from ecom_ledger_desktop.connectors.ledgers.freshbooks.oauth import FreshBooksTo
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
 from ecom_ledger_desktop.core.money import to_decimal
-from ecom_ledger_desktop.models.commerce import StockLevel
+from ecom_ledger_desktop.models.commerce import Product, StockLevel
 from ecom_ledger_desktop.models.ledger import (
     DocumentLine,
     LedgerCustomer,
@@ -48,8 +56,9 @@ class TotalMismatchError(PostedWithProblem):
     """Posted, but FreshBooks' total differs from the store's."""
 
 
-class FreshBooksLedger:
-    """FreshBooks as a push ledger (implements ``connectors.base.PushLedger``)."""
+class FreshBooksLedger(FreshBooksCatalog):
+    """FreshBooks as a push ledger (implements ``connectors.base.PushLedger``, and
+    ``connectors.catalog.LedgerCatalog`` for the mapping editor and the error queue)."""
 
     def __init__(self, tokens: FreshBooksTokens, account_id: str, *, api_base: str = API_BASE,
                  policy: RetryPolicy | None = None, clock: Clock | None = None,
@@ -64,6 +73,16 @@ class FreshBooksLedger:
                                        transport=transport)
         self.lookups = Lookups(self.client)
         self._clock = clock or SystemClock()
+
+    # -- following the store (rules) ---------------------------------------------------------
+    def sync_catalog(self, products: list[Product], removed: list[str]) -> CatalogOutcome:
+        """Items follow the store's catalogue; removed products archived, never deleted."""
+        return followers.sync_items(self.client, products, removed, "")
+
+    def sync_customer_details(self, customer_id: str,
+                              customer: LedgerCustomer) -> RecordProblem | None:
+        """The client's address and phone follow the store's; a later FreshBooks edit wins."""
+        return followers.follow_client(self.client, customer_id, customer)
 
     # -- references -------------------------------------------------------------------------
     def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
@@ -95,7 +114,7 @@ class FreshBooksLedger:
             search = {"date_min": day.isoformat(),
                       "date_max": (day + timedelta(days=1)).isoformat()}
             for row in self.client.list("payments", search):
-                if posting_key and posting_key in str(row.get("note") or ""):
+                if notes.carries(str(row.get("note") or ""), posting_key):
                     return _payment_ref(row)
             return None
         if document.kind in REFUND_KINDS:
@@ -103,11 +122,11 @@ class FreshBooksLedger:
             if client is None:
                 return None
             for row in self.client.list("credit_notes", {"clientid": client}):
-                if posting_key and posting_key in str(row.get("notes") or ""):
+                if notes.carries(str(row.get("notes") or ""), posting_key):
                     return _credit_ref(row)
             return None
         for row in self.client.list("invoices", {self.number_field: document.doc_number}):
-            if posting_key and posting_key in str(row.get("notes") or ""):
+            if notes.carries(str(row.get("notes") or ""), posting_key):
                 return self._finished(row, document)
         return None
 
@@ -292,7 +311,7 @@ class FreshBooksLedger:
 
 def _key(document: SalesDocument) -> str:
     note = document.private_note
-    return note.split("ecom-ledger key:", 1)[1].strip() if "ecom-ledger key:" in note else ""
+    return note.split(notes.KEY_MARK, 1)[1].strip() if notes.KEY_MARK in note else ""
 
 
 def _customer_of(document: SalesDocument) -> LedgerCustomer:

@@ -72,13 +72,13 @@ class Lookups:
                         f"{c.get('fname') or ''} {c.get('lname') or ''}") == person]
                 how = f"the name '{customer.company or customer.display_name}'"
         if len(matches) > 1:
-            ids = ", ".join(str(c["id"]) for c in matches)
+            ids = [str(c["id"]) for c in matches]
             raise RecordError(RecordProblem(
                 "duplicate_customer",
-                f"FreshBooks has {len(matches)} clients with {how} (ids {ids}); pick the one "
-                "to post to, or merge them in FreshBooks, then retry.",
+                f"FreshBooks has {len(matches)} clients with {how} (ids {', '.join(ids)}); pick "
+                "the one to post to, or merge them in FreshBooks, then retry.",
                 [Fix("pick_customer", "Pick the FreshBooks client"), Fix("retry", "Retry")],
-                detail=ids))
+                detail=";".join(ids)))  # as every ledger's: the error queue splits on ";"
         if matches:
             found = str(matches[0]["id"])
             self.clients[customer.key] = found
@@ -200,13 +200,21 @@ def _address(prefix: str, address: LedgerAddress | None) -> dict[str, str]:
 
 
 def client_fields(customer: LedgerCustomer) -> dict[str, Any]:
-    """A new client's fields (its key in the note, so people can see where it came from)."""
+    """A new client's fields (its key in the note, so people can see where it came from, and
+    the mark of the store details it was made with: ``followers``)."""
+    from ecom_ledger_desktop.connectors.ledgers.freshbooks.followers import (
+        store_details,
+        with_mark,
+    )
+
     person = f"{customer.given_name} {customer.family_name}".strip()
+    note = with_mark(f"From the web store (ecom-ledger customer {customer.key})",
+                     store_details(customer), customer.as_of)
     return {"fname": customer.given_name, "lname": customer.family_name,
             # a person's name alone, unless it says more ("Jane Doe (EUR)")
             "organization": customer.company or (
                 "" if customer.display_name == person else customer.display_name),
             "email": customer.email, "bus_phone": customer.phone,
             "currency_code": customer.currency.upper(),
-            "note": f"From the web store (ecom-ledger customer {customer.key})",
+            "note": note,
             **_address("p", customer.bill_address), **_address("s", customer.ship_address)}

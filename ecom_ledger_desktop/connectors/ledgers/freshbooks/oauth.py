@@ -24,7 +24,7 @@ import httpx
 
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import AUTH_URL, TOKEN_URL
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
-from ecom_ledger_desktop.core.errors import FatalError, RetriableError
+from ecom_ledger_desktop.core.errors import ChoiceNeeded, FatalError, RetriableError
 from ecom_ledger_desktop.core.file_lock import exclusive
 from ecom_ledger_desktop.core.money import loads
 from ecom_ledger_desktop.core.redaction import register_secret
@@ -133,12 +133,16 @@ class FreshBooksTokens:
                 f"The FreshBooks user you signed in as cannot reach account {wanted}, which "
                 f"'{self.connection_name}' posts to (it can reach {listed or 'no business'}). "
                 "Sign in again as a user of that business.", role="ledger")
-        if not wanted and len(businesses) != 1:
+        if not wanted and not businesses:
             raise FatalError(
+                f"The FreshBooks user you signed in as belongs to no business: sign in as a "
+                f"user of the business '{self.connection_name}' should post to.", role="ledger")
+        if not wanted and len(businesses) > 1:
+            raise ChoiceNeeded(
                 f"The FreshBooks user you signed in as belongs to {len(businesses)} businesses "
-                f"({listed or 'none'}): set the account id of the one to post to on "
-                f"'{self.connection_name}' (connections add ... --account-id), then sign in "
-                "again.", role="ledger")
+                f"({listed}): choose the one '{self.connection_name}' posts to.",
+                tuple((f"{name} (account {acct})", {"account_id": acct, "business_name": name})
+                      for acct, name in businesses.items()))
         account = wanted or next(iter(businesses))
         return {"account_id": account, "business_name": businesses[account]}
 

@@ -104,5 +104,6 @@ KIND = ConnectionKind(
     # no seed of its own: the demo fills the books from the demo store's catalogue
     sandbox_defaults={"api_base": SANDBOX_API_BASE},
     where_setting="realm_id",
+    redirect_company="realmId",
     advanced_caption="Other addresses (for a sandbox or a test server)",
 )

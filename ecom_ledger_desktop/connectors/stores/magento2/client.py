@@ -19,7 +19,7 @@ import httpx
 
 from ecom_ledger_desktop.connectors.base import CheckResult, Fetched
 from ecom_ledger_desktop.connectors.http import ApiClient, RetryPolicy
-from ecom_ledger_desktop.connectors.stores.magento2 import checks
+from ecom_ledger_desktop.connectors.stores.magento2 import checks, products
 from ecom_ledger_desktop.connectors.stores.magento2.context import StoreCache, StoreContext
 from ecom_ledger_desktop.connectors.stores.magento2.errors import (
     NotFoundError,
@@ -52,7 +52,7 @@ from ecom_ledger_desktop.core.errors import (
 )
 from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.core.redaction import register_secret
-from ecom_ledger_desktop.models.commerce import Order, Refund, StockLevel
+from ecom_ledger_desktop.models.commerce import Order, Product, Refund, StockLevel
 
 _Parsed = TypeVar("_Parsed", Order, Refund)
 
@@ -137,6 +137,10 @@ class Magento2Store:
         fetch = self._context.wrap_orders(self._search("/orders"))
         for row in walk_changed(fetch, since, until, self._page_size, self._expect_orders):
             yield self._fetched_order(row)
+
+    def iter_products(self) -> Iterator[Product]:
+        """The shop's catalogue, item-like products only (``products.py``)."""
+        return products.iter_products(self._search("/products"), self._page_size)
 
     def _expect_orders(self, total: int) -> None:
         self._orders_expected = total
