@@ -116,9 +116,8 @@ def test_the_months_documents_match_the_shop(company: Company, shop: PrestaShopS
         rules = PostingRules(start_date=START, tax_codes=company.tax_codes, payment_routes={
             "stripe_official": PaymentRoute(payment_method="Visa"),
             "ps_checkpayment": PaymentRoute(payment_method="Check")})
-        pair = configure_pair(db, "http://store.invalid", ledger.base_url, ledger.realm_id,
-                              secrets, store_token="unused",
-                              refresh_token=ledger.issue_tokens()["refresh_token"],
+        pair = configure_pair(db, secrets, ledger=ledger.demo_connection(),
+                              store_url="http://store.invalid", store_token="unused",
                               start_date=START, demo=False, rules=rules)
 
         def store_factory(config: Any, keyring: Any) -> StoreConnector:

@@ -54,9 +54,8 @@ def test_add_pay_edit_refund_cancel_then_view_and_verify(tmp_path: Path) -> None
 
         db = tmp_path / "ledger.sqlite3"
         store_secrets = MemorySecretStore()
-        pair = configure_pair(db, "http://store.invalid", ledger.base_url, ledger.realm_id,
-                              store_secrets, store_token="unused",
-                              refresh_token=ledger.issue_tokens()["refresh_token"],
+        pair = configure_pair(db, store_secrets, ledger=ledger.demo_connection(),
+                              store_url="http://store.invalid", store_token="unused",
                               start_date=START, demo=False, rules=bench_rules())
 
         def store_factory(config: Any, keyring: Any) -> StoreConnector:

@@ -63,9 +63,8 @@ def books(tmp_path: Path) -> Iterator[Books]:
         routes = {code: PaymentRoute(payment_method=name)
                   for code, name in XCartSimulator.demo_payment_methods.items()}
         rules = PostingRules(start_date=date(2026, 1, 1), payment_routes=routes)
-        pair_id = configure_pair(db_path, shop.base_url, ledger.base_url, ledger.realm_id,
-                                 secrets, store_token="unused",
-                                 refresh_token=ledger.issue_tokens()["refresh_token"],
+        pair_id = configure_pair(db_path, secrets, ledger=ledger.demo_connection(),
+                                 store_url=shop.base_url, store_token="unused",
                                  start_date=rules.start_date, demo=False, rules=rules)
         factory = ConnectorFactory(policy=RetryPolicy(backoff_base=0.01, backoff_max=0.05))
 
