@@ -128,6 +128,11 @@ class ConnectionKind:
     order_summary: str = ""
     #: stores: where the back office lists orders ("Sales › Orders"), for "correct it in the store"
     orders_in_back_office: str = ""
+    #: stores: the store's own codes of its offline payment methods (money paid outside the shop,
+    #: which may never come) in plain words, {"checkmo": "check / money order"}. The connector
+    #: marks such orders (``Order.payment_offline``); a new pair's rules post them only once
+    #: paid, keyed by these codes, and the rules' summary names them in these words.
+    offline_payments: Mapping[str, str] = field(default_factory=dict)
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""
