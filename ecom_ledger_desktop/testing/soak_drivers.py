@@ -42,6 +42,10 @@ class LedgerFaultDriver(Protocol):
         """Every access token issued so far stops working (the client must refresh)."""
         ...
 
+    def drop_next_answers(self, count: int) -> None:
+        """The next ``count`` writes the ledger applies get no answer (whatever the rates say)."""
+        ...
+
     def revoke_authorisation(self) -> None:
         """The app's authorisation is withdrawn: refreshing fails until a person reconnects."""
         ...
@@ -80,6 +84,9 @@ class QboFaultDriver:
 
     def expire_access(self) -> None:
         self.sim.expire_access_tokens()
+
+    def drop_next_answers(self, count: int) -> None:
+        self.sim.drop_next_writes_after_apply(count)
 
     def revoke_authorisation(self) -> None:
         self.sim.revoke_refresh_tokens()
