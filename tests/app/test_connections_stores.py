@@ -1,6 +1,6 @@
-"""The Connections page, per new store kind, through the real form against its simulator: add
-(the form says where to find the key in that store's back office), test line by line, a wrong
-key said in plain words, edit (the kept key, a corrected address)."""
+"""The Connections page and the setup assistant, per new store kind, through the real forms
+against its simulator: add (the form says where to find the key in that store's back office),
+test line by line, a wrong key said in plain words, edit (the kept key, a corrected address)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from ecom_ledger_desktop.app.views.connections import ConnectionsPage
+from ecom_ledger_desktop.app.views.setup_assistant import SetupAssistant
 from ecom_ledger_desktop.connectors.kinds import load
 from ecom_ledger_desktop.connectors.registry import KINDS
 
@@ -98,3 +99,38 @@ def test_a_store_is_added_tested_and_edited_in_plain_words(qtbot, page, shop) ->
     again.save_button.click()
     qtbot.waitUntil(lambda: page.dialog is None or not page.dialog.isVisible(), timeout=WAIT_MS)
     assert all(line.startswith("✓ ") for line in _report(qtbot, page, "My shop", []))
+
+
+def test_the_setup_assistant_connects_the_store_kind_picked(qtbot, tmp_path, shop) -> None:
+    kind = KINDS[shop.kind]
+    settings, secrets = shop.demo_connection()
+    [(secret_name, key)] = secrets.items()
+    ctx = make_context(tmp_path)
+    wizard = SetupAssistant(ctx, open_url=lambda _url: True, demo_starter=lambda _store: False)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    page = wizard.store_page
+    page.choose_kind(kind.name)
+    assert page.subTitle() == kind.where_to_find_key
+    assert page.fields is not None and secret_name in page.fields.inputs
+    page.fields.name_edit.setText("Shop")
+    for name, value in settings.items():
+        page.fields.set_text(name, value)
+    page.fields.set_text(secret_name, "0" * len(key))
+    page.action_button.click()
+    qtbot.waitUntil(lambda: "✗" in page.result.text(), timeout=WAIT_MS)
+    assert not page.isComplete() and "0" * len(key) not in page.result.text()
+    page.fields.set_text(secret_name, key)  # the right key: the same connection, tested again
+    page.action_button.click()
+    qtbot.waitUntil(page.isComplete, timeout=WAIT_MS)
+    assert "✓" in page.result.text() and "✗" not in page.result.text()
+    state = ctx.service.open_state()
+    try:
+        saved = state.connections.connection("Shop")
+        assert saved is not None and saved.kind == kind.name
+    finally:
+        state.close()
+    wizard.reject()
+    qtbot.waitUntil(lambda: ctx.tasks.in_flight == 0, timeout=WAIT_MS)
+    ctx.tasks.shutdown()
