@@ -45,6 +45,7 @@ from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
 from ecom_ledger_desktop.secrets.store import MemorySecretStore, SecretStore, keyring_status
+from ecom_ledger_desktop.sync.pair_config import new_pair_rules
 from ecom_ledger_desktop.sync.service import SyncService
 
 CLIENT_ID = "demo-client"
@@ -163,8 +164,8 @@ def configure_pair(db_path: Path, secrets: SecretStore, *,
                 settings={**ledger[0], **(ledger_settings or {})}))
             return state.connections.add_pair(
                 demo_pair_name(ledger_kind), store_id, ledger_id,
-                rules or PostingRules(start_date=start_date,
-                                      payment_routes=payment_routes(payment_methods)))
+                rules or new_pair_rules(kind.name, start_date).model_copy(
+                    update={"payment_routes": payment_routes(payment_methods)}))
     finally:
         state.close()
 

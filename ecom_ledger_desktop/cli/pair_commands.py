@@ -12,7 +12,7 @@ from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING, PostingRules
-from ecom_ledger_desktop.sync.pair_config import rule_path, set_rule
+from ecom_ledger_desktop.sync.pair_config import new_pair_rules, rule_path, set_rule
 
 TEXT_MAPS = ("tax_codes",)  # maps whose values are names, even when they look like numbers
 
@@ -39,7 +39,7 @@ def pairs_add(ctx: CliContext, args: argparse.Namespace) -> int:
             raise UsageError(f"'{args.store}' is not a store connection")
         if ledger is None or _role(ledger.kind) != "ledger" or ledger.id is None:
             raise UsageError(f"'{args.ledger}' is not a ledger connection")
-        rules = PostingRules(start_date=date.fromisoformat(args.start_date))
+        rules = new_pair_rules(store.kind, date.fromisoformat(args.start_date))
         with state.tx():
             pair_id = state.connections.add_pair(args.name, store.id, ledger.id, rules,
                                                  args.schedule_minutes)

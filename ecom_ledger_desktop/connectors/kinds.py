@@ -190,6 +190,11 @@ class ConnectionKind:
     #: "ecom_ledger_desktop.app.<module>:<Class>": the app's extra panel on this kind's
     #: connection card, ``Class(ctx, summary)`` with ``set_summary(summary)`` (Qt lives in app/)
     app_panel: str = ""
+    #: stores: the store's own codes of its offline payment methods (money paid outside the shop,
+    #: which may never come) in plain words, {"checkmo": "check / money order"}. The connector
+    #: marks such orders (``Order.payment_offline``); a new pair's rules post them only once
+    #: paid, keyed by these codes, and the rules' summary names them in these words.
+    offline_payments: Mapping[str, str] = field(default_factory=dict)
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,8 +21,6 @@ InventoryMaster = Literal["none", "store", "ledger"]
 #: the store records the payment (offline methods: a check may never come).
 PostingMoment = Literal["post_at_order", "post_when_paid"]
 
-#: Magento's offline payment methods: money that may never arrive.
-OFFLINE_METHODS = ("checkmo", "banktransfer", "cashondelivery", "purchaseorder")
 
 LINE_ITEM_TAX_WARNING = (
     "Tax as a line item: the store's tax is posted as an ordinary line on the sales-tax item, so "
@@ -39,8 +38,10 @@ class PaymentRoute(BaseModel):
     payment_method: str | None = None
 
 
-def _default_payment_posting() -> dict[str, PostingMoment]:
-    return dict.fromkeys(OFFLINE_METHODS, "post_when_paid")
+def offline_posting(methods: Iterable[str]) -> dict[str, PostingMoment]:
+    """A new pair's ``payment_posting``: the store's offline methods (its own codes, from its
+    kind's ``offline_payments``) post only once paid."""
+    return dict.fromkeys(methods, "post_when_paid")
 
 
 class PostingRules(BaseModel):
@@ -55,7 +56,9 @@ class PostingRules(BaseModel):
     start_date: date
     paid_document: Literal["sales_receipt", "invoice"] = "sales_receipt"
     unpaid_document: Literal["invoice"] = "invoice"
-    payment_posting: dict[str, PostingMoment] = Field(default_factory=_default_payment_posting)
+    #: by the store's own payment method code; a method not listed posts when paid if the store
+    #: connector marks it offline (``Order.payment_offline``), else at order
+    payment_posting: dict[str, PostingMoment] = Field(default_factory=dict)
     when_paid_document: Literal["sales_receipt", "invoice"] = "sales_receipt"
     unpaid_alert_days: int = Field(default=30, ge=1, le=3650)
     refund_document: Literal["refund_receipt", "credit_memo"] = "refund_receipt"

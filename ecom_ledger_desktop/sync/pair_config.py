@@ -14,20 +14,29 @@ import json
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
-from ecom_ledger_desktop.models.rules import PostingRules
+from ecom_ledger_desktop.models.rules import PostingRules, offline_posting
 
 FORMAT = "ecom-ledger-pair-config"
 VERSION = 1
 MAX_SCHEDULE_MINUTES = 24 * 60
 _TOP_LEVEL = {"format", "version", "exported_at", "source", "rules", "schedule_minutes",
               "enabled", "sku_mappings", "customer_mappings"}
+
+
+def new_pair_rules(store_kind: str, start_date: date) -> PostingRules:
+    """A new pair's posting rules: the defaults, with the store kind's offline payment methods
+    (its own codes) posted only once paid."""
+    kind = KINDS.get(store_kind)
+    return PostingRules(start_date=start_date, payment_posting=offline_posting(
+        kind.offline_payments if kind is not None else ()))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING, PostingRules
 
 
@@ -46,18 +47,22 @@ def describe_rules(rules: PostingRules, store_timezone: str = "") -> list[str]:
     return [tax, dates, currency, gifts, unpaid, refunds, rounding]
 
 
-#: offline payment method codes in a merchant's words (Magento's codes, the rules' defaults; a
-#: store whose codes are not here shows its own code)
-METHOD_WORDS = {"checkmo": "check / money order", "banktransfer": "bank transfer",
-                "cashondelivery": "cash on delivery", "purchaseorder": "purchase order"}
+def _method_names() -> dict[str, str]:
+    """Every store kind's offline payment method codes in a merchant's words (each store has
+    its own codes: Magento's ``checkmo``, PrestaShop's ``ps_checkpayment``, X-Cart's ``Check``)."""
+    names: dict[str, str] = {}
+    for kind in KINDS.values():
+        names.update(kind.offline_payments)
+    return names
 
 
 def method_words(code: str) -> str:
     """A store payment method code in words, with the code: "bank transfer (banktransfer)"."""
-    words = METHOD_WORDS.get(code)
+    words = _method_names().get(code)
     return f"{words} ({code})" if words else code
 
 
 def _methods(codes: list[str]) -> str:
-    named = [METHOD_WORDS.get(code, code) for code in codes]
+    known = _method_names()
+    named = sorted({known.get(code, code) for code in codes})
     return ", ".join(named[:-1]) + f" or {named[-1]}" if len(named) > 1 else named[0]

@@ -119,6 +119,13 @@ class SoakHarness:
             faults.error_rate = plan.error_rate
             faults.drop_rate = plan.drop_rate
         self.env.ledger.faults.drop_after_apply_rate = plan.drop_after_apply_rate
+        if number == 1:
+            # The rates above draw from one random sequence shared by every request, in the order
+            # the client's threads happen to send them: how many answers they drop varies from
+            # run to run. One applied write always loses its answer (the first one from here on),
+            # so every soak proves the uncertain-outcome path, whatever the timing.
+            self.env.ledger.drop_next_answers(1)
+            self.report.injected["answers dropped after apply (forced)"] += 1
         self.report.injected["rounds with 5xx + resets"] += 1
         self._pending.extend(self._mid_run_faults(number))
         self._sync(log, f"round {number}")

@@ -26,9 +26,10 @@ from ecom_ledger_desktop import __version__
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.demo import DEMO_COMPANY
 from ecom_ledger_desktop.models.connections import ConnectionConfig
-from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
+from ecom_ledger_desktop.models.rules import PaymentRoute
 from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
 from ecom_ledger_desktop.sandbox.qbo import QboSimulator
+from ecom_ledger_desktop.sync.pair_config import new_pair_rules
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEST_KEYRING = "ecom_ledger_desktop.testing.file_keyring.TestFileKeyring"
@@ -195,9 +196,9 @@ class Cli:
                     settings={"base_url": sims.store.base_url, "store_code": "default"}))
                 ledger_id = state.connections.add_connection(ConnectionConfig(
                     name=LEDGER, kind="qbo", settings=qbo))
-                state.connections.add_pair(PAIR, store_id, ledger_id, PostingRules(
-                    start_date=date.fromisoformat(START_DATE),
-                    payment_routes={"checkmo": PaymentRoute(payment_method="Check")}), 15)
+                rules = new_pair_rules("magento2", date.fromisoformat(START_DATE))
+                state.connections.add_pair(PAIR, store_id, ledger_id, rules.model_copy(update={
+                    "payment_routes": {"checkmo": PaymentRoute(payment_method="Check")}}), 15)
         finally:
             state.close()
 

@@ -69,3 +69,22 @@ def test_the_serving_demo_takes_the_same_choice_and_hands_over_the_stores_connec
                               {"checkmo": "Check"}, "acmebooks",
                               {"api_base": "http://127.0.0.1:2"}, {"refresh_token": "refresh"})
     assert DemoEndpoints.from_json(endpoints.to_json()) == endpoints
+
+
+@pytest.mark.parametrize(("store", "offline_words"), [
+    ("prestashop", "bank wire, cash on delivery or check"),
+    ("xcart", "phone ordering, purchase order or wire transfer"),
+])
+def test_the_demo_on_each_new_store_flags_only_its_planted_problems(
+        tmp_path: Path, capsys, store: str, offline_words: str) -> None:
+    code = main(["--data-dir", str(tmp_path / "demo"), "--json", "demo", "--store", store,
+                 "--orders", "40"])
+    report = json.loads(capsys.readouterr().out)
+    assert code in (0, 3) and report["store"] == store
+    assert report["summary"]["posted"] >= 30
+    flagged = report["flagged_by_problem"]
+    assert set(flagged) <= {"unmapped_sku", "duplicate_customer", "unpaid_order"}, flagged
+    assert flagged.get("duplicate_customer") == 1 and 1 <= flagged.get("unmapped_sku", 0) <= 4
+    unpaid = next(line for line in report["books"] if line.startswith("Unpaid orders"))
+    assert offline_words in unpaid, "the books name the store's own offline payment methods"
+    assert "check / money order" not in unpaid, "not Magento's"

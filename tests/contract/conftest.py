@@ -77,10 +77,11 @@ def bench(harness: StoreHarness, tmp_path: Path) -> Iterator[ContractBench]:
     secrets = MemorySecretStore()
     db_path = tmp_path / "ledger-sync.sqlite3"
     rules = bench_rules()
-    # The store connection row is the demo's; the store connector is the harness's own.
+    # The store connection row is of the harness's kind; its connector is the harness's own.
     pair_id = configure_pair(db_path, secrets, ledger=ledger.demo_connection(),
                              store_url="http://store.invalid", store_token="unused",
-                             start_date=START, demo=False, rules=rules)
+                             start_date=START, demo=False, rules=rules,
+                             store_kind=harness.name)
     factory = ConnectorFactory(policy=RetryPolicy(backoff_base=0.01, backoff_max=0.05,
                                                   breaker_reset=0.5))
 

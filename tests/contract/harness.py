@@ -76,6 +76,8 @@ class StoreHarness(ABC):
     refunds_itemised: bool = True  # False: a refund is only an amount (X-Cart)
     # False: an order shown in a foreign currency is billed in the store's own (X-Cart)
     bills_in_display_currency: bool = True
+    #: ``case_order`` raw changes that leave its grand total unreadable (the order is flagged)
+    unreadable_total: dict[str, Any] = {}
 
     @abstractmethod
     def __init__(self, *, timezone: str = "America/New_York",

@@ -46,6 +46,7 @@ def _line(line: LineSpec) -> dict[str, Any]:
 
 class Magento2Harness(StoreHarness):
     name = "magento2"
+    unreadable_total = {"grand_total": "seventy-five"}
 
     def __init__(self, *, timezone: str = "America/New_York",
                  now: datetime | None = None) -> None:

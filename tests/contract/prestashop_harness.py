@@ -72,6 +72,7 @@ def captured_facts(records: dict[str, list[dict[str, Any]]]) -> ShopFacts:
 
 class PrestaShopHarness(StoreHarness):
     name = "prestashop"
+    unreadable_total = {"total_paid_tax_incl": "abc"}
 
     def __init__(self, *, timezone: str = "America/New_York",
                  now: datetime | None = None) -> None:

@@ -75,6 +75,7 @@ def _line(line: LineSpec) -> dict[str, Any]:
 
 class XCartHarness(StoreHarness):
     name = "xcart"
+    unreadable_total = {"total": "seventy-five"}
     refunds_itemised = False
     bills_in_display_currency = False
 

@@ -111,3 +111,22 @@ def test_order_summary_and_customer_matching_tolerate_rough_input() -> None:
     other = CustomerCard("7", "ann lee", "ann@x.com", "512-555-0101", "SW1A1AA")
     assert customer_matches(store, other) == ("email", "phone", "name", "postcode")
     assert problem_title("some_new_code") == "Some new code"
+
+
+def test_prestashop_and_xcart_readers_tolerate_rough_input() -> None:
+    prestashop, xcart = KINDS["prestashop"], KINDS["xcart"]
+    for kind in (prestashop, xcart):
+        assert order_summary("not json", kind) is None and order_summary("[1]", kind) is None
+        assert order_summary("{}", kind) is not None, "an empty order still shows what it has"
+    shop = order_summary('{"id": "12", "current_state": "99", "total_paid_tax_incl": "abc", '
+                         '"associations": {"order_rows": [{"product_reference": "A", '
+                         '"product_quantity": "2", "unit_price_tax_incl": "x"}, 7]}}', prestashop)
+    assert shop is not None and shop.number == "12" and shop.status == "state 99"
+    assert shop.total is None and [(ln.sku, ln.qty, ln.price) for ln in shop.lines] == [
+        ("A", Decimal(2), None)]
+    cart = order_summary('{"order_id": 5, "orderNumber": 1005, "date": 1767225600, '
+                         '"paymentStatus": {"code": "Q"}, "items": [{"sku": "B", "amount": 1}, '
+                         '"x"], "profile": {"login": "a@b.c", "addresses": "none"}}', xcart)
+    assert cart is not None and cart.number == "1005" and cart.status == "Awaiting payment"
+    assert cart.created_at == "2026-01-01 00:00:00" and cart.email == "a@b.c"
+    assert [ln.sku for ln in cart.lines] == ["B"]

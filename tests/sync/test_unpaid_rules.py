@@ -8,12 +8,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from ecom_ledger_desktop.models.commerce import Payment
-from ecom_ledger_desktop.models.rules import PostingRules
 from ecom_ledger_desktop.sync.mapper import map_order, posts_when_paid
+from ecom_ledger_desktop.sync.pair_config import new_pair_rules
 from ecom_ledger_desktop.sync.unpaid import ledger_payment
 from tests.sync.mapper_orders import RULES_START, order
 
-RULES = PostingRules(start_date=RULES_START)
+RULES = new_pair_rules("magento2", RULES_START)  # a new Magento pair's: its offline codes
 
 
 def test_offline_methods_wait_for_the_money_cards_post_at_order() -> None:

@@ -236,8 +236,13 @@ class FixesView(QWidget):
         if "retry" in self.buttons:  # an "edit in the store" row already offers it
             row.hide()
             return
-        row.controls.addWidget(_muted("Post it again as it is now — after you changed something "
-                                      "in the store or in QuickBooks."), 1)
+        entry = self.details.entry
+        if entry.code == "invalid_data" and entry.record_kind == "order":  # unreadable: fix it there
+            words = store_side_advice(self.details.store_kind, entry.record_ref or entry.source_id)
+        else:
+            words = ("Post it again as it is now — after you changed something in the store or in "
+                     "QuickBooks.")
+        row.controls.addWidget(_muted(words), 1)
         self._add_button(row, "retry", "Retry now")
 
     def _ignore(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:

@@ -14,11 +14,12 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
     "paid_document": ("Documents", "Paid orders become", ""),
     "unpaid_document": ("Documents", "Unpaid orders become", "paid later with a Payment"),
     "payment_posting": ("Documents", "When unpaid orders are posted",
-                        "Per store payment method (its code in the store, e.g. checkmo for check / "
-                        "money order): an invoice at once, or nothing until the store records the "
-                        "payment. Offline methods (check, bank transfer, cash on delivery, "
-                        "purchase order) wait for the money by default; any other method not "
-                        "listed is an invoice at once."),
+                        "Per store payment method (its own code in the store, e.g. checkmo or "
+                        "ps_checkpayment for checks): an invoice at once, or nothing until the "
+                        "store records the payment. A new pair lists "
+                        "the store's offline methods (check, bank transfer, cash on delivery, "
+                        "...), which wait for the money; a method not listed waits if the store "
+                        "marks it as paid offline, else it is an invoice at once."),
     "when_paid_document": ("Documents", "Orders paid later become",
                            "dated the day the payment arrived"),
     "unpaid_alert_days": ("Documents", "Warn about unpaid orders after (days)",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ecom_ledger_desktop.app.views.connection_service import admin_for
 from ecom_ledger_desktop.connectors.catalog import StoreProduct
-from ecom_ledger_desktop.sync.pair_config import FieldProblem, PairConfigError
+from ecom_ledger_desktop.sync.pair_config import FieldProblem, PairConfigError, new_pair_rules
 
 if TYPE_CHECKING:  # the connectors (httpx) and the fuzzy matcher load when the work runs
     from ecom_ledger_desktop.app.lazy_core import Scheduling
@@ -42,8 +42,6 @@ def save_and_test(service: SyncService, kind: str, saved_as: str | None, name: s
 def create_pair(service: SyncService, background: Scheduling, name: str, store: str,
                 ledger: str, start: date, minutes: int) -> int:
     """Pair the store with the books from ``start`` and put it on the schedule."""
-    from ecom_ledger_desktop.models.rules import PostingRules
-
     state = service.open_state()
     try:
         store_cfg = state.connections.connection(store)
@@ -57,7 +55,8 @@ def create_pair(service: SyncService, background: Scheduling, name: str, store: 
                                                         "exists already")])
         with state.tx():
             pair_id = state.connections.add_pair(name.strip(), store_cfg.id, ledger_cfg.id,
-                                                 PostingRules(start_date=start), minutes)
+                                                 new_pair_rules(store_cfg.kind, start),
+                                                 minutes)
     finally:
         state.close()
     background.reschedule(pair_id, minutes, True)

@@ -39,6 +39,10 @@ class LedgerFaultDriver(Protocol):
         """Every access token issued so far stops working (the client must refresh)."""
         ...
 
+    def drop_next_answers(self, count: int) -> None:
+        """The next ``count`` writes the ledger applies get no answer (whatever the rates say)."""
+        ...
+
     def revoke_authorisation(self) -> None:
         """The app's authorisation is withdrawn: refreshing fails until a person reconnects."""
         ...

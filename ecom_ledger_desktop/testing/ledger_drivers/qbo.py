@@ -28,6 +28,9 @@ class QboFaultDriver:
     def expire_access(self) -> None:
         self.sim.expire_access_tokens()
 
+    def drop_next_answers(self, count: int) -> None:
+        self.sim.drop_next_writes_after_apply(count)
+
     def revoke_authorisation(self) -> None:
         self.sim.revoke_refresh_tokens()
         self.sim.expire_access_tokens()  # so the very next request needs a refresh

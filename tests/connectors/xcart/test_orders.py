@@ -167,3 +167,23 @@ def test_whether_a_whole_refund_restocks_is_the_merchants_rule(sim: XCartSimulat
     [refund] = [f.record for f in store.iter_refunds(EPOCH) if f.record is not None]
     store.close()
     assert [ln.back_to_stock for ln in refund.lines] == [restock]
+
+
+def test_an_unreadable_order_keeps_its_number_and_reads_for_the_error_queue(
+        sim: XCartSimulator) -> None:
+    from ecom_ledger_desktop.connectors.stores.xcart.summary import order_summary
+
+    oid = sim.add_order(order(number="X-1042"))
+    raw = sim.order_json(oid)
+    raw["total"] = "seventy-five"
+    sim.put_raw_order(oid, raw)
+    store = store_for(sim)
+    flagged = store.get_order(str(oid))
+    store.close()
+    assert flagged.problem is not None and flagged.record is None
+    assert flagged.number == "X-1042" and flagged.source_id == str(oid)
+    summary = order_summary(flagged.raw)
+    assert summary is not None and summary.number == "X-1042"
+    assert summary.customer_name == "Ana Silva" and summary.total is None
+    assert [line.sku for line in summary.lines] == ["XC-MUG-01"]
+    assert summary.status.startswith("Paid") and summary.currency == "USD"

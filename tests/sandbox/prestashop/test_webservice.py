@@ -165,6 +165,8 @@ def test_demo_seed_is_deterministic_and_has_the_planted_problems() -> None:
     assert [o for o in shop.tables["orders"].values() if o["conversion_rate"] != "1.000000"]
     assert shop.tables["order_slip"] and shop.find("order_cart_rules", name="Gift card GC-7Q2M")
     assert shop.find("orders", current_state="6")
+    never_paid = shop.row("orders", min(shop.tables["orders"]) + 7)  # the first bank wire
+    assert never_paid["module"] == "ps_wirepayment" and never_paid["current_state"] == "10"
     skus = {entry["sku"] for entry in one.catalog()}
     sold = {d["product_reference"] for d in shop.tables["order_details"].values()}
     assert sold - skus, "a few SKUs the books do not know"

@@ -82,4 +82,6 @@ KIND = ConnectionKind(
     advanced_caption="Time zone (only when the store's own setting is wrong)",
     order_summary="ecom_ledger_desktop.connectors.stores.magento2.summary:order_summary",
     orders_in_back_office="Sales › Orders",
+    offline_payments={"checkmo": "check / money order", "banktransfer": "bank transfer",
+                      "cashondelivery": "cash on delivery", "purchaseorder": "purchase order"},
 )

@@ -33,7 +33,11 @@ from ecom_ledger_desktop.connectors.stores.prestashop.parse import (
     order_subject,
     parse_order,
 )
-from ecom_ledger_desktop.connectors.stores.prestashop.slips import parse_slip, slip_subject
+from ecom_ledger_desktop.connectors.stores.prestashop.slips import (
+    parse_slip,
+    slip_number,
+    slip_subject,
+)
 from ecom_ledger_desktop.connectors.stores.prestashop.status import StatusRule
 from ecom_ledger_desktop.core.errors import (
     Fix,
@@ -53,16 +57,38 @@ _Parsed = TypeVar("_Parsed", Order, Refund)
 PRIVATE_FIELDS = frozenset({"secure_key"})
 
 
-def order_raw(row: Any, parts: OrderParts) -> str:
-    """The order as read: its JSON, plus (key ``_refunded``, not PrestaShop's) what its order
-    details say was refunded, so a refund that leaves the order row alone still changes it."""
+def order_raw(row: Any, parts: OrderParts, shown: Mapping[str, str] | None = None) -> str:
+    """The order as read: its JSON, plus (keys not PrestaShop's) ``_refunded``, what its order
+    details say was refunded, so a refund that leaves the order row alone still changes it, and
+    ``_shown``, the buyer, currency and state in words for the error queue (``summary.py``)."""
     refunded = [(str(d.get("id")), str(d.get("product_quantity_refunded") or "0"),
                  str(d.get("total_refunded_tax_incl") or "0"))
                 for d in parts.details.values()
                 if str(d.get("product_quantity_refunded") or "0") not in ("0", "")]
-    if not refunded or not isinstance(row, Mapping):
+    if not isinstance(row, Mapping):
         return dumps(row)
-    return dumps({**row, "_refunded": [list(r) for r in sorted(refunded)]})
+    extra: dict[str, Any] = {"_shown": dict(shown)} if shown else {}
+    if refunded:
+        extra["_refunded"] = [list(r) for r in sorted(refunded)]
+    return dumps({**row, **extra}) if extra else dumps(row)
+
+
+def _shown(row: Mapping[str, Any], parts: OrderParts, facts: ShopFacts) -> dict[str, str]:
+    """What the merchant recognises an order by that its row only names by id."""
+    shown: dict[str, str] = {}
+    customer = parts.customer or {}
+    name = " ".join(str(customer.get(k) or "") for k in ("firstname", "lastname")).strip()
+    address = parts.addresses.get(str(row.get("id_address_invoice") or "")) or {}
+    found = {"buyer": name, "email": str(customer.get("email") or ""),
+             "phone": str(address.get("phone") or address.get("phone_mobile") or ""),
+             "postcode": str(address.get("postcode") or "")}
+    currency_id, state_id = str(row.get("id_currency") or ""), str(row.get("current_state") or "")
+    currency = facts.lookup("currencies", currency_id) if currency_id.isdigit() else None
+    state = facts.lookup("order_states", state_id) if state_id.isdigit() else None
+    found["currency"] = str(currency.get("iso_code") or "") if currency else ""
+    found["state"] = str(state.get("name") or "") if state else ""
+    shown.update({k: v for k, v in found.items() if v})
+    return shown
 
 
 class PrestaShopStore:
@@ -174,8 +200,9 @@ class PrestaShopStore:
                                 OrderParts())
         if isinstance(row, Mapping):  # the guest-tracking secret is not kept with the order
             row = {k: v for k, v in row.items() if k not in PRIVATE_FIELDS}
+        shown = _shown(row, parts, self.facts) if isinstance(row, Mapping) else None
         return self._fetched(row, lambda r: parse_order(r, parts, self.facts, self.options),
-                             order_subject(row), raw=order_raw(row, parts))
+                             order_subject(row), raw=order_raw(row, parts, shown))
 
     def iter_orders(self, since: datetime, until: datetime | None = None,
                     ) -> Iterator[Fetched[Order]]:
@@ -271,7 +298,7 @@ class PrestaShopStore:
                                 self.facts.zone, self._page_size, on_page=load):
             oid = str(row.get("id_order")) if isinstance(row, Mapping) else ""
             yield self._fetched(row, self._slip_parser(orders.get(oid), details.get(oid, {})),
-                                slip_subject(row))
+                                slip_subject(row), numbered=slip_number)
 
     def _slip_parser(self, order: Mapping[str, Any] | None,
                      details: dict[str, Mapping[str, Any]]) -> Callable[[Any], Refund]:
@@ -324,18 +351,20 @@ class PrestaShopStore:
     # -- helpers ------------------------------------------------------------------------------
 
     def _fetched(self, row: Any, parse: Callable[[Any], _Parsed], subject: str,
-                 raw: str | None = None) -> Fetched[_Parsed]:
+                 raw: str | None = None, numbered: Callable[[str], str] = str,
+                 ) -> Fetched[_Parsed]:
         raw = raw if raw is not None else dumps(row)
         rid = str(row.get("id")) if isinstance(row, Mapping) and row.get("id") is not None else ""
         updated = local_to_utc(row.get("date_upd"), self.facts.zone) if isinstance(
             row, Mapping) else None
+        number = numbered(rid) if rid.strip() else ""  # the number the merchant knows
         try:
             record = parse(row)
         except RecordError as bad:
             return Fetched(source_id=rid, updated_at=updated, record=None, raw=raw,
-                           problem=bad.problem)
+                           problem=bad.problem, number=number)
         except (ValueError, TypeError, ArithmeticError, KeyError, AttributeError) as unexpected:
-            return Fetched(source_id=rid, updated_at=updated, record=None, raw=raw,
+            return Fetched(source_id=rid, updated_at=updated, record=None, raw=raw, number=number,
                            problem=RecordProblem(
                                code="invalid_data",
                                message=f"{subject} could not be read ({type(unexpected).__name__}"

@@ -91,4 +91,8 @@ KIND = ConnectionKind(
     demo_simulator="ecom_ledger_desktop.sandbox.prestashop:PrestaShopSimulator",
     demo_seed="ecom_ledger_desktop.sandbox.prestashop.seed:DEMO_CATALOG",
     advanced_caption="Time zone, order states and gift cards",
+    order_summary="ecom_ledger_desktop.connectors.stores.prestashop.summary:order_summary",
+    orders_in_back_office="Orders › Orders",
+    offline_payments={"ps_checkpayment": "check", "ps_wirepayment": "bank wire",
+                      "ps_cashondelivery": "cash on delivery"},
 )

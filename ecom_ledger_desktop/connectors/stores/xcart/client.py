@@ -241,14 +241,15 @@ class XCartStore:
     def _fetched(self, row: Any, zone: str) -> Fetched[Order]:
         zone = self._zone_for(row, zone)
         raw = dumps(row)
+        number = _number(row)
         try:
             order = self._parse(row, zone)
         except RecordError as bad:
             return Fetched(source_id=row_id(row) or _stand_in(row), updated_at=row_stamp(row),
-                           record=None, raw=raw, problem=bad.problem)
+                           record=None, raw=raw, problem=bad.problem, number=number)
         except Exception as unexpected:  # a shape nothing foresaw: keep it, say so
             return Fetched(source_id=row_id(row) or _stand_in(row), updated_at=row_stamp(row),
-                           record=None, raw=raw, problem=RecordProblem(
+                           record=None, raw=raw, number=number, problem=RecordProblem(
                                code="invalid_data",
                                message=f"{order_subject(row)} could not be read "
                                        f"({type(unexpected).__name__}); check it in X-Cart, "
@@ -308,3 +309,10 @@ def _stand_in(row: Any) -> str:
     number = row.get("orderNumber") if isinstance(row, Mapping) else None
     return f"no-id:{number}" if isinstance(number, str | int) and str(number).strip() else ""
 
+
+
+def _number(row: Any) -> str:
+    """The order number the merchant knows (``orderNumber``), "" when the row has none."""
+    number = row.get("orderNumber") if isinstance(row, Mapping) else None
+    return str(number).strip() if isinstance(number, str | int) and not isinstance(
+        number, bool) else ""
