@@ -238,6 +238,20 @@ class BatchLedger(Protocol):
 # -- optional capabilities: the engine uses them where a connector has them -----------------------
 
 @runtime_checkable
+class LookupLedger(Protocol):
+    """A ledger that finds its customers and items without writing anything (the exact preview
+    says "matched" or "to be created" from these)."""
+
+    def find_customer(self, customer: LedgerCustomer) -> str | None:
+        """An existing active match's id, or None (raises ``RecordError`` for duplicates)."""
+        ...
+
+    def find_item(self, item: LedgerItem) -> str | None:
+        """An existing active item's id for the item's SKU (then name), or None."""
+        ...
+
+
+@runtime_checkable
 class CatalogStore(Protocol):
     """A store that lists its catalogue (for ``catalog_sync``)."""
 

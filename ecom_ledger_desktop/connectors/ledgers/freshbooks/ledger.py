@@ -94,6 +94,14 @@ class FreshBooksLedger(FreshBooksCatalog):
         """The item by SKU (then name), else per the unmapped-SKU policy."""
         return self.lookups.ensure_item(item, policy, standard_item)
 
+    def find_customer(self, customer: LedgerCustomer) -> str | None:
+        """The matching client's id without writing anything (the exact preview)."""
+        return self.lookups.find_client(customer)
+
+    def find_item(self, item: LedgerItem) -> str | None:
+        """The item for the SKU (then name) without writing anything (the exact preview)."""
+        return self.lookups.find_item(item.sku, item.name)
+
     def resolve_name(self, kind: str, name: str) -> str:
         """An item's id by name (a FreshBooks line needs none: a missing one is its name);
         payment methods, accounts and tax codes are used by name."""

@@ -322,6 +322,11 @@ class QboLedger:
         """An existing active match for the customer, without writing anything."""
         return self.lookups.find_customer(customer)
 
+    def find_item(self, item: LedgerItem) -> str | None:
+        """An existing active item for the SKU (then name), without writing anything."""
+        found = self.lookups.find_item_row(item)
+        return str(found["Id"]) if found is not None and found.get("Active", True) is not False else None
+
     def create_customers(self, customers: list[LedgerCustomer], request_id: str
                          ) -> dict[str, str | RecordProblem]:
         """Create up to 30 customers in one batch request."""

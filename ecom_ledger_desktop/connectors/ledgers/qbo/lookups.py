@@ -308,6 +308,10 @@ class QboLookups:
         self.items[item.key] = item_id
         return item_id
 
+    def find_item_row(self, item: LedgerItem) -> dict[str, Any] | None:
+        """The item row for the SKU (then name), active or not; no writes."""
+        return self._find_item(item)
+
     def _find_item(self, item: LedgerItem) -> dict[str, Any] | None:
         sku = mapping.clean_text(item.sku, mapping.SKU_MAX)
         if self.index is not None:

@@ -1,0 +1,120 @@
+"""The exact preview: the run's own path up to sending; then the real run posts exactly that."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ecom_ledger_desktop.models.ledger import LedgerCustomer
+from ecom_ledger_desktop.sync.preview import run_preview
+from ecom_ledger_desktop.sync.preview_model import Preview, PreviewDocument
+from tests.sync.conftest import SyncBench, order_spec
+
+SAM = {"email": "sam.lee@example.com", "firstname": "Sam", "lastname": "Lee"}
+BO = {"email": "bo.ek@example.com", "firstname": "Bo", "lastname": "Ek"}
+
+
+def preview(bench: SyncBench) -> Preview:
+    with bench.service.context(bench.pair_id) as ctx:
+        return run_preview(ctx)
+
+
+def seed_customer(bench: SyncBench, first: str, last: str, email: str) -> str:
+    """A customer the merchant already has in the ledger (made through the real connector)."""
+    with bench.service.context(bench.pair_id) as ctx:
+        return ctx.ledger.ensure_customer(LedgerCustomer(
+            key=f"email:{email}", display_name=f"{first} {last}", given_name=first,
+            family_name=last, email=email), "seed-" + email)
+
+
+def posted_lines(doc: dict[str, Any], items: dict[str, str]) -> list[tuple[str, Decimal, Decimal]]:
+    """(item name, qty, amount) of a posted document's item lines."""
+    return [(items[line["SalesItemLineDetail"]["ItemRef"]["value"]],
+             Decimal(str(line["SalesItemLineDetail"].get("Qty", 0))),
+             Decimal(str(line["Amount"])))
+            for line in doc["Line"] if line.get("DetailType") == "SalesItemLineDetail"]
+
+
+def previewed_lines(doc: PreviewDocument, names: dict[str, str]
+                    ) -> list[tuple[str, Decimal, Decimal]]:
+    return [(names.get(line.item, line.account or line.item), line.qty or Decimal(0),
+             line.amount) for line in doc.lines]
+
+
+def test_preview_then_post_agree_document_by_document(bench: SyncBench) -> None:
+    sam_id = seed_customer(bench, "Sam", "Lee", SAM["email"])
+    numbers = [bench.store.order_json(bench.store.add_order(spec))["increment_id"] for spec in (
+        order_spec(), order_spec(customer=SAM),
+        order_spec(customer=BO, lines=[{"sku": "MH01-S-Gray", "name": "Chaz Kangeroo Hoodie S Gray",
+                                        "qty": 1, "price": "52.00", "tax_percent": "8.25"}]),
+        order_spec(customer=BO, lines=[{"sku": "NOT-IN-BOOKS", "name": "Mystery", "qty": 1,
+                                        "price": "3.00"}]))]
+    before = bench.ledger.stats()
+
+    seen = preview(bench)
+
+    # nothing was written anywhere: not the ledger, not the database
+    after = bench.ledger.stats()
+    assert all(after[kind] == before[kind] for kind in ("create", "update", "batch", "void"))
+    assert bench.runs() == [] and bench.open_errors() == []
+    assert not bench.docs("SalesReceipt")
+    by_number = {doc.record_number: doc for doc in seen.documents}
+    assert sorted(by_number) == sorted(numbers[:3])
+    assert {doc.op for doc in seen.documents} == {"create"}
+    # customers: matched in the ledger by email, or new and why
+    assert by_number[numbers[1]].customer is not None
+    assert (by_number[numbers[1]].customer.action, by_number[numbers[1]].customer.ledger_id,
+            by_number[numbers[1]].customer.reason) == ("matched", sam_id, "matched by email")
+    assert sorted(c.email for c in seen.customers_to_create) == ["bo.ek@example.com",
+                                                                 "jane.doe@example.com"]
+    assert all(c.reason.startswith("new: no customer with this email")
+               for c in seen.customers_to_create)
+    # the order with an unknown SKU would be flagged, saying why and how to fix it
+    [flag] = seen.flags
+    assert (flag.record_ref, flag.code) == (numbers[3], "unmapped_sku")
+    assert "NOT-IN-BOOKS" in flag.message and flag.fixes
+    # totals per store-local day, payment method and currency
+    [day] = seen.totals()
+    assert day.currency == "USD" and day.documents == 3
+    assert day.sales == sum((d.total for d in seen.documents), Decimal(0))
+
+    summary = bench.sync()
+
+    assert summary.posted == 3 and summary.flagged == 1
+    items = {item["Id"]: item["Name"] for item in bench.ledger.entities("Item")}
+    names = {item.get("Sku", ""): item["Name"] for item in bench.ledger.entities("Item")}
+    customers = {c["Id"]: c for c in bench.ledger.entities("Customer")}
+    posted = {doc["DocNumber"]: doc for doc in bench.docs("SalesReceipt")}
+    assert sorted(posted) == sorted(by_number)
+    for number, doc in by_number.items():
+        receipt = posted[number]
+        assert doc.doc_kind == "sales_receipt"
+        assert Decimal(str(receipt["TotalAmt"])) == doc.total
+        assert receipt["TxnDate"] == doc.txn_date.isoformat()  # type: ignore[union-attr]
+        assert receipt.get("CurrencyRef", {}).get("value", "USD") == doc.currency
+        assert Decimal(str(receipt.get("TxnTaxDetail", {}).get("TotalTax", 0))) == doc.tax_total
+        assert doc.customer is not None
+        customer = customers[receipt["CustomerRef"]["value"]]
+        assert customer["PrimaryEmailAddr"]["Address"] == doc.customer.email
+        if doc.customer.action == "matched":
+            assert customer["Id"] == doc.customer.ledger_id
+        sent = posted_lines(receipt, items)
+        assert len(sent) >= 2 and sent == [
+            line for line in previewed_lines(doc, names) if line[0] in items.values()]
+    assert [e.record_ref for e in bench.open_errors()] == [numbers[3]]
+
+
+def test_preview_of_an_edited_order_shows_the_update_it_would_send(bench: SyncBench) -> None:
+    order_id = bench.store.add_order(order_spec())
+    bench.sync()
+    bench.store.edit_order(order_id, {"lines": [
+        {"sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "qty": 3, "price": "24.00",
+         "tax_percent": "8.25"}]})
+    seen = preview(bench)
+    assert [doc.op for doc in seen.documents] == ["update"]
+    [doc] = seen.documents
+    assert doc.customer is not None and doc.customer.action == "matched"
+    assert seen.customers_to_create == [] and seen.items_to_create == []
+    bench.sync()
+    [receipt] = bench.docs("SalesReceipt")
+    assert Decimal(str(receipt["TotalAmt"])) == doc.total
