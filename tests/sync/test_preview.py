@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from ecom_ledger_desktop.models.ledger import LedgerCustomer
@@ -118,3 +119,27 @@ def test_preview_of_an_edited_order_shows_the_update_it_would_send(bench: SyncBe
     bench.sync()
     [receipt] = bench.docs("SalesReceipt")
     assert Decimal(str(receipt["TotalAmt"])) == doc.total
+
+
+def test_freshbooks_preview_then_post_agree(tmp_path: Path) -> None:
+    from tests.connectors.freshbooks.bench import open_bench, order
+
+    with open_bench(tmp_path) as fresh:
+        numbers = [fresh.store.order_json(fresh.store.add_order(spec))["increment_id"]
+                   for spec in (order(), order(customer=BO))]
+        with fresh.service.context(fresh.pair_id) as ctx:
+            seen = run_preview(ctx)
+        assert fresh.live("invoices") == [] and fresh.live("clients") == []
+        assert sorted(doc.record_number for doc in seen.documents) == sorted(numbers)
+        assert sorted(c.email for c in seen.customers_to_create) == [
+            "bo.ek@example.com", "jane.doe@example.com"]
+        assert fresh.sync().posted == 2
+        invoices = {inv["invoice_number"]: inv for inv in fresh.live("invoices")}
+        for doc in seen.documents:
+            invoice = invoices[doc.doc_number]
+            assert Decimal(str(invoice["amount"]["amount"])) == doc.total
+            assert invoice["create_date"] == doc.txn_date.isoformat()  # type: ignore[union-attr]
+            sent = [(line["name"], Decimal(str(line["qty"]))) for line in invoice["lines"]
+                    if Decimal(str(line["qty"])) and line["name"] != "Shipping"]
+            assert len(sent) == 2 and sent == [(line.description, line.qty)
+                                               for line in doc.lines if line.kind == "item"]
