@@ -21,7 +21,7 @@ from ecom_ledger_desktop.core.events import RunFinished, RunStarted
 from ecom_ledger_desktop.db.cursors_repo import Cursor
 from ecom_ledger_desktop.db.health import storage_problem
 from ecom_ledger_desktop.models.commerce import Order
-from ecom_ledger_desktop.sync import window
+from ecom_ledger_desktop.sync import approval, window
 from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.followers import follow_catalog, store_catalog
@@ -73,6 +73,7 @@ class RunSummary:
     skipped: int = 0
     awaiting_payment: int = 0  # unpaid orders of a "post when paid" method: nothing to post yet
     waiting: int = 0
+    held: int = 0  # postings held for the merchant's approval (the pair holds its runs)
     message: str = ""
     open_errors: int = 0
     details: list[str] = field(default_factory=list)
@@ -132,6 +133,9 @@ class SyncEngine:
             summary.flagged += result.flagged
             summary.waiting = result.waiting
             self._surface_waiting(summary, result.waiting_keys)
+            summary.held = approval.held_count(state, pair)
+            if summary.held and not summary.message:
+                summary.message = approval.held_words(summary.held)
             if result.away:
                 summary.message = (f"{result.waiting} posting{'s wait' if result.waiting > 1 else ' waits'}"
                                    f" for {self.ctx.ledger_label}: {result.away}")
@@ -212,6 +216,8 @@ class SyncEngine:
     def _start_poster(self, run_id: int) -> BatchPoster | None:
         """A batching ledger posts the backlog on its own thread while the store is read."""
         ledger = self.ctx.ledger
+        if approval.holding(self.ctx.pair):  # nothing is sent before the merchant approves
+            return None
         if isinstance(ledger, BatchLedger) and ledger.batching:
             return BatchPoster(self.ctx, run_id, ledger).start()
         return None

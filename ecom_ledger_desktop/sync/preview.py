@@ -15,6 +15,7 @@ from decimal import Decimal
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.ledger import LedgerCustomer, SalesDocument
+from ecom_ledger_desktop.sync import approval
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.posting import Dispatcher, payload_of
 from ecom_ledger_desktop.sync.preview_ledger import RecordedWrite, RecordingLedger
@@ -45,13 +46,19 @@ def run_preview(ctx: PairContext) -> Preview:
         engine._fetch_refunds(summary, run_start)
         with copy.tx():
             sweep_unpaid(pctx, 0)
-        Dispatcher(pctx, None).run(batched=True)
-        preview = Preview(ctx.pair.id, ctx.pair.name, fetched=summary.fetched)
+        dispatcher = Dispatcher(pctx, None)
+        dispatcher.respect_hold = False  # show held postings too: what approving would send
+        dispatcher.run(batched=True)
+        preview = Preview(ctx.pair.id, ctx.pair.name, fetched=summary.fetched,
+                          holding=approval.holding(ctx.pair))
+        approved = ctx.state.approvals.approved(ctx.pair.id)
         by_request = {row.request_id: row for row in copy.journal.all(ctx.pair.id)}
         for write in recorder.writes:
             row = by_request.get(write.request_id)
             if row is not None:
-                preview.documents.append(_document(copy, ctx.pair.id, row, write, recorder))
+                doc = _document(copy, ctx.pair.id, row, write, recorder)
+                doc.approved = row.posting_key in approved
+                preview.documents.append(doc)
         preview.customers_to_create = [c for c in recorder.customers.values()
                                        if c.action != "matched"]
         preview.items_to_create = list(recorder.new_items.values())

@@ -75,6 +75,7 @@ class PreviewDocument:
     deposit_account: str
     customer: PreviewCustomer | None
     lines: list[PreviewLine] = field(default_factory=list)
+    approved: bool = False  # the merchant approved it (matters when the pair holds its runs)
 
 
 @dataclass
@@ -119,7 +120,13 @@ class Preview:
     items_to_create: list[PreviewItem] = field(default_factory=list)
     flags: list[PreviewFlag] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # postings that wait, and why
-    held: list[str] = field(default_factory=list)  # record numbers held for approval
+    holding: bool = False  # the pair holds its runs for approval
+
+    def held(self) -> list[str]:
+        """Record numbers with a document awaiting approval (when the pair holds)."""
+        if not self.holding:
+            return []
+        return list(dict.fromkeys(d.record_number for d in self.documents if not d.approved))
 
     def totals(self) -> list[DayTotal]:
         """Per store-local day, payment method and currency: documents the run would create."""
@@ -145,6 +152,7 @@ class Preview:
     def to_json(self) -> dict[str, Any]:
         """Plain JSON: amounts and dates as strings."""
         data: dict[str, Any] = _plain(asdict(self))
+        data["held"] = self.held()
         data["totals"] = [_plain({**asdict(row), "net": row.net}) for row in self.totals()]
         return data
 

@@ -143,3 +143,42 @@ def test_freshbooks_preview_then_post_agree(tmp_path: Path) -> None:
                     if Decimal(str(line["qty"])) and line["name"] != "Shipping"]
             assert len(sent) == 2 and sent == [(line.description, line.qty)
                                                for line in doc.lines if line.kind == "item"]
+
+
+def test_hold_for_approval_posts_only_what_was_approved(bench: SyncBench) -> None:
+    from ecom_ledger_desktop.sync import approval
+
+    bench.set_rules(posting_approval="hold")
+    first, second = (bench.store.order_json(bench.store.add_order(spec))["increment_id"]
+                     for spec in (order_spec(), order_spec(customer=BO)))
+
+    held = bench.sync()
+
+    assert (held.posted, held.flagged, held.held) == (0, 0, 2)
+    assert "held for your approval" in held.message and held.status == "ok"
+    assert bench.docs("SalesReceipt") == [] and bench.open_errors() == []
+    seen = preview(bench)
+    assert seen.holding and sorted(seen.held()) == sorted([first, second])
+    state = bench.state()
+    try:
+        pair = state.connections.pair(bench.pair_id)
+        assert pair is not None
+        assert approval.approve(state, pair, [first, "NO-SUCH"]) == ([first], ["NO-SUCH"])
+    finally:
+        state.close()
+
+    after = bench.sync()
+
+    assert (after.posted, after.held) == (1, 1)
+    assert [doc["DocNumber"] for doc in bench.docs("SalesReceipt")] == [first]
+    assert preview(bench).held() == [second] and bench.open_errors() == []
+    state = bench.state()
+    try:
+        pair = state.connections.pair(bench.pair_id)
+        assert pair is not None
+        approval.approve(state, pair, None)
+    finally:
+        state.close()
+    assert bench.sync().posted == 1
+    assert sorted(doc["DocNumber"] for doc in bench.docs("SalesReceipt")) == sorted(
+        [first, second])
