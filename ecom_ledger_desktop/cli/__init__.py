@@ -150,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     appr = _sub(groups, "approve", preview_commands.approve,
                 "approve held orders of a pair that holds its runs for approval")
     appr.add_argument("pair")
-    appr.add_argument("orders", nargs="*", help="order (or refund) numbers")
+    appr.add_argument("orders", nargs="*",
+                      help="order numbers (their refunds too); refund:NUMBER for a refund alone")
     appr.add_argument("--all", action="store_true", help="approve everything held")
 
     _sub(groups, "status", status_commands.status,

@@ -69,7 +69,9 @@ def preview_lines(seen: Preview) -> list[str]:
         who = (f"{doc.customer.display_name} <{doc.customer.email}> — {doc.customer.reason}"
                if doc.customer else "")
         mark = "" if not seen.holding else ("  [approved]" if doc.approved else "  [held]")
-        lines.append(f"\n{doc.record_number}: {doc.op} {doc.doc_kind.replace('_', ' ')} "
+        record = doc.record_number if doc.record_kind == "order" else (
+            f"{doc.record_kind} {doc.record_number}")
+        lines.append(f"\n{record}: {doc.op} {doc.doc_kind.replace('_', ' ')} "
                      f"{doc.doc_number} dated {doc.txn_date}, {doc.total} {doc.currency}"
                      f" (tax {doc.tax_total}){mark}")
         if who:

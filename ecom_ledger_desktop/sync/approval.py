@@ -45,16 +45,36 @@ def held_words(count: int) -> str:
 
 
 def approve(state: State, pair: Pair, numbers: list[str] | None) -> tuple[list[str], list[str]]:
-    """Approve the held postings of these orders/refunds (by number or store id; all when
-    ``numbers`` is None). Returns (numbers approved, numbers with nothing open to approve)."""
+    """Approve what waits for these orders (by number or store id), their refunds included, and
+    for refunds named ``refund:NUMBER``; everything open when ``numbers`` is None. Returns
+    (numbers approved, numbers with nothing open to approve)."""
     rows = state.journal.open_postings(pair.id)
-    if numbers is not None:
-        wanted = set(numbers)
-        chosen = [row for row in rows if row.record_number in wanted or row.source_id in wanted]
-        found = {row.record_number for row in chosen} | {row.source_id for row in chosen}
-        missing = [number for number in numbers if number not in found]
+    missing: list[str] = []
+    if numbers is None:
+        chosen = rows
     else:
-        chosen, missing = rows, []
-    with state.tx():
-        state.approvals.approve(pair.id, [row.posting_key for row in chosen])
+        chosen = []
+        for number in numbers:
+            found = _rows_for(rows, number)
+            chosen += found
+            if not found:
+                missing.append(number)
+    approve_keys(state, pair, [row.posting_key for row in chosen])
     return list(dict.fromkeys(row.record_number for row in chosen)), missing
+
+
+def approve_keys(state: State, pair: Pair, posting_keys: list[str]) -> None:
+    """Approve exactly these postings (the app's ticked documents)."""
+    with state.tx():
+        state.approvals.approve(pair.id, posting_keys)
+
+
+def _rows_for(rows: list[PostingRow], number: str) -> list[PostingRow]:
+    if number.startswith("refund:"):
+        wanted = number.removeprefix("refund:")
+        return [row for row in rows if row.record_kind == "refund"
+                and wanted in (row.record_number, row.source_id)]
+    orders = {row.source_id for row in rows
+              if row.record_kind == "order" and number in (row.record_number, row.source_id)}
+    return [row for row in rows if (row.record_kind == "order" and row.source_id in orders)
+            or (row.record_kind == "refund" and row.depends_on in orders)]
