@@ -242,8 +242,9 @@ class LookupLedger(Protocol):
     """A ledger that finds its customers and items without writing anything (the exact preview
     says "matched" or "to be created" from these)."""
 
-    def find_customer(self, customer: LedgerCustomer) -> str | None:
-        """An existing active match's id, or None (raises ``RecordError`` for duplicates)."""
+    def match_customer(self, customer: LedgerCustomer) -> tuple[str, str] | None:
+        """The existing active match's id and how it matched ("email", "name and postcode"),
+        or None (raises ``RecordError`` for duplicates)."""
         ...
 
     def find_item(self, item: LedgerItem) -> str | None:

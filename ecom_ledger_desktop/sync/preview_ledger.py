@@ -58,13 +58,14 @@ class RecordingLedger:
     # -- references: read, or recorded as "to create" -------------------------------------------
     def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
         """The matching customer's real id, else a preview id for one to be created."""
-        found = self._finder.find_customer(customer) if self._finder else None
-        by = "email" if customer.email else "name and postcode"
-        if found is not None:
+        match = self._finder.match_customer(customer) if self._finder else None
+        if match is not None:
+            found, how = match
             self.customers[found] = PreviewCustomer(
                 customer.key, customer.display_name, customer.email, "matched",
-                f"matched by {by}", found)
+                f"matched by {how}", found)
             return found
+        by = "email" if customer.email else "name"
         new_id = f"{PREVIEW_ID}customer:{customer.key}"
         if self._finder is None:
             action, reason = "unknown", (f"matched or created when posting ({self.label} cannot "

@@ -182,3 +182,16 @@ def test_hold_for_approval_posts_only_what_was_approved(bench: SyncBench) -> Non
     assert bench.sync().posted == 1
     assert sorted(doc["DocNumber"] for doc in bench.docs("SalesReceipt")) == sorted(
         [first, second])
+
+
+def test_preview_says_a_customer_was_matched_by_name_when_the_email_found_none(
+        bench: SyncBench) -> None:
+    bo_id = seed_customer(bench, "Bo", "Ek", "")  # in the books without an email
+    number = bench.store.order_json(bench.store.add_order(order_spec(customer=BO)))["increment_id"]
+    [doc] = preview(bench).documents
+    assert doc.record_number == number and doc.customer is not None
+    assert (doc.customer.action, doc.customer.ledger_id, doc.customer.reason) == (
+        "matched", bo_id, "matched by name and postcode")
+    bench.sync()
+    [receipt] = bench.docs("SalesReceipt")
+    assert receipt["CustomerRef"]["value"] == bo_id

@@ -94,9 +94,13 @@ class FreshBooksLedger(FreshBooksCatalog):
         """The item by SKU (then name), else per the unmapped-SKU policy."""
         return self.lookups.ensure_item(item, policy, standard_item)
 
-    def find_customer(self, customer: LedgerCustomer) -> str | None:
-        """The matching client's id without writing anything (the exact preview)."""
-        return self.lookups.find_client(customer)
+    def match_customer(self, customer: LedgerCustomer) -> tuple[str, str] | None:
+        """The matching client and how it matched, without writing anything (the preview)."""
+        found = self.lookups.find_client(customer)
+        if found is None:
+            return None
+        return found, ("email" if self.lookups.client_has_email(found, customer.email)
+                       else "name")
 
     def find_item(self, item: LedgerItem) -> str | None:
         """The item for the SKU (then name) without writing anything (the exact preview)."""

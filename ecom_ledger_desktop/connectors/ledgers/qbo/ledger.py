@@ -322,6 +322,14 @@ class QboLedger:
         """An existing active match for the customer, without writing anything."""
         return self.lookups.find_customer(customer)
 
+    def match_customer(self, customer: LedgerCustomer) -> tuple[str, str] | None:
+        """The active match and how it matched (email, else name and postcode); no writes."""
+        found = self.lookups.find_customer(customer)
+        if found is None:
+            return None
+        return found, ("email" if self.lookups.matches_email(customer, found)
+                       else "name and postcode")
+
     def find_item(self, item: LedgerItem) -> str | None:
         """An existing active item for the SKU (then name), without writing anything."""
         found = self.lookups.find_item_row(item)
