@@ -78,8 +78,14 @@ def _document(state: State, pair_id: int, row: PostingRow, write: RecordedWrite,
     customer = _customer(state, pair_id, payload, write.customer_id, recorder)
     doc = write.document
     pay = write.payment
-    if doc is None and isinstance(payload.get("document"), dict):  # a void: what it cancels
-        doc = SalesDocument.model_validate(payload["document"])
+    number = doc.doc_number if doc else ""
+    if write.op == "void":  # what it cancels: the document it voids, as posted
+        target = state.journal.get(row.target_key or "")
+        if target is not None:
+            voided = payload_of(target).get("document")
+            doc = SalesDocument.model_validate(voided) if isinstance(voided, dict) else None
+            number = target.ledger_doc_number or (doc.doc_number if doc else "")
+            customer = customer or _customer(state, pair_id, payload_of(target), "", recorder)
     lines = [] if doc is None or write.op == "void" else [
         PreviewLine(line.kind, line.item.item_key.removeprefix("sku:") if line.item.item_key
                     else (line.item.ledger_name or ""), line.description, line.qty,
@@ -87,12 +93,12 @@ def _document(state: State, pair_id: int, row: PostingRow, write: RecordedWrite,
                     line.item.ledger_name or "")
         for line in doc.lines]
     source = doc or pay
-    total = row.amount if row.amount is not None else (
+    total = row.amount if row.amount is not None and write.op != "void" else (
         doc.total if doc is not None else pay.amount if pay is not None else None)
     return PreviewDocument(
         posting_key=row.posting_key, record_kind=row.record_kind,
         record_number=row.record_number, source_id=row.source_id, op=write.op,
-        doc_kind=row.doc_kind, doc_number=doc.doc_number if doc else "",
+        doc_kind=row.doc_kind, doc_number=number,
         txn_date=source.txn_date if source else None,
         currency=source.currency if source else "",
         total=total if total is not None else _zero(),

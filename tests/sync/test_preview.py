@@ -195,3 +195,32 @@ def test_preview_says_a_customer_was_matched_by_name_when_the_email_found_none(
     bench.sync()
     [receipt] = bench.docs("SalesReceipt")
     assert receipt["CustomerRef"]["value"] == bo_id
+
+
+def test_preview_lists_items_it_would_create_and_the_run_creates_them(bench: SyncBench) -> None:
+    bench.set_rules(unmapped_sku_policy="create_item")
+    bench.store.add_order(order_spec(lines=[{"sku": "NEW-MUG", "name": "Enamel Mug", "qty": 2,
+                                             "price": "9.00"}]))
+    seen = preview(bench)
+    assert [(i.sku, i.name, i.reason) for i in seen.items_to_create] == [
+        ("NEW-MUG", "Enamel Mug", "new: no item with this SKU")]
+    assert not [i for i in bench.ledger.entities("Item") if i.get("Sku") == "NEW-MUG"]
+    assert bench.sync().posted == 1
+    [mug] = [i for i in bench.ledger.entities("Item") if i.get("Sku") == "NEW-MUG"]
+    [receipt] = bench.docs("SalesReceipt")
+    assert mug["Id"] in {line["SalesItemLineDetail"]["ItemRef"]["value"] for line in receipt["Line"]
+                         if line.get("DetailType") == "SalesItemLineDetail"}
+
+
+def test_preview_of_a_cancelled_order_shows_the_void(bench: SyncBench) -> None:
+    bench.set_rules(payment_posting={"checkmo": "post_at_order"})  # an invoice at once
+    order_id = bench.store.add_order(order_spec(paid=False))
+    bench.sync()
+    [invoice] = bench.docs("Invoice")
+    bench.store.cancel_order(order_id)
+    [doc] = preview(bench).documents
+    assert (doc.op, doc.doc_kind, doc.doc_number, doc.lines) == (
+        "void", "invoice", invoice["DocNumber"], [])
+    assert len(bench.docs("Invoice")) == 1, "the preview voided nothing"
+    bench.sync()
+    assert bench.docs("Invoice") == []
