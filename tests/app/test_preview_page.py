@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 
 from ecom_ledger_desktop.app.views.preview_page import PreviewPage
@@ -21,8 +23,9 @@ def _previewed(qtbot, h) -> PreviewPage:  # type: ignore[no-untyped-def]
 
 
 def test_the_page_shows_every_document_with_its_lines_and_changes_nothing(
-        qtbot, make_shell, demo) -> None:  # type: ignore[no-untyped-def]
+        qtbot, make_shell, demo, db_opened_on) -> None:  # type: ignore[no-untyped-def]
     h = make_shell()
+    db_opened_on.clear()
     before = demo.ledger_sim.stats()
     page = _previewed(qtbot, h)
     seen = page.preview
@@ -40,6 +43,7 @@ def test_the_page_shows_every_document_with_its_lines_and_changes_nothing(
     assert not page.approve_all_button.isVisible()  # this pair posts automatically
     after = demo.ledger_sim.stats()
     assert all(after[k] == before[k] for k in ("create", "update", "batch", "void"))
+    assert db_opened_on and threading.main_thread() not in db_opened_on, "never on the GUI thread"
 
 
 def test_held_orders_are_approved_from_the_page_and_then_posted(
