@@ -224,3 +224,27 @@ def test_preview_of_a_cancelled_order_shows_the_void(bench: SyncBench) -> None:
     assert len(bench.docs("Invoice")) == 1, "the preview voided nothing"
     bench.sync()
     assert bench.docs("Invoice") == []
+
+
+def test_totals_are_per_day_method_and_currency_never_adding_two_currencies() -> None:
+    from datetime import date
+
+    def doc(kind: str, currency: str, total: str, day: int, method: str = "Visa",
+            op: str = "create") -> PreviewDocument:
+        return PreviewDocument(f"k{kind}{currency}{total}{day}{op}", "order", "1", "1", op,
+                               kind, "1", date(2026, 3, day), currency, Decimal(total),
+                               Decimal("1.00"), method, "", None)
+
+    seen = Preview(1, "p", documents=[
+        doc("sales_receipt", "USD", "10.00", 1), doc("sales_receipt", "EUR", "20.00", 1),
+        doc("sales_receipt", "USD", "5.50", 1), doc("refund_receipt", "USD", "3.00", 1),
+        doc("invoice", "USD", "7.00", 2, method=""),
+        doc("sales_receipt", "USD", "99.00", 2, op="update")])  # an update is no new sale
+    rows = [(str(r.day), r.payment_method, r.currency, r.documents, r.sales, r.refunds, r.net)
+            for r in seen.totals()]
+    assert rows == [
+        ("2026-03-01", "Visa", "EUR", 1, Decimal("20.00"), Decimal(0), Decimal("20.00")),
+        ("2026-03-01", "Visa", "USD", 3, Decimal("15.50"), Decimal("3.00"), Decimal("12.50")),
+        ("2026-03-02", "(no payment method)", "USD", 1, Decimal("7.00"), Decimal(0),
+         Decimal("7.00"))]
+    assert seen.to_json()["totals"][0]["net"] == "20.00"
