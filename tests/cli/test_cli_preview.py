@@ -30,6 +30,8 @@ def test_preview_shows_documents_then_hold_and_approve_post_what_was_approved(
     assert "held for your approval" in held["message"]
     assert sorted(cli.json("preview", PAIR)["held"]) == sorted([first, second])
     assert cli.json("errors", "list") == []
+    [status] = cli.json("status")["pairs"]
+    assert status["held"] == 2 and "held for your approval" in status["why"]
 
     missing = cli.run("approve", PAIR, "NO-SUCH-ORDER")
     assert missing.returncode == 2 and "NO-SUCH-ORDER" in missing.stderr
