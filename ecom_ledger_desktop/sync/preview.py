@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
+from ecom_ledger_desktop.core.events import EventBus
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.ledger import LedgerCustomer, SalesDocument
@@ -37,7 +38,8 @@ def run_preview(ctx: PairContext) -> Preview:
     copy = ctx.state.snapshot()
     try:
         recorder = RecordingLedger(ctx.ledger, ctx.ledger_label)
-        pctx = dataclasses.replace(ctx, state=copy, ledger=recorder)
+        # a bus of its own: nobody listening may take a previewed document for a posted one
+        pctx = dataclasses.replace(ctx, state=copy, ledger=recorder, events=EventBus())
         engine = SyncEngine(pctx)
         summary = RunSummary(0, "preview")
         run_start = ctx.clock.now()

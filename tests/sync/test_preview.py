@@ -51,8 +51,12 @@ def test_preview_then_post_agree_document_by_document(bench: SyncBench) -> None:
         order_spec(customer=BO, lines=[{"sku": "NOT-IN-BOOKS", "name": "Mystery", "qty": 1,
                                         "price": "3.00"}]))]
     before = bench.ledger.stats()
+    heard: list[object] = []
+    bench.events.subscribe(heard.append)
 
     seen = preview(bench)
+
+    assert heard == [], "a preview tells no one that anything was posted"
 
     # nothing was written anywhere: not the ledger, not the database
     after = bench.ledger.stats()
