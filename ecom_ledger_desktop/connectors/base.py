@@ -238,6 +238,17 @@ class BatchLedger(Protocol):
 # -- optional capabilities: the engine uses them where a connector has them -----------------------
 
 @runtime_checkable
+class DocumentChecker(Protocol):
+    """A ledger that can check a document as its create would, sending nothing (the preview
+    flags what the ledger would refuse before sending, e.g. a total it would compute
+    differently)."""
+
+    def check_document(self, document: SalesDocument, resolution: Resolution) -> None:
+        """Raise the ``RecordError`` creating ``document`` would raise before any request."""
+        ...
+
+
+@runtime_checkable
 class LookupLedger(Protocol):
     """A ledger that finds its customers and items without writing anything (the exact preview
     says "matched" or "to be created" from these)."""

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from ecom_ledger_desktop.connectors.base import (
     CheckResult,
+    DocumentChecker,
     LookupLedger,
     PostedRef,
     PushLedger,
@@ -102,11 +103,12 @@ class RecordingLedger:
 
     def ensure_line_item(self, kind: str, name: str, policy: UnmappedSkuPolicy,
                          request_id: str) -> str:
-        """The named item if it exists; else one to create (``create_item``) or a flag."""
+        """The named item if it exists; else one to create (``create_item``) or the ledger's own
+        flag (asked under the "flag" policy, a ledger creates nothing)."""
         try:
-            return self.real.resolve_name("item", name)
-        except RecordError:
-            if policy != "create_item":
+            return self.real.ensure_line_item(kind, name, "flag", request_id)
+        except RecordError as missing:
+            if policy != "create_item" or missing.problem.code != "missing_reference":
                 raise
         self.new_items.setdefault(f"line:{kind}:{name}", PreviewItem(
             f"line:{kind}:{name}", "", name, f"new: the {kind.replace('_', ' ')} item"))
@@ -126,16 +128,23 @@ class RecordingLedger:
         self.writes.append(write)
         return PostedRef(ledger_id=f"{PREVIEW_ID}{len(self.writes)}", doc_number=number)
 
+    def _check(self, document: SalesDocument, resolution: Resolution) -> None:
+        """What the ledger would refuse before sending is refused here too (a flag)."""
+        if isinstance(self.real, DocumentChecker):
+            self.real.check_document(document, resolution)
+
     def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
                         linked: PostedRef | None = None) -> PostedRef:
-        """Recorded."""
+        """Checked as the ledger would, then recorded."""
+        self._check(document, resolution)
         return self._recorded(RecordedWrite("create", request_id, document,
                                             customer_id=resolution.customer_id,
                                             kind=document.kind), document.doc_number)
 
     def update_document(self, target: PostedRef, document: SalesDocument, resolution: Resolution,
                         request_id: str) -> PostedRef:
-        """Recorded."""
+        """Checked as the ledger would, then recorded."""
+        self._check(document, resolution)
         return self._recorded(RecordedWrite("update", request_id, document,
                                             customer_id=resolution.customer_id,
                                             kind=document.kind), target.doc_number)

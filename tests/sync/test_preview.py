@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from ecom_ledger_desktop.models.ledger import LedgerCustomer
 from ecom_ledger_desktop.sync.preview import run_preview
 from ecom_ledger_desktop.sync.preview_model import Preview, PreviewDocument
@@ -252,3 +254,33 @@ def test_totals_are_per_day_method_and_currency_never_adding_two_currencies() ->
         ("2026-03-02", "(no payment method)", "USD", 1, Decimal("7.00"), Decimal(0),
          Decimal("7.00"))]
     assert seen.to_json()["totals"][0]["net"] == "20.00"
+
+
+@pytest.mark.qbo_company("us_no_tax")
+def test_a_document_the_ledger_would_refuse_before_sending_is_a_flag_in_the_preview(
+        bench: SyncBench) -> None:
+    number = bench.store.order_json(bench.store.add_order(order_spec()))["increment_id"]
+    seen = preview(bench)
+    assert seen.documents == []
+    [flag] = seen.flags
+    assert (flag.record_ref, flag.code) == (number, "total_mismatch")
+    assert "Sales tax is off" in flag.message
+    summary = bench.sync()
+    assert summary.posted == 0
+    assert [(e.record_ref, e.code, e.message) for e in bench.open_errors()] == [
+        (flag.record_ref, flag.code, flag.message)]
+
+
+def test_a_missing_rule_item_is_flagged_in_the_preview_with_the_runs_own_words(
+        bench: SyncBench) -> None:
+    bench.set_rules(gift_card_item="Gift Certificates")  # not in the company
+    bench.store.add_order(order_spec(lines=[{"sku": "GIFT-CARD-25", "name": "Gift Card $25",
+                                             "qty": 1, "price": "25.00", "type": "giftcard"}],
+                                     shipping="0", payment_method="braintree"))
+    [flag] = preview(bench).flags
+    assert flag.code == "missing_reference" and flag.fixes
+    assert not [i for i in bench.ledger.entities("Item") if i["Name"] == "Gift Certificates"]
+    bench.sync()
+    [entry] = bench.open_errors()
+    assert (entry.code, entry.message) == (flag.code, flag.message) == (
+        "missing_reference", entry.message)
