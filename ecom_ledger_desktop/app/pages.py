@@ -45,6 +45,7 @@ PAGE_SPECS: list[PageSpec] = [
     PageSpec("dashboard", "Dashboard", "dashboard", "DashboardPage"),
     PageSpec("connections", "Connections", "connections", "ConnectionsPage"),
     PageSpec("pairs", "Pairs & rules", "pairs", "PairsPage"),
+    PageSpec("preview", "Preview", "preview_page", "PreviewPage"),
     PageSpec("mappings", "Mappings", "mappings", "MappingsPage"),
     PageSpec("errors", "Error queue", "error_queue", "ErrorQueuePage"),
     PageSpec("history", "History", "history", "HistoryPage"),

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from ecom_ledger_desktop import __version__
-from ecom_ledger_desktop.cli import backup_commands, status_commands
+from ecom_ledger_desktop.cli import backup_commands, preview_commands, status_commands
 from ecom_ledger_desktop.cli import config_commands as cfg
 from ecom_ledger_desktop.cli import pair_commands as pairs_cmd
 from ecom_ledger_desktop.cli import sync_commands as run
@@ -141,6 +141,18 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("pair", nargs="?")
     sync.add_argument("--dry-run", action="store_true",
                       help="show what would be posted; change nothing")
+
+    prev = _sub(groups, "preview", preview_commands.preview,
+                "exactly what the next run of a pair would post, document by document")
+    prev.add_argument("pair")
+    prev.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                      help="machine-readable output")
+    appr = _sub(groups, "approve", preview_commands.approve,
+                "approve held orders of a pair that holds its runs for approval")
+    appr.add_argument("pair")
+    appr.add_argument("orders", nargs="*",
+                      help="order numbers (their refunds too); refund:NUMBER for a refund alone")
+    appr.add_argument("--all", action="store_true", help="approve everything held")
 
     _sub(groups, "status", status_commands.status,
          "every pair's last sync, what waits to be posted and why (e.g. the Web Connector)")

@@ -10,6 +10,7 @@ from ecom_ledger_desktop.cli.context import CliContext
 from ecom_ledger_desktop.cli.output import EXIT_OK
 from ecom_ledger_desktop.connectors.kinds import load
 from ecom_ledger_desktop.connectors.registry import KINDS
+from ecom_ledger_desktop.sync.approval import held_rows
 
 
 def status(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -28,12 +29,15 @@ def status(ctx: CliContext, args: argparse.Namespace) -> int:
         for pair in state.connections.pairs():
             recent = state.runs.recent(pair.id, limit=1)
             waiting = state.journal.open_postings(pair.id)
+            held = len(held_rows(state, pair))
             reasons = Counter(row.last_error for row in waiting if row.last_error)
+            if held:  # held for approval: the commonest reason when most are held
+                reasons[f"{held} held for your approval ('ecom-ledger preview {pair.name}')"] = held
             why = reasons.most_common(1)[0][0] if reasons else ""
             last = recent[0] if recent else None
             data["pairs"].append({
                 "name": pair.name, "last_run": last.as_dict() if last else None,
-                "waiting": len(waiting), "why": why,
+                "waiting": len(waiting), "why": why, "held": held,
                 "open_errors": state.errors.open_count(pair.id)})
             lines.append(f"{pair.name}: " + (f"last sync {last.status} at {last.started_at[:16]}"
                                              if last else "never synced"))

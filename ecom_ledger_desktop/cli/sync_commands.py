@@ -31,7 +31,8 @@ def _summary_lines(name: str, s: RunSummary) -> list[str]:
              f"flagged {s.flagged}, skipped {s.skipped}"
              + (f", awaiting payment {s.awaiting_payment} (posted once the store records it)"
                 if s.awaiting_payment else "")
-             + (f", waiting {s.waiting} (for another record to post first)" if s.waiting else "")]
+             + (f", waiting {s.waiting} (for another record to post first)" if s.waiting else "")
+             + (f", held {s.held} (for your approval: 'ecom-ledger preview')" if s.held else "")]
     if s.message:
         lines.append(f"  {s.message}")
     if s.open_errors:

@@ -238,6 +238,32 @@ class BatchLedger(Protocol):
 # -- optional capabilities: the engine uses them where a connector has them -----------------------
 
 @runtime_checkable
+class DocumentChecker(Protocol):
+    """A ledger that can check a document as its create would, sending nothing (the preview
+    flags what the ledger would refuse before sending, e.g. a total it would compute
+    differently)."""
+
+    def check_document(self, document: SalesDocument, resolution: Resolution) -> None:
+        """Raise the ``RecordError`` creating ``document`` would raise before any request."""
+        ...
+
+
+@runtime_checkable
+class LookupLedger(Protocol):
+    """A ledger that finds its customers and items without writing anything (the exact preview
+    says "matched" or "to be created" from these)."""
+
+    def match_customer(self, customer: LedgerCustomer) -> tuple[str, str] | None:
+        """The existing active match's id and how it matched ("email", "name and postcode"),
+        or None (raises ``RecordError`` for duplicates)."""
+        ...
+
+    def find_item(self, item: LedgerItem) -> str | None:
+        """An existing active item's id for the item's SKU (then name), or None."""
+        ...
+
+
+@runtime_checkable
 class CatalogStore(Protocol):
     """A store that lists its catalogue (for ``catalog_sync``)."""
 

@@ -196,8 +196,20 @@ def _v5_ledger_names_and_presence(conn: sqlite3.Connection) -> None:
             updated_at TEXT NOT NULL)""")
 
 
+def _v6_approvals(conn: sqlite3.Connection) -> None:
+    """Postings the merchant approved, for a pair whose runs hold for approval (the exact
+    preview): an approved posting is sent by the next run; the others wait, held."""
+    conn.execute(
+        """CREATE TABLE approvals (
+            posting_key TEXT PRIMARY KEY,
+            pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+            approved_at TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX approvals_pair ON approvals (pair_id)")
+
+
 MIGRATIONS: list[Migration] = [_v1_initial, _v2_ledger_refs, _v3_lock_holder_start,
-                               _v4_runs_awaiting_payment, _v5_ledger_names_and_presence]
+                               _v4_runs_awaiting_payment, _v5_ledger_names_and_presence,
+                               _v6_approvals]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

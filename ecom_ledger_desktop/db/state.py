@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
+from ecom_ledger_desktop.db.approvals_repo import ApprovalsRepo
 from ecom_ledger_desktop.db.connection import connect, transaction
 from ecom_ledger_desktop.db.connections_repo import ConnectionsRepo
 from ecom_ledger_desktop.db.cursors_repo import CursorsRepo, LedgerRefsRepo, MappingsRepo
@@ -33,6 +34,7 @@ class State:
         self.mappings = MappingsRepo(self.conn, self.clock)
         self.ledger_refs = LedgerRefsRepo(self.conn, self.clock)
         self.ledger_names = LedgerNamesRepo(self.conn, self.clock)
+        self.approvals = ApprovalsRepo(self.conn, self.clock)
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:

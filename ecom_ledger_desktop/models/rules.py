@@ -20,6 +20,8 @@ InventoryMaster = Literal["none", "store", "ledger"]
 #: post_at_order: an unpaid order is an invoice at once; post_when_paid: nothing is posted until
 #: the store records the payment (offline methods: a check may never come).
 PostingMoment = Literal["post_at_order", "post_when_paid"]
+#: auto: a run posts what it finds; hold: a run stops after the preview, the merchant approves
+PostingApproval = Literal["auto", "hold"]
 
 
 LINE_ITEM_TAX_WARNING = (
@@ -92,6 +94,9 @@ class PostingRules(BaseModel):
     #: a changed address or phone in the store updates the ledger's customer; an edit made in
     #: the ledger after the store's record is kept and the difference flagged
     customer_details_sync: bool = False
+    #: "hold": runs journal what they find but send only postings the merchant approved after
+    #: seeing the exact preview; the rest wait, held (not lost, not flagged)
+    posting_approval: PostingApproval = "auto"
 
     @model_validator(mode="before")
     @classmethod

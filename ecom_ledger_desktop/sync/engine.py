@@ -7,7 +7,6 @@ posting key) and resumes the journal where it stopped.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from ecom_ledger_desktop.core.events import RunFinished, RunStarted
 from ecom_ledger_desktop.db.cursors_repo import Cursor
 from ecom_ledger_desktop.db.health import storage_problem
 from ecom_ledger_desktop.models.commerce import Order
-from ecom_ledger_desktop.sync import window
+from ecom_ledger_desktop.sync import approval, window
 from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.followers import follow_catalog, store_catalog
@@ -73,6 +72,7 @@ class RunSummary:
     skipped: int = 0
     awaiting_payment: int = 0  # unpaid orders of a "post when paid" method: nothing to post yet
     waiting: int = 0
+    held: int = 0  # postings held for the merchant's approval (the pair holds its runs)
     message: str = ""
     open_errors: int = 0
     details: list[str] = field(default_factory=list)
@@ -132,6 +132,9 @@ class SyncEngine:
             summary.flagged += result.flagged
             summary.waiting = result.waiting
             self._surface_waiting(summary, result.waiting_keys)
+            summary.held = approval.held_count(state, pair)
+            if summary.held and not summary.message:
+                summary.message = approval.held_words(summary.held)
             if result.away:
                 summary.message = (f"{result.waiting} posting{'s wait' if result.waiting > 1 else ' waits'}"
                                    f" for {self.ctx.ledger_label}: {result.away}")
@@ -186,32 +189,28 @@ class SyncEngine:
                                "for another record to be posted first: see the error queue")
 
     def preview(self) -> tuple[RunSummary, list[dict[str, str]]]:
-        """Dry run: fetch and map exactly as a run would, report what would be posted, keep nothing.
+        """Dry run: the exact preview (``sync/preview.py``) as a summary and a list of writes.
 
-        The pass runs on an in-memory copy of the database (``State.snapshot``) that is thrown
-        away: the same code path as posting, no trace left, and no lock on the real file held
-        across the store's network reads (a sync started meanwhile is not blocked).
+        The run's own path on an in-memory copy of the database, with a ledger that records its
+        writes instead of sending them: no trace left, no lock held on the real file.
         """
-        copy = self.ctx.state.snapshot()
-        try:
-            engine = SyncEngine(dataclasses.replace(self.ctx, state=copy), self.look_back)
-            summary = RunSummary(0, "preview")
-            run_start = self.ctx.clock.now()
-            engine._fetch_orders(summary, run_start)
-            engine._fetch_refunds(summary, run_start)
-            would_post = [
-                {"key": row.posting_key, "op": row.op, "kind": row.doc_kind,
-                 "record": row.record_number, "amount": str(row.amount or ""),
-                 "note": row.last_error}
-                for row in copy.journal.open_postings(self.ctx.pair.id)]
-            summary.open_errors = copy.errors.open_count(self.ctx.pair.id)
-        finally:
-            copy.close()
+        from ecom_ledger_desktop.sync.preview import run_preview
+
+        seen = run_preview(self.ctx)
+        summary = RunSummary(0, "preview", fetched=seen.fetched,
+                             flagged=sum(not flag.already_open for flag in seen.flags),
+                             waiting=len(seen.waiting), held=len(seen.held()))
+        summary.open_errors = len(seen.flags)
+        would_post = [{"key": doc.posting_key, "op": doc.op, "kind": doc.doc_kind,
+                       "record": doc.record_number, "amount": str(doc.total), "note": ""}
+                      for doc in seen.documents]
         return summary, would_post
 
     def _start_poster(self, run_id: int) -> BatchPoster | None:
         """A batching ledger posts the backlog on its own thread while the store is read."""
         ledger = self.ctx.ledger
+        if approval.holding(self.ctx.pair):  # nothing is sent before the merchant approves
+            return None
         if isinstance(ledger, BatchLedger) and ledger.batching:
             return BatchPoster(self.ctx, run_id, ledger).start()
         return None

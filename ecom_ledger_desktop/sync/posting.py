@@ -39,6 +39,7 @@ from ecom_ledger_desktop.models.ledger import (
     LedgerPayment,
     SalesDocument,
 )
+from ecom_ledger_desktop.sync import approval
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.followers import follow_customer
 from ecom_ledger_desktop.sync.ingest import active_sale
@@ -75,6 +76,7 @@ class Dispatcher:
         self.run_id = run_id
         self._current = ""
         self._away = ""
+        self.respect_hold = True  # the exact preview turns it off: it shows held postings too
 
     @property
     def away(self) -> str:
@@ -101,12 +103,15 @@ class Dispatcher:
         """
         result = DispatchResult()
         ledger = self.ctx.ledger
-        if not batched and isinstance(ledger, BatchLedger) and ledger.batching:
+        holding = self.respect_hold and approval.holding(self.ctx.pair)
+        if not batched and not holding and isinstance(ledger, BatchLedger) and ledger.batching:
             from ecom_ledger_desktop.sync.batch_posting import post_in_batches
 
             poster = post_in_batches(self.ctx, self.run_id, ledger)
             result.posted, result.flagged = poster.posted, poster.flagged
         pending = self.ctx.state.journal.open_postings(self.ctx.pair.id)
+        if holding:  # only what the merchant approved; the rest stays queued, held
+            pending = approval.releasable(self.ctx.state, self.ctx.pair.id, pending)
         started = time.monotonic()
         consecutive_failures = 0
         for done, row in enumerate(pending, start=1):

@@ -62,8 +62,8 @@ def test_pages_are_built_when_first_needed(qtbot, make_shell) -> None:
     h = make_shell()
     window = h.shell.window
     assert set(window.pages.built) == {"dashboard"}, "only the page on screen exists"
-    assert list(window.pages) == ["dashboard", "connections", "pairs", "mappings", "errors",
-                                  "history", "settings"]
+    assert list(window.pages) == ["dashboard", "connections", "pairs", "preview", "mappings",
+                                  "errors", "history", "settings"]
     window.show_notice(Notification("A sync failed", "See why.", "critical", "history"))
     assert window.notice.open_button.text() == "Open History"
     assert "history" not in window.pages.built, "naming a page does not build it"

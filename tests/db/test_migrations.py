@@ -115,3 +115,26 @@ def test_migration_5_keeps_chosen_ledger_names_and_presence_per_connection(tmp_p
     conn.execute("DELETE FROM connections")  # removing the connection removes what it kept
     assert names.get(1, "customer", "email:j@x.com") is None and names.presence(1) == {}
     assert (tmp_path / "state.sqlite3.v4.bak").exists()
+
+
+def test_migration_6_adds_approvals_removed_with_their_pair(tmp_path: Path) -> None:
+    from ecom_ledger_desktop.core.clock import ManualClock
+    from ecom_ledger_desktop.db.approvals_repo import ApprovalsRepo
+
+    path = tmp_path / "state.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    migrate(conn, path, MIGRATIONS[:5])
+    conn.execute("INSERT INTO connections (name, kind, created_at) VALUES ('shop', 'm', 'x')")
+    conn.execute("INSERT INTO connections (name, kind, created_at) VALUES ('books', 'q', 'x')")
+    conn.execute("INSERT INTO pairs (name, store_id, ledger_id, rules, created_at) "
+                 "VALUES ('p', 1, 2, '{}', 'x')")
+    migrate(conn, path, MIGRATIONS[:6])
+    assert current_version(conn) == 6
+    approvals = ApprovalsRepo(conn, ManualClock())
+    assert approvals.approve(1, ["1:order:7:sale", "1:order:8:sale"]) == 2
+    assert approvals.approve(1, ["1:order:7:sale"]) == 0  # again is harmless
+    assert approvals.approved(1) == {"1:order:7:sale", "1:order:8:sale"}
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("DELETE FROM pairs")
+    assert approvals.approved(1) == set()

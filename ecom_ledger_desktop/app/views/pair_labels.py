@@ -25,6 +25,9 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
     "unpaid_alert_days": ("Documents", "Warn about unpaid orders after (days)",
                           "an order still unpaid then goes to the error queue: cancel it in the "
                           "store, or keep waiting"),
+    "posting_approval": ("Documents", "Each sync",
+                         "hold: a sync stops after its preview, and posts only the orders you "
+                         "approve on the Preview page (the rest wait there, held)"),
     "refund_document": ("Documents", "Refunds become", ""),
     "refund_number_prefix": ("Documents", "Refund number prefix",
                              "so refunds never share a number with a sale (R-000000070)"),
@@ -83,6 +86,8 @@ CHOICE_TEXT: dict[str, str] = {
     "standard_customer": "one customer for all web orders",
     "line_item": "post the store's tax as a line (tax reports show none)",
     "none": "not synced",
+    "auto": "posts automatically",
+    "hold": "waits for my approval",
     "store": "the store is the master (QuickBooks follows)",
     "ledger": "QuickBooks is the master (the store follows)",
 }

@@ -94,6 +94,18 @@ class FreshBooksLedger(FreshBooksCatalog):
         """The item by SKU (then name), else per the unmapped-SKU policy."""
         return self.lookups.ensure_item(item, policy, standard_item)
 
+    def match_customer(self, customer: LedgerCustomer) -> tuple[str, str] | None:
+        """The matching client and how it matched, without writing anything (the preview)."""
+        found = self.lookups.find_client(customer)
+        if found is None:
+            return None
+        return found, ("email" if self.lookups.client_has_email(found, customer.email)
+                       else "name")
+
+    def find_item(self, item: LedgerItem) -> str | None:
+        """The item for the SKU (then name) without writing anything (the exact preview)."""
+        return self.lookups.find_item(item.sku, item.name)
+
     def resolve_name(self, kind: str, name: str) -> str:
         """An item's id by name (a FreshBooks line needs none: a missing one is its name);
         payment methods, accounts and tax codes are used by name."""

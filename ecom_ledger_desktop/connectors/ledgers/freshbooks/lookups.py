@@ -85,6 +85,13 @@ class Lookups:
             return found
         return None
 
+    def client_has_email(self, client_id: str, email: str) -> bool:
+        """Whether the client carries this email (no writes)."""
+        wanted = norm(email)
+        return bool(wanted) and any(
+            str(c.get("id")) == client_id and norm(str(c.get("email") or "")) == wanted
+            for c in self.client.list("clients", {"email": wanted}))
+
     def ensure_client(self, customer: LedgerCustomer) -> str:
         """The matching client, its blank details filled in; else a new client."""
         found = self.find_client(customer)

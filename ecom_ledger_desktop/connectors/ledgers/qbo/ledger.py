@@ -81,6 +81,7 @@ class QboLedger:
         self.item_policy = item_policy  # may items for gift cards, rounding... be created?
         self.unreturned_item = unreturned_item
         self._clock = clock or SystemClock()
+        self._checking = False  # check_document: build bodies, create nothing
 
     def facts(self, *, refresh: bool = False) -> CompanyFacts:
         """What the company is (country, sales tax, currencies): read once, then cached."""
@@ -273,6 +274,13 @@ class QboLedger:
         Created (a gift card's on the "Gift Card Liability" account) when ``policy`` is
         ``create_item``; otherwise a missing one is flagged saying what to create.
         """
+        if self._checking:  # a preview: an item the create would make is taken as made
+            try:
+                return ensure_line_item(self.lookups, kind, name, False, request_id)
+            except RecordError as missing:
+                if policy != "create_item" or missing.problem.code != "missing_reference":
+                    raise
+                return f"preview:item:{kind}:{name}"
         return ensure_line_item(self.lookups, kind, name, policy == "create_item", request_id)
 
     def _item_id(self, resolution: Resolution, line: DocumentLine,
@@ -321,6 +329,28 @@ class QboLedger:
     def find_customer(self, customer: LedgerCustomer) -> str | None:
         """An existing active match for the customer, without writing anything."""
         return self.lookups.find_customer(customer)
+
+    def check_document(self, document: SalesDocument, resolution: Resolution) -> None:
+        """Build the document's body as ``create_document`` would (tax plan, QuickBooks'
+        predicted total, references), sending nothing; raises what the create would raise."""
+        self._checking = True
+        try:
+            self._document_body(document, resolution)
+        finally:
+            self._checking = False
+
+    def match_customer(self, customer: LedgerCustomer) -> tuple[str, str] | None:
+        """The active match and how it matched (email, else name and postcode); no writes."""
+        found = self.lookups.find_customer(customer)
+        if found is None:
+            return None
+        return found, ("email" if self.lookups.matches_email(customer, found)
+                       else "name and postcode")
+
+    def find_item(self, item: LedgerItem) -> str | None:
+        """An existing active item for the SKU (then name), without writing anything."""
+        found = self.lookups.find_item_row(item)
+        return str(found["Id"]) if found is not None and found.get("Active", True) is not False else None
 
     def create_customers(self, customers: list[LedgerCustomer], request_id: str
                          ) -> dict[str, str | RecordProblem]:

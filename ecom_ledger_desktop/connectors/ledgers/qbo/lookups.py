@@ -166,6 +166,13 @@ class QboLookups:
         self.remember_customer(customer, found)
         return str(found["Id"])
 
+    def matches_email(self, customer: LedgerCustomer, customer_id: str) -> bool:
+        """Whether the customer with this Id carries the customer's email (no writes)."""
+        email = mapping.normalise_email(customer.email)
+        return bool(email) and any(
+            str(row.get("Id")) == customer_id
+            for row in self._customers_by_email(email, customer.email.strip()))
+
     def remember_customer(self, customer: LedgerCustomer, row: dict[str, Any]) -> None:
         """Cache a customer found or created in this process (and index it)."""
         self.customers[customer_key(customer)] = str(row["Id"])
@@ -307,6 +314,10 @@ class QboLookups:
             item_id = str(created["Id"])
         self.items[item.key] = item_id
         return item_id
+
+    def find_item_row(self, item: LedgerItem) -> dict[str, Any] | None:
+        """The item row for the SKU (then name), active or not; no writes."""
+        return self._find_item(item)
 
     def _find_item(self, item: LedgerItem) -> dict[str, Any] | None:
         sku = mapping.clean_text(item.sku, mapping.SKU_MAX)

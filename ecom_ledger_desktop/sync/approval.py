@@ -1,0 +1,80 @@
+"""Hold for approval: a pair whose runs send only the postings the merchant approved.
+
+With ``posting_approval = "hold"`` a run fetches and journals as always, then sends only
+approved postings; the others stay queued in the journal, held (not lost, not flagged), and
+the exact preview (``sync/preview.py``) shows them. Approving is per posting, so a later change
+to an approved order (an update, a void) is held again until approved.
+"""
+
+from __future__ import annotations
+
+from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.db.state import State
+
+
+def holding(pair: Pair) -> bool:
+    """Whether the pair's runs wait for the merchant's approval."""
+    return pair.rules.posting_approval == "hold"
+
+
+def releasable(state: State, pair_id: int, rows: list[PostingRow]) -> list[PostingRow]:
+    """The rows the merchant approved."""
+    approved = state.approvals.approved(pair_id)
+    return [row for row in rows if row.posting_key in approved]
+
+
+def held_rows(state: State, pair: Pair) -> list[PostingRow]:
+    """Open postings waiting for approval (none when the pair posts automatically)."""
+    if not holding(pair):
+        return []
+    approved = state.approvals.approved(pair.id)
+    return [row for row in state.journal.open_postings(pair.id)
+            if row.posting_key not in approved]
+
+
+def held_count(state: State, pair: Pair) -> int:
+    """How many postings wait for approval."""
+    return len(held_rows(state, pair))
+
+
+def held_words(count: int) -> str:
+    """What a run says about held postings."""
+    return (f"{count} document{'s are' if count > 1 else ' is'} held for your approval: "
+            "review them in the preview and approve them to post")
+
+
+def approve(state: State, pair: Pair, numbers: list[str] | None) -> tuple[list[str], list[str]]:
+    """Approve what waits for these orders (by number or store id), their refunds included, and
+    for refunds named ``refund:NUMBER``; everything open when ``numbers`` is None. Returns
+    (numbers approved, numbers with nothing open to approve)."""
+    rows = state.journal.open_postings(pair.id)
+    missing: list[str] = []
+    if numbers is None:
+        chosen = rows
+    else:
+        chosen = []
+        for number in numbers:
+            found = _rows_for(rows, number)
+            chosen += found
+            if not found:
+                missing.append(number)
+    approve_keys(state, pair, [row.posting_key for row in chosen])
+    return list(dict.fromkeys(row.record_number for row in chosen)), missing
+
+
+def approve_keys(state: State, pair: Pair, posting_keys: list[str]) -> None:
+    """Approve exactly these postings (the app's ticked documents)."""
+    with state.tx():
+        state.approvals.approve(pair.id, posting_keys)
+
+
+def _rows_for(rows: list[PostingRow], number: str) -> list[PostingRow]:
+    if number.startswith("refund:"):
+        wanted = number.removeprefix("refund:")
+        return [row for row in rows if row.record_kind == "refund"
+                and wanted in (row.record_number, row.source_id)]
+    orders = {row.source_id for row in rows
+              if row.record_kind == "order" and number in (row.record_number, row.source_id)}
+    return [row for row in rows if (row.record_kind == "order" and row.source_id in orders)
+            or (row.record_kind == "refund" and row.depends_on in orders)]
