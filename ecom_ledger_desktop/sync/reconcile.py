@@ -1,0 +1,254 @@
+"""Reconciliation to the cent: the store's figures per day, payment method and currency against
+what the ledger holds now, read back from the ledger (never from our journal).
+
+The store side is the latest revision of every order and refund we hold, as mapped for posting
+(its lines give gross sales, discounts, shipping and tax); a cancelled order counts nothing. The
+ledger side is every sales, refund and credit document the ledger holds in the period. A ledger
+document is matched to its record by the ledger id our journal recorded, and counted in that
+record's group, so each group's difference is explained by the records in it. Amounts are
+never added across currencies: every line is one currency.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta, tzinfo
+from decimal import Decimal
+from json import loads
+from zoneinfo import ZoneInfo
+
+from ecom_ledger_desktop.connectors.base import LedgerRecord, ReadBackLedger
+from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.models.ledger import SalesDocument
+from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.ingest import DEAD_STATES, SALE_OPS
+
+ZERO = Decimal("0")
+ROUNDING = Decimal("0.01")
+NO_METHOD = "(on account)"
+REFUND_KINDS = ("refund_receipt", "credit_memo")
+
+# Why a record's ledger amount differs from the store's (what the merchant reads).
+DELETED = "deleted in the ledger by hand"
+CHANGED = "changed in the ledger by hand"
+VOIDED = "voided in the ledger by hand"
+HAND_MADE = "posted by hand in the ledger"
+FLAGGED = "flagged: waiting for you in the error queue"
+WAITING = "not posted yet (waiting for the next run)"
+EDITED = "edited in the store after posting; the new version is not posted yet"
+IGNORED = "ignored by you"
+ROUNDED = "rounding"
+REPOSTABLE = frozenset({DELETED, CHANGED})
+
+
+class NotReadable(Exception):
+    """The pair's ledger cannot be read back; the message says what the merchant can do."""
+
+
+@dataclass
+class Figures:
+    """The store's figures for one group (refunds positive; net = sales - refunds)."""
+
+    gross: Decimal = ZERO
+    discounts: Decimal = ZERO
+    shipping: Decimal = ZERO
+    tax: Decimal = ZERO
+    refunds: Decimal = ZERO
+    net: Decimal = ZERO
+    records: int = 0
+
+
+@dataclass(frozen=True, order=True)
+class GroupKey:
+    """One store-local day, payment method and currency."""
+
+    day: date
+    method: str
+    currency: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One record (or hand-made ledger document) behind a group's difference."""
+
+    reason: str
+    record_kind: str  # order | refund | ledger
+    number: str
+    source_id: str
+    store_amount: Decimal
+    ledger_amount: Decimal
+    ledger_id: str = ""
+
+    @property
+    def difference(self) -> Decimal:
+        """Ledger minus store, for this record."""
+        return self.ledger_amount - self.store_amount
+
+    @property
+    def repostable(self) -> bool:
+        """Re-posting it through the journal would put the ledger right."""
+        return self.reason in REPOSTABLE
+
+
+@dataclass
+class GroupLine:
+    """A group's store figures, the ledger's net and tax, and the records behind a difference."""
+
+    key: GroupKey
+    store: Figures = field(default_factory=Figures)
+    ledger_net: Decimal = ZERO
+    ledger_tax: Decimal = ZERO
+    ledger_documents: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def difference(self) -> Decimal:
+        """Ledger net minus store net, in the group's currency."""
+        return self.ledger_net - self.store.net
+
+
+@dataclass
+class Reconciliation:
+    """The outcome for a period."""
+
+    start: date
+    end: date
+    lines: list[GroupLine]
+    ledger_calls: int = 0
+    seconds: float = 0.0
+
+    def differences(self) -> dict[str, Decimal]:
+        """Total difference per currency (never added across currencies)."""
+        totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for line in self.lines:
+            totals[line.key.currency] += line.difference
+        return dict(totals)
+
+    @property
+    def reconciled(self) -> bool:
+        """Every group agrees to the cent."""
+        return all(line.difference == 0 for line in self.lines)
+
+    def differing(self) -> list[GroupLine]:
+        """The groups that do not agree, oldest first."""
+        return [line for line in self.lines if line.difference != 0]
+
+    @property
+    def days(self) -> int:
+        """Days covered."""
+        return (self.end - self.start).days + 1
+
+
+def reconcile(ctx: PairContext, days: int = 30, end: date | None = None) -> Reconciliation:
+    """Reconcile the last ``days`` days up to ``end`` (the store's today by default)."""
+    ledger = ctx.ledger
+    if not isinstance(ledger, ReadBackLedger):
+        raise NotReadable(f"{ctx.ledger_label} cannot be read back by this version, so its books "
+                          "cannot be reconciled here; compare its sales report with the store's.")
+    end = end or ctx.clock.now().astimezone(_zone(ctx)).date()
+    start = end - timedelta(days=max(1, days) - 1)
+    began, calls_before = time.monotonic(), ledger.read_calls()
+    held = ledger.documents_between(start, end)
+    lines = compare(ctx.state.journal.all(ctx.pair.id), held, start, end)
+    return Reconciliation(start, end, lines, ledger.read_calls() - calls_before,
+                          time.monotonic() - began)
+
+
+def _zone(ctx: PairContext) -> tzinfo:
+    """The merchant's zone for "today" (the pair's time zone rule; UTC when it follows the
+    store's own, which only each order carries)."""
+    try:
+        return ZoneInfo(ctx.pair.rules.timezone or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date,
+            end: date) -> list[GroupLine]:
+    """Group the journal's records and the ledger's documents; explain every difference."""
+    by_record: dict[tuple[str, str], list[PostingRow]] = defaultdict(list)
+    for row in postings:
+        by_record[(row.record_kind, row.source_id)].append(row)
+    pool = {(doc.kind, doc.ledger_id): doc for doc in held}
+    lines: dict[GroupKey, GroupLine] = {}
+    for (record_kind, source_id), rows in by_record.items():
+        docs = [p for p in rows if p.op in SALE_OPS and p.state != "superseded"]
+        if not docs:
+            continue
+        latest = docs[-1]
+        document = SalesDocument.model_validate(loads(latest.payload)["document"])
+        if not start <= document.txn_date <= end:
+            continue
+        key = GroupKey(document.txn_date, document.payment_method or NO_METHOD,
+                       document.currency.upper())
+        line = lines.setdefault(key, GroupLine(key))
+        sign = -1 if document.kind in REFUND_KINDS else 1
+        cancelled = any(p.op == "void" and p.state not in DEAD_STATES and p.id > latest.id
+                        for p in rows)
+        store_amount = ZERO if cancelled else sign * document.total
+        if not cancelled:
+            _add_store(line.store, document)
+        posted = [p for p in docs if p.state == "posted" and p.ledger_id]
+        doc = pool.pop((posted[-1].doc_kind, posted[-1].ledger_id or ""), None) if posted else None
+        ledger_amount = ZERO
+        if doc is not None and not doc.voided:
+            ledger_amount = sign * doc.total
+            line.ledger_net += ledger_amount
+            line.ledger_tax += sign * doc.tax
+            line.ledger_documents += 1
+        if ledger_amount != store_amount:
+            reason = _why(latest, posted[-1] if posted else None, doc, cancelled, rows)
+            line.findings.append(Finding(reason, record_kind, latest.record_number, source_id,
+                                         store_amount, ledger_amount,
+                                         doc.ledger_id if doc else ""))
+    for doc in pool.values():  # in the ledger, not ours (or no longer ours)
+        if doc.voided or not start <= doc.txn_date <= end:
+            continue
+        key = GroupKey(doc.txn_date, doc.payment_method or NO_METHOD, doc.currency.upper())
+        line = lines.setdefault(key, GroupLine(key))
+        amount = -doc.total if doc.refund else doc.total
+        line.ledger_net += amount
+        line.ledger_tax += -doc.tax if doc.refund else doc.tax
+        line.ledger_documents += 1
+        line.findings.append(Finding(HAND_MADE, "ledger", doc.number or doc.ledger_id, "",
+                                     ZERO, amount, doc.ledger_id))
+    return [lines[key] for key in sorted(lines)]
+
+
+def _add_store(figures: Figures, document: SalesDocument) -> None:
+    figures.records += 1
+    if document.kind in REFUND_KINDS:
+        figures.refunds += document.total
+        figures.net -= document.total
+        return
+    for doc_line in document.lines:
+        if doc_line.kind in ("item", "gift_card"):
+            figures.gross += doc_line.amount
+        elif doc_line.kind == "discount":
+            figures.discounts += -doc_line.amount
+        elif doc_line.kind == "shipping":
+            figures.shipping += doc_line.amount
+        elif doc_line.kind == "tax":
+            figures.tax += doc_line.amount
+    if document.tax_treatment != "line_item":
+        figures.tax += document.tax_total
+    figures.net += document.total
+
+
+def _why(latest: PostingRow, posted: PostingRow | None, doc: LedgerRecord | None,
+         cancelled: bool, rows: list[PostingRow]) -> str:
+    if posted is None:
+        return {"flagged": FLAGGED, "ignored": IGNORED}.get(latest.state, WAITING)
+    if doc is None:
+        if cancelled:
+            return WAITING  # the void is still to be sent
+        return DELETED
+    if doc.voided:
+        return VOIDED
+    if posted.amount is not None and doc.total != posted.amount:
+        return ROUNDED if abs(doc.total - posted.amount) <= ROUNDING else CHANGED
+    if latest.id != posted.id or cancelled:
+        return FLAGGED if latest.state == "flagged" else EDITED
+    return ROUNDED
