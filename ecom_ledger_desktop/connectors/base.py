@@ -283,7 +283,9 @@ class CustomerDetailsLedger(Protocol):
 class LedgerRecord:
     """One sales document as the ledger holds it now, read back for the reconciliation."""
 
-    kind: str  # sales_receipt | invoice | refund_receipt | credit_memo
+    # sales_receipt | invoice | refund_receipt | credit_memo; "sale" / "refund" when the ledger
+    # has one document type for both kinds of its family (matched by id within the family)
+    kind: str
     ledger_id: str
     txn_date: date
     number: str = ""
@@ -299,7 +301,7 @@ class LedgerRecord:
     @property
     def refund(self) -> bool:
         """A refund receipt or credit memo (counts against the day's sales)."""
-        return self.kind in ("refund_receipt", "credit_memo")
+        return self.kind in ("refund_receipt", "credit_memo", "refund")
 
 
 @runtime_checkable

@@ -191,7 +191,7 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date,
         if not cancelled:
             _add_store(line.store, document)
         posted = [p for p in docs if p.state == "posted" and p.ledger_id]
-        doc = pool.pop((posted[-1].doc_kind, posted[-1].ledger_id or ""), None) if posted else None
+        doc = _take(pool, posted[-1]) if posted else None
         ledger_amount = ZERO
         if doc is not None and not doc.voided:
             ledger_amount = sign * doc.total
@@ -215,6 +215,13 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date,
         line.findings.append(Finding(HAND_MADE, "ledger", doc.number or doc.ledger_id, "",
                                      ZERO, amount, doc.ledger_id))
     return [lines[key] for key in sorted(lines)]
+
+
+def _take(pool: dict[tuple[str, str], LedgerRecord], posted: PostingRow) -> LedgerRecord | None:
+    """The ledger document a posting landed as, by kind and id (or family and id)."""
+    family = "refund" if posted.doc_kind in REFUND_KINDS else "sale"
+    ledger_id = posted.ledger_id or ""
+    return pool.pop((posted.doc_kind, ledger_id), None) or pool.pop((family, ledger_id), None)
 
 
 def _add_store(figures: Figures, document: SalesDocument) -> None:
