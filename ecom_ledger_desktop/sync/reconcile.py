@@ -20,6 +20,7 @@ from json import loads
 from zoneinfo import ZoneInfo
 
 from ecom_ledger_desktop.connectors.base import LedgerRecord, ReadBackLedger
+from ecom_ledger_desktop.core.errors import LedgerAway
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.ledger import SalesDocument
 from ecom_ledger_desktop.sync.context import PairContext
@@ -150,7 +151,12 @@ def reconcile(ctx: PairContext, days: int = 30, end: date | None = None) -> Reco
     end = end or ctx.clock.now().astimezone(_zone(ctx)).date()
     start = end - timedelta(days=max(1, days) - 1)
     began, calls_before = time.monotonic(), ledger.read_calls()
-    held = ledger.documents_between(start, end)
+    try:
+        held = ledger.documents_between(start, end)
+    except LedgerAway as error:
+        raise NotReadable(f"waiting for the Web Connector: {ctx.ledger_label} is read only while "
+                          f"it is connected ({error}). The reconciliation runs when it next "
+                          "calls in.") from None
     lines = compare(ctx.state.journal.all(ctx.pair.id), held, start, end)
     return Reconciliation(start, end, lines, ledger.read_calls() - calls_before,
                           time.monotonic() - began)
