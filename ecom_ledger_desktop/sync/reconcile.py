@@ -154,9 +154,8 @@ def reconcile(ctx: PairContext, days: int = 30, end: date | None = None) -> Reco
     try:
         held = ledger.documents_between(start, end)
     except LedgerAway as error:
-        raise NotReadable(f"waiting for the Web Connector: {ctx.ledger_label} is read only while "
-                          f"it is connected ({error}). The reconciliation runs when it next "
-                          "calls in.") from None
+        raise NotReadable(f"waiting for {ctx.ledger_label}: {error} Its books are read back "
+                          "while it is connected; reconcile again then.") from None
     lines = compare(ctx.state.journal.all(ctx.pair.id), held, start, end)
     return Reconciliation(start, end, lines, ledger.read_calls() - calls_before,
                           time.monotonic() - began)

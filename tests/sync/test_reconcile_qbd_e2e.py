@@ -28,7 +28,8 @@ def test_a_clean_period_reconciles_to_zero_inside_a_web_connector_session(
     bench.sync()  # journaled while QuickBooks is away
     with bench.service.context(bench.pair_id) as ctx, pytest.raises(NotReadable) as away:
         reconcile(ctx, days=30)
-    assert "waiting for the Web Connector" in str(away.value)
+    assert "waiting for QuickBooks Desktop: The Web Connector has not connected yet" in str(
+        away.value)
 
     results: list[Reconciliation] = []
     real = bench.service.run_pair
