@@ -52,3 +52,44 @@ def test_a_clean_period_reconciles_to_zero_inside_a_web_connector_session(
     assert line.store.net == sum(Decimal(str(r.data["TotalAmount"]))
                                  for r in bench.txns("SalesReceipt"))
     assert result.ledger_calls == 1, "one Web Connector round trip for the period"
+
+
+def test_a_receipt_deleted_by_hand_is_reposted_once_and_a_changed_total_found_in_a_session(
+        bench: QbdBench, monkeypatch: pytest.MonkeyPatch) -> None:
+    bench.store.add_order(order())
+    bench.store.add_order(order(shipping="9.00"))
+    bench.store.add_order(order(shipping="4.00"))
+    bench.sync()
+    assert bench.session().outcome == "done"
+    first, second, third = bench.txns("SalesReceipt")
+    with bench.company.company.lock:  # by hand in QuickBooks: one deleted, one total changed
+        del bench.company.company.records["SalesReceipt"][first.id]
+        second.data["TotalAmount"] = str(Decimal(str(second.data["TotalAmount"])) + 5)
+    day = date.fromisoformat(str(third.data["TxnDate"]))
+    bench.store.add_order(order())  # the next update has work, so the Web Connector opens one
+    bench.sync()
+
+    seen: list[tuple[Reconciliation, str, Reconciliation]] = []
+    real = bench.service.run_pair
+
+    def run_then_reconcile(pair_ref: Any, trigger: str = "manual") -> Any:
+        from ecom_ledger_desktop.sync.reconcile_actions import repost
+
+        summary = real(pair_ref, trigger)
+        with bench.service.context(pair_ref) as ctx:
+            before = reconcile(ctx, days=30, end=day)
+            said = repost(ctx, str(first.data["RefNumber"]))
+            seen.append((before, said, reconcile(ctx, days=30, end=day)))
+        return summary
+
+    monkeypatch.setattr(bench.service, "run_pair", run_then_reconcile)
+    assert bench.session().outcome == "done"
+    [(before, said, after)] = seen
+    reasons = {f.number: f.reason for line in before.lines for f in line.findings}
+    assert reasons == {first.data["RefNumber"]: "deleted in the ledger by hand",
+                       second.data["RefNumber"]: "changed in the ledger by hand"}
+    assert "posted again" in said
+    assert {f.reason for line in after.lines for f in line.findings} == {
+        "changed in the ledger by hand"}  # found, left for the merchant's --repost
+    numbers = [r.data["RefNumber"] for r in bench.txns("SalesReceipt")]
+    assert numbers.count(first.data["RefNumber"]) == 1 and len(numbers) == 4
