@@ -35,13 +35,14 @@ REFUND_KINDS = ("refund_receipt", "credit_memo")
 DELETED = "deleted in the ledger by hand"
 CHANGED = "changed in the ledger by hand"
 VOIDED = "voided in the ledger by hand"
+MOVED = "redated in the ledger by hand"
 HAND_MADE = "posted by hand in the ledger"
 FLAGGED = "flagged: waiting for you in the error queue"
 WAITING = "not posted yet (waiting for the next run)"
 EDITED = "edited in the store after posting; the new version is not posted yet"
 IGNORED = "ignored by you"
 ROUNDED = "rounding"
-REPOSTABLE = frozenset({DELETED, CHANGED})
+REPOSTABLE = frozenset({DELETED, CHANGED, MOVED})
 
 
 class NotReadable(Exception):
@@ -198,6 +199,9 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date,
         posted = [p for p in docs if p.state == "posted" and p.ledger_id]
         doc = _take(pool, posted[-1]) if posted else None
         ledger_amount = ZERO
+        if doc is not None and not doc.voided and doc.txn_date != document.txn_date:
+            _moved(lines, key, latest, doc, sign, store_amount)
+            continue
         if doc is not None and not doc.voided:
             ledger_amount = sign * doc.total
             line.ledger_net += ledger_amount
@@ -220,6 +224,22 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date,
         line.findings.append(Finding(HAND_MADE, "ledger", doc.number or doc.ledger_id, "",
                                      ZERO, amount, doc.ledger_id))
     return [lines[key] for key in sorted(lines)]
+
+
+def _moved(lines: dict[GroupKey, GroupLine], key: GroupKey, latest: PostingRow,
+           doc: LedgerRecord, sign: int, store_amount: Decimal) -> None:
+    """A document redated by hand: it counts on the ledger's day, and both days say why."""
+    amount = sign * doc.total
+    line = lines[key]
+    line.findings.append(Finding(MOVED, latest.record_kind, latest.record_number,
+                                 latest.source_id, store_amount, ZERO, doc.ledger_id))
+    other = lines.setdefault(GroupKey(doc.txn_date, key.method, key.currency),
+                             GroupLine(GroupKey(doc.txn_date, key.method, key.currency)))
+    other.ledger_net += amount
+    other.ledger_tax += sign * doc.tax
+    other.ledger_documents += 1
+    other.findings.append(Finding(MOVED, latest.record_kind, latest.record_number,
+                                  latest.source_id, ZERO, amount, doc.ledger_id))
 
 
 def _take(pool: dict[tuple[str, str], LedgerRecord], posted: PostingRow) -> LedgerRecord | None:

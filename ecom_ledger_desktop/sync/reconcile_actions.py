@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import timedelta
 from json import dumps, loads
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from ecom_ledger_desktop.sync.posting import Dispatcher
 from ecom_ledger_desktop.sync.reconcile import (
     CHANGED,
     DELETED,
+    MOVED,
     Reconciliation,
     compare,
 )
@@ -26,6 +28,7 @@ HEADER = ["row", "day", "payment_method", "currency", "records", "gross", "disco
           "shipping", "tax", "refunds", "store_net", "ledger_net", "ledger_tax", "difference",
           "record_kind", "number", "reason", "ledger_id"]
 KEY_IN_NOTE = re.compile(r"ecom-ledger key: \S+")
+REDATED_REACH = timedelta(days=62)
 
 
 def write_csv(result: Reconciliation, path: Path) -> int:
@@ -71,17 +74,20 @@ def repost(ctx: PairContext, ref: str) -> str:
     if not posted:
         raise RepostRefused(f"{ref} has no posted document to re-post; run a sync, or see the "
                             "error queue if it is flagged.")
-    last = posted[-1]
-    document = SalesDocument.model_validate(loads(last.payload)["document"])
+    last_row = posted[-1]
+    document = SalesDocument.model_validate(loads(last_row.payload)["document"])
     if not isinstance(ctx.ledger, ReadBackLedger):
         raise RepostRefused(f"{ctx.ledger_label} cannot be read back, so {ref} cannot be checked "
                             "before re-posting; post it again from the error queue instead.")
-    held = ctx.ledger.documents_between(document.txn_date, document.txn_date)
-    lines = compare(rows, held, document.txn_date, document.txn_date)
-    reasons = {f.reason for line in lines for f in line.findings}
+    # read around its day too: a document redated by hand is found (and put back), not posted
+    # again; one moved further away is "deleted" and the resend adopts it by its key
+    first, last = document.txn_date - REDATED_REACH, document.txn_date + REDATED_REACH
+    held = ctx.ledger.documents_between(first, last)
+    lines = compare(rows, held, first, last)
+    reasons = {f.reason for line in lines for f in line.findings if f.source_id == last_row.source_id}
     dispatcher = Dispatcher(ctx, None)
     if DELETED in reasons:
-        root = ctx.state.journal.get(root_key(last))
+        root = ctx.state.journal.get(root_key(last_row))
         if root is None:
             raise RepostRefused(f"{ref}: its first posting is missing from the journal.")
         with ctx.state.tx():
@@ -89,11 +95,11 @@ def repost(ctx: PairContext, ref: str) -> str:
                 f"{root.posting_key}#repost:{iso(ctx.clock.now())}"))
             _audit(ctx, root, "re-post: deleted in the ledger by hand")
         outcome = dispatcher.dispatch(_get(ctx, root.posting_key))
-        if last.posting_key != root.posting_key and outcome == "posted":
-            outcome = dispatcher.dispatch(_update_posting(ctx, last, root.posting_key))
+        if last_row.posting_key != root.posting_key and outcome == "posted":
+            outcome = dispatcher.dispatch(_update_posting(ctx, last_row, root.posting_key))
         return f"{ref}: {outcome} again"
-    if CHANGED in reasons:
-        outcome = dispatcher.dispatch(_update_posting(ctx, last, root_key(last)))
+    if reasons & {CHANGED, MOVED}:
+        outcome = dispatcher.dispatch(_update_posting(ctx, last_row, root_key(last_row)))
         return f"{ref}: brought back to the store's figures ({outcome})"
     return f"{ref}: the ledger holds it as posted; nothing to re-post"
 

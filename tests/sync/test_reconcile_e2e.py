@@ -3,11 +3,11 @@ document deleted by hand is found and re-posted exactly once; a total changed by
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from ecom_ledger_desktop.sync.reconcile import CHANGED, DELETED, HAND_MADE, reconcile
+from ecom_ledger_desktop.sync.reconcile import CHANGED, DELETED, HAND_MADE, MOVED, reconcile
 from ecom_ledger_desktop.sync.reconcile_actions import repost, write_csv
 from tests.sync.conftest import SyncBench, order_spec
 
@@ -103,3 +103,24 @@ def test_a_document_posted_by_hand_is_named(bench: SyncBench) -> None:
     assert not result.reconciled
     reasons = [f.reason for line in result.lines for f in line.findings]
     assert reasons == [HAND_MADE]
+
+
+def test_a_document_redated_by_hand_shows_on_both_days_and_is_put_back(bench: SyncBench) -> None:
+    day = _posted(bench, orders=2)
+    victim = bench.docs("SalesReceipt")[0]
+    earlier = day - timedelta(days=3)
+    with bench.ledger.company.lock:  # the merchant moves it to another day in QuickBooks
+        record = bench.ledger.company.get("SalesReceipt", str(victim["Id"]))
+        assert record is not None
+        record.data["TxnDate"] = earlier.isoformat()
+    with bench.service.context(bench.pair_id) as ctx:
+        result = reconcile(ctx, days=30, end=day)
+        by_day = {line.key.day: line for line in result.differing()}
+        total = Decimal(str(victim["TotalAmt"]))
+        assert by_day[day].difference == -total and by_day[earlier].difference == total
+        assert {f.reason for line in by_day.values() for f in line.findings} == {MOVED}
+        assert result.differences() == {"USD": Decimal("0.00")}, "per currency it nets out"
+        assert not result.reconciled, "but the days do not agree"
+        assert "store's figures" in repost(ctx, str(victim["DocNumber"]))
+        assert reconcile(ctx, days=30, end=day).reconciled
+    assert len(_live(bench)) == 2
