@@ -22,7 +22,7 @@ from ecom_ledger_desktop.app.views.widgets import Card, EmptyState, StatTile
 from ecom_ledger_desktop.connectors.registry import kinds_for
 from ecom_ledger_desktop.db.runs_repo import RunRow
 from ecom_ledger_desktop.sync import dashboard_queries as q
-from ecom_ledger_desktop.sync.books_check import check_books
+from ecom_ledger_desktop.sync.books_check import PairBooks, check_books
 from ecom_ledger_desktop.sync.sales_by_day import sales_per_day
 from ecom_ledger_desktop.sync.service import SyncService
 
@@ -72,6 +72,7 @@ class DashboardPage(Page):
         self.status = ctx.require_status()
         self.data: DashboardData | None = None
         self._data_asked = False
+        self._books_checking = False
         self.cards: dict[int, PairCard] = {}
         self.welcome = EmptyState(
             "Connect your store and your books",
@@ -137,9 +138,21 @@ class DashboardPage(Page):
         self.check_books()
 
     def check_books(self) -> None:
-        """Reconcile the last 30 days in the background (it reads the books over the network)."""
-        self.ctx.tasks.run(check_books, self.ctx.service, on_done=self.books.show_books,
-                           on_error=self.books.show_error)
+        """Reconcile the last 30 days in the background (it reads the books over the network);
+        one check at a time: a refresh while one runs waits for its answer."""
+        if self._books_checking:
+            return
+        self._books_checking = True
+        self.ctx.tasks.run(check_books, self.ctx.service, on_done=self._books_checked,
+                           on_error=self._books_failed)
+
+    def _books_checked(self, books: list[PairBooks]) -> None:
+        self._books_checking = False
+        self.books.show_books(books)
+
+    def _books_failed(self, error: BaseException) -> None:
+        self._books_checking = False
+        self.books.show_error(error)
 
     def _on_run_completed(self, _run: RunRow) -> None:
         if self.isVisible():
