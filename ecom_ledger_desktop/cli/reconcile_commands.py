@@ -59,7 +59,7 @@ def reconcile_command(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.csv:
         write_csv(result, args.csv)
     ctx.out.emit(_data(pair.name, result), _lines(pair.name, result, args.csv))
-    return EXIT_OK if result.reconciled else EXIT_FLAGGED
+    return EXIT_OK if result.reconciled and result.complete else EXIT_FLAGGED
 
 
 def _data(name: str, result: object) -> dict[str, object]:
@@ -70,6 +70,8 @@ def _data(name: str, result: object) -> dict[str, object]:
         "pair": name, "start": result.start, "end": result.end, "reconciled": result.reconciled,
         "differences": {cur: str(amount) for cur, amount in result.differences().items()},
         "ledger_calls": result.ledger_calls,
+        "unplaced": [{"kind": f.record_kind, "number": f.number, "reason": f.reason}
+                     for f in result.unplaced],
         "days": [{"day": line.key.day, "payment_method": line.key.method,
                   "currency": line.key.currency, "records": line.store.records,
                   "gross": str(line.store.gross), "discounts": str(line.store.discounts),
@@ -104,6 +106,10 @@ def _lines(name: str, result: object, csv_path: Path | None) -> list[str]:
                         if f.repostable else "")
                 lines.append(f"    {f.record_kind} {f.number}: {f.reason}; store "
                              f"{f.store_amount}, ledger {f.ledger_amount}{hint}")
+    if result.unplaced:
+        lines.append(f"{len(result.unplaced)} records are not in these figures (see "
+                     "'ecom-ledger errors list'):")
+        lines += [f"  {f.record_kind} {f.number}: {f.reason}" for f in result.unplaced]
     if csv_path:
         lines.append(f"Written for the accountant: {csv_path}")
     return lines

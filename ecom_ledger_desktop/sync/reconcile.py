@@ -25,6 +25,7 @@ from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.ledger import SalesDocument
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import DEAD_STATES, SALE_OPS
+from ecom_ledger_desktop.sync.unpaid import UNPAID_CODE
 
 ZERO = Decimal("0")
 ROUNDING = Decimal("0.01")
@@ -42,6 +43,7 @@ WAITING = "not posted yet (waiting for the next run)"
 EDITED = "edited in the store after posting; the new version is not posted yet"
 IGNORED = "ignored by you"
 ROUNDED = "rounding"
+UNREAD = "flagged before it could be posted: its day and amount are not known"
 REPOSTABLE = frozenset({DELETED, CHANGED, MOVED})
 
 
@@ -120,6 +122,9 @@ class Reconciliation:
     lines: list[GroupLine]
     ledger_calls: int = 0
     seconds: float = 0.0
+    # store records flagged before they could be mapped (no day, no amount known): each may be
+    # a sale missing from the books, whatever the figures say
+    unplaced: list[Finding] = field(default_factory=list)
 
     def differences(self) -> dict[str, Decimal]:
         """Total difference per currency (never added across currencies)."""
@@ -132,6 +137,11 @@ class Reconciliation:
     def reconciled(self) -> bool:
         """Every group agrees to the cent."""
         return all(line.difference == 0 for line in self.lines)
+
+    @property
+    def complete(self) -> bool:
+        """Every store record we hold was read (none flagged before it could be posted)."""
+        return not self.unplaced
 
     def differing(self) -> list[GroupLine]:
         """The groups that do not agree, oldest first."""
@@ -157,9 +167,24 @@ def reconcile(ctx: PairContext, days: int = 30, end: date | None = None) -> Reco
     except LedgerAway as error:
         raise NotReadable(f"waiting for {ctx.ledger_label}: {error} Its books are read back "
                           "while it is connected; reconcile again then.") from None
-    lines = compare(ctx.state.journal.all(ctx.pair.id), held, start, end)
+    postings = ctx.state.journal.all(ctx.pair.id)
+    lines = compare(postings, held, start, end)
     return Reconciliation(start, end, lines, ledger.read_calls() - calls_before,
-                          time.monotonic() - began)
+                          time.monotonic() - began, _unplaced(ctx, postings))
+
+
+def _unplaced(ctx: PairContext, postings: list[PostingRow]) -> list[Finding]:
+    """Open error-queue entries of orders and refunds the journal never held (not unpaid ones:
+    those wait for their money on purpose)."""
+    journaled = {(p.record_kind, p.source_id) for p in postings}
+    out: dict[tuple[str, str], Finding] = {}
+    for entry in ctx.state.errors.entries(ctx.pair.id, "open"):
+        key = (entry.record_kind, entry.source_id)
+        if entry.record_kind in ("order", "refund") and key not in journaled \
+                and entry.code != UNPAID_CODE and key not in out:
+            out[key] = Finding(f"{UNREAD} ({entry.code})", entry.record_kind,
+                               entry.record_ref or entry.source_id, entry.source_id, ZERO, ZERO)
+    return sorted(out.values(), key=lambda f: (f.record_kind, f.number))
 
 
 def _zone(ctx: PairContext) -> tzinfo:

@@ -33,7 +33,8 @@ REDATED_REACH = timedelta(days=62)
 
 def write_csv(result: Reconciliation, path: Path) -> int:
     """One ``day`` row per day/method/currency, then an ``order`` row per record behind a
-    difference; returns the rows written. Amounts are plain decimals in the row's currency."""
+    difference, and an ``unplaced`` row per record flagged before it could be posted; returns
+    the rows written. Amounts are plain decimals in the row's currency."""
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
@@ -52,6 +53,10 @@ def write_csv(result: Reconciliation, path: Path) -> int:
                               finding.record_kind, finding.number, finding.reason,
                               finding.ledger_id])
                 rows += 1
+        for finding in result.unplaced:
+            out.writerow(["unplaced", "", "", "", "", "", "", "", "", "", "", "", "", "",
+                          finding.record_kind, finding.number, finding.reason, ""])
+            rows += 1
     return rows
 
 

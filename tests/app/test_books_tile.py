@@ -11,6 +11,7 @@ from ecom_ledger_desktop.sync.books_check import PairBooks
 from ecom_ledger_desktop.sync.reconcile import (
     DELETED,
     FLAGGED,
+    UNREAD,
     Figures,
     Finding,
     GroupKey,
@@ -56,6 +57,17 @@ def test_a_difference_is_shown_per_currency_with_its_day_and_orders_one_click_aw
     text = tile.details.text()
     assert "Fri 20 Nov, Visa" in text and "difference -25.00 USD" in text
     assert "order 000000042: deleted in the ledger by hand (-25.00 USD) — can be re-posted" in text
+
+
+def test_records_flagged_before_posting_are_not_hidden_behind_a_tick(qtbot) -> None:
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    result = _result(_line("USD", "10.00", "10.00"))
+    result.unplaced.append(Finding(f"{UNREAD} (invalid_data)", "order", "000000077", "77",
+                                   Decimal(0), Decimal(0)))
+    tile.show_books([PairBooks(1, "shop-books", result)])
+    assert tile.tile.value_label.text() == "1 record to check"
+    assert "order 000000077: flagged before it could be posted" in tile.details.text()
 
 
 def test_the_dashboard_checks_the_books_in_the_background_after_a_sync(

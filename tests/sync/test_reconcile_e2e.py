@@ -124,3 +124,21 @@ def test_a_document_redated_by_hand_shows_on_both_days_and_is_put_back(bench: Sy
         assert "store's figures" in repost(ctx, str(victim["DocNumber"]))
         assert reconcile(ctx, days=30, end=day).reconciled
     assert len(_live(bench)) == 2
+
+
+def test_an_order_flagged_before_it_could_be_posted_is_named_not_hidden(bench: SyncBench) -> None:
+    day = _posted(bench, orders=1)
+    broken = bench.store.add_order(order_spec())
+    raw = bench.store.order_json(broken)
+    raw["grand_total"] = "not a number"
+    bench.store.put_raw_order(broken, raw)
+    bench.sync()
+    unread = [e for e in bench.open_errors() if e.record_kind == "order"]
+    assert unread, "the simulator's broken order is flagged"
+    with bench.service.context(bench.pair_id) as ctx:
+        postings = ctx.state.journal.for_record(bench.pair_id, "order", unread[0].source_id)
+        result = reconcile(ctx, days=30, end=day)
+    assert postings == [], "flagged before it was journaled"
+    assert result.reconciled and not result.complete
+    [finding] = result.unplaced
+    assert finding.number == raw["increment_id"] and "not known" in finding.reason

@@ -42,10 +42,13 @@ class BooksTile(Card):
         self.books = books
         read = [pair for pair in books if pair.result is not None]
         differ = differences(books)
+        unplaced = sum(len(pair.result.unplaced) for pair in read if pair.result is not None)
         if differ:
             self.tile.set_value("differ by " + ", ".join(
                 fmt.amount(amount, currency) for currency, amount in sorted(differ.items())),
                 highlight=True)
+        elif unplaced:
+            self.tile.set_value(f"{fmt.plural(unplaced, 'record')} to check", highlight=True)
         elif read:
             self.tile.set_value(f"{TICK} reconciled")
         else:
@@ -60,6 +63,8 @@ def _detail_lines(books: list[PairBooks]) -> list[str]:
             lines.append(f"{pair.pair_name}: {pair.unavailable}")
             continue
         result = pair.result
+        lines += [f"{pair.pair_name}: {f.record_kind} {f.number}: {f.reason} — see the error "
+                  "queue" for f in result.unplaced]
         if result.reconciled:
             lines.append(f"{pair.pair_name}: {result.start:%d %b} – {result.end:%d %b} agree to "
                          "the cent.")
