@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta, tzinfo
+from datetime import date, timedelta, timezone
 from decimal import Decimal
 from json import loads
 from zoneinfo import ZoneInfo
@@ -31,12 +31,15 @@ ZERO = Decimal("0")
 ROUNDING = Decimal("0.01")
 NO_METHOD = "(on account)"
 REFUND_KINDS = ("refund_receipt", "credit_memo")
+LATEST_ZONE = timezone(timedelta(hours=14))  # the first place on Earth where a day begins
 
 # Why a record's ledger amount differs from the store's (what the merchant reads).
 DELETED = "deleted in the ledger by hand"
 CHANGED = "changed in the ledger by hand"
 VOIDED = "voided in the ledger by hand"
 MOVED = "redated in the ledger by hand"
+VOID_WAITING = "cancelled in the store; its void is not posted yet"
+UNVOIDED = "cancelled and voided, but live again in the ledger: void it there"
 HAND_MADE = "posted by hand in the ledger"
 FLAGGED = "flagged: waiting for you in the error queue"
 WAITING = "not posted yet (waiting for the next run)"
@@ -159,7 +162,7 @@ def reconcile(ctx: PairContext, days: int = 30, end: date | None = None) -> Reco
     if not isinstance(ledger, ReadBackLedger):
         raise NotReadable(f"{ctx.ledger_label} cannot be read back by this version, so its books "
                           "cannot be reconciled here; compare its sales report with the store's.")
-    end = end or ctx.clock.now().astimezone(_zone(ctx)).date()
+    end = end or _today(ctx)
     start = end - timedelta(days=max(1, days) - 1)
     began, calls_before = time.monotonic(), ledger.read_calls()
     try:
@@ -187,13 +190,17 @@ def _unplaced(ctx: PairContext, postings: list[PostingRow]) -> list[Finding]:
     return sorted(out.values(), key=lambda f: (f.record_kind, f.number))
 
 
-def _zone(ctx: PairContext) -> tzinfo:
-    """The merchant's zone for "today" (the pair's time zone rule; UTC when it follows the
-    store's own, which only each order carries)."""
-    try:
-        return ZoneInfo(ctx.pair.rules.timezone or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
+def _today(ctx: PairContext) -> date:
+    """The store's today: in the pair's time zone rule, or, when it follows the store's own zone
+    (which only each order carries), the latest date anywhere (UTC+14), so no local day that
+    has begun is left out."""
+    now = ctx.clock.now()
+    if ctx.pair.rules.timezone:
+        try:
+            return now.astimezone(ZoneInfo(ctx.pair.rules.timezone)).date()
+        except (KeyError, ValueError):
+            pass
+    return now.astimezone(LATEST_ZONE).date()
 
 
 def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date,
@@ -302,6 +309,9 @@ def _why(latest: PostingRow, posted: PostingRow | None, doc: LedgerRecord | None
         if cancelled:
             return WAITING  # the void is still to be sent
         return DELETED
+    if cancelled and not doc.voided:
+        void = next(p for p in reversed(rows) if p.op == "void")
+        return VOID_WAITING if void.state != "posted" else UNVOIDED
     if doc.voided:
         return VOIDED
     if posted.amount is not None and doc.total != posted.amount:

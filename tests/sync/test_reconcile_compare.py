@@ -17,6 +17,8 @@ from ecom_ledger_desktop.sync.reconcile import (
     FLAGGED,
     HAND_MADE,
     ROUNDED,
+    UNVOIDED,
+    VOID_WAITING,
     VOIDED,
     WAITING,
     compare,
@@ -106,3 +108,15 @@ def test_every_ledger_can_be_read_back() -> None:
         assert all(callable(getattr(ledger, name, None))
                    for name in ("documents_between", "read_calls")), ledger
     assert ReadBackLedger.__name__ == "ReadBackLedger"
+
+
+def test_a_cancelled_order_voided_in_the_books_counts_nothing_on_either_side() -> None:
+    sale = row("c", "posted", "40.00", ledger_id="3")
+    void = row("c", "posted", "40.00", op="void")
+    [line] = compare([sale, void], [doc("3", "0", voided=True)], DAY, DAY)
+    assert line.findings == [] and line.difference == 0 and line.store.records == 0
+    [line] = compare([sale, void], [doc("3", "40.00")], DAY, DAY)  # live again, by hand
+    assert line.difference == Decimal("40.00") and line.findings[0].reason == UNVOIDED
+    waiting = row("c", "queued", "40.00", op="void")
+    [line] = compare([sale, waiting], [doc("3", "40.00")], DAY, DAY)
+    assert line.findings[0].reason == VOID_WAITING and not line.findings[0].repostable
