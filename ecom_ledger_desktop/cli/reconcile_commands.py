@@ -27,8 +27,8 @@ def add_parser(groups: argparse._SubParsersAction) -> None:  # type: ignore[type
                         help="last day, YYYY-MM-DD (default: today)")
     parser.add_argument("--csv", type=Path, help="also write the figures for the accountant")
     parser.add_argument("--repost", metavar="ORDER",
-                        help="re-post an order whose document was deleted or changed by hand "
-                             "in the ledger (never a duplicate)")
+                        help="re-post an order (a refund: refund:NUMBER) whose document was "
+                             "deleted or changed by hand in the ledger (never a duplicate)")
 
 
 def reconcile_command(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -86,6 +86,7 @@ def _data(name: str, result: object) -> dict[str, object]:
 
 def _lines(name: str, result: object, csv_path: Path | None) -> list[str]:
     from ecom_ledger_desktop.sync.reconcile import Reconciliation
+    from ecom_ledger_desktop.sync.reconcile_actions import repost_ref
 
     assert isinstance(result, Reconciliation)
     period = f"{result.start.isoformat()} to {result.end.isoformat()}"
@@ -102,8 +103,8 @@ def _lines(name: str, result: object, csv_path: Path | None) -> list[str]:
                          f"store {line.store.net}, ledger {line.ledger_net}, "
                          f"difference {line.difference:+}")
             for f in line.findings:
-                hint = (f"  (ecom-ledger reconcile {name} --repost {f.number})"
-                        if f.repostable else "")
+                hint = (f"  (ecom-ledger reconcile {name} --repost "
+                        f"{repost_ref(f.record_kind, f.number)})" if f.repostable else "")
                 lines.append(f"    {f.record_kind} {f.number}: {f.reason}; store "
                              f"{f.store_amount}, ledger {f.ledger_amount}{hint}")
     if result.unplaced:

@@ -65,8 +65,8 @@ class RepostRefused(Exception):
 
 
 def repost(ctx: PairContext, ref: str) -> str:
-    """Re-post order (or refund) ``ref`` (its number or store id) if the ledger lost or changed
-    its document; returns what was done, in plain words.
+    """Re-post order ``ref`` (its number or store id; a refund as ``refund:NUMBER``) if the
+    ledger lost or changed its document; returns what was done, in plain words.
 
     Deleted: the create posting goes back in flight with a fresh request id, so the dispatch
     asks the ledger for its key first and creates the document only when it is absent.
@@ -109,8 +109,17 @@ def repost(ctx: PairContext, ref: str) -> str:
     return f"{ref}: the ledger holds it as posted; nothing to re-post"
 
 
+def repost_ref(record_kind: str, number: str) -> str:
+    """How ``repost`` names a record: an order by its number, a refund as ``refund:NUMBER``
+    (a store may number its refunds like its orders)."""
+    return number if record_kind == "order" else f"{record_kind}:{number}"
+
+
 def _record_rows(ctx: PairContext, ref: str) -> list[PostingRow]:
-    for kind in ("order", "refund"):
+    kinds: tuple[str, ...] = ("order", "refund")
+    if ref.startswith("refund:"):
+        kinds, ref = ("refund",), ref.removeprefix("refund:")
+    for kind in kinds:
         source_id = ctx.state.cursors.find_record(ctx.pair.id, kind, ref)
         if source_id is not None:
             return ctx.state.journal.for_record(ctx.pair.id, kind, source_id)

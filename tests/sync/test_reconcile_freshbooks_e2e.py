@@ -74,3 +74,24 @@ def test_a_total_changed_by_hand_is_found(bench: FreshBench) -> None:
         result = reconcile(ctx, days=30, end=day)
     [finding] = result.differing()[0].findings
     assert finding.reason == CHANGED and finding.ledger_amount == Decimal("1.00")
+
+
+def test_a_credit_note_deleted_by_hand_is_reposted_once_as_refund_number(
+        bench: FreshBench) -> None:
+    order_id = bench.store.add_order(order())
+    assert bench.sync().status == "ok"
+    bench.store.refund_order(order_id, {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1,
+                                                   "back_to_stock": True}], "shipping": 0})
+    assert bench.sync().status == "ok"
+    [credit] = bench.live("credit_notes")
+    day = date.fromisoformat(str(credit["create_date"]))
+    with bench.service.context(bench.pair_id) as ctx:
+        ctx.ledger.client.update("credit_notes", credit["id"], {"vis_state": 1})  # type: ignore[attr-defined]
+        result = reconcile(ctx, days=30, end=day)
+        [finding] = [f for line in result.differing() for f in line.findings]
+        assert (finding.record_kind, finding.reason) == ("refund", DELETED)
+        assert finding.difference == Decimal(str(credit["amount"]["amount"]))
+        assert "posted again" in repost(ctx, f"refund:{finding.number}")
+        assert "nothing to re-post" in repost(ctx, f"refund:{finding.number}")
+        assert reconcile(ctx, days=30, end=day).reconciled
+    assert len(bench.live("credit_notes")) == 1
