@@ -46,6 +46,7 @@ WAITING = "not posted yet (waiting for the next run)"
 EDITED = "edited in the store after posting; the new version is not posted yet"
 IGNORED = "ignored by you"
 ROUNDED = "rounding"
+RECALCULATED = "the ledger computed another total when it was posted (usually tax): see the error queue"
 UNREAD = "flagged before it could be posted: its day and amount are not known"
 REPOSTABLE = frozenset({DELETED, CHANGED, MOVED})
 
@@ -171,9 +172,17 @@ def reconcile(ctx: PairContext, days: int = 30, end: date | None = None) -> Reco
         raise NotReadable(f"waiting for {ctx.ledger_label}: {error} Its books are read back "
                           "while it is connected; reconcile again then.") from None
     postings = ctx.state.journal.all(ctx.pair.id)
-    lines = compare(postings, held, start, end)
+    lines = compare(postings, held, start, end, confirmed_totals(ctx))
     return Reconciliation(start, end, lines, ledger.read_calls() - calls_before,
                           time.monotonic() - began, _unplaced(ctx, postings))
+
+
+def confirmed_totals(ctx: PairContext) -> dict[str, Decimal]:
+    """The total the ledger confirmed for each posted document, by posting key."""
+    rows = ctx.state.conn.execute(
+        "SELECT posting_key, ledger_total FROM postings WHERE pair_id = ? AND state = 'posted' "
+        "AND ledger_total IS NOT NULL", (ctx.pair.id,)).fetchall()
+    return {str(row["posting_key"]): Decimal(str(row["ledger_total"])) for row in rows}
 
 
 def _unplaced(ctx: PairContext, postings: list[PostingRow]) -> list[Finding]:
@@ -203,9 +212,14 @@ def _today(ctx: PairContext) -> date:
     return now.astimezone(LATEST_ZONE).date()
 
 
-def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date,
-            end: date) -> list[GroupLine]:
-    """Group the journal's records and the ledger's documents; explain every difference."""
+def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, end: date,
+            confirmed: dict[str, Decimal] | None = None) -> list[GroupLine]:
+    """Group the journal's records and the ledger's documents; explain every difference.
+
+    ``confirmed``: the totals the ledger answered when each document was posted (by posting
+    key), which tell a total the ledger computed itself from one changed by hand later.
+    """
+    confirmed = confirmed or {}
     by_record: dict[tuple[str, str], list[PostingRow]] = defaultdict(list)
     for row in postings:
         by_record[(row.record_kind, row.source_id)].append(row)
@@ -240,7 +254,9 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date,
             line.ledger_tax += sign * doc.tax
             line.ledger_documents += 1
         if ledger_amount != store_amount:
-            reason = _why(latest, posted[-1] if posted else None, doc, cancelled, rows)
+            last = posted[-1] if posted else None
+            reason = _why(latest, last, doc, cancelled, rows,
+                          confirmed.get(last.posting_key) if last else None)
             line.findings.append(Finding(reason, record_kind, latest.record_number, source_id,
                                          store_amount, ledger_amount,
                                          doc.ledger_id if doc else ""))
@@ -302,7 +318,7 @@ def _add_store(figures: Figures, document: SalesDocument) -> None:
 
 
 def _why(latest: PostingRow, posted: PostingRow | None, doc: LedgerRecord | None,
-         cancelled: bool, rows: list[PostingRow]) -> str:
+         cancelled: bool, rows: list[PostingRow], confirmed: Decimal | None) -> str:
     if posted is None:
         return {"flagged": FLAGGED, "ignored": IGNORED}.get(latest.state, WAITING)
     if doc is None:
@@ -314,8 +330,12 @@ def _why(latest: PostingRow, posted: PostingRow | None, doc: LedgerRecord | None
         return VOID_WAITING if void.state != "posted" else UNVOIDED
     if doc.voided:
         return VOIDED
+    if confirmed is not None and doc.total != confirmed:
+        return CHANGED  # not what the ledger answered when it was posted
     if posted.amount is not None and doc.total != posted.amount:
-        return ROUNDED if abs(doc.total - posted.amount) <= ROUNDING else CHANGED
+        if abs(doc.total - posted.amount) <= ROUNDING:
+            return ROUNDED
+        return RECALCULATED if confirmed is not None else CHANGED
     if latest.id != posted.id or cancelled:
         return FLAGGED if latest.state == "flagged" else EDITED
     return ROUNDED

@@ -22,6 +22,7 @@ from ecom_ledger_desktop.sync.reconcile import (
     MOVED,
     Reconciliation,
     compare,
+    confirmed_totals,
 )
 
 HEADER = ["row", "day", "payment_method", "currency", "records", "gross", "discounts",
@@ -88,7 +89,7 @@ def repost(ctx: PairContext, ref: str) -> str:
     # again; one moved further away is "deleted" and the resend adopts it by its key
     first, last = document.txn_date - REDATED_REACH, document.txn_date + REDATED_REACH
     held = ctx.ledger.documents_between(first, last)
-    lines = compare(rows, held, first, last)
+    lines = compare(rows, held, first, last, confirmed_totals(ctx))
     reasons = {f.reason for line in lines for f in line.findings if f.source_id == last_row.source_id}
     dispatcher = Dispatcher(ctx, None)
     if DELETED in reasons:

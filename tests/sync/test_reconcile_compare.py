@@ -13,9 +13,11 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.ledger import QbdLedger
 from ecom_ledger_desktop.connectors.ledgers.qbo.ledger import QboLedger
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.sync.reconcile import (
+    CHANGED,
     EDITED,
     FLAGGED,
     HAND_MADE,
+    RECALCULATED,
     ROUNDED,
     UNVOIDED,
     VOID_WAITING,
@@ -120,3 +122,11 @@ def test_a_cancelled_order_voided_in_the_books_counts_nothing_on_either_side() -
     waiting = row("c", "queued", "40.00", op="void")
     [line] = compare([sale, waiting], [doc("3", "40.00")], DAY, DAY)
     assert line.findings[0].reason == VOID_WAITING and not line.findings[0].repostable
+
+
+def test_a_total_the_ledger_computed_itself_is_told_from_one_changed_by_hand() -> None:
+    sale = row("t", "posted", "50.00", ledger_id="9")
+    [line] = compare([sale], [doc("9", "52.00")], DAY, DAY, {sale.posting_key: Decimal("52.00")})
+    assert line.findings[0].reason == RECALCULATED and not line.findings[0].repostable
+    [line] = compare([sale], [doc("9", "70.00")], DAY, DAY, {sale.posting_key: Decimal("52.00")})
+    assert line.findings[0].reason == CHANGED and line.findings[0].repostable
