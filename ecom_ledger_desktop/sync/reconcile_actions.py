@@ -4,7 +4,10 @@ document deleted or changed by hand in the ledger, through the journal (never a 
 from __future__ import annotations
 
 import csv
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from json import dumps, loads
 from pathlib import Path
@@ -74,6 +77,28 @@ def repost(ctx: PairContext, ref: str) -> str:
     Changed: an update posting (its own journal key) brings the document back to the store's
     figures.
     """
+    with _pair_locked(ctx):
+        return _repost(ctx, ref)
+
+
+@contextmanager
+def _pair_locked(ctx: PairContext) -> Iterator[None]:
+    """Hold the pair's run lock: a sync dispatching the same posting meanwhile could post it
+    twice (in this process the run lock names this process, so it is checked first)."""
+    busy = RepostRefused("A sync of this pair is running; re-post when it has finished.")
+    row = ctx.state.conn.execute("SELECT pid FROM pair_locks WHERE pair_id = ?",
+                                 (ctx.pair.id,)).fetchone()
+    if row is not None and int(row["pid"]) == os.getpid():
+        raise busy
+    if not ctx.state.runs.try_lock(ctx.pair.id, "repost"):
+        raise busy
+    try:
+        yield
+    finally:
+        ctx.state.runs.unlock(ctx.pair.id)
+
+
+def _repost(ctx: PairContext, ref: str) -> str:
     rows = _record_rows(ctx, ref)
     posted = [p for p in rows if p.op in ("create", "update") and p.state == "posted"
               and p.ledger_id]

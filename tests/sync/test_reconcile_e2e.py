@@ -7,8 +7,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from ecom_ledger_desktop.sync.reconcile import CHANGED, DELETED, HAND_MADE, MOVED, reconcile
-from ecom_ledger_desktop.sync.reconcile_actions import repost, write_csv
+from ecom_ledger_desktop.sync.reconcile_actions import RepostRefused, repost, write_csv
 from tests.sync.conftest import SyncBench, order_spec
 
 
@@ -142,3 +144,22 @@ def test_an_order_flagged_before_it_could_be_posted_is_named_not_hidden(bench: S
     assert result.reconciled and not result.complete
     [finding] = result.unplaced
     assert finding.number == raw["increment_id"] and "not known" in finding.reason
+
+
+def test_a_repost_waits_for_a_running_sync_of_the_pair(bench: SyncBench) -> None:
+    day = _posted(bench, orders=1)
+    [victim] = bench.docs("SalesReceipt")
+    other = bench.state()
+    try:
+        with bench.service.context(bench.pair_id) as ctx:
+            ctx.ledger.client.delete("SalesReceipt", victim["Id"], victim["SyncToken"],  # type: ignore[attr-defined]
+                                     "hand-delete-2")
+            assert other.runs.try_lock(bench.pair_id, "manual")  # a sync is running
+            with pytest.raises(RepostRefused, match="sync of this pair is running"):
+                repost(ctx, str(victim["DocNumber"]))
+            other.runs.unlock(bench.pair_id)
+            assert "posted again" in repost(ctx, str(victim["DocNumber"]))
+            assert reconcile(ctx, days=30, end=day).reconciled
+    finally:
+        other.close()
+    assert len(_live(bench)) == 1
