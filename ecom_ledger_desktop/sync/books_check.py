@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.sync.reconcile import NotReadable, Reconciliation, reconcile
+from ecom_ledger_desktop.sync.reconcile_actions import repost
 from ecom_ledger_desktop.sync.service import SyncService
 
 log = logging.getLogger(__name__)
@@ -56,3 +57,9 @@ def differences(books: list[PairBooks]) -> dict[str, Decimal]:
             for currency, amount in pair.result.differences().items():
                 totals[currency] += amount
     return {currency: amount for currency, amount in totals.items() if amount}
+
+
+def repost_record(service: SyncService, pair_id: int, ref: str) -> str:
+    """Re-post one record of a pair (``reconcile_actions.repost``); what was done, in words."""
+    with service.context(pair_id) as ctx:
+        return repost(ctx, ref)

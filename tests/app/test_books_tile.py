@@ -57,6 +57,11 @@ def test_a_difference_is_shown_per_currency_with_its_day_and_orders_one_click_aw
     text = tile.details.text()
     assert "Fri 20 Nov, Visa" in text and "difference -25.00 USD" in text
     assert "order 000000042: deleted in the ledger by hand (-25.00 USD) — can be re-posted" in text
+    [button] = tile.repost_buttons
+    assert button.text() == "Re-post order 000000042"
+    with qtbot.waitSignal(tile.repost_requested) as asked:
+        qtbot.mouseClick(button, qtbot_button())
+    assert asked.args == [1, "000000042"]
 
 
 def test_records_flagged_before_posting_are_not_hidden_behind_a_tick(qtbot) -> None:
@@ -96,3 +101,34 @@ def qtbot_button():  # the left button, without importing Qt in the test's signa
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_a_receipt_deleted_by_hand_is_reposted_from_the_dashboard_once(
+        qtbot, make_shell, demo) -> None:
+    h = make_shell()
+    page = h.shell.window.pages["dashboard"]
+    with qtbot.waitSignal(h.shell.status.run_completed, timeout=WAIT_MS):
+        h.shell.sync_all()
+    qtbot.waitUntil(lambda: not h.shell.status.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(page.books.books) and not page._books_checking,
+                    timeout=WAIT_MS * 3)
+    company = demo.ledger_sim.company
+    with company.lock:  # the merchant deletes the latest receipt in the books by hand
+        victim = max((r for r in company.live("SalesReceipt")
+                      if "Voided" not in str(r.data.get("PrivateNote", ""))),
+                     key=lambda r: str(r.data["TxnDate"]))
+        number = str(victim.data["DocNumber"])
+        company.mark_deleted(victim)
+    page.check_books()
+    qtbot.waitUntil(lambda: any(b.text().endswith(number) for b in page.books.repost_buttons),
+                    timeout=WAIT_MS * 3)
+    [button] = [b for b in page.books.repost_buttons if b.text().endswith(number)]
+    button.click()
+    qtbot.waitUntil(lambda: bool(h.dialogs.texts("inform")), timeout=WAIT_MS * 3)
+    assert "posted again" in h.dialogs.texts("inform")[0]
+    assert "never posted twice" in h.dialogs.texts("confirm")[0]
+    qtbot.waitUntil(lambda: not any(b.text().endswith(number)
+                                    for b in page.books.repost_buttons), timeout=WAIT_MS * 3)
+    with company.lock:
+        live = [r for r in company.live("SalesReceipt") if r.data.get("DocNumber") == number]
+    assert len(live) == 1

@@ -3,17 +3,22 @@ the cent, or the difference per currency, with the days and orders behind it one
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ecom_ledger_desktop.app import formatting as fmt
 from ecom_ledger_desktop.app.views.widgets import Card, StatTile
 from ecom_ledger_desktop.sync.books_check import DAYS, PairBooks, differences
+from ecom_ledger_desktop.sync.reconcile_actions import repost_ref
 
 TICK = "\u2714"
+MAX_BUTTONS = 10  # re-post buttons shown; the CLI lists every record
 
 
 class BooksTile(Card):
-    """A tile with the answer and a details label the tile's click shows or hides."""
+    """A tile with the answer and a details panel the tile's click shows or hides."""
+
+    repost_requested = Signal(int, str)  # pair id, the record as ``repost`` names it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Are my books right?", parent)
@@ -21,16 +26,23 @@ class BooksTile(Card):
         self.tile.set_value("checking…")
         self.tile.make_clickable("Show the days and the orders behind the answer")
         self.tile.clicked.connect(self.toggle_details)
+        self.panel = QWidget()
+        panel = QVBoxLayout(self.panel)
+        panel.setContentsMargins(0, 0, 0, 0)
         self.details = QLabel("")
         self.details.setWordWrap(True)
-        self.details.setVisible(False)
+        panel.addWidget(self.details)
+        self.buttons_box = QVBoxLayout()
+        panel.addLayout(self.buttons_box)
+        self.panel.setVisible(False)
         self.layout_.addWidget(self.tile)
-        self.layout_.addWidget(self.details)
+        self.layout_.addWidget(self.panel)
         self.books: list[PairBooks] = []
+        self.repost_buttons: list[QPushButton] = []
 
     def toggle_details(self) -> None:
         """One click away: the days, payment methods and orders behind the answer."""
-        self.details.setVisible(not self.details.isVisible())
+        self.panel.setVisible(not self.panel.isVisible())
 
     def show_error(self, error: BaseException) -> None:
         """The check itself failed (not a difference): say so."""
@@ -54,6 +66,26 @@ class BooksTile(Card):
         else:
             self.tile.set_value("not checked")
         self.details.setText("\n".join(_detail_lines(books)))
+        self._offer_reposts(books)
+
+    def _offer_reposts(self, books: list[PairBooks]) -> None:
+        """A button per document deleted or changed by hand (re-posted through the journal)."""
+        for button in self.repost_buttons:
+            self.buttons_box.removeWidget(button)
+            button.deleteLater()
+        self.repost_buttons = []
+        for pair in books:
+            findings = [f for line in (pair.result.differing() if pair.result else [])
+                        for f in line.findings if f.repostable]
+            for finding in findings[:MAX_BUTTONS - len(self.repost_buttons)]:
+                ref = repost_ref(finding.record_kind, finding.number)
+                button = QPushButton(f"Re-post {finding.record_kind} {finding.number}")
+                button.setToolTip(f"{finding.reason}: post it again from the store's figures "
+                                  "(never twice)")
+                button.clicked.connect(
+                    lambda _=False, p=pair.pair_id, r=ref: self.repost_requested.emit(p, r))
+                self.buttons_box.addWidget(button)
+                self.repost_buttons.append(button)
 
 
 def _detail_lines(books: list[PairBooks]) -> list[str]:

@@ -22,7 +22,7 @@ from ecom_ledger_desktop.app.views.widgets import Card, EmptyState, StatTile
 from ecom_ledger_desktop.connectors.registry import kinds_for
 from ecom_ledger_desktop.db.runs_repo import RunRow
 from ecom_ledger_desktop.sync import dashboard_queries as q
-from ecom_ledger_desktop.sync.books_check import PairBooks, check_books
+from ecom_ledger_desktop.sync.books_check import PairBooks, check_books, repost_record
 from ecom_ledger_desktop.sync.sales_by_day import sales_per_day
 from ecom_ledger_desktop.sync.service import SyncService
 
@@ -108,6 +108,7 @@ class DashboardPage(Page):
         self.pairs_box.setSpacing(12)
         content.addLayout(self.pairs_box)
         self.books = BooksTile()
+        self.books.repost_requested.connect(self.repost)
         content.addWidget(self.books)
         self.chart_card = Card(f"Sales by order date, net of refunds — last {CHART_DAYS} days")
         self.chart: PostedChart | None = None  # QtCharts is loaded once there is something to draw
@@ -145,6 +146,23 @@ class DashboardPage(Page):
         self._books_checking = True
         self.ctx.tasks.run(check_books, self.ctx.service, on_done=self._books_checked,
                            on_error=self._books_failed)
+
+    def repost(self, pair_id: int, ref: str) -> None:
+        """Re-post a record the books lost or changed, after asking; then check again."""
+        if not self.ctx.dialogs.confirm(
+                "Post it again?",
+                f"{ref} will be posted again from the store's figures. The books are asked "
+                "first, so it is never posted twice.", accept="Post again", parent=self):
+            return
+        self.ctx.tasks.run(repost_record, self.ctx.service, pair_id, ref,
+                           on_done=self._reposted, on_error=self._repost_failed)
+
+    def _reposted(self, said: str) -> None:
+        self.ctx.dialogs.inform("Posted again", said, self)
+        self.check_books()
+
+    def _repost_failed(self, error: BaseException) -> None:
+        self.ctx.dialogs.warn("Could not post it again", str(error), self)
 
     def _books_checked(self, books: list[PairBooks]) -> None:
         self._books_checking = False
