@@ -110,7 +110,7 @@ def test_a_receipt_deleted_by_hand_is_reposted_from_the_dashboard_once(
     with qtbot.waitSignal(h.shell.status.run_completed, timeout=WAIT_MS):
         h.shell.sync_all()
     qtbot.waitUntil(lambda: not h.shell.status.busy, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: bool(page.books.books) and not page._books_checking,
+    qtbot.waitUntil(lambda: bool(page.books.books) and not page.checking_books,
                     timeout=WAIT_MS * 3)
     company = demo.ledger_sim.company
     with company.lock:  # the merchant deletes the latest receipt in the books by hand

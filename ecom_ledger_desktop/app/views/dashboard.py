@@ -147,6 +147,11 @@ class DashboardPage(Page):
         self.ctx.tasks.run(check_books, self.ctx.service, on_done=self._books_checked,
                            on_error=self._books_failed)
 
+    @property
+    def checking_books(self) -> bool:
+        """A books check is running in the background."""
+        return self._books_checking
+
     def repost(self, pair_id: int, ref: str) -> None:
         """Re-post a record the books lost or changed, after asking; then check again."""
         if not self.ctx.dialogs.confirm(
