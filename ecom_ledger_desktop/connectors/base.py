@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
@@ -302,4 +302,43 @@ class CustomerDetailsLedger(Protocol):
         """Bring the ledger's customer up to the store's address and phone, recorded at
         ``customer.as_of``; a ledger edit made after that is kept, and the difference returned
         as a problem for a person (last writer wins, a conflict is never overwritten)."""
+        ...
+
+
+@dataclass(frozen=True)
+class LedgerRecord:
+    """One sales document as the ledger holds it now, read back for the reconciliation."""
+
+    # sales_receipt | invoice | refund_receipt | credit_memo; "sale" / "refund" when the ledger
+    # has one document type for both kinds of its family (matched by id within the family)
+    kind: str
+    ledger_id: str
+    txn_date: date
+    number: str = ""
+    customer: str = ""
+    total: Decimal = Decimal("0")
+    tax: Decimal = Decimal("0")
+    currency: str = ""
+    payment_method: str = ""
+    note: str = ""  # carries the journal key of a document we posted ("" when hand-made)
+    voided: bool = False
+    deleted: bool = False
+
+    @property
+    def refund(self) -> bool:
+        """A refund receipt or credit memo (counts against the day's sales)."""
+        return self.kind in ("refund_receipt", "credit_memo", "refund")
+
+
+@runtime_checkable
+class ReadBackLedger(Protocol):
+    """A ledger whose sales documents can be read back by date (for the reconciliation)."""
+
+    def documents_between(self, start: date, end: date) -> list[LedgerRecord]:
+        """Every sales, refund and credit document dated ``start``..``end`` inclusive, voided
+        ones included (flagged); raises ``LedgerAway`` while a ledger that calls in is away."""
+        ...
+
+    def read_calls(self) -> int:
+        """API calls made by ``documents_between`` so far (the reconciliation's cost)."""
         ...

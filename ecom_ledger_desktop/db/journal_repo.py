@@ -193,6 +193,12 @@ class JournalRepo:
         if row is not None:
             self._set(posting_key, request_id=request_id_for(f"{posting_key}#{row.attempts}"))
 
+    def resend(self, posting_key: str, request_id: str) -> None:
+        """Send a posted document again (found deleted in the ledger by the reconciliation): in
+        flight under a fresh request id, so the next dispatch first asks the ledger for the key
+        (adopting a document that is there: never a duplicate) and only then creates it."""
+        self._set(posting_key, state="sending", request_id=request_id)
+
     def stand_alone(self, posting_key: str) -> None:
         """A refund posted on its own: it no longer waits for its order's document."""
         self._set(posting_key, depends_on=None)

@@ -1,5 +1,5 @@
 """The dashboard: each pair's last and next sync, live progress, today's and this week's
-activity, and what was posted per day."""
+activity, whether the books agree with the store, and sales per order date (net of refunds)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ecom_ledger_desktop.app import formatting as fmt
 from ecom_ledger_desktop.app.context import AppContext
+from ecom_ledger_desktop.app.views.books_tile import BooksTile
 from ecom_ledger_desktop.app.views.demo_choice import DemoStoreChoice, start_demo_process
 from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.pair_card import PairCard
@@ -21,6 +22,8 @@ from ecom_ledger_desktop.app.views.widgets import Card, EmptyState, StatTile
 from ecom_ledger_desktop.connectors.registry import kinds_for
 from ecom_ledger_desktop.db.runs_repo import RunRow
 from ecom_ledger_desktop.sync import dashboard_queries as q
+from ecom_ledger_desktop.sync.books_check import PairBooks, check_books, repost_record
+from ecom_ledger_desktop.sync.sales_by_day import sales_per_day
 from ecom_ledger_desktop.sync.service import SyncService
 
 if TYPE_CHECKING:
@@ -40,9 +43,9 @@ class DashboardData:
 
 
 def read_dashboard(service: SyncService, now: datetime) -> DashboardData:
-    """Activity today (since local midnight) and this week (since Monday), and sales per day."""
+    """Activity today (since local midnight) and this week (since Monday), and sales per
+    order date (the store-local day each order was placed, net of its refunds)."""
     local_now = now.astimezone()
-    offset = local_now.utcoffset() or timedelta(0)
     midnight = datetime.combine(local_now.date(), time(), tzinfo=local_now.tzinfo)
     monday = midnight - timedelta(days=local_now.weekday())
     first_day: date = local_now.date() - timedelta(days=CHART_DAYS - 1)
@@ -50,7 +53,7 @@ def read_dashboard(service: SyncService, now: datetime) -> DashboardData:
     try:
         return DashboardData(q.activity_since(state, midnight.astimezone(UTC)),
                              q.activity_since(state, monday.astimezone(UTC)),
-                             q.posted_per_day(state, first_day, CHART_DAYS, offset))
+                             sales_per_day(state, first_day, CHART_DAYS))
     finally:
         state.close()
 
@@ -69,6 +72,7 @@ class DashboardPage(Page):
         self.status = ctx.require_status()
         self.data: DashboardData | None = None
         self._data_asked = False
+        self._books_checking = False
         self.cards: dict[int, PairCard] = {}
         self.welcome = EmptyState(
             "Connect your store and your books",
@@ -103,10 +107,14 @@ class DashboardPage(Page):
         self.pairs_box = QVBoxLayout()
         self.pairs_box.setSpacing(12)
         content.addLayout(self.pairs_box)
-        self.chart_card = Card(f"Sales posted to your books — last {CHART_DAYS} days")
+        self.books = BooksTile()
+        self.books.repost_requested.connect(self.repost)
+        content.addWidget(self.books)
+        self.chart_card = Card(f"Sales by order date, net of refunds — last {CHART_DAYS} days")
         self.chart: PostedChart | None = None  # QtCharts is loaded once there is something to draw
-        self.chart_empty = QLabel("Nothing posted in the last two weeks. Each day's orders and "
-                                  "their total appear here once a sync has posted them.")
+        self.chart_empty = QLabel("No orders in your books from the last two weeks. Each "
+                                  "day's orders and their total appear here once a sync has "
+                                  "posted them.")
         self.chart_empty.setObjectName("muted")
         self.chart_empty.setWordWrap(True)
         self.chart_card.layout_.addWidget(self.chart_empty)
@@ -128,6 +136,46 @@ class DashboardPage(Page):
     def _read_data(self) -> None:
         self.ctx.tasks.run(read_dashboard, self.ctx.service, datetime.now(UTC),
                            on_done=self._show_data)
+        self.check_books()
+
+    def check_books(self) -> None:
+        """Reconcile the last 30 days in the background (it reads the books over the network);
+        one check at a time: a refresh while one runs waits for its answer."""
+        if self._books_checking:
+            return
+        self._books_checking = True
+        self.ctx.tasks.run(check_books, self.ctx.service, on_done=self._books_checked,
+                           on_error=self._books_failed)
+
+    @property
+    def checking_books(self) -> bool:
+        """A books check is running in the background."""
+        return self._books_checking
+
+    def repost(self, pair_id: int, ref: str) -> None:
+        """Re-post a record the books lost or changed, after asking; then check again."""
+        if not self.ctx.dialogs.confirm(
+                "Post it again?",
+                f"{ref} will be posted again from the store's figures. The books are asked "
+                "first, so it is never posted twice.", accept="Post again", parent=self):
+            return
+        self.ctx.tasks.run(repost_record, self.ctx.service, pair_id, ref,
+                           on_done=self._reposted, on_error=self._repost_failed)
+
+    def _reposted(self, said: str) -> None:
+        self.ctx.dialogs.inform("Posted again", said, self)
+        self.check_books()
+
+    def _repost_failed(self, error: BaseException) -> None:
+        self.ctx.dialogs.warn("Could not post it again", str(error), self)
+
+    def _books_checked(self, books: list[PairBooks]) -> None:
+        self._books_checking = False
+        self.books.show_books(books)
+
+    def _books_failed(self, error: BaseException) -> None:
+        self._books_checking = False
+        self.books.show_error(error)
 
     def _on_run_completed(self, _run: RunRow) -> None:
         if self.isVisible():
@@ -151,13 +199,16 @@ class DashboardPage(Page):
         self.chart_empty.setVisible(not anything)
         if anything and self.chart is not None:
             self.chart.set_days(data.days)
-            total = sum((d.amount for d in data.days), Decimal(0))
             orders = sum(d.orders for d in data.days)
-            currency = fmt.one_currency(d.currency for d in data.days if d.orders)
-            self.chart_card.heading.setText(
-                f"Sales posted to your books — last {CHART_DAYS} days: "
-                f"{fmt.plural(orders, 'order')}, {fmt.amount(total, currency)}"
-                + ("" if currency else " (in several currencies)"))
+            currency = fmt.one_currency(d.currency for d in data.days if d.orders or d.amount)
+            heading = (f"Sales by order date, net of refunds — last {CHART_DAYS} days: "
+                       f"{fmt.plural(orders, 'order')}")
+            if currency:  # never a total of two currencies
+                total = sum((d.amount for d in data.days), Decimal(0))
+                heading += f", {fmt.amount(total, currency)} (at the rates posted)"
+            else:
+                heading += " (in several currencies: no total)"
+            self.chart_card.heading.setText(heading)
 
     def _show_status(self) -> None:
         if self.data is None and self.status.loaded and not self._data_asked:

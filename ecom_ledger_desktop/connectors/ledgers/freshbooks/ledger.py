@@ -12,7 +12,7 @@ store's to the cent.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ import httpx
 from ecom_ledger_desktop.connectors.base import (
     CatalogOutcome,
     CheckResult,
+    LedgerRecord,
     PostedRef,
     PostedWithProblem,
     Resolution,
@@ -33,6 +34,7 @@ from ecom_ledger_desktop.connectors.ledgers.freshbooks.faults import FreshBooksF
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.lookups import Lookups, norm
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.oauth import FreshBooksTokens
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.readback import FreshBooksReadBack
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
 from ecom_ledger_desktop.core.money import to_decimal
@@ -73,8 +75,17 @@ class FreshBooksLedger(FreshBooksCatalog):
                                        transport=transport)
         self.lookups = Lookups(self.client)
         self._clock = clock or SystemClock()
+        self._readback = FreshBooksReadBack(self.client)
 
     # -- following the store (rules) ---------------------------------------------------------
+    def documents_between(self, start: date, end: date) -> list[LedgerRecord]:
+        """Invoices and credit notes dated ``start``..``end`` (``ReadBackLedger``)."""
+        return self._readback.documents_between(start, end)
+
+    def read_calls(self) -> int:
+        """Listing pages ``documents_between`` has read so far."""
+        return self._readback.calls
+
     def sync_catalog(self, products: list[Product], removed: list[str]) -> CatalogOutcome:
         """Items follow the store's catalogue; removed products archived, never deleted."""
         return followers.sync_items(self.client, products, removed, "")

@@ -15,10 +15,16 @@ import dataclasses
 import itertools
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
+from ecom_ledger_desktop.connectors.base import (
+    CheckResult,
+    LedgerRecord,
+    PostedRef,
+    PostedWithProblem,
+    Resolution,
+)
 from ecom_ledger_desktop.connectors.ledgers.qbd import errors, limits
 from ecom_ledger_desktop.connectors.ledgers.qbd.mailbox import Mailbox
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
@@ -30,6 +36,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.company import (
     company_facts,
     preferences_query,
 )
+from ecom_ledger_desktop.connectors.ledgers.qbd.readback import QbdReadBack
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, RetriableError, SyncError
 from ecom_ledger_desktop.models.commerce import StockLevel
@@ -60,6 +67,16 @@ class QbdLedger:
         self._clock = clock or SystemClock()
         self._facts: CompanyFacts | None = None
         self._seq = itertools.count(1)  # batches post from several threads
+        self._readback = QbdReadBack(self._ask, lambda: self.facts().home_currency)
+
+    def documents_between(self, start: date, end: date) -> list[LedgerRecord]:
+        """Sales documents dated ``start``..``end`` (``ReadBackLedger``); ``LedgerAway`` while
+        no Web Connector session is open."""
+        return self._readback.documents_between(start, end)
+
+    def read_calls(self) -> int:
+        """Web Connector round trips ``documents_between`` has made so far."""
+        return self._readback.calls
 
     # -- the exchange ---------------------------------------------------------------------------
     def _ask(self, *requests: Request, record: str = "") -> list[parse.Response]:

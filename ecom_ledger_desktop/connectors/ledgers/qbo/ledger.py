@@ -10,13 +10,19 @@ this company) and read back after, and compared with the store's to the cent. Wh
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
-from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
+from ecom_ledger_desktop.connectors.base import (
+    CheckResult,
+    LedgerRecord,
+    PostedRef,
+    PostedWithProblem,
+    Resolution,
+)
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.qbo import bulk, documents, mapping, tax
 from ecom_ledger_desktop.connectors.ledgers.qbo.client import BATCH_MAX_ITEMS, QboClient, quote
@@ -26,6 +32,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbo.kind import API_BASE
 from ecom_ledger_desktop.connectors.ledgers.qbo.line_items import LINE_KINDS, ensure_line_item
 from ecom_ledger_desktop.connectors.ledgers.qbo.lookups import QboLookups
 from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
+from ecom_ledger_desktop.connectors.ledgers.qbo.readback import QboReadBack
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
 from ecom_ledger_desktop.core.money import round_money, to_decimal
@@ -82,6 +89,17 @@ class QboLedger:
         self.unreturned_item = unreturned_item
         self._clock = clock or SystemClock()
         self._checking = False  # check_document: build bodies, create nothing
+        self._readback: QboReadBack | None = None
+
+    def documents_between(self, start: date, end: date) -> list[LedgerRecord]:
+        """Sales documents dated ``start``..``end`` as QuickBooks holds them (``ReadBackLedger``)."""
+        if self._readback is None:
+            self._readback = QboReadBack(self.client, self.facts().home_currency)
+        return self._readback.documents_between(start, end)
+
+    def read_calls(self) -> int:
+        """Queries ``documents_between`` has made so far."""
+        return self._readback.calls if self._readback is not None else 0
 
     def facts(self, *, refresh: bool = False) -> CompanyFacts:
         """What the company is (country, sales tax, currencies): read once, then cached."""

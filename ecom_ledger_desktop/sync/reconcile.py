@@ -1,0 +1,341 @@
+"""Reconciliation to the cent: the store's figures per day, payment method and currency against
+what the ledger holds now, read back from the ledger (never from our journal).
+
+The store side is the latest revision of every order and refund we hold, as mapped for posting
+(its lines give gross sales, discounts, shipping and tax); a cancelled order counts nothing. The
+ledger side is every sales, refund and credit document the ledger holds in the period. A ledger
+document is matched to its record by the ledger id our journal recorded, and counted in that
+record's group, so each group's difference is explained by the records in it. Amounts are
+never added across currencies: every line is one currency.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta, timezone
+from decimal import Decimal
+from json import loads
+from zoneinfo import ZoneInfo
+
+from ecom_ledger_desktop.connectors.base import LedgerRecord, ReadBackLedger
+from ecom_ledger_desktop.core.errors import LedgerAway
+from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.models.ledger import SalesDocument
+from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.ingest import DEAD_STATES, SALE_OPS
+from ecom_ledger_desktop.sync.unpaid import UNPAID_CODE
+
+ZERO = Decimal("0")
+ROUNDING = Decimal("0.01")
+NO_METHOD = "(on account)"
+REFUND_KINDS = ("refund_receipt", "credit_memo")
+LATEST_ZONE = timezone(timedelta(hours=14))  # the first place on Earth where a day begins
+
+# Why a record's ledger amount differs from the store's (what the merchant reads).
+DELETED = "deleted in the ledger by hand"
+CHANGED = "changed in the ledger by hand"
+VOIDED = "voided in the ledger by hand"
+MOVED = "redated in the ledger by hand"
+VOID_WAITING = "cancelled in the store; its void is not posted yet"
+UNVOIDED = "cancelled and voided, but live again in the ledger: void it there"
+HAND_MADE = "posted by hand in the ledger"
+FLAGGED = "flagged: waiting for you in the error queue"
+WAITING = "not posted yet (waiting for the next run)"
+EDITED = "edited in the store after posting; the new version is not posted yet"
+IGNORED = "ignored by you"
+ROUNDED = "rounding"
+RECALCULATED = "the ledger computed another total when it was posted (usually tax): see the error queue"
+UNREAD = "flagged before it could be posted: its day and amount are not known"
+REPOSTABLE = frozenset({DELETED, CHANGED, MOVED})
+
+
+class NotReadable(Exception):
+    """The pair's ledger cannot be read back; the message says what the merchant can do."""
+
+
+@dataclass
+class Figures:
+    """The store's figures for one group (refunds positive; net = sales - refunds)."""
+
+    gross: Decimal = ZERO
+    discounts: Decimal = ZERO
+    shipping: Decimal = ZERO
+    tax: Decimal = ZERO
+    refunds: Decimal = ZERO
+    net: Decimal = ZERO
+    records: int = 0
+
+
+@dataclass(frozen=True, order=True)
+class GroupKey:
+    """One store-local day, payment method and currency."""
+
+    day: date
+    method: str
+    currency: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One record (or hand-made ledger document) behind a group's difference."""
+
+    reason: str
+    record_kind: str  # order | refund | ledger
+    number: str
+    source_id: str
+    store_amount: Decimal
+    ledger_amount: Decimal
+    ledger_id: str = ""
+
+    @property
+    def difference(self) -> Decimal:
+        """Ledger minus store, for this record."""
+        return self.ledger_amount - self.store_amount
+
+    @property
+    def repostable(self) -> bool:
+        """Re-posting it through the journal would put the ledger right."""
+        return self.reason in REPOSTABLE
+
+
+@dataclass
+class GroupLine:
+    """A group's store figures, the ledger's net and tax, and the records behind a difference."""
+
+    key: GroupKey
+    store: Figures = field(default_factory=Figures)
+    ledger_net: Decimal = ZERO
+    ledger_tax: Decimal = ZERO
+    ledger_documents: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def difference(self) -> Decimal:
+        """Ledger net minus store net, in the group's currency."""
+        return self.ledger_net - self.store.net
+
+
+@dataclass
+class Reconciliation:
+    """The outcome for a period."""
+
+    start: date
+    end: date
+    lines: list[GroupLine]
+    ledger_calls: int = 0
+    seconds: float = 0.0
+    # store records flagged before they could be mapped (no day, no amount known): each may be
+    # a sale missing from the books, whatever the figures say
+    unplaced: list[Finding] = field(default_factory=list)
+
+    def differences(self) -> dict[str, Decimal]:
+        """Total difference per currency (never added across currencies)."""
+        totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for line in self.lines:
+            totals[line.key.currency] += line.difference
+        return dict(totals)
+
+    @property
+    def reconciled(self) -> bool:
+        """Every group agrees to the cent."""
+        return all(line.difference == 0 for line in self.lines)
+
+    @property
+    def complete(self) -> bool:
+        """Every store record we hold was read (none flagged before it could be posted)."""
+        return not self.unplaced
+
+    def differing(self) -> list[GroupLine]:
+        """The groups that do not agree, oldest first."""
+        return [line for line in self.lines if line.difference != 0]
+
+    @property
+    def days(self) -> int:
+        """Days covered."""
+        return (self.end - self.start).days + 1
+
+
+def reconcile(ctx: PairContext, days: int = 30, end: date | None = None) -> Reconciliation:
+    """Reconcile the last ``days`` days up to ``end`` (the store's today by default)."""
+    ledger = ctx.ledger
+    if not isinstance(ledger, ReadBackLedger):
+        raise NotReadable(f"{ctx.ledger_label} cannot be read back by this version, so its books "
+                          "cannot be reconciled here; compare its sales report with the store's.")
+    end = end or _today(ctx)
+    start = end - timedelta(days=max(1, days) - 1)
+    began, calls_before = time.monotonic(), ledger.read_calls()
+    try:
+        held = ledger.documents_between(start, end)
+    except LedgerAway as error:
+        raise NotReadable(f"waiting for {ctx.ledger_label}: {error} Its books are read back "
+                          "while it is connected; reconcile again then.") from None
+    postings = ctx.state.journal.all(ctx.pair.id)
+    lines = compare(postings, held, start, end, confirmed_totals(ctx))
+    return Reconciliation(start, end, lines, ledger.read_calls() - calls_before,
+                          time.monotonic() - began, _unplaced(ctx, postings))
+
+
+def confirmed_totals(ctx: PairContext) -> dict[str, Decimal]:
+    """The total the ledger confirmed for each posted document, by posting key."""
+    rows = ctx.state.conn.execute(
+        "SELECT posting_key, ledger_total FROM postings WHERE pair_id = ? AND state = 'posted' "
+        "AND ledger_total IS NOT NULL", (ctx.pair.id,)).fetchall()
+    return {str(row["posting_key"]): Decimal(str(row["ledger_total"])) for row in rows}
+
+
+def _unplaced(ctx: PairContext, postings: list[PostingRow]) -> list[Finding]:
+    """Open error-queue entries of orders and refunds the journal never held (not unpaid ones:
+    those wait for their money on purpose)."""
+    journaled = {(p.record_kind, p.source_id) for p in postings}
+    out: dict[tuple[str, str], Finding] = {}
+    for entry in ctx.state.errors.entries(ctx.pair.id, "open"):
+        key = (entry.record_kind, entry.source_id)
+        if entry.record_kind in ("order", "refund") and key not in journaled \
+                and entry.code != UNPAID_CODE and key not in out:
+            out[key] = Finding(f"{UNREAD} ({entry.code})", entry.record_kind,
+                               entry.record_ref or entry.source_id, entry.source_id, ZERO, ZERO)
+    return sorted(out.values(), key=lambda f: (f.record_kind, f.number))
+
+
+def _today(ctx: PairContext) -> date:
+    """The store's today: in the pair's time zone rule, or, when it follows the store's own zone
+    (which only each order carries), the latest date anywhere (UTC+14), so no local day that
+    has begun is left out."""
+    now = ctx.clock.now()
+    if ctx.pair.rules.timezone:
+        try:
+            return now.astimezone(ZoneInfo(ctx.pair.rules.timezone)).date()
+        except (KeyError, ValueError):
+            pass
+    return now.astimezone(LATEST_ZONE).date()
+
+
+def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, end: date,
+            confirmed: dict[str, Decimal] | None = None) -> list[GroupLine]:
+    """Group the journal's records and the ledger's documents; explain every difference.
+
+    ``confirmed``: the totals the ledger answered when each document was posted (by posting
+    key), which tell a total the ledger computed itself from one changed by hand later.
+    """
+    confirmed = confirmed or {}
+    by_record: dict[tuple[str, str], list[PostingRow]] = defaultdict(list)
+    for row in postings:
+        by_record[(row.record_kind, row.source_id)].append(row)
+    pool = {(doc.kind, doc.ledger_id): doc for doc in held}
+    lines: dict[GroupKey, GroupLine] = {}
+    for (record_kind, source_id), rows in by_record.items():
+        docs = [p for p in rows if p.op in SALE_OPS and p.state != "superseded"]
+        if not docs:
+            continue
+        latest = docs[-1]
+        document = SalesDocument.model_validate(loads(latest.payload)["document"])
+        if not start <= document.txn_date <= end:
+            continue
+        key = GroupKey(document.txn_date, document.payment_method or NO_METHOD,
+                       document.currency.upper())
+        line = lines.setdefault(key, GroupLine(key))
+        sign = -1 if document.kind in REFUND_KINDS else 1
+        cancelled = any(p.op == "void" and p.state not in DEAD_STATES and p.id > latest.id
+                        for p in rows)
+        store_amount = ZERO if cancelled else sign * document.total
+        if not cancelled:
+            _add_store(line.store, document)
+        posted = [p for p in docs if p.state == "posted" and p.ledger_id]
+        doc = _take(pool, posted[-1]) if posted else None
+        ledger_amount = ZERO
+        if doc is not None and not doc.voided and doc.txn_date != document.txn_date:
+            _moved(lines, key, latest, doc, sign, store_amount)
+            continue
+        if doc is not None and not doc.voided:
+            ledger_amount = sign * doc.total
+            line.ledger_net += ledger_amount
+            line.ledger_tax += sign * doc.tax
+            line.ledger_documents += 1
+        if ledger_amount != store_amount:
+            last = posted[-1] if posted else None
+            reason = _why(latest, last, doc, cancelled, rows,
+                          confirmed.get(last.posting_key) if last else None)
+            line.findings.append(Finding(reason, record_kind, latest.record_number, source_id,
+                                         store_amount, ledger_amount,
+                                         doc.ledger_id if doc else ""))
+    for doc in pool.values():  # in the ledger, not ours (or no longer ours)
+        if doc.voided or not start <= doc.txn_date <= end:
+            continue
+        key = GroupKey(doc.txn_date, doc.payment_method or NO_METHOD, doc.currency.upper())
+        line = lines.setdefault(key, GroupLine(key))
+        amount = -doc.total if doc.refund else doc.total
+        line.ledger_net += amount
+        line.ledger_tax += -doc.tax if doc.refund else doc.tax
+        line.ledger_documents += 1
+        line.findings.append(Finding(HAND_MADE, "ledger", doc.number or doc.ledger_id, "",
+                                     ZERO, amount, doc.ledger_id))
+    return [lines[key] for key in sorted(lines)]
+
+
+def _moved(lines: dict[GroupKey, GroupLine], key: GroupKey, latest: PostingRow,
+           doc: LedgerRecord, sign: int, store_amount: Decimal) -> None:
+    """A document redated by hand: it counts on the ledger's day, and both days say why."""
+    amount = sign * doc.total
+    line = lines[key]
+    line.findings.append(Finding(MOVED, latest.record_kind, latest.record_number,
+                                 latest.source_id, store_amount, ZERO, doc.ledger_id))
+    other = lines.setdefault(GroupKey(doc.txn_date, key.method, key.currency),
+                             GroupLine(GroupKey(doc.txn_date, key.method, key.currency)))
+    other.ledger_net += amount
+    other.ledger_tax += sign * doc.tax
+    other.ledger_documents += 1
+    other.findings.append(Finding(MOVED, latest.record_kind, latest.record_number,
+                                  latest.source_id, ZERO, amount, doc.ledger_id))
+
+
+def _take(pool: dict[tuple[str, str], LedgerRecord], posted: PostingRow) -> LedgerRecord | None:
+    """The ledger document a posting landed as, by kind and id (or family and id)."""
+    family = "refund" if posted.doc_kind in REFUND_KINDS else "sale"
+    ledger_id = posted.ledger_id or ""
+    return pool.pop((posted.doc_kind, ledger_id), None) or pool.pop((family, ledger_id), None)
+
+
+def _add_store(figures: Figures, document: SalesDocument) -> None:
+    figures.records += 1
+    if document.kind in REFUND_KINDS:
+        figures.refunds += document.total
+        figures.net -= document.total
+        return
+    for doc_line in document.lines:
+        if doc_line.kind in ("item", "gift_card"):
+            figures.gross += doc_line.amount
+        elif doc_line.kind == "discount":
+            figures.discounts += -doc_line.amount
+        elif doc_line.kind == "shipping":
+            figures.shipping += doc_line.amount
+        elif doc_line.kind == "tax":
+            figures.tax += doc_line.amount
+    if document.tax_treatment != "line_item":
+        figures.tax += document.tax_total
+    figures.net += document.total
+
+
+def _why(latest: PostingRow, posted: PostingRow | None, doc: LedgerRecord | None,
+         cancelled: bool, rows: list[PostingRow], confirmed: Decimal | None) -> str:
+    if posted is None:
+        return {"flagged": FLAGGED, "ignored": IGNORED}.get(latest.state, WAITING)
+    if doc is None:
+        if cancelled:
+            return WAITING  # the void is still to be sent
+        return DELETED
+    if cancelled and not doc.voided:
+        void = next(p for p in reversed(rows) if p.op == "void")
+        return VOID_WAITING if void.state != "posted" else UNVOIDED
+    if doc.voided:
+        return VOIDED
+    if confirmed is not None and doc.total != confirmed:
+        return CHANGED  # not what the ledger answered when it was posted
+    if posted.amount is not None and doc.total != posted.amount:
+        if abs(doc.total - posted.amount) <= ROUNDING:
+            return ROUNDED
+        return RECALCULATED if confirmed is not None else CHANGED
+    if latest.id != posted.id or cancelled:
+        return FLAGGED if latest.state == "flagged" else EDITED
+    return ROUNDED

@@ -1,0 +1,134 @@
+"""The dashboard's "Are my books right?" tile on real widgets: read in the background, a green
+tick or the difference per currency, and the days and orders behind it one click away."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ecom_ledger_desktop.app.views.books_tile import TICK, BooksTile
+from ecom_ledger_desktop.sync.books_check import PairBooks
+from ecom_ledger_desktop.sync.reconcile import (
+    DELETED,
+    FLAGGED,
+    UNREAD,
+    Figures,
+    Finding,
+    GroupKey,
+    GroupLine,
+    Reconciliation,
+)
+
+from .conftest import WAIT_MS
+
+DAY = date(2026, 11, 20)
+
+
+def _result(*lines: GroupLine) -> Reconciliation:
+    return Reconciliation(date(2026, 11, 1), date(2026, 11, 30), list(lines))
+
+
+def _line(currency: str, store: str, ledger: str, *findings: Finding) -> GroupLine:
+    return GroupLine(GroupKey(DAY, "Visa", currency), Figures(net=Decimal(store)),
+                     ledger_net=Decimal(ledger), findings=list(findings))
+
+
+def test_a_clean_month_shows_a_green_tick(qtbot) -> None:
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    tile.show_books([PairBooks(1, "shop-books", _result(_line("USD", "10.00", "10.00")))])
+    assert tile.tile.value_label.text() == f"{TICK} reconciled"
+    assert "agree to the cent" in tile.details.text()
+
+
+def test_a_difference_is_shown_per_currency_with_its_day_and_orders_one_click_away(
+        qtbot) -> None:
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    tile.show()
+    gone = Finding(DELETED, "order", "000000042", "42", Decimal("25.00"), Decimal("0"), "7")
+    tile.show_books([PairBooks(1, "shop-books", _result(
+        _line("USD", "125.00", "100.00", gone), _line("EUR", "30.00", "20.00")))])
+    value = tile.tile.value_label.text()
+    assert value == "differ by -10.00 EUR, -25.00 USD", "two currencies are never added"
+    assert not tile.details.isVisible()
+    qtbot.mouseClick(tile.tile, qtbot_button())
+    assert tile.details.isVisible()
+    text = tile.details.text()
+    assert "Fri 20 Nov, Visa" in text and "difference -25.00 USD" in text
+    assert "order 000000042: deleted in the ledger by hand (-25.00 USD) — can be re-posted" in text
+    [button] = tile.repost_buttons
+    assert button.text() == "Re-post order 000000042"
+    with qtbot.waitSignal(tile.repost_requested) as asked:
+        qtbot.mouseClick(button, qtbot_button())
+    assert asked.args == [1, "000000042"]
+
+
+def test_records_flagged_before_posting_are_not_hidden_behind_a_tick(qtbot) -> None:
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    result = _result(_line("USD", "10.00", "10.00"))
+    result.unplaced.append(Finding(f"{UNREAD} (invalid_data)", "order", "000000077", "77",
+                                   Decimal(0), Decimal(0)))
+    tile.show_books([PairBooks(1, "shop-books", result)])
+    assert tile.tile.value_label.text() == "1 record to check"
+    assert "order 000000077: flagged before it could be posted" in tile.details.text()
+
+
+def test_the_dashboard_checks_the_books_in_the_background_after_a_sync(
+        qtbot, make_shell, demo) -> None:
+    h = make_shell()
+    page = h.shell.window.pages["dashboard"]
+    with qtbot.waitSignal(h.shell.status.run_completed, timeout=WAIT_MS):
+        h.shell.sync_all()
+    qtbot.waitUntil(lambda: bool(page.books.books) and any(
+        p.result is not None and p.result.lines for p in page.books.books), timeout=WAIT_MS * 3)
+    value = page.books.tile.value_label.text()
+    [pair] = page.books.books
+    assert pair.result is not None
+    if pair.result.reconciled:
+        assert value == f"{TICK} reconciled"
+    else:  # the demo flags some orders on purpose: they are the difference, named
+        assert value.startswith("differ by ") and value.split()[-1] in {"USD", "EUR"}
+        for line in pair.result.differing():  # every cent of a day's difference is explained
+            assert sum((f.difference for f in line.findings), Decimal(0)) == line.difference
+        reasons = {f.reason for line in pair.result.differing() for f in line.findings}
+        assert reasons == {FLAGGED}, "the demo's flagged orders, nothing taken for hand-made"
+        assert FLAGGED in page.books.details.text()
+
+
+def qtbot_button():  # the left button, without importing Qt in the test's signature
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def test_a_receipt_deleted_by_hand_is_reposted_from_the_dashboard_once(
+        qtbot, make_shell, demo) -> None:
+    h = make_shell()
+    page = h.shell.window.pages["dashboard"]
+    with qtbot.waitSignal(h.shell.status.run_completed, timeout=WAIT_MS):
+        h.shell.sync_all()
+    qtbot.waitUntil(lambda: not h.shell.status.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(page.books.books) and not page.checking_books,
+                    timeout=WAIT_MS * 3)
+    company = demo.ledger_sim.company
+    with company.lock:  # the merchant deletes the latest receipt in the books by hand
+        victim = max((r for r in company.live("SalesReceipt")
+                      if "Voided" not in str(r.data.get("PrivateNote", ""))),
+                     key=lambda r: str(r.data["TxnDate"]))
+        number = str(victim.data["DocNumber"])
+        company.mark_deleted(victim)
+    page.check_books()
+    qtbot.waitUntil(lambda: any(b.text().endswith(number) for b in page.books.repost_buttons),
+                    timeout=WAIT_MS * 3)
+    [button] = [b for b in page.books.repost_buttons if b.text().endswith(number)]
+    button.click()
+    qtbot.waitUntil(lambda: bool(h.dialogs.texts("inform")), timeout=WAIT_MS * 3)
+    assert "posted again" in h.dialogs.texts("inform")[0]
+    assert "never posted twice" in h.dialogs.texts("confirm")[0]
+    qtbot.waitUntil(lambda: not any(b.text().endswith(number)
+                                    for b in page.books.repost_buttons), timeout=WAIT_MS * 3)
+    with company.lock:
+        live = [r for r in company.live("SalesReceipt") if r.data.get("DocNumber") == number]
+    assert len(live) == 1
