@@ -281,13 +281,47 @@ class QbdLedger:
 
     def update_document(self, target: PostedRef, document: SalesDocument, resolution: Resolution,
                         request_id: str) -> PostedRef:
-        """Not sent to QuickBooks Desktop: a changed order is voided and posted again."""
-        raise RecordError(RecordProblem(
-            "update_not_supported",
-            f"{document.doc_number} changed in the store after it was posted. QuickBooks Desktop "
-            "documents are not edited by the app: void it and post it again.",
-            [Fix("void_and_repost", "Void it in QuickBooks and post it again"),
-             Fix("ignore", "Keep the posted document")], detail=target.ledger_id))
+        """``…Mod``: the posted document becomes the store's edited one (its lines replaced).
+
+        The ``EditSequence`` is read by a query first; a 3200 (someone changed the document in
+        QuickBooks meanwhile) reads it again and retries once. QuickBooks' total is checked after.
+        """
+        books = self.books_for(document)
+        kind = target.extra.get("txn_kind") or TXN_KIND[document.kind]
+        label = f"{LABEL[kind]} {document.doc_number}"
+        for attempt in (1, 2):
+            current = self._current(kind, target.ledger_id, label)
+            request = docs.document_mod_request(
+                f"{request_id}-{attempt}", document, resolution.customer_id, books,
+                self.item_names(resolution, books), current.txn_id, current.edit_sequence)
+            try:
+                [changed] = self._ask(request, record=label)
+            except errors.StaleEditSequence:
+                if attempt == 2:
+                    raise
+                continue
+            [record] = parse.txn_records(changed)
+            posted = posted_ref(record, kind)
+            problem = docs.check_posted(record, document)
+            if problem is not None:
+                raise PostedWithProblem(problem, posted)
+            return posted
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _current(self, kind: str, txn_id: str, label: str) -> parse.TxnRecord:
+        """The posted document as QuickBooks has it now (its EditSequence)."""
+        [found] = self._ask(transactions.txn_query(kind, self._rid("current"),
+                                                   transactions.TxnQuery(txn_id=[txn_id])),
+                            record=label)
+        records = parse.txn_records(found)
+        if not records or records[0].voided:
+            raise RecordError(RecordProblem(
+                "document_missing",
+                f"{label} is no longer in QuickBooks (deleted or voided there), so the store's "
+                "change cannot be applied: post it again, or ignore the change.",
+                [Fix("void_and_repost", "Post it again"), Fix("ignore", "Ignore the change")],
+                detail=txn_id))
+        return records[0]
 
     def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
         """``TxnVoid``: QuickBooks keeps the document, zeroed, its memo starting "VOID:"."""
