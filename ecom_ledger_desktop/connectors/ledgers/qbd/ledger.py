@@ -187,18 +187,26 @@ class QbdLedger:
         return name
 
     def _item_exists(self, name: str, record: str) -> bool:
+        return self._item_named(name, record) is not None
+
+    def _item_named(self, name: str, record: str) -> parse.ListRecord | None:
         [found] = self._ask(lists.items_named(self._rid("item"), [name]), record=record)
-        return bool(parse.list_records(found))
+        existing = parse.list_records(found)
+        return existing[0] if existing else None
 
     def ensure_item(self, item: LedgerItem, policy: UnmappedSkuPolicy, standard_item: str,
                     request_id: str) -> str:
-        """The QuickBooks item named after the SKU (shortened past 31 characters), else the
-        unmapped-SKU policy: flag it, post to the standard item, or create it."""
-        name = limits.item_name(item.sku)
+        """The QuickBooks item of the SKU: the name chosen for it before (kept for good, with its
+        ListID), else the SKU's name (shortened past 31 characters); when QuickBooks has neither,
+        the unmapped-SKU policy: flag it, post to the standard item, or create it."""
+        names = self.mailbox.names
+        chosen = names.get("item", item.key)
+        name = chosen[0] if chosen is not None else limits.item_name(item.sku)
         record = f"SKU '{item.sku}'"
-        if self._item_exists(name, record):
-            self.mailbox.names.choose("item", item.key, name)
-            return name
+        existing = self._item_named(name, record)
+        if existing is not None:
+            names.choose("item", item.key, existing.full_name or name, existing.list_id)
+            return existing.full_name or name
         if policy == "standard_item" and standard_item:
             return standard_item
         if policy != "create_item":
@@ -208,8 +216,12 @@ class QbdLedger:
                 "map it to an existing item or create it.",
                 [Fix("map_sku", "Map it to an existing QuickBooks item"),
                  Fix("create_item", "Create it in QuickBooks")], detail=item.key))
-        self.mailbox.names.choose("item", item.key, name)
-        self._ask(entities.item_request(request_id, item, name, self.books()), record=record)
+        names.choose("item", item.key, name)  # kept before the add is sent
+        [added] = self._ask(entities.item_request(request_id, item, name, self.books()),
+                            record=record)
+        created = parse.list_records(added)
+        if created:
+            names.choose("item", item.key, name, created[0].list_id)
         return name
 
     def resolve_name(self, kind: str, name: str) -> str:
