@@ -3,6 +3,7 @@ Connector simulator → the company simulator, exactly once, offline-first."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -174,12 +175,14 @@ class _FirstDocumentBatch:
 
     def __init__(self, bench: QbdBench) -> None:
         self.seen, self.hit = 0, -1
+        self.numbers: set[str] = set()  # the batch's RefNumbers
         process = bench.quickbooks.process
 
         def watching(xml: str) -> str:
             self.seen += 1
             if self.hit < 0 and xml.count("SalesReceiptAddRq ") > 1:
                 self.hit = self.seen
+                self.numbers = set(re.findall(r"<RefNumber>(\d+)</RefNumber>", xml))
             return process(xml)
 
         bench.quickbooks.process = watching
@@ -207,6 +210,37 @@ def test_a_batch_whose_answer_is_lost_is_settled_document_by_document(
     numbers = sorted(r.data["RefNumber"] for r in bench.txns("SalesReceipt"))
     assert numbers == sorted(p["increment_id"] for p in placed)  # each once
     assert bench.open_postings() == [] and bench.open_errors() == []
+
+
+def test_a_lost_batch_is_settled_from_quickbooks_kept_answer_in_one_exchange(
+        bench: QbdBench) -> None:
+    """qbXML error recovery: the batch went out with a newMessageSetID; after its answer was
+    lost, one message set with oldMessageSetID brings QuickBooks' kept answer back and settles
+    every document of the batch (no query per document, none added twice)."""
+    placed = [bench.store.order_json(bench.store.add_order(order(customer=_buyer(n))))
+              for n in range(30)]
+    bench.sync()
+    batch = _FirstDocumentBatch(bench)
+    assert bench.session(KillAt.AFTER_APPLY, batch).outcome == "killed"  # type: ignore[arg-type]
+    seen: list[str] = []
+    process = bench.quickbooks.process
+
+    def watching(xml: str) -> str:
+        seen.append(xml)
+        return process(xml)
+
+    bench.quickbooks.process = watching
+    for _ in range(3):
+        if not bench.open_postings():
+            break
+        bench.session()
+    numbers = sorted(r.data["RefNumber"] for r in bench.txns("SalesReceipt"))
+    assert numbers == sorted(p["increment_id"] for p in placed)  # each once
+    assert bench.open_postings() == [] and bench.open_errors() == []
+    assert len([xml for xml in seen if "oldMessageSetID" in xml]) == 1
+    queried = {number for xml in seen if "SalesReceiptQueryRq" in xml
+               for number in re.findall(r"<RefNumber>(\d+)</RefNumber>", xml)}
+    assert len(batch.numbers) > 1 and not queried & batch.numbers  # no query per document
 
 
 def test_a_cancelled_order_voids_its_invoice_and_an_edited_one_updates_its_invoice(

@@ -60,6 +60,7 @@ class QbdLedger:
         self._clock = clock or SystemClock()
         self._facts: CompanyFacts | None = None
         self._seq = itertools.count(1)  # batches post from several threads
+        self.lost_batches = mailbox.lost_batches  # outlives one run, as the mailbox does
 
     # -- the exchange ---------------------------------------------------------------------------
     def _ask(self, *requests: Request, record: str = "") -> list[parse.Response]:
@@ -249,7 +250,17 @@ class QbdLedger:
     # -- documents ------------------------------------------------------------------------------
     def find_posted(self, posting_key: str, document: SalesDocument | LedgerPayment
                     ) -> PostedRef | None:
-        """The document carrying ``posting_key`` in its memo, if QuickBooks has it."""
+        """The document carrying ``posting_key`` in its memo, if QuickBooks has it (a batch
+        whose answer was lost: from QuickBooks' kept answer when there is one)."""
+        if not isinstance(document, LedgerPayment):
+            kept = self.lost_batches.settle(posting_key, self.mailbox.exchange)
+            if kept is None:
+                return None  # QuickBooks never ran that batch
+            if isinstance(kept, parse.Response) and kept.status_code == 0:
+                [record] = parse.txn_records(kept)
+                return posted_ref(record, TXN_KIND[document.kind])
+            if isinstance(kept, parse.Response) and kept.severity == "Error":
+                return None  # refused then: nothing was saved
         if isinstance(document, LedgerPayment):
             query = transactions.txn_query("ReceivePayment", self._rid("find"), transactions.TxnQuery(
                 txn_date_range_filter=transactions.TxnDateRangeFilter(document.txn_date,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from ecom_ledger_desktop.connectors.ledgers.qbd.recovery import LostBatches
 from ecom_ledger_desktop.core.errors import LedgerAway, RetriableError, UncertainOutcome
 
 State = Literal["queued", "sent", "answered", "refused", "uncertain", "unsent"]
@@ -88,6 +89,8 @@ class Mailbox:
     ticket: str | None = None
     preferences: str = ""  # the PreferencesQuery answer of the current session
     answered: int = 0
+    #: batches whose answer may be lost, for qbXML error recovery (``recovery.LostBatches``)
+    lost_batches: LostBatches = field(default_factory=LostBatches)
     _outbox: deque[Letter] = field(default_factory=deque)
     _in_flight: Letter | None = None
     _last_contact: float = 0.0
