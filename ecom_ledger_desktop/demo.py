@@ -13,6 +13,9 @@ from a ledger simulator (the ledger side of the store's protocol A)::
                                    # buyer jordan.rivera@example.com known twice
     sim.demo_connection() -> (settings, secrets)   # keyed by the kind's Setting names; the
                                    # secrets hold the client secret and a fresh refresh token
+    sim.call_in() -> report        # only a ledger whose own client calls the app (its kind
+                                   # declares a companion, e.g. QuickBooks Desktop's Web
+                                   # Connector, which also calls on its own schedule): one update now
 
 Everything is clearly demo data: connections are marked demo and secrets stay in memory.
 """
@@ -40,7 +43,7 @@ from ecom_ledger_desktop.connectors.registry import (
 )
 from ecom_ledger_desktop.core.clock import SystemClock
 from ecom_ledger_desktop.core.errors import FatalError
-from ecom_ledger_desktop.core.events import EventBus
+from ecom_ledger_desktop.core.events import EventBus, RunFinished
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
@@ -106,9 +109,40 @@ class DemoEnvironment:
     book_rules: list[str] = field(default_factory=list)  # how the demo's books look, in words
     store_kind: str = DEFAULT_DEMO_STORE
     ledger_kind: str = DEFAULT_DEMO_LEDGER
+    background: Any = None  # companion services started by ``call_in``
+
+    @property
+    def calls_in(self) -> bool:
+        """Whether the books are reached only when their own client calls the app (the ledger
+        kind declares a companion service), so a run leaves postings waiting for that call."""
+        return bool(kind_of(self.ledger_kind).companion) and hasattr(self.ledger_sim, "call_in")
+
+    def call_in(self) -> list[RunFinished]:
+        """Start the connections' companion services and let the books' simulated client call
+        in now (e.g. a Web Connector update); the runs that call started, as they finished."""
+        from ecom_ledger_desktop.sync.background import Background
+
+        finished: list[RunFinished] = []
+
+        def keep(event: object) -> None:
+            if isinstance(event, RunFinished):
+                finished.append(event)
+
+        if self.background is None:
+            self.background = Background(self.service)
+            self.background.start_companions()
+        unsubscribe = self.service.events.subscribe(keep)
+        try:
+            self.ledger_sim.call_in()
+        finally:
+            unsubscribe()
+        return finished
 
     def close(self) -> None:
-        """Stop both simulators (when this process started them)."""
+        """Stop the companion services and both simulators (when this process started them)."""
+        if self.background is not None:
+            self.background.stop()
+            self.background = None
         for simulator in (self.store_sim, self.ledger_sim):
             if simulator is not None:
                 simulator.stop()

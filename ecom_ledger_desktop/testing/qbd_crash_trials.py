@@ -23,19 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector import PASSWORD_KEY
+from ecom_ledger_desktop.connectors.registry import DEFAULT_DEMO_STORE
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
-from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
-from ecom_ledger_desktop.sandbox.magento2.seed import DEMO_CATALOG
 from ecom_ledger_desktop.sandbox.qbd import Company, QbdCompanySimulator, seed_company
 from ecom_ledger_desktop.sandbox.qbwc import KillAt, QuickBooksDesktop, WebConnectorSimulator
 from ecom_ledger_desktop.secrets.store import KeyringSecretStore
 from ecom_ledger_desktop.testing.crash_trials import KEYRING_BACKEND, TrialReport
 from ecom_ledger_desktop.testing.file_keyring import TestFileKeyring
-from ecom_ledger_desktop.testing.verify import LedgerDocument, StoreRecord, verify_exactly_once
+from ecom_ledger_desktop.testing.store_drivers import start_driver
+from ecom_ledger_desktop.testing.verify import LedgerDocument, verify_exactly_once
 
-TOKEN, PASSWORD = "qbd-trials-token", "qbd-trials-password"
+PASSWORD = "qbd-trials-password"  # noqa: S105 - the trials' own Web Connector password
 KINDS = {"SalesReceipt": "sales_receipt", "Invoice": "invoice", "CreditMemo": "credit_memo",
          "ReceivePayment": "payment"}
 
@@ -54,33 +54,6 @@ class QbdCompanyView:
                 for d in self.company.reports.documents()]
 
 
-class ShopView:
-    """``StoreView`` of the Magento simulator in this process (its orders and credit memos)."""
-
-    def __init__(self, store: Magento2Simulator) -> None:
-        self.store = store
-
-    def records(self) -> list[StoreRecord]:
-        """Every order and credit memo."""
-        with self.store.state.lock:
-            orders = {eid: record.data for eid, record in self.store.state.orders.items()}
-            memos = dict(self.store.state.creditmemos)
-        out = [StoreRecord("order", str(eid), str(o.get("increment_id") or ""),
-                           _day(o.get("created_at")), canceled=o.get("state") == "canceled")
-               for eid, o in orders.items()]
-        out += [StoreRecord("refund", str(eid), str(m.get("increment_id") or ""),
-                            _day(m.get("created_at")), order_source_id=str(m.get("order_id")))
-                for eid, m in memos.items()]
-        return out
-
-
-def _day(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value or "")[:10])
-    except ValueError:
-        return None
-
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -88,17 +61,18 @@ def _free_port() -> int:
 
 
 class QbdCrashTrials:
-    """A shop, a company, a data folder; kills ``ecom-ledger schedule`` and Web Connector sessions."""
+    """A shop (``store``: any kind with a store driver), a company, a data folder; kills
+    ``ecom-ledger schedule`` and Web Connector sessions."""
 
     def __init__(self, workdir: Path, *, orders: int = 30, seed: int = 11,
-                 project_root: Path | None = None) -> None:
+                 project_root: Path | None = None, store: str = DEFAULT_DEMO_STORE) -> None:
         self.workdir, self.data_dir = workdir, workdir / "data"
         self.keyring_file = workdir / "keyring.json"
         self.rng = random.Random(seed)
         self.project_root = project_root or Path(__file__).resolve().parents[2]
-        self.products = [p for p in DEMO_CATALOG if p.get("type", "simple") == "simple"
-                         and len(str(p["sku"])) <= 31][:12]
-        self.store = Magento2Simulator(token=TOKEN, seed=seed, seed_orders=0).start()
+        self.store = start_driver(store, seed=seed, orders=0)
+        self.products = [p for p in self.store.catalog() if len(str(p["sku"])) <= 31][:12]
+        self._paid: list[tuple[str, str]] = []  # (source id, sku) of paid orders not refunded
         self.company = QbdCompanySimulator(seed_company(Company(), [
             {"sku": p["sku"], "name": p["name"], "price": str(p["price"]), "qty": 100000}
             for p in self.products]))
@@ -110,21 +84,23 @@ class QbdCrashTrials:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         os.environ["ECOM_TEST_KEYRING_FILE"] = str(self.keyring_file)
         secrets = KeyringSecretStore(TestFileKeyring())
-        secrets.set("shop", "token", TOKEN)
+        shop_settings, shop_secrets = self.store.connection()
+        for key, value in shop_secrets.items():
+            secrets.set("shop", key, value)
         secrets.set("books", PASSWORD_KEY, PASSWORD)
         self.start_date = date(2026, 1, 1)
         state = State(self.data_dir / "ledger-sync.sqlite3")
         try:
             with state.tx():
                 shop = state.connections.add_connection(ConnectionConfig(
-                    name="shop", kind="magento2", settings={"base_url": self.store.base_url}))
+                    name="shop", kind=self.store.kind, settings=shop_settings))
                 books = state.connections.add_connection(ConnectionConfig(
                     name="books", kind="qbd", settings={"port": str(self.port),
                                                         "tax_items": "8.25=CA Sales Tax"}))
                 self.pair_id = state.connections.add_pair("trials", shop, books, PostingRules(
                     start_date=self.start_date, payment_routes={
-                        "checkmo": PaymentRoute(payment_method="Check"),
-                        "braintree": PaymentRoute(payment_method="Visa")}))
+                        code: PaymentRoute(payment_method=name)
+                        for code, name in self.store.payment_methods().items()}))
         finally:
             state.close()
         for number in range(orders):
@@ -134,9 +110,9 @@ class QbdCrashTrials:
         """Stop the shop."""
         self.store.stop()
 
-    def _order(self, number: int, paid: bool = True) -> int:
+    def _order(self, number: int, paid: bool = True) -> str:
         product = self.rng.choice(self.products)
-        return self.store.add_order({
+        source_id = self.store.add_order({
             "customer": {"email": f"buyer{number % 7}@example.com", "firstname": "Buyer",
                          "lastname": f"No {number % 7}"},
             "lines": [{"sku": product["sku"], "name": product["name"],
@@ -144,6 +120,9 @@ class QbdCrashTrials:
                        "tax_percent": "8.25"}],
             "shipping": "4.95", "currency": "USD", "paid": paid,
             "payment_method": "braintree" if paid else "checkmo"})
+        if paid:
+            self._paid.append((source_id, str(product["sku"])))
+        return source_id
 
     def _child(self) -> subprocess.Popen[bytes]:
         env = {**os.environ, "PYTHON_KEYRING_BACKEND": KEYRING_BACKEND,
@@ -212,13 +191,10 @@ class QbdCrashTrials:
         self._order(1000 + number)
         unpaid = self._order(2000 + number, paid=False)
         if number % 2:
-            self.store.invoice_order(unpaid)
-        if number % 3 == 0:
-            with self.store.state.lock:
-                paid = [eid for eid, record in self.store.state.orders.items()
-                        if record.invoice_ids and not record.data.get("total_refunded")]
-            if paid:
-                self.store.refund_order(paid[0], {"shipping": 0})
+            self.store.pay(unpaid)
+        if number % 3 == 0 and self._paid:
+            source_id, sku = self._paid.pop(0)
+            self.store.refund(source_id, {"lines": [{"sku": sku, "qty": 1}], "shipping": "0"})
 
     def _open(self) -> list[Any]:
         state = State(self.data_dir / "ledger-sync.sqlite3")
@@ -268,7 +244,7 @@ class QbdCrashTrials:
     def verify(self, report: TrialReport) -> None:
         """Duplicates, lost orders and journal-vs-company mismatches (``testing.verify``)."""
         found = verify_exactly_once(self.data_dir / "ledger-sync.sqlite3", self.pair_id,
-                                    QbdCompanyView(self.company), ShopView(self.store),
+                                    QbdCompanyView(self.company), self.store.view(),
                                     self.start_date)
         report.orders, report.posted_documents = found.orders, found.posted_documents
         report.flagged_orders, report.duplicates = found.flagged_orders, found.duplicates

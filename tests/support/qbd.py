@@ -135,6 +135,14 @@ def every_request() -> list[Request]:
                               "Jane O'Doe & Sons", BOOKS),
         docs.document_request("cm-add", sale("100000003", kind="credit_memo", key="ref-3"),
                               "Jane O'Doe & Sons", BOOKS),
+        docs.document_mod_request("sr-mod", sold, "Jane O'Doe & Sons", BOOKS, None,
+                                  "80000010-1", "1717000000"),
+        docs.document_mod_request("inv-mod", sale("100000002", kind="invoice", key="ord-2"),
+                                  "Jane O'Doe & Sons", BOOKS, None, "80000011-1", "1717000001"),
+        docs.document_mod_request("cm-mod", sale("100000003", kind="credit_memo", key="ref-3"),
+                                  "Jane O'Doe & Sons", BOOKS, None, "80000012-1", "1717000002"),
+        transactions.txn_query("Invoice", "inv-current", transactions.TxnQuery(
+            txn_id=["80000011-1"])),
         docs.payment_request("pay-add", LedgerPayment(
             customer_key=CUSTOMER.key, invoice_posting_key="ord-2", amount=Decimal("48.30"),
             txn_date=date(2024, 5, 9), currency="USD", payment_method="Check",

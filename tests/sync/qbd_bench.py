@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -57,17 +57,6 @@ def rules(**changes: Any) -> PostingRules:
 
 
 @dataclass
-class _Later:
-    """A clock ``seconds`` ahead of another (time passing until the next Web Connector update)."""
-
-    clock: Clock
-    seconds: float
-
-    def now(self) -> datetime:
-        return self.clock.now() + timedelta(seconds=self.seconds)
-
-
-@dataclass
 class QbdBench:
     store: Magento2Simulator
     company: QbdCompanySimulator
@@ -89,15 +78,11 @@ class QbdBench:
     def session(self, kill_at: KillAt | None = None, on_exchange: int = 1) -> SessionReport:
         """One Web Connector update (it signs in, the runs start, QuickBooks gets the postings).
 
-        A killed session is never closed: the service abandons it once it has been idle past its
-        timeout, which the next update finds (the service's clock is moved past it here).
+        A killed session is never closed: the next update, right away and from the same computer
+        (the restarted Web Connector), takes it over; no clock is moved past its idle timeout.
         """
         with WebConnectorSimulator(self.url, "books", PASSWORD, self.quickbooks) as wc:
-            report = wc.run_session(kill_at, on_exchange)
-        if kill_at is not None:
-            sessions = self.background.companions["books"].service.sessions  # type: ignore[attr-defined]
-            sessions.clock = _Later(sessions.clock, sessions.idle_timeout + 1)
-        return report
+            return wc.run_session(kill_at, on_exchange)
 
     def restart(self) -> None:
         """Quit and start the app's background (the Web Connector service with it)."""

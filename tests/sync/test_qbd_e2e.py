@@ -3,6 +3,7 @@ Connector simulator → the company simulator, exactly once, offline-first."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -174,12 +175,14 @@ class _FirstDocumentBatch:
 
     def __init__(self, bench: QbdBench) -> None:
         self.seen, self.hit = 0, -1
+        self.numbers: set[str] = set()  # the batch's RefNumbers
         process = bench.quickbooks.process
 
         def watching(xml: str) -> str:
             self.seen += 1
             if self.hit < 0 and xml.count("SalesReceiptAddRq ") > 1:
                 self.hit = self.seen
+                self.numbers = set(re.findall(r"<RefNumber>(\d+)</RefNumber>", xml))
             return process(xml)
 
         bench.quickbooks.process = watching
@@ -209,8 +212,41 @@ def test_a_batch_whose_answer_is_lost_is_settled_document_by_document(
     assert bench.open_postings() == [] and bench.open_errors() == []
 
 
-def test_a_cancelled_order_voids_its_invoice_and_an_edited_one_asks_for_void_and_repost(
+def test_a_lost_batch_is_settled_from_quickbooks_kept_answer_in_one_exchange(
+        bench: QbdBench) -> None:
+    """qbXML error recovery: the batch went out with a newMessageSetID; after its answer was
+    lost, one message set with oldMessageSetID brings QuickBooks' kept answer back and settles
+    every document of the batch (no query per document, none added twice)."""
+    placed = [bench.store.order_json(bench.store.add_order(order(customer=_buyer(n))))
+              for n in range(30)]
+    bench.sync()
+    batch = _FirstDocumentBatch(bench)
+    assert bench.session(KillAt.AFTER_APPLY, batch).outcome == "killed"  # type: ignore[arg-type]
+    seen: list[str] = []
+    process = bench.quickbooks.process
+
+    def watching(xml: str) -> str:
+        seen.append(xml)
+        return process(xml)
+
+    bench.quickbooks.process = watching
+    for _ in range(3):
+        if not bench.open_postings():
+            break
+        bench.session()
+    numbers = sorted(r.data["RefNumber"] for r in bench.txns("SalesReceipt"))
+    assert numbers == sorted(p["increment_id"] for p in placed)  # each once
+    assert bench.open_postings() == [] and bench.open_errors() == []
+    assert len([xml for xml in seen if "oldMessageSetID" in xml]) == 1
+    queried = {number for xml in seen if "SalesReceiptQueryRq" in xml
+               for number in re.findall(r"<RefNumber>(\d+)</RefNumber>", xml)}
+    assert len(batch.numbers) > 1 and not queried & batch.numbers  # no query per document
+
+
+def test_a_cancelled_order_voids_its_invoice_and_an_edited_one_updates_its_invoice(
         tmp_path: Path, reference_dir: Path) -> None:
+    """As with QuickBooks Online: an order edited in the store after it was posted changes its
+    QuickBooks document in place (InvoiceMod with the EditSequence just read), no repost."""
     base = rules()
     invoiced = rules(payment_posting={**base.payment_posting, "purchaseorder": "post_at_order"})
     with open_bench(tmp_path, reference_dir, pair_rules=invoiced) as bench:
@@ -220,29 +256,31 @@ def test_a_cancelled_order_voids_its_invoice_and_an_edited_one_asks_for_void_and
         bench.sync()
         assert bench.session().outcome == "done"
         assert len(bench.txns("Invoice")) == 2
+        number = bench.store.order_json(edited)["increment_id"]
+        [before] = [r for r in bench.txns("Invoice") if r.data["RefNumber"] == number]
+        sequence = before.data["EditSequence"]
         bench.store.cancel_order(cancelled)
         bench.store.edit_order(edited, {"lines": [{
             "sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "qty": 3, "price": "24.00",
             "tax_percent": "8.25"}]})
         bench.sync()
-        bench.session()
-        number = bench.store.order_json(cancelled)["increment_id"]
-        [voided] = [r for r in bench.company.company.all("Invoice")
-                    if r.data["RefNumber"] == number]
-        assert str(voided.data.get("Memo", "")).startswith("VOID:")
-        [entry] = bench.open_errors()  # the edit: QuickBooks Desktop documents are not edited
-        assert entry.code == "update_not_supported"
-        assert "void it and post it again" in entry.message
-        assert bench.open_postings() == []
-        # the merchant's fix, while QuickBooks is away: it waits for the next update
-        said = bench.service.fix(entry.id, "void_and_repost").outcome
-        assert said.startswith("waiting for QuickBooks Desktop: ")
+        # someone edits the invoice in QuickBooks between our query and our Mod: read it again
+        bench.company.fail_next("InvoiceModRq", 3200, 'The provided edit sequence "1" is '
+                                                      "out-of-date. ")
         assert bench.session().outcome == "done"
+        assert bench.company.injected["InvoiceModRq"] == []  # refused once, then sent again
+        gone = bench.store.order_json(cancelled)["increment_id"]
+        [voided] = [r for r in bench.company.company.all("Invoice")
+                    if r.data["RefNumber"] == gone]
+        assert str(voided.data.get("Memo", "")).startswith("VOID:")
         changed = bench.store.order_json(edited)
-        live = [r for r in bench.txns("Invoice")  # the repost: "<number>-R1", the full one in Other
-                if str(r.data.get("Other", "")).startswith(changed["increment_id"])]
-        assert [Decimal(str(r.data["Subtotal"])) + Decimal(str(r.data["SalesTaxTotal"]))
-                for r in live] == [Decimal(str(changed["grand_total"]))]
+        [after] = [r for r in bench.txns("Invoice")
+                   if str(r.data.get("Other", "")).startswith(changed["increment_id"])]
+        assert after.id == before.id and after.data["EditSequence"] != sequence
+        assert Decimal(str(after.data["Subtotal"])) + Decimal(str(after.data["SalesTaxTotal"])) \
+            == Decimal(str(changed["grand_total"]))
+        assert [line["Quantity"] for line in after.data["InvoiceLineRet"]
+                if line["_kind"] == "ItemInventory"] == [Decimal(3)]
         assert bench.open_errors() == [] and bench.open_postings() == []
 
 

@@ -9,14 +9,17 @@ from pathlib import Path
 import pytest
 
 from ecom_ledger_desktop.testing.qbd_crash_trials import QbdCrashTrials
+from ecom_ledger_desktop.testing.store_drivers import store_kinds
 
 TRIALS = int(os.environ.get("ECOM_QBD_CRASH_TRIALS", "6"))
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_killed_app_and_sessions_neither_lose_nor_duplicate_a_document(tmp_path: Path) -> None:
-    harness = QbdCrashTrials(tmp_path, orders=20, seed=5)
+@pytest.mark.parametrize("store", store_kinds())
+def test_killed_app_and_sessions_neither_lose_nor_duplicate_a_document(tmp_path: Path,
+                                                                       store: str) -> None:
+    harness = QbdCrashTrials(tmp_path, orders=20, seed=5, store=store)
     said: list[str] = []
     try:
         report = harness.run(TRIALS, max_delay=2.0, log=said.append)

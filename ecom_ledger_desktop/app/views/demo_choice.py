@@ -2,7 +2,8 @@
 which demo books to open, in plain words, and how to start the demo app on them.
 
 The shops are the store kinds with a demo simulator, named by their brand ("Magento",
-"PrestaShop", "X-Cart"), the books the ledger kinds with one ("QuickBooks", "FreshBooks"); with
+"PrestaShop", "X-Cart"), the books the ledger kinds with one ("QuickBooks Online", "QuickBooks
+Desktop", "FreshBooks": the system's name where two share a brand); with
 only one of a side there is nothing to choose and that choice stays hidden.
 """
 
@@ -44,8 +45,9 @@ class DemoStoreChoice(QWidget):
         label = QLabel(f"{words}:")
         combo = QComboBox()
         combo.setAccessibleName(words)
-        for kind in kinds:
-            combo.addItem(kind.brand, kind.name)
+        brands = [kind.brand for kind in kinds]
+        for kind in kinds:  # by brand, unless two share one ("QuickBooks Online" / "… Desktop")
+            combo.addItem(kind.brand if brands.count(kind.brand) == 1 else kind.system, kind.name)
             combo.setItemData(combo.count() - 1, f"A pretend {kind.system} {kind.noun}",
                               3)  # tooltip role
         label.setBuddy(combo)

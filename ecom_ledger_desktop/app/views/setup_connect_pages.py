@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
@@ -186,8 +187,10 @@ class StorePage(ConnectPage):
 
 
 class BooksPage(ConnectPage):
-    """Connect the books (which ones first, when several sign in in the browser): the app's
-    keys, then sign in in the browser."""
+    """Connect the books (which ones first, when there are several): the app's keys, then
+    sign in in the browser; or, for books whose own client calls this app (the kind declares
+    its panel, e.g. QuickBooks Desktop's Web Connector), save and show that panel: the plain
+    setup steps, its file and its password (shown once)."""
 
     kind = kinds_for("ledger")[0].name  # the first ledger kind: one that signs in in a browser
     action_text = f"Save and sign in to {kind_of(kind).brand}"
@@ -195,16 +198,20 @@ class BooksPage(ConnectPage):
 
     @staticmethod
     def choices() -> list[ConnectionKind]:
-        """The ledger kinds that sign in in a browser (a pulling ledger is set up apart)."""
-        return [k for k in kinds_for("ledger") if k.connects == "oauth_browser"]
+        """The ledger kinds that sign in in a browser, and those set up with their own panel."""
+        return [k for k in kinds_for("ledger") if k.connects == "oauth_browser" or k.app_panel]
 
     def __init__(self, title: str, subtitle: str) -> None:
         super().__init__(title, subtitle)
         self.dialog: OAuthDialog | None = None
+        self.panel: QWidget | None = None  # the kind's own setup panel, once saved
 
     def action_for(self, kind: str) -> str:
-        """"Save and sign in to FreshBooks"."""
-        return f"Save and sign in to {kind_of(kind).brand}"
+        """"Save and sign in to FreshBooks", "Save and set up QuickBooks Desktop"."""
+        declared = kind_of(kind)
+        if declared.connects != "oauth_browser":
+            return f"Save and set up {declared.system}"
+        return f"Save and sign in to {declared.brand}"
 
     def act(self) -> None:
         """Save the keys, then open the sign-in."""
@@ -219,6 +226,10 @@ class BooksPage(ConnectPage):
         self.saved_as = summary.name
         self.kind_combo.setEnabled(False)  # saved: this connection keeps its kind
         self.action_button.setEnabled(True)
+        declared = kind_of(self.kind)
+        if declared.connects != "oauth_browser":
+            self._show_panel(summary, declared)
+            return
         self.result.setText(f"Sign in to {kind_of(self.kind).brand} in the browser window that "
                             "opened…")
         from ecom_ledger_desktop.app.views.oauth_dialog import OAuthDialog
@@ -237,4 +248,20 @@ class BooksPage(ConnectPage):
         self.assistant.ledger_name = self.saved_as
         self.result.setText(line_html(True, f"{getattr(outcome, 'message', 'Connected.')} "
                                                "Click Next."))
+        self._set_works(True)
+
+    def _show_panel(self, summary: ConnectionSummary, declared: ConnectionKind) -> None:
+        """Books whose own client calls this app: the kind's panel, and the page is done
+        (postings wait, saying why, until that client first calls)."""
+        from ecom_ledger_desktop.connectors.kinds import load
+
+        if self.panel is None:
+            self.panel = load(declared.app_panel)(self.assistant.ctx, summary, self)
+            self.form_slot.addWidget(self.panel)
+        else:
+            self.panel.set_summary(summary)  # type: ignore[attr-defined]
+        self.assistant.ledger_name = summary.name
+        self.result.setText(line_html(True, f"Saved. Follow the steps below to connect "
+                                            f"{declared.system}; until it first calls, postings "
+                                            "wait and say why. Click Next."))
         self._set_works(True)

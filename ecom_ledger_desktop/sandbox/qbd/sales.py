@@ -89,61 +89,76 @@ def sales_form(kind: str) -> Handler:
     """``SalesReceiptAdd``/``InvoiceAdd``/``CreditMemoAdd``."""
     def handle(company: Company, body: dict[str, Any]) -> Outcome:
         data = body[f"{kind}Add"]
-        where = LABEL[kind]
-        customer, failure = _resolve(company, ("Customer",), data, "CustomerRef", "Customer",
-                                     where)
-        if failure or customer is None:
-            return failure or error(3140, "A customer is required.")
-        refs: dict[str, Record | None] = {}
-        for key, kinds, what in (("PaymentMethodRef", "PaymentMethod", "Payment Method"),
-                                 ("DepositToAccountRef", "Account", "Account"),
-                                 ("ARAccountRef", "Account", "Account"),
-                                 ("ItemSalesTaxRef", "ItemSalesTax", "Item")):
-            refs[key], failure = _resolve(company, kinds, data, key, what, where)
-            if failure:
-                return failure
-        lines, failure = _lines(company, kind, data.get(f"{LINE_OF[kind]}Add", []))
-        if failure:
-            return failure
-        tax_item = refs["ItemSalesTaxRef"] or (company.named("ItemSalesTax",
-                                                             company.default_tax_item)
-                                               if company.default_tax_item else None)
-        percent = number(tax_item.data.get("TaxRate"), ZERO) or ZERO if tax_item else ZERO
-        subtotal = sum((line["Amount"] for line in lines), ZERO)
-        taxable = sum((line["Amount"] for line in lines if line["_kind"] != "ItemSalesTax"
-                       and _taxable(company, line["SalesTaxCodeRef"])), ZERO)
-        tax = cents(taxable * percent / 100)
-        total = subtotal + tax
+        built = form_record(company, kind, data, data.get(f"{LINE_OF[kind]}Add", []))
+        if isinstance(built, Outcome):
+            return built
+        record, customer, total = built
         company.txn_number += 1
-        record: dict[str, Any] = {
-            "TxnNumber": str(company.txn_number), "CustomerRef": ref(customer),
-            "TxnDate": data.get("TxnDate") or company.now().date().isoformat(),
-            "RefNumber": data.get("RefNumber") or str(company.txn_number),
-            "BillAddress": data.get("BillAddress"), "ShipAddress": data.get("ShipAddress"),
-            "Subtotal": cents(subtotal),
-            "ItemSalesTaxRef": ref(tax_item) if tax_item else None,
-            "SalesTaxPercentage": percent, "SalesTaxTotal": tax,
-            "ExchangeRate": number(data.get("ExchangeRate"), Decimal(1)),
-            "Memo": data.get("Memo"), "Other": data.get("Other"),
-            f"{LINE_OF[kind]}Ret": lines,
-        }
-        if kind == "SalesReceipt":
-            deposit = refs["DepositToAccountRef"] or company.named("Account", "Undeposited Funds")
-            record.update({"TotalAmount": total, "DepositToAccountRef":
-                           ref(deposit) if deposit else None, "PaymentMethodRef":
-                           ref(refs["PaymentMethodRef"]) if refs["PaymentMethodRef"] else None})
-        else:
-            receivable = refs["ARAccountRef"] or company.named("Account", "Accounts Receivable")
-            record["ARAccountRef"] = ref(receivable) if receivable else None
-            if kind == "Invoice":
-                record.update({"AppliedAmount": ZERO, "BalanceRemaining": total,
-                               "IsPaid": "false"})
-            else:
-                record.update({"TotalAmount": total, "CreditRemaining": total})
+        record = {"TxnNumber": str(company.txn_number), **record,
+                  "RefNumber": data.get("RefNumber") or str(company.txn_number)}
+        if kind != "SalesReceipt":
             _balance(company, customer, total if kind == "Invoice" else -total)
-        _move_stock(company, lines, 1 if kind == "CreditMemo" else -1)
+        _move_stock(company, record[f"{LINE_OF[kind]}Ret"], 1 if kind == "CreditMemo" else -1)
         return Outcome(rets=[(f"{kind}Ret", company.add(kind, record))])
     return handle
+
+
+def form_record(company: Company, kind: str, data: dict[str, Any],
+                given_lines: list[dict[str, Any]]
+                ) -> tuple[dict[str, Any], Record, Decimal] | Outcome:
+    """A sales form's fields computed from an Add's (or a merged Mod's) data and lines: the
+    record (without TxnNumber), its customer and total; or the error outcome."""
+    where = LABEL[kind]
+    customer, failure = _resolve(company, ("Customer",), data, "CustomerRef", "Customer",
+                                 where)
+    if failure or customer is None:
+        return failure or error(3140, "A customer is required.")
+    refs: dict[str, Record | None] = {}
+    for key, kinds, what in (("PaymentMethodRef", "PaymentMethod", "Payment Method"),
+                             ("DepositToAccountRef", "Account", "Account"),
+                             ("ARAccountRef", "Account", "Account"),
+                             ("ItemSalesTaxRef", "ItemSalesTax", "Item")):
+        refs[key], failure = _resolve(company, kinds, data, key, what, where)
+        if failure:
+            return failure
+    lines, failure = _lines(company, kind, given_lines)
+    if failure:
+        return failure
+    tax_item = refs["ItemSalesTaxRef"] or (company.named("ItemSalesTax",
+                                                         company.default_tax_item)
+                                           if company.default_tax_item else None)
+    percent = number(tax_item.data.get("TaxRate"), ZERO) or ZERO if tax_item else ZERO
+    subtotal = sum((line["Amount"] for line in lines), ZERO)
+    taxable = sum((line["Amount"] for line in lines if line["_kind"] != "ItemSalesTax"
+                   and _taxable(company, line["SalesTaxCodeRef"])), ZERO)
+    tax = cents(taxable * percent / 100)
+    total = subtotal + tax
+    record: dict[str, Any] = {
+        "CustomerRef": ref(customer),
+        "TxnDate": data.get("TxnDate") or company.now().date().isoformat(),
+        "RefNumber": data.get("RefNumber"),
+        "BillAddress": data.get("BillAddress"), "ShipAddress": data.get("ShipAddress"),
+        "Subtotal": cents(subtotal),
+        "ItemSalesTaxRef": ref(tax_item) if tax_item else None,
+        "SalesTaxPercentage": percent, "SalesTaxTotal": tax,
+        "ExchangeRate": number(data.get("ExchangeRate"), Decimal(1)),
+        "Memo": data.get("Memo"), "Other": data.get("Other"),
+        f"{LINE_OF[kind]}Ret": lines,
+    }
+    if kind == "SalesReceipt":
+        deposit = refs["DepositToAccountRef"] or company.named("Account", "Undeposited Funds")
+        record.update({"TotalAmount": total, "DepositToAccountRef":
+                       ref(deposit) if deposit else None, "PaymentMethodRef":
+                       ref(refs["PaymentMethodRef"]) if refs["PaymentMethodRef"] else None})
+    else:
+        receivable = refs["ARAccountRef"] or company.named("Account", "Accounts Receivable")
+        record["ARAccountRef"] = ref(receivable) if receivable else None
+        if kind == "Invoice":
+            record.update({"AppliedAmount": ZERO, "BalanceRemaining": total,
+                           "IsPaid": "false"})
+        else:
+            record.update({"TotalAmount": total, "CreditRemaining": total})
+    return record, customer, total
 
 
 def _balance(company: Company, customer: Record, change: Decimal) -> None:

@@ -102,9 +102,14 @@ _FORM = (("CustomerRef", 0), ("ClassRef", 0), ("ARAccountRef", 0), ("TemplateRef
          ("ExchangeRate", 0), ("ExternalGUID", 0), ("LinkToTxnID", 0), ("SetCredit", 0))
 _LINES = {"SalesReceiptAdd": "SalesReceiptLineAdd", "InvoiceAdd": "InvoiceLineAdd",
           "CreditMemoAdd": "CreditMemoLineAdd"}
+_MOD_LINES = {"SalesReceiptMod": "SalesReceiptLineMod", "InvoiceMod": "InvoiceLineMod",
+              "CreditMemoMod": "CreditMemoLineMod"}
 ADD_ORDER: dict[str, tuple[tuple[str, int], ...]] = {
     **{form: (*_FORM, (line, 0)) for form, line in _LINES.items()},
     **{line: _LINE_ADD for line in _LINES.values()},
+    **{form: (("TxnID", 0), ("EditSequence", 16), *_FORM, (line, 0))
+       for form, line in _MOD_LINES.items()},
+    **{line: (("TxnLineID", 0), *_LINE_ADD) for line in _MOD_LINES.values()},
     "CustomerAdd": (("Name", 41), ("IsActive", 0), ("ClassRef", 0), ("ParentRef", 0),
                     ("CompanyName", 41), ("Salutation", 15), ("FirstName", 25),
                     ("MiddleName", 5), ("LastName", 25), ("Suffix", 10), ("JobTitle", 41),
@@ -128,7 +133,8 @@ KNOWN_REQUESTS = frozenset({
     "ItemInventoryAddRq", "ItemNonInventoryAddRq", "ItemServiceAddRq", "ItemOtherChargeAddRq",
     "ItemSalesTaxAddRq", "SalesReceiptAddRq", "InvoiceAddRq", "CreditMemoAddRq",
     "ReceivePaymentAddRq", "SalesReceiptQueryRq", "InvoiceQueryRq", "CreditMemoQueryRq",
-    "ReceivePaymentQueryRq", "TransactionQueryRq", "TxnVoidRq", "PreferencesQueryRq"})
+    "ReceivePaymentQueryRq", "TransactionQueryRq", "TxnVoidRq", "PreferencesQueryRq",
+    "SalesReceiptModRq", "InvoiceModRq", "CreditMemoModRq"})
 _ON_ERROR = ("stopOnError", "continueOnError", "rollbackOnError")
 PARSE_HRESULT = "0x80040400"
 PARSE_MESSAGE = "QuickBooks found an error when parsing the provided XML text stream."

@@ -31,10 +31,11 @@ from .lists import Handler
 from .outcome import Outcome, error
 from .reports import Reports
 from .sales import HANDLERS as SALES_HANDLERS
+from .sales_mod import HANDLERS as MOD_HANDLERS
 from .state import Company, Record
 from .xmlio import Reader, response_document, to_dict, write
 
-HANDLERS: dict[str, Handler] = {**LIST_HANDLERS, **SALES_HANDLERS}
+HANDLERS: dict[str, Handler] = {**LIST_HANDLERS, **SALES_HANDLERS, **MOD_HANDLERS}
 MESSAGE_SET_ID_MAX = 24
 NOT_PROCESSED = "The request has not been processed."
 

@@ -25,7 +25,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 REPEATED_IN_QUERY = {"ListID", "FullName", "RefNumber", "TxnID", "IncludeRetElement", "OwnerID",
                      "RefNumberCaseSensitive"}
 REPEATED = {"SalesReceiptLineAdd", "InvoiceLineAdd", "CreditMemoLineAdd", "AppliedToTxnAdd",
-            "TxnTypeFilter"}
+            "TxnTypeFilter", "SalesReceiptLineMod", "InvoiceLineMod", "CreditMemoLineMod"}
 
 
 REFERENCE_SCHEMA = Path("shared") / "reference" / "specs" / "qbxml" / "qbxmlops130.xsd"

@@ -64,18 +64,20 @@ class SessionReport:
 
 
 class WebConnectorSimulator:
-    """Runs update sessions against ``url`` with ``username``/``password`` (from the .qwc file)."""
+    """Runs update sessions against ``url`` with ``username``/``password`` (from the .qwc file);
+    ``local_address`` stands it on another computer (calls from that loopback address)."""
 
     def __init__(self, url: str, username: str, password: str, quickbooks: QuickBooksDesktop | None = None,
                  verify: ssl.SSLContext | bool = True, timeout: float = EXCHANGE_TIMEOUT,
-                 version: str = CLIENT_VERSION, close_after_error: bool = True) -> None:
+                 version: str = CLIENT_VERSION, close_after_error: bool = True,
+                 local_address: str | None = None) -> None:
         self.url = url
         self.username = username
         self.password = password
         self.quickbooks = quickbooks or QuickBooksDesktop()
         self.version = version
         self.close_after_error = close_after_error
-        self.transport = SoapTransport(url, verify=verify, timeout=timeout)
+        self.transport = SoapTransport(url, verify=verify, timeout=timeout, local_address=local_address)
         self.sessions: list[SessionReport] = []
 
     def close(self) -> None:

@@ -25,14 +25,17 @@ class ServiceUnreachable(Exception):
 
 
 class SoapTransport:
-    """Posts envelopes to ``url``; ``verify`` is an ``ssl.SSLContext`` (or bool) for HTTPS."""
+    """Posts envelopes to ``url``; ``verify`` is an ``ssl.SSLContext`` (or bool) for HTTPS;
+    ``local_address`` makes the calls come from that address (e.g. "127.0.0.2": another computer)."""
 
     def __init__(self, url: str, verify: ssl.SSLContext | bool = True,
-                 timeout: float = EXCHANGE_TIMEOUT) -> None:
+                 timeout: float = EXCHANGE_TIMEOUT, local_address: str | None = None) -> None:
         self.url = url
         self.verify = verify
         self.timeout = timeout
-        self._client = httpx.Client(verify=verify, timeout=timeout)
+        self.local_address = local_address
+        transport = httpx.HTTPTransport(verify=verify, local_address=local_address)
+        self._client = httpx.Client(verify=verify, timeout=timeout, transport=transport)
 
     def close(self) -> None:
         """Release the HTTP connection pool."""
@@ -63,7 +66,9 @@ class SoapTransport:
         head = (f"POST {parts.path or '/'} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
                 + "".join(f"{k}: {v}\r\n" for k, v in self._headers(operation).items())
                 + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
-        raw = socket.create_connection((parts.hostname or "localhost", port), timeout=self.timeout)
+        raw = socket.create_connection((parts.hostname or "localhost", port), timeout=self.timeout,
+                                       source_address=(self.local_address, 0) if self.local_address
+                                       else None)
         sock: socket.socket = raw
         try:
             if parts.scheme == "https":

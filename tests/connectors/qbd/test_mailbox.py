@@ -9,7 +9,12 @@ from concurrent.futures import Future
 
 import pytest
 
-from ecom_ledger_desktop.connectors.ledgers.qbd.mailbox import Mailbox, forget_mailbox, mailbox_for
+from ecom_ledger_desktop.connectors.ledgers.qbd.mailbox import (
+    Letter,
+    Mailbox,
+    forget_mailbox,
+    mailbox_for,
+)
 from ecom_ledger_desktop.connectors.ledgers.qbd.source import JournalExchangeSource
 from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.exchange import CompanyInfo
 from ecom_ledger_desktop.core.errors import LedgerAway, RetriableError, UncertainOutcome
@@ -75,6 +80,57 @@ def test_a_session_that_ends_leaves_a_sent_request_uncertain_and_a_queued_one_un
     thread.join(5)
     [error] = outcome
     assert type(error) is expected
+
+
+class _Seconds:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(("handed_out", "expected"), [(True, UncertainOutcome), (False, LedgerAway)])
+def test_a_run_waiting_on_a_dead_session_gives_up_once_the_web_connector_went_silent(
+        mailbox: Mailbox, handed_out: bool, expected: type[Exception]) -> None:
+    """The Web Connector died and nobody signs in: the run does not hold its pair for the
+    600 s answer timeout, only until the session has shown no sign of life for ``liveness``."""
+    seconds = _Seconds()
+    mailbox.monotonic, mailbox.liveness = seconds, 180.0
+    mailbox.start("t1")
+    thread, outcome = _exchange_in_thread(mailbox)
+    _queued(mailbox)
+    if handed_out:
+        assert mailbox.take("t1", 1.0) is not None
+    seconds.now += 170.0
+    mailbox.wake()
+    thread.join(0.2)
+    assert thread.is_alive()  # still within the session's liveness: QuickBooks may be working
+    seconds.now += 11.0
+    mailbox.wake()
+    thread.join(5)
+    [error] = outcome
+    assert type(error) is expected and "stopped calling" in str(error)
+    assert not mailbox.open and mailbox.pending() == 0
+
+
+def test_a_session_that_keeps_calling_is_waited_for(mailbox: Mailbox) -> None:
+    seconds = _Seconds()
+    mailbox.monotonic, mailbox.liveness = seconds, 180.0
+    mailbox.start("t1")
+    for _ in range(3):  # keep-alive calls every 100 s: the session is alive
+        seconds.now += 100.0
+        assert mailbox.take("t1", 0.0, keep_alive=lambda: Letter("<keep-alive/>")) is not None
+        mailbox.answer("t1", "<ok/>")
+    thread, outcome = _exchange_in_thread(mailbox)
+    _queued(mailbox)
+    letter = mailbox.take("t1", 1.0)
+    assert letter is not None
+    mailbox.answer("t1", "<answer/>")
+    thread.join(5)
+    assert outcome == ["<answer/>"]
 
 
 def test_a_request_quickbooks_refused_whole_is_retried_not_uncertain(mailbox: Mailbox) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector import ServiceSettings
 from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.service import UNKNOWN_TICKET
+from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.sessions import DEFAULT_STALE_AFTER
 from tests.connectors.qbd_webconnector.support import (
     COMPANY_FILE,
     CONNECTION,
@@ -18,8 +19,8 @@ from tests.connectors.qbd_webconnector.support import (
 )
 
 
-def _open(rig, hcp="<hcp/>"):
-    ticket, status = rig.service.authenticate(USER, PASSWORD)[:2]
+def _open(rig, hcp="<hcp/>", client=""):
+    ticket, status = rig.service.authenticate(USER, PASSWORD, client)[:2]
     assert status == ""
     return ticket, rig.service.send_request_xml(ticket, hcp, COMPANY_FILE, "US", 13, 0)
 
@@ -89,18 +90,33 @@ def test_company_file_path_from_the_account_is_returned_at_sign_in():
     assert rig.service.authenticate(USER, PASSWORD)[1] == COMPANY_FILE
 
 
-def test_second_session_for_the_same_company_is_busy_until_the_first_is_abandoned():
+def test_the_same_web_connector_signing_in_again_takes_over_its_dead_session():
+    """The Web Connector was killed midway and restarted: it simply signs in again. Its old
+    session is over (the request it held is uncertain, settled by a query), not "busy" for 10 min."""
     rig = make_rig(ServiceSettings(postpone_seconds=300, idle_timeout=600))
     rig.source.add(CONNECTION, request(1))
-    ticket, _ = _open(rig)
-    second = rig.service.authenticate(USER, PASSWORD)
-    assert second[1:] == ["busy", "300"]
-    rig.clock.advance(601)
-    third = rig.service.authenticate(USER, PASSWORD)
-    assert third[1] == ""
+    ticket, _ = _open(rig, client="192.168.1.20")
+    again = rig.service.authenticate(USER, PASSWORD, "192.168.1.20")
+    assert again[1] == "" and again[0] != ticket
     assert (ticket, "abandoned") in rig.source.closed
     assert [e.request for e in rig.source.uncertain] == [request(1)]
+    assert rig.service.sessions.live_count() == 1
     assert rig.service.send_request_xml(ticket, "", COMPANY_FILE, "US", 13, 0) == ""
+    assert "replaced" in rig.service.get_last_error(ticket)
+
+
+def test_another_web_connector_is_busy_while_the_open_session_keeps_calling():
+    """A second Web Connector (another PC) with the same sign-in does not cut off a session that
+    is still calling; once that one has been silent past any call's limit, the newcomer takes over."""
+    rig = make_rig(ServiceSettings(postpone_seconds=300, idle_timeout=600))
+    rig.source.add(CONNECTION, request(1), request(2))
+    ticket, _ = _open(rig, client="192.168.1.20")
+    rig.clock.advance(60)
+    assert rig.service.authenticate(USER, PASSWORD, "192.168.1.31")[1:] == ["busy", "300"]
+    assert rig.service.receive_response_xml(ticket, "<ok1/>", "", "") == 50  # still its session
+    rig.clock.advance(DEFAULT_STALE_AFTER + 1)
+    assert rig.service.authenticate(USER, PASSWORD, "192.168.1.31")[1] == ""
+    assert (ticket, "abandoned") in rig.source.closed
 
 
 def test_expired_ticket_is_an_error_that_says_nothing_else():

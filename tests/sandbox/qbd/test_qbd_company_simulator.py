@@ -33,8 +33,10 @@ def test_every_builder_round_trips_through_the_simulator(reference_dir) -> None:
     assert set(by_id) == {r.request_id for r in every_request()}
     ok = {rid for rid, rs in by_id.items() if rs.ok}
     # the only failures are the ones the fixtures make on purpose: a made-up ListID / TxnID /
-    # iterator, and the Mod of a customer that does not exist
-    assert set(by_id) - ok == {"cust-mod", "cust-mod2", "item-it2", "pay-add", "void"}
+    # iterator, and the Mods of a customer and of documents that do not exist
+    assert set(by_id) - ok == {"cust-mod", "cust-mod2", "item-it2", "pay-add", "void",
+                               "sr-mod", "inv-mod", "cm-mod", "inv-current"}
+    assert {by_id[rid].status_code for rid in ("sr-mod", "inv-mod", "cm-mod")} == {3120}
     assert parse.list_records(by_id["gc-item"])[0].full_name == "eGift Card"
     assert by_id["item-it2"].status_code == 3391
     assert by_id["pay-add"].status_code == 3120

@@ -78,11 +78,28 @@ def test_wrong_password_is_nvu_and_nothing_moves(rig: Rig, server, qb):
     assert rig.service.status.get(CONNECTION).condition == "wrong_password"
 
 
-def test_a_second_web_connector_is_told_busy(rig: Rig, server, wc, qb):
+def test_a_web_connector_on_another_computer_is_told_busy_while_the_session_is_recent(
+        rig: Rig, server, wc, qb):
     rig.source.add(CONNECTION, request(1))
     assert wc.run_session(kill_at=KillAt.AFTER_REQUEST).outcome == "killed"
-    with WebConnectorSimulator(server.url(), USER, PASSWORD, QuickBooksDesktop()) as other:
+    with WebConnectorSimulator(server.url(), USER, PASSWORD, QuickBooksDesktop(),
+                               local_address="127.0.0.2") as other:
         assert other.run_session().outcome == "busy"
+        rig.clock.advance(rig.service.settings.stale_after + 1)  # silent past any call's limit
+        assert other.run_session().outcome == "done"
+    assert [e.request for e in rig.source.uncertain] == [request(1)]
+
+
+def test_the_restarted_web_connector_takes_its_session_over_at_once(rig: Rig, server, wc, qb):
+    """Seen in crash trials: a killed session answered "busy" for 10 minutes; now the same Web
+    Connector's next sign-in carries on."""
+    rig.source.add(CONNECTION, request(1), request(2))
+    assert wc.run_session(kill_at=KillAt.AFTER_APPLY).outcome == "killed"
+    with WebConnectorSimulator(server.url(), USER, PASSWORD, qb) as restarted:
+        report = restarted.run_session()
+    assert report.outcome == "done" and report.exchanges == 2
+    assert [e.request for e in rig.source.uncertain] == [request(1)]
+    assert rig.service.sessions.live_count() == 0
 
 
 def test_company_file_not_open_calls_connection_error_and_the_app_says_why(rig: Rig, wc, qb):
@@ -126,8 +143,7 @@ def test_a_session_killed_midway_loses_nothing_and_leaves_doubt_where_there_is_d
     report = wc.run_session(kill_at=kill_at, kill_on_exchange=2)
     assert report.outcome == "killed" and "closeConnection" not in report.calls
     assert len(qb.applied) == applied and len(rig.source.exchanges) == answered
-    rig.clock.advance(rig.service.settings.idle_timeout + 1)
-    assert wc.run_session().outcome == "done"  # the abandoned session gives way to the next update
+    assert wc.run_session().outcome == "done"  # the restarted Web Connector takes its old session over
     uncertain = [e.request for e in rig.source.uncertain]
     assert uncertain == ([request(2)] if answered == 1 else [])  # settled by a query, never blindly re-sent
     assert rig.source.pending(CONNECTION) == []

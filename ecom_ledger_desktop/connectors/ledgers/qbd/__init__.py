@@ -7,7 +7,9 @@ How the sync reaches it (the engine does not change shape: QuickBooks Desktop is
 - ``ledger.QbdLedger`` turns each engine operation into a qbXML message set and puts it in the
   connection's ``mailbox.Mailbox``, waiting (bounded) for QuickBooks' answer; without an open Web
   Connector session it raises ``LedgerAway`` at once and the postings wait, saying why.
-  ``batch`` sends a backlog 25 adds to a message set (``BatchLedger``).
+  ``batch`` sends a backlog 25 adds to a message set (``BatchLedger``); ``recovery`` settles a
+  batch whose answer was lost from QuickBooks' kept answer (``oldMessageSetID``). An edited
+  order's document is changed in place (``qbxml.mods``: ``…Mod`` with the current EditSequence).
 - ``source.JournalExchangeSource`` is the ``ExchangeSource`` the SOAP service drains: when the Web
   Connector signs in with postings waiting it starts a sync run of each pair posting to the
   company, opens the session with a preferences query, keeps it alive while a run prepares the

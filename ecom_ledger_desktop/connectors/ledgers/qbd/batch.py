@@ -4,10 +4,13 @@
 by its ``requestID``: a document refused for itself comes back as its ``RecordError``; one
 QuickBooks could not take for now (busy, not processed) is left out of the answer, so it stays
 unconfirmed in the journal and is looked up by its key before it is sent again, one by one. A
-lost answer leaves the whole batch unconfirmed, settled the same way (``find_posted``).
+lost answer leaves the whole batch unconfirmed: documents go out with a ``newMessageSetID`` and
+are settled from QuickBooks' kept answer (``recovery``), else by their key (``find_posted``).
 """
 
 from __future__ import annotations
+
+import sys
 
 from ecom_ledger_desktop.connectors.base import PostedRef, PostedWithProblem, Resolution
 from ecom_ledger_desktop.connectors.ledgers.qbd import errors
@@ -15,7 +18,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.ledger import LABEL, TXN_KIND, Q
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import entities, parse
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Request, message_set
-from ecom_ledger_desktop.core.errors import RecordError, RecordProblem
+from ecom_ledger_desktop.core.errors import RecordError, RecordProblem, UncertainOutcome
 from ecom_ledger_desktop.models.ledger import LedgerCustomer, SalesDocument
 
 
@@ -81,7 +84,15 @@ def create_documents(ledger: QbdLedger, documents: list[tuple[str, SalesDocument
         sent.append((key, document, request))
     if not sent:
         return out
-    answer = _send(ledger, [request for _, _, request in sent])
+    request_ids = {key: request.request_id for key, _, request in sent}
+    set_id = ledger.lost_batches.new_id(list(request_ids))
+    ledger.lost_batches.sending(set_id, request_ids)
+    try:
+        answer = _send(ledger, [request for _, _, request in sent], set_id)
+    except UncertainOutcome:
+        raise  # QuickBooks may have run it: its kept answer settles it (``recovery``)
+    finally:
+        ledger.lost_batches.answered(request_ids, keep=sys.exc_info()[0] is UncertainOutcome)
     for key, document, request in sent:
         response = answer.get(request.request_id)
         if response is None:
@@ -99,10 +110,12 @@ def create_documents(ledger: QbdLedger, documents: list[tuple[str, SalesDocument
             out[key] = PostedWithProblem(mismatch, posted) if mismatch else posted
     return out
 
-def _send(ledger: QbdLedger, requests: list[Request]) -> dict[str, parse.Response]:
-    """One message set that goes on past a refused request; answers by requestID."""
+def _send(ledger: QbdLedger, requests: list[Request], set_id: str | None = None
+          ) -> dict[str, parse.Response]:
+    """One message set that goes on past a refused request (kept by QuickBooks under
+    ``set_id`` for error recovery); answers by requestID."""
     answer = parse.parse_response(ledger.mailbox.exchange(
-        message_set(requests, on_error="continueOnError")))
+        message_set(requests, on_error="continueOnError", new_message_set_id=set_id)))
     failure = errors.classify_message_set(answer.status_code)
     if failure is not None:
         raise failure

@@ -158,7 +158,7 @@ KIND = ConnectionKind(
     ),
     connects="web_connector",
     builder="ecom_ledger_desktop.connectors.ledgers.qbd.kind:build",
-    # the demo ledger protocol (demo.py) is not implemented yet: no demo_simulator until it is
+    demo_simulator="ecom_ledger_desktop.sandbox.qbd.demo_books:QbdDemoBooks",
     where_setting="company_file",
     advanced_caption="Port, schedule and user name",
     companion="ecom_ledger_desktop.connectors.ledgers.qbd.kind:companion",

@@ -68,6 +68,7 @@ class QbdLedger:
         self._facts: CompanyFacts | None = None
         self._seq = itertools.count(1)  # batches post from several threads
         self._readback = QbdReadBack(self._ask, lambda: self.facts().home_currency)
+        self.lost_batches = mailbox.lost_batches  # outlives one run, as the mailbox does
 
     def documents_between(self, start: date, end: date) -> list[LedgerRecord]:
         """Sales documents dated ``start``..``end`` (``ReadBackLedger``); ``LedgerAway`` while
@@ -204,18 +205,26 @@ class QbdLedger:
         return name
 
     def _item_exists(self, name: str, record: str) -> bool:
+        return self._item_named(name, record) is not None
+
+    def _item_named(self, name: str, record: str) -> parse.ListRecord | None:
         [found] = self._ask(lists.items_named(self._rid("item"), [name]), record=record)
-        return bool(parse.list_records(found))
+        existing = parse.list_records(found)
+        return existing[0] if existing else None
 
     def ensure_item(self, item: LedgerItem, policy: UnmappedSkuPolicy, standard_item: str,
                     request_id: str) -> str:
-        """The QuickBooks item named after the SKU (shortened past 31 characters), else the
-        unmapped-SKU policy: flag it, post to the standard item, or create it."""
-        name = limits.item_name(item.sku)
+        """The QuickBooks item of the SKU: the name chosen for it before (kept for good, with its
+        ListID), else the SKU's name (shortened past 31 characters); when QuickBooks has neither,
+        the unmapped-SKU policy: flag it, post to the standard item, or create it."""
+        names = self.mailbox.names
+        chosen = names.get("item", item.key)
+        name = chosen[0] if chosen is not None else limits.item_name(item.sku)
         record = f"SKU '{item.sku}'"
-        if self._item_exists(name, record):
-            self.mailbox.names.choose("item", item.key, name)
-            return name
+        existing = self._item_named(name, record)
+        if existing is not None:
+            names.choose("item", item.key, existing.full_name or name, existing.list_id)
+            return existing.full_name or name
         if policy == "standard_item" and standard_item:
             return standard_item
         if policy != "create_item":
@@ -225,8 +234,12 @@ class QbdLedger:
                 "map it to an existing item or create it.",
                 [Fix("map_sku", "Map it to an existing QuickBooks item"),
                  Fix("create_item", "Create it in QuickBooks")], detail=item.key))
-        self.mailbox.names.choose("item", item.key, name)
-        self._ask(entities.item_request(request_id, item, name, self.books()), record=record)
+        names.choose("item", item.key, name)  # kept before the add is sent
+        [added] = self._ask(entities.item_request(request_id, item, name, self.books()),
+                            record=record)
+        created = parse.list_records(added)
+        if created:
+            names.choose("item", item.key, name, created[0].list_id)
         return name
 
     def resolve_name(self, kind: str, name: str) -> str:
@@ -254,7 +267,17 @@ class QbdLedger:
     # -- documents ------------------------------------------------------------------------------
     def find_posted(self, posting_key: str, document: SalesDocument | LedgerPayment
                     ) -> PostedRef | None:
-        """The document carrying ``posting_key`` in its memo, if QuickBooks has it."""
+        """The document carrying ``posting_key`` in its memo, if QuickBooks has it (a batch
+        whose answer was lost: from QuickBooks' kept answer when there is one)."""
+        if not isinstance(document, LedgerPayment):
+            kept = self.lost_batches.settle(posting_key, self.mailbox.exchange)
+            if kept is None:
+                return None  # QuickBooks never ran that batch
+            if isinstance(kept, parse.Response) and kept.status_code == 0:
+                [record] = parse.txn_records(kept)
+                return posted_ref(record, TXN_KIND[document.kind])
+            if isinstance(kept, parse.Response) and kept.severity == "Error":
+                return None  # refused then: nothing was saved
         if isinstance(document, LedgerPayment):
             query = transactions.txn_query("ReceivePayment", self._rid("find"), transactions.TxnQuery(
                 txn_date_range_filter=transactions.TxnDateRangeFilter(document.txn_date,
@@ -298,13 +321,47 @@ class QbdLedger:
 
     def update_document(self, target: PostedRef, document: SalesDocument, resolution: Resolution,
                         request_id: str) -> PostedRef:
-        """Not sent to QuickBooks Desktop: a changed order is voided and posted again."""
-        raise RecordError(RecordProblem(
-            "update_not_supported",
-            f"{document.doc_number} changed in the store after it was posted. QuickBooks Desktop "
-            "documents are not edited by the app: void it and post it again.",
-            [Fix("void_and_repost", "Void it in QuickBooks and post it again"),
-             Fix("ignore", "Keep the posted document")], detail=target.ledger_id))
+        """``…Mod``: the posted document becomes the store's edited one (its lines replaced).
+
+        The ``EditSequence`` is read by a query first; a 3200 (someone changed the document in
+        QuickBooks meanwhile) reads it again and retries once. QuickBooks' total is checked after.
+        """
+        books = self.books_for(document)
+        kind = target.extra.get("txn_kind") or TXN_KIND[document.kind]
+        label = f"{LABEL[kind]} {document.doc_number}"
+        for attempt in (1, 2):
+            current = self._current(kind, target.ledger_id, label)
+            request = docs.document_mod_request(
+                f"{request_id}-{attempt}", document, resolution.customer_id, books,
+                self.item_names(resolution, books), current.txn_id, current.edit_sequence)
+            try:
+                [changed] = self._ask(request, record=label)
+            except errors.StaleEditSequence:
+                if attempt == 2:
+                    raise
+                continue
+            [record] = parse.txn_records(changed)
+            posted = posted_ref(record, kind)
+            problem = docs.check_posted(record, document)
+            if problem is not None:
+                raise PostedWithProblem(problem, posted)
+            return posted
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _current(self, kind: str, txn_id: str, label: str) -> parse.TxnRecord:
+        """The posted document as QuickBooks has it now (its EditSequence)."""
+        [found] = self._ask(transactions.txn_query(kind, self._rid("current"),
+                                                   transactions.TxnQuery(txn_id=[txn_id])),
+                            record=label)
+        records = parse.txn_records(found)
+        if not records or records[0].voided:
+            raise RecordError(RecordProblem(
+                "document_missing",
+                f"{label} is no longer in QuickBooks (deleted or voided there), so the store's "
+                "change cannot be applied: post it again, or ignore the change.",
+                [Fix("void_and_repost", "Post it again"), Fix("ignore", "Ignore the change")],
+                detail=txn_id))
+        return records[0]
 
     def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
         """``TxnVoid``: QuickBooks keeps the document, zeroed, its memo starting "VOID:"."""

@@ -7,6 +7,8 @@ waits (bounded) for its answer. The session's ``ExchangeSource`` takes queued re
 ``LedgerAway`` at once, with the reason the app shows. When the session ends, a request handed
 to QuickBooks and not answered is *uncertain* (``UncertainOutcome``: it may have been applied and
 is looked up before anything is sent again); one never handed out was not sent (``LedgerAway``).
+A run waiting on a session whose Web Connector stopped calling (killed, its computer off) gives up
+once the session has been silent for ``liveness`` seconds, not after the whole answer timeout.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from ecom_ledger_desktop.connectors.ledgers.qbd.recovery import LostBatches
 from ecom_ledger_desktop.core.errors import LedgerAway, RetriableError, UncertainOutcome
 
 State = Literal["queued", "sent", "answered", "refused", "uncertain", "unsent"]
 DEFAULT_ANSWER_TIMEOUT = 600.0  # seconds the sync waits for QuickBooks' answer to one request
+#: seconds without a sign of the Web Connector (a request taken, an answer) after which its session
+#: counts as dead for a run waiting on it: beyond the ~2 minutes it waits on any one call
+DEFAULT_LIVENESS = 180.0
 
 
 class NameMemory(Protocol):
@@ -63,6 +69,7 @@ class Letter:
     response: str = ""
     hresult: str = ""
     message: str = ""
+    silent: bool = False  # its session was given up because the Web Connector stopped calling
 
 
 @dataclass
@@ -73,6 +80,8 @@ class Mailbox:
     away_reason: Callable[[], str] = field(
         default=lambda: "The Web Connector is not connected: the postings wait for its next update.")
     answer_timeout: float = DEFAULT_ANSWER_TIMEOUT
+    liveness: float = DEFAULT_LIVENESS
+    monotonic: Callable[[], float] = time.monotonic
     names: NameMemory = field(default_factory=MemoryNames)
     hosted: bool = False  # a Web Connector service in this process serves it
     #: whether the Web Connector's last call went well (the service sets it; False: unknown)
@@ -80,8 +89,11 @@ class Mailbox:
     ticket: str | None = None
     preferences: str = ""  # the PreferencesQuery answer of the current session
     answered: int = 0
+    #: batches whose answer may be lost, for qbXML error recovery (``recovery.LostBatches``)
+    lost_batches: LostBatches = field(default_factory=LostBatches)
     _outbox: deque[Letter] = field(default_factory=deque)
     _in_flight: Letter | None = None
+    _last_contact: float = 0.0
     _cond: threading.Condition = field(default_factory=threading.Condition)
 
     # -- the sync's side ------------------------------------------------------------------------
@@ -104,10 +116,14 @@ class Mailbox:
                 raise LedgerAway(self.away_reason())
             self._outbox.append(letter)
             self._cond.notify_all()
-            deadline = time.monotonic() + self.answer_timeout
+            deadline = self.monotonic() + self.answer_timeout
             while letter.state in ("queued", "sent"):
-                left = deadline - time.monotonic()
-                if left <= 0:
+                now = self.monotonic()
+                if self.ticket is not None and now - self._last_contact >= self.liveness:
+                    self._end(self.ticket, silent=True)  # the Web Connector stopped calling
+                    break
+                left = min(deadline, self._last_contact + self.liveness) - now
+                if deadline - now <= 0:
                     if letter.state == "queued":
                         self._outbox.remove(letter)
                         raise LedgerAway("The Web Connector did not take the request in time; it "
@@ -120,10 +136,14 @@ class Mailbox:
         if letter.state == "refused":
             raise RetriableError(f"QuickBooks could not process the request ({letter.hresult}: "
                                  f"{letter.message or 'no detail'}); nothing was saved.")
+        silent = " (the Web Connector stopped calling)" if letter.silent else ""
         if letter.state == "uncertain":
-            raise UncertainOutcome("The Web Connector session ended before QuickBooks' answer "
-                                   "arrived; the document is looked up before anything is sent "
-                                   "again.")
+            raise UncertainOutcome(f"The Web Connector session ended{silent} before QuickBooks' "
+                                   "answer arrived; the document is looked up before anything is "
+                                   "sent again.")
+        if silent:
+            raise LedgerAway("The Web Connector stopped calling before the request was sent; it "
+                             "waits for the next update.")
         raise LedgerAway("The Web Connector session ended before the request was sent: "
                          + self.away_reason())
 
@@ -133,6 +153,7 @@ class Mailbox:
         with self._cond:
             self.ticket = ticket
             self.preferences, self.answered = "", 0
+            self._last_contact = self.monotonic()
             if first is not None:
                 self._outbox.appendleft(first)
             self._cond.notify_all()
@@ -144,6 +165,7 @@ class Mailbox:
         with self._cond:
             if self.ticket != ticket:
                 return None
+            self._last_contact = self.monotonic()
             self._cond.wait_for(lambda: bool(self._outbox) or self.ticket != ticket, wait)
             if self.ticket != ticket:
                 return None
@@ -155,6 +177,7 @@ class Mailbox:
                 return None
             letter.state = "sent"
             self._in_flight = letter
+            self._last_contact = self.monotonic()
             return letter
 
     def answer(self, ticket: str, response: str) -> Letter | None:
@@ -165,6 +188,7 @@ class Mailbox:
                 return None
             letter.state, letter.response = "answered", response
             self._in_flight = None
+            self._last_contact = self.monotonic()
             self.answered += 1
             self._cond.notify_all()
             return letter
@@ -177,6 +201,7 @@ class Mailbox:
                 return
             letter.state, letter.hresult, letter.message = "refused", hresult, message
             self._in_flight = None
+            self._last_contact = self.monotonic()
             self._cond.notify_all()
 
     def pending(self) -> int:
@@ -200,15 +225,18 @@ class Mailbox:
     def end(self, ticket: str) -> None:
         """The session ended: the letter in flight is uncertain, queued ones were not sent."""
         with self._cond:
-            if self.ticket != ticket:
-                return
-            self.ticket = None
-            if self._in_flight is not None:
-                self._in_flight.state = "uncertain"
-                self._in_flight = None
-            while self._outbox:
-                self._outbox.popleft().state = "unsent"
-            self._cond.notify_all()
+            if self.ticket == ticket:
+                self._end(ticket)
+
+    def _end(self, ticket: str, silent: bool = False) -> None:
+        self.ticket = None
+        if self._in_flight is not None:
+            self._in_flight.state, self._in_flight.silent = "uncertain", silent
+            self._in_flight = None
+        while self._outbox:
+            letter = self._outbox.popleft()
+            letter.state, letter.silent = "unsent", silent
+        self._cond.notify_all()
 
 
 _MAILBOXES: dict[str, Mailbox] = {}

@@ -10,6 +10,7 @@ shipped. Tests validate every request these builders produce against the 13.0 sc
   the shared customer/vendor/employee/other-name list, iterators.
 - ``transactions``: SalesReceiptAdd, InvoiceAdd, CreditMemoAdd, ReceivePaymentAdd, TxnVoid and
   the queries by RefNumber (per type, and TransactionQuery across types).
+- ``mods``: SalesReceiptMod, InvoiceMod, CreditMemoMod (an edited order, lines replaced).
 - ``books``, ``entities``, ``documents``: the ledger model (``models/ledger.py``) as requests,
   the QuickBooks Desktop way (tax, keys, currency); ``settle`` and ``check_posted`` read back.
 - ``parse``: responses (status per request, records, stock, iterators, message-set status);

@@ -30,6 +30,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd import limits
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks, rate_key
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Ref, Request, format_price
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.entities import address
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.mods import as_mod, mod
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.parse import TxnRecord
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.transactions import (
     AppliedToTxnAdd,
@@ -179,6 +180,22 @@ def memo(note: str, *extra: str) -> str | None:
 def document_request(request_id: str, document: SalesDocument, customer_name: str,
                      books: QbdBooks, item_name_of: ItemNameOf | None = None) -> Request:
     """``SalesReceiptAddRq``/``InvoiceAddRq``/``CreditMemoAddRq`` for a ledger document."""
+    return add(request_id, document_add(document, customer_name, books, item_name_of))
+
+
+def document_mod_request(request_id: str, document: SalesDocument, customer_name: str,
+                         books: QbdBooks, item_name_of: ItemNameOf | None, txn_id: str,
+                         edit_sequence: str) -> Request:
+    """``SalesReceiptModRq``/``InvoiceModRq``/``CreditMemoModRq``: the posted document
+    ``txn_id`` (at ``edit_sequence``) becomes what ``document`` would add, lines replaced."""
+    return mod(request_id, as_mod(document_add(document, customer_name, books, item_name_of),
+                                  txn_id, edit_sequence))
+
+
+def document_add(document: SalesDocument, customer_name: str, books: QbdBooks,
+                 item_name_of: ItemNameOf | None = None
+                 ) -> SalesReceiptAdd | InvoiceAdd | CreditMemoAdd:
+    """The Add aggregate of a ledger document (lines, tax lines, exchange rate, memo)."""
     lines = sales_lines(document, books, item_name_of)
     rate, rate_note = exchange_rate(document, books)
     payment_note = f"Payment reference: {document.payment_ref}" if document.payment_ref else ""
@@ -194,15 +211,15 @@ def document_request(request_id: str, document: SalesDocument, customer_name: st
         "other": other, "exchange_rate": rate,
     }
     if document.kind == "sales_receipt":
-        return add(request_id, SalesReceiptAdd(
+        return SalesReceiptAdd(
             **header,
             payment_method_ref=Ref.named(document.payment_method)
             if document.payment_method else None,
             deposit_to_account_ref=Ref.named(document.deposit_account or books.deposit_account),
-            sales_receipt_line_add=lines))
+            sales_receipt_line_add=lines)
     if document.kind == "invoice":
-        return add(request_id, InvoiceAdd(**header, invoice_line_add=lines))
-    return add(request_id, CreditMemoAdd(**header, credit_memo_line_add=lines))
+        return InvoiceAdd(**header, invoice_line_add=lines)
+    return CreditMemoAdd(**header, credit_memo_line_add=lines)
 
 
 def payment_request(request_id: str, payment: LedgerPayment, customer_name: str,

@@ -113,7 +113,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(413 if length > MAX_BODY else 400, "text/plain; charset=utf-8", b"Refused")
             return
         body = self.rfile.read(length) if length else b""
-        reply = soap.handle(self.server.owner.service, body)
+        reply = soap.handle(self.server.owner.service, body, str(self.client_address[0]))
         self._send(reply.status, reply.content_type, reply.body)
 
     def do_GET(self) -> None:  # http.server's name

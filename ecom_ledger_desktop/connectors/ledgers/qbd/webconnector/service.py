@@ -20,6 +20,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.exchange import (
 )
 from ecom_ledger_desktop.connectors.ledgers.qbd.webconnector.sessions import (
     DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_STALE_AFTER,
     Session,
     SessionTable,
     new_ticket,
@@ -60,6 +61,7 @@ class ServiceSettings:
     server_version: str = SERVER_VERSION
     min_client_version: str = ""  # e.g. "2.1.0.30": an older Web Connector is asked to upgrade
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    stale_after: float = DEFAULT_STALE_AFTER  # another computer's sign-in takes a quiet session over
     postpone_seconds: int | None = None  # with "none"/"busy": seconds before the next update
     min_run_every_seconds: int | None = None  # a floor on the Web Connector's schedule
 
@@ -80,7 +82,7 @@ class WebConnectorService:
     def __post_init__(self) -> None:
         self.status = StatusBoard(self.clock)
         self.guard = SignInGuard(self.secrets, self.clock)
-        self.sessions = SessionTable(self.clock, self.settings.idle_timeout)
+        self.sessions = SessionTable(self.clock, self.settings.idle_timeout, self.settings.stale_after)
 
     def replace_accounts(self, accounts: list[WebConnectorAccount]) -> None:
         """Serve another set of .qwc sign-ins (a connection was added, changed or removed)."""
@@ -101,8 +103,10 @@ class WebConnectorService:
 
     # -- sign-in ----------------------------------------------------------------------------------
 
-    def authenticate(self, username: str, password: str) -> list[str]:
-        """[ticket, "" | company file | "none" | "nvu" | "busy", (postpone s), (min run s)]."""
+    def authenticate(self, username: str, password: str, client: str = "") -> list[str]:
+        """[ticket, "" | company file | "none" | "nvu" | "busy", (postpone s), (min run s)];
+        ``client`` is the caller's network address (a restarted Web Connector takes its own open
+        session over; another computer's is "busy" while that session still calls)."""
         self._reap()
         account = self._account(username)
         verdict = self.guard.check(account.connection if account else None, password)
@@ -119,10 +123,15 @@ class WebConnectorService:
             has_work = False
         if not has_work:
             return self._with_timings([new_ticket(), NO_WORK])
-        session = self.sessions.open(account.connection)
-        if session is None:
+        opened = self.sessions.open(account.connection, client)
+        if opened is None:
             log.info("Web Connector for %s: another update is still running (busy)", account.connection)
             return self._with_timings([new_ticket(), BUSY])
+        session, replaced = opened
+        if replaced is not None:
+            log.info("Web Connector for %s: signed in again; its unfinished update is taken over",
+                     account.connection)
+            self._notify_closed(replaced, "abandoned")
         log.info("Web Connector for %s: update session started", account.connection)
         return self._with_timings([session.ticket, account.company_file], work=True)
 

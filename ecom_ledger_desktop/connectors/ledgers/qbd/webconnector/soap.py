@@ -111,13 +111,13 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def invoke(service: WebConnectorService, call: SoapCall) -> Any:
+def invoke(service: WebConnectorService, call: SoapCall, client: str = "") -> Any:
     """Run the operation on the service; returns its result (str, int or list of str)."""
     p = call.params
     handlers: dict[str, Callable[[], Any]] = {
         "serverVersion": service.server_version,
         "clientVersion": lambda: service.client_version(p["strVersion"]),
-        "authenticate": lambda: service.authenticate(p["strUserName"], p["strPassword"]),
+        "authenticate": lambda: service.authenticate(p["strUserName"], p["strPassword"], client),
         "sendRequestXML": lambda: service.send_request_xml(
             p["ticket"], p["strHCPResponse"], p["strCompanyFileName"], p["qbXMLCountry"],
             p["qbXMLMajorVers"], p["qbXMLMinorVers"]),
@@ -165,14 +165,15 @@ def fault_envelope(fault: SoapFault, envelope_ns: str = SOAP11_NS) -> bytes:
     return _DECLARATION + bytes(etree.tostring(envelope, encoding="utf-8"))
 
 
-def handle(service: WebConnectorService, body: bytes) -> SoapReply:
-    """One HTTP POST body in, the reply out; an internal failure becomes a bare Server fault."""
+def handle(service: WebConnectorService, body: bytes, client: str = "") -> SoapReply:
+    """One HTTP POST body in (from the network address ``client``), the reply out; an internal
+    failure becomes a bare Server fault."""
     try:
         call = parse_call(body)
     except SoapFault as fault:
         return SoapReply(500, _CONTENT_TYPES[SOAP11_NS], fault_envelope(fault))
     try:
-        result = invoke(service, call)
+        result = invoke(service, call, client)
     except Exception:
         internal = SoapFault("The service could not answer; try again later.", "Server")
         return SoapReply(500, _CONTENT_TYPES[call.envelope_ns], fault_envelope(internal, call.envelope_ns))
