@@ -119,6 +119,14 @@ class JournalRepo:
             "depends_on = ? ORDER BY id", (pair_id, order_source_id)).fetchall()
         return [PostingRow.from_row(r) for r in rows]
 
+    def records_posted_in_run(self, pair_id: int, run_id: int) -> list[tuple[str, str]]:
+        """(record kind, source id) of the records a run sent to the ledger, in journal order."""
+        rows = self._conn.execute(
+            "SELECT record_kind, source_id, MIN(id) AS first FROM postings WHERE pair_id = ? "
+            "AND run_id = ? AND ledger_id IS NOT NULL GROUP BY record_kind, source_id "
+            "ORDER BY first", (pair_id, run_id)).fetchall()
+        return [(r["record_kind"], r["source_id"]) for r in rows]
+
     def open_postings(self, pair_id: int) -> list[PostingRow]:
         """Queued and in-flight postings of a pair, in the order they were journaled."""
         rows = self._conn.execute(

@@ -43,6 +43,7 @@ from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.followers import follow_customer
 from ecom_ledger_desktop.sync.ingest import active_sale
 from ecom_ledger_desktop.sync.refund_problems import order_not_posted
+from ecom_ledger_desktop.sync.undo_journal import settle as settle_undo
 
 log = logging.getLogger(__name__)
 
@@ -322,6 +323,7 @@ class Dispatcher:
         with state.tx():
             state.journal.mark_posted(row.posting_key, ref.ledger_id, ref.doc_number,
                                       ref.sync_token, ref.total)
+            settle_undo(state.journal, row)  # an undo's void: its document is undone now
             state.errors.close_for_record(self.ctx.pair.id, row.record_kind, row.source_id,
                                           f"posted as {label} {ref.doc_number or ref.ledger_id}")
             state.runs.audit("adopted" if adopted else "posted", pair_id=self.ctx.pair.id,

@@ -1,0 +1,266 @@
+"""Undo one order, a selection, or a whole run: preview, then void through the journal.
+
+``plan_undo`` reads the journal and says, in plain words, which ledger documents will be voided
+(payments before their invoice, refunds before their sale) and what cannot be undone and why.
+``carry_out`` journals one void posting per document (``sync/undo_journal.py``) and sends them
+with the ordinary ``Dispatcher``, so an undo is crash-safe like posting: a void journaled but not
+confirmed is finished by running the undo again (or by the next sync), never sent twice. When
+the ledger refuses a void (a closed period, a deposited payment), the posting is flagged with
+the ledger's words and reported, never skipped silently. ``repost_orders`` reads undone orders
+from the store again and posts each once, under a new revision key and document number.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ecom_ledger_desktop.core.events import OrderProgress
+from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, active_sale, ingest_order, root_key
+from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
+from ecom_ledger_desktop.sync.undo_journal import UNDO_REVISION, UNDONE, is_undo, undo_key
+
+OPEN = ("queued", "sending")
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    """One ledger document the undo voids."""
+
+    target_key: str  # the posting that created the document
+    record_kind: str
+    source_id: str
+    record_number: str
+    doc_kind: str
+    doc_number: str
+    amount: Decimal | None
+    depends_on: str | None = None  # the undo posting that must be confirmed first
+
+    @property
+    def label(self) -> str:
+        """E.g. "Sales Receipt 1000012 (order 1000012, 71.96)"."""
+        what = "order" if self.record_kind == "order" else self.record_kind
+        amount = f", {self.amount}" if self.amount is not None else ""
+        return (f"{KIND_LABEL.get(self.doc_kind, self.doc_kind)} {self.doc_number} "
+                f"({what} {self.record_number}{amount})")
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """Something of the selection that will not be undone, and why."""
+
+    record_number: str
+    reason: str
+
+
+@dataclass
+class UndoPlan:
+    """What an undo will do: the preview."""
+
+    ledger_label: str
+    steps: list[UndoStep] = field(default_factory=list)
+    blocked: list[Blocked] = field(default_factory=list)
+    orders: list[str] = field(default_factory=list)  # source ids of the orders undone
+
+    def lines(self) -> list[str]:
+        """The preview in plain words, one line each."""
+        if not self.steps:
+            out = [f"Nothing to undo in {self.ledger_label}."]
+        else:
+            out = [f"Will void in {self.ledger_label}, in this order:"]
+            out += [f"  {n}. {step.label}" for n, step in enumerate(self.steps, start=1)]
+        if self.blocked:
+            out.append("Cannot be undone:")
+            out += [f"  order {b.record_number}: {b.reason}" for b in self.blocked]
+        if self.steps:
+            out.append(f"Customers and items created in {self.ledger_label} for these orders are "
+                       "kept (other documents may use them); make them inactive there if you "
+                       "no longer want them.")
+            out.append("Afterwards the orders are not in the books until you post them again "
+                       "(each once, with a new document number).")
+        return out
+
+
+@dataclass
+class UndoResult:
+    """What an undo did."""
+
+    undone: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (document, the ledger's why)
+    waiting: list[tuple[str, str]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The outcome in plain words."""
+        out = [f"Voided: {label}" for label in self.undone]
+        out += [f"NOT undone: {label}: {why}" for label, why in self.refused]
+        out += [f"Waiting: {label}: {why}" for label, why in self.waiting]
+        return out or ["Nothing was undone."]
+
+
+# -- the preview ----------------------------------------------------------------------------------
+def plan_undo(ctx: PairContext, *, run_id: int | None = None,
+              order_ids: Iterable[str] = ()) -> UndoPlan:
+    """Which documents an undo of a run or of orders voids, in order, and what it cannot undo."""
+    plan = UndoPlan(ctx.ledger_label)
+    journal, pair_id = ctx.state.journal, ctx.pair.id
+    records: list[tuple[str, str]] = [("order", oid) for oid in order_ids]
+    if run_id is not None:
+        records += journal.records_posted_in_run(pair_id, run_id)
+    orders = [sid for kind, sid in records if kind == "order"]
+    for sid in dict.fromkeys(orders):
+        _plan_order(ctx, plan, sid)
+    for kind, sid in dict.fromkeys(records):
+        if kind == "refund":
+            rows = journal.for_record(pair_id, "refund", sid)
+            if not any(r.depends_on in plan.orders for r in rows):
+                _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None)
+    return plan
+
+
+def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
+    journal, pair_id = ctx.state.journal, ctx.pair.id
+    postings = journal.for_record(pair_id, "order", source_id)
+    number = postings[0].record_number if postings else f"id {source_id}"
+    busy = [p for p in postings if p.state in OPEN and not is_undo(p)]
+    if busy:
+        plan.blocked.append(Blocked(number, "it is still being sent to the ledger; let the "
+                                            "sync finish, then undo it"))
+        return
+    root = _sale_root(ctx, postings)
+    if root is None:
+        undone = any(p.state == UNDONE for p in postings)
+        plan.blocked.append(Blocked(number, "already undone" if undone else
+                                    "nothing of it is in the ledger (not posted yet)"))
+        return
+    cancel_void = [p for p in postings if p.op == "void" and p.target_key == root.posting_key
+                   and p.revision != UNDO_REVISION and p.state != "ignored"]
+    if cancel_void:
+        plan.blocked.append(Blocked(number, "its document was already voided because the order "
+                                            "was cancelled in the store"))
+        return
+    before: str | None = None
+    for payment in (p for p in postings if p.op == "payment" and p.state == "posted"):
+        before = _plan_document(ctx, plan, postings, payment, before)
+    by_refund: dict[str, list[PostingRow]] = {}
+    for row in journal.refunds_of_order(pair_id, source_id):
+        by_refund.setdefault(row.source_id, []).append(row)
+    for rows in by_refund.values():
+        if any(r.state in OPEN and not is_undo(r) for r in rows):
+            plan.blocked.append(Blocked(number, f"its refund {rows[0].record_number} is still "
+                                                "being sent; let the sync finish, then undo"))
+            return
+        refund_root = _sale_root(ctx, rows)
+        if refund_root is not None:
+            before = _plan_document(ctx, plan, rows, refund_root, before)
+    _plan_document(ctx, plan, postings, root, before)
+    plan.orders.append(source_id)
+
+
+def _sale_root(ctx: PairContext, postings: list[PostingRow]) -> PostingRow | None:
+    """The posted create behind a record's live document, if it reached the ledger."""
+    live = active_sale(postings)
+    if live is None:
+        return None
+    root = ctx.state.journal.get(root_key(live))
+    return root if root is not None and root.state == "posted" and root.ledger_id else None
+
+
+def _plan_document(ctx: PairContext, plan: UndoPlan, postings: list[PostingRow],
+                   root: PostingRow | None, before: str | None) -> str | None:
+    """Add one document's void to the plan (or say why not); returns its undo key."""
+    if root is None:
+        return before
+    existing = ctx.state.journal.get(undo_key(root))
+    if existing is not None and existing.state == "flagged":
+        plan.blocked.append(Blocked(root.record_number, existing.last_error or
+                                    "the ledger refused to void it"))
+        return undo_key(root)
+    latest = [p for p in postings if p.state == "posted"
+              and root.posting_key in (p.posting_key, p.target_key)
+              and p.op == root.op]
+    amount = latest[-1].amount if latest else root.amount
+    plan.steps.append(UndoStep(root.posting_key, root.record_kind, root.source_id,
+                               root.record_number, root.doc_kind,
+                               root.ledger_doc_number or root.ledger_id or "", amount, before))
+    return undo_key(root)
+
+
+# -- doing it -------------------------------------------------------------------------------------
+def journal_undo(ctx: PairContext, plan: UndoPlan) -> list[str]:
+    """Write the plan's voids to the journal (one transaction); returns their keys in order."""
+    keys: list[str] = []
+    with ctx.state.tx():
+        for step in plan.steps:
+            root = ctx.state.journal.get(step.target_key)
+            assert root is not None
+            key = undo_key(root)
+            if ctx.state.journal.enqueue(
+                    pair_id=ctx.pair.id, posting_key=key, op="void", doc_kind=root.doc_kind,
+                    record_kind=root.record_kind, source_id=root.source_id,
+                    record_number=root.record_number, revision=UNDO_REVISION,
+                    payload=json.dumps({"reason": "undone by the merchant"}), amount=None,
+                    target_key=root.posting_key,
+                    depends_on=f"posting:{step.depends_on}" if step.depends_on else None):
+                ctx.state.runs.audit("undo", pair_id=ctx.pair.id, record_kind=root.record_kind,
+                                     source_id=root.source_id, posting_key=key,
+                                     detail=f"void {step.label}")
+            keys.append(key)
+    return keys
+
+
+def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
+    """Journal the plan's voids and send them, in order; says what was and was not undone."""
+    keys = journal_undo(ctx, plan)
+    labels = {undo_key_of(step): step.label for step in plan.steps}
+    result = UndoResult()
+    dispatcher = Dispatcher(ctx, None)
+    for done, key in enumerate(keys, start=1):
+        row = ctx.state.journal.get(key)
+        assert row is not None
+        if row.state in OPEN:
+            dispatcher.dispatch(row)
+            row = ctx.state.journal.get(key) or row
+        label = labels[key]
+        if row.state == "posted":
+            result.undone.append(label)
+        elif row.state == "flagged":
+            result.refused.append((label, row.last_error))
+        else:
+            result.waiting.append((label, dispatcher.away or row.last_error or "not sent yet"))
+        ctx.events.publish(OrderProgress(0, done, len(keys), None, phase="undoing"))
+    return result
+
+
+def undo_key_of(step: UndoStep) -> str:
+    """The undo posting key of a planned step."""
+    return f"{step.target_key}:{UNDO_REVISION}"
+
+
+def repost_orders(ctx: PairContext, order_ids: Iterable[str]) -> dict[str, str]:
+    """Read undone orders from the store again and post each once; order id -> outcome."""
+    outcomes: dict[str, str] = {}
+    dispatcher = Dispatcher(ctx, None)
+    for sid in order_ids:
+        postings = ctx.state.journal.for_record(ctx.pair.id, "order", sid)
+        if not any(p.state == UNDONE for p in postings) or active_sale(postings) is not None:
+            outcomes[sid] = "not undone: nothing to post again"
+            continue
+        fetched = ctx.store.get_order(sid)
+        with ctx.state.tx():
+            outcome = ingest_order(ctx, fetched, None, import_before_start=True)  # revive
+            refunds = [r for r in ctx.state.journal.refunds_of_order(ctx.pair.id, sid)
+                       if r.state == UNDONE and r.op in ("create", "update")]
+            for refund in refunds:  # no longer held back: the next sync reads and posts them
+                ctx.state.journal.mark_state(refund.posting_key, "superseded",
+                                             "undone; posted again with its order")
+            if refunds:
+                ctx.state.cursors.raise_flag(ctx.pair.id, REFUNDS_DUE)
+        rows = [r for r in ctx.state.journal.for_record(ctx.pair.id, "order", sid)
+                if r.state in OPEN]
+        sent = [dispatcher.dispatch(ctx.state.journal.get(r.posting_key) or r) for r in rows]
+        outcomes[sid] = ", ".join(sent) if sent else outcome
+    return outcomes

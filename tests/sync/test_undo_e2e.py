@@ -1,0 +1,72 @@
+"""Undo a run or some orders against the QuickBooks Online simulator, then post them again once."""
+
+from __future__ import annotations
+
+from ecom_ledger_desktop.sync.undo import carry_out, plan_undo, repost_orders
+from tests.sync.conftest import SyncBench, order_spec
+
+
+def _two_orders_synced(bench: SyncBench) -> tuple[str, str, int]:
+    first = bench.store.add_order(order_spec())
+    second = bench.store.add_order(order_spec(customer={
+        "email": "sam.lee@example.com", "firstname": "Sam", "lastname": "Lee"}))
+    summary = bench.sync()
+    assert summary.status == "ok", summary
+    assert len(bench.docs("SalesReceipt")) == 2
+    return first, second, summary.run_id
+
+
+def test_undo_a_run_voids_its_documents_then_each_order_posts_again_exactly_once(
+        bench: SyncBench) -> None:
+    first, second, run_id = _two_orders_synced(bench)
+    numbers = sorted(d["DocNumber"] for d in bench.docs("SalesReceipt"))
+
+    with bench.service.context(bench.pair_id) as ctx:
+        plan = plan_undo(ctx, run_id=run_id)
+        preview = "\n".join(plan.lines())
+        assert [s.doc_number for s in plan.steps] == [
+            d["DocNumber"] for d in sorted(bench.docs("SalesReceipt"), key=lambda d: int(d["Id"]))]
+        assert "Will void" in preview and "Customers and items" in preview
+        assert bench.ledger.stats().get("void", 0) == 0, "a preview changes nothing"
+        result = carry_out(ctx, plan)
+    assert len(result.undone) == 2 and not result.refused
+    assert bench.docs("SalesReceipt") == [], "voided in QuickBooks, not just in our journal"
+
+    assert bench.sync().status == "ok"
+    assert bench.docs("SalesReceipt") == [], "a sync does not bring an undone order back by itself"
+    with bench.service.context(bench.pair_id) as ctx:
+        assert "Nothing to undo" in plan_undo(ctx, run_id=run_id).lines()[0]
+        assert repost_orders(ctx, [first, second]) == {first: "posted", second: "posted"}
+        assert set(repost_orders(ctx, [first])[first].split(":")) == {
+            "not undone", " nothing to post again"}
+    live = bench.docs("SalesReceipt")
+    assert sorted(d["DocNumber"] for d in live) == [f"{n}-U1" for n in numbers]
+    assert bench.sync().status == "ok"
+    assert len(bench.docs("SalesReceipt")) == 2, "posted again exactly once"
+
+
+def test_undo_one_order_keeps_the_others(bench: SyncBench) -> None:
+    first, _second, _ = _two_orders_synced(bench)
+    with bench.service.context(bench.pair_id) as ctx:
+        result = carry_out(ctx, plan_undo(ctx, order_ids=[first]))
+        assert len(result.undone) == 1
+    [kept] = bench.docs("SalesReceipt")
+    with bench.service.context(bench.pair_id) as ctx:
+        undone_number = ctx.state.journal.for_record(bench.pair_id, "order", first)[0]
+    assert kept["DocNumber"] != undone_number.ledger_doc_number
+
+
+def test_a_void_the_ledger_refuses_is_reported_and_a_rerun_finishes_it(bench: SyncBench) -> None:
+    order_id = bench.store.add_order(order_spec(created_at="2026-03-10 09:00:00"))
+    assert bench.sync().status == "ok"
+    bench.ledger.set_book_close_date("2026-03-31")
+    with bench.service.context(bench.pair_id) as ctx:
+        result = carry_out(ctx, plan_undo(ctx, order_ids=[order_id]))
+    assert result.undone == []
+    [(_label, why)] = result.refused
+    assert "closed" in why.lower(), why
+    assert len(bench.docs("SalesReceipt")) == 1
+
+    with bench.service.context(bench.pair_id) as ctx:  # the preview says it plainly too
+        again = plan_undo(ctx, order_ids=[order_id])
+        assert again.steps == [] and "closed" in again.blocked[0].reason.lower()
