@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ecom_ledger_desktop.sync.undo import carry_out, plan_undo, repost_orders
 from tests.sync.conftest import SyncBench, order_spec
+
+
+def live(bench: SyncBench, entity: str) -> list[dict[str, Any]]:
+    """Documents neither voided nor deleted (QuickBooks Online deletes refunds it cannot void)."""
+    return [d for d in bench.docs(entity) if d.get("status") != "Deleted"]
 
 
 def _two_orders_synced(bench: SyncBench) -> tuple[str, str, int]:
@@ -70,3 +77,49 @@ def test_a_void_the_ledger_refuses_is_reported_and_a_rerun_finishes_it(bench: Sy
     with bench.service.context(bench.pair_id) as ctx:  # the preview says it plainly too
         again = plan_undo(ctx, order_ids=[order_id])
         assert again.steps == [] and "closed" in again.blocked[0].reason.lower()
+
+
+def test_payment_is_voided_before_its_invoice_and_the_paid_order_comes_back_once(
+        bench: SyncBench) -> None:
+    bench.set_rules(payment_posting={"banktransfer": "post_at_order"})
+    order_id = bench.store.add_order(order_spec(paid=False, payment_method="banktransfer"))
+    bench.sync()
+    bench.store.invoice_order(order_id)
+    bench.sync()
+    assert len(bench.docs("Invoice")) == 1 and len(bench.docs("Payment")) == 1
+
+    with bench.service.context(bench.pair_id) as ctx:
+        plan = plan_undo(ctx, order_ids=[order_id])
+        assert [s.doc_kind for s in plan.steps] == ["payment", "invoice"]
+        result = carry_out(ctx, plan)
+    assert len(result.undone) == 2, result
+    assert bench.docs("Invoice") == [] and bench.docs("Payment") == []
+
+    with bench.service.context(bench.pair_id) as ctx:
+        assert repost_orders(ctx, [order_id])[order_id] == "posted"
+    # posted as the order stands now (paid): mapped afresh, as a first posting would be
+    assert len(bench.docs("SalesReceipt")) == 1
+    assert bench.docs("Invoice") == [] and bench.docs("Payment") == []
+    bench.sync()
+    assert len(bench.docs("SalesReceipt")) == 1 and bench.docs("Invoice") == []
+
+
+def test_refund_is_undone_before_its_sale_and_posted_again_after_it(bench: SyncBench) -> None:
+    order_id = bench.store.add_order(order_spec())
+    bench.sync()
+    bench.store.refund_order(order_id, {"lines": [{"sku": "WB-BOTTLE", "qty": 1}], "shipping": 0})
+    bench.sync()
+    assert len(live(bench, "RefundReceipt")) == 1
+
+    with bench.service.context(bench.pair_id) as ctx:
+        plan = plan_undo(ctx, order_ids=[order_id])
+        assert [s.doc_kind for s in plan.steps] == ["refund_receipt", "sales_receipt"]
+        assert len(carry_out(ctx, plan).undone) == 2
+    assert live(bench, "RefundReceipt") == [] and bench.docs("SalesReceipt") == []
+
+    with bench.service.context(bench.pair_id) as ctx:
+        assert repost_orders(ctx, [order_id])[order_id] == "posted"
+    bench.sync()  # the refund is read again and follows its order
+    assert len(bench.docs("SalesReceipt")) == 1 and len(live(bench, "RefundReceipt")) == 1
+    bench.sync()
+    assert len(bench.docs("SalesReceipt")) == 1 and len(live(bench, "RefundReceipt")) == 1
