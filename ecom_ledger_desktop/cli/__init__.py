@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from ecom_ledger_desktop import __version__
-from ecom_ledger_desktop.cli import backup_commands, status_commands
+from ecom_ledger_desktop.cli import backup_commands, status_commands, undo_commands
 from ecom_ledger_desktop.cli import config_commands as cfg
 from ecom_ledger_desktop.cli import pair_commands as pairs_cmd
 from ecom_ledger_desktop.cli import sync_commands as run
@@ -193,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                           for kind in ledgers)
                            + f"; default {DEFAULT_DEMO_LEDGER}")
     backup_commands.add_parser(groups)
+    undo_commands.add_parser(groups)
     return parser
 
 

@@ -65,6 +65,7 @@ class UndoPlan:
     steps: list[UndoStep] = field(default_factory=list)
     blocked: list[Blocked] = field(default_factory=list)
     orders: list[str] = field(default_factory=list)  # source ids of the orders undone
+    already_undone: list[str] = field(default_factory=list)  # order numbers
 
     def lines(self) -> list[str]:
         """The preview in plain words, one line each."""
@@ -73,6 +74,8 @@ class UndoPlan:
         else:
             out = [f"Will void in {self.ledger_label}, in this order:"]
             out += [f"  {n}. {step.label}" for n, step in enumerate(self.steps, start=1)]
+        if self.already_undone:
+            out.append("Already undone: orders " + ", ".join(self.already_undone))
         if self.blocked:
             out.append("Cannot be undone:")
             out += [f"  order {b.record_number}: {b.reason}" for b in self.blocked]
@@ -132,9 +135,11 @@ def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
         return
     root = _sale_root(ctx, postings)
     if root is None:
-        undone = any(p.state == UNDONE for p in postings)
-        plan.blocked.append(Blocked(number, "already undone" if undone else
-                                    "nothing of it is in the ledger (not posted yet)"))
+        if any(p.state == UNDONE for p in postings):
+            plan.already_undone.append(number)
+        else:
+            plan.blocked.append(Blocked(number, "nothing of it is in the ledger (not posted "
+                                                "yet)"))
         return
     cancel_void = [p for p in postings if p.op == "void" and p.target_key == root.posting_key
                    and p.revision != UNDO_REVISION and p.state != "ignored"]
