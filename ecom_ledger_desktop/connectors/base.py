@@ -277,3 +277,23 @@ class CustomerDetailsLedger(Protocol):
         ``customer.as_of``; a ledger edit made after that is kept, and the difference returned
         as a problem for a person (last writer wins, a conflict is never overwritten)."""
         ...
+
+
+@dataclass
+class RetireOutcome:
+    """What became of a customer or item an undo no longer needs."""
+
+    retired: bool
+    why: str = ""  # in plain words: made inactive, or why it was kept
+
+
+@runtime_checkable
+class RetiringLedger(Protocol):
+    """A ledger whose customers and items an undo can make inactive (never deleted)."""
+
+    def retire(self, kind: str, ledger_id: str, created_since: datetime,
+               request_id: str) -> RetireOutcome:
+        """Make the ``customer`` or ``item`` inactive if the ledger shows it was created at or
+        after ``created_since`` (by our posting) and no live document uses it; else keep it and
+        say why. Idempotent: one already inactive counts as retired."""
+        ...

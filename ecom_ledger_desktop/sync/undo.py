@@ -23,6 +23,7 @@ from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, active_sale, ingest_order, root_key
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
 from ecom_ledger_desktop.sync.undo_journal import UNDO_REVISION, UNDONE, is_undo, undo_key
+from ecom_ledger_desktop.sync.undo_retire import RetireCandidate, candidates, retire
 
 OPEN = ("queued", "sending")
 
@@ -66,6 +67,8 @@ class UndoPlan:
     blocked: list[Blocked] = field(default_factory=list)
     orders: list[str] = field(default_factory=list)  # source ids of the orders undone
     already_undone: list[str] = field(default_factory=list)  # order numbers
+    undone_ids: list[str] = field(default_factory=list)  # their store ids
+    retire: list[RetireCandidate] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The preview in plain words, one line each."""
@@ -79,10 +82,11 @@ class UndoPlan:
         if self.blocked:
             out.append("Cannot be undone:")
             out += [f"  order {b.record_number}: {b.reason}" for b in self.blocked]
+        if self.retire:
+            out.append(f"Then made inactive in {self.ledger_label} if it shows they were created "
+                       "for these orders and nothing else uses them (else kept, saying why):")
+            out += [f"  {c.kind} {c.name}" for c in self.retire]
         if self.steps:
-            out.append(f"Customers and items created in {self.ledger_label} for these orders are "
-                       "kept (other documents may use them); make them inactive there if you "
-                       "no longer want them.")
             out.append("Afterwards the orders are not in the books until you post them again "
                        "(each once, with a new document number).")
         return out
@@ -93,12 +97,14 @@ class UndoResult:
     """What an undo did."""
 
     undone: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)  # customers/items, what became of each
     refused: list[tuple[str, str]] = field(default_factory=list)  # (document, the ledger's why)
     waiting: list[tuple[str, str]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The outcome in plain words."""
         out = [f"Voided: {label}" for label in self.undone]
+        out += [f"Customer/item: {line}" for line in self.retired]
         out += [f"NOT undone: {label}: {why}" for label, why in self.refused]
         out += [f"Waiting: {label}: {why}" for label, why in self.waiting]
         return out or ["Nothing was undone."]
@@ -121,6 +127,7 @@ def plan_undo(ctx: PairContext, *, run_id: int | None = None,
             rows = journal.for_record(pair_id, "refund", sid)
             if not any(r.depends_on in plan.orders for r in rows):
                 _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None)
+    plan.retire = candidates(ctx, [*plan.orders, *plan.undone_ids])
     return plan
 
 
@@ -137,6 +144,7 @@ def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
     if root is None:
         if any(p.state == UNDONE for p in postings):
             plan.already_undone.append(number)
+            plan.undone_ids.append(source_id)
         else:
             plan.blocked.append(Blocked(number, "nothing of it is in the ledger (not posted "
                                                 "yet)"))
@@ -237,7 +245,17 @@ def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
         else:
             result.waiting.append((label, dispatcher.away or row.last_error or "not sent yet"))
         ctx.events.publish(OrderProgress(0, done, len(keys), None, phase="undoing"))
+    finished = [sid for sid in [*plan.orders, *plan.undone_ids] if _fully_undone(ctx, sid)]
+    result.retired = retire(ctx, candidates(ctx, finished))
     return result
+
+
+def _fully_undone(ctx: PairContext, source_id: str) -> bool:
+    """No document of the order (or of its refunds) is live in the ledger any more."""
+    rows = ctx.state.journal.for_record(ctx.pair.id, "order", source_id)
+    rows += ctx.state.journal.refunds_of_order(ctx.pair.id, source_id)
+    return not any(r.state in ("posted", *OPEN, "flagged") and r.op != "void" for r in rows) \
+        and not any(is_undo(r) and r.state != "posted" for r in rows)
 
 
 def undo_key_of(step: UndoStep) -> str:

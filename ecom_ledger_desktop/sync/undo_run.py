@@ -46,7 +46,7 @@ def undo(service: SyncService, pair_ref: int | str, *, run_id: int | None = None
             raise SyncError(BUSY)
         try:
             plan = plan_undo(ctx, run_id=run_id, order_ids=order_ids(ctx, orders))
-            if not plan.steps or not confirm(plan):
+            if not (plan.steps or plan.retire) or not confirm(plan):
                 return plan, None
             return plan, carry_out(ctx, plan)
         finally:

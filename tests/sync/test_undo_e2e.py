@@ -13,6 +13,10 @@ def live(bench: SyncBench, entity: str) -> list[dict[str, Any]]:
     return [d for d in bench.docs(entity) if d.get("status") != "Deleted"]
 
 
+def _items_active(bench: SyncBench) -> dict[str, bool]:
+    return {str(i["Id"]): bool(i["Active"]) for i in bench.ledger.entities("Item")}
+
+
 def _two_orders_synced(bench: SyncBench) -> tuple[str, str, int]:
     first = bench.store.add_order(order_spec())
     second = bench.store.add_order(order_spec(customer={
@@ -27,17 +31,27 @@ def test_undo_a_run_voids_its_documents_then_each_order_posts_again_exactly_once
         bench: SyncBench) -> None:
     first, second, run_id = _two_orders_synced(bench)
     numbers = sorted(d["DocNumber"] for d in bench.docs("SalesReceipt"))
+    customers, items = len(bench.ledger.entities("Customer")), _items_active(bench)
 
     with bench.service.context(bench.pair_id) as ctx:
         plan = plan_undo(ctx, run_id=run_id)
         preview = "\n".join(plan.lines())
         assert [s.doc_number for s in plan.steps] == [
             d["DocNumber"] for d in sorted(bench.docs("SalesReceipt"), key=lambda d: int(d["Id"]))]
-        assert "Will void" in preview and "Customers and items" in preview
+        assert "Will void" in preview
+        assert "customer Jane Doe" in preview and "customer Sam Lee" in preview
         assert bench.ledger.stats().get("void", 0) == 0, "a preview changes nothing"
         result = carry_out(ctx, plan)
     assert len(result.undone) == 2 and not result.refused
     assert bench.docs("SalesReceipt") == [], "voided in QuickBooks, not just in our journal"
+    # the customers this run created are made inactive; the items the books already had are kept
+    assert {c["DisplayName"]: c["Active"] for c in bench.ledger.entities("Customer")
+            if "Doe" in c["DisplayName"] or "Lee" in c["DisplayName"]} == {
+        "Jane Doe (deleted)": False, "Sam Lee (deleted)": False}, result.retired
+    assert "customer Jane Doe made inactive" in result.retired
+    assert ("item Canvas Tote (Black) was in QuickBooks before the sync created its documents; "
+            "it is kept") in result.retired, result.retired
+    assert _items_active(bench) == items
 
     assert bench.sync().status == "ok"
     assert bench.docs("SalesReceipt") == [], "a sync does not bring an undone order back by itself"
@@ -48,6 +62,10 @@ def test_undo_a_run_voids_its_documents_then_each_order_posts_again_exactly_once
             "not undone", " nothing to post again"}
     live = bench.docs("SalesReceipt")
     assert sorted(d["DocNumber"] for d in live) == [f"{n}-U1" for n in numbers]
+    assert {c["DisplayName"]: c["Active"] for c in bench.ledger.entities("Customer")
+            if "Doe" in c["DisplayName"] or "Lee" in c["DisplayName"]} == {
+        "Jane Doe": True, "Sam Lee": True}, "reactivated, not created again"
+    assert len(bench.ledger.entities("Customer")) == customers
     assert bench.sync().status == "ok"
     assert len(bench.docs("SalesReceipt")) == 2, "posted again exactly once"
 

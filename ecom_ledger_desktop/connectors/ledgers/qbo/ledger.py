@@ -16,7 +16,13 @@ from typing import Any
 
 import httpx
 
-from ecom_ledger_desktop.connectors.base import CheckResult, PostedRef, PostedWithProblem, Resolution
+from ecom_ledger_desktop.connectors.base import (
+    CheckResult,
+    PostedRef,
+    PostedWithProblem,
+    Resolution,
+    RetireOutcome,
+)
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.qbo import bulk, documents, mapping, tax
 from ecom_ledger_desktop.connectors.ledgers.qbo.client import BATCH_MAX_ITEMS, QboClient, quote
@@ -95,6 +101,19 @@ class QboLedger:
                     request_id: str) -> str:
         """The item by SKU (then name), else per the unmapped-SKU policy; its Id."""
         return self.lookups.ensure_item(item, policy, standard_item, request_id)
+
+    def retire(self, kind: str, ledger_id: str, created_since: datetime,
+               request_id: str) -> RetireOutcome:
+        """Make a customer/item an undo no longer needs inactive, if nothing else uses it."""
+        from ecom_ledger_desktop.connectors.ledgers.qbo.retire import retire
+
+        outcome = retire(self.client, kind, ledger_id, created_since, request_id)
+        if outcome.retired:  # a later posting looks it up again (and reactivates it)
+            cache: dict[Any, str] = (self.lookups.customers if kind == "customer"
+                                     else self.lookups.items)
+            for key in [k for k, v in cache.items() if v == ledger_id]:
+                del cache[key]
+        return outcome
 
     def resolve_name(self, kind: str, name: str) -> str:
         """The Id of a named item, account, payment method or tax code (cached)."""
