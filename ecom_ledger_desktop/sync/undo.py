@@ -26,6 +26,7 @@ from ecom_ledger_desktop.sync.undo_journal import UNDO_REVISION, UNDONE, is_undo
 from ecom_ledger_desktop.sync.undo_retire import RetireCandidate, candidates, retire
 
 OPEN = ("queued", "sending")
+UNDO_PHASE = "undoing"  # the OrderProgress phase of an undo (the app shows it)
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,7 @@ def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
             result.refused.append((label, row.last_error))
         else:
             result.waiting.append((label, dispatcher.away or row.last_error or "not sent yet"))
-        ctx.events.publish(OrderProgress(0, done, len(keys), None, phase="undoing"))
+        ctx.events.publish(OrderProgress(0, done, len(keys), None, phase=UNDO_PHASE))
     finished = [sid for sid in [*plan.orders, *plan.undone_ids] if _fully_undone(ctx, sid)]
     result.retired = retire(ctx, candidates(ctx, finished))
     return result
