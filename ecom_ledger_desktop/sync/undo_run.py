@@ -17,6 +17,12 @@ from ecom_ledger_desktop.sync.undo import UndoPlan, UndoResult, carry_out, plan_
 BUSY = ("a sync of this pair is running; undo after it has finished (nothing was changed)")
 
 
+def _lock(ctx: PairContext, what: str) -> None:
+    """Take the pair's run lock, or refuse while a sync (here or in another process) holds it."""
+    if ctx.state.runs.held_here(ctx.pair.id) or not ctx.state.runs.try_lock(ctx.pair.id, what):
+        raise SyncError(BUSY.replace("undo", what))
+
+
 def order_ids(ctx: PairContext, refs: Iterable[str]) -> list[str]:
     """Store ids of orders named by number or store id; an unknown one is refused by name."""
     found: list[str] = []
@@ -42,8 +48,7 @@ def undo(service: SyncService, pair_ref: int | str, *, run_id: int | None = None
          ) -> tuple[UndoPlan, UndoResult | None]:
     """Plan under the run lock, ask ``confirm``, then void; (plan, None) when declined."""
     with service.context(pair_ref) as ctx:
-        if not ctx.state.runs.try_lock(ctx.pair.id, "undo"):
-            raise SyncError(BUSY)
+        _lock(ctx, "undo")
         try:
             plan = plan_undo(ctx, run_id=run_id, order_ids=order_ids(ctx, orders))
             if not (plan.steps or plan.retire) or not confirm(plan):
@@ -57,8 +62,7 @@ def post_again(service: SyncService, pair_ref: int | str,
                orders: Iterable[str]) -> dict[str, str]:
     """Post undone orders again, each once; order reference -> outcome."""
     with service.context(pair_ref) as ctx:
-        if not ctx.state.runs.try_lock(ctx.pair.id, "repost"):
-            raise SyncError(BUSY.replace("undo", "post again"))
+        _lock(ctx, "post again")
         try:
             refs = list(orders)
             ids = order_ids(ctx, refs)

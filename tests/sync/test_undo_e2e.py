@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.sync.undo import carry_out, plan_undo, repost_orders
+from ecom_ledger_desktop.sync.undo_run import undo
 from tests.sync.conftest import SyncBench, order_spec
 
 
@@ -141,3 +145,56 @@ def test_refund_is_undone_before_its_sale_and_posted_again_after_it(bench: SyncB
     assert len(bench.docs("SalesReceipt")) == 1 and len(live(bench, "RefundReceipt")) == 1
     bench.sync()
     assert len(bench.docs("SalesReceipt")) == 1 and len(live(bench, "RefundReceipt")) == 1
+
+
+def test_undo_of_a_run_that_only_refunded_takes_back_the_refund_alone(bench: SyncBench) -> None:
+    order_id = bench.store.add_order(order_spec())
+    bench.sync()
+    bench.store.refund_order(order_id, {"lines": [{"sku": "WB-BOTTLE", "qty": 1}], "shipping": 0})
+    refund_run = bench.sync().run_id
+    with bench.service.context(bench.pair_id) as ctx:
+        plan = plan_undo(ctx, run_id=refund_run)
+        assert [s.doc_kind for s in plan.steps] == ["refund_receipt"]
+        assert plan.retire == [], "the order's customer and items are still in use"
+        assert len(carry_out(ctx, plan).undone) == 1
+    assert live(bench, "RefundReceipt") == [] and len(bench.docs("SalesReceipt")) == 1
+
+
+def test_what_cannot_be_undone_is_said(bench: SyncBench) -> None:
+    cancelled = bench.store.add_order(order_spec())
+    waiting = bench.store.add_order(order_spec(customer={
+        "email": "al@example.com", "firstname": "Al", "lastname": "Bo"}))
+    bench.sync()
+    raw = bench.store.order_json(cancelled)
+    raw.update({"state": "canceled", "status": "canceled", "updated_at": bench.store.state.now()})
+    bench.store.put_raw_order(cancelled, raw)
+    bench.sync()
+    with bench.service.context(bench.pair_id) as ctx:  # an edit journaled, not yet sent
+        row = ctx.state.journal.for_record(bench.pair_id, "order", waiting)[0]
+        with ctx.state.tx():
+            ctx.state.journal.enqueue(
+                pair_id=bench.pair_id, posting_key=f"{row.posting_key}-edit", op="update",
+                doc_kind=row.doc_kind, record_kind="order", source_id=waiting,
+                record_number=row.record_number, revision="edit", payload=row.payload,
+                amount=row.amount, target_key=row.posting_key)
+        plan = plan_undo(ctx, order_ids=[cancelled, waiting, "404"])
+    assert plan.steps == []
+    why = {b.record_number: b.reason for b in plan.blocked}
+    assert "cancelled in the store" in why[bench.store.order_json(cancelled)["increment_id"]]
+    assert "still being sent" in why[row.record_number]
+    assert "not posted yet" in why["id 404"]
+    assert "Cannot be undone:" in "\n".join(plan.lines())
+
+
+def test_no_undo_while_a_sync_of_the_pair_runs(bench: SyncBench) -> None:
+    order_id = bench.store.add_order(order_spec())
+    bench.sync()
+    state = bench.state()
+    try:
+        assert state.runs.try_lock(bench.pair_id, "sync")
+        with pytest.raises(SyncError, match="sync of this pair is running"):
+            undo(bench.service, bench.pair_id, orders=[order_id])
+    finally:
+        state.runs.unlock(bench.pair_id)
+        state.close()
+    assert len(bench.docs("SalesReceipt")) == 1
