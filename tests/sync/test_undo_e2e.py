@@ -198,3 +198,26 @@ def test_no_undo_while_a_sync_of_the_pair_runs(bench: SyncBench) -> None:
         state.runs.unlock(bench.pair_id)
         state.close()
     assert len(bench.docs("SalesReceipt")) == 1
+
+
+def test_a_lost_answer_or_a_hand_void_in_the_ledger_still_ends_undone_once(
+        bench: SyncBench) -> None:
+    first, second, run_id = _two_orders_synced(bench)
+    receipts = sorted(bench.docs("SalesReceipt"), key=lambda d: int(d["Id"]))
+    with bench.service.context(bench.pair_id) as ctx:  # the merchant voided one in QuickBooks
+        client = ctx.ledger.client  # type: ignore[attr-defined]
+        client.void("SalesReceipt", receipts[1]["Id"], str(receipts[1]["SyncToken"]), "by-hand")
+    bench.ledger.drop_next_writes_after_apply(1)  # the first void lands, its answer is lost
+    with bench.service.context(bench.pair_id) as ctx:
+        result = carry_out(ctx, plan_undo(ctx, run_id=run_id))
+    assert not result.refused, result
+    if result.waiting:  # the lost answer: running the undo again finishes it
+        with bench.service.context(bench.pair_id) as ctx:
+            result = carry_out(ctx, plan_undo(ctx, run_id=run_id))
+    assert bench.docs("SalesReceipt") == []
+    voided = [d for d in bench.ledger.entities("SalesReceipt") if "Voided" in d["PrivateNote"]]
+    assert len(voided) == 2 and not any(d["PrivateNote"].startswith("Voided - Voided")
+                                        for d in voided)
+    with bench.service.context(bench.pair_id) as ctx:
+        assert repost_orders(ctx, [first, second]) == {first: "posted", second: "posted"}
+    assert len(bench.docs("SalesReceipt")) == 2

@@ -186,7 +186,8 @@ class QboLedger:
         """Void a posted document (QBO keeps it, with zero amounts).
 
         Refund receipts and credit memos cannot be voided in QuickBooks Online: they are
-        deleted, and one already deleted (a resend after a lost answer) counts as done.
+        deleted, and one already deleted (a resend after a lost answer) counts as done; so does
+        one already voided (by hand in QuickBooks, or by a void whose answer was lost).
         """
         entity = target.extra.get("entity") or mapping.ENTITY_OF_KIND[kind]
         label = f"{mapping.LABEL_OF_ENTITY.get(entity, entity)} {target.doc_number or ''}".strip()
@@ -197,6 +198,8 @@ class QboLedger:
             if deleting and fault.code == OBJECT_NOT_FOUND:
                 return _deleted(target, entity)
             raise
+        if not deleting and _voided(current):  # voided by hand, or our void's answer was lost
+            return _posted(current, entity)
         try:
             if deleting:
                 self.client.delete(entity, target.ledger_id, str(current["SyncToken"]),
