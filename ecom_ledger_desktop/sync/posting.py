@@ -43,6 +43,7 @@ from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.followers import follow_customer
 from ecom_ledger_desktop.sync.ingest import active_sale
 from ecom_ledger_desktop.sync.refund_problems import order_not_posted
+from ecom_ledger_desktop.sync.undo_journal import refused_undo
 from ecom_ledger_desktop.sync.undo_journal import settle as settle_undo
 
 log = logging.getLogger(__name__)
@@ -341,6 +342,7 @@ class Dispatcher:
 
     def _flag(self, row: PostingRow, problem: RecordProblem) -> str:
         state = self.ctx.state
+        problem = refused_undo(row, problem)
         if row.record_number and row.record_number not in problem.message:
             # a rejection met while preparing (e.g. creating the customer) still names the order
             what = "Order" if row.record_kind == "order" else row.record_kind.capitalize()

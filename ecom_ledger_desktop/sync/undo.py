@@ -189,6 +189,10 @@ def _plan_document(ctx: PairContext, plan: UndoPlan, postings: list[PostingRow],
     if root is None:
         return before
     existing = ctx.state.journal.get(undo_key(root))
+    if existing is not None and existing.state == "ignored":
+        plan.blocked.append(Blocked(root.record_number, "you chose to keep it in the books "
+                                                        "(its undo was ignored in the error queue)"))
+        return undo_key(root)
     if existing is not None and existing.state == "flagged":
         plan.blocked.append(Blocked(root.record_number, existing.last_error or
                                     "the ledger refused to void it"))

@@ -10,6 +10,9 @@ because a voided document keeps its number in the ledger).
 
 from __future__ import annotations
 
+import dataclasses
+
+from ecom_ledger_desktop.core.errors import Fix, RecordProblem
 from ecom_ledger_desktop.db.journal_repo import JournalRepo, PostingRow
 
 UNDO_REVISION = "undo"
@@ -62,3 +65,15 @@ def repost_number(doc_number: str, postings: list[PostingRow]) -> str:
         return doc_number
     suffix = f"-U{undone}"
     return f"{doc_number[:DOC_NUMBER_MAX - len(suffix)]}{suffix}"
+
+
+def refused_undo(row: PostingRow, problem: RecordProblem) -> RecordProblem:
+    """The ledger refused an undo's void: say it is the undo, and offer only what fits it
+    (the ledger's own fixes are about posting a change, e.g. "void and repost")."""
+    if not is_undo(row):
+        return problem
+    return dataclasses.replace(
+        problem, message=f"Undo of {row.record_kind} {row.record_number}: {problem.message} "
+                         "It stays in the books until this is resolved.",
+        fixes=[Fix("retry", "Try the undo again (e.g. once the period is reopened)"),
+               Fix("ignore", "Keep it in the books")])

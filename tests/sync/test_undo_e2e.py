@@ -99,6 +99,15 @@ def test_a_void_the_ledger_refuses_is_reported_and_a_rerun_finishes_it(bench: Sy
     with bench.service.context(bench.pair_id) as ctx:  # the preview says it plainly too
         again = plan_undo(ctx, order_ids=[order_id])
         assert again.steps == [] and "closed" in again.blocked[0].reason.lower()
+    [entry] = bench.open_errors()  # the queue offers what fits an undo, not "void and repost"
+    assert entry.message.startswith("Undo of order")
+    assert [f.action for f in entry.fixes] == ["retry", "ignore"]
+
+    bench.ledger.set_book_close_date(None)  # the accountant reopens the period
+    assert bench.service.retry(entry.id) == "posted"
+    assert bench.docs("SalesReceipt") == []
+    with bench.service.context(bench.pair_id) as ctx:
+        assert plan_undo(ctx, order_ids=[order_id]).already_undone
 
 
 def test_payment_is_voided_before_its_invoice_and_the_paid_order_comes_back_once(
@@ -221,3 +230,19 @@ def test_a_lost_answer_or_a_hand_void_in_the_ledger_still_ends_undone_once(
     with bench.service.context(bench.pair_id) as ctx:
         assert repost_orders(ctx, [first, second]) == {first: "posted", second: "posted"}
     assert len(bench.docs("SalesReceipt")) == 2
+
+
+def test_an_undo_the_merchant_ignores_keeps_the_document(bench: SyncBench) -> None:
+    order_id = bench.store.add_order(order_spec(created_at="2026-03-10 09:00:00"))
+    bench.sync()
+    bench.ledger.set_book_close_date("2026-03-31")
+    with bench.service.context(bench.pair_id) as ctx:
+        assert carry_out(ctx, plan_undo(ctx, order_ids=[order_id])).refused
+    [entry] = bench.open_errors()
+    bench.service.ignore(entry.id, "keep it")
+    bench.ledger.set_book_close_date(None)
+    assert bench.sync().status == "ok"
+    assert len(bench.docs("SalesReceipt")) == 1
+    with bench.service.context(bench.pair_id) as ctx:
+        plan = plan_undo(ctx, order_ids=[order_id])
+    assert plan.steps == [] and "chose to keep it" in plan.blocked[0].reason
