@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QItemSelectionModel
+
+from ecom_ledger_desktop.app.models._table import ROW_ROLE
 from ecom_ledger_desktop.app.views.history import HistoryPage
 
 from .conftest import WAIT_MS
@@ -64,3 +67,24 @@ def test_undo_a_run_shows_progress_then_an_order_is_posted_again(qtbot, make_she
                     timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "posted as" in page.order_result.text(), timeout=WAIT_MS)
     assert page.undo_order_button.isVisibleTo(page) and not page.repost_button.isVisibleTo(page)
+
+
+def test_undo_the_selected_orders_only(qtbot, make_shell) -> None:
+    h, page = _synced_page(qtbot, make_shell)
+    assert not page.undo_selected_button.isEnabled(), "nothing selected yet"
+    proxy = page.events_table.model()
+    posted_rows = [r for r in range(proxy.rowCount())
+                   if proxy.index(r, 0).data(ROW_ROLE).event == "posted"][:2]
+    selection = page.events_table.selectionModel()
+    for r in posted_rows:
+        selection.select(proxy.index(r, 0), QItemSelectionModel.SelectionFlag.Select
+                         | QItemSelectionModel.SelectionFlag.Rows)
+    chosen = {proxy.index(r, 0).data(ROW_ROLE).record for r in posted_rows}
+    assert page.undo_selected_button.isEnabled()
+    with qtbot.waitSignal(page.undo.finished, timeout=WAIT_MS) as done:
+        page.undo_selected_button.click()
+    [preview] = h.dialogs.texts("confirm")
+    listed = {line.split("(order ")[1].split(",")[0] for line in preview.splitlines()
+              if "(order " in line}
+    assert listed == chosen
+    assert len(done.args[0].undone) == len(chosen)
