@@ -17,12 +17,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ecom_ledger_desktop.connectors.base import PostedRef, UndoCheckingLedger
+from ecom_ledger_desktop.core.errors import RecordError, RetriableError
 from ecom_ledger_desktop.core.events import OrderProgress
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, active_sale, ingest_order, root_key
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
-from ecom_ledger_desktop.sync.undo_journal import UNDO_REVISION, UNDONE, is_undo, undo_key
+from ecom_ledger_desktop.sync.undo_journal import (
+    UNDO_REVISION,
+    UNDONE,
+    document_chain,
+    is_undo,
+    undo_key,
+)
 from ecom_ledger_desktop.sync.undo_retire import RetireCandidate, candidates, retire
 
 OPEN = ("queued", "sending")
@@ -41,6 +49,7 @@ class UndoStep:
     doc_number: str
     amount: Decimal | None
     depends_on: str | None = None  # the undo posting that must be confirmed first
+    group: str = ""  # the order (or lone refund) it belongs to: undone together or not at all
 
     @property
     def label(self) -> str:
@@ -70,6 +79,7 @@ class UndoPlan:
     already_undone: list[str] = field(default_factory=list)  # order numbers
     undone_ids: list[str] = field(default_factory=list)  # their store ids
     retire: list[RetireCandidate] = field(default_factory=list)
+    unchecked: str = ""  # why the ledger could not be asked about the documents, if it was not
 
     def lines(self) -> list[str]:
         """The preview in plain words, one line each."""
@@ -78,6 +88,8 @@ class UndoPlan:
         else:
             out = [f"Will void in {self.ledger_label}, in this order:"]
             out += [f"  {n}. {step.label}" for n, step in enumerate(self.steps, start=1)]
+        if self.unchecked:
+            out.append(f"Not checked: {self.unchecked}; what it refuses is reported after.")
         if self.already_undone:
             out.append("Already undone: orders " + ", ".join(self.already_undone))
         if self.blocked:
@@ -127,7 +139,8 @@ def plan_undo(ctx: PairContext, *, run_id: int | None = None,
         if kind == "refund":
             rows = journal.for_record(pair_id, "refund", sid)
             if not any(r.depends_on in plan.orders for r in rows):
-                _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None)
+                _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"refund:{sid}")
+    _check_in_ledger(ctx, plan)
     plan.retire = candidates(ctx, [*plan.orders, *plan.undone_ids])
     return plan
 
@@ -158,7 +171,7 @@ def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
         return
     before: str | None = None
     for payment in (p for p in postings if p.op == "payment" and p.state == "posted"):
-        before = _plan_document(ctx, plan, postings, payment, before)
+        before = _plan_document(ctx, plan, postings, payment, before, source_id)
     by_refund: dict[str, list[PostingRow]] = {}
     for row in journal.refunds_of_order(pair_id, source_id):
         by_refund.setdefault(row.source_id, []).append(row)
@@ -169,8 +182,8 @@ def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
             return
         refund_root = _sale_root(ctx, rows)
         if refund_root is not None:
-            before = _plan_document(ctx, plan, rows, refund_root, before)
-    _plan_document(ctx, plan, postings, root, before)
+            before = _plan_document(ctx, plan, rows, refund_root, before, source_id)
+    _plan_document(ctx, plan, postings, root, before, source_id)
     plan.orders.append(source_id)
 
 
@@ -184,7 +197,7 @@ def _sale_root(ctx: PairContext, postings: list[PostingRow]) -> PostingRow | Non
 
 
 def _plan_document(ctx: PairContext, plan: UndoPlan, postings: list[PostingRow],
-                   root: PostingRow | None, before: str | None) -> str | None:
+                   root: PostingRow | None, before: str | None, group: str) -> str | None:
     """Add one document's void to the plan (or say why not); returns its undo key."""
     if root is None:
         return before
@@ -203,8 +216,48 @@ def _plan_document(ctx: PairContext, plan: UndoPlan, postings: list[PostingRow],
     amount = latest[-1].amount if latest else root.amount
     plan.steps.append(UndoStep(root.posting_key, root.record_kind, root.source_id,
                                root.record_number, root.doc_kind,
-                               root.ledger_doc_number or root.ledger_id or "", amount, before))
+                               root.ledger_doc_number or root.ledger_id or "", amount, before,
+                               group))
     return undo_key(root)
+
+
+def _check_in_ledger(ctx: PairContext, plan: UndoPlan) -> None:
+    """Ask a ledger that can tell which documents it would not take back cleanly; an order
+    with such a document is left out whole (its other voids would leave it half-undone)."""
+    ledger = ctx.ledger
+    if not plan.steps or not isinstance(ledger, UndoCheckingLedger):
+        return
+    journal, refs = ctx.state.journal, []
+    for step in plan.steps:
+        root = journal.get(step.target_key)
+        assert root is not None
+        chain = [p for p in document_chain(journal.for_record(ctx.pair.id, root.record_kind,
+                                                              root.source_id), root)
+                 if p.state == "posted"]
+        payments = [p.ledger_id or "" for p in journal.for_record(ctx.pair.id, root.record_kind,
+                                                                  root.source_id)
+                    if p.op == "payment" and p.state == "posted"]
+        refs.append((PostedRef(ledger_id=root.ledger_id or "", doc_number=root.ledger_doc_number,
+                               sync_token=(chain[-1] if chain else root).ledger_sync_token,
+                               extra={"payments": ",".join(payments)}), root.doc_kind))
+    try:
+        obstacles = ledger.undo_obstacles(refs)
+    except (RetriableError, RecordError) as error:
+        plan.unchecked = f"{ctx.ledger_label} could not be asked what it holds ({error})"
+        return
+    stopped: dict[str, str] = {}
+    for step, (ref, _kind) in zip(plan.steps, refs, strict=True):
+        why = obstacles.get(ref.ledger_id)
+        if why and step.group not in stopped:
+            stopped[step.group] = f"{step.label}: {why}"
+    if not stopped:
+        return
+    for step in reversed(plan.steps):  # the sale comes last: it names the order
+        if stopped.get(step.group):
+            plan.blocked.append(Blocked(step.record_number, stopped[step.group]))
+            stopped[step.group] = ""  # said once per order
+    plan.steps = [s for s in plan.steps if s.group not in stopped]
+    plan.orders = [o for o in plan.orders if o not in stopped]
 
 
 # -- doing it -------------------------------------------------------------------------------------

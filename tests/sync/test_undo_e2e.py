@@ -89,8 +89,16 @@ def test_a_void_the_ledger_refuses_is_reported_and_a_rerun_finishes_it(bench: Sy
     order_id = bench.store.add_order(order_spec(created_at="2026-03-10 09:00:00"))
     assert bench.sync().status == "ok"
     bench.ledger.set_book_close_date("2026-03-31")
+    with bench.service.context(bench.pair_id) as ctx:  # the preview reads the close date
+        preview = plan_undo(ctx, order_ids=[order_id])
+    assert preview.steps == []
+    assert "books are closed up to 2026-03-31" in preview.blocked[0].reason
+    bench.ledger.set_book_close_date(None)
     with bench.service.context(bench.pair_id) as ctx:
-        result = carry_out(ctx, plan_undo(ctx, order_ids=[order_id]))
+        plan = plan_undo(ctx, order_ids=[order_id])
+    bench.ledger.set_book_close_date("2026-03-31")  # closed between the preview and the undo
+    with bench.service.context(bench.pair_id) as ctx:
+        result = carry_out(ctx, plan)
     assert result.undone == []
     [(_label, why)] = result.refused
     assert "closed" in why.lower(), why
@@ -235,9 +243,11 @@ def test_a_lost_answer_or_a_hand_void_in_the_ledger_still_ends_undone_once(
 def test_an_undo_the_merchant_ignores_keeps_the_document(bench: SyncBench) -> None:
     order_id = bench.store.add_order(order_spec(created_at="2026-03-10 09:00:00"))
     bench.sync()
+    with bench.service.context(bench.pair_id) as ctx:
+        plan = plan_undo(ctx, order_ids=[order_id])
     bench.ledger.set_book_close_date("2026-03-31")
     with bench.service.context(bench.pair_id) as ctx:
-        assert carry_out(ctx, plan_undo(ctx, order_ids=[order_id])).refused
+        assert carry_out(ctx, plan).refused
     [entry] = bench.open_errors()
     bench.service.ignore(entry.id, "keep it")
     bench.ledger.set_book_close_date(None)
@@ -246,3 +256,22 @@ def test_an_undo_the_merchant_ignores_keeps_the_document(bench: SyncBench) -> No
     with bench.service.context(bench.pair_id) as ctx:
         plan = plan_undo(ctx, order_ids=[order_id])
     assert plan.steps == [] and "chose to keep it" in plan.blocked[0].reason
+
+
+def test_a_document_changed_in_the_ledger_by_hand_is_not_undone_and_says_why(
+        bench: SyncBench) -> None:
+    first, second, run_id = _two_orders_synced(bench)
+    receipts = sorted(bench.docs("SalesReceipt"), key=lambda d: int(d["Id"]))
+    with bench.service.context(bench.pair_id) as ctx:  # the bookkeeper edits one in QuickBooks
+        client = ctx.ledger.client  # type: ignore[attr-defined]
+        client.update("SalesReceipt", {"Id": receipts[0]["Id"],
+                                       "SyncToken": str(receipts[0]["SyncToken"]),
+                                       "CustomerMemo": {"value": "Thanks!"}}, "by-hand-edit")
+        plan = plan_undo(ctx, run_id=run_id)
+        assert [s.source_id for s in plan.steps] == [str(second)]
+        [blocked] = plan.blocked
+        assert "changed in QuickBooks after it was posted" in blocked.reason
+        assert blocked.record_number == receipts[0]["DocNumber"]
+        assert len(carry_out(ctx, plan).undone) == 1
+    assert [d["Id"] for d in bench.docs("SalesReceipt")] == [receipts[0]["Id"]]
+    assert first != second

@@ -115,6 +115,12 @@ class QboLedger:
                 del cache[key]
         return outcome
 
+    def undo_obstacles(self, documents: list[tuple[PostedRef, str]]) -> dict[str, str]:
+        """Why QuickBooks would not take some documents back cleanly (read in bulk)."""
+        from ecom_ledger_desktop.connectors.ledgers.qbo.undo_checks import undo_obstacles
+
+        return undo_obstacles(self.client, documents)
+
     def resolve_name(self, kind: str, name: str) -> str:
         """The Id of a named item, account, payment method or tax code (cached)."""
         return self.lookups.resolve_name(kind, name)
