@@ -290,6 +290,10 @@ def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
     result = UndoResult()
     dispatcher = Dispatcher(ctx, None)
     for done, key in enumerate(keys, start=1):
+        if ctx.stop.is_set():  # the app is quitting: the rest waits for a rerun or the next sync
+            result.waiting += [(labels[k], "stopped; run the undo again to finish")
+                               for k in keys[done - 1:]]
+            return result
         row = ctx.state.journal.get(key)
         assert row is not None
         if row.state in OPEN:
@@ -327,11 +331,12 @@ def repost_orders(ctx: PairContext, order_ids: Iterable[str]) -> dict[str, str]:
     dispatcher = Dispatcher(ctx, None)
     for sid in order_ids:
         postings = ctx.state.journal.for_record(ctx.pair.id, "order", sid)
-        if not any(p.state == UNDONE for p in postings) or active_sale(postings) is not None:
+        live = active_sale(postings)
+        if not any(p.state == UNDONE for p in postings) or (live and live.state not in OPEN):
             outcomes[sid] = "not undone: nothing to post again"
             continue
         fetched = ctx.store.get_order(sid)
-        with ctx.state.tx():
+        with ctx.state.tx():  # (journaled already when a post-again was cut short: no-op)
             outcome = ingest_order(ctx, fetched, None, import_before_start=True)  # revive
             refunds = [r for r in ctx.state.journal.refunds_of_order(ctx.pair.id, sid)
                        if r.state == UNDONE and r.op in ("create", "update")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import time
@@ -74,8 +75,19 @@ def test_an_undo_killed_at_random_instants_is_finished_by_a_rerun_never_doubled(
     assert sorted(_voided(sims)) == sorted(numbers), "each document voided, none twice"
     assert "Nothing to undo" in cli.ok("undo", PAIR, "--run", str(run_id))
 
-    cli.json("post-again", PAIR, "--order", *numbers)
+    sims.ledger.faults.latency = 0.05  # posting again is killed at random instants too
+    for _ in range(3):
+        child = cli.popen("post-again", PAIR, "--order", *numbers)
+        time.sleep(rng.uniform(0.5, 1.5))
+        if child.poll() is None:
+            child.send_signal(signal.SIGKILL)
+        child.communicate()
+    sims.ledger.faults.latency = 0.0
+    proc = cli.run("post-again", PAIR, "--order", *numbers, as_json=True)
+    assert proc.returncode in (0, 3), proc.stderr  # 3: some were posted before the kill
+    again = json.loads(proc.stdout)
+    assert set(again.values()) <= {"posted", "not undone: nothing to post again"}, again
     cli.sync()
-    assert set(sims.receipt_numbers().values()) == {1}
+    assert set(sims.receipt_numbers().values()) == {1}, "each order posted again exactly once"
     assert len(sims.receipts()) == 12
     assert kills >= 2 and part_way >= 1, "the kills must land while the undo runs"
