@@ -129,17 +129,26 @@ def plan_undo(ctx: PairContext, *, run_id: int | None = None,
     """Which documents an undo of a run or of orders voids, in order, and what it cannot undo."""
     plan = UndoPlan(ctx.ledger_label)
     journal, pair_id = ctx.state.journal, ctx.pair.id
-    records: list[tuple[str, str]] = [("order", oid) for oid in order_ids]
-    if run_id is not None:
-        records += journal.records_posted_in_run(pair_id, run_id)
-    orders = [sid for kind, sid in records if kind == "order"]
-    for sid in dict.fromkeys(orders):
-        _plan_order(ctx, plan, sid)
-    for kind, sid in dict.fromkeys(records):
-        if kind == "refund":
-            rows = journal.for_record(pair_id, "refund", sid)
-            if not any(r.depends_on in plan.orders for r in rows):
-                _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"refund:{sid}")
+    sent = journal.sent_in_run(pair_id, run_id) if run_id is not None else []
+    created = list(dict.fromkeys((kind, sid) for kind, sid, op in sent if op == "create"))
+    for sid in dict.fromkeys([*order_ids, *(s for k, s in created if k == "order")]):
+        _plan_order(ctx, plan, sid)  # the order's documents: it was created then, or chosen
+    for kind, sid, op in dict.fromkeys(sent):  # what the run added to documents made before
+        if (kind == "order" and sid in plan.orders) or (kind, sid) in created:
+            continue
+        rows = journal.for_record(pair_id, kind, sid)
+        if op == "payment":
+            payment = next((r for r in rows if r.op == "payment" and r.state == "posted"
+                            and r.run_id == run_id), None)
+            _plan_document(ctx, plan, rows, payment, None, sid)
+        elif op == "update" and rows:
+            plan.blocked.append(Blocked(rows[0].record_number, (
+                "this sync only changed its document, which an earlier sync created; undo the "
+                "order itself to take it out of the books")))
+    for sid in (s for k, s in created if k == "refund"):
+        rows = journal.for_record(pair_id, "refund", sid)
+        if not any(r.depends_on in plan.orders for r in rows):
+            _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"refund:{sid}")
     _check_in_ledger(ctx, plan)
     plan.retire = candidates(ctx, [*plan.orders, *plan.undone_ids])
     return plan

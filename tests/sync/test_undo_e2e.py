@@ -275,3 +275,25 @@ def test_a_document_changed_in_the_ledger_by_hand_is_not_undone_and_says_why(
         assert len(carry_out(ctx, plan).undone) == 1
     assert [d["Id"] for d in bench.docs("SalesReceipt")] == [receipts[0]["Id"]]
     assert first != second
+
+
+def test_undo_of_a_later_run_takes_back_only_what_that_run_created(bench: SyncBench) -> None:
+    bench.set_rules(payment_posting={"banktransfer": "post_at_order"})
+    order_id = bench.store.add_order(order_spec(paid=False, payment_method="banktransfer"))
+    bench.sync()
+    bench.store.invoice_order(order_id)
+    payment_run = bench.sync().run_id
+    edited = bench.store.add_order(order_spec(customer={
+        "email": "cy@example.com", "firstname": "Cy", "lastname": "Do"}))
+    bench.sync()
+    bench.store.edit_order(edited, {"lines": [
+        {"sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "qty": 1, "price": "24.00"}]})
+    edit_run = bench.sync().run_id
+    with bench.service.context(bench.pair_id) as ctx:
+        plan = plan_undo(ctx, run_id=payment_run)
+        assert [s.doc_kind for s in plan.steps] == ["payment"]
+        assert len(carry_out(ctx, plan).undone) == 1
+        only_changed = plan_undo(ctx, run_id=edit_run)
+    assert len(bench.docs("Invoice")) == 1 and bench.docs("Payment") == []
+    assert only_changed.steps == []
+    assert "only changed its document" in only_changed.blocked[0].reason
