@@ -62,8 +62,13 @@ def test_an_undo_killed_at_random_instants_is_finished_by_a_rerun_never_doubled(
     rng = random.Random(7)
     kills, part_way = 0, 0
     for _ in range(6):
+        before = len(_voided(sims))
         child = cli.popen("undo", PAIR, "--run", str(run_id), "--yes")
-        time.sleep(rng.uniform(0.5, 1.5))  # a random instant, as the crash trials pick them
+        deadline = time.monotonic() + 30  # wait for this child's first void to land …
+        while (child.poll() is None and len(_voided(sims)) == before
+               and time.monotonic() < deadline):
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.3))  # … then kill it at a random instant after
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             kills += 1
