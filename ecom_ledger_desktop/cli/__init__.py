@@ -21,6 +21,7 @@ from ecom_ledger_desktop.cli import (
     preview_commands,
     reconcile_commands,
     status_commands,
+    undo_commands,
 )
 from ecom_ledger_desktop.cli import config_commands as cfg
 from ecom_ledger_desktop.cli import pair_commands as pairs_cmd
@@ -211,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
                            + f"; default {DEFAULT_DEMO_LEDGER}")
     backup_commands.add_parser(groups)
     reconcile_commands.add_parser(groups)
+    undo_commands.add_parser(groups)
     return parser
 
 

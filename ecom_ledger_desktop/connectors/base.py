@@ -342,3 +342,36 @@ class ReadBackLedger(Protocol):
     def read_calls(self) -> int:
         """API calls made by ``documents_between`` so far (the reconciliation's cost)."""
         ...
+
+
+@dataclass
+class RetireOutcome:
+    """What became of a customer or item an undo no longer needs."""
+
+    retired: bool
+    why: str = ""  # in plain words: made inactive, or why it was kept
+
+
+@runtime_checkable
+class RetiringLedger(Protocol):
+    """A ledger whose customers and items an undo can make inactive (never deleted)."""
+
+    def retire(self, kind: str, ledger_id: str, created_since: datetime,
+               request_id: str) -> RetireOutcome:
+        """Make the ``customer`` or ``item`` inactive if the ledger shows it was created at or
+        after ``created_since`` (by our posting) and no live document uses it; else keep it and
+        say why. Idempotent: one already inactive counts as retired."""
+        ...
+
+
+@runtime_checkable
+class UndoCheckingLedger(Protocol):
+    """A ledger that can say, before an undo, which documents it would not take back cleanly."""
+
+    def undo_obstacles(self, documents: list[tuple[PostedRef, str]]) -> dict[str, str]:
+        """For (document, kind) an undo would void: ledger id -> why, in plain words, voiding
+        it would do more than take back what we posted (changed in the ledger since, deposited,
+        a payment recorded on it by hand, in a closed period). Read in bulk; the ref's
+        ``sync_token`` is the version we last wrote and ``extra["payments"]`` the ids of our own
+        payments on it. Documents without an obstacle are left out."""
+        ...

@@ -52,6 +52,7 @@ class PostingRow:
     last_error: str
     writeback_done: bool
     created_at: str = ""  # when it was journaled (ISO, UTC)
+    run_id: int | None = None  # the run that last sent it (or journaled it, before it was sent)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> PostingRow:
@@ -66,7 +67,7 @@ class PostingRow:
             ledger_id=row["ledger_id"], ledger_doc_number=row["ledger_doc_number"],
             ledger_sync_token=row["ledger_sync_token"], attempts=row["attempts"],
             last_error=row["last_error"], writeback_done=bool(row["writeback_done"]),
-            created_at=row["created_at"],
+            created_at=row["created_at"], run_id=row["run_id"],
         )
 
 
@@ -118,6 +119,15 @@ class JournalRepo:
             "SELECT * FROM postings WHERE pair_id = ? AND record_kind = 'refund' AND "
             "depends_on = ? ORDER BY id", (pair_id, order_source_id)).fetchall()
         return [PostingRow.from_row(r) for r in rows]
+
+    def sent_in_run(self, pair_id: int, run_id: int) -> list[tuple[str, str, str]]:
+        """(record kind, source id, op) of what a run sent to the ledger (voids aside), in
+        journal order: which documents it created (``create``, ``payment``) or changed."""
+        rows = self._conn.execute(
+            "SELECT record_kind, source_id, op FROM postings WHERE pair_id = ? AND run_id = ? "
+            "AND ledger_id IS NOT NULL AND op != 'void' ORDER BY id",
+            (pair_id, run_id)).fetchall()
+        return [(r["record_kind"], r["source_id"], r["op"]) for r in rows]
 
     def open_postings(self, pair_id: int) -> list[PostingRow]:
         """Queued and in-flight postings of a pair, in the order they were journaled."""

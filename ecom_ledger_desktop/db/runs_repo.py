@@ -144,6 +144,12 @@ class RunsRepo:
         self._conn.execute("COMMIT")
         return True
 
+    def held_here(self, pair_id: int) -> bool:
+        """Whether this process already holds the pair's lock (``try_lock`` would re-enter it:
+        a sync running on another thread of this app)."""
+        return self._conn.execute("SELECT 1 FROM pair_locks WHERE pair_id = ? AND pid = ?",
+                                  (pair_id, os.getpid())).fetchone() is not None
+
     def unlock(self, pair_id: int) -> None:
         """Release the pair's run lock if this process holds it.
 

@@ -18,6 +18,7 @@ from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.commerce import Order, Refund
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.mapper import MappedDocument, book_date, map_order, map_refund
+from ecom_ledger_desktop.sync.undo_journal import UNDONE, repost_number
 from ecom_ledger_desktop.sync.unpaid import (
     awaits_payment,
     hold_unpaid,
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 SALE_OPS = ("create", "update")
 REFUNDS_DUE = "refunds_due"  # an order changed with refunds: read the store's refunds this run
-DEAD_STATES = ("superseded", "ignored")
+DEAD_STATES = ("superseded", "ignored", UNDONE)  # undone: voided in the ledger by an undo
 
 
 def active_sale(postings: list[PostingRow]) -> PostingRow | None:
@@ -48,12 +49,13 @@ def ignored_as_is(postings: list[PostingRow], revision: str) -> PostingRow | Non
     """The record's latest document posting, when the merchant ignored this very revision.
 
     Reading the same content again (the store touched the record, a look-back re-read it) must
-    not journal it anew under the next revision key: ignoring it closed it for good. A later
+    not journal it anew under the next revision key: ignoring it (or undoing it, until the
+    merchant posts it again) closed it for good. A later
     *different* revision is a new revision in time and is journaled as usual.
     """
     sales = [p for p in postings if p.op in SALE_OPS]
     latest = sales[-1] if sales else None
-    if latest is not None and latest.state == "ignored" and latest.revision == revision:
+    if latest is not None and latest.state in ("ignored", UNDONE) and latest.revision == revision:
         return latest
     return None
 
@@ -177,6 +179,7 @@ def _journal_revision(ctx: PairContext, order: Order, mapped: MappedDocument,
             op, target = active.op, active.target_key
         else:
             op, target = "update", root_key(active)
+    mapped.document.doc_number = repost_number(mapped.document.doc_number, postings)
     mapped.document.private_note = f"{order.number} from the web store. ecom-ledger key: {key}"
     payload = mapped_payload(mapped)
     created = ctx.state.journal.enqueue(
@@ -200,7 +203,10 @@ def _needs_payment(ctx: PairContext, order: Order, mapped: MappedDocument,
 
 def _enqueue_payment(ctx: PairContext, order: Order, mapped: MappedDocument, invoice_key: str,
                      run_id: int | None) -> None:
-    key = ctx.posting_key("order", order.source_id, "payment")
+    key, generation = ctx.posting_key("order", order.source_id, "payment"), 1
+    while ctx.state.journal.get(key) is not None:  # an undone payment keeps its key
+        generation += 1
+        key = ctx.posting_key("order", order.source_id, f"payment.{generation}")
     payment = ledger_payment(ctx, order, mapped, invoice_key, key)
     payload = dumps({"payment": payment.model_dump(mode="json"),
                      "customer": mapped.customer.model_dump(mode="json")})
@@ -292,6 +298,7 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
             _supersede(ctx, active, run_id, f"refund {refund.number} changed before it was posted")
         else:
             op, target = "update", root_key(active)
+    mapped.document.doc_number = repost_number(mapped.document.doc_number, postings)
     mapped.document.private_note = (f"Refund {refund.number} of order {order.number}. "
                                     f"ecom-ledger key: {key}")
     # the order as the queue names it, should it never reach the books (placed before the start)

@@ -44,6 +44,8 @@ from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.followers import follow_customer
 from ecom_ledger_desktop.sync.ingest import active_sale
 from ecom_ledger_desktop.sync.refund_problems import order_not_posted
+from ecom_ledger_desktop.sync.undo_journal import refused_undo
+from ecom_ledger_desktop.sync.undo_journal import settle as settle_undo
 
 log = logging.getLogger(__name__)
 
@@ -327,6 +329,7 @@ class Dispatcher:
         with state.tx():
             state.journal.mark_posted(row.posting_key, ref.ledger_id, ref.doc_number,
                                       ref.sync_token, ref.total)
+            settle_undo(state.journal, row)  # an undo's void: its document is undone now
             state.errors.close_for_record(self.ctx.pair.id, row.record_kind, row.source_id,
                                           f"posted as {label} {ref.doc_number or ref.ledger_id}")
             state.runs.audit("adopted" if adopted else "posted", pair_id=self.ctx.pair.id,
@@ -344,6 +347,7 @@ class Dispatcher:
 
     def _flag(self, row: PostingRow, problem: RecordProblem) -> str:
         state = self.ctx.state
+        problem = refused_undo(row, problem)
         if row.record_number and row.record_number not in problem.message:
             # a rejection met while preparing (e.g. creating the customer) still names the order
             what = "Order" if row.record_kind == "order" else row.record_kind.capitalize()

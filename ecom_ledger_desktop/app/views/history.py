@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -38,6 +39,7 @@ from ecom_ledger_desktop.app.views.history_tables import (
     fit_height,
     make_table,
 )
+from ecom_ledger_desktop.app.views.history_undo import UndoFlow
 from ecom_ledger_desktop.app.views.history_work import (
     OrderLookup,
     RunsData,
@@ -50,6 +52,7 @@ from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.widgets import Card, EmptyState
 from ecom_ledger_desktop.db.runs_repo import RunRow
 from ecom_ledger_desktop.sync.history_queries import RunRecord, TimelineEvent
+from ecom_ledger_desktop.sync.undo_run import post_again
 
 
 def _muted(text: str = "") -> QLabel:
@@ -118,12 +121,103 @@ class HistoryPage(Page):
         self.events_proxy = StepFilter(self)
         self.events_table = make_table(self.events_model, RunEventsModel.COL_DETAIL, False,
                                        self.events_proxy)
+        self.events_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.events_table.selectionModel().selectionChanged.connect(self._update_undo)
+        self.events_card.layout_.addLayout(self._build_undo_row())
         self.events_table.doubleClicked.connect(self._event_double_clicked)
         self.events_table.setToolTip("Double-click a row to follow that order")
         self.events_card.layout_.addWidget(self.events_table)
         self.body.addWidget(self.events_card)
         self.body.addWidget(self._build_order_card())
+        self._update_undo()
         ctx.require_status().run_completed.connect(self._on_run_completed)
+
+    def _build_undo_row(self) -> QHBoxLayout:
+        self.undo = UndoFlow(self.ctx, self)
+        self.undo.busy_changed.connect(lambda _busy: self._update_undo())
+        self.undo.progress.connect(self._undo_progress)
+        self.undo.finished.connect(self._undo_finished)
+        row = QHBoxLayout()
+        self.undo_status = _muted("")
+        row.addWidget(self.undo_status, 1)
+        self.undo_selected_button = QPushButton("Undo selected orders…")
+        self.undo_selected_button.setToolTip("Void their documents in your books, after a preview")
+        self.undo_selected_button.clicked.connect(self.undo_selected)
+        row.addWidget(self.undo_selected_button)
+        self.undo_run_button = QPushButton("Undo this sync…")
+        self.undo_run_button.setToolTip("Void every document this sync created, after a preview")
+        self.undo_run_button.clicked.connect(self.undo_run)
+        row.addWidget(self.undo_run_button)
+        return row
+
+    def _selected_run(self) -> RunRecord | None:
+        return next((r for r in self.runs_model.rows() if r.id == self._run_id), None)
+
+    def _selected_orders(self) -> tuple[str, ...]:
+        rows = self.events_table.selectionModel().selectedRows()
+        records = [row.data(ROW_ROLE) for row in rows]
+        return tuple(dict.fromkeys(e.record for e in records
+                                   if isinstance(e, TimelineEvent) and e.record))
+
+    def _update_undo(self, *_args: object) -> None:
+        run = self._selected_run()
+        idle = not self.undo.busy
+        self.undo_run_button.setEnabled(idle and run is not None and run.posted > 0)
+        self.undo_selected_button.setEnabled(idle and run is not None
+                                             and bool(self._selected_orders()))
+        self.undo_order_button.setEnabled(idle)
+
+    def undo_run(self) -> None:
+        """Preview, ask, and undo what the selected sync put in the books."""
+        run = self._selected_run()
+        if run is not None:
+            self.undo_status.setText("Reading what this sync put in your books…")
+            self.undo.start(run.pair_id, run_id=run.id)
+
+    def undo_selected(self) -> None:
+        """Preview, ask, and undo the orders selected among the sync's events."""
+        run, orders = self._selected_run(), self._selected_orders()
+        if run is not None and orders:
+            self.undo_status.setText("Reading what these orders put in your books…")
+            self.undo.start(run.pair_id, orders=orders)
+
+    def undo_order(self) -> None:
+        """Preview, ask, and undo the order shown below."""
+        timeline, pair_id = self.timeline_model.timeline, self.pair_box.currentData()
+        if timeline is not None and pair_id is not None:
+            self.undo_status.setText(f"Reading what order {timeline.number} put in your books…")
+            self.undo.start(int(pair_id), orders=(timeline.number,))
+
+    def post_order_again(self) -> None:
+        """Post the undone order shown below again (once)."""
+        timeline, pair_id = self.timeline_model.timeline, self.pair_box.currentData()
+        if timeline is None or pair_id is None:
+            return
+        self.repost_button.setEnabled(False)
+        self.undo_status.setText(f"Posting order {timeline.number} again…")
+        self.ctx.tasks.run(post_again, self.ctx.service, int(pair_id), (timeline.number,),
+                           on_done=self._reposted, on_error=self._repost_failed)
+
+    def _reposted(self, outcomes: dict[str, str]) -> None:
+        self.repost_button.setEnabled(True)
+        self.undo_status.setText("; ".join(f"order {number}: {outcome}"
+                                           for number, outcome in outcomes.items()))
+        self.refresh()
+        self.search_order()
+
+    def _repost_failed(self, error: BaseException) -> None:
+        self.repost_button.setEnabled(True)
+        self.ctx.dialogs.warn("Post again", f"The order could not be posted again: {error}")
+
+    def _undo_progress(self, done: int, total: int) -> None:
+        self.undo_status.setText(f"Undoing: {done} of {fmt.plural(total, 'document')} done…")
+
+    def _undo_finished(self, result: object) -> None:
+        self.undo_status.setText("Undone. Follow an order below to post it again."
+                                 if result is not None else "")
+        self.refresh()
+        if self.timeline_model.timeline is not None:
+            self.search_order()
 
     def _build_order_card(self) -> Card:
         self.order_card = Card("Follow an order")
@@ -141,6 +235,15 @@ class HistoryPage(Page):
         self.order_button.setObjectName("primaryButton")
         self.order_button.clicked.connect(self.search_order)
         row.addWidget(self.order_button)
+        self.undo_order_button = QPushButton("Undo this order…")
+        self.undo_order_button.clicked.connect(self.undo_order)
+        self.undo_order_button.hide()  # shown for an order with a document in the books
+        row.addWidget(self.undo_order_button)
+        self.repost_button = QPushButton("Post it again")
+        self.repost_button.setToolTip("Post the undone order again, once, as it is in the store")
+        self.repost_button.clicked.connect(self.post_order_again)
+        self.repost_button.hide()  # shown for an undone order
+        row.addWidget(self.repost_button)
         self.order_card.layout_.addLayout(row)
         self.order_result = QLabel("From download to the document in your books: type an order "
                                    "number, or double-click an order in the sync above.")
@@ -218,6 +321,7 @@ class HistoryPage(Page):
             return
         self.events_model.set_rows(events)
         self._fit_events()
+        self._update_undo()
         self.events_table.setVisible(bool(events))
         run = next((r for r in self.runs_model.rows() if r.id == run_id), None)
         why = f"{run_note(run).rstrip('.')}. " if run is not None and run_note(run) else ""
@@ -269,6 +373,8 @@ class HistoryPage(Page):
         fit_height(self.timeline_table, len(timeline.events) if timeline else 0, least=1)
         self.timeline_table.setVisible(timeline is not None)
         if timeline is None:
+            self.undo_order_button.hide()
+            self.repost_button.hide()
             text = f"No order numbered {html.escape(lookup.text)} was downloaded from the store."
             if lookup.near:
                 links = ", ".join(f'<a href="{html.escape(n)}">{html.escape(n)}</a>'
@@ -277,9 +383,12 @@ class HistoryPage(Page):
             self.order_result.setText(text)
             return
         docs = [f"<b>{document_words(d.kind)} {html.escape(d.number or '(no number)')}</b> "
-                f"(QuickBooks Id {html.escape(d.ledger_id)}{', voided' if d.voided else ''})"
+                f"(QuickBooks Id {html.escape(d.ledger_id)}"
+                f"{', undone' if d.undone else ', voided' if d.voided else ''})"
                 for d in lookup.documents]
         live = [d for d in lookup.documents if not d.voided]
+        self.undo_order_button.setVisible(bool(live))
+        self.repost_button.setVisible(not live and any(d.undone for d in lookup.documents))
         where = ("posted as " + " and ".join(docs)) if live else (
             "not in your books yet" + (" (" + ", ".join(docs) + ")" if docs else ""))
         waiting = not live and bool(timeline.events) and timeline.events[-1].event == "flagged"

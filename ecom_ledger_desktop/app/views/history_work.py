@@ -17,6 +17,7 @@ from ecom_ledger_desktop.sync.history_queries import (
 )
 from ecom_ledger_desktop.sync.ingest import root_key
 from ecom_ledger_desktop.sync.service import SyncService
+from ecom_ledger_desktop.sync.undo_journal import UNDONE
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class PostedDocument:
     number: str
     ledger_id: str
     voided: bool = False
+    undone: bool = False  # voided by an undo: the order can be posted again
 
 
 @dataclass
@@ -93,10 +95,10 @@ def posted_documents(postings: list[PostingRow]) -> list[PostedDocument]:
     voided = {p.target_key for p in postings if p.op == "void" and p.state == "posted"}
     documents: dict[str, PostedDocument] = {}
     for row in postings:
-        if row.op in ("create", "update") and row.state == "posted" and row.ledger_id:
+        if row.op in ("create", "update") and row.state in ("posted", UNDONE) and row.ledger_id:
             documents[row.ledger_id] = PostedDocument(
                 row.doc_kind, row.ledger_doc_number or "", row.ledger_id,
-                root_key(row) in voided)
+                root_key(row) in voided or row.state == UNDONE, row.state == UNDONE)
     return list(documents.values())
 
 

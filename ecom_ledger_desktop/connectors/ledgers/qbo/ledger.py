@@ -22,6 +22,7 @@ from ecom_ledger_desktop.connectors.base import (
     PostedRef,
     PostedWithProblem,
     Resolution,
+    RetireOutcome,
 )
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.qbo import bulk, documents, mapping, tax
@@ -115,6 +116,25 @@ class QboLedger:
         """The item by SKU (then name), else per the unmapped-SKU policy; its Id."""
         return self.lookups.ensure_item(item, policy, standard_item, request_id)
 
+    def retire(self, kind: str, ledger_id: str, created_since: datetime,
+               request_id: str) -> RetireOutcome:
+        """Make a customer/item an undo no longer needs inactive, if nothing else uses it."""
+        from ecom_ledger_desktop.connectors.ledgers.qbo.retire import retire
+
+        outcome = retire(self.client, kind, ledger_id, created_since, request_id)
+        if outcome.retired:  # a later posting looks it up again (and reactivates it)
+            cache: dict[Any, str] = (self.lookups.customers if kind == "customer"
+                                     else self.lookups.items)
+            for key in [k for k, v in cache.items() if v == ledger_id]:
+                del cache[key]
+        return outcome
+
+    def undo_obstacles(self, documents: list[tuple[PostedRef, str]]) -> dict[str, str]:
+        """Why QuickBooks would not take some documents back cleanly (read in bulk)."""
+        from ecom_ledger_desktop.connectors.ledgers.qbo.undo_checks import undo_obstacles
+
+        return undo_obstacles(self.client, documents)
+
     def resolve_name(self, kind: str, name: str) -> str:
         """The Id of a named item, account, payment method or tax code (cached)."""
         return self.lookups.resolve_name(kind, name)
@@ -186,7 +206,8 @@ class QboLedger:
         """Void a posted document (QBO keeps it, with zero amounts).
 
         Refund receipts and credit memos cannot be voided in QuickBooks Online: they are
-        deleted, and one already deleted (a resend after a lost answer) counts as done.
+        deleted, and one already deleted (a resend after a lost answer) counts as done; so does
+        one already voided (by hand in QuickBooks, or by a void whose answer was lost).
         """
         entity = target.extra.get("entity") or mapping.ENTITY_OF_KIND[kind]
         label = f"{mapping.LABEL_OF_ENTITY.get(entity, entity)} {target.doc_number or ''}".strip()
@@ -197,6 +218,8 @@ class QboLedger:
             if deleting and fault.code == OBJECT_NOT_FOUND:
                 return _deleted(target, entity)
             raise
+        if not deleting and _voided(current):  # voided by hand, or our void's answer was lost
+            return _posted(current, entity)
         try:
             if deleting:
                 self.client.delete(entity, target.ledger_id, str(current["SyncToken"]),
