@@ -23,7 +23,7 @@ from ecom_ledger_desktop.models.ledger import (
     LedgerPayment,
     SalesDocument,
 )
-from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
+from ecom_ledger_desktop.models.rules import PostingRules, UnmappedSkuPolicy
 
 T = TypeVar("T")
 
@@ -276,4 +276,14 @@ class CustomerDetailsLedger(Protocol):
         """Bring the ledger's customer up to the store's address and phone, recorded at
         ``customer.as_of``; a ledger edit made after that is kept, and the difference returned
         as a problem for a person (last writer wins, a conflict is never overwritten)."""
+        ...
+
+
+@runtime_checkable
+class RulesLedger(Protocol):
+    """A ledger whose documents follow pair rules only some ledgers have (a draft status for
+    unpaid invoices, the order number as a PO number): given the pair's rules before posting."""
+
+    def apply_rules(self, rules: PostingRules) -> None:
+        """Follow ``rules`` for the documents posted from now on."""
         ...

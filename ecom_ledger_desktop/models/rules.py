@@ -89,6 +89,13 @@ class PostingRules(BaseModel):
     #: a changed address or phone in the store updates the ledger's customer; an edit made in
     #: the ledger after the store's record is kept and the difference flagged
     customer_details_sync: bool = False
+    #: where the ledger has draft invoices (FreshBooks): an order posted before it is paid is
+    #: left a draft (out of reports and receivables until sent) or marked sent; a paid order's
+    #: invoice is always paid
+    unpaid_invoice_status: Literal["sent", "draft"] = "sent"
+    #: the store's order number on the invoice: as its number, or as its PO number (where the
+    #: ledger has one, e.g. FreshBooks; the ledger then numbers its invoices itself)
+    order_number_field: Literal["document_number", "po_number"] = "document_number"
 
     @model_validator(mode="before")
     @classmethod

@@ -21,6 +21,13 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
                         "listed is an invoice at once."),
     "when_paid_document": ("Documents", "Orders paid later become",
                            "dated the day the payment arrived"),
+    "unpaid_invoice_status": ("Documents", "Invoices of orders not yet paid are",
+                              "where the books have drafts (FreshBooks): a draft stays out of "
+                              "reports and receivables until you send it; a paid order's "
+                              "invoice is always paid"),
+    "order_number_field": ("Documents", "The store's order number goes to",
+                           "the invoice number, or the PO number where the books have one "
+                           "(FreshBooks: it then numbers its invoices itself)"),
     "unpaid_alert_days": ("Documents", "Warn about unpaid orders after (days)",
                           "an order still unpaid then goes to the error queue: cancel it in the "
                           "store, or keep waiting"),
@@ -82,6 +89,10 @@ CHOICE_TEXT: dict[str, str] = {
     "standard_customer": "one customer for all web orders",
     "line_item": "post the store's tax as a line (tax reports show none)",
     "none": "not synced",
+    "sent": "sent (owed, in reports)",
+    "draft": "drafts (out of reports until sent)",
+    "document_number": "the invoice number",
+    "po_number": "the PO number",
     "store": "the store is the master (QuickBooks follows)",
     "ledger": "QuickBooks is the master (the store follows)",
 }

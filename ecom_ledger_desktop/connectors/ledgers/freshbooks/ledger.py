@@ -1,12 +1,14 @@
 """``FreshBooksLedger``: the engine's ``PushLedger`` for FreshBooks.
 
-Sales receipts and invoices become FreshBooks invoices (marked sent, so reports count them; a
-sales receipt gets its payment at once), payments are FreshBooks payments on the invoice, refunds
+Sales receipts and invoices become FreshBooks invoices (a sales receipt marked sent and paid at
+once; an unpaid order's invoice marked sent, so reports count it, or left a draft when the pair's
+``unpaid_invoice_status`` rule says so), payments are FreshBooks payments on the invoice, refunds
 are credit notes, voids are soft deletes (``vis_state`` 1). FreshBooks has no idempotency key: the
 journal key's short reference travels in the invoice's / credit note's notes and the payment's
 note (the customer reads them: ``notes``), and after a lost answer ``find_posted`` searches for it
 (finishing a half-done sale) before anything is sent again. Totals are checked against the
-store's to the cent.
+store's to the cent. The store's order number goes to the invoice number, or to the PO number
+when the pair's ``order_number_field`` rule says so (FreshBooks then numbers the invoice).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from ecom_ledger_desktop.models.ledger import (
     LedgerPayment,
     SalesDocument,
 )
-from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
+from ecom_ledger_desktop.models.rules import PostingRules, UnmappedSkuPolicy
 
 log = logging.getLogger(__name__)
 REFUND_KINDS = ("refund_receipt", "credit_memo")
@@ -73,6 +75,14 @@ class FreshBooksLedger(FreshBooksCatalog):
                                        transport=transport)
         self.lookups = Lookups(self.client)
         self._clock = clock or SystemClock()
+        self.unpaid_status = "sent"
+
+    def apply_rules(self, rules: PostingRules) -> None:
+        """The pair's draft/sent rule for unpaid invoices and where the order number goes
+        (``connectors.base.RulesLedger``)."""
+        self.unpaid_status = rules.unpaid_invoice_status
+        self.number_field = "po_number" if rules.order_number_field == "po_number" \
+            else "invoice_number"
 
     # -- following the store (rules) ---------------------------------------------------------
     def sync_catalog(self, products: list[Product], removed: list[str]) -> CatalogOutcome:
@@ -265,9 +275,12 @@ class FreshBooksLedger(FreshBooksCatalog):
         return ref.ledger_name or line.description or line.kind.replace("_", " ").title()
 
     def _finished(self, row: dict[str, Any], document: SalesDocument) -> PostedRef:
-        """An invoice marked sent (drafts are left out of reports) and, for a sales receipt,
-        paid; a step whose answer was lost before is done now."""
-        if row.get("v3_status") == "draft" or row.get("display_status") == "draft":
+        """An invoice marked sent (drafts are left out of reports; an unpaid order's stays one
+        when the rule says so) and, for a sales receipt, paid; a step whose answer was lost
+        before is done now."""
+        keep_draft = document.kind != "sales_receipt" and self.unpaid_status == "draft"
+        if not keep_draft and (row.get("v3_status") == "draft"
+                               or row.get("display_status") == "draft"):
             row = self.client.update("invoices", row["id"], {"action_mark_as_sent": True})
         if document.kind == "sales_receipt":
             self._settle_payment(row, document)
