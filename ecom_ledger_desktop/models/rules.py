@@ -96,6 +96,10 @@ class PostingRules(BaseModel):
     #: the store's order number on the invoice: as its number, or as its PO number (where the
     #: ledger has one, e.g. FreshBooks; the ledger then numbers its invoices itself)
     order_number_field: Literal["document_number", "po_number"] = "document_number"
+    #: a store discount as lines (exact, the default) or as the ledger's invoice discount where
+    #: it has one (FreshBooks: a percentage, used only when it reproduces the store's discount
+    #: and tax to the cent, else lines)
+    discount_as: Literal["lines", "invoice_discount"] = "lines"
 
     @model_validator(mode="before")
     @classmethod

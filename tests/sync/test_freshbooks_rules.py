@@ -5,6 +5,8 @@ with ``ecom-ledger rules set``."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from ecom_ledger_desktop.models.rules import PostingRules
@@ -55,4 +57,38 @@ def test_the_order_number_goes_to_the_po_number_when_the_rule_says(tmp_path: Pat
 
 def test_the_rules_default_to_sent_invoices_numbered_as_the_store() -> None:
     base = rules()
-    assert (base.unpaid_invoice_status, base.order_number_field) == ("sent", "document_number")
+    assert (base.unpaid_invoice_status, base.order_number_field, base.discount_as) == (
+        "sent", "document_number", "lines")
+
+
+def test_a_percentage_coupon_is_freshbooks_invoice_discount_and_an_amount_stays_lines(
+        tmp_path: Path) -> None:
+    with open_bench(tmp_path, pair_rules=_set(rules(), "discount_as", "invoice_discount")
+                    ) as bench:
+        tenth = bench.store.add_order(order(shipping="0", discount="6.65",
+                                            coupon_code="TENOFF"))  # 10% of 66.50
+        fixed = bench.store.add_order(order(discount="5.00", coupon_code="FIVE"))
+        assert bench.sync().status == "ok", [(e.code, e.message) for e in bench.open_errors()]
+        invoices = {i["invoice_number"]: i for i in bench.live("invoices")}
+        for order_id in (tenth, fixed):
+            placed = bench.store.order_json(order_id)
+            invoice = invoices[placed["increment_id"]]
+            assert money(invoice["amount"]["amount"]) == money(placed["grand_total"])
+            assert invoice["payment_status"] == "paid"
+        as_percent = invoices[bench.store.order_json(tenth)["increment_id"]]
+        assert Decimal(as_percent["discount_value"]) == Decimal("10")
+        assert money(as_percent["discount_total"]["amount"]) == Decimal("-6.65")
+        assert all(Decimal(line["unit_cost"]["amount"]) > 0 for line in as_percent["lines"])
+        as_lines = invoices[bench.store.order_json(fixed)["increment_id"]]
+        assert Decimal(as_lines["discount_value"]) == 0  # $5 of 71.50 is no exact percentage
+        assert any(Decimal(line["unit_cost"]["amount"]) < 0 for line in as_lines["lines"])
+        day = date.fromisoformat(as_percent["create_date"])
+        taxed = sum(bench.ledger.reports.tax_collected(day, day).values(), Decimal(0))
+        placed_tax = sum((Decimal(str(bench.store.order_json(o)["tax_amount"]))
+                          for o in (tenth, fixed)), Decimal(0))
+        assert taxed == placed_tax
+        assert bench.sync().posted == 0
+
+
+def money(value: object) -> Decimal:
+    return Decimal(str(value))

@@ -28,6 +28,11 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
     "order_number_field": ("Documents", "The store's order number goes to",
                            "the invoice number, or the PO number where the books have one "
                            "(FreshBooks: it then numbers its invoices itself)"),
+    "discount_as": ("Documents", "Store discounts go on",
+                    "FreshBooks' invoice discount is a percentage and cannot state an exact "
+                    "amount: it is used only for an order where a percentage gives the store's "
+                    "discount and tax to the cent (e.g. a 10% coupon); any other order's "
+                    "discount goes on lines, so every invoice still equals the store's total"),
     "unpaid_alert_days": ("Documents", "Warn about unpaid orders after (days)",
                           "an order still unpaid then goes to the error queue: cancel it in the "
                           "store, or keep waiting"),
@@ -93,6 +98,8 @@ CHOICE_TEXT: dict[str, str] = {
     "draft": "drafts (out of reports until sent)",
     "document_number": "the invoice number",
     "po_number": "the PO number",
+    "lines": "lines (exact; the default)",
+    "invoice_discount": "the invoice discount where it is exact",
     "store": "the store is the master (QuickBooks follows)",
     "ledger": "QuickBooks is the master (the store follows)",
 }

@@ -31,6 +31,7 @@ from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents, followers, notes
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.catalog import FreshBooksCatalog
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.client import FreshBooksClient
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.discount import as_invoice_discount
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.faults import FreshBooksFault
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.lookups import Lookups, norm
@@ -76,11 +77,13 @@ class FreshBooksLedger(FreshBooksCatalog):
         self.lookups = Lookups(self.client)
         self._clock = clock or SystemClock()
         self.unpaid_status = "sent"
+        self.discount_as = "lines"
 
     def apply_rules(self, rules: PostingRules) -> None:
         """The pair's draft/sent rule for unpaid invoices and where the order number goes
         (``connectors.base.RulesLedger``)."""
         self.unpaid_status = rules.unpaid_invoice_status
+        self.discount_as = rules.discount_as
         self.number_field = "po_number" if rules.order_number_field == "po_number" \
             else "invoice_number"
 
@@ -159,8 +162,8 @@ class FreshBooksLedger(FreshBooksCatalog):
                 row = self.client.create("credit_notes", documents.credit_note_body(
                     document, resolution.customer_id, lines))
                 return self._checked(_credit_ref(row), document, expected)
-            row = self.client.create("invoices", documents.invoice_body(
-                document, resolution.customer_id, lines, self.number_field))
+            row = self.client.create("invoices", self._invoice_body(
+                document, resolution, lines, record))
         except FreshBooksFault as fault:
             if fault.status == 409:  # the number is taken: ours (a lost answer) or another's
                 found = self.find_posted(_key(document), document)
@@ -184,9 +187,8 @@ class FreshBooksLedger(FreshBooksCatalog):
                 body = documents.credit_note_body(document, resolution.customer_id, lines)
                 row = self.client.update("credit_notes", target.ledger_id, body)
                 return self._checked(_credit_ref(row), document, expected)
-            body = documents.invoice_body(document, resolution.customer_id, lines,
-                                          self.number_field)
-            row = self.client.update("invoices", target.ledger_id, body)
+            row = self.client.update("invoices", target.ledger_id,
+                                     self._invoice_body(document, resolution, lines, record))
             if document.kind == "sales_receipt":
                 self._settle_payment(row, document)
                 row = self.client.get("invoices", target.ledger_id)
@@ -263,8 +265,27 @@ class FreshBooksLedger(FreshBooksCatalog):
     # -- internals --------------------------------------------------------------------------
     def _lines(self, document: SalesDocument, resolution: Resolution, record: str
                ) -> tuple[list[dict[str, Any]], Decimal]:
+        as_discount = self._as_discount(document, resolution, record)
+        if as_discount is not None:
+            return as_discount[0], as_discount[1]
         return documents.lines_body(document, lambda line: self._line_name(line, resolution),
                                     self.lookups.tax_name, record)
+
+    def _as_discount(self, document: SalesDocument, resolution: Resolution, record: str
+                     ) -> tuple[list[dict[str, Any]], Decimal, Decimal] | None:
+        """The invoice with FreshBooks' invoice discount, when the rule asks and it is exact."""
+        if self.discount_as != "invoice_discount":
+            return None
+        return as_invoice_discount(document, lambda line: self._line_name(line, resolution),
+                                   self.lookups.tax_name, record)
+
+    def _invoice_body(self, document: SalesDocument, resolution: Resolution,
+                      lines: list[dict[str, Any]], record: str) -> dict[str, Any]:
+        body = documents.invoice_body(document, resolution.customer_id, lines, self.number_field)
+        if self.discount_as == "invoice_discount":  # 0 when lines carry it (an update clears it)
+            as_discount = self._as_discount(document, resolution, record)
+            body["discount_value"] = str(as_discount[2]) if as_discount else "0"
+        return body
 
     def _line_name(self, line: DocumentLine, resolution: Resolution) -> str:
         ref = line.item
