@@ -46,7 +46,7 @@ from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.widgets import EmptyState
 from ecom_ledger_desktop.db.errors_repo import ErrorEntry
 from ecom_ledger_desktop.db.runs_repo import RunRow
-from ecom_ledger_desktop.sync.error_details import RetryOutcome, problem_title
+from ecom_ledger_desktop.sync.error_details import NO_BRAND, RetryOutcome, problem_title
 
 EMPTY_HEADING = "Nothing needs you — every record was posted."
 EMPTY_TEXT = ("When an order cannot be posted — a product QuickBooks does not know, a customer who "
@@ -159,7 +159,8 @@ class ErrorQueuePage(Page):
     def _read_failed(self, error: BaseException) -> None:
         self._say(f"The error queue could not be read: {error}", ok=False)
 
-    def _show_entries(self, entries: list[ErrorEntry]) -> None:
+    def _show_entries(self, read: tuple[list[ErrorEntry], dict[int, str]]) -> None:
+        entries, self.model.books = read
         self.loaded = True
         keep, record = self._selected_id, self._selected_record
         self.model.set_rows(entries)
@@ -189,7 +190,10 @@ class ErrorQueuePage(Page):
         self.problem_filter.clear()
         self.problem_filter.addItem(f"All problems ({len(entries)})", "")
         for code, count in sorted(counts.items(), key=lambda kv: -kv[1]):
-            self.problem_filter.addItem(f"{problem_title(code)} ({count})", code)
+            brands = {self.model.books.get(e.pair_id, NO_BRAND) for e in entries
+                      if e.code == code}
+            books = brands.pop() if len(brands) == 1 else NO_BRAND
+            self.problem_filter.addItem(f"{problem_title(code, books)} ({count})", code)
         index = self.problem_filter.findData(current) if current in counts else 0
         self.problem_filter.setCurrentIndex(max(index, 0))
         self.problem_filter.blockSignals(False)
