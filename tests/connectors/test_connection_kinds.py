@@ -263,8 +263,8 @@ LEDGER_BRAND_STRINGS_LEFT = {
     "app/views/error_detail_panel.py": 2, "app/views/error_fixes.py": 10,
     "app/views/error_queue.py": 4, "app/views/error_work.py": 1, "app/views/history.py": 2,
     "app/views/history_events.py": 1, "app/views/mapping_texts.py": 1,
-    "app/views/mappings.py": 8, "app/views/pair_form.py": 3, "app/views/pair_labels.py": 14,
-    "app/views/pairs.py": 1, "app/views/qbd_panel.py": 2, "app/views/settings_page.py": 2,
+    "app/views/mappings.py": 8, "app/views/pairs.py": 1, "app/views/qbd_panel.py": 2,
+    "app/views/settings_page.py": 2,
     "app/window.py": 1, "sync/context.py": 1, "sync/service.py": 1,
 }
 
@@ -272,7 +272,8 @@ LEDGER_BRAND_STRINGS_LEFT = {
 def test_app_and_sync_words_take_the_ledger_brand_from_its_kind() -> None:
     """Where the books may be FreshBooks, the app and the sync code say the pair's ledger brand
     (``sync.error_details.ledger_brand``): the error queue's titles and lookups and the setup
-    assistant's matches page name none; the modules not yet converted may not gain any."""
+    assistant's matches page and the rules form (its labels) name none; the modules not yet
+    converted may not gain any."""
     ledgers = [kind for kind in KINDS.values() if kind.role == "ledger"]
     brands = {kind.brand for kind in ledgers} | {kind.system for kind in ledgers}
     modules = [*sorted((PACKAGE / "app").rglob("*.py")), *sorted((PACKAGE / "sync").rglob("*.py"))]
@@ -283,5 +284,6 @@ def test_app_and_sync_words_take_the_ledger_brand_from_its_kind() -> None:
     grown = {where: n for where, n in counts.items() if n > LEDGER_BRAND_STRINGS_LEFT.get(where, 0)}
     assert grown == {}, "say the pair's ledger brand (its kind's declaration) instead"
     for converted in ("sync/error_details.py", "app/models/errors_model.py",
-                      "app/views/setup_pages.py", "app/views/setup_assistant.py"):
+                      "app/views/setup_pages.py", "app/views/setup_assistant.py",
+                      "app/views/pair_labels.py", "app/views/pair_form.py"):
         assert converted not in counts, converted
