@@ -23,7 +23,7 @@ from ecom_ledger_desktop.models.ledger import (
     LedgerPayment,
     SalesDocument,
 )
-from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
+from ecom_ledger_desktop.models.rules import PostingRules, UnmappedSkuPolicy
 
 T = TypeVar("T")
 
@@ -374,4 +374,14 @@ class UndoCheckingLedger(Protocol):
         a payment recorded on it by hand, in a closed period). Read in bulk; the ref's
         ``sync_token`` is the version we last wrote and ``extra["payments"]`` the ids of our own
         payments on it. Documents without an obstacle are left out."""
+        ...
+
+
+@runtime_checkable
+class RulesLedger(Protocol):
+    """A ledger whose documents follow pair rules only some ledgers have (a draft status for
+    unpaid invoices, the order number as a PO number): given the pair's rules before posting."""
+
+    def apply_rules(self, rules: PostingRules) -> None:
+        """Follow ``rules`` for the documents posted from now on."""
         ...

@@ -97,6 +97,17 @@ class PostingRules(BaseModel):
     #: "hold": runs journal what they find but send only postings the merchant approved after
     #: seeing the exact preview; the rest wait, held (not lost, not flagged)
     posting_approval: PostingApproval = "auto"
+    #: where the ledger has draft invoices (FreshBooks): an order posted before it is paid is
+    #: left a draft (out of reports and receivables until sent) or marked sent; a paid order's
+    #: invoice is always paid
+    unpaid_invoice_status: Literal["sent", "draft"] = "sent"
+    #: the store's order number on the invoice: as its number, or as its PO number (where the
+    #: ledger has one, e.g. FreshBooks; the ledger then numbers its invoices itself)
+    order_number_field: Literal["document_number", "po_number"] = "document_number"
+    #: a store discount as lines (exact, the default) or as the ledger's invoice discount where
+    #: it has one (FreshBooks: a percentage, used only when it reproduces the store's discount
+    #: and tax to the cent, else lines)
+    discount_as: Literal["lines", "invoice_discount"] = "lines"
 
     @model_validator(mode="before")
     @classmethod

@@ -32,21 +32,22 @@ from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.mapping_suggestions import Candidate, rank
 from ecom_ledger_desktop.sync.service import SyncService
 
+#: titles by problem code; ``{books}`` is the pair's ledger brand ("QuickBooks", "FreshBooks")
 PROBLEM_TITLES = {
-    "unmapped_sku": "Product not in QuickBooks",
-    "duplicate_sku": "Several QuickBooks items share the SKU",
-    "duplicate_customer": "Customer matches several QuickBooks customers",
-    "missing_reference": "A name in the posting rules is not in QuickBooks",
+    "unmapped_sku": "Product not in {books}",
+    "duplicate_sku": "Several {books} items share the SKU",
+    "duplicate_customer": "Customer matches several {books} customers",
+    "missing_reference": "A name in the posting rules is not in {books}",
     "invalid_data": "Something in the order cannot be read",
     "closed_period": "The books are closed for that date",
-    "total_mismatch": "QuickBooks' total differs from the store's",
-    "duplicate_doc_number": "The number is already used in QuickBooks",
-    "outcome_unknown": "Sent, but QuickBooks' answer was lost",
+    "total_mismatch": "{books}' total differs from the store's",
+    "duplicate_doc_number": "The number is already used in {books}",
+    "outcome_unknown": "Sent, but {books}' answer was lost",
     "order_not_posted": "Refund of an order that is not in the books",
     "not_found": "The order no longer exists in the store",
-    "ledger_rejected": "QuickBooks refused it",
+    "ledger_rejected": "{books} refused it",
     "unpaid_order": "Unpaid for too long",
-    "unmapped_tax_rate": "A tax rate has no QuickBooks tax code",
+    "unmapped_tax_rate": "A tax rate has no {books} tax code",
 }
 FIX_NEEDS = {"map_sku": "ledger_item", "pick_customer": "ledger_customer", "ignore": "reason",
              "edit_field": "rule_field"}
@@ -54,9 +55,31 @@ MATCH_FIELDS = ("email", "phone", "name", "postcode")
 __all__ = ["OrderLine", "OrderSummary"]  # with the rest: they are read from here too
 
 
-def problem_title(code: str) -> str:
-    """A short heading for a problem code."""
-    return PROBLEM_TITLES.get(code, code.replace("_", " ").capitalize())
+NO_BRAND = "the books"  # a pair whose ledger this version does not know
+
+
+def problem_title(code: str, books: str = NO_BRAND) -> str:
+    """A short heading for a problem code, in the words of the pair's ledger brand ``books``."""
+    title = PROBLEM_TITLES.get(code, code.replace("_", " ").capitalize()).format(books=books)
+    return title[:1].upper() + title[1:]
+
+
+def ledger_brand(state: State, pair_id: int) -> str:
+    """The brand of the pair's ledger kind ("QuickBooks", "FreshBooks"; else "the books")."""
+    pair = state.connections.pair(pair_id)
+    ledger = state.connections.connection(pair.ledger_id) if pair is not None else None
+    kind = KINDS.get(ledger.kind) if ledger is not None else None
+    return kind.brand if kind is not None else NO_BRAND
+
+
+def ledger_brands(state: State) -> dict[int, str]:
+    """``ledger_brand`` of every pair, by pair id."""
+    return {pair.id: ledger_brand(state, pair.id) for pair in state.connections.pairs()}
+
+
+def not_asked(books: str, error: object) -> str:
+    """Why the ledger's side of an entry is missing."""
+    return f"{books[:1].upper()}{books[1:]} could not be asked: {error}"
 
 
 @dataclass(frozen=True)
@@ -96,6 +119,7 @@ class ErrorDetails:
     item_suggestions: list[Candidate] = field(default_factory=list)
     rule_fields: list[str] = field(default_factory=list)
     lookup_error: str = ""
+    books: str = NO_BRAND  # the pair's ledger brand, for the page's words
     store_kind: str = ""  # the pair's store kind (its words for where to fix an order)
 
 
@@ -181,7 +205,9 @@ def entry_details(state: State, entry_id: int) -> ErrorDetails:
     raw = entry.raw or state.cursors.staged(entry.pair_id, entry.record_kind, entry.source_id)
     kind = _store_kind(state, entry.pair_id)
     order = order_summary(raw, kind) if entry.record_kind == "order" else None
-    details = ErrorDetails(entry, problem_title(entry.code), order, fix_options(entry.fixes),
+    books = ledger_brand(state, entry.pair_id)
+    details = ErrorDetails(entry, problem_title(entry.code, books), order,
+                           fix_options(entry.fixes), books=books,
                            store_kind=kind.name if kind is not None else "")
     if entry.code == "duplicate_customer":
         details.store_customer = _store_customer(state, entry, order)
@@ -211,7 +237,7 @@ def add_ledger_view(details: ErrorDetails, catalog: LedgerCatalog) -> ErrorDetai
             details.item_suggestions = rank(StoreProduct(entry.detail, name),
                                             catalog.list_items())
     except SyncError as error:
-        details.lookup_error = f"QuickBooks could not be asked: {error}"
+        details.lookup_error = not_asked(details.books, error)
     return details
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
+from ecom_ledger_desktop.connectors.base import PushLedger, RulesLedger, StoreConnector
 from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import FatalError, RetriableError
@@ -76,6 +76,8 @@ class SyncService:
             assert store_cfg is not None and ledger_cfg is not None
             store = self._store_factory(store_cfg, self.secrets)
             ledger = self._ledger_factory(ledger_cfg, self.secrets)
+            if isinstance(ledger, RulesLedger):
+                ledger.apply_rules(pair.rules)
             try:
                 yield PairContext(pair=pair, store=store, ledger=ledger, state=state,
                                   events=self.events, clock=self.clock,

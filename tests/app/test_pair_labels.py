@@ -15,3 +15,28 @@ def test_pair_labels_say_what_each_tax_choice_does() -> None:
     for name in PostingRules.model_fields:
         if name != "start_date":
             assert field_text(name)[0] != "Other", f"{name} has no label"
+
+
+def test_the_labels_speak_the_pairs_ledger_brand() -> None:
+    assert field_text("unmapped_sku_policy", "FreshBooks")[1] == "A SKU FreshBooks does not know"
+    assert choice_text("ledger", "inventory_master", "FreshBooks").startswith("FreshBooks is")
+    assert "QuickBooks" in choice_help("tax_mode", "ledger", "QuickBooks")
+    assert "order number" in field_text("order_number_field")[1]
+
+
+def test_the_rules_form_rewords_every_label_for_the_pairs_books(qtbot) -> None:
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
+
+    from ecom_ledger_desktop.app.views.pair_form import RulesForm
+
+    form = RulesForm()
+    qtbot.addWidget(form)
+    for books, other in (("FreshBooks", "QuickBooks"), ("QuickBooks", "FreshBooks")):
+        form.speak_of(books)
+        texts = [w.text() for w in form.findChildren(QLabel)]
+        texts += [w.text() for w in form.findChildren(QCheckBox)]
+        texts += [c.itemText(i) for c in form.findChildren(QComboBox) for i in range(c.count())]
+        tax = form.editors["tax_codes"].table  # type: ignore[union-attr]
+        texts += [tax.horizontalHeaderItem(i).text() for i in range(tax.columnCount())]
+        assert not [t for t in texts if other in t or "{books}" in t], books
+        assert any(books in t for t in texts)

@@ -80,6 +80,8 @@ def test_the_assistant_connects_both_pairs_them_and_saves_the_good_matches(
         assert ticked and all(r.accept_by_default for r in mappings.rows
                               if (r.sku, r.item) in ticked)
         assert any(r.status == "found" for r in mappings.rows)
+        assert mappings.table.horizontalHeaderItem(1).text() == "QuickBooks item"
+        assert "same SKU in QuickBooks" in mappings.status.text()
         wizard.next()
         qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=WAIT_MS)
         assert "every 30 minutes" in wizard.done_page.text.text()
@@ -131,3 +133,13 @@ def test_a_first_run_without_a_pair_offers_the_assistant(qtbot, make_shell, empt
     qtbot.wait(100)
     assert len(window.findChildren(SetupAssistant)) == 1, "offered once"
     window.findChildren(SetupAssistant)[0].reject()
+
+
+def test_the_matches_page_speaks_of_the_books_chosen(qtbot) -> None:
+    from ecom_ledger_desktop.app.views.setup_pages import MappingsPage
+
+    page = MappingsPage()
+    qtbot.addWidget(page)
+    page.speak_of("FreshBooks")
+    assert page.table.horizontalHeaderItem(1).text() == "FreshBooks item"
+    assert "FreshBooks item" in page.subTitle() and "QuickBooks" not in page.status.text()

@@ -16,7 +16,10 @@ def test_rules_set_accepts_keys_that_contain_dots_as_the_error_message_advises(
     cli.ok("rules", "set", PAIR, "payment_routes.pay.pal.deposit_account", "PayPal Bank")
     cli.ok("rules", "set", PAIR, "payment_routes.checkmo.payment_method", "Check")
     cli.ok("rules", "set", PAIR, "payment_posting.banktransfer", "post_at_order")
+    cli.ok("rules", "set", PAIR, "unpaid_invoice_status", "draft")
+    cli.ok("rules", "set", PAIR, "order_number_field", "po_number")
     rules = cli.json("rules", "show", PAIR)
+    assert (rules["unpaid_invoice_status"], rules["order_number_field"]) == ("draft", "po_number")
     assert rules["tax_codes"] == {"8.25": "NY Sales Tax", "UK VAT 20": "20.0% S", "5": "7"}
     assert rules["payment_routes"]["pay.pal"]["deposit_account"] == "PayPal Bank"
     assert rules["payment_routes"]["checkmo"]["payment_method"] == "Check"

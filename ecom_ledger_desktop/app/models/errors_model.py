@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
@@ -17,7 +19,7 @@ from ecom_ledger_desktop.app.models._table import (
     refilter,
 )
 from ecom_ledger_desktop.db.errors_repo import ErrorEntry
-from ecom_ledger_desktop.sync.error_details import fix_options, problem_title
+from ecom_ledger_desktop.sync.error_details import NO_BRAND, fix_options, problem_title
 
 ENTRY_ID_ROLE = FIRST_CUSTOM_ROLE  # int
 FIXES_ROLE = FIRST_CUSTOM_ROLE + 1  # list[FixOption]: the entry's fixes + retry + ignore
@@ -37,11 +39,15 @@ class ErrorsModel(RowsTableModel[ErrorEntry]):
     COL_RECORD, COL_PROBLEM, COL_MESSAGE, COL_SINCE, COL_OCCURRENCES = range(5)
     columns = (
         Column("Record", record_text, lambda e: (e.record_kind, e.record_ref)),
-        Column("Problem", lambda e: problem_title(e.code)),
+        Column("Problem", lambda e: problem_title(e.code)),  # in its pair's brand: data()
         Column("What is wrong", lambda e: e.message, tooltip=lambda e: e.message),
         Column("Since", lambda e: "", lambda e: e.created_at),  # text set in row_data
         Column("Times", lambda e: str(e.occurrences), lambda e: e.occurrences, align_right=True),
     )
+
+    def __init__(self, parent: Any = None, now: Callable[[], datetime] | None = None) -> None:
+        super().__init__(parent, now)
+        self.books: dict[int, str] = {}  # pair id -> its ledger brand (``ledger_brands``)
 
     @override
 
@@ -49,6 +55,10 @@ class ErrorsModel(RowsTableModel[ErrorEntry]):
         if index.isValid() and index.column() == self.COL_SINCE and role == 0 \
                 and 0 <= index.row() < len(self._rows):
             return self.when(parse_time(self._rows[index.row()].created_at))
+        if index.isValid() and index.column() == self.COL_PROBLEM and role == 0 \
+                and 0 <= index.row() < len(self._rows):
+            entry = self._rows[index.row()]
+            return problem_title(entry.code, self.books.get(entry.pair_id, NO_BRAND))
         return super().data(index, role)
 
     def row_data(self, row: ErrorEntry, column: int, role: int) -> Any:

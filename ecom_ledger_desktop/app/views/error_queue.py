@@ -46,14 +46,14 @@ from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.widgets import EmptyState
 from ecom_ledger_desktop.db.errors_repo import ErrorEntry
 from ecom_ledger_desktop.db.runs_repo import RunRow
-from ecom_ledger_desktop.sync.error_details import RetryOutcome, problem_title
+from ecom_ledger_desktop.sync.error_details import NO_BRAND, RetryOutcome, problem_title
 
 EMPTY_HEADING = "Nothing needs you — every record was posted."
-EMPTY_TEXT = ("When an order cannot be posted — a product QuickBooks does not know, a customer who "
-              "matches two QuickBooks customers — it waits here with what is wrong in plain words "
+EMPTY_TEXT = ("When an order cannot be posted — a product the books do not know, a customer who "
+              "matches two customers in the books — it waits here with what is wrong in plain words "
               "and the fixes that apply. Nothing is posted until you decide.")
 BUSY_WORDS = {"map_sku": "Mapping the product and posting {record}…",
-              "create_item": "Creating the item in QuickBooks and posting {record}…",
+              "create_item": "Creating the item in {books} and posting {record}…",
               "pick_customer": "Posting {record} to the customer you picked…",
               "void_and_repost": "Voiding the old document and posting {record} again…",
               "retry": "Posting {record} again…", "ignore": "Ignoring {record}…",
@@ -159,7 +159,8 @@ class ErrorQueuePage(Page):
     def _read_failed(self, error: BaseException) -> None:
         self._say(f"The error queue could not be read: {error}", ok=False)
 
-    def _show_entries(self, entries: list[ErrorEntry]) -> None:
+    def _show_entries(self, read: tuple[list[ErrorEntry], dict[int, str]]) -> None:
+        entries, self.model.books = read
         self.loaded = True
         keep, record = self._selected_id, self._selected_record
         self.model.set_rows(entries)
@@ -189,7 +190,10 @@ class ErrorQueuePage(Page):
         self.problem_filter.clear()
         self.problem_filter.addItem(f"All problems ({len(entries)})", "")
         for code, count in sorted(counts.items(), key=lambda kv: -kv[1]):
-            self.problem_filter.addItem(f"{problem_title(code)} ({count})", code)
+            brands = {self.model.books.get(e.pair_id, NO_BRAND) for e in entries
+                      if e.code == code}
+            books = brands.pop() if len(brands) == 1 else NO_BRAND
+            self.problem_filter.addItem(f"{problem_title(code, books)} ({count})", code)
         index = self.problem_filter.findData(current) if current in counts else 0
         self.problem_filter.setCurrentIndex(max(index, 0))
         self.problem_filter.blockSignals(False)
@@ -258,20 +262,21 @@ class ErrorQueuePage(Page):
         if view is None or self._busy:
             return
         entry = view.details.entry
-        record = record_text(entry)
+        record, books = record_text(entry), view.details.books
         if action == "void_and_repost" and not self.ctx.dialogs.confirm(
                 "Void and post again?",
-                f"The document already posted for {record} will be voided in QuickBooks and the "
-                "order posted again as it is now. A voided document stays in QuickBooks with its "
+                f"The document already posted for {record} will be voided in {books} and the "
+                f"order posted again as it is now. A voided document stays in {books} with its "
                 "number.", accept="Void and post again", reject="Cancel", parent=self):
             return
         if action == "ignore" and not self.ctx.dialogs.confirm(
                 f"Ignore {record}?",
-                f"It will not be posted to QuickBooks. The reason is kept with it: “{value}”.",
+                f"It will not be posted to {books}. The reason is kept with it: “{value}”.",
                 accept="Ignore it", reject="Keep it", parent=self):
             return
         self._set_busy(True)
-        self.detail.set_busy(BUSY_WORDS.get(action, "Working on {record}…").format(record=record))
+        self.detail.set_busy(BUSY_WORDS.get(action, "Working on {record}…").format(
+            record=record, books=books))
         self.ctx.tasks.run(apply_action, self.ctx.service, entry.id, action, value,
                            on_done=lambda result: self._fix_done(record, result),
                            on_error=lambda error: self._fix_failed(record, error))

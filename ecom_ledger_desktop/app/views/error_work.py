@@ -18,6 +18,8 @@ from ecom_ledger_desktop.sync.error_details import (
     add_ledger_view,
     bulk_retry,
     entry_details,
+    ledger_brands,
+    not_asked,
 )
 from ecom_ledger_desktop.sync.service import SyncService
 
@@ -45,11 +47,12 @@ class ActionResult:
     others_posted: int = 0
 
 
-def read_entries(service: SyncService) -> list[ErrorEntry]:
-    """Every open entry of every pair, newest first."""
+def read_entries(service: SyncService) -> tuple[list[ErrorEntry], dict[int, str]]:
+    """Every open entry of every pair, newest first, and each pair's ledger brand."""
     state = service.open_state()
     try:
-        return sorted(state.errors.entries(), key=lambda e: e.id, reverse=True)
+        return (sorted(state.errors.entries(), key=lambda e: e.id, reverse=True),
+                ledger_brands(state))
     finally:
         state.close()
 
@@ -74,7 +77,7 @@ def read_details(service: SyncService, entry_id: int) -> DetailView:
             if details.entry.code in ITEM_CODES:
                 view.item_names = [item.name for item in catalog.list_items()]
     except (SyncError, OSError) as error:
-        details.lookup_error = f"QuickBooks could not be asked: {error}"
+        details.lookup_error = not_asked(details.books, error)
     return view
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.sync.error_details import ledger_brands
 from ecom_ledger_desktop.sync.pair_config import (
     ImportReport,
     export_pair_json,
@@ -57,9 +58,14 @@ def file_name_for(pair_name: str) -> str:
     return f"{slug}.ecom-ledger.json"
 
 
-def read_pairs(service: SyncService) -> list[Pair]:
-    """Every pair."""
-    return service.pairs()
+def read_pairs(service: SyncService) -> tuple[list[Pair], dict[int, str]]:
+    """Every pair, and each pair's ledger brand (the form's words)."""
+    pairs = service.pairs()
+    state = service.open_state()
+    try:
+        return pairs, ledger_brands(state)
+    finally:
+        state.close()
 
 
 def _pair(service: SyncService, pair_id: int) -> Pair:

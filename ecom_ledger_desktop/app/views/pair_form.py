@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -30,19 +32,37 @@ from ecom_ledger_desktop.app.views.pair_labels import (
     choice_help,
     choice_text,
     field_text,
+    worded,
 )
 from ecom_ledger_desktop.app.views.pair_table import RowsTable
 from ecom_ledger_desktop.app.views.widgets import Card
 from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.sync.error_details import NO_BRAND
 from ecom_ledger_desktop.sync.pair_config import MAX_SCHEDULE_MINUTES, FieldProblem, rule_fields
 from ecom_ledger_desktop.sync.rules_summary import describe_rules
 
 Editor = QComboBox | QDateEdit | QCheckBox | QLineEdit | RowsTable | QWidget
-ROUTE_COLUMNS = ["Store payment method (code)", "Deposit to account", "QuickBooks payment method"]
-TAX_COLUMNS = ["Store tax rate", "QuickBooks tax code"]
+ROUTE_COLUMNS = ["Store payment method (code)", "Deposit to account", "{books} payment method"]
+TAX_COLUMNS = ["Store tax rate", "{books} tax code"]
 LABEL_WIDTH = 200  # one label column width in every card, so the fields line up
 FIELD_WIDTH = 440
 SHORT_FIELD_WIDTH = 220
+
+
+def _label_of(name: str, books: str) -> str:
+    return field_text(name, books)[1]
+
+
+def _choice_of(value: str, name: str, books: str) -> str:
+    return choice_text(value, name, books)
+
+
+def _headers_of(columns: list[str], books: str) -> str:
+    return "\t".join(worded(column, books) for column in columns)
+
+
+def _set_headers(table: RowsTable, text: str) -> None:
+    table.table.setHorizontalHeaderLabels(text.split("\t"))
 
 
 class RouteEditor(QWidget):
@@ -57,7 +77,8 @@ class RouteEditor(QWidget):
         self.method = QLineEdit()
         self.method.setPlaceholderText("optional")
         form.addRow("Deposit to account", self.account)
-        form.addRow("QuickBooks payment method", self.method)
+        self.method_label = QLabel(worded("{books} payment method"))
+        form.addRow(self.method_label, self.method)
 
 
 class RulesForm(QWidget):
@@ -84,6 +105,8 @@ class RulesForm(QWidget):
         self.problems: dict[str, QLabel] = {}
         self.hints: dict[str, QLabel] = {}  # help lines that follow the field's choice
         self.forms: dict[str, QFormLayout] = {}
+        self.books = NO_BRAND  # the pair's ledger brand: ``speak_of``
+        self._words: list[tuple[Callable[[str], None], Callable[[str], str]]] = []
         cards: dict[str, Card] = {}
         for section in ("Start and schedule", *SECTIONS):
             card = Card(section)
@@ -111,19 +134,43 @@ class RulesForm(QWidget):
             section, label, help_text = field_text(spec.name)
             editor = self._editor(spec.kind, spec.choices, spec.name)
             if isinstance(editor, QCheckBox):  # a box reads best with its words beside it
-                editor.setText(label)
+                self._say(editor.setText, partial(_label_of, spec.name))
                 label = ""
             self._add(self.forms[section], spec.name, spec.kind, label, editor, help_text,
-                      above=spec.kind in ("routes", "mapping"))
+                      above=spec.kind in ("routes", "mapping"), rule=True)
+            self._word_editor(spec.name, editor)
             if isinstance(editor, QComboBox) and choice_help(spec.name, str(editor.itemData(0))):
                 self._follow_choice(spec.name, editor)
         for section, card in cards.items():
             if self.forms[section].rowCount():
                 column.addWidget(card)
 
+    def speak_of(self, books: str) -> None:
+        """Word every label, choice and column for the pair's ledger brand ``books``."""
+        self.books = books
+        for setter, text_of in self._words:
+            setter(text_of(books))
+
+    def _say(self, setter: Callable[[str], None], text_of: Callable[[str], str]) -> None:
+        setter(text_of(self.books))
+        self._words.append((setter, text_of))
+
+    def _word_editor(self, name: str, editor: Editor) -> None:
+        """The editor's own words (choices, column headings) follow the brand too."""
+        if isinstance(editor, QComboBox):
+            for at in range(editor.count()):
+                self._say(partial(editor.setItemText, at),
+                          partial(_choice_of, str(editor.itemData(at)), name))
+        elif isinstance(editor, RowsTable):
+            columns = ROUTE_COLUMNS if name == "payment_routes" else \
+                MAPPING_COLUMNS.get(name, TAX_COLUMNS)
+            self._say(partial(_set_headers, editor), partial(_headers_of, columns))
+        elif isinstance(editor, RouteEditor):
+            self._say(editor.method_label.setText, lambda b: worded("{books} payment method", b))
+
     def _follow_choice(self, name: str, combo: QComboBox) -> None:
         """A help line under ``combo`` that says what the chosen value does."""
-        hint = QLabel(choice_help(name, str(combo.currentData())))
+        hint = QLabel(choice_help(name, str(combo.currentData()), self.books))
         hint.setObjectName("muted")
         hint.setWordWrap(True)
         box = combo.parentWidget()
@@ -131,8 +178,9 @@ class RulesForm(QWidget):
         if isinstance(layout, QVBoxLayout):
             layout.insertWidget(layout.indexOf(combo) + 1, hint)
         self.hints[name] = hint
+        self._say(hint.setText, lambda b: choice_help(name, str(combo.currentData()), b))
         combo.currentIndexChanged.connect(
-            lambda _i: hint.setText(choice_help(name, str(combo.currentData()))))
+            lambda _i: hint.setText(choice_help(name, str(combo.currentData()), self.books)))
 
     @staticmethod
     def _editor(kind: str, choices: tuple[str, ...], name: str) -> Editor:
@@ -155,7 +203,13 @@ class RulesForm(QWidget):
         return QLineEdit()
 
     def _add(self, form: QFormLayout, name: str, kind: str, label: str, editor: Editor,
-             help_text: str, above: bool = False) -> None:
+             help_text: str, above: bool = False, rule: bool = False) -> None:
+        """A row; a ``rule``'s label and help follow the brand (``speak_of``)."""
+        def follow(widget: QLabel, part: int, bold: bool = False) -> None:
+            if rule:
+                self._say(widget.setText, lambda b: (
+                    f"<b>{field_text(name, b)[part]}</b>" if bold else field_text(name, b)[part]))
+
         box = QWidget()
         inner = QVBoxLayout(box)
         inner.setContentsMargins(0, 0, 0, 4)
@@ -165,6 +219,7 @@ class RulesForm(QWidget):
             hint.setObjectName("muted")
             hint.setWordWrap(True)
             inner.addWidget(hint)
+            follow(hint, 2)
         inner.addWidget(editor)
         if isinstance(editor, QDateEdit | QSpinBox):
             editor.setMaximumWidth(SHORT_FIELD_WIDTH)
@@ -175,15 +230,20 @@ class RulesForm(QWidget):
             hint.setObjectName("muted")
             hint.setWordWrap(True)
             inner.addWidget(hint)
+            follow(hint, 2)
         problem = problem_label()
         inner.addWidget(problem)
         if above:
-            form.addRow(QLabel(f"<b>{label}</b>"))
+            heading = QLabel(f"<b>{label}</b>")
+            form.addRow(heading)
             form.addRow(box)
+            follow(heading, 1, bold=True)
         else:
             caption = QLabel(label)
             caption.setMinimumWidth(LABEL_WIDTH)
             form.addRow(caption, box)
+            if label:
+                follow(caption, 1)
         self.editors[name], self.kinds[name], self.problems[name] = editor, kind, problem
 
     # -- in and out -------------------------------------------------------------------------

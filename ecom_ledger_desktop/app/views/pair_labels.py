@@ -1,5 +1,8 @@
 """How the posting-rule fields read on screen: section, label, help line, and choice names.
 
+``{books}`` in a text is the pair's ledger brand ("QuickBooks", "FreshBooks"), filled in by the
+functions below (``worded``).
+
 The fields themselves come from ``rule_fields()``; a field this table does not know still shows
 (under "Other"), labelled by its name.
 """
@@ -7,6 +10,7 @@ The fields themselves come from ``rule_fields()``; a field this table does not k
 from __future__ import annotations
 
 from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING
+from ecom_ledger_desktop.sync.error_details import NO_BRAND
 
 SECTIONS = ("Documents", "Payments", "Items", "Customers", "Tax", "Dates and currency", "Stock",
             "Other")
@@ -22,6 +26,18 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
                         "marks it as paid offline, else it is an invoice at once."),
     "when_paid_document": ("Documents", "Orders paid later become",
                            "dated the day the payment arrived"),
+    "unpaid_invoice_status": ("Documents", "Invoices of orders not yet paid are",
+                              "where the books have draft invoices: a draft stays out of "
+                              "reports and receivables until you send it; a paid order's "
+                              "invoice is always paid"),
+    "order_number_field": ("Documents", "The store's order number goes to",
+                           "the invoice number, or the PO number where the books have one "
+                           "(they then number their invoices themselves)"),
+    "discount_as": ("Documents", "Store discounts go on",
+                    "an invoice discount that is a percentage cannot state an exact amount: "
+                    "it is used only for an order where a percentage gives the store's "
+                    "discount and tax to the cent (e.g. a 10% coupon); any other order's "
+                    "discount goes on lines, so every invoice still equals the store's total"),
     "unpaid_alert_days": ("Documents", "Warn about unpaid orders after (days)",
                           "an order still unpaid then goes to the error queue: cancel it in the "
                           "store, or keep waiting"),
@@ -31,9 +47,9 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
     "refund_document": ("Documents", "Refunds become", ""),
     "refund_number_prefix": ("Documents", "Refund number prefix",
                              "so refunds never share a number with a sale (R-000000070)"),
-    "refund_account": ("Documents", "Refunds are paid from", "an account name in QuickBooks"),
+    "refund_account": ("Documents", "Refunds are paid from", "an account name in {books}"),
     "payment_routes": ("Payments", "Payment methods",
-                       "Where each store payment method's money goes. Names as in QuickBooks."),
+                       "Where each store payment method's money goes. Names as in {books}."),
     "default_payment_route": ("Payments", "Any other payment method", ""),
     "shipping_item": ("Items", "Shipping item", ""),
     "discount_item": ("Items", "Discount item", ""),
@@ -48,7 +64,7 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
     "fee_item": ("Items", "Fees item", "a fee kept back from a refund (income)"),
     "refund_adjustment_item": ("Items", "Extra refund item",
                                "an extra amount refunded (reduces revenue)"),
-    "unmapped_sku_policy": ("Items", "A SKU QuickBooks does not know", ""),
+    "unmapped_sku_policy": ("Items", "A SKU {books} does not know", ""),
     "standard_item": ("Items", "Standard item", "used by “post it as the standard item”"),
     "customer_policy": ("Customers", "Customers", ""),
     "standard_customer": ("Customers", "Standard customer", "used by “one customer for all”"),
@@ -56,8 +72,8 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
                               "A second customer per currency, e.g. “Jane Doe (EUR)”", ""),
     "tax_mode": ("Tax", "Sales tax", ""),  # the help follows the choice: FIELD_CHOICE_HELP
     "tax_codes": ("Tax", "Tax codes",
-                  "Store tax rate (e.g. 8.25) or rate code → QuickBooks tax code. Needed only "
-                  "where QuickBooks asks for a code per rate (UK, Canada, Australia, US without "
+                  "Store tax rate (e.g. 8.25) or rate code → {books} tax code. Needed only "
+                  "where {books} asks for a code per rate (UK, Canada, Australia, US without "
                   "automated sales tax); a US company with automated sales tax needs none."),
     "tax_code_required": ("Tax", "Every taxed rate needs a tax code",
                           "for UK, Canadian and Australian companies, and US companies without "
@@ -66,7 +82,7 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
                  "documents are dated in the store's time zone; set one (e.g. "
                  "America/New_York) only to override it"),
     "inventory_master": ("Stock", "Stock levels", ""),
-    "write_back_comment": ("Stock", "Note the QuickBooks document on the store order", ""),
+    "write_back_comment": ("Stock", "Note the {books} document on the store order", ""),
     "catalog_sync": ("Items", "Keep the books' items in step with the store's catalogue",
                      "new products become items, names and prices follow the store, a product "
                      "removed from the store is made inactive (never deleted)"),
@@ -80,7 +96,7 @@ CHOICE_TEXT: dict[str, str] = {
     "refund_receipt": "a refund receipt",
     "credit_memo": "a credit memo",
     "flag": "stop it and put it in the error queue",
-    "create_item": "create the item in QuickBooks",
+    "create_item": "create the item in {books}",
     "standard_item": "post it as the standard item",
     "match_or_create": "find by email, or create the customer",
     "standard_customer": "one customer for all web orders",
@@ -88,30 +104,44 @@ CHOICE_TEXT: dict[str, str] = {
     "none": "not synced",
     "auto": "posts automatically",
     "hold": "waits for my approval",
-    "store": "the store is the master (QuickBooks follows)",
-    "ledger": "QuickBooks is the master (the store follows)",
+    "sent": "sent (owed, in reports)",
+    "draft": "drafts (out of reports until sent)",
+    "document_number": "the invoice number",
+    "po_number": "the PO number",
+    "lines": "lines (exact; the default)",
+    "invoice_discount": "the invoice discount where it is exact",
+    "store": "the store is the master ({books} follows)",
+    "ledger": "{books} is the master (the store follows)",
 }
 
 
-def field_text(name: str) -> tuple[str, str, str]:
+def worded(text: str, books: str = NO_BRAND) -> str:
+    """A table's text in the words of the ledger brand ``books`` ("FreshBooks")."""
+    out = text.format(books=books)
+    return out[:1].upper() + out[1:] if text.startswith("{books}") else out
+
+
+def field_text(name: str, books: str = NO_BRAND) -> tuple[str, str, str]:
     """Section, label and help of a field (unknown fields go under "Other")."""
-    return FIELD_TEXT.get(name, ("Other", name.replace("_", " ").capitalize(), ""))
+    section, label, help_text = FIELD_TEXT.get(
+        name, ("Other", name.replace("_", " ").capitalize(), ""))
+    return section, worded(label, books), worded(help_text, books)
 
 
 FIELD_CHOICE_TEXT: dict[tuple[str, str], str] = {  # (field, value) where one word means two
-    ("tax_mode", "ledger"): "QuickBooks' sales tax / VAT (the store's tax, per line)",
+    ("tax_mode", "ledger"): "{books}' sales tax / VAT (the store's tax, per line)",
     ("when_paid_document", "invoice"): "an invoice and its payment",
 }
 #: (field, value) -> the help line under a choice, when what it means depends on the choice
 FIELD_CHOICE_HELP: dict[tuple[str, str], str] = {
     ("tax_mode", "ledger"): (
-        "QuickBooks' own sales tax carries the store's tax: taxable lines are marked taxable and "
-        "each document carries the tax the store charged, so QuickBooks' sales tax reports show "
+        "{books}' own sales tax carries the store's tax: taxable lines are marked taxable and "
+        "each document carries the tax the store charged, so {books}' sales tax reports show "
         "what the store collected."),
     ("tax_mode", "line_item"): "As a line item: " + LINE_ITEM_TAX_WARNING.split(": ", 1)[1],
 }
 MAPPING_COLUMNS: dict[str, list[str]] = {
-    "tax_codes": ["Store tax rate", "QuickBooks tax code"],
+    "tax_codes": ["Store tax rate", "{books} tax code"],
     "payment_posting": ["Store payment method (code)", "When such an unpaid order is posted"],
 }
 #: mapping field -> its value column's choices, in words
@@ -121,12 +151,17 @@ MAPPING_CHOICES: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def choice_help(field: str, value: str) -> str:
+def choice_help(field: str, value: str, books: str = NO_BRAND) -> str:
     """The help line of a choice field for the chosen value ("" when it has none)."""
-    return FIELD_CHOICE_HELP.get((field, value), "")
+    return worded(FIELD_CHOICE_HELP.get((field, value), ""), books)
 
 
-def choice_text(value: str, field: str = "") -> str:
+def choice_text(value: str, field: str = "", books: str = NO_BRAND) -> str:
     """The words for a choice value (of ``field``, where the same word means two things)."""
-    return FIELD_CHOICE_TEXT.get((field, value)) or CHOICE_TEXT.get(value,
-                                                                    value.replace("_", " "))
+    return worded(FIELD_CHOICE_TEXT.get((field, value)) or CHOICE_TEXT.get(
+        value, value.replace("_", " ")), books)
+
+
+def mapping_columns(name: str, books: str = NO_BRAND) -> list[str]:
+    """The column headings of a mapping field's table."""
+    return [worded(text, books) for text in MAPPING_COLUMNS.get(name, [])]

@@ -20,6 +20,7 @@ from ecom_ledger_desktop.app.views.pair_actions import (
 from ecom_ledger_desktop.app.views.pair_form import RulesForm
 from ecom_ledger_desktop.app.views.widgets import EmptyState
 from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.sync.error_details import NO_BRAND
 from ecom_ledger_desktop.sync.pair_config import FieldProblem, ImportReport, PairConfigError
 
 
@@ -63,6 +64,7 @@ class PairsPage(Page):
         self.import_button.clicked.connect(self.import_file)
         self.body.addWidget(self.top)
         self.form = RulesForm()
+        self.books: dict[int, str] = {}  # pair id -> its ledger brand
         self.body.addWidget(self.form)
         self.bottom = QWidget()  # a footer under the scrolling page: Save is always in view
         self.bottom.setObjectName("saveBar")
@@ -91,7 +93,8 @@ class PairsPage(Page):
         """Re-read the pairs in the background."""
         self.ctx.tasks.run(read_pairs, self.ctx.service, on_done=self._show_pairs)
 
-    def _show_pairs(self, pairs: list[Pair]) -> None:
+    def _show_pairs(self, read: tuple[list[Pair], dict[int, str]]) -> None:
+        pairs, self.books = read
         current = self.current
         edited = current is not None and self.form.is_edited() \
             and any(p.id == current.id for p in pairs)
@@ -134,6 +137,7 @@ class PairsPage(Page):
 
     def _show_current(self) -> None:
         if self.current is not None:
+            self.form.speak_of(self.books.get(self.current.id, NO_BRAND))
             self.form.load(self.current)
 
     # -- saving -----------------------------------------------------------------------------

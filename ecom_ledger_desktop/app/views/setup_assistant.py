@@ -36,19 +36,21 @@ class IntroPage(QWizardPage):
         stores = kinds_for("store")
         which = (stores[0].brand if len(stores) == 1 else
                  ", ".join(k.brand for k in stores[:-1]) + f" or {stores[-1].brand}")
+        books = [k.system for k in kinds_for("ledger") if k.connects == "oauth_browser"]
+        ledgers = " or ".join(books)
         text = QLabel(
             f"1. Connect your {which} store (its address and the key its back office gives "
             "you).\n"
-            "2. Connect your QuickBooks Online company (your Intuit app's keys, then sign in).\n"
+            f"2. Connect your books ({ledgers}: your app's keys, then sign in).\n"
             "3. Pick the day to start from and how often to sync.\n"
-            "4. Check the suggested matches between your products and QuickBooks items.\n\n"
+            "4. Check the suggested matches between your products and the books' items.\n\n"
             "Nothing is posted until you finish. Passwords and tokens stay in this computer's "
             "keychain.")
         text.setWordWrap(True)
         layout.addWidget(text)
         layout.addSpacing(8)
         demo_text = QLabel("Not ready to connect real accounts? Try everything first on demo "
-                           "data: a pretend shop and a pretend QuickBooks company on this "
+                           "data: a pretend shop and pretend books on this "
                            "computer. Nothing real is read or changed.")
         demo_text.setWordWrap(True)
         demo_text.setObjectName("muted")

@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
 
 from ecom_ledger_desktop.app.views.connection_form import problem_label
 from ecom_ledger_desktop.app.views.setup_work import Suggestion, accept, create_pair, suggestions
+from ecom_ledger_desktop.connectors.registry import KINDS, kinds_for
 from ecom_ledger_desktop.sync.pair_config import MAX_SCHEDULE_MINUTES, PairConfigError
 
 if TYPE_CHECKING:
     from ecom_ledger_desktop.app.views.setup_assistant import SetupAssistant
 
 DEFAULT_MINUTES = 15
-STATUS_TEXT = {"found": "same SKU in QuickBooks", "mapped": "already matched",
+STATUS_TEXT = {"found": "same SKU in {books}", "mapped": "already matched",
                "unmapped": "no match: map it later, or it waits in the error queue"}
 
 
@@ -138,20 +139,20 @@ class SchedulePage(AsyncPage):
 
 
 class MappingsPage(AsyncPage):
-    """The store's products against QuickBooks items; Next saves the ticked matches."""
+    """The store's products against the books' items (in the chosen ledger's brand); Next
+    saves the ticked matches."""
 
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Check the suggested matches")
-        self.setSubTitle("Each store product is matched to a QuickBooks item by SKU and name. "
-                         "Matches scoring over 90 are ticked; untick any that are wrong.")
         layout = QVBoxLayout(self)
-        self.status = QLabel("Reading your products and QuickBooks items…")
+        self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Store product", "QuickBooks item", "Score",
-                                              "What happens"])
+        self.books = ""
+        self.loaded = False
+        self.speak_of(kinds_for("ledger")[0].brand)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
@@ -162,9 +163,22 @@ class MappingsPage(AsyncPage):
         self.loaded = False
         self.saved = 0
 
+    def speak_of(self, books: str) -> None:
+        """Word the page for the ledger brand ``books`` ("FreshBooks")."""
+        self.books = books
+        self.setSubTitle(f"Each store product is matched to a {books} item by SKU and name. "
+                         "Matches scoring over 90 are ticked; untick any that are wrong.")
+        if not self.loaded:
+            self.status.setText(f"Reading your products and {books} items…")
+        self.table.setHorizontalHeaderLabels(["Store product", f"{books} item", "Score",
+                                              "What happens"])
+
     def initializePage(self) -> None:  # noqa: N802 - Qt's name
         """Read the suggestions in the background."""
         wizard = self.assistant
+        chosen = KINDS.get(wizard.books_page.kind)
+        if chosen is not None:  # the books the previous page connected
+            self.speak_of(chosen.brand)
         if self.loaded or wizard.pair_id is None:
             return
         wizard.ctx.tasks.run(suggestions, wizard.ctx.service, wizard.pair_id,
@@ -186,13 +200,13 @@ class MappingsPage(AsyncPage):
             self.table.setItem(at, 0, product)
             self.table.setItem(at, 1, QTableWidgetItem(row.item or "—"))
             self.table.setItem(at, 2, QTableWidgetItem(f"{row.score:.0f}" if row.item else ""))
-            what = STATUS_TEXT.get(row.status) or (
+            what = STATUS_TEXT.get(row.status, "").format(books=self.books) or (
                 "a close match: saved when ticked" if row.accept_by_default
                 else "a weak guess: tick it only if it is right")
             self.table.setItem(at, 3, QTableWidgetItem(what))
         ticked = sum(r.accept_by_default for r in rows)
         found = sum(r.status == "found" for r in rows)
-        self.status.setText(f"{len(rows)} products: {found} have the same SKU in QuickBooks, "
+        self.status.setText(f"{len(rows)} products: {found} have the same SKU in {self.books}, "
                             f"{ticked} suggested matches are ticked.")
 
     def _read_failed(self, error: BaseException) -> None:

@@ -1,7 +1,8 @@
 """The accountant's view of the simulated FreshBooks business: month-end figures.
 
-From the simulator's own records (live invoices, payments and credit notes; deleted ones count
-for nothing), by document date (``create_date`` / payment ``date``) and per currency:
+From the simulator's own records (live invoices, payments and credit notes; deleted ones and
+draft invoices count for nothing, as in FreshBooks' reports), by document date (``create_date``
+/ payment ``date``) and per currency:
 :meth:`Reports.tax_collected` (tax per tax name, credits subtracted), :meth:`Reports.revenue`
 (net of tax and discount, credits subtracted), :meth:`Reports.open_receivables`.
 """
@@ -39,7 +40,9 @@ class Reports:
         self.books = books
 
     def _live(self, path: str) -> list[dict[str, Any]]:
-        return [r for r in self.books.records[path].values() if r["vis_state"] == 0]
+        """Live records; of invoices, those not left as drafts."""
+        return [r for r in self.books.records[path].values() if r["vis_state"] == 0
+                and r.get("v3_status") != "draft"]
 
     def tax_collected(self, start: date, end: date, currency: str | None = None
                       ) -> dict[str, Decimal]:

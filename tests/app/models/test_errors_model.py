@@ -38,6 +38,7 @@ ENTRIES = [
 
 def _model() -> ErrorsModel:
     model = ErrorsModel(now=lambda: NOW)
+    model.books = {entry.pair_id: "QuickBooks" for entry in ENTRIES}
     model.set_rows(ENTRIES)
     return model
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -136,6 +135,45 @@ def test_a_spent_refresh_token_asks_the_merchant_to_reconnect(books: Books) -> N
         books.tokens.access_token()
 
 
+class KilledWhileSaving(MemorySecretStore):
+    """The process dies (SIGKILL: no handler runs) as the new refresh token is being saved."""
+
+    def set(self, connection: str, key: str, value: str) -> None:
+        if key == "refresh_token":
+            raise KeyboardInterrupt("killed")
+        super().set(connection, key, value)
+
+
+def test_a_kill_between_the_refresh_answer_and_the_save_asks_precisely_to_reconnect(
+        books: Books) -> None:
+    """FreshBooks' refresh tokens work once (its docs: "never expires, but can only be used
+    once"): a token spent by a refresh whose answer died with the process cannot be recovered,
+    so the next run says exactly that and asks for one reconnection."""
+    dying = KilledWhileSaving()
+    for key in ("client_secret", "refresh_token"):
+        MemorySecretStore.set(dying, "books", key, books.store.get("books", key) or "")
+    with pytest.raises(KeyboardInterrupt):
+        tokens(books.sim, dying).access_token()
+    restarted = MemorySecretStore()  # the next process: the keyring as the kill left it
+    for key in ("client_secret", "refresh_token", "refresh_started"):
+        restarted.set("books", key, dying.get("books", key) or "")
+    with pytest.raises(FatalError, match=r"refresh started .* did not finish.*Reconnect "
+                                         r"FreshBooks in Connections") as refused:
+        tokens(books.sim, restarted).access_token()
+    assert refused.value.needs_reauthorisation
+    assert "nothing posted is lost" in str(refused.value)
+    # an ordinary revocation keeps the ordinary words
+    books.sim.oauth.revoke_refresh_tokens()
+    with pytest.raises(FatalError) as revoked:
+        books.tokens.access_token()
+    assert "did not finish" not in str(revoked.value)
+
+
+def test_a_finished_refresh_leaves_no_unfinished_mark(books: Books) -> None:
+    books.tokens.access_token()
+    assert books.store.get("books", "refresh_started") is None
+
+
 def test_two_holders_refreshing_at_once_spend_the_token_once(books: Books,
                                                              tmp_path: Path) -> None:
     holders = [tokens(books.sim, books.store, tmp_path) for _ in range(2)]
@@ -204,7 +242,8 @@ def test_the_kind_is_registered_and_declares_a_browser_sign_in() -> None:
     assert (kind.role, kind.connects, kind.where_setting) == ("ledger", "oauth_browser",
                                                               "account_id")
     assert {s.name for s in kind.secrets} == {"client_secret", "refresh_token"}
-    assert json.dumps(kind.problems({"order_number_field": "po_number"})) == "{}"
+    # where the order number goes is a pair rule (order_number_field), not a connection setting
+    assert "order_number_field" not in {s.name for s in kind.settings}
 
 
 def test_items_are_found_by_sku_and_created_only_when_the_rule_says(books: Books) -> None:

@@ -53,7 +53,6 @@ def build(config: ConnectionConfig, secrets: SecretStore, context: BuildContext)
                         clock=context.clock, lock_dir=context.lock_dir))
     return FreshBooksLedger(tokens, account, api_base=settings["api_base"],
                             policy=context.policy, clock=context.clock,
-                            number_field=settings.get("order_number_field", "invoice_number"),
                             business=settings.get("business_name", ""))
 
 
@@ -74,9 +73,6 @@ KIND = ConnectionKind(
                 required=True, help="env var holding your FreshBooks app's client secret"),
         Setting("redirect_uri", "Redirect address", "your HTTPS relay page", url=True,
                 help="the redirect URI registered for your FreshBooks app"),
-        Setting("order_number_field", "Store order number goes to", "invoice_number",
-                default="invoice_number", choices=("invoice_number", "po_number"),
-                advanced=True, help="the invoice field that carries the store's order number"),
         Setting("api_base", "API address", API_BASE, default=API_BASE, advanced=True, url=True,
                 help="the FreshBooks API address"),
         Setting("auth_url", "Sign-in address", AUTH_URL, default=AUTH_URL, advanced=True,

@@ -1,12 +1,14 @@
 """``FreshBooksLedger``: the engine's ``PushLedger`` for FreshBooks.
 
-Sales receipts and invoices become FreshBooks invoices (marked sent, so reports count them; a
-sales receipt gets its payment at once), payments are FreshBooks payments on the invoice, refunds
+Sales receipts and invoices become FreshBooks invoices (a sales receipt marked sent and paid at
+once; an unpaid order's invoice marked sent, so reports count it, or left a draft when the pair's
+``unpaid_invoice_status`` rule says so), payments are FreshBooks payments on the invoice, refunds
 are credit notes, voids are soft deletes (``vis_state`` 1). FreshBooks has no idempotency key: the
 journal key's short reference travels in the invoice's / credit note's notes and the payment's
 note (the customer reads them: ``notes``), and after a lost answer ``find_posted`` searches for it
 (finishing a half-done sale) before anything is sent again. Totals are checked against the
-store's to the cent.
+store's to the cent. The store's order number goes to the invoice number, or to the PO number
+when the pair's ``order_number_field`` rule says so (FreshBooks then numbers the invoice).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents, followers, notes
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.catalog import FreshBooksCatalog
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.client import FreshBooksClient
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.discount import as_invoice_discount
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.faults import FreshBooksFault
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.lookups import Lookups, norm
@@ -46,7 +49,7 @@ from ecom_ledger_desktop.models.ledger import (
     LedgerPayment,
     SalesDocument,
 )
-from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
+from ecom_ledger_desktop.models.rules import PostingRules, UnmappedSkuPolicy
 
 log = logging.getLogger(__name__)
 REFUND_KINDS = ("refund_receipt", "credit_memo")
@@ -76,6 +79,16 @@ class FreshBooksLedger(FreshBooksCatalog):
         self.lookups = Lookups(self.client)
         self._clock = clock or SystemClock()
         self._readback = FreshBooksReadBack(self.client)
+        self.unpaid_status = "sent"
+        self.discount_as = "lines"
+
+    def apply_rules(self, rules: PostingRules) -> None:
+        """The pair's draft/sent rule for unpaid invoices and where the order number goes
+        (``connectors.base.RulesLedger``)."""
+        self.unpaid_status = rules.unpaid_invoice_status
+        self.discount_as = rules.discount_as
+        self.number_field = "po_number" if rules.order_number_field == "po_number" \
+            else "invoice_number"
 
     # -- following the store (rules) ---------------------------------------------------------
     def documents_between(self, start: date, end: date) -> list[LedgerRecord]:
@@ -172,8 +185,8 @@ class FreshBooksLedger(FreshBooksCatalog):
                 row = self.client.create("credit_notes", documents.credit_note_body(
                     document, resolution.customer_id, lines))
                 return self._checked(_credit_ref(row), document, expected)
-            row = self.client.create("invoices", documents.invoice_body(
-                document, resolution.customer_id, lines, self.number_field))
+            row = self.client.create("invoices", self._invoice_body(
+                document, resolution, lines, record))
         except FreshBooksFault as fault:
             if fault.status == 409:  # the number is taken: ours (a lost answer) or another's
                 found = self.find_posted(_key(document), document)
@@ -197,9 +210,8 @@ class FreshBooksLedger(FreshBooksCatalog):
                 body = documents.credit_note_body(document, resolution.customer_id, lines)
                 row = self.client.update("credit_notes", target.ledger_id, body)
                 return self._checked(_credit_ref(row), document, expected)
-            body = documents.invoice_body(document, resolution.customer_id, lines,
-                                          self.number_field)
-            row = self.client.update("invoices", target.ledger_id, body)
+            row = self.client.update("invoices", target.ledger_id,
+                                     self._invoice_body(document, resolution, lines, record))
             if document.kind == "sales_receipt":
                 self._settle_payment(row, document)
                 row = self.client.get("invoices", target.ledger_id)
@@ -276,8 +288,27 @@ class FreshBooksLedger(FreshBooksCatalog):
     # -- internals --------------------------------------------------------------------------
     def _lines(self, document: SalesDocument, resolution: Resolution, record: str
                ) -> tuple[list[dict[str, Any]], Decimal]:
+        as_discount = self._as_discount(document, resolution, record)
+        if as_discount is not None:
+            return as_discount[0], as_discount[1]
         return documents.lines_body(document, lambda line: self._line_name(line, resolution),
                                     self.lookups.tax_name, record)
+
+    def _as_discount(self, document: SalesDocument, resolution: Resolution, record: str
+                     ) -> tuple[list[dict[str, Any]], Decimal, Decimal] | None:
+        """The invoice with FreshBooks' invoice discount, when the rule asks and it is exact."""
+        if self.discount_as != "invoice_discount":
+            return None
+        return as_invoice_discount(document, lambda line: self._line_name(line, resolution),
+                                   self.lookups.tax_name, record)
+
+    def _invoice_body(self, document: SalesDocument, resolution: Resolution,
+                      lines: list[dict[str, Any]], record: str) -> dict[str, Any]:
+        body = documents.invoice_body(document, resolution.customer_id, lines, self.number_field)
+        if self.discount_as == "invoice_discount":  # 0 when lines carry it (an update clears it)
+            as_discount = self._as_discount(document, resolution, record)
+            body["discount_value"] = str(as_discount[2]) if as_discount else "0"
+        return body
 
     def _line_name(self, line: DocumentLine, resolution: Resolution) -> str:
         ref = line.item
@@ -288,9 +319,12 @@ class FreshBooksLedger(FreshBooksCatalog):
         return ref.ledger_name or line.description or line.kind.replace("_", " ").title()
 
     def _finished(self, row: dict[str, Any], document: SalesDocument) -> PostedRef:
-        """An invoice marked sent (drafts are left out of reports) and, for a sales receipt,
-        paid; a step whose answer was lost before is done now."""
-        if row.get("v3_status") == "draft" or row.get("display_status") == "draft":
+        """An invoice marked sent (drafts are left out of reports; an unpaid order's stays one
+        when the rule says so) and, for a sales receipt, paid; a step whose answer was lost
+        before is done now."""
+        keep_draft = document.kind != "sales_receipt" and self.unpaid_status == "draft"
+        if not keep_draft and (row.get("v3_status") == "draft"
+                               or row.get("display_status") == "draft"):
             row = self.client.update("invoices", row["id"], {"action_mark_as_sent": True})
         if document.kind == "sales_receipt":
             self._settle_payment(row, document)

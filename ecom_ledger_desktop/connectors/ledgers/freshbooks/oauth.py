@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 REFRESH_MARGIN = timedelta(minutes=5)
 REFRESH_TOKEN_KEY = "refresh_token"  # noqa: S105 - the name of a secret
+#: when a refresh began (not a secret): set before the single-use token is sent, cleared once the
+#: new one is saved; found at a refusal, it says the token was spent by an unfinished refresh
+REFRESH_STARTED_KEY = "refresh_started"
 CLIENT_SECRET_KEY = "client_secret"  # noqa: S105 - the name of a secret
 REVOKE_PATH = "/auth/oauth/revoke"
 
@@ -93,6 +96,7 @@ class FreshBooksTokens:
         with self._lock, self._across_processes():
             self._adopt(self._token_call({"grant_type": "authorization_code", "code": code,
                                           "redirect_uri": redirect_uri}))
+            self._mark(REFRESH_STARTED_KEY, None)  # a new sign-in: any unfinished one is moot
 
     def revoke(self) -> None:
         """Ask FreshBooks to end the grant, then forget the tokens here."""
@@ -171,9 +175,19 @@ class FreshBooksTokens:
             if not refresh_token:
                 raise FatalError(self._reconnect("is not connected"),
                                  needs_reauthorisation=True, role="ledger")
-            self._adopt(self._token_call({"grant_type": "refresh_token",
-                                          "refresh_token": refresh_token,
-                                          "redirect_uri": self.redirect_uri}))
+            unfinished = self._store.get(self.connection_name, REFRESH_STARTED_KEY)
+            self._mark(REFRESH_STARTED_KEY, self._clock.now().astimezone(UTC).isoformat())
+            try:
+                answer = self._token_call({"grant_type": "refresh_token",
+                                           "refresh_token": refresh_token,
+                                           "redirect_uri": self.redirect_uri})
+            except FatalError as refused:
+                if unfinished and refused.needs_reauthorisation:
+                    raise FatalError(self._spent(unfinished), needs_reauthorisation=True,
+                                     role="ledger") from None
+                raise
+            self._adopt(answer)
+            self._mark(REFRESH_STARTED_KEY, None)
             self.refresh_count += 1
             log.info("FreshBooks access token refreshed for %s", self.connection_name)
 
@@ -252,6 +266,29 @@ class FreshBooksTokens:
         start = min(start, self._clock.now())
         self._access_token = access
         self._expires_at = start + timedelta(seconds=float(token.get("expires_in") or 43200))
+
+    def _mark(self, key: str, value: str | None) -> None:
+        """Set or clear a non-secret marker next to the tokens (a failure only loses detail)."""
+        try:
+            if value is None:
+                self._store.delete(self.connection_name, key)
+            else:
+                self._store.set(self.connection_name, key, value)
+        except Exception as error:  # the keyring's own failures surface on the token itself
+            log.warning("could not note the refresh state of %s: %s", self.connection_name,
+                        type(error).__name__)
+
+    def _spent(self, started: str) -> str:
+        """The refusal of a token spent by a refresh whose answer was never saved."""
+        try:
+            when = datetime.fromisoformat(started).strftime("%Y-%m-%d %H:%M UTC")
+        except ValueError:
+            when = "earlier"
+        return (f"FreshBooks no longer accepts the sign-in for '{self.connection_name}': a "
+                f"token refresh started {when} did not finish (the app was stopped, or the "
+                "connection dropped, after FreshBooks issued a new sign-in and before it was "
+                "saved), and FreshBooks' sign-ins work only once. Reconnect FreshBooks in "
+                "Connections; nothing posted is lost or posted twice.")
 
     def _reconnect(self, what: str) -> str:
         return (f"FreshBooks {what} for '{self.connection_name}'. Reconnect FreshBooks in "
