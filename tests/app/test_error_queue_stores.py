@@ -37,9 +37,8 @@ def service(store: StoreHarness, tmp_path: Path) -> Iterator[SyncService]:
     ledger = bench_ledger()
     secrets = MemorySecretStore()
     db_path = tmp_path / "ledger-sync.sqlite3"
-    pair_id = configure_pair(db_path, "http://store.invalid", ledger.base_url, ledger.realm_id,
-                             secrets, store_token="unused",
-                             refresh_token=ledger.issue_tokens()["refresh_token"],
+    pair_id = configure_pair(db_path, secrets, ledger=ledger.demo_connection(),
+                             store_url="http://store.invalid", store_token="unused",
                              start_date=START, demo=False, rules=bench_rules(),
                              store_kind=store.name)
     assert pair_id
