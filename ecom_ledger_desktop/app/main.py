@@ -144,7 +144,7 @@ def database_ready(db_path: Path, dialogs: DialogService) -> bool:
         f"it is restored.\n\nThe newest good copy the app kept is from {good.label}. Restore "
         "it now? The damaged file is kept in the backups folder, not deleted. Orders synced "
         "since that copy are read again: check the error queue after the next sync for anything "
-        "QuickBooks already has.")
+        "your books already have.")
     if not dialogs.confirm("Ecom Ledger's data is damaged", question,
                            accept="Restore the copy", reject="Quit"):
         return False

@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
         if ctx.demo:
-            banner = QLabel("Demo data — a pretend shop and a pretend QuickBooks company running on "
+            banner = QLabel("Demo data — a pretend shop and pretend books running on "
                             "this computer. Nothing real is read or changed.")
             banner.setObjectName("demoBanner")
             banner.setWordWrap(True)

@@ -22,7 +22,7 @@ class PairContext:
     state: State
     events: EventBus
     clock: Clock
-    ledger_label: str = "QuickBooks Online"
+    ledger_label: str = "the books"  # the ledger kind's system, set by the service
     # set to end the run at the next safe point (between chunks and postings); resumes next run
     stop: threading.Event = field(default_factory=threading.Event)
     counts: dict[str, int] = field(default_factory=lambda: {

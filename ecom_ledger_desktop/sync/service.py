@@ -224,7 +224,7 @@ class SyncService:
             raise KeyError(f"there is no error-queue entry {entry_id}")
         with self.context(entry.pair_id) as ctx:
             if action in ("map_sku", "pick_customer") and not value:
-                raise fixes.FixError(f"'{action}' needs a value: the QuickBooks "
+                raise fixes.FixError(f"'{action}' needs a value: the {ctx.ledger_label} "
                                      f"{'item name' if action == 'map_sku' else 'customer id'}")
             others = fixes.same_cause(ctx.state, entry, action)
             if action == "map_sku":

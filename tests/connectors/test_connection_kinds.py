@@ -254,19 +254,9 @@ def test_every_declared_path_names_something_real(kind: ConnectionKind) -> None:
     assert len({s.flag for s in kind.settings}) == len(kind.settings)
 
 
-#: app/ and sync/ strings still naming a ledger brand, per module: this may only go down (the
-#: Web Connector panel is QuickBooks Desktop's own page and keeps its words)
-LEDGER_BRAND_STRINGS_LEFT = {
-    "app/main.py": 1, "app/models/history_model.py": 1, "app/models/mappings_model.py": 2,
-    "app/views/connection_card.py": 1, "app/views/connections.py": 2,
-    "app/views/customer_compare.py": 1, "app/views/dashboard.py": 1,
-    "app/views/error_detail_panel.py": 2, "app/views/error_fixes.py": 10,
-    "app/views/error_work.py": 1, "app/views/history.py": 2,
-    "app/views/history_events.py": 1, "app/views/mapping_texts.py": 1,
-    "app/views/mappings.py": 8, "app/views/pairs.py": 1, "app/views/qbd_panel.py": 2,
-    "app/views/settings_page.py": 2,
-    "app/window.py": 1, "sync/context.py": 1, "sync/service.py": 1,
-}
+#: app/ and sync/ strings naming a ledger brand, per module: only the Web Connector panel, which
+#: is QuickBooks Desktop's own page (shown for that kind alone), keeps its words
+LEDGER_BRAND_STRINGS_LEFT = {"app/views/qbd_panel.py": 2}
 
 
 def test_app_and_sync_words_take_the_ledger_brand_from_its_kind() -> None:

@@ -71,7 +71,7 @@ class OrderTimelineModel(RowsTableModel[TimelineEvent]):
         Column("When", lambda e: "", lambda e: e.at),
         Column("Step", lambda e: e.label),
         Column("Details", lambda e: e.detail, tooltip=lambda e: e.detail),
-        Column("QuickBooks document", lambda e: e.doc_number),
+        Column("Document in the books", lambda e: e.doc_number),
     )
 
     def __init__(self, parent: Any = None, now: Any = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -16,9 +17,11 @@ from ecom_ledger_desktop.app.models._table import (
     RowsTableModel,
     refilter,
 )
+from ecom_ledger_desktop.sync.error_details import NO_BRAND
 from ecom_ledger_desktop.sync.mapping_suggestions import FILTER_MODES, FilterMode, MappingRow
 
-STATUS_WORDS = {"mapped": "Mapped", "found": "Same SKU in QuickBooks",
+#: ``{books}`` is the pair's ledger brand (``MappingsModel.set_books``)
+STATUS_WORDS = {"mapped": "Mapped", "found": "Same SKU in {books}",
                 "suggested": "Suggested", "unmapped": "Not mapped"}
 STATUS_ROLE = FIRST_CUSTOM_ROLE  # mapped | found | suggested | unmapped
 CANDIDATES_ROLE = FIRST_CUSTOM_ROLE + 1  # list[Candidate], best first
@@ -46,16 +49,27 @@ class MappingsModel(RowsTableModel[MappingRow]):
     """Rows are ``MappingRow``s; a suggestion (not yet accepted) shows in italics."""
 
     COL_SKU, COL_NAME, COL_ITEM, COL_SCORE, COL_STATUS = range(5)
-    columns = (
+    columns: tuple[Column[MappingRow], ...] = (
         Column("SKU", lambda r: r.sku, lambda r: r.sku.casefold()),
         Column("Store name", lambda r: r.store_name, lambda r: r.store_name.casefold()),
-        Column("QuickBooks item", lambda r: r.ledger_item, lambda r: r.ledger_item.casefold(),
+        Column("Item in the books", lambda r: r.ledger_item, lambda r: r.ledger_item.casefold(),
                _item_tooltip),
         Column("Score", _score_text, lambda r: _score(r) if _score(r) is not None else -1.0,
                align_right=True),
-        Column("Status", lambda r: STATUS_WORDS[r.status],
+        Column("Status", lambda r: STATUS_WORDS[r.status].format(books=NO_BRAND),
                lambda r: list(STATUS_WORDS).index(r.status)),
     )
+
+    def set_books(self, books: str) -> None:
+        """Name the pair's ledger brand in the item column's header and the status words."""
+        item, status = self.columns[self.COL_ITEM], self.columns[self.COL_STATUS]
+        columns = list(self.columns)
+        columns[self.COL_ITEM] = replace(
+            item, header=f"{books} item" if books != NO_BRAND else "Item in the books")
+        columns[self.COL_STATUS] = replace(
+            status, text=lambda r: STATUS_WORDS[r.status].format(books=books))
+        self.columns = tuple(columns)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(columns) - 1)
 
     def row_data(self, row: MappingRow, column: int, role: int) -> Any:
         if role == STATUS_ROLE:

@@ -80,7 +80,7 @@ class ConnectionCard(Card):
         self.layout_.addLayout(self.panel_slot)
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
-        self.connect_button = QPushButton("Connect to QuickBooks")
+        self.connect_button = QPushButton("Connect")
         self.test_button = QPushButton("Test connection")
         self.edit_button = QPushButton("Edit")
         self.remove_button = QPushButton("Remove")

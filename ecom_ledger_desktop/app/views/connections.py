@@ -24,11 +24,11 @@ from ecom_ledger_desktop.sync.connections_admin import (
 
 
 class ConnectionsPage(Page):
-    """Where the merchant connects, tests and reconnects the store and QuickBooks."""
+    """Where the merchant connects, tests and reconnects the store and the books."""
 
     key = "connections"
     title = "Connections"
-    subtitle = ("Your online store and your QuickBooks company. Passwords and tokens are kept in "
+    subtitle = ("Your online store and your books. Passwords and tokens are kept in "
                 "this computer's keychain, never in a file.")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -168,7 +168,7 @@ class ConnectionsPage(Page):
         if not self.ctx.dialogs.confirm(
                 f"Remove {name}?",
                 f"'{name}' and its saved passwords are removed from this computer. Nothing "
-                "changes in the store or in QuickBooks.", accept="Remove", parent=self):
+                "changes in the store or in the books.", accept="Remove", parent=self):
             return
         self.ctx.tasks.run(admin_for(self.ctx.service).remove, name,
                            on_done=lambda _: self.refresh(),

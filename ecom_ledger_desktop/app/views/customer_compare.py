@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ecom_ledger_desktop.app import formatting as fmt
-from ecom_ledger_desktop.sync.error_details import MATCH_FIELDS, CustomerCard
+from ecom_ledger_desktop.sync.error_details import MATCH_FIELDS, NO_BRAND, CustomerCard
 
 FIELD_LABELS = {"name": "Name", "email": "Email", "phone": "Phone", "postcode": "Postcode"}
 SHOWN_FIELDS = ("name", "email", "phone", "postcode")
@@ -104,7 +104,7 @@ class CustomerCompare(QWidget):
     picked = Signal(str)
 
     def __init__(self, store: CustomerCard | None, candidates: list[CustomerCard],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, books: str = NO_BRAND) -> None:
         super().__init__(parent)
         self.setStyleSheet(STYLE)
         row = QHBoxLayout(self)
@@ -115,7 +115,7 @@ class CustomerCompare(QWidget):
             row.addWidget(CustomerCardView(store, "In your store"), 1)
         for number, candidate in enumerate(candidates, start=1):
             best = number == 1 and bool(candidate.matches)  # sorted: most agreeing first
-            view = CustomerCardView(candidate, f"In QuickBooks ({number}) — Id {candidate.id}",
+            view = CustomerCardView(candidate, f"In {books} ({number}) — Id {candidate.id}",
                                     best)
             view.picked.connect(self.picked)
             row.addWidget(view, 1)

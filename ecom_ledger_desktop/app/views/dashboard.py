@@ -79,7 +79,7 @@ class DashboardPage(Page):
             f"Ecom Ledger copies every order of your {_either(kinds_for('store'))} store into "
             f"{_either(kinds_for('ledger'), 'system')} — once, and to the cent. Start by "
             "connecting both. Not ready yet? Try it first with demo data: "
-            "a pretend shop and a pretend QuickBooks company on this computer, nothing real is "
+            "a pretend shop and pretend books on this computer, nothing real is "
             "touched.",
             [("Connect store and books", lambda: self.navigate.emit("connections")),
              ("Try the demo", self.start_demo)])

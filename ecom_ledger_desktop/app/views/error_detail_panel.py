@@ -12,7 +12,7 @@ from ecom_ledger_desktop.app.models.errors_model import record_text
 from ecom_ledger_desktop.app.views.error_fixes import FixesView
 from ecom_ledger_desktop.app.views.error_work import DetailView
 from ecom_ledger_desktop.app.views.widgets import Card
-from ecom_ledger_desktop.sync.error_details import OrderSummary
+from ecom_ledger_desktop.sync.error_details import NO_BRAND, OrderSummary
 
 STYLE = """
 #fixHeading { font-weight: 600; color: #1f2a30; }
@@ -24,7 +24,7 @@ STYLE = """
 """
 
 
-def order_html(order: OrderSummary, problem_sku: str) -> str:
+def order_html(order: OrderSummary, problem_sku: str, books: str = NO_BRAND) -> str:
     """The order in a few lines; the line with the problem SKU in bold."""
     who = " · ".join(html.escape(p) for p in (order.customer_name, order.email) if p)
     total = f"{fmt.amount(order.total)} {order.currency}".strip() if order.total is not None else ""
@@ -39,7 +39,7 @@ def order_html(order: OrderSummary, problem_sku: str) -> str:
         text = (f"{qty}{html.escape(line.name or line.sku)} "
                 f"<span style='color:#5f6f78'>({html.escape(line.sku)})</span>")
         if problem_sku and line.sku == problem_sku:
-            text = f"<b>{text}</b> <span style='color:#a12020'>← not in QuickBooks</span>"
+            text = f"<b>{text}</b> <span style='color:#a12020'>← not in {books}</span>"
         rows.append(f"<tr><td style='padding-right:18px'>{text}</td>"
                     f"<td align='right'>{amount}</td></tr>")
     table = f"<table cellspacing='0' cellpadding='2'>{''.join(rows)}</table>" if rows else ""
@@ -96,12 +96,12 @@ class ErrorDetailPanel(Card):
         self.set_busy("")
         self.show_loading(None)
 
-    def show_loading(self, record: str | None) -> None:
-        """Between a selection and its details arriving."""
+    def show_loading(self, record: str | None, books: str = NO_BRAND) -> None:
+        """Between a selection and its details arriving (``books``: the pair's ledger brand)."""
         self.view = None
         self._clear_fixes()
         self.heading.setText(record or "Choose a record above")
-        self.summary.setText("Reading the record and asking QuickBooks…" if record else
+        self.summary.setText(f"Reading the record and asking {books}…" if record else
                              "Its problem, the order and the fixes that apply appear here.")
         for widget in (self.message, self.lookup_error, self.order_heading, self.order,
                        self.fixes_heading):
@@ -124,7 +124,7 @@ class ErrorDetailPanel(Card):
         self.order.setVisible(has_order)
         if details.order is not None:
             problem_sku = entry.detail if entry.code in ("unmapped_sku", "duplicate_sku") else ""
-            self.order.setText(order_html(details.order, problem_sku))
+            self.order.setText(order_html(details.order, problem_sku, details.books))
         self._clear_fixes()
         self.fixes = FixesView(details, view.item_names)
         self.fixes.requested.connect(self.requested)

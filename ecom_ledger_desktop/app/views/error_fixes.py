@@ -22,7 +22,8 @@ from ecom_ledger_desktop.app.views.customer_compare import CustomerCompare
 from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.sync.error_details import ErrorDetails, FixOption
 
-IGNORE_REASONS = ["Test order", "Already entered by hand in QuickBooks", "Not a real sale",
+#: ``{books}`` is the pair's ledger brand
+IGNORE_REASONS = ["Test order", "Already entered by hand in {books}", "Not a real sale",
                   "Handled by my accountant"]
 STORE_SIDE_CODES = ("invalid_data", "not_found")
 RULES_PAGE = "pairs"
@@ -130,7 +131,7 @@ class FixesView(QWidget):
         picker.setEditable(True)
         picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         picker.setMinimumWidth(320)
-        _placeholder(picker, "Type or choose a QuickBooks item")
+        _placeholder(picker, f"Type or choose a {self.details.books} item")
         suggested = [c.item.name for c in self.details.item_suggestions[:5]]
         for candidate in self.details.item_suggestions[:5]:
             picker.addItem(f"{candidate.item.name}  ·  {round(candidate.score)}% alike",
@@ -155,10 +156,11 @@ class FixesView(QWidget):
             alike = ", ".join(f"{c.item.name} ({round(c.score)}%)"
                               for c in self.details.item_suggestions[:3])
             more = f" — or type to search all {len(item_names)} items" if item_names else ""
-            row.column.addWidget(_muted(f"Closest names in QuickBooks: {alike}{more}."))
+            row.column.addWidget(_muted(f"Closest names in {self.details.books}: {alike}{more}."))
         elif not item_names:
-            row.column.addWidget(_muted("QuickBooks' items could not be read; type the item's "
-                                        "name exactly as it is in QuickBooks."))
+            books = self.details.books
+            row.column.addWidget(_muted(f"{books}' items could not be read; type the item's "
+                                        f"name exactly as it is in {books}."))
 
     def chosen_item(self) -> str:
         """The item name picked or typed."""
@@ -180,7 +182,7 @@ class FixesView(QWidget):
         sku = self.details.entry.detail
         if self.details.entry.code == "missing_reference":  # an item the posting rules name
             row.controls.addWidget(_muted(
-                f"A new service item “{sku}” in QuickBooks, on the account its lines book to "
+                f"A new service item “{sku}” in {self.details.books}, on the account its lines book to "
                 "(a gift card's on a liability account, others on income)."), 1)
             self._add_button(row, "create_item", "Create item and post")
             return
@@ -192,10 +194,12 @@ class FixesView(QWidget):
 
     def _pick_customer(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
         if not self.details.candidates:
-            row.column.addWidget(_muted("The QuickBooks customers could not be read just now. "
-                                        "Retry when QuickBooks answers again."))
+            books = self.details.books
+            row.column.addWidget(_muted(f"The {books} customers could not be read just now. "
+                                        f"Retry when {books} answers again."))
             return
-        self.compare = CustomerCompare(self.details.store_customer, self.details.candidates)
+        self.compare = CustomerCompare(self.details.store_customer, self.details.candidates,
+                                       books=self.details.books)
         self.compare.picked.connect(lambda cid: self.requested.emit("pick_customer", cid))
         row.column.addWidget(self.compare)
         row.column.addWidget(_muted("Orders from this customer go to the one you pick, now and "
@@ -218,18 +222,18 @@ class FixesView(QWidget):
         row.controls.addWidget(link, 1)
 
     def _void_and_repost(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
-        row.controls.addWidget(_muted("The posted document is voided in QuickBooks (it keeps its "
+        row.controls.addWidget(_muted(f"The posted document is voided in {self.details.books} (it keeps its "
                                       "number) and the order is posted again as it is now."), 1)
         self._add_button(row, "void_and_repost", "Void and post again")
 
     def _import_order(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
-        row.controls.addWidget(_muted("The order is posted to QuickBooks although it was placed "
+        row.controls.addWidget(_muted(f"The order is posted to {self.details.books} although it was placed "
                                       "before the start date, then this refund against it."), 1)
         self._add_button(row, "import_order", "Import the order and post", primary=True)
 
     def _post_refund_alone(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
         row.controls.addWidget(_muted("The refund is posted on its own for the customer; the "
-                                      "old order stays out of QuickBooks."), 1)
+                                      f"old order stays out of {self.details.books}."), 1)
         self._add_button(row, "post_refund_alone", "Post the refund alone")
 
     def _retry(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
@@ -241,14 +245,14 @@ class FixesView(QWidget):
             words = store_side_advice(self.details.store_kind, entry.record_ref or entry.source_id)
         else:
             words = ("Post it again as it is now — after you changed something in the store or in "
-                     "QuickBooks.")
+                     f"{self.details.books}.")
         row.controls.addWidget(_muted(words), 1)
         self._add_button(row, "retry", "Retry now")
 
     def _ignore(self, row: FixRow, fix: FixOption, _items: list[str]) -> None:
         box = QComboBox()
         box.setEditable(True)
-        box.addItems(IGNORE_REASONS)
+        box.addItems([reason.format(books=self.details.books) for reason in IGNORE_REASONS])
         box.setCurrentIndex(-1)
         _placeholder(box, "Why? (kept with the record)")
         box.setMinimumWidth(320)

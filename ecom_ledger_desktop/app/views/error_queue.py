@@ -237,7 +237,9 @@ class ErrorQueuePage(Page):
         row = self._proxy_row_of(entry_id)
         entry = self.proxy.index(row, 0).data(ROW_ROLE) if row >= 0 else None
         self._selected_record = _record_key(entry)
-        self.detail.show_loading(record_text(entry) if isinstance(entry, ErrorEntry) else "…")
+        self.detail.show_loading(record_text(entry) if isinstance(entry, ErrorEntry) else "…",
+                                 self.model.books.get(entry.pair_id, NO_BRAND)
+                                 if isinstance(entry, ErrorEntry) else NO_BRAND)
         self.ctx.tasks.run(read_details, self.ctx.service, entry_id,
                            on_done=self._show_detail, on_error=self._detail_failed)
 
@@ -278,13 +280,13 @@ class ErrorQueuePage(Page):
         self.detail.set_busy(BUSY_WORDS.get(action, "Working on {record}…").format(
             record=record, books=books))
         self.ctx.tasks.run(apply_action, self.ctx.service, entry.id, action, value,
-                           on_done=lambda result: self._fix_done(record, result),
+                           on_done=lambda result: self._fix_done(record, result, books),
                            on_error=lambda error: self._fix_failed(record, error))
 
-    def _fix_done(self, record: str, result: ActionResult) -> None:
+    def _fix_done(self, record: str, result: ActionResult, books: str) -> None:
         self._set_busy(False)
         self.detail.set_busy("")
-        self._say(outcome_text(record, result), ok=result.ok)
+        self._say(outcome_text(record, result, books), ok=result.ok)
         if result.ok:  # done with it: the next record comes up
             self.model.remove_entry(result.entry_id)
             self._selected_id = self._selected_record = None

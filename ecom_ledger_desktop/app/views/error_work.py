@@ -13,6 +13,7 @@ from ecom_ledger_desktop.connectors.catalog import ledger_catalog
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.db.errors_repo import ErrorEntry
 from ecom_ledger_desktop.sync.error_details import (
+    NO_BRAND,
     ErrorDetails,
     RetryOutcome,
     add_ledger_view,
@@ -124,11 +125,11 @@ def retry_many(service: SyncService, entry_ids: list[int],
     return bulk_retry(service, entry_ids, progress)
 
 
-def outcome_text(record: str, result: ActionResult) -> str:
-    """"Order 000000016 was posted." — or why not."""
+def outcome_text(record: str, result: ActionResult, books: str = NO_BRAND) -> str:
+    """"Order 000000016 was posted to FreshBooks." — or why not (``books``: the pair's brand)."""
     outcome = result.outcome
     if outcome == "posted":
-        return f"{record} was posted to QuickBooks and left the queue.{_others_text(result)}"
+        return f"{record} was posted to {books} and left the queue.{_others_text(result)}"
     if outcome == "ignored":
         return f"{record} was ignored; it will not be posted."
     if outcome == "keep waiting":

@@ -97,7 +97,7 @@ class HistoryPage(Page):
             "No sync has run yet",
             "Each sync will be listed here — when it ran, what started it, what it posted and "
             "flagged and, for a sync that was skipped or failed, why — with every order's journey "
-            "from your store to its QuickBooks document.")
+            "from your store to its document in your books.")
         self.empty.hide()
         self.body.addWidget(self.empty)
         self.runs_card = Card("Syncs")
@@ -383,7 +383,7 @@ class HistoryPage(Page):
             self.order_result.setText(text)
             return
         docs = [f"<b>{document_words(d.kind)} {html.escape(d.number or '(no number)')}</b> "
-                f"(QuickBooks Id {html.escape(d.ledger_id)}"
+                f"({html.escape(lookup.books)} Id {html.escape(d.ledger_id)}"
                 f"{', undone' if d.undone else ', voided' if d.voided else ''})"
                 for d in lookup.documents]
         live = [d for d in lookup.documents if not d.voided]

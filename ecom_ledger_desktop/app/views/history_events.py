@@ -43,7 +43,7 @@ class RunEventsModel(RowsTableModel[TimelineEvent]):
         Column("Order", lambda e: e.record),
         Column("Step", lambda e: e.label),
         Column("Details", detail_words, tooltip=detail_words),
-        Column("QuickBooks document", lambda e: e.doc_number),
+        Column("Document in the books", lambda e: e.doc_number),
     )
 
     @override

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.sync.error_details import NO_BRAND, ledger_brand
 from ecom_ledger_desktop.sync.history_queries import (
     OrderTimeline,
     RunRecord,
@@ -39,6 +40,7 @@ class OrderLookup:
     timeline: OrderTimeline | None = None
     documents: list[PostedDocument] = field(default_factory=list)
     near: list[str] = field(default_factory=list)
+    books: str = NO_BRAND  # the pair's ledger brand
 
 
 @dataclass
@@ -74,6 +76,7 @@ def read_order(service: SyncService, pair_id: int, text: str) -> OrderLookup:
         return lookup
     state = service.open_state()
     try:
+        lookup.books = ledger_brand(state, pair_id)
         timeline = order_timeline(state, pair_id, lookup.text)
         if timeline is None:
             matches = find_orders(state, pair_id, lookup.text, limit=8)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ecom_ledger_desktop.app import formatting as fmt
+from ecom_ledger_desktop.sync.error_details import NO_BRAND
 from ecom_ledger_desktop.sync.mapping_suggestions import FilterMode, MappingRow
 
 FILTERS: tuple[tuple[FilterMode, str, str], ...] = (
@@ -30,13 +31,13 @@ def count_above(rows: list[MappingRow], threshold: float) -> int:
                and r.best.score >= threshold)
 
 
-def summary(rows: list[MappingRow]) -> str:
-    """One sentence of counts by status."""
+def summary(rows: list[MappingRow], books: str = NO_BRAND) -> str:
+    """One sentence of counts by status (``books``: the pair's ledger brand)."""
     if not rows:
         return "No products yet: they appear here after the first sync downloads orders."
     status = [r.status for r in rows]
     return (f"{fmt.plural(len(rows), 'SKU')}: {status.count('mapped')} mapped by you, "
-            f"{status.count('found')} found under the same SKU in QuickBooks, "
+            f"{status.count('found')} found under the same SKU in {books}, "
             f"{status.count('suggested')} with a suggestion, {status.count('unmapped')} not matched.")
 
 

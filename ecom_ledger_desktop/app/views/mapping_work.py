@@ -10,6 +10,7 @@ from pathlib import Path
 from ecom_ledger_desktop.app import formatting as fmt
 from ecom_ledger_desktop.connectors.catalog import CatalogItem
 from ecom_ledger_desktop.db.connections_repo import Pair
+from ecom_ledger_desktop.sync.error_details import NO_BRAND, ledger_brand
 from ecom_ledger_desktop.sync.mapping_suggestions import MappingRow, MappingSession
 from ecom_ledger_desktop.sync.service import SyncService
 
@@ -26,6 +27,7 @@ class MappingSnapshot:
     rows: list[MappingRow] = field(default_factory=list)
     items: list[CatalogItem] = field(default_factory=list)
     can_create: bool = False  # the ledger can create items from here
+    books: str = NO_BRAND  # the pair's ledger brand
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def run(service: SyncService, pair_id: int | None, operation: Operation | None =
         problems = list(getattr(operation, "problems", []))
         # the session keeps its rows up to date as it changes them: no second read needed
         snapshot = MappingSnapshot(pairs, chosen.id, list(session.rows), list(session.items),
-                                   session.ledger is not None)
+                                   session.ledger is not None, ledger_brand(ctx.state, chosen.id))
     return Outcome(snapshot, message, problems)
 
 

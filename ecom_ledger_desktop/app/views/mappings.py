@@ -1,4 +1,4 @@
-"""Mappings: which QuickBooks item each store SKU is posted as.
+"""Mappings: which item in the pair's books each store SKU is posted as.
 
 A filterable, searchable table (``MappingsModel`` behind ``MappingsFilterProxy``) with the fuzzy
 matcher's score per row; accept a suggestion, pick another item, accept every suggestion above a
@@ -32,6 +32,7 @@ from ecom_ledger_desktop.app.views.mapping_files import FileChooser, QtFileChoos
 from ecom_ledger_desktop.app.views.mapping_table import MappingTable, PickableMappingsProxy
 from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.widgets import Card, EmptyState
+from ecom_ledger_desktop.sync.error_details import NO_BRAND
 from ecom_ledger_desktop.sync.mapping_suggestions import FilterMode
 
 DEFAULT_THRESHOLD = 90
@@ -42,11 +43,11 @@ def _button(text: str, primary: bool = False) -> QPushButton:
 
 
 class MappingsPage(Page):
-    """Where the merchant maps store products to QuickBooks items."""
+    """Where the merchant maps store products to the items of the pair's books."""
 
     key = "mappings"
     title = "Mappings"
-    subtitle = ("Which QuickBooks item each product of your store is posted as. Suggestions are "
+    subtitle = ("Which item in your books each product of your store is posted as. Suggestions are "
                 "ranked by how alike the SKU and name are (100 = the same SKU).")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -62,7 +63,7 @@ class MappingsPage(Page):
         self.proxy.setSourceModel(self.model)
 
         self.empty = EmptyState("Connect your store and your books first",
-                                "Once a store and a QuickBooks company are paired, the products "
+                                "Once a store and your books are paired, the products "
                                 "of your store are listed here next to the item each is posted as.")
         self.empty.hide()
         self.body.addWidget(self.empty)
@@ -109,7 +110,7 @@ class MappingsPage(Page):
         self.search.textChanged.connect(self.proxy.set_search)
         row.addWidget(self.search, 1)
         card.layout_.addLayout(row)
-        self.summary = QLabel("Reading your products and QuickBooks items…")
+        self.summary = QLabel("Reading your products and the items in your books…")
         self.summary.setObjectName("muted")
         self.summary.setWordWrap(True)
         card.layout_.addWidget(self.summary)
@@ -132,20 +133,19 @@ class MappingsPage(Page):
         row.setSpacing(8)
         self.accept_button = _button("Accept suggestion", primary=True)
         self.accept_button.setToolTip("Map the selected SKUs to the item shown. To choose "
-                                      "another item, double-click the QuickBooks item cell.")
+                                      "another item, double-click the cell of the item.")
         self.accept_button.clicked.connect(self.accept_selected)
-        self.create_button = _button("Create in QuickBooks")
-        self.create_button.setToolTip("Create a QuickBooks item from the selected store product "
-                                      "(its SKU, name and price) and map the SKU to it")
+        self.create_button = _button("Create item")
         self.create_button.clicked.connect(self.create_selected)
         self.remove_button = _button("Forget mapping")
         self.remove_button.setToolTip("Remove your mapping of the selected SKUs")
         self.remove_button.clicked.connect(self.remove_selected)
         for button in (self.accept_button, self.create_button, self.remove_button):
             row.addWidget(button)
-        hint = QLabel("Double-click a QuickBooks item to pick another one.")
-        hint.setObjectName("muted")
-        row.addWidget(hint)
+        self.hint = QLabel()
+        self.hint.setObjectName("muted")
+        row.addWidget(self.hint)
+        self._name_books(NO_BRAND)
         row.addStretch(1)
         card.layout_.addLayout(row)
 
@@ -240,6 +240,7 @@ class MappingsPage(Page):
         self.empty.setVisible(snap.pair_id is None)
         self.content.setVisible(snap.pair_id is not None)
         selected = [r.sku for r in self.table.selected_rows()]
+        self._name_books(snap.books)
         self.model.set_rows(snap.rows)
         for sku in selected[:1]:
             self.table.select_sku(sku)
@@ -250,6 +251,17 @@ class MappingsPage(Page):
                 self._scroll_to(self.problems)
         self._update_actions()
         self._reread_if_asked()
+
+    def _books(self) -> str:
+        return self.snapshot.books if self.snapshot is not None else NO_BRAND
+
+    def _name_books(self, books: str) -> None:
+        """Say the pair's ledger brand on the item column, the create button and the hint."""
+        self.model.set_books(books)
+        self.create_button.setText(f"Create in {books}")
+        self.create_button.setToolTip(f"Create an item in {books} from the selected store product "
+                                      "(its SKU, name and price) and map the SKU to it")
+        self.hint.setText(f"Double-click an item to pick another one from {books}.")
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False
@@ -329,11 +341,11 @@ class MappingsPage(Page):
         self._start(work.accept_above(threshold), "Accepting the suggestions…")
 
     def create_selected(self) -> None:
-        """Create the QuickBooks item from the selected store product and map it."""
+        """Create the item in the books from the selected store product and map it."""
         rows = self.table.selected_rows()
         if rows:
             self._start(work.create_item(rows[0].sku),
-                        f"Creating {rows[0].store_name or rows[0].sku} in QuickBooks…")
+                        f"Creating {rows[0].store_name or rows[0].sku} in {self._books()}…")
 
     def remove_selected(self) -> None:
         """Forget the mapping of the selected row."""
@@ -372,7 +384,7 @@ class MappingsPage(Page):
         for mode, label, _ in texts.FILTERS:
             self.filter_buttons[mode].setText(f"{label} ({counts[mode]})" if rows else label)
         if self.snapshot is not None:
-            self.summary.setText(texts.summary(rows))
+            self.summary.setText(texts.summary(rows, self._books()))
         shown = self.proxy.rowCount()
         self.no_rows.setVisible(self.snapshot is not None and shown == 0)
         self.no_rows.setText(texts.no_rows_text(rows, self.proxy.mode, self.search.text()))

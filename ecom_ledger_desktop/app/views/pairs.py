@@ -38,7 +38,7 @@ class PairsPage(Page):
         self.loaded = False
         self.empty = EmptyState(
             "No pair yet",
-            "A pair sends one store's orders into one QuickBooks company, from a start date, on "
+            "A pair sends one store's orders into one set of books, from a start date, on "
             "a schedule. The setup assistant connects both and makes the pair in a few minutes.",
             [("Open the setup assistant", self.open_assistant)])
         self.empty.hide()

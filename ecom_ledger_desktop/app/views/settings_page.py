@@ -27,7 +27,7 @@ def describe_keyring(status: KeyringStatus, demo: bool) -> str:
     lowered = status.backend.lower().replace("_", "")
     place = next((name for key, name in KEYCHAIN_NAMES.items() if key in lowered),
                  "this computer's secure keychain")
-    return (f"Your store and QuickBooks passwords and access tokens are kept in {place}, "
+    return (f"Your store's and your books' passwords and access tokens are kept in {place}, "
             "never in a file or in the database.")
 
 
@@ -65,7 +65,7 @@ class SettingsPage(Page):
 
         notify = Card("Notifications")
         self.notifications = QCheckBox("Tell me when orders need my attention, a sync fails or "
-                                       "QuickBooks asks me to sign in again")
+                                       "my books ask me to sign in again")
         self.notifications.setChecked(current.notifications)
         self.notifications.toggled.connect(lambda on: ctx.settings.update(notifications=on))
         notify.layout_.addWidget(self.notifications)

@@ -25,6 +25,7 @@ PRODUCTS = [StoreProduct("MB-TOTE-BLK", "Canvas Tote (Black)"),
 
 def _model() -> MappingsModel:
     model = MappingsModel()
+    model.set_books("QuickBooks")  # the pair's ledger brand, as the page sets it
     model.set_rows(build_rows(PRODUCTS, ITEMS, {"GIFT-WRAP": "Fees"}))
     return model
 
@@ -40,6 +41,8 @@ def test_rows_columns_and_headers(qtmodeltester) -> None:
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
         "SKU", "Store name", "QuickBooks item", "Score", "Status"]
     assert model.headerData(0, Qt.Orientation.Vertical) is None
+    model.set_books("FreshBooks")
+    assert model.headerData(MappingsModel.COL_ITEM, Qt.Orientation.Horizontal) == "FreshBooks item"
     assert model.rowCount(model.index(0, 0)) == 0, "a table has no children"
 
 
