@@ -195,6 +195,10 @@ class ConnectionKind:
     #: marks such orders (``Order.payment_offline``); a new pair's rules post them only once
     #: paid, keyed by these codes, and the rules' summary names them in these words.
     offline_payments: Mapping[str, str] = field(default_factory=dict)
+    #: ledgers: what this ledger calls the engine's document kinds, where its words differ
+    #: from QuickBooks Online's ({"sales_receipt": "Paid invoice"}); messages, the undo preview
+    #: and the history say them (``sync/document_words.py``)
+    document_labels: Mapping[str, str] = field(default_factory=dict)
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ecom_ledger_desktop.connectors.base import PushLedger, StoreConnector
@@ -10,6 +11,7 @@ from ecom_ledger_desktop.core.clock import Clock
 from ecom_ledger_desktop.core.events import EventBus
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.sync.document_words import document_label
 
 
 @dataclass
@@ -22,11 +24,16 @@ class PairContext:
     state: State
     events: EventBus
     clock: Clock
+    document_labels: Mapping[str, str] = field(default_factory=dict)  # the kind's words
     ledger_label: str = "the books"  # the ledger kind's system, set by the service
     # set to end the run at the next safe point (between chunks and postings); resumes next run
     stop: threading.Event = field(default_factory=threading.Event)
     counts: dict[str, int] = field(default_factory=lambda: {
         "fetched": 0, "posted": 0, "flagged": 0, "skipped": 0})
+
+    def document_label(self, doc_kind: str) -> str:
+        """``doc_kind`` as the pair's ledger calls it ("Paid invoice" in FreshBooks)."""
+        return document_label(doc_kind, self.document_labels)
 
     def posting_key(self, record_kind: str, source_id: str, *parts: str) -> str:
         """The deterministic journal key: pair, record, and what is posted."""

@@ -25,7 +25,7 @@ from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.followers import follow_catalog, store_catalog
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
-from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
+from ecom_ledger_desktop.sync.posting import Dispatcher
 from ecom_ledger_desktop.sync.unpaid import AWAITING_PAYMENT, sweep_unpaid
 from ecom_ledger_desktop.sync.waiting import surface_stale_waiting
 
@@ -355,7 +355,7 @@ class SyncEngine:
             return
         state = self.ctx.state
         for row in state.journal.pending_writebacks(self.ctx.pair.id):
-            label = KIND_LABEL.get(row.doc_kind, row.doc_kind)
+            label = self.ctx.document_label(row.doc_kind)
             note = (f"Posted to {self.ctx.ledger_label} as {label} "
                     f"{row.ledger_doc_number or ''} (id {row.ledger_id}).")
             try:

@@ -49,9 +49,6 @@ from ecom_ledger_desktop.sync.undo_journal import settle as settle_undo
 
 log = logging.getLogger(__name__)
 
-KIND_LABEL = {"sales_receipt": "Sales Receipt", "invoice": "Invoice",
-              "refund_receipt": "Refund Receipt", "credit_memo": "Credit Memo",
-              "payment": "Payment"}
 MAX_CONSECUTIVE_FAILURES = 3
 # ledger answers meaning "a referenced customer/item is gone": remembered ids must be re-resolved
 STALE_REFERENCE_CODES = ("inactive_reference", "invalid_reference")
@@ -315,7 +312,7 @@ class Dispatcher:
     def _confirm(self, row: PostingRow, ref: PostedRef, adopted: bool,
                  problem: RecordProblem | None = None) -> None:
         state = self.ctx.state
-        label = KIND_LABEL.get(row.doc_kind, row.doc_kind)
+        label = self.ctx.document_label(row.doc_kind)
         mismatch = (row.op in ("create", "update") and ref.total is not None
                     and row.amount is not None and ref.total != row.amount)
         if mismatch and problem is None:
@@ -373,7 +370,7 @@ class Dispatcher:
         Not a rejection: the write may have landed, so the posting is neither flagged nor given
         a new request id; the next run or a retry looks it up again before anything is sent.
         """
-        label = KIND_LABEL.get(row.doc_kind, row.doc_kind)
+        label = self.ctx.document_label(row.doc_kind)
         what = "Order" if row.record_kind == "order" else row.record_kind.capitalize()
         unknown = RecordProblem(
             "outcome_unknown",

@@ -26,6 +26,7 @@ from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.secrets.store import SecretStore
 from ecom_ledger_desktop.sync import fixes, refund_fixes
 from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.document_words import kind_labels
 from ecom_ledger_desktop.sync.engine import RunSummary, SyncEngine
 from ecom_ledger_desktop.sync.fixes import FixOutcome
 from ecom_ledger_desktop.sync.ingest import ingest_order
@@ -82,6 +83,7 @@ class SyncService:
                 yield PairContext(pair=pair, store=store, ledger=ledger, state=state,
                                   events=self.events, clock=self.clock,
                                   ledger_label=_system(ledger_cfg),
+                                  document_labels=kind_labels(ledger_cfg.kind),
                                   stop=self.stopping)
             finally:
                 store.close()

@@ -22,8 +22,9 @@ from ecom_ledger_desktop.core.errors import RecordError, RetriableError
 from ecom_ledger_desktop.core.events import OrderProgress
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.document_words import document_label
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, active_sale, ingest_order, root_key
-from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
+from ecom_ledger_desktop.sync.posting import Dispatcher
 from ecom_ledger_desktop.sync.undo_journal import (
     UNDO_REVISION,
     UNDONE,
@@ -50,13 +51,14 @@ class UndoStep:
     amount: Decimal | None
     depends_on: str | None = None  # the undo posting that must be confirmed first
     group: str = ""  # the order (or lone refund) it belongs to: undone together or not at all
+    words: str = ""  # the document kind in the ledger's words ("Paid invoice" in FreshBooks)
 
     @property
     def label(self) -> str:
-        """E.g. "Sales Receipt 1000012 (order 1000012, 71.96)"."""
+        """E.g. "Sales Receipt 1000012 (order 1000012, 71.96)"; "Paid invoice …" in FreshBooks."""
         what = "order" if self.record_kind == "order" else self.record_kind
         amount = f", {self.amount}" if self.amount is not None else ""
-        return (f"{KIND_LABEL.get(self.doc_kind, self.doc_kind)} {self.doc_number} "
+        return (f"{self.words or document_label(self.doc_kind)} {self.doc_number} "
                 f"({what} {self.record_number}{amount})")
 
 
@@ -226,7 +228,7 @@ def _plan_document(ctx: PairContext, plan: UndoPlan, postings: list[PostingRow],
     plan.steps.append(UndoStep(root.posting_key, root.record_kind, root.source_id,
                                root.record_number, root.doc_kind,
                                root.ledger_doc_number or root.ledger_id or "", amount, before,
-                               group))
+                               group, ctx.document_label(root.doc_kind)))
     return undo_key(root)
 
 

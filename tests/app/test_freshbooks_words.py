@@ -104,5 +104,6 @@ def test_a_freshbooks_merchant_reads_freshbooks_not_quickbooks(qtbot, make_shell
     history.order_button.click()
     qtbot.waitUntil(lambda: "posted as" in history.order_result.text(), timeout=WAIT_MS)
     assert "FreshBooks Id" in history.order_result.text()
+    assert "posted as <b>Paid invoice " in history.order_result.text()  # FreshBooks' own words
     assert _quickbooks(history) == []
     qtbot.waitUntil(lambda: h.ctx.tasks.in_flight == 0, timeout=WAIT_MS)

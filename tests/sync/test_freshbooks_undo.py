@@ -25,6 +25,10 @@ def test_undo_then_post_again_exactly_once(bench: FreshBench) -> None:
     with bench.service.context(bench.pair_id) as ctx:
         plan = plan_undo(ctx, run_id=run_id)
         assert [s.doc_number for s in plan.steps] == [invoice["invoice_number"]]
+        preview = "\n".join(plan.lines())
+        # in FreshBooks' own words: a sales receipt is posted as a paid invoice
+        assert f"Paid invoice {invoice['invoice_number']}" in preview, preview
+        assert "Sales Receipt" not in preview and "QuickBooks" not in preview, preview
         result = carry_out(ctx, plan)
         assert result.undone and not result.refused, result
     assert bench.live("invoices") == [] and bench.live("payments") == []

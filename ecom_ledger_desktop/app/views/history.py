@@ -382,7 +382,7 @@ class HistoryPage(Page):
                 text = f"Several orders match {html.escape(lookup.text)}: {links}."
             self.order_result.setText(text)
             return
-        docs = [f"<b>{document_words(d.kind)} {html.escape(d.number or '(no number)')}</b> "
+        docs = [f"<b>{document_words(d.kind, lookup.labels)} {html.escape(d.number or '(no number)')}</b> "
                 f"({html.escape(lookup.books)} Id {html.escape(d.ledger_id)}"
                 f"{', undone' if d.undone else ', voided' if d.voided else ''})"
                 for d in lookup.documents]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.sync.document_words import document_label, pair_document_labels
 from ecom_ledger_desktop.sync.error_details import NO_BRAND, ledger_brand
 from ecom_ledger_desktop.sync.history_queries import (
     OrderTimeline,
@@ -41,6 +43,7 @@ class OrderLookup:
     documents: list[PostedDocument] = field(default_factory=list)
     near: list[str] = field(default_factory=list)
     books: str = NO_BRAND  # the pair's ledger brand
+    labels: Mapping[str, str] = field(default_factory=dict)  # its words for documents
 
 
 @dataclass
@@ -77,6 +80,7 @@ def read_order(service: SyncService, pair_id: int, text: str) -> OrderLookup:
     state = service.open_state()
     try:
         lookup.books = ledger_brand(state, pair_id)
+        lookup.labels = pair_document_labels(state, pair_id)
         timeline = order_timeline(state, pair_id, lookup.text)
         if timeline is None:
             matches = find_orders(state, pair_id, lookup.text, limit=8)
@@ -105,6 +109,6 @@ def posted_documents(postings: list[PostingRow]) -> list[PostedDocument]:
     return list(documents.values())
 
 
-def document_words(kind: str) -> str:
-    """"sales_receipt" → "Sales receipt"."""
-    return kind.replace("_", " ").capitalize() if kind else "Document"
+def document_words(kind: str, labels: Mapping[str, str] | None = None) -> str:
+    """"sales_receipt" → "Sales receipt" — "Paid invoice" with FreshBooks' ``labels``."""
+    return document_label(kind, labels).capitalize() if kind else "Document"

@@ -92,4 +92,8 @@ KIND = ConnectionKind(
     demo_simulator="ecom_ledger_desktop.sandbox.freshbooks:FreshBooksSimulator",
     where_setting="account_id",
     advanced_caption="Other addresses (for a test server)",
+    # a sales receipt is an invoice paid at once; refunds of either kind are credit notes
+    document_labels={"sales_receipt": "Paid invoice", "invoice": "Invoice",
+                     "refund_receipt": "Credit note", "credit_memo": "Credit note",
+                     "payment": "Payment"},
 )

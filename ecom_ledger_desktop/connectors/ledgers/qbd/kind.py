@@ -166,4 +166,6 @@ KIND = ConnectionKind(
     app_panel="ecom_ledger_desktop.app.views.qbd_panel:QbdConnectionPanel",
     actions={"save-qwc": ("save the .qwc file for the QuickBooks Web Connector to PATH",
                           "ecom_ledger_desktop.connectors.ledgers.qbd.kind:save_qwc")},
+    # a store refund is a credit memo in QuickBooks Desktop, a payment a received payment
+    document_labels={"refund_receipt": "Credit Memo", "payment": "Received payment"},
 )
