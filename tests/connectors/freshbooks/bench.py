@@ -26,6 +26,7 @@ STORE_TOKEN = "fb-bench-token"
 CLIENT_ID, CLIENT_SECRET = "fb-client", "fb-secret"
 REDIRECT = "http://127.0.0.1/callback"
 START = date(2026, 1, 1)
+CATALOG_UPDATED = "2025-12-01 09:00:00"  # naive US/Eastern, as FreshBooks writes it
 ZONE = "America/New_York"
 CATALOG = [("MB-TOTE-BLK", "Canvas Tote (Black)", "24.00"),
            ("MH01-S-Gray", "Chaz Kangeroo Hoodie S Gray", "52.00"),
@@ -90,8 +91,10 @@ def open_bench(tmp_path: Path, *, zone: str = ZONE, pair_rules: PostingRules | N
     ledger = FreshBooksSimulator(CLIENT_ID, CLIENT_SECRET, (REDIRECT,), **sim)
     store.start()
     ledger.start()
-    for sku, name, price in CATALOG:  # the books know the catalogue
-        ledger.add("items", {"name": name, "sku": sku, "unit_cost": {"amount": price}})
+    for sku, name, price in CATALOG:  # the books know the catalogue (since long before)
+        made = ledger.add("items", {"name": name, "sku": sku, "unit_cost": {"amount": price}})
+        with ledger.books.lock:
+            ledger.books.records["items/items"][made["id"]]["updated"] = CATALOG_UPDATED
     try:
         secrets = MemorySecretStore()
         secrets.set("shop", "token", STORE_TOKEN)

@@ -38,6 +38,7 @@ from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.lookups import Lookups, norm
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.oauth import FreshBooksTokens
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.readback import FreshBooksReadBack
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.undo import FreshBooksUndo
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
 from ecom_ledger_desktop.core.money import to_decimal
@@ -61,7 +62,7 @@ class TotalMismatchError(PostedWithProblem):
     """Posted, but FreshBooks' total differs from the store's."""
 
 
-class FreshBooksLedger(FreshBooksCatalog):
+class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
     """FreshBooks as a push ledger (implements ``connectors.base.PushLedger``, and
     ``connectors.catalog.LedgerCatalog`` for the mapping editor and the error queue)."""
 

@@ -5,6 +5,8 @@ to the error queue (``duplicate_customer``), never to a second client. FreshBook
 create clients with the same email, and a create whose answer was lost may have landed, so a
 search always comes first. Items are found by SKU, then name. Taxes are FreshBooks tax names
 with a percent; a store rate with no FreshBooks tax at that percent gets one ("Tax 8.25%").
+FreshBooks' searches see only active records: a client or item found nowhere else is looked
+for among the archived ones (an undo archives what it no longer needs) and reactivated.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ecom_ledger_desktop.models.ledger import LedgerAddress, LedgerCustomer, Led
 from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
 
 log = logging.getLogger(__name__)
+ACTIVE, ARCHIVED = 0, 2  # vis_state: FreshBooks' active and archived ("inactive")
 NAME_PREFIX = "name:"  # a line that needs no FreshBooks item: its text is the name
 
 
@@ -46,36 +49,39 @@ class Lookups:
         self._taxes: list[dict[str, Any]] | None = None
 
     # -- clients ----------------------------------------------------------------------------
-    def find_client(self, customer: LedgerCustomer) -> str | None:
-        """The one live client matching ``customer`` (None when there is none)."""
-        if customer.key in self.clients:
+    def find_client(self, customer: LedgerCustomer, archived: bool = False) -> str | None:
+        """The one live client matching ``customer`` (None when there is none); ``archived``:
+        the one among the archived clients (FreshBooks' searches see only active ones)."""
+        if customer.key in self.clients and not archived:
             return self.clients[customer.key]
+        shown = {"vis_state": str(ARCHIVED)} if archived else {}
         email = norm(customer.email)
         currency = customer.currency.upper()
         matches: list[dict[str, Any]] = []
         how = ""
         if email:
             # a client has one currency: a buyer paying in two has a client for each
-            matches = [c for c in self.client.list("clients", {"email": email})
+            matches = [c for c in self.client.list("clients", {"email": email, **shown})
                        if norm(str(c.get("email") or "")) == email
                        and str(c.get("currency_code") or currency).upper() == currency]
             how = f"the email {customer.email}"
         if not matches:
             company = norm(customer.company or customer.display_name)
             if company:
-                rows = list(self.client.list("clients", {"organization_like": company}))
+                rows = list(self.client.list("clients", {"organization_like": company, **shown}))
                 matches = [c for c in rows if norm(str(c.get("organization") or "")) == company
                            and str(c.get("currency_code") or currency).upper() == currency]
                 person = norm(f"{customer.given_name} {customer.family_name}")
                 if not matches and not customer.email and person.strip():
-                    matches = [c for c in self.client.list("clients") if norm(
+                    matches = [c for c in self.client.list("clients", shown) if norm(
                         f"{c.get('fname') or ''} {c.get('lname') or ''}") == person]
                 how = f"the name '{customer.company or customer.display_name}'"
         if len(matches) > 1:
             ids = [str(c["id"]) for c in matches]
             raise RecordError(RecordProblem(
                 "duplicate_customer",
-                f"FreshBooks has {len(matches)} clients with {how} (ids {', '.join(ids)}); pick "
+                f"FreshBooks has {len(matches)} {'archived ' if archived else ''}clients with "
+                f"{how} (ids {', '.join(ids)}); pick "
                 "the one to post to, or merge them in FreshBooks, then retry.",
                 [Fix("pick_customer", "Pick the FreshBooks client"), Fix("retry", "Retry")],
                 detail=";".join(ids)))  # as every ledger's: the error queue splits on ";"
@@ -95,6 +101,11 @@ class Lookups:
     def ensure_client(self, customer: LedgerCustomer) -> str:
         """The matching client, its blank details filled in; else a new client."""
         found = self.find_client(customer)
+        if found is None:  # archived (by an undo, or by hand): brought back, never duplicated
+            found = self.find_client(customer, archived=True)
+            if found is not None:
+                self.client.update("clients", found, {"vis_state": ACTIVE})
+                self.clients[customer.key] = found
         fields = client_fields(customer)
         if found is not None:
             current = self.client.get("clients", found)
@@ -112,12 +123,13 @@ class Lookups:
         return str(created["id"])
 
     # -- items ------------------------------------------------------------------------------
-    def find_item(self, sku: str, name: str) -> str | None:
-        """A live item with this SKU (then this name)."""
-        for search, field, want in (({"sku": sku}, "sku", sku), (None, "name", name)):
+    def find_item(self, sku: str, name: str, archived: bool = False) -> str | None:
+        """A live item with this SKU (then this name); ``archived``: an archived one."""
+        shown = {"vis_state": str(ARCHIVED)} if archived else {}
+        for search, field, want in (({"sku": sku}, "sku", sku), ({}, "name", name)):
             if not want:
                 continue
-            rows = [r for r in self.client.list("items", search)
+            rows = [r for r in self.client.list("items", {**search, **shown})
                     if norm(str(r.get(field) or "")) == norm(want)]
             if rows:
                 self.item_names[str(rows[0]["id"])] = str(rows[0].get("name") or want)
@@ -130,6 +142,10 @@ class Lookups:
         if item.key in self.items:
             return self.items[item.key]
         found = self.find_item(item.sku, item.name)
+        if found is None:  # archived (by an undo, or the store removed it): sold again
+            found = self.find_item(item.sku, item.name, archived=True)
+            if found is not None:
+                self.client.update("items", found, {"vis_state": ACTIVE})
         if found is None and policy == "create_item":
             fields: dict[str, Any] = {"name": item.name or item.sku, "sku": item.sku,
                                       "description": item.description or None,
