@@ -337,7 +337,8 @@ def undo_key_of(step: UndoStep) -> str:
 
 
 def repost_orders(ctx: PairContext, order_ids: Iterable[str]) -> dict[str, str]:
-    """Read undone orders from the store again and post each once; order id -> outcome."""
+    """Read undone orders from the store again and post each once; order id -> outcome
+    ("posted", or "waiting for QuickBooks Desktop: …" while its Web Connector is away)."""
     outcomes: dict[str, str] = {}
     dispatcher = Dispatcher(ctx, None)
     for sid in order_ids:
@@ -359,5 +360,7 @@ def repost_orders(ctx: PairContext, order_ids: Iterable[str]) -> dict[str, str]:
         rows = [r for r in ctx.state.journal.for_record(ctx.pair.id, "order", sid)
                 if r.state in OPEN]
         sent = [dispatcher.dispatch(ctx.state.journal.get(r.posting_key) or r) for r in rows]
-        outcomes[sid] = ", ".join(sent) if sent else outcome
+        # a ledger that calls in (the Web Connector) posts it at its next update: say so
+        said = [dispatcher.waiting_words() if s == "away" else s for s in sent]
+        outcomes[sid] = ", ".join(dict.fromkeys(said)) if said else outcome
     return outcomes
