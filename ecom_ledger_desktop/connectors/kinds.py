@@ -199,6 +199,9 @@ class ConnectionKind:
     #: from QuickBooks Online's ({"sales_receipt": "Paid invoice"}); messages, the undo preview
     #: and the history say them (``sync/document_words.py``)
     document_labels: Mapping[str, str] = field(default_factory=dict)
+    #: ledgers: what an undo does, in this ledger's words where they differ from QuickBooks
+    #: Online's: "void" / "voided" (FreshBooks deletes) and "inactive" (FreshBooks archives)
+    undo_words: Mapping[str, str] = field(default_factory=dict)
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""

@@ -11,7 +11,7 @@ from ecom_ledger_desktop.core.clock import Clock
 from ecom_ledger_desktop.core.events import EventBus
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
-from ecom_ledger_desktop.sync.document_words import document_label
+from ecom_ledger_desktop.sync.document_words import UNDO_WORDS, document_label
 
 
 @dataclass
@@ -25,6 +25,7 @@ class PairContext:
     events: EventBus
     clock: Clock
     document_labels: Mapping[str, str] = field(default_factory=dict)  # the kind's words
+    undo_words: Mapping[str, str] = field(default_factory=lambda: dict(UNDO_WORDS))
     ledger_label: str = "the books"  # the ledger kind's system, set by the service
     # set to end the run at the next safe point (between chunks and postings); resumes next run
     stop: threading.Event = field(default_factory=threading.Event)

@@ -25,6 +25,16 @@ def document_label(doc_kind: str, labels: Mapping[str, str] | None = None) -> st
     return (labels or {}).get(doc_kind) or KIND_LABEL.get(doc_kind, doc_kind)
 
 
+#: what an undo does when the ledger kind declares no words of its own
+UNDO_WORDS = {"void": "void", "voided": "Voided", "inactive": "inactive"}
+
+
+def undo_words(ledger_kind: str) -> dict[str, str]:
+    """The undo's verbs in the words of the ledger kind named ``ledger_kind``."""
+    kind = KINDS.get(ledger_kind)
+    return {**UNDO_WORDS, **(kind.undo_words if kind is not None else {})}
+
+
 def kind_labels(ledger_kind: str) -> Mapping[str, str]:
     """The document words declared by the ledger kind named ``ledger_kind`` (none: ours)."""
     kind = KINDS.get(ledger_kind)

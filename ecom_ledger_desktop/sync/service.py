@@ -26,7 +26,7 @@ from ecom_ledger_desktop.models.connections import ConnectionConfig
 from ecom_ledger_desktop.secrets.store import SecretStore
 from ecom_ledger_desktop.sync import fixes, refund_fixes
 from ecom_ledger_desktop.sync.context import PairContext
-from ecom_ledger_desktop.sync.document_words import kind_labels
+from ecom_ledger_desktop.sync.document_words import kind_labels, undo_words
 from ecom_ledger_desktop.sync.engine import RunSummary, SyncEngine
 from ecom_ledger_desktop.sync.fixes import FixOutcome
 from ecom_ledger_desktop.sync.ingest import ingest_order
@@ -84,6 +84,7 @@ class SyncService:
                                   events=self.events, clock=self.clock,
                                   ledger_label=_system(ledger_cfg),
                                   document_labels=kind_labels(ledger_cfg.kind),
+                                  undo_words=undo_words(ledger_cfg.kind),
                                   stop=self.stopping)
             finally:
                 store.close()

@@ -13,7 +13,7 @@ from the store again and posts each once, under a new revision key and document 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from ecom_ledger_desktop.core.errors import RecordError, RetriableError
 from ecom_ledger_desktop.core.events import OrderProgress
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.sync.context import PairContext
-from ecom_ledger_desktop.sync.document_words import document_label
+from ecom_ledger_desktop.sync.document_words import UNDO_WORDS, document_label
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, active_sale, ingest_order, root_key
 from ecom_ledger_desktop.sync.posting import Dispatcher
 from ecom_ledger_desktop.sync.undo_journal import (
@@ -75,6 +75,7 @@ class UndoPlan:
     """What an undo will do: the preview."""
 
     ledger_label: str
+    words: Mapping[str, str] = field(default_factory=lambda: dict(UNDO_WORDS))
     steps: list[UndoStep] = field(default_factory=list)
     blocked: list[Blocked] = field(default_factory=list)
     orders: list[str] = field(default_factory=list)  # source ids of the orders undone
@@ -88,7 +89,7 @@ class UndoPlan:
         if not self.steps:
             out = [f"Nothing to undo in {self.ledger_label}."]
         else:
-            out = [f"Will void in {self.ledger_label}, in this order:"]
+            out = [f"Will {self.words['void']} in {self.ledger_label}, in this order:"]
             out += [f"  {n}. {step.label}" for n, step in enumerate(self.steps, start=1)]
         if self.unchecked:
             out.append(f"Not checked: {self.unchecked}; what it refuses is reported after.")
@@ -98,7 +99,8 @@ class UndoPlan:
             out.append("Cannot be undone:")
             out += [f"  order {b.record_number}: {b.reason}" for b in self.blocked]
         if self.retire:
-            out.append(f"Then made inactive in {self.ledger_label} if it shows they were created "
+            out.append(f"Then made {self.words['inactive']} in {self.ledger_label} if it shows "
+                       "they were created "
                        "for these orders and nothing else uses them (else kept, saying why):")
             out += [f"  {c.kind} {c.name}" for c in self.retire]
         if self.steps:
@@ -115,10 +117,11 @@ class UndoResult:
     retired: list[str] = field(default_factory=list)  # customers/items, what became of each
     refused: list[tuple[str, str]] = field(default_factory=list)  # (document, the ledger's why)
     waiting: list[tuple[str, str]] = field(default_factory=list)
+    words: Mapping[str, str] = field(default_factory=lambda: dict(UNDO_WORDS))
 
     def lines(self) -> list[str]:
         """The outcome in plain words."""
-        out = [f"Voided: {label}" for label in self.undone]
+        out = [f"{self.words['voided']}: {label}" for label in self.undone]
         out += [f"Customer/item: {line}" for line in self.retired]
         out += [f"NOT undone: {label}: {why}" for label, why in self.refused]
         out += [f"Waiting: {label}: {why}" for label, why in self.waiting]
@@ -129,7 +132,7 @@ class UndoResult:
 def plan_undo(ctx: PairContext, *, run_id: int | None = None,
               order_ids: Iterable[str] = ()) -> UndoPlan:
     """Which documents an undo of a run or of orders voids, in order, and what it cannot undo."""
-    plan = UndoPlan(ctx.ledger_label)
+    plan = UndoPlan(ctx.ledger_label, ctx.undo_words)
     journal, pair_id = ctx.state.journal, ctx.pair.id
     sent = journal.sent_in_run(pair_id, run_id) if run_id is not None else []
     created = list(dict.fromkeys((kind, sid) for kind, sid, op in sent if op == "create"))
@@ -298,7 +301,7 @@ def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
     """Journal the plan's voids and send them, in order; says what was and was not undone."""
     keys = journal_undo(ctx, plan)
     labels = {undo_key_of(step): step.label for step in plan.steps}
-    result = UndoResult()
+    result = UndoResult(words=ctx.undo_words)
     dispatcher = Dispatcher(ctx, None)
     for done, key in enumerate(keys, start=1):
         if ctx.stop.is_set():  # the app is quitting: the rest waits for a rerun or the next sync

@@ -30,7 +30,10 @@ def test_undo_then_post_again_exactly_once(bench: FreshBench) -> None:
         # in FreshBooks' own words: a sales receipt is posted as a paid invoice
         assert f"Paid invoice {invoice['invoice_number']}" in preview, preview
         assert "Sales Receipt" not in preview and "QuickBooks" not in preview, preview
+        assert preview.startswith("Will delete in FreshBooks"), preview  # FreshBooks deletes
         result = carry_out(ctx, plan)
+        assert result.lines()[0] == f"Deleted: Paid invoice {invoice['invoice_number']} " \
+            f"(order 000000001, {invoice['amount']['amount']})", result.lines()
         assert result.undone and not result.refused, result
     assert bench.live("invoices") == [] and bench.live("payments") == []
     assert any("kept" in line for line in result.retired) or not result.retired, result.retired

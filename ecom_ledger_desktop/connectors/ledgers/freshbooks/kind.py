@@ -96,4 +96,5 @@ KIND = ConnectionKind(
     document_labels={"sales_receipt": "Paid invoice", "invoice": "Invoice",
                      "refund_receipt": "Credit note", "credit_memo": "Credit note",
                      "payment": "Payment"},
+    undo_words={"void": "delete", "voided": "Deleted", "inactive": "archived"},
 )
