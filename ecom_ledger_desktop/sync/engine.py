@@ -25,7 +25,8 @@ from ecom_ledger_desktop.sync.batch_posting import BatchPoster
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.followers import follow_catalog, store_catalog
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
-from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
+from ecom_ledger_desktop.sync.posting import Dispatcher
+from ecom_ledger_desktop.sync.posting_outcomes import KIND_LABEL
 from ecom_ledger_desktop.sync.unpaid import AWAITING_PAYMENT, sweep_unpaid
 from ecom_ledger_desktop.sync.waiting import surface_stale_waiting
 

@@ -23,7 +23,8 @@ from ecom_ledger_desktop.core.events import OrderProgress
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, active_sale, ingest_order, root_key
-from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
+from ecom_ledger_desktop.sync.posting import Dispatcher
+from ecom_ledger_desktop.sync.posting_outcomes import KIND_LABEL
 from ecom_ledger_desktop.sync.undo_journal import (
     UNDO_REVISION,
     UNDONE,
