@@ -238,6 +238,17 @@ class SimulatedStoreHarness(StoreHarness):
     def stock(self) -> dict[str, Decimal]:
         return {sku: Decimal(str(qty)) for sku, qty in self.sim.stock().items()}
 
+    def cancel(self, source_id: str) -> None:
+        self.sim.cancel_order(int(source_id))
+
+    def case_rewrite(self, source_id: str, changes: dict[str, Any]) -> None:
+        """The wire document rewritten and served verbatim (a store whose simulator keeps
+        documents another way overrides this)."""
+        raw = self.sim.order_json(int(source_id))
+        now = self.sim.state.now()
+        apply_changes(raw, {k: now if v == "$now" else v for k, v in changes.items()})
+        self.sim.put_raw_order(int(source_id), raw)
+
     def case_edit(self, source_id: str, changes: dict[str, Any]) -> None:
         self.sim.edit_order(int(source_id), changes)
 

@@ -109,9 +109,6 @@ class Magento2Harness(SimulatedStoreHarness):
         response.raise_for_status()
         return str(response.json())
 
-    def cancel(self, source_id: str) -> None:
-        self.sim.cancel_order(int(source_id))
-
     def order_total(self, source_id: str) -> Decimal:
         return Decimal(str(self.sim.order_json(int(source_id))["grand_total"]))
 
@@ -146,12 +143,6 @@ class Magento2Harness(SimulatedStoreHarness):
         order_id = entity if isinstance(entity, int) else self.sim.state.next_id("order")
         self.sim.put_raw_order(order_id, raw)
         return str(order_id)
-
-    def case_rewrite(self, source_id: str, changes: dict[str, Any]) -> None:
-        raw = self.sim.order_json(int(source_id))
-        now = self.sim.state.now()
-        apply_changes(raw, {k: now if v == "$now" else v for k, v in changes.items()})
-        self.sim.put_raw_order(int(source_id), raw)
 
     def case_invoice(self, source_id: str) -> None:
         self.sim.invoice_order(int(source_id))

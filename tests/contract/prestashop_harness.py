@@ -129,9 +129,6 @@ class PrestaShopHarness(SimulatedStoreHarness):
             "adjustment_negative": str(spec.adjustment_negative),
             "return_to_stock": spec.return_to_stock}))
 
-    def cancel(self, source_id: str) -> None:
-        self.sim.cancel_order(int(source_id))
-
     def order_total(self, source_id: str) -> Decimal:
         return Decimal(str(self.order_document(source_id)["total_paid_tax_incl"]))
 

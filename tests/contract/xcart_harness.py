@@ -130,9 +130,6 @@ class XCartHarness(SimulatedStoreHarness):
             "adjustment_negative": str(spec.adjustment_negative),
             "back_to_stock": spec.return_to_stock}))
 
-    def cancel(self, source_id: str) -> None:
-        self.sim.cancel_order(int(source_id))
-
     def order_total(self, source_id: str) -> Decimal:
         return Decimal(str(self.order_document(source_id)["total"]))
 
@@ -160,12 +157,6 @@ class XCartHarness(SimulatedStoreHarness):
         ident = order_id if isinstance(order_id, int) else self.sim.state.next_id("order")
         self.sim.put_raw_order(ident, raw)
         return str(ident)
-
-    def case_rewrite(self, source_id: str, changes: dict[str, Any]) -> None:
-        raw = self.sim.order_json(int(source_id))
-        now = self.sim.state.now()
-        apply_changes(raw, {k: now if v == "$now" else v for k, v in changes.items()})
-        self.sim.put_raw_order(int(source_id), raw)
 
     def case_invoice(self, source_id: str) -> None:
         self.sim.pay_order(int(source_id))
