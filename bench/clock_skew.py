@@ -34,7 +34,7 @@ from ecom_ledger_desktop.demo import (
     configure_pair,
 )
 from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
-from ecom_ledger_desktop.sandbox.magento2.seed import DEMO_CATALOG
+from ecom_ledger_desktop.sandbox.magento2.seed_catalog import DEMO_CATALOG
 from ecom_ledger_desktop.sandbox.qbo import QboSimulator
 from ecom_ledger_desktop.secrets.store import MemorySecretStore
 from ecom_ledger_desktop.sync.service import SyncService

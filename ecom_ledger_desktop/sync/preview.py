@@ -18,7 +18,8 @@ from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.ledger import LedgerCustomer, SalesDocument
 from ecom_ledger_desktop.sync import approval
 from ecom_ledger_desktop.sync.context import PairContext
-from ecom_ledger_desktop.sync.posting import Dispatcher, payload_of
+from ecom_ledger_desktop.sync.posting import Dispatcher
+from ecom_ledger_desktop.sync.posting_outcomes import payload_of
 from ecom_ledger_desktop.sync.preview_ledger import RecordedWrite, RecordingLedger
 from ecom_ledger_desktop.sync.preview_model import (
     Preview,

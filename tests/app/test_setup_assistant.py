@@ -17,7 +17,7 @@ from ecom_ledger_desktop.connectors.registry import (
     demo_ledgers,
     demo_stores,
 )
-from ecom_ledger_desktop.sandbox.magento2.seed import DEMO_CATALOG
+from ecom_ledger_desktop.sandbox.magento2.seed_catalog import DEMO_CATALOG
 
 from .conftest import WAIT_MS
 from .test_connections_page import CLIENT_ID, CLIENT_SECRET, TOKEN, make_context, running_sims

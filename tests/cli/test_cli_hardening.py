@@ -19,7 +19,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from ecom_ledger_desktop.db.state import State
-from tests.cli.test_cli import Cli, Sims, order
+from tests.cli.support import Cli, Sims, order
 
 # what a hostile product name can carry: set the terminal title (OSC … BEL), clear the screen
 # (CSI 2J), a C1 CSI that colours the rest, a carriage return that hides the start of the line,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from tests.cli.test_cli import PAIR, Cli, Sims, cli, order, sims  # noqa: F401  (fixtures)
+from tests.cli.support import PAIR, Cli, Sims, order
 
 
 def test_preview_shows_documents_then_hold_and_approve_post_what_was_approved(
-        cli: Cli, sims: Sims) -> None:  # noqa: F811  (the imported fixtures)
+        cli: Cli, sims: Sims) -> None:
     first = sims.add_order()
     second = sims.add_order(order(email="sam.lee@example.com"))
     cli.configure_directly(sims)

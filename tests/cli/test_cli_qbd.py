@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tests.cli.test_cli import STORE, Cli, Sims
+from tests.cli.support import STORE, Cli, Sims
 
 
 def test_a_qbd_connection_gets_a_web_connector_password_once_and_a_qwc_file(

@@ -7,7 +7,7 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
-from tests.cli.test_cli import PAIR, Cli, Sims
+from tests.cli.support import PAIR, Cli, Sims
 
 
 def test_reconcile_finds_a_hand_deleted_receipt_and_reposts_it_once(

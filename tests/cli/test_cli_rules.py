@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from tests.cli.test_cli import PAIR, Cli, Sims, cli, sims  # noqa: F401  (fixtures)
+from tests.cli.support import PAIR, Cli, Sims
 
 
 def test_rules_set_accepts_keys_that_contain_dots_as_the_error_message_advises(
-        cli: Cli, sims: Sims) -> None:  # noqa: F811  (the imported fixtures)
+        cli: Cli, sims: Sims) -> None:
     cli.configure_directly(sims)
     cli.ok("rules", "set", PAIR, "tax_codes.8.25", "NY Sales Tax")
     cli.ok("rules", "set", PAIR, "tax_codes.UK VAT 20", "20.0% S")
@@ -35,7 +35,7 @@ def test_rules_set_accepts_keys_that_contain_dots_as_the_error_message_advises(
     assert failed.returncode != 0 and "time zone" in (failed.stdout + failed.stderr)
 
 
-def test_demo_says_how_its_books_look(cli: Cli) -> None:  # noqa: F811
+def test_demo_says_how_its_books_look(cli: Cli) -> None:
     proc = cli.run("demo", "--orders", "3", as_json=True)
     assert proc.returncode in (0, 3), proc.stderr
     books = json.loads(proc.stdout)["books"]

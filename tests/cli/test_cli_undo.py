@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.cli.test_cli import PAIR, Cli, Sims, order
+from tests.cli.support import PAIR, Cli, Sims, order
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -14,7 +14,7 @@ import pytest
 from ecom_ledger_desktop.connectors.stores.magento2.memos import parse_creditmemo
 from ecom_ledger_desktop.connectors.stores.magento2.parse import parse_order
 from ecom_ledger_desktop.core.money import loads
-from tests.connectors.test_magento2_parse import _item, _order
+from tests.connectors.magento2_orders import wire_item, wire_order
 
 D = Decimal
 
@@ -27,9 +27,9 @@ def _applied(code: str, percent: str, amount: str) -> dict[str, Any]:
 def _taxed_order() -> dict[str, Any]:
     """Two lines: a taxable duffle at 8.875 %, a gift-wrap service whose class is "None";
     shipping taxed too (NY taxes delivery)."""
-    items = [_item(1, "24-MB01", "34.00", "2", tax_amount=D("6.04"), tax_percent=D("8.875")),
-             _item(2, "GIFT-WRAP", "4.00", tax_amount=0, tax_percent=0)]
-    return _order(items, grand_total=D("83.48"), total_paid=D("83.48"), tax_amount=D("6.48"),
+    items = [wire_item(1, "24-MB01", "34.00", "2", tax_amount=D("6.04"), tax_percent=D("8.875")),
+             wire_item(2, "GIFT-WRAP", "4.00", tax_amount=0, tax_percent=0)]
+    return wire_order(items, grand_total=D("83.48"), total_paid=D("83.48"), tax_amount=D("6.48"),
                   shipping_amount=5, shipping_tax_amount=D("0.44"),
                   payment={"method": "braintree", "amount_paid": D("83.48"),
                            "last_trans_id": "txn-81"},
@@ -73,11 +73,11 @@ def test_without_item_applied_taxes_taxability_is_left_to_the_amount() -> None:
 
 def _inclusive_order() -> dict[str, Any]:
     """A German shop with gross prices: 2 x 119.00 incl. 19 % VAT, a 10 % coupon."""
-    item = _item(1, "DE-1", "100.00", "2", original_price=D("119.00"), price_incl_tax=D("119"),
+    item = wire_item(1, "DE-1", "100.00", "2", original_price=D("119.00"), price_incl_tax=D("119"),
                  row_total=D("200"), row_total_incl_tax=D("214.2"), discount_amount=D("23.80"),
                  tax_amount=D("34.20"), tax_percent=D("19"),
                  discount_tax_compensation_amount=D("3.80"))
-    return _order([item], order_currency_code="EUR", base_currency_code="USD",
+    return wire_order([item], order_currency_code="EUR", base_currency_code="USD",
                   base_to_order_rate=D("0.9215"), grand_total=D("214.20"),
                   base_grand_total=D("232.45"), total_paid=D("214.20"), shipping_amount=0,
                   tax_amount=D("34.20"), discount_amount=D("-23.80"),
@@ -107,18 +107,18 @@ def test_base_currency_rate_and_amount_are_kept() -> None:
 
 
 def test_the_store_time_zone_dates_an_order_placed_late_on_a_month_end() -> None:
-    raw = _order(created_at="2026-12-01 04:30:00")  # 23:30 on 30 November in New York
+    raw = wire_order(created_at="2026-12-01 04:30:00")  # 23:30 on 30 November in New York
     order = parse_order(raw, timezone="America/New_York")
     assert order.created_at == datetime(2026, 12, 1, 4, 30, tzinfo=UTC)
     assert order.local_date == date(2026, 11, 30)
-    summer = parse_order(_order(created_at="2026-11-01 03:30:00"), timezone="America/New_York")
+    summer = parse_order(wire_order(created_at="2026-11-01 03:30:00"), timezone="America/New_York")
     assert summer.local_date == date(2026, 10, 31)  # still daylight time (UTC-4) that night
 
 
 def test_redemptions_are_read_from_extension_attributes() -> None:
     """Adobe Commerce: gift card, store credit and points lower grand_total; read from
     ``extension_attributes`` the order is whole again (it used to be flagged)."""
-    raw = _order(grand_total=D("-13.50") + D("25"), total_paid=D("11.50"),
+    raw = wire_order(grand_total=D("-13.50") + D("25"), total_paid=D("11.50"),
                  payment={"method": "braintree", "amount_paid": D("11.50")},
                  extension_attributes={
                      "gift_cards_amount": 5, "base_gift_cards_amount": 5,
@@ -134,13 +134,13 @@ def test_redemptions_are_read_from_extension_attributes() -> None:
 
 
 def test_a_top_level_gift_card_amount_from_an_older_extension_is_still_read() -> None:
-    order = parse_order(_order(grand_total=D("20"), total_paid=D("20"), gift_cards_amount=-5))
+    order = parse_order(wire_order(grand_total=D("20"), total_paid=D("20"), gift_cards_amount=-5))
     assert [(r.kind, r.amount) for r in order.redemptions] == [("gift_card", D("5"))]
 
 
 def test_a_gift_card_product_is_a_gift_card_sold() -> None:
-    order = parse_order(_order([_item(1, "GC-25", "25", product_type="giftcard"),
-                                _item(2, "MB-1", "0")], grand_total=D("30")))
+    order = parse_order(wire_order([wire_item(1, "GC-25", "25", product_type="giftcard"),
+                                wire_item(2, "MB-1", "0")], grand_total=D("30")))
     assert [line.is_gift_card for line in order.lines] == [True, False]
 
 
@@ -155,7 +155,7 @@ def _invoice(entity_id: int, created: str, total: str, txn: str | None = None,
 
 
 def test_an_offline_payment_is_dated_by_its_invoice_not_the_order_update() -> None:
-    raw = _order(updated_at="2024-05-20 09:00:00")  # a comment moved it much later
+    raw = wire_order(updated_at="2024-05-20 09:00:00")  # a comment moved it much later
     order = parse_order(raw, invoices=[_invoice(7, "2024-05-06 15:00:00", "25.00")])
     (payment,) = order.payments
     assert (payment.paid_at, payment.amount, payment.offline, payment.method) == (
@@ -164,7 +164,7 @@ def test_an_offline_payment_is_dated_by_its_invoice_not_the_order_update() -> No
 
 
 def test_each_paid_invoice_is_a_payment_with_its_transaction_id() -> None:
-    raw = _order(payment={"method": "braintree", "amount_paid": D("25"), "last_trans_id": "t-2"})
+    raw = wire_order(payment={"method": "braintree", "amount_paid": D("25"), "last_trans_id": "t-2"})
     order = parse_order(raw, invoices=[_invoice(9, "2024-05-03 10:00:00", "15", "t-2"),
                                        _invoice(8, "2024-05-01 10:01:00", "10", "t-1"),
                                        _invoice(10, "2024-05-04 10:00:00", "99", state=1)])
@@ -173,7 +173,7 @@ def test_each_paid_invoice_is_a_payment_with_its_transaction_id() -> None:
 
 
 def test_without_invoices_one_payment_carries_the_transaction_id_and_no_date() -> None:
-    raw = _order(payment={"method": "braintree", "amount_paid": D("25"), "last_trans_id": "t-9"})
+    raw = wire_order(payment={"method": "braintree", "amount_paid": D("25"), "last_trans_id": "t-9"})
     (payment,) = parse_order(raw).payments
     assert (payment.amount, payment.reference, payment.paid_at) == (D("25"), "t-9", None)
 
@@ -229,12 +229,12 @@ def test_memo_reads_store_credit_given_back(reference_dir: Path) -> None:
 ])
 def test_return_to_stock_rule(shipped: int, returned: int, restock: Any,
                               expected: bool) -> None:
-    order = _order([_item(1, "MB-1", "10", "2", qty_shipped=shipped, qty_returned=returned)])
+    order = wire_order([wire_item(1, "MB-1", "10", "2", qty_shipped=shipped, qty_returned=returned)])
     refund = parse_creditmemo(_memo(), order=order, restock=restock)
     assert refund.lines[0].back_to_stock is expected
 
 
 def test_virtual_and_gift_card_rows_never_go_back_to_stock() -> None:
-    order = _order([_item(1, "MB-1", "10", "2", product_type="giftcard", is_virtual=1)])
+    order = wire_order([wire_item(1, "MB-1", "10", "2", product_type="giftcard", is_virtual=1)])
     line = parse_creditmemo(_memo(), order=order, restock="always").lines[0]
     assert (line.back_to_stock, line.is_gift_card) == (False, True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.connectors.stores.magento2.payments import OFFLINE_METHODS as MAGENTO
 from ecom_ledger_desktop.connectors.stores.prestashop.parse import OFFLINE_MODULES
-from ecom_ledger_desktop.connectors.stores.xcart.parse import _offline as xcart_offline
+from ecom_ledger_desktop.connectors.stores.xcart.payments import offline_method as xcart_offline
 
 
 def test_declared_offline_methods_are_marked_offline_by_the_connector() -> None:

@@ -214,3 +214,47 @@ def apply_changes(document: Any, changes: dict[str, Any]) -> None:
             target.pop(last, None)
         else:
             target[last] = value
+
+
+class SimulatedStoreHarness(StoreHarness):
+    """The hooks every store simulator serves alike: stopping it, its clock and ``Date`` skew,
+    stock, broken answers, order edits and wire documents. A subclass starts ``sim``."""
+
+    sim: Any  # the store's simulator
+
+    def stop(self) -> None:
+        self.sim.stop()
+
+    def skew_clock(self, seconds: float) -> None:
+        self.sim.configure(date_skew_seconds=seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.sim.clock.advance(seconds)
+
+    def now(self) -> datetime:
+        now: datetime = self.sim.clock.now()
+        return now
+
+    def stock(self) -> dict[str, Decimal]:
+        return {sku: Decimal(str(qty)) for sku, qty in self.sim.stock().items()}
+
+    def cancel(self, source_id: str) -> None:
+        self.sim.cancel_order(int(source_id))
+
+    def case_rewrite(self, source_id: str, changes: dict[str, Any]) -> None:
+        """The wire document rewritten and served verbatim (a store whose simulator keeps
+        documents another way overrides this)."""
+        raw = self.sim.order_json(int(source_id))
+        now = self.sim.state.now()
+        apply_changes(raw, {k: now if v == "$now" else v for k, v in changes.items()})
+        self.sim.put_raw_order(int(source_id), raw)
+
+    def case_edit(self, source_id: str, changes: dict[str, Any]) -> None:
+        self.sim.edit_order(int(source_id), changes)
+
+    def case_break_answers(self, count: int, mode: str) -> None:
+        self.sim.corrupt_next_responses(count, mode)
+
+    def order_document(self, source_id: str) -> dict[str, Any]:
+        document: dict[str, Any] = self.sim.order_json(int(source_id))
+        return document

@@ -22,7 +22,7 @@ from tests.contract.harness import (
     LineSpec,
     OrderSpec,
     RefundSpec,
-    StoreHarness,
+    SimulatedStoreHarness,
     apply_changes,
 )
 from tests.sync.conftest import order_spec
@@ -44,7 +44,7 @@ def _line(line: LineSpec) -> dict[str, Any]:
             "tax_percent": str(line.tax_percent)}
 
 
-class Magento2Harness(StoreHarness):
+class Magento2Harness(SimulatedStoreHarness):
     name = "magento2"
     unreadable_total = {"grand_total": "seventy-five"}
 
@@ -53,9 +53,6 @@ class Magento2Harness(StoreHarness):
         self.sim = Magento2Simulator(token=TOKEN, seed=1, seed_orders=0,
                                      clock=SimClock(start=now), timezone=timezone)
         self.sim.start()
-
-    def stop(self) -> None:
-        self.sim.stop()
 
     @property
     def timezone(self) -> str:
@@ -112,26 +109,11 @@ class Magento2Harness(StoreHarness):
         response.raise_for_status()
         return str(response.json())
 
-    def cancel(self, source_id: str) -> None:
-        self.sim.cancel_order(int(source_id))
-
     def order_total(self, source_id: str) -> Decimal:
         return Decimal(str(self.sim.order_json(int(source_id))["grand_total"]))
 
     def order_number(self, source_id: str) -> str:
         return str(self.sim.order_json(int(source_id))["increment_id"])
-
-    def skew_clock(self, seconds: float) -> None:
-        self.sim.configure(date_skew_seconds=seconds)
-
-    def advance(self, seconds: float) -> None:
-        self.sim.clock.advance(seconds)
-
-    def now(self) -> datetime:
-        return self.sim.clock.now()
-
-    def stock(self) -> dict[str, Decimal]:
-        return {sku: Decimal(str(qty)) for sku, qty in self.sim.stock().items()}
 
     def captured(self, reference_dir: Path) -> list[Order | Refund]:
         folder = reference_dir / "payloads" / self.name
@@ -162,15 +144,6 @@ class Magento2Harness(StoreHarness):
         self.sim.put_raw_order(order_id, raw)
         return str(order_id)
 
-    def case_rewrite(self, source_id: str, changes: dict[str, Any]) -> None:
-        raw = self.sim.order_json(int(source_id))
-        now = self.sim.state.now()
-        apply_changes(raw, {k: now if v == "$now" else v for k, v in changes.items()})
-        self.sim.put_raw_order(int(source_id), raw)
-
-    def case_edit(self, source_id: str, changes: dict[str, Any]) -> None:
-        self.sim.edit_order(int(source_id), changes)
-
     def case_invoice(self, source_id: str) -> None:
         self.sim.invoice_order(int(source_id))
 
@@ -181,12 +154,6 @@ class Magento2Harness(StoreHarness):
             with self.sim.state.lock:
                 apply_changes(self.sim.state.creditmemos[memo_id], memo_changes)
         return str(memo_id)
-
-    def case_break_answers(self, count: int, mode: str) -> None:
-        self.sim.corrupt_next_responses(count, mode)
-
-    def order_document(self, source_id: str) -> dict[str, Any]:
-        return self.sim.order_json(int(source_id))
 
     def order_label(self, source_id: str) -> str:
         number = self.order_document(source_id).get("increment_id")

@@ -26,7 +26,13 @@ from ecom_ledger_desktop.connectors.stores.prestashop.slips import parse_slip
 from ecom_ledger_desktop.models.commerce import Order, Refund
 from ecom_ledger_desktop.sandbox.prestashop import PrestaShopSimulator
 from ecom_ledger_desktop.sandbox.server import SimClock
-from tests.contract.harness import LineSpec, OrderSpec, RefundSpec, StoreHarness, apply_changes
+from tests.contract.harness import (
+    LineSpec,
+    OrderSpec,
+    RefundSpec,
+    SimulatedStoreHarness,
+    apply_changes,
+)
 from tests.sync.conftest import order_spec
 
 FAST = RetryPolicy(backoff_base=0.01, backoff_max=0.05, breaker_reset=0.5)
@@ -70,7 +76,7 @@ def captured_facts(records: dict[str, list[dict[str, Any]]]) -> ShopFacts:
     return ShopFacts(get)
 
 
-class PrestaShopHarness(StoreHarness):
+class PrestaShopHarness(SimulatedStoreHarness):
     name = "prestashop"
     unreadable_total = {"total_paid_tax_incl": "abc"}
 
@@ -80,9 +86,6 @@ class PrestaShopHarness(StoreHarness):
                                        timezone=timezone, first_order_id=1001)
         self.sim.configure(refunds_touch_order=False)  # the harder case: only details change
         self.sim.start()
-
-    def stop(self) -> None:
-        self.sim.stop()
 
     @property
     def timezone(self) -> str:
@@ -126,26 +129,11 @@ class PrestaShopHarness(StoreHarness):
             "adjustment_negative": str(spec.adjustment_negative),
             "return_to_stock": spec.return_to_stock}))
 
-    def cancel(self, source_id: str) -> None:
-        self.sim.cancel_order(int(source_id))
-
     def order_total(self, source_id: str) -> Decimal:
         return Decimal(str(self.order_document(source_id)["total_paid_tax_incl"]))
 
     def order_number(self, source_id: str) -> str:
         return str(source_id)
-
-    def skew_clock(self, seconds: float) -> None:
-        self.sim.configure(date_skew_seconds=seconds)
-
-    def advance(self, seconds: float) -> None:
-        self.sim.clock.advance(seconds)
-
-    def now(self) -> datetime:
-        return self.sim.clock.now()
-
-    def stock(self) -> dict[str, Decimal]:
-        return {sku: Decimal(qty) for sku, qty in self.sim.stock().items()}
 
     def captured(self, reference_dir: Path) -> list[Order | Refund]:
         folder = reference_dir / "payloads" / self.name
@@ -196,9 +184,6 @@ class PrestaShopHarness(StoreHarness):
         self.sim.rewrite_order(int(source_id), {k: now if v == "$now" else v
                                                 for k, v in changes.items()})
 
-    def case_edit(self, source_id: str, changes: dict[str, Any]) -> None:
-        self.sim.edit_order(int(source_id), changes)
-
     def case_invoice(self, source_id: str) -> None:
         self.sim.pay_order(int(source_id))
 
@@ -209,9 +194,6 @@ class PrestaShopHarness(StoreHarness):
             with self.sim.shop.lock:
                 apply_changes(self.sim.shop.tables["order_slip"][slip], memo_changes)
         return str(slip)
-
-    def case_break_answers(self, count: int, mode: str) -> None:
-        self.sim.corrupt_next_responses(count, mode)
 
     def order_document(self, source_id: str) -> dict[str, Any]:
         """As served, less the guest-tracking ``secure_key`` the connector does not keep."""

@@ -36,8 +36,8 @@ from ecom_ledger_desktop.secrets.store import MemorySecretStore
 from ecom_ledger_desktop.sync.engine import RunSummary
 from ecom_ledger_desktop.sync.service import SyncService
 from tests.contract.conftest import START
+from tests.contract.corpus_cases import GOOD_EMAIL, bad_order, case_files, load
 from tests.contract.harness import StoreHarness
-from tests.contract.test_corpus import GOOD_EMAIL, bad_order, case_files, load
 from tests.sync.conftest import CATALOG, bench_rules
 
 SALES = ("sales_receipt", "invoice")

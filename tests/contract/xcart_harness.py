@@ -26,7 +26,7 @@ from tests.contract.harness import (
     LineSpec,
     OrderSpec,
     RefundSpec,
-    StoreHarness,
+    SimulatedStoreHarness,
     apply_changes,
 )
 
@@ -73,7 +73,7 @@ def _line(line: LineSpec) -> dict[str, Any]:
             "tax_percent": str(line.tax_percent)}
 
 
-class XCartHarness(StoreHarness):
+class XCartHarness(SimulatedStoreHarness):
     name = "xcart"
     unreadable_total = {"total": "seventy-five"}
     refunds_itemised = False
@@ -87,9 +87,6 @@ class XCartHarness(StoreHarness):
             self.sim.state.add_product(sku, name, price, amount=50)
         self.version = version
         self.sim.start()
-
-    def stop(self) -> None:
-        self.sim.stop()
 
     @property
     def timezone(self) -> str:
@@ -133,26 +130,11 @@ class XCartHarness(StoreHarness):
             "adjustment_negative": str(spec.adjustment_negative),
             "back_to_stock": spec.return_to_stock}))
 
-    def cancel(self, source_id: str) -> None:
-        self.sim.cancel_order(int(source_id))
-
     def order_total(self, source_id: str) -> Decimal:
         return Decimal(str(self.order_document(source_id)["total"]))
 
     def order_number(self, source_id: str) -> str:
         return str(self.order_document(source_id)["orderNumber"])
-
-    def skew_clock(self, seconds: float) -> None:
-        self.sim.configure(date_skew_seconds=seconds)
-
-    def advance(self, seconds: float) -> None:
-        self.sim.clock.advance(seconds)
-
-    def now(self) -> datetime:
-        return self.sim.clock.now()
-
-    def stock(self) -> dict[str, Decimal]:
-        return {sku: Decimal(qty) for sku, qty in self.sim.stock().items()}
 
     def captured(self, reference_dir: Path) -> list[Order | Refund]:
         folder = reference_dir / "payloads" / self.name
@@ -176,15 +158,6 @@ class XCartHarness(StoreHarness):
         self.sim.put_raw_order(ident, raw)
         return str(ident)
 
-    def case_rewrite(self, source_id: str, changes: dict[str, Any]) -> None:
-        raw = self.sim.order_json(int(source_id))
-        now = self.sim.state.now()
-        apply_changes(raw, {k: now if v == "$now" else v for k, v in changes.items()})
-        self.sim.put_raw_order(int(source_id), raw)
-
-    def case_edit(self, source_id: str, changes: dict[str, Any]) -> None:
-        self.sim.edit_order(int(source_id), changes)
-
     def case_invoice(self, source_id: str) -> None:
         self.sim.pay_order(int(source_id))
 
@@ -199,12 +172,6 @@ class XCartHarness(StoreHarness):
                         apply_changes(backend, memo_changes)
             self.sim.put_raw_order(int(source_id), raw)
         return str(refund_id)
-
-    def case_break_answers(self, count: int, mode: str) -> None:
-        self.sim.corrupt_next_responses(count, mode)
-
-    def order_document(self, source_id: str) -> dict[str, Any]:
-        return self.sim.order_json(int(source_id))
 
     def order_label(self, source_id: str) -> str:
         number = self.order_document(source_id).get("orderNumber")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .seed import DEMO_CATALOG
+from .seed_catalog import DEMO_CATALOG
 from .simulator import Magento2Simulator
 
 __all__ = ["DEMO_CATALOG", "Magento2Simulator"]

@@ -1,8 +1,8 @@
-"""Deterministic demo data: a Luma-like catalogue, customers and realistic orders.
+"""Deterministic demo data: customers and realistic orders over the Luma-like catalogue.
 
 Everything derives from ``seed``; order dates are spread over the 60 days before the
-simulated "now". ``DEMO_CATALOG`` lists the catalogue so the demo can create matching
-ledger items; a few seeded orders use SKUs outside it (unmapped SKUs on purpose).
+simulated "now". The catalogue (``DEMO_CATALOG``) is ``seed_catalog``'s; a few seeded orders
+use SKUs outside it (unmapped SKUs on purpose).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .money import fmt_time, num
+from .money import fmt_time
 from .seed_books import (
     apply_books_special,
     books_specials,
@@ -23,78 +23,8 @@ from .seed_books import (
     settles_offline,
     target_moments,
 )
+from .seed_catalog import SIMPLES, UNMAPPED, order_line, seed_catalog
 from .state import StoreState
-
-_SIMPLES = [
-    ("MB-TOTE-BLK", "Canvas Tote Bag - Black", "24"),
-    ("MB-TOTE-NVY", "Canvas Tote Bag - Navy", "24"),
-    ("24-MB01", "Joust Duffle Bag", "34"),
-    ("24-MB04", "Strive Shoulder Pack", "32"),
-    ("24-WB04", "Overnight Duffle", "45"),
-    ("24-UG06", "Affirm Water Bottle", "7"),
-    ("24-UG07", "Dual Handle Cardio Ball", "12"),
-    ("24-UG04", "Zing Jump Rope", "12"),
-    ("24-UG02", "Pursuit Lumaflex\u2122 Tone Band", "16"),
-    ("24-UG01", "Quest Lumaflex\u2122 Band", "19"),
-    ("24-WG082-blue", "Sprite Stasis Ball 65 cm", "27"),
-    ("24-WG084", "Sprite Foam Yoga Brick", "5"),
-    ("24-WG086", "Sprite Yoga Strap 8 foot", "17"),
-    ("24-WG088", "Sprite Foam Roller", "19"),
-    ("24-UB02", "Impulse Duffle", "74"),
-    ("24-MG04", "Aim Analog Watch", "45"),
-    ("24-MG01", "Endurance Watch", "49"),
-    ("24-WB07", "Push It Messenger Bag", "45"),
-]
-_CONFIGURABLES = [
-    ("MH01", "Chaz Kangeroo Hoodie", "52", ["S", "M", "L"], ["Gray", "Black"]),
-    ("WS12", "Radiant Tee", "22", ["S", "M", "L"], ["Orange", "Blue"]),
-    ("MJ01", "Beaumont Summit Kit", "42", ["M", "L"], ["Red", "Yellow"]),
-]
-_BUNDLE = (
-    "24-WG080",
-    "Sprite Yoga Companion Kit",
-    ["24-WG082-blue", "24-WG084", "24-WG086", "24-WG088"],
-)
-_DOWNLOADABLE = ("240-LV08", "Advanced Pilates & Yoga (Strength)", "18")
-_VIRTUAL = ("GIFT-CARD-25", "Gift Card $25", "25")
-UNMAPPED = [
-    ("LEGACY-MUG-01", "Vintage Logo Mug", "14"),
-    ("GIFT-WRAP", "Gift Wrapping", "4"),
-    ("CUSTOM-ENGRAVE", "Custom Engraving", "9.50"),
-]
-
-
-def _catalog() -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = [{"sku": s, "name": n, "price": p, "type": "simple"} for s, n, p in _SIMPLES]
-    for sku, name, price, sizes, colours in _CONFIGURABLES:
-        out.append({"sku": sku, "name": name, "price": price, "type": "configurable"})
-        out += [
-            {
-                "sku": f"{sku}-{s}-{c}",
-                "name": f"{name}-{s}-{c}",
-                "price": price,
-                "type": "simple",
-                "parent_sku": sku,
-            }
-            for s in sizes
-            for c in colours
-        ]
-    prices = {s: p for s, _, p in _SIMPLES}
-    bundle_price = str(sum(Decimal(prices[c]) for c in _BUNDLE[2]))
-    out.append({"sku": _BUNDLE[0], "name": _BUNDLE[1], "price": bundle_price, "type": "bundle"})
-    out.append(
-        {
-            "sku": _DOWNLOADABLE[0],
-            "name": _DOWNLOADABLE[1],
-            "price": _DOWNLOADABLE[2],
-            "type": "downloadable",
-        }
-    )
-    out.append({"sku": _VIRTUAL[0], "name": _VIRTUAL[1], "price": _VIRTUAL[2], "type": "giftcard"})
-    return out
-
-
-DEMO_CATALOG: list[dict[str, Any]] = _catalog()
 
 # (first, last, city, region, region_code, region_id, postcode, tax %)
 _PEOPLE = [
@@ -157,40 +87,6 @@ def _address(p: tuple[str, str, str, str, str, int, str, str], idx: int) -> dict
     }
 
 
-def seed_catalog(state: StoreState, rng: random.Random, when: str) -> None:
-    """Create the catalogue products with stock on the ``default`` source."""
-    for pid, entry in enumerate(DEMO_CATALOG, start=1):
-        kind = entry["type"]
-        product = {
-            "id": pid,
-            "sku": entry["sku"],
-            "name": entry["name"],
-            "attribute_set_id": 4,
-            "price": num(Decimal(entry["price"])),
-            "status": 1,
-            "visibility": 1 if entry.get("parent_sku") else 4,
-            "type_id": kind,
-            "created_at": when,
-            "updated_at": when,
-            "extension_attributes": {
-                "website_ids": [1],
-                "category_links": [{"position": 0, "category_id": "3"}],
-            },
-            "product_links": [],
-            "options": [],
-            "media_gallery_entries": [],
-            "tier_prices": [],
-            "custom_attributes": [
-                {"attribute_code": "tax_class_id", "value": "2"},
-                {"attribute_code": "url_key", "value": entry["sku"].lower().replace(" ", "-")},
-            ],
-        }
-        if kind not in ("downloadable", "virtual", "giftcard"):
-            product["weight"] = 1
-        qty = 0 if kind in ("configurable", "bundle") or rng.random() < 0.08 else rng.randint(1, 150)
-        state.add_product(product, qty)
-
-
 def seed_customers(state: StoreState, when: str) -> None:
     """Register the people of the pool, plus a same-name, same-postcode second account."""
     for idx, person in enumerate(_PEOPLE):
@@ -198,51 +94,11 @@ def seed_customers(state: StoreState, when: str) -> None:
     jane = _PEOPLE[0]
     state.customer_for({**_person(jane, "jdoe.work@example.com"), "created_at": when}, _address(jane, 0))
 
-
-def _line(rng: random.Random) -> dict[str, Any]:
-    roll = rng.random()
-    qty = rng.choice([1, 1, 1, 2, 2, 3])
-    if roll < 0.5:
-        sku, name, price = rng.choice(_SIMPLES)
-        return {"sku": sku, "name": name, "qty": qty, "price": price}
-    if roll < 0.8:
-        psku, pname, price, sizes, colours = rng.choice(_CONFIGURABLES)
-        size, colour = rng.choice(sizes), rng.choice(colours)
-        return {
-            "sku": f"{psku}-{size}-{colour}",
-            "name": pname,
-            "qty": qty,
-            "price": price,
-            "configurable_parent_sku": psku,
-            "child_name": f"{pname}-{size}-{colour}",
-        }
-    if roll < 0.88:
-        prices = {s: (n, p) for s, n, p in _SIMPLES}
-        return {
-            "sku": _BUNDLE[0],
-            "name": _BUNDLE[1],
-            "qty": 1,
-            "type": "bundle",
-            "children": [
-                {"sku": c, "name": prices[c][0], "qty": 1, "price": prices[c][1]} for c in _BUNDLE[2]
-            ],
-        }
-    if roll < 0.95:
-        return {
-            "sku": _DOWNLOADABLE[0],
-            "name": _DOWNLOADABLE[1],
-            "qty": 1,
-            "price": _DOWNLOADABLE[2],
-        }
-    return {"sku": _VIRTUAL[0], "name": _VIRTUAL[1], "qty": 1, "price": _VIRTUAL[2],
-            "type": "giftcard"}
-
-
 def _order_spec(rng: random.Random, idx: int, n: int) -> dict[str, Any]:
     pidx = min(int(rng.paretovariate(1.2)) - 1, len(_PEOPLE) - 1)
     person = _PEOPLE[pidx if rng.random() < 0.6 else rng.randrange(len(_PEOPLE))]
     guest = rng.random() < 0.3
-    lines = [_line(rng) for _ in range(rng.choice([1, 1, 2, 2, 3, 4]))]
+    lines = [order_line(rng) for _ in range(rng.choice([1, 1, 2, 2, 3, 4]))]
     method = rng.choice(_ONLINE + _OFFLINE + _ONLINE)
     spec: dict[str, Any] = {
         "customer": None if guest else _person(person),
@@ -320,7 +176,7 @@ def _order_spec(rng: random.Random, idx: int, n: int) -> dict[str, Any]:
         for line in lines:
             line["tax_percent"] = "19"
     elif kind == "free":
-        sku, name, price = _SIMPLES[5]
+        sku, name, price = SIMPLES[5]
         spec.update(
             {
                 "lines": [{"sku": sku, "name": name, "qty": 1, "price": price}],

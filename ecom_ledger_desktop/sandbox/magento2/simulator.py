@@ -11,7 +11,8 @@ from .auth import AuthConfig
 from .control import handle_control
 from .endpoints import register
 from .routes import RestApi, Settings
-from .seed import DEMO_CATALOG, seed_store
+from .seed import seed_store
+from .seed_catalog import DEMO_CATALOG
 from .state import StoreState
 
 

@@ -15,7 +15,6 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qs
 
 from ecom_ledger_desktop.sandbox.server import (
     CONTROL_PREFIX,
@@ -30,8 +29,8 @@ from . import faults, routes
 from .company import ENTITIES, Company, StoredResponse, num, response_time
 from .control import control
 from .demo_books import QboDemo
-from .oauth import REFRESH_GRACE, OAuthError, OAuthServer
-from .openid import JWKS_PATH, USERINFO_PATH, discovery
+from .oauth import REFRESH_GRACE, OAuthServer
+from .oauth_endpoints import serve_oauth
 from .operations import adjust_qty as _adjust_qty
 from .profiles import DEFAULT_PROFILE, profile
 from .ratelimit import Limits, RateLimiter
@@ -241,65 +240,15 @@ class QboSimulator(QboDemo):
         return control(self, request)
 
     def _handle(self, request: SimRequest) -> SimResponse:
-        path = request.path
-        if path.startswith("/v3/company/"):
+        if request.path.startswith("/v3/company/"):
             return self._api(request)
         self._count("oauth", 1)
-        if path == "/connect/oauth2" and request.method == "GET":
-            return self._authorize(request)
-        if path == "/oauth2/v1/tokens/bearer" and request.method == "POST":
-            return self._token(request)
-        if path == "/v2/oauth2/tokens/revoke" and request.method == "POST":
-            return self._revoke(request)
-        if path.startswith("/.well-known/openid") and request.method == "GET":
-            return SimResponse.json(discovery(self.base_url))
-        if path == JWKS_PATH and request.method == "GET":
-            return SimResponse.json(self.oauth.signer.jwks())
-        if path == USERINFO_PATH and request.method == "GET":
-            return self._userinfo(request)
-        self._count("oauth", -1)
-        return SimResponse(status=404, body=b"Not Found", headers={"Content-Type": "text/plain"})
-
-    def _userinfo(self, request: SimRequest) -> SimResponse:
-        try:
-            return SimResponse.json(self.oauth.userinfo(request.header("authorization")))
-        except OAuthError as err:
-            return SimResponse.json(err.body, err.status, {
-                "WWW-Authenticate": 'Bearer realm="Intuit", error="invalid_token"'})
-
-    def _authorize(self, request: SimRequest) -> SimResponse:
-        params = {k: v[0] for k, v in request.query.items()}
-        try:
-            target = self.oauth.authorize(params, self.realm_id)
-        except OAuthError as err:
-            page = (f"<html><body><h1>Something went wrong</h1><p>{err.body.get('error')}: "
-                    f"{err.body.get('error_description', '')}</p></body></html>")
-            return SimResponse(status=400, body=page.encode("utf-8"),
-                               headers={"Content-Type": "text/html; charset=utf-8"})
-        return SimResponse(status=302, headers={"Location": target})
-
-    def _token(self, request: SimRequest) -> SimResponse:
-        form = {k: v[0] for k, v in parse_qs(request.body.decode("utf-8", "replace")).items()}
-        headers = {"Cache-Control": "no-cache, no-store", "Pragma": "no-cache"}
-        try:
-            client_id = self.oauth.client_from_basic(request.header("authorization"))
-            body = self.oauth.token(client_id, form)
-        except OAuthError as err:
-            return SimResponse.json(err.body, err.status, headers)
-        return SimResponse.json(body, 200, headers)
-
-    def _revoke(self, request: SimRequest) -> SimResponse:
-        try:
-            self.oauth.client_from_basic(request.header("authorization"))
-        except OAuthError as err:
-            return SimResponse.json(err.body, err.status)
-        token = ""
-        try:
-            token = str(json.loads(request.body or b"{}").get("token", ""))
-        except (ValueError, AttributeError):
-            token = parse_qs(request.body.decode("utf-8", "replace")).get("token", [""])[0]
-        self.oauth.revoke(token)
-        return SimResponse(status=200, body=b"", headers={"Content-Type": "application/json"})
+        answer = serve_oauth(self.oauth, request, self.realm_id, self.base_url)
+        if answer is None:
+            self._count("oauth", -1)
+            return SimResponse(status=404, body=b"Not Found",
+                               headers={"Content-Type": "text/plain"})
+        return answer
 
     def _api(self, request: SimRequest) -> SimResponse:
         self._count("requests", 1)

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
-from ecom_ledger_desktop.sandbox.server import FaultPlan
+from ecom_ledger_desktop.testing.store_drivers.simulated import SimulatedStoreDriver
 from ecom_ledger_desktop.testing.verify import StoreRecord, StoreView, record_date
 
 PAGE = 300  # Magento's largest pageSize
@@ -20,48 +20,23 @@ def make_driver(*, seed: int, orders: int, time_scale: float = 1.0) -> Magento2S
     return Magento2StoreDriver(Magento2Simulator(seed=seed, seed_orders=orders).start())
 
 
-class Magento2StoreDriver:
+class Magento2StoreDriver(SimulatedStoreDriver[Magento2Simulator]):
     """Magento 2 simulator behind the neutral driver calls (its ``add_order`` spec is the
     neutral spec; source ids are entity ids)."""
 
     kind = "magento2"
 
-    def __init__(self, sim: Magento2Simulator) -> None:
-        self.sim = sim
-        self.faults: FaultPlan = sim.faults
-
-    def connection(self) -> tuple[dict[str, str], dict[str, str]]:
-        return self.sim.demo_connection()
-
-    def payment_methods(self) -> dict[str, str]:
-        return dict(self.sim.demo_payment_methods)
-
     def catalog(self) -> list[dict[str, Any]]:
         return [{"sku": p["sku"], "name": p["name"], "price": p["price"]}
                 for p in self.sim.catalog() if p.get("type", "simple") == "simple"]
 
-    def add_order(self, spec: dict[str, Any]) -> str:
-        return str(self.sim.add_order(spec))
-
     def pay(self, source_id: str) -> None:
         self.sim.invoice_order(int(source_id))
-
-    def edit(self, source_id: str, changes: dict[str, Any]) -> None:
-        self.sim.edit_order(int(source_id), changes)
-
-    def refund(self, source_id: str, spec: dict[str, Any]) -> None:
-        self.sim.refund_order(int(source_id), spec)
-
-    def cancel(self, source_id: str) -> None:
-        self.sim.cancel_order(int(source_id))
 
     def view(self) -> StoreView:
         settings, secrets = self.connection()
         return Magento2RestView(settings["base_url"], secrets["token"],
                                 settings.get("store_code", "default"))
-
-    def stop(self) -> None:
-        self.sim.stop()
 
 
 class Magento2RestView:

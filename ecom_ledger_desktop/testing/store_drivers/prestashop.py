@@ -14,7 +14,7 @@ import httpx
 
 from ecom_ledger_desktop.sandbox.prestashop import PrestaShopSimulator
 from ecom_ledger_desktop.sandbox.prestashop.seed import DEMO_CATALOG
-from ecom_ledger_desktop.sandbox.server import FaultPlan
+from ecom_ledger_desktop.testing.store_drivers.simulated import SimulatedStoreDriver
 from ecom_ledger_desktop.testing.verify import StoreRecord, StoreView
 
 CANCELED_STATES = frozenset({"6"})
@@ -76,45 +76,20 @@ class PrestaShopView:
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-class PrestaShopDriver:
+class PrestaShopDriver(SimulatedStoreDriver[PrestaShopSimulator]):
     """Satisfies ``testing.soak_drivers.StoreDriver`` for the PrestaShop simulator."""
 
     kind = "prestashop"
-
-    def __init__(self, sim: PrestaShopSimulator) -> None:
-        self.sim = sim
-        self.faults: FaultPlan = sim.faults
-
-    def connection(self) -> tuple[dict[str, str], dict[str, str]]:
-        return self.sim.demo_connection()
-
-    def payment_methods(self) -> dict[str, str]:
-        return dict(self.sim.demo_payment_methods)
 
     def catalog(self) -> list[dict[str, Any]]:
         """The products sold (the books also know the gift wrapping service)."""
         return [{"sku": p["sku"], "name": p["name"], "price": p["price"]} for p in DEMO_CATALOG]
 
-    def add_order(self, spec: dict[str, Any]) -> str:
-        return str(self.sim.add_order(spec))
-
     def pay(self, source_id: str) -> None:
         self.sim.pay_order(int(source_id))
 
-    def edit(self, source_id: str, changes: dict[str, Any]) -> None:
-        self.sim.edit_order(int(source_id), changes)
-
-    def refund(self, source_id: str, spec: dict[str, Any]) -> None:
-        self.sim.refund_order(int(source_id), spec)
-
-    def cancel(self, source_id: str) -> None:
-        self.sim.cancel_order(int(source_id))
-
     def view(self) -> StoreView:
         return PrestaShopView(self.sim.base_url, self.sim.token)
-
-    def stop(self) -> None:
-        self.sim.stop()
 
 
 def make_driver(*, seed: int, orders: int, time_scale: float = 1.0) -> PrestaShopDriver:

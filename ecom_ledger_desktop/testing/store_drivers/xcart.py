@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from ecom_ledger_desktop.sandbox.server import FaultPlan
 from ecom_ledger_desktop.sandbox.xcart import XCartSimulator
+from ecom_ledger_desktop.testing.store_drivers.simulated import SimulatedStoreDriver
 from ecom_ledger_desktop.testing.verify import StoreRecord, StoreView
 
 PAGE = 250
@@ -28,45 +28,20 @@ def make_driver(*, seed: int, orders: int, time_scale: float = 1.0) -> XCartStor
     return XCartStoreDriver(XCartSimulator(seed=seed, seed_orders=orders).start())
 
 
-class XCartStoreDriver:
+class XCartStoreDriver(SimulatedStoreDriver[XCartSimulator]):
     """X-Cart simulator behind the neutral driver calls."""
 
     kind = "xcart"
-
-    def __init__(self, sim: XCartSimulator) -> None:
-        self.sim = sim
-        self.faults: FaultPlan = sim.faults
-
-    def connection(self) -> tuple[dict[str, str], dict[str, str]]:
-        return self.sim.demo_connection()
-
-    def payment_methods(self) -> dict[str, str]:
-        return dict(self.sim.demo_payment_methods)
 
     def catalog(self) -> list[dict[str, Any]]:
         return [{"sku": p["sku"], "name": p["name"], "price": p["price"]}
                 for p in self.sim.catalog()]
 
-    def add_order(self, spec: dict[str, Any]) -> str:
-        return str(self.sim.add_order(spec))
-
     def pay(self, source_id: str) -> None:
         self.sim.pay_order(int(source_id))
 
-    def edit(self, source_id: str, changes: dict[str, Any]) -> None:
-        self.sim.edit_order(int(source_id), changes)
-
-    def refund(self, source_id: str, spec: dict[str, Any]) -> None:
-        self.sim.refund_order(int(source_id), spec)
-
-    def cancel(self, source_id: str) -> None:
-        self.sim.cancel_order(int(source_id))
-
     def view(self) -> StoreView:
         return XCartRestView(self.sim.base_url, self.sim.token, self.sim.state.timezone)
-
-    def stop(self) -> None:
-        self.sim.stop()
 
 
 class XCartRestView:

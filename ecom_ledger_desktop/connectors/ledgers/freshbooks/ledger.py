@@ -7,8 +7,9 @@ are credit notes, voids are soft deletes (``vis_state`` 1). FreshBooks has no id
 journal key's short reference travels in the invoice's / credit note's notes and the payment's
 note (the customer reads them: ``notes``), and after a lost answer ``find_posted`` searches for it
 (finishing a half-done sale) before anything is sent again. Totals are checked against the
-store's to the cent. The store's order number goes to the invoice number, or to the PO number
-when the pair's ``order_number_field`` rule says so (FreshBooks then numbers the invoice).
+store's to the cent (``posted``). The store's order number goes to the invoice number, or to
+the PO number when the pair's ``order_number_field`` rule says so (FreshBooks then numbers the
+invoice).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from ecom_ledger_desktop.connectors.base import (
     CheckResult,
     LedgerRecord,
     PostedRef,
-    PostedWithProblem,
     Resolution,
 )
 from ecom_ledger_desktop.connectors.http import RetryPolicy
@@ -37,6 +37,14 @@ from ecom_ledger_desktop.connectors.ledgers.freshbooks.faults import FreshBooksF
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.lookups import Lookups, norm
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.oauth import FreshBooksTokens
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.posted import (
+    LABEL,
+    checked,
+    credit_ref,
+    invoice_ref,
+    payment_ref,
+    record_label,
+)
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.readback import FreshBooksReadBack
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.undo import FreshBooksUndo
 from ecom_ledger_desktop.core.clock import Clock, SystemClock
@@ -54,12 +62,6 @@ from ecom_ledger_desktop.models.rules import PostingRules, UnmappedSkuPolicy
 
 log = logging.getLogger(__name__)
 REFUND_KINDS = ("refund_receipt", "credit_memo")
-LABEL = {"sales_receipt": "invoice", "invoice": "invoice", "refund_receipt": "credit note",
-         "credit_memo": "credit note"}
-
-
-class TotalMismatchError(PostedWithProblem):
-    """Posted, but FreshBooks' total differs from the store's."""
 
 
 class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
@@ -152,7 +154,7 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
                       "date_max": (day + timedelta(days=1)).isoformat()}
             for row in self.client.list("payments", search):
                 if notes.carries(str(row.get("note") or ""), posting_key):
-                    return _payment_ref(row)
+                    return payment_ref(row)
             return None
         if document.kind in REFUND_KINDS:
             client = self.lookups.find_client(_customer_of(document))
@@ -160,7 +162,7 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
                 return None
             for row in self.client.list("credit_notes", {"clientid": client}):
                 if notes.carries(str(row.get("notes") or ""), posting_key):
-                    return _credit_ref(row)
+                    return credit_ref(row)
             return None
         for row in self.client.list("invoices", {self.number_field: document.doc_number}):
             if notes.carries(str(row.get("notes") or ""), posting_key):
@@ -171,7 +173,7 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
         """Live invoices carrying the document's number (credit notes are not numbered so)."""
         if document.kind in REFUND_KINDS:
             return []
-        return [_invoice_ref(row) for row in
+        return [invoice_ref(row) for row in
                 self.client.list("invoices", {self.number_field: document.doc_number})
                 if str(row.get(self.number_field)) == document.doc_number]
 
@@ -179,13 +181,13 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
     def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
                         linked: PostedRef | None = None) -> PostedRef:
         """Post an invoice (paid at once for a sales receipt) or a credit note for a refund."""
-        record = _record(document)
+        record = record_label(document)
         lines, expected = self._lines(document, resolution, record)
         try:
             if document.kind in REFUND_KINDS:
                 row = self.client.create("credit_notes", documents.credit_note_body(
                     document, resolution.customer_id, lines))
-                return self._checked(_credit_ref(row), document, expected)
+                return checked(credit_ref(row), document, expected)
             row = self.client.create("invoices", self._invoice_body(
                 document, resolution, lines, record))
         except FreshBooksFault as fault:
@@ -199,18 +201,18 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
                     "ecom-ledger did not post; renumber or delete it in FreshBooks, then retry.",
                     [Fix("retry", "Retry"), Fix("ignore", "Ignore this order")])) from None
             raise fault.about(record) from None
-        return self._checked(self._finished(row, document), document, expected)
+        return checked(self._finished(row, document), document, expected)
 
     def update_document(self, target: PostedRef, document: SalesDocument, resolution: Resolution,
                         request_id: str) -> PostedRef:
         """Replace a posted document's lines and header (FreshBooks replaces all lines)."""
-        record = _record(document)
+        record = record_label(document)
         lines, expected = self._lines(document, resolution, record)
         try:
             if document.kind in REFUND_KINDS:
                 body = documents.credit_note_body(document, resolution.customer_id, lines)
                 row = self.client.update("credit_notes", target.ledger_id, body)
-                return self._checked(_credit_ref(row), document, expected)
+                return checked(credit_ref(row), document, expected)
             row = self.client.update("invoices", target.ledger_id,
                                      self._invoice_body(document, resolution, lines, record))
             if document.kind == "sales_receipt":
@@ -218,7 +220,7 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
                 row = self.client.get("invoices", target.ledger_id)
         except FreshBooksFault as fault:
             raise fault.about(record) from None
-        return self._checked(_invoice_ref(row), document, expected)
+        return checked(invoice_ref(row), document, expected)
 
     def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
         """Delete a posted document (FreshBooks keeps it as deleted, ``vis_state`` 1); an
@@ -248,7 +250,7 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
         except FreshBooksFault as fault:
             raise fault.about(f"the payment for invoice {invoice.doc_number or invoice.ledger_id}"
                               ) from None
-        return _payment_ref(row)
+        return payment_ref(row)
 
     def changed_stock(self, since: datetime | None) -> tuple[list[StockLevel], datetime]:
         """FreshBooks keeps no stock the store should follow: nothing, ever."""
@@ -330,7 +332,7 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
         if document.kind == "sales_receipt":
             self._settle_payment(row, document)
             row = self.client.get("invoices", row["id"])
-        return _invoice_ref(row)
+        return invoice_ref(row)
 
     def _settle_payment(self, row: dict[str, Any], document: SalesDocument) -> None:
         """The sale's own payment (its note starts ``SALE_PAYMENT``; the invoice's later
@@ -350,22 +352,6 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
                 str(row["id"]), total, document.txn_date.isoformat(), document.payment_method,
                 note))
 
-    @staticmethod
-    def _checked(posted: PostedRef, document: SalesDocument, expected: Decimal) -> PostedRef:
-        actual = posted.total if posted.total is not None else Decimal(0)
-        if actual != document.total:
-            raise TotalMismatchError(RecordProblem(
-                "total_mismatch",
-                f"FreshBooks totals {_record(document)} at {actual} {document.currency} but the "
-                f"store's total is {document.total} (expected {expected}). It is posted as "
-                f"FreshBooks id {posted.ledger_id}; delete it there and post it again once the "
-                "cause is fixed.",
-                [Fix("void_and_repost", "Delete it in FreshBooks and post it again"),
-                 Fix("ignore", "Keep FreshBooks' total")],
-                detail=f"id={posted.ledger_id} amount={actual} expected={document.total}"),
-                posted)
-        return posted
-
 
 def _key(document: SalesDocument) -> str:
     note = document.private_note
@@ -379,29 +365,3 @@ def _customer_of(document: SalesDocument) -> LedgerCustomer:
                                if key.startswith("email:") else "")
     return LedgerCustomer(key=key, display_name=norm(email) or key, email=email,
                           currency=document.currency)
-
-
-def _record(document: SalesDocument) -> str:
-    return f"{LABEL[document.kind]} {document.doc_number}"
-
-
-def _money(row: dict[str, Any]) -> Decimal | None:
-    amount = row.get("amount")
-    return to_decimal(amount.get("amount")) if isinstance(amount, dict) else None
-
-
-def _invoice_ref(row: dict[str, Any]) -> PostedRef:
-    number = row.get("invoice_number") or row.get("po_number")
-    return PostedRef(ledger_id=str(row["id"]), doc_number=str(number) if number else None,
-                     total=_money(row), extra={"resource": "invoices"})
-
-
-def _credit_ref(row: dict[str, Any]) -> PostedRef:
-    number = row.get("credit_number")
-    return PostedRef(ledger_id=str(row["id"]), doc_number=str(number) if number else None,
-                     total=_money(row), extra={"resource": "credit_notes"})
-
-
-def _payment_ref(row: dict[str, Any]) -> PostedRef:
-    return PostedRef(ledger_id=str(row["id"]), total=_money(row),
-                     extra={"resource": "payments"})

@@ -5,14 +5,12 @@ Web Connector session carries it to QuickBooks and back; without a session it ra
 ``LedgerAway`` at once (the posting waits, with the reason the app shows). QuickBooks Desktop has
 no idempotency key: the journal key travels in each document's memo with the store number as
 ``RefNumber``, and ``find_posted`` settles an unknown outcome by a query (``qbxml.documents.settle``)
-before anything is added again. List references are by full name: the "ledger id" of a customer
-or item is its QuickBooks name, chosen once (``limits``) and kept in the ``NameMemory``.
+before anything is added again. The exchange itself is ``exchange.QbdExchange``; customers and
+items (referenced by full name) are ``references.QbdReferences``.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
@@ -26,28 +24,18 @@ from ecom_ledger_desktop.connectors.base import (
     Resolution,
 )
 from ecom_ledger_desktop.connectors.ledgers.qbd import errors, limits
-from ecom_ledger_desktop.connectors.ledgers.qbd.mailbox import Mailbox
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import entities, lists, parse, transactions
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks, rate_key
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Request, message_set
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.company import (
-    CompanyFacts,
-    company_facts,
-    preferences_query,
-)
-from ecom_ledger_desktop.connectors.ledgers.qbd.readback import QbdReadBack
-from ecom_ledger_desktop.core.clock import Clock, SystemClock
-from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, RetriableError, SyncError
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import lists, parse, transactions
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks
+from ecom_ledger_desktop.connectors.ledgers.qbd.references import QbdReferences, same_customer
+from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
 from ecom_ledger_desktop.models.commerce import StockLevel
 from ecom_ledger_desktop.models.ledger import (
     DocumentLine,
     LedgerCustomer,
-    LedgerItem,
     LedgerPayment,
     SalesDocument,
 )
-from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
 
 log = logging.getLogger(__name__)
 
@@ -58,17 +46,8 @@ LABEL = {"SalesReceipt": "sales receipt", "Invoice": "invoice", "CreditMemo": "c
          "ReceivePayment": "payment"}
 
 
-class QbdLedger:
+class QbdLedger(QbdReferences):
     """QuickBooks Desktop as a push ledger (implements ``connectors.base.PushLedger``)."""
-
-    def __init__(self, mailbox: Mailbox, books: QbdBooks, clock: Clock | None = None) -> None:
-        self.mailbox = mailbox
-        self.settings_books = books
-        self._clock = clock or SystemClock()
-        self._facts: CompanyFacts | None = None
-        self._seq = itertools.count(1)  # batches post from several threads
-        self._readback = QbdReadBack(self._ask, lambda: self.facts().home_currency)
-        self.lost_batches = mailbox.lost_batches  # outlives one run, as the mailbox does
 
     def documents_between(self, start: date, end: date) -> list[LedgerRecord]:
         """Sales documents dated ``start``..``end`` (``ReadBackLedger``); ``LedgerAway`` while
@@ -78,191 +57,6 @@ class QbdLedger:
     def read_calls(self) -> int:
         """Web Connector round trips ``documents_between`` has made so far."""
         return self._readback.calls
-
-    # -- the exchange ---------------------------------------------------------------------------
-    def _ask(self, *requests: Request, record: str = "") -> list[parse.Response]:
-        """Send ``requests`` as one message set; their answers, in order (a refused one raises)."""
-        answer = parse.parse_response(self.mailbox.exchange(message_set(requests)))
-        failure = errors.classify_message_set(answer.status_code)
-        if failure is not None:
-            raise failure
-        by_id = answer.by_request_id()
-        responses = []
-        for sent in requests:
-            response = by_id.get(sent.request_id)
-            if response is None:
-                raise RetriableError(f"QuickBooks did not answer {record or 'a request'}; "
-                                            "it is asked again at the next update.")
-            problem = errors.classify(response.status_code, response.severity, response.message,
-                                      record=record)
-            if problem is not None:
-                raise problem
-            responses.append(response)
-        return responses
-
-    def _rid(self, what: str) -> str:
-        return f"{what}-{next(self._seq)}"
-
-    def facts(self) -> CompanyFacts:
-        """What the company is (currency, multicurrency, sales tax): from the session's
-        preferences answer, else asked now."""
-        if self._facts is None:
-            text = self.mailbox.preferences
-            if not text:
-                text = self.mailbox.exchange(message_set([preferences_query("prefs")]))
-            found = [ret for response in parse.parse_response(text).responses
-                     for ret in response.rets if ret.tag == "PreferencesRet"]
-            self._facts = company_facts(found[0]) if found else CompanyFacts()
-        return self._facts
-
-    def books(self) -> QbdBooks:
-        """The connection's posting settings with the company's currency facts."""
-        facts = self.facts()
-        return dataclasses.replace(self.settings_books, home_currency=facts.home_currency,
-                                   multicurrency=facts.multicurrency,
-                                   taxable_code=facts.taxable_code,
-                                   non_taxable_code=facts.non_taxable_code)
-
-    def books_for(self, document: SalesDocument) -> QbdBooks:
-        """The books, with the Sales Tax item the pair's rules map each of the document's store
-        rates to (``rules.tax_codes``, as for QuickBooks Online) over the connection's own."""
-        books = self.books()
-        mapped = {rate_key(line.tax_rate): line.tax_code for line in document.lines
-                  if line.taxable and line.tax_rate is not None and line.tax_code}
-        if not mapped:
-            return books
-        return dataclasses.replace(books, tax_items={**books.tax_items, **mapped})
-
-    # -- references -----------------------------------------------------------------------------
-    def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
-        """The customer's QuickBooks name: the one chosen before, a matching existing customer
-        (our key in its notes, or the same name and email), else a new customer."""
-        names = self.mailbox.names
-        record = f"the customer '{customer.display_name}'"
-        chosen = names.get("customer", customer.key)
-        if chosen is not None:
-            existing = self._named(chosen[0], record)
-            if existing is None:
-                return self._add_customer(customer, chosen[0], request_id, record)
-            if _same_customer(existing, customer):
-                names.choose("customer", customer.key, chosen[0], existing.list_id)
-                return existing.full_name
-            # the name went to someone else (their add won a race): choose again below
-        known, name = self.match([customer], record)[customer.key]
-        if known:
-            return name
-        names.choose("customer", customer.key, name)  # kept before the add is sent
-        return self._add_customer(customer, name, request_id, record)
-
-    def _named(self, name: str, record: str = "") -> parse.ListRecord | None:
-        [found] = self._ask(lists.customers_named(self._rid("cust"), [name]), record=record)
-        existing = parse.list_records(found)
-        return existing[0] if existing else None
-
-    def _candidates(self, customer: LedgerCustomer) -> tuple[str, str]:
-        base = limits.customer_name(customer.display_name, customer.key)
-        return base, limits.customer_name(customer.display_name, customer.key, {base})
-
-    def match(self, customers: list[LedgerCustomer], record: str = ""
-              ) -> dict[str, tuple[bool, str]]:
-        """Per customer key: (True, name) when QuickBooks has it already (our key in its
-        notes, or its name with the same email), else (False, the free name to add it under).
-        One exchange for all: the names are looked up across customers, vendors, employees and
-        other names. Raises ``RecordError`` (duplicate_name) when both forms are taken."""
-        wanted = {c.key: self._candidates(c) for c in customers}
-        every = sorted({name for pair in wanted.values() for name in pair})
-        taken = {r.full_name.casefold(): r for response in self._ask(
-            *lists.name_queries(self._rid("names"), every), record=record)
-            for r in parse.list_records(response)}
-        out: dict[str, tuple[bool, str]] = {}
-        given: set[str] = set()  # names handed to an earlier customer of this batch
-        for customer in customers:
-            for name in wanted[customer.key]:
-                other = taken.get(name.casefold())
-                if other is None and name.casefold() not in given:
-                    out[customer.key] = (False, name)
-                    given.add(name.casefold())
-                    break
-                if other is None:
-                    continue
-                if other.kind == "Customer" and _same_customer(other, customer):
-                    self.mailbox.names.choose("customer", customer.key, other.full_name,
-                                              other.list_id)
-                    out[customer.key] = (True, other.full_name)
-                    break
-            else:
-                limits.customer_name(customer.display_name, customer.key,
-                                     set(taken) | given)  # raises duplicate_name
-        return out
-
-    def _add_customer(self, customer: LedgerCustomer, name: str, request_id: str,
-                      record: str) -> str:
-        [added] = self._ask(entities.customer_request(request_id, customer, name, self.books()),
-                            record=record)
-        created = parse.list_records(added)
-        list_id = created[0].list_id if created else None
-        self.mailbox.names.choose("customer", customer.key, name, list_id)
-        return name
-
-    def _item_exists(self, name: str, record: str) -> bool:
-        return self._item_named(name, record) is not None
-
-    def _item_named(self, name: str, record: str) -> parse.ListRecord | None:
-        [found] = self._ask(lists.items_named(self._rid("item"), [name]), record=record)
-        existing = parse.list_records(found)
-        return existing[0] if existing else None
-
-    def ensure_item(self, item: LedgerItem, policy: UnmappedSkuPolicy, standard_item: str,
-                    request_id: str) -> str:
-        """The QuickBooks item of the SKU: the name chosen for it before (kept for good, with its
-        ListID), else the SKU's name (shortened past 31 characters); when QuickBooks has neither,
-        the unmapped-SKU policy: flag it, post to the standard item, or create it."""
-        names = self.mailbox.names
-        chosen = names.get("item", item.key)
-        name = chosen[0] if chosen is not None else limits.item_name(item.sku)
-        record = f"SKU '{item.sku}'"
-        existing = self._item_named(name, record)
-        if existing is not None:
-            names.choose("item", item.key, existing.full_name or name, existing.list_id)
-            return existing.full_name or name
-        if policy == "standard_item" and standard_item:
-            return standard_item
-        if policy != "create_item":
-            raise RecordError(RecordProblem(
-                "unmapped_sku",
-                f"SKU '{item.sku}' ({item.name}) is not in QuickBooks (no item named '{name}'): "
-                "map it to an existing item or create it.",
-                [Fix("map_sku", "Map it to an existing QuickBooks item"),
-                 Fix("create_item", "Create it in QuickBooks")], detail=item.key))
-        names.choose("item", item.key, name)  # kept before the add is sent
-        [added] = self._ask(entities.item_request(request_id, item, name, self.books()),
-                            record=record)
-        created = parse.list_records(added)
-        if created:
-            names.choose("item", item.key, name, created[0].list_id)
-        return name
-
-    def resolve_name(self, kind: str, name: str) -> str:
-        """QuickBooks Desktop references lists by full name: the name is the reference."""
-        return name
-
-    def ensure_line_item(self, kind: str, name: str, policy: UnmappedSkuPolicy,
-                         request_id: str) -> str:
-        """The item a gift-card / rounding / fee … line posts to; created on its account when
-        ``policy`` is ``create_item``, else flagged saying what to create."""
-        if self._item_exists(name, f"the item '{name}'"):
-            return name
-        if policy != "create_item":
-            raise RecordError(RecordProblem(
-                "missing_reference",
-                f"QuickBooks has no item '{name}' for {kind.replace('_', ' ')} lines: create it "
-                "(an Other Charge item) or let the app create items, then retry.",
-                [Fix("create_item", f"Create '{name}' in QuickBooks"), Fix("retry", "Retry")],
-                detail=name))
-        books = self.books()
-        books = dataclasses.replace(books, line_items={**books.line_items, kind: name})
-        self._ask(entities.line_item_request(request_id, kind, books), record=f"the item '{name}'")
-        return name
 
     # -- documents ------------------------------------------------------------------------------
     def find_posted(self, posting_key: str, document: SalesDocument | LedgerPayment
@@ -436,7 +230,7 @@ class QbdLedger:
         if chosen is None:
             return None
         existing = self._named(chosen[0])
-        return existing.full_name if existing and _same_customer(existing, customer) else None
+        return existing.full_name if existing and same_customer(existing, customer) else None
 
     def create_customers(self, customers: list[LedgerCustomer], request_id: str
                          ) -> dict[str, str | RecordProblem]:
@@ -464,12 +258,6 @@ class QbdLedger:
             return docs.default_item_name(line, books)
 
         return item_name_of
-
-
-def _same_customer(record: parse.ListRecord, customer: LedgerCustomer) -> bool:
-    if f"ecom-ledger key: {customer.key}" in record.notes:
-        return True
-    return bool(customer.email) and record.email.casefold() == customer.email.casefold()
 
 
 def posted_ref(record: parse.TxnRecord, kind: str) -> PostedRef:

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ecom_ledger_desktop.connectors.ledgers.qbo.client import QboClient
     from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault, TokenExpired, classify
-    from ecom_ledger_desktop.connectors.ledgers.qbo.ledger import QboLedger, TotalMismatchError
+    from ecom_ledger_desktop.connectors.ledgers.qbo.ledger import QboLedger
     from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
+    from ecom_ledger_desktop.connectors.ledgers.qbo.posted import TotalMismatchError
 
 _WHERE = {"QboClient": "client", "QboFault": "faults", "TokenExpired": "faults",
-          "classify": "faults", "QboLedger": "ledger", "TotalMismatchError": "ledger",
+          "classify": "faults", "QboLedger": "ledger", "TotalMismatchError": "posted",
           "QboTokens": "oauth"}
 
 __all__ = ["QboClient", "QboFault", "QboLedger", "QboTokens", "TokenExpired", "TotalMismatchError",

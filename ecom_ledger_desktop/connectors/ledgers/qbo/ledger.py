@@ -4,40 +4,30 @@ Each posting is one QBO write carrying the engine's deterministic request id, an
 carries the posting key, so after a lost answer ``find_posted`` can tell whether it landed. The
 posted total is predicted before sending (lines, discount and the tax QuickBooks will add for
 this company) and read back after, and compared with the store's to the cent. What the company is
-(country, sales tax, currencies) is read when the connection is first used or tested.
+(country, sales tax, currencies) is read when the connection is first used or tested; that and
+the references are ``connection.QboConnection``, the posted answers ``posted``.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-import httpx
-
-from ecom_ledger_desktop.connectors.base import (
-    CheckResult,
-    LedgerRecord,
-    PostedRef,
-    PostedWithProblem,
-    Resolution,
-    RetireOutcome,
-)
-from ecom_ledger_desktop.connectors.http import RetryPolicy
+from ecom_ledger_desktop.connectors.base import PostedRef, Resolution
 from ecom_ledger_desktop.connectors.ledgers.qbo import bulk, documents, mapping, tax
-from ecom_ledger_desktop.connectors.ledgers.qbo.client import BATCH_MAX_ITEMS, QboClient, quote
-from ecom_ledger_desktop.connectors.ledgers.qbo.company import CompanyCache, CompanyFacts
+from ecom_ledger_desktop.connectors.ledgers.qbo.client import BATCH_MAX_ITEMS, quote
+from ecom_ledger_desktop.connectors.ledgers.qbo.connection import QboConnection
 from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault
-from ecom_ledger_desktop.connectors.ledgers.qbo.kind import API_BASE
 from ecom_ledger_desktop.connectors.ledgers.qbo.line_items import LINE_KINDS, ensure_line_item
-from ecom_ledger_desktop.connectors.ledgers.qbo.lookups import QboLookups
-from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
-from ecom_ledger_desktop.connectors.ledgers.qbo.readback import QboReadBack
-from ecom_ledger_desktop.core.clock import Clock, SystemClock
-from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
-from ecom_ledger_desktop.core.money import round_money, to_decimal
-from ecom_ledger_desktop.models.commerce import StockLevel
+from ecom_ledger_desktop.connectors.ledgers.qbo.posted import (
+    checked,
+    closed_date,
+    deleted_ref,
+    is_voided,
+    posted_ref,
+    record_label,
+)
+from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
 from ecom_ledger_desktop.models.ledger import (
     DocumentLine,
     LedgerCustomer,
@@ -50,94 +40,10 @@ from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
 log = logging.getLogger(__name__)
 
 OBJECT_NOT_FOUND = "610"
-CDC_MAX_AGE = timedelta(days=29)  # CDC looks back 30 days at most; keep a day's margin
 
 
-class TotalMismatchError(PostedWithProblem):
-    """The document was posted but QuickBooks' total differs from the store's."""
-
-
-class QboLedger:
+class QboLedger(QboConnection):
     """QuickBooks Online as a push ledger (implements ``connectors.base.PushLedger``)."""
-
-    def __init__(
-        self,
-        tokens: QboTokens,
-        realm_id: str,
-        *,
-        api_base: str = API_BASE,
-        minorversion: int = 75,
-        policy: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        income_account: str = "Sales of Product Income",
-        default_deposit_account: str = "Undeposited Funds",
-        clock: Clock | None = None,
-        limits_scale: float = 1.0,
-        batching: bool = True,
-        company: CompanyCache | None = None,
-        item_policy: UnmappedSkuPolicy = "flag",
-        unreturned_item: str = "Returns not restocked",
-    ) -> None:
-        self.tokens = tokens
-        self.batching = batching
-        self.client = QboClient(api_base, realm_id, tokens, minorversion=minorversion,
-                                policy=policy, transport=transport, limits_scale=limits_scale)
-        self.company = company or CompanyCache()
-        self.lookups = QboLookups(self.client, home_currency=lambda: self.facts().home_currency,
-                                  income_account=income_account)
-        self.default_deposit_account = default_deposit_account
-        self.item_policy = item_policy  # may items for gift cards, rounding... be created?
-        self.unreturned_item = unreturned_item
-        self._clock = clock or SystemClock()
-        self._checking = False  # check_document: build bodies, create nothing
-        self._readback: QboReadBack | None = None
-
-    def documents_between(self, start: date, end: date) -> list[LedgerRecord]:
-        """Sales documents dated ``start``..``end`` as QuickBooks holds them (``ReadBackLedger``)."""
-        if self._readback is None:
-            self._readback = QboReadBack(self.client, self.facts().home_currency)
-        return self._readback.documents_between(start, end)
-
-    def read_calls(self) -> int:
-        """Queries ``documents_between`` has made so far."""
-        return self._readback.calls if self._readback is not None else 0
-
-    def facts(self, *, refresh: bool = False) -> CompanyFacts:
-        """What the company is (country, sales tax, currencies): read once, then cached."""
-        return self.company.get(self.client, refresh=refresh)
-
-    # -- references -----------------------------------------------------------------------
-    def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:
-        """Find (email, then name + postcode), reactivate or create the customer; its Id."""
-        return self.lookups.ensure_customer(customer, request_id)
-
-    def ensure_item(self, item: LedgerItem, policy: UnmappedSkuPolicy, standard_item: str,
-                    request_id: str) -> str:
-        """The item by SKU (then name), else per the unmapped-SKU policy; its Id."""
-        return self.lookups.ensure_item(item, policy, standard_item, request_id)
-
-    def retire(self, kind: str, ledger_id: str, created_since: datetime,
-               request_id: str) -> RetireOutcome:
-        """Make a customer/item an undo no longer needs inactive, if nothing else uses it."""
-        from ecom_ledger_desktop.connectors.ledgers.qbo.retire import retire
-
-        outcome = retire(self.client, kind, ledger_id, created_since, request_id)
-        if outcome.retired:  # a later posting looks it up again (and reactivates it)
-            cache: dict[Any, str] = (self.lookups.customers if kind == "customer"
-                                     else self.lookups.items)
-            for key in [k for k, v in cache.items() if v == ledger_id]:
-                del cache[key]
-        return outcome
-
-    def undo_obstacles(self, documents: list[tuple[PostedRef, str]]) -> dict[str, str]:
-        """Why QuickBooks would not take some documents back cleanly (read in bulk)."""
-        from ecom_ledger_desktop.connectors.ledgers.qbo.undo_checks import undo_obstacles
-
-        return undo_obstacles(self.client, documents)
-
-    def resolve_name(self, kind: str, name: str) -> str:
-        """The Id of a named item, account, payment method or tax code (cached)."""
-        return self.lookups.resolve_name(kind, name)
 
     # -- documents ------------------------------------------------------------------------
     def find_posted(self, posting_key: str, document: SalesDocument | LedgerPayment
@@ -155,7 +61,7 @@ class QboLedger:
             where = f"DocNumber = {quote(document.doc_number)}"
         for row in self.client.query(f"SELECT * FROM {entity} WHERE {where}"):
             if posting_key and posting_key in str(row.get("PrivateNote") or ""):
-                return _posted(row, entity)
+                return posted_ref(row, entity)
         return None
 
     def documents_numbered(self, document: SalesDocument) -> list[PostedRef]:
@@ -163,8 +69,8 @@ class QboLedger:
         entity = mapping.ENTITY_OF_KIND[document.kind]
         rows = self.client.query(
             f"SELECT * FROM {entity} WHERE DocNumber = {quote(document.doc_number)}")
-        return [_posted(row, entity) for row in rows
-                if str(row.get("DocNumber")) == document.doc_number and not _voided(row)]
+        return [posted_ref(row, entity) for row in rows
+                if str(row.get("DocNumber")) == document.doc_number and not is_voided(row)]
 
     def create_document(self, document: SalesDocument, resolution: Resolution, request_id: str,
                         linked: PostedRef | None = None) -> PostedRef:
@@ -178,8 +84,8 @@ class QboLedger:
         try:
             created = self.client.create(entity, body, request_id)
         except QboFault as fault:
-            raise fault.about(_record(entity, document), document.txn_date.isoformat()) from None
-        return self._checked(created, entity, document)
+            raise fault.about(record_label(entity, document), document.txn_date.isoformat()) from None
+        return checked(created, entity, document)
 
     def update_document(self, target: PostedRef, document: SalesDocument, resolution: Resolution,
                         request_id: str) -> PostedRef:
@@ -197,9 +103,9 @@ class QboLedger:
                     log.info("stale SyncToken updating %s %s; re-reading", entity,
                              target.ledger_id)
                     continue
-                when = _closed_date(fault, current, document)
-                raise fault.about(_record(entity, document), when) from None
-            return self._checked(updated, entity, document)
+                when = closed_date(fault, current, document)
+                raise fault.about(record_label(entity, document), when) from None
+            return checked(updated, entity, document)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
@@ -216,20 +122,20 @@ class QboLedger:
             current = self.client.get(entity, target.ledger_id)
         except QboFault as fault:
             if deleting and fault.code == OBJECT_NOT_FOUND:
-                return _deleted(target, entity)
+                return deleted_ref(target, entity)
             raise
-        if not deleting and _voided(current):  # voided by hand, or our void's answer was lost
-            return _posted(current, entity)
+        if not deleting and is_voided(current):  # voided by hand, or our void's answer was lost
+            return posted_ref(current, entity)
         try:
             if deleting:
                 self.client.delete(entity, target.ledger_id, str(current["SyncToken"]),
                                    request_id)
-                return _deleted(target, entity)
+                return deleted_ref(target, entity)
             voided = self.client.void(entity, target.ledger_id, str(current["SyncToken"]),
                                       request_id)
         except QboFault as fault:
             raise fault.about(label, str(current.get("TxnDate") or "")) from None
-        return _posted(voided, entity)
+        return posted_ref(voided, entity)
 
     def create_payment(self, payment: LedgerPayment, invoice: PostedRef, resolution: Resolution,
                        request_id: str) -> PostedRef:
@@ -245,58 +151,13 @@ class QboLedger:
         except QboFault as fault:
             record = f"the payment for invoice {invoice.doc_number or invoice.ledger_id}"
             raise fault.about(record, payment.txn_date.isoformat()) from None
-        return _posted(created, "Payment")
-
-    # -- stock ----------------------------------------------------------------------------
-    def changed_stock(self, since: datetime | None) -> tuple[list[StockLevel], datetime]:
-        """Quantities on hand of inventory items changed since ``since`` (CDC, or all)."""
-        now = self._clock.now()
-        if since is not None and since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
-        if since is None or now - since > CDC_MAX_AGE:
-            rows = self.client.query("SELECT *, Sku FROM Item WHERE Type = 'Inventory'")
-            cursor = self.client.last_server_time or now
-        else:
-            changed, server_time = self.client.cdc(["Item"], since)
-            rows = changed.get("Item", [])
-            cursor = server_time or now
-        levels: dict[str, StockLevel] = {}
-        for row in rows:
-            sku = str(row.get("Sku") or "").strip()
-            if not sku or row.get("status") == "Deleted" or row.get("Type") != "Inventory":
-                continue
-            if row.get("QtyOnHand") is None:
-                continue
-            levels[sku] = StockLevel(sku=sku, qty=to_decimal(row["QtyOnHand"]))
-        return list(levels.values()), cursor
-
-    # -- connection -----------------------------------------------------------------------
-    def check(self) -> list[CheckResult]:
-        """Sign-in, company (and what it is: tax, currencies) and item access, in plain words."""
-        steps = ("Signed in to QuickBooks", "Company", "Company settings",
-                 "Products and services can be read")
-        results: list[CheckResult] = []
-        try:
-            self.tokens.access_token()
-            results.append(CheckResult(steps[0], True))
-            facts = self.facts(refresh=True)  # a test re-reads what the company is
-            results.append(CheckResult(steps[1], True, f"connected to '{facts.name}'"))
-            results.append(CheckResult(steps[2], True, facts.describe()))
-            self.client.query_page("SELECT * FROM Item", 1, 1)
-            results.append(CheckResult(steps[3], True))
-        except SyncError as exc:
-            results.append(CheckResult(steps[len(results)], False, str(exc)))
-        return results
-
-    def close(self) -> None:
-        """Release network resources."""
-        self.client.close()
+        return posted_ref(created, "Payment")
 
     # -- internals ------------------------------------------------------------------------
     def _document_body(self, document: SalesDocument, resolution: Resolution) -> dict[str, Any]:
         """The body, once QuickBooks' total for it (this company's tax) matches the store's."""
         facts = self.facts()
-        record = _record(mapping.ENTITY_OF_KIND[document.kind], document)
+        record = record_label(mapping.ENTITY_OF_KIND[document.kind], document)
         plan = tax.plan_tax(document, facts,
                             lambda name: self._name_id(resolution, "tax_code", name),
                             self.lookups.tax_code_rate, record)
@@ -409,55 +270,4 @@ class QboLedger:
 
     def checked(self, row: dict[str, Any], entity: str, document: SalesDocument) -> PostedRef:
         """The posted reference, after checking QuickBooks' total against the store's."""
-        return self._checked(row, entity, document)
-
-    @staticmethod
-    def _checked(row: dict[str, Any], entity: str, document: SalesDocument) -> PostedRef:
-        posted = _posted(row, entity)
-        expected = round_money(document.total, document.currency)
-        actual = round_money(posted.total if posted.total is not None else Decimal(0),
-                             document.currency)
-        if actual != expected:
-            raise TotalMismatchError(RecordProblem(
-                "total_mismatch",
-                f"QuickBooks totals {_record(entity, document)} at {actual} {document.currency} "
-                f"but the store's total is {expected}. It is posted as QuickBooks Id "
-                f"{posted.ledger_id}; void it and post again once the cause is fixed.",
-                [Fix("void_and_repost", "Void it in QuickBooks and post it again"),
-                 Fix("ignore", "Keep QuickBooks' total")],
-                detail=f"{entity} Id={posted.ledger_id} TotalAmt={actual} expected={expected}"),
-                posted)
-        return posted
-
-
-def _posted(row: dict[str, Any], entity: str) -> PostedRef:
-    total = row.get("TotalAmt")
-    return PostedRef(
-        ledger_id=str(row["Id"]),
-        doc_number=str(row["DocNumber"]) if row.get("DocNumber") is not None else None,
-        sync_token=str(row.get("SyncToken")) if row.get("SyncToken") is not None else None,
-        total=to_decimal(total) if total is not None else None,
-        extra={"entity": entity})
-
-
-def _deleted(target: PostedRef, entity: str) -> PostedRef:
-    """A refund document deleted in place of a void: nothing of it is left in the books."""
-    return PostedRef(ledger_id=target.ledger_id, doc_number=target.doc_number, total=Decimal(0),
-                     extra={"entity": entity, "deleted": "1"})
-
-
-def _voided(row: dict[str, Any]) -> bool:
-    # QBO keeps a voided transaction, zeroed, with "Voided" in its PrivateNote
-    return "Voided" in str(row.get("PrivateNote") or "") and not to_decimal(
-        row.get("TotalAmt") or 0)
-
-
-def _record(entity: str, document: SalesDocument) -> str:
-    return f"{mapping.LABEL_OF_ENTITY.get(entity, entity)} {document.doc_number}"
-
-
-def _closed_date(fault: QboFault, current: dict[str, Any], document: SalesDocument) -> str:
-    """For a closed period, the posted date QBO protects; otherwise the document date."""
-    if fault.code == "6210" and current.get("TxnDate"):
-        return str(current["TxnDate"])
-    return document.txn_date.isoformat()
+        return checked(row, entity, document)

@@ -1,8 +1,8 @@
 """``XCartStore``: the ``StoreConnector`` for X-Cart 5 (REST API add-on) and 5.5+ (API Platform).
 
-Listing: ``listing.py``; parsing: ``parse.py`` (5.5 documents through ``v55.normalise``);
-requests and errors: ``transport.py`` / ``errors.py``; stock and the connection test: ``stock.py``
-and ``checks.py``.
+Listing: ``listing.py``; parsing: ``parse.py`` (5.5 documents through ``v55.normalise``),
+``payments.py`` and ``refunds.py``; requests and errors: ``transport.py`` / ``errors.py``; stock
+and the connection test: ``stock.py`` and ``checks.py``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from ecom_ledger_desktop.connectors.stores.xcart.parse import (
     DEFAULT_READY,
     order_subject,
     parse_order,
-    parse_refunds,
 )
+from ecom_ledger_desktop.connectors.stores.xcart.refunds import parse_refunds
 from ecom_ledger_desktop.connectors.stores.xcart.transport import Transport
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
 from ecom_ledger_desktop.core.money import dumps

@@ -7,36 +7,21 @@ A tax surcharge with ``include: true`` is VAT inside a tax-inclusive price: the 
 gets its net price and the coupon's tax part as ``discount_tax_compensation`` (as Magento's).
 X-Cart bills every order in the shop's currency; with MultiCurrency the buyer only *saw* another
 (``selectedMultiCurrency`` at ``selectedMultiCurrencyRate``), so the books get the billed amounts.
-Refunds are successful refund-type backend transactions of the order's payment transactions:
-X-Cart keeps only their amount, so a refund of the whole order reverses its lines, shipping and
-tax, and a partial one is a refunded amount (``adjustment_positive``).
+Payment transactions are read by ``payments``; refunds (``parse_refunds``) by ``refunds``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ecom_ledger_desktop.connectors.stores.xcart.fields import Reader, parse_stamp
-from ecom_ledger_desktop.core.errors import RecordError, RecordProblem
-from ecom_ledger_desktop.models.commerce import (
-    Address,
-    Customer,
-    Order,
-    OrderLine,
-    OrderState,
-    Payment,
-    Refund,
-    RefundLine,
-)
+from ecom_ledger_desktop.connectors.stores.xcart.fields import Reader
+from ecom_ledger_desktop.connectors.stores.xcart.payments import offline_method, read_payments
+from ecom_ledger_desktop.models.commerce import Address, Customer, Order, OrderLine, OrderState
 
 ZERO = Decimal(0)
 FOUR = Decimal("0.0001")
-OFFLINE_METHODS = {"check", "checks", "phoneordering", "cod", "purchaseorder", "wiretransfer",
-                   "moneyordering", "moneyorder", "banktransfer", "offline"}
-REFUND_TYPES = {"refund", "refundpart", "refundmulti"}
 DEFAULT_READY = ("P",)
 
 
@@ -193,10 +178,10 @@ def parse_order(raw: Any, *, timezone: str = "UTC", ready: tuple[str, ...] = DEF
     paid = payment in ready or payment == "R"
     txns = read.items(raw, "payment_transactions", "payment transactions")
     events: list[Any] = raw["events"] if isinstance(raw.get("events"), list) else []
-    payments, refunds, method, offline = _payments(read, txns, events)
+    payments, refunds, method, offline = read_payments(read, txns, events)
     # the method's service name ("Check", "Stripe"): what the merchant's payment routes name
     method = method or str(raw.get("payment_method_name") or "")
-    offline = offline or _offline(method)
+    offline = offline or offline_method(method)
     coupons = raw.get("usedCoupons")
     coupon = ""
     if isinstance(coupons, list) and coupons and isinstance(coupons[0], Mapping):
@@ -298,109 +283,3 @@ def _lines(read: Reader, items: list[Mapping[str, Any]], discount: Decimal,
             taxable=bool(tax) if tax else None, tax_codes=codes,
             discount_tax_compensation=compensation))
     return lines, item_tax, included
-
-
-def _offline(method: str) -> bool:
-    return method.replace(" ", "").replace("_", "").lower() in OFFLINE_METHODS
-
-
-def _became_paid(events: list[Any], after: datetime | None) -> datetime | None:
-    """When the order history first says the payment status changed to Paid (after ``after``):
-    an offline order's money arrives then, not when the order was placed."""
-    moments = []
-    for event in events:
-        if not isinstance(event, Mapping):
-            continue
-        code = str(event.get("code") or "").upper().replace(" ", "_")
-        words = str(event.get("description") or "").lower()
-        when = parse_stamp(event.get("date"))
-        if "PAYMENT_STATUS" in code and words.endswith("paid") and "partially" not in words \
-                and when is not None and (after is None or when >= after):
-            moments.append(when)
-    return min(moments, default=None)
-
-
-def _paid_at(txn: Mapping[str, Any], offline: bool, events: list[Any]) -> datetime | None:
-    """A capture's date, else (offline methods) when the order became Paid, else the
-    transaction's own date."""
-    placed = parse_stamp(txn.get("date"))
-    captures = [parse_stamp(b.get("date")) for b in txn.get("backend_transactions") or []
-                if isinstance(b, Mapping) and b.get("status") == "S"
-                and str(b.get("type", "")).lower().startswith("capture")]
-    found = [c for c in captures if c is not None]
-    if found:
-        return max(found)
-    return (_became_paid(events, placed) if offline else None) or placed
-
-
-def _payments(read: Reader, txns: list[Any], events: list[Any]
-              ) -> tuple[list[Payment], list[tuple[str, Decimal]], str, bool]:
-    payments: list[Payment] = []
-    refunds: list[tuple[str, Decimal]] = []
-    method, offline = "", False
-    for n, txn in enumerate(txns, 1):
-        if not isinstance(txn, Mapping):
-            read.fail(f"has payment transaction {n} that is not an object",
-                      "payment_transactions")
-        where = read.at(f"payment transaction {n}")
-        name = str(txn.get("method_name") or txn.get("method_local_name") or "")
-        method = method or name
-        is_offline = _offline(name) or _offline(str(txn.get("method_local_name") or ""))
-        offline = offline or is_offline
-        if txn.get("status") == "S":
-            payments.append(Payment(method=name, amount=where.amount(txn, "value", "amount"),
-                                    paid_at=_paid_at(txn, is_offline, events),
-                                    reference=str(txn.get("publicTxnId") or ""),
-                                    offline=is_offline))
-        for m, backend in enumerate(txn.get("backend_transactions") or [], 1):
-            if isinstance(backend, Mapping) and backend.get("status") == "S" and \
-                    str(backend.get("type", "")).lower() in REFUND_TYPES:
-                value = where.at(f"refund {m}").amount(backend, "value", "refunded amount")
-                refunds.append((str(backend.get("id")), value))
-    return payments, refunds, method, offline
-
-
-def parse_refunds(raw: Any, order: Order, *, restock: bool = False,
-                  ) -> list[Refund | tuple[str, RecordProblem]]:
-    """The order's refunds (successful refund backend transactions), oldest first; one that
-    cannot be read comes back as ``(its id, the problem)``. X-Cart keeps no trace of goods
-    coming back, so whether a whole-order refund's lines are back in stock is the merchant's
-    rule (``restock``)."""
-    out: list[Refund | tuple[str, RecordProblem]] = []
-    read = Reader(order_subject(raw), order.source_id)
-    rows = []
-    for txn in read.items(raw, "payment_transactions", "payment transactions"):
-        if not isinstance(txn, Mapping):
-            continue
-        for backend in txn.get("backend_transactions") or []:
-            if isinstance(backend, Mapping) and backend.get("status") == "S" and \
-                    str(backend.get("type", "")).lower() in REFUND_TYPES:
-                rows.append(backend)
-    rows.sort(key=lambda b: (parse_stamp(b.get("date")) or order.updated_at, str(b.get("id"))))
-    before = ZERO
-    for n, backend in enumerate(rows, 1):
-        where = read.at(f"refund {backend.get('id')}")
-        try:
-            value = where.amount(backend, "value", "refunded amount", required=True)
-            when = where.stamp(backend, "date", "refund date") or order.updated_at
-        except RecordError as bad:
-            out.append((str(backend.get("id")), bad.problem))
-            continue
-        whole = before == 0 and value == order.grand_total
-        refund = Refund(source_id=str(backend.get("id")), order_source_id=order.source_id,
-                        number=f"{order.number}-{n}", created_at=when, updated_at=when,
-                        currency=order.currency, grand_total=value)
-        if whole:
-            refund.lines = [RefundLine(line_id=ln.line_id, sku=ln.sku, name=ln.name, qty=ln.qty,
-                                       unit_price=ln.unit_price, tax=ln.tax, discount=ln.discount,
-                                       back_to_stock=restock, is_gift_card=ln.is_gift_card)
-                            for ln in order.lines]
-            refund.shipping, refund.shipping_tax = order.shipping, order.shipping_tax
-            refund.tax_total, refund.discount = order.tax_total, order.discount
-            refund.discount_tax_compensation = sum(
-                (ln.discount_tax_compensation for ln in order.lines), ZERO)
-        else:
-            refund.adjustment_positive = value
-        before += value
-        out.append(refund)
-    return out

@@ -1,20 +1,16 @@
 """Magento routes clients call that the simulator must answer as Magento 2.4 does (admin OpenAPI
-2.4.8): order items, stock statuses, hold/unhold; and one ``Date`` header per response."""
+2.4.8): order items, stock statuses, hold/unhold; and one ``Date`` header per response (the
+``sim`` and ``api`` fixtures: ``conftest.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
-import pytest
 
 from ecom_ledger_desktop.sandbox.magento2 import Magento2Simulator
-from ecom_ledger_desktop.sandbox.server import SimClock
+from tests.sandbox.magento2.support import START
 
-TOKEN = "sim-integration-token"
-START = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 BAG = {"sku": "24-MB01", "name": "Joust Duffle Bag", "qty": 2, "price": 34}
 BOTTLE = {"sku": "24-UG06", "name": "Affirm Water Bottle", "qty": 1, "price": 7}
 
@@ -22,19 +18,6 @@ BOTTLE = {"sku": "24-UG06", "name": "Affirm Water Bottle", "qty": 1, "price": 7}
 def spec(*lines: dict[str, object]) -> dict[str, object]:
     return {"customer": {"email": "jane.doe@example.com", "firstname": "Jane", "lastname": "Doe"},
             "lines": list(lines), "shipping": 5, "payment_method": "checkmo"}
-
-
-@pytest.fixture
-def sim() -> Iterator[Magento2Simulator]:
-    with Magento2Simulator(token=TOKEN, clock=SimClock(start=START)) as running:
-        yield running
-
-
-@pytest.fixture
-def api(sim: Magento2Simulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=f"{sim.base_url}/rest/default/V1",
-                      headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5) as client:
-        yield client
 
 
 def sku_filter(sku: str) -> dict[str, str]:
