@@ -22,6 +22,9 @@ InventoryMaster = Literal["none", "store", "ledger"]
 PostingMoment = Literal["post_at_order", "post_when_paid"]
 #: auto: a run posts what it finds; hold: a run stops after the preview, the merchant approves
 PostingApproval = Literal["auto", "hold"]
+#: per_order: one document per order; daily_summary: one per store-local day (per currency and
+#: tax treatment) to the standard customer; daily_summary_by_method: one per day and payment method
+PostingMode = Literal["per_order", "daily_summary", "daily_summary_by_method"]
 
 
 LINE_ITEM_TAX_WARNING = (
@@ -108,6 +111,13 @@ class PostingRules(BaseModel):
     #: it has one (FreshBooks: a percentage, used only when it reproduces the store's discount
     #: and tax to the cent, else lines)
     discount_as: Literal["lines", "invoice_discount"] = "lines"
+    #: summary posting (``sync/summary.py``): the mode, its cut-over date (orders of store-local
+    #: days before it stay as posted; None: every day not yet posted), lines per item or one
+    #: income line per tax treatment, and how long after store-local midnight a day is closed
+    posting_mode: PostingMode = "per_order"
+    summary_from: date | None = None
+    summary_lines: Literal["item", "income"] = "item"
+    summary_grace_minutes: int = Field(default=120, ge=0, le=7 * 24 * 60)
 
     @model_validator(mode="before")
     @classmethod
