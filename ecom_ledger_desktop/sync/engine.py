@@ -26,6 +26,7 @@ from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.followers import follow_catalog, store_catalog
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
+from ecom_ledger_desktop.sync.summary_journal import close_days
 from ecom_ledger_desktop.sync.unpaid import AWAITING_PAYMENT, sweep_unpaid
 from ecom_ledger_desktop.sync.waiting import surface_stale_waiting
 
@@ -127,6 +128,8 @@ class SyncEngine:
                 poster.finish()
                 summary.posted += poster.posted
                 summary.flagged += poster.flagged
+            with state.tx():  # closed days of summary posting: their summaries are journaled
+                close_days(self.ctx, run_id, self.ctx.clock.now())
             result = Dispatcher(self.ctx, run_id).run(batched=poster is not None)
             summary.posted += result.posted
             summary.flagged += result.flagged

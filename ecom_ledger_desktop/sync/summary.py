@@ -55,9 +55,7 @@ class SummaryGroup:
 def summarises(rules: PostingRules, day: date) -> bool:
     """True when orders of this store-local day go into a summary (the mode, from its cut-over
     date on); False: per-order posting. Orders dated before the cut-over stay as posted."""
-    if rules.posting_mode == "per_order":
-        return False
-    return rules.summary_from is None or day >= rules.summary_from
+    return rules.mode_on(day) != "per_order"
 
 
 def day_closed(day: date, zone: str, now: datetime, grace_minutes: int) -> bool:
@@ -69,7 +67,7 @@ def day_closed(day: date, zone: str, now: datetime, grace_minutes: int) -> bool:
 
 def group_of(document: SalesDocument, rules: PostingRules) -> SummaryGroup:
     """The summary a per-order document belongs to."""
-    by_method = rules.posting_mode == "daily_summary_by_method"
+    by_method = rules.mode_on(document.txn_date) == "daily_summary_by_method"
     return SummaryGroup(
         day=document.txn_date, method=(document.payment_method or "") if by_method else "",
         currency=document.currency.upper(), kind=document.kind,
@@ -164,12 +162,16 @@ def _doc_number(prefix: str, group: SummaryGroup) -> str:
     return f"{prefix}{group.day:%Y%m%d}-{tag}"
 
 
+def group_tag(group: SummaryGroup) -> str:
+    """A short stable name of a summary group (the journal's source id ``day|tag``)."""
+    return hashlib.sha256(repr(group).encode()).hexdigest()[:8]
+
+
 def summary_key(pair_id: int, group: SummaryGroup, revision: str) -> str:
     """The journal key of a summary: pair, day, method, currency, kind and revision."""
     method = group.method or "all"
-    tag = hashlib.sha256(repr(group).encode()).hexdigest()[:8]
     return (f"p{pair_id}:summary:{group.day.isoformat()}:{method}:{group.currency}:"
-            f"{group.kind}:{tag}:r{revision}")
+            f"{group.kind}:{group_tag(group)}:r{revision}")
 
 
 def summarise_day(documents: list[tuple[str, SalesDocument]], rules: PostingRules

@@ -102,6 +102,12 @@ def test_a_day_closes_after_store_local_midnight_plus_the_grace() -> None:
 
 def test_the_cut_over_date_decides_per_day() -> None:
     assert not summarises(RULES.model_copy(update={"posting_mode": "per_order"}), date(2026, 11, 2))
-    cut = RULES.model_copy(update={"summary_from": date(2026, 11, 2)})
+    cut = PostingRules(start_date=date(2026, 1, 1)).switch_mode("daily_summary", date(2026, 11, 2))
     assert not summarises(cut, date(2026, 11, 1)) and summarises(cut, date(2026, 11, 2))
     assert summarises(RULES, date(2020, 1, 1))
+    back = cut.switch_mode("per_order", date(2026, 11, 5))
+    assert [summarises(back, date(2026, 11, d)) for d in (1, 2, 4, 5, 6)] == [
+        False, True, True, False, False]
+    again = back.switch_mode("daily_summary_by_method", date(2026, 11, 8))
+    assert [again.mode_on(date(2026, 11, d)) for d in (1, 3, 6, 9)] == [
+        "per_order", "daily_summary", "per_order", "daily_summary_by_method"]
