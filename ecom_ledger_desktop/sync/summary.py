@@ -28,6 +28,28 @@ from ecom_ledger_desktop.sync.mapper_common import MappedDocument, revision_of
 
 ZERO = Decimal("0")
 SALE_KINDS = ("sales_receipt", "invoice")
+POSTING_MODES = ("per_order", "daily_summary", "daily_summary_by_method")
+#: what each posting mode does, in the merchant's words (CLI and the Pairs & rules form)
+MODE_WORDS = {
+    "per_order": "Each order is its own document in the books, to its own customer.",
+    "daily_summary": (
+        "One document per day (in the store's time zone) to the standard customer, adding up "
+        "that day's orders to the cent, with the same tax; a day's refunds are one credit. A day "
+        "is posted once it is over plus the grace period, so late orders are not missed; a later "
+        "change updates that day's document."),
+    "daily_summary_by_method": (
+        "As the daily summary, but one document per day and payment method, so each day's "
+        "deposits match what the payment provider pays out."),
+}
+
+
+def mode_words(rules: PostingRules) -> str:
+    """The current mode and its cut-over date, in plain words."""
+    words = MODE_WORDS[rules.posting_mode]
+    if rules.posting_mode_from is not None:
+        words += (f" From {rules.posting_mode_from.isoformat()} on; orders of earlier days stay "
+                  "as they were posted.")
+    return words
 
 
 @dataclass(frozen=True)
