@@ -111,3 +111,13 @@ def test_the_cut_over_date_decides_per_day() -> None:
     again = back.switch_mode("daily_summary_by_method", date(2026, 11, 8))
     assert [again.mode_on(date(2026, 11, d)) for d in (1, 3, 6, 9)] == [
         "per_order", "daily_summary", "per_order", "daily_summary_by_method"]
+
+
+def test_the_rules_summary_says_how_orders_are_posted_once_summaries_are_chosen() -> None:
+    from ecom_ledger_desktop.sync.rules_summary import describe_rules
+
+    plain = PostingRules(start_date=date(2026, 1, 1))
+    assert not any(line.startswith("Posting:") for line in describe_rules(plain))
+    switched = plain.switch_mode("daily_summary", date(2026, 11, 12))
+    [line] = [line for line in describe_rules(switched) if line.startswith("Posting:")]
+    assert "One document per day" in line and "From 2026-11-12 on" in line
