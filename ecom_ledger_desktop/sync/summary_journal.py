@@ -27,7 +27,7 @@ from datetime import date, datetime
 
 from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.db.journal_repo import PostingRow
-from ecom_ledger_desktop.models.ledger import SalesDocument
+from ecom_ledger_desktop.models.ledger import LedgerItem, SalesDocument
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import DEAD_STATES, active_sale, mapped_payload, root_key
 from ecom_ledger_desktop.sync.mapper_common import MappedDocument
@@ -121,6 +121,7 @@ def _journal_day(ctx: PairContext, day: str, pending: list[PostingRow],
     for summary in previous:
         records.update(tuple(m) for m in loads(summary.payload).get("members", []))
     documents: list[tuple[str, SalesDocument]] = []
+    items: dict[str, LedgerItem] = {}  # what the members need created, by policy
     for kind, source_id in sorted(records):
         rows = _members(journal.for_record(pair_id, kind, source_id))
         if not rows:
@@ -130,12 +131,17 @@ def _journal_day(ctx: PairContext, day: str, pending: list[PostingRow],
         if payload["summary"]["day"] != day or latest.op == "void":
             continue
         documents.append((latest.record_number, SalesDocument.model_validate(payload["document"])))
+        for raw in payload.get("items", []):
+            item = LedgerItem.model_validate(raw)
+            items.setdefault(item.key, item)
     by_source: dict[str, list[PostingRow]] = {}
     for summary in previous:
         by_source.setdefault(summary.source_id, []).append(summary)
     members = sorted(records)
     journaled = 0
     for group, mapped in summarise_day(documents, ctx.pair.rules).items():
+        wanted = {line.item.item_key for line in mapped.document.lines}
+        mapped.items = [item for key, item in sorted(items.items()) if key in wanted]
         source_id = f"{day}|{group_tag(group)}"
         journaled += _journal_summary(ctx, source_id, group, mapped, by_source.pop(source_id, []),
                                       members, run_id)

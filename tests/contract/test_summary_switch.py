@@ -119,3 +119,31 @@ def test_switching_modes_counts_every_order_once_in_income_and_tax(
     # the day's refund summary takes back its net and tax, as a per-order refund would
     refund_tax = D(str(credit["TxnTaxDetail"]["TotalTax"]))
     assert refund_books == (-(D(str(credit["TotalAmt"])) - refund_tax), -refund_tax)
+
+
+def test_a_summary_creates_the_items_its_orders_need_and_equals_them_by_method(
+        bench: ContractBench) -> None:
+    store = bench.store
+    state = bench.state()
+    try:
+        pair = state.connections.pair(bench.pair_id)
+        assert pair is not None
+        rules = pair.rules.switch_mode("daily_summary_by_method", None).model_copy(
+            update={"unmapped_sku_policy": "create_item"})
+        with state.tx():
+            state.connections.save_rules(bench.pair_id, rules)
+    finally:
+        state.close()
+    novel = LineSpec("NEW-CANDLE", "Soy Candle", 3, "12.00", "8.875")
+    ids = [store.add_order(OrderSpec(lines, created_at=_at(20), updated_at=store.now()))
+           for lines in ([TOTE], [novel, BOTTLE])]
+    bench.sync()
+    assert bench.open_errors() == [], [e.message for e in bench.open_errors()]
+    [summary] = bench.docs("SalesReceipt")
+    assert summary["TxnDate"] == "2026-11-20" and summary["PaymentMethodRef"]
+    assert D(str(summary["TotalAmt"])) == sum((store.order_total(i) for i in ids), D(0)).quantize(
+        CENT)
+    assert D(str(summary["TxnTaxDetail"]["TotalTax"])) == sum(
+        (store.order_tax(i) for i in ids), D(0)).quantize(CENT)
+    assert any(i.get("Sku") == "NEW-CANDLE" for i in bench.ledger.entities("Item"))
+    assert bench.sync().posted == 0  # exactly once
