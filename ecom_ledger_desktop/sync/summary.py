@@ -28,6 +28,7 @@ from ecom_ledger_desktop.sync.mapper_common import MappedDocument, revision_of
 
 ZERO = Decimal("0")
 SALE_KINDS = ("sales_receipt", "invoice")
+DOC_NUMBER_ROOM = 11  # QuickBooks Desktop's RefNumber
 POSTING_MODES = ("per_order", "daily_summary", "daily_summary_by_method")
 #: what each posting mode does, in the merchant's words (CLI and the Pairs & rules form)
 MODE_WORDS = {
@@ -155,7 +156,7 @@ def summarise(group: SummaryGroup, documents: list[SalesDocument], rules: Postin
                       for d in documents), ZERO)
     foreign = bool(group.base_currency) and group.base_currency != group.currency
     refund = group.kind not in SALE_KINDS
-    prefix = "SR-" if refund else "S-"
+    prefix = "SR" if refund else "S"
     customer = summary_customer(rules, group.currency, group.base_currency)
     first = documents[0]
     listed = ", ".join(sorted(numbers))
@@ -178,10 +179,12 @@ def summarise(group: SummaryGroup, documents: list[SalesDocument], rules: Postin
 
 
 def _doc_number(prefix: str, group: SummaryGroup) -> str:
-    """``S-20261115`` (plus a short tag when the day has several summaries): within 21."""
+    """``S261112-6bc`` (refunds ``SR261112-6b``): the day and a tag telling the day's summaries
+    apart, within the 11 characters the strictest ledger (QuickBooks Desktop) keeps."""
     tag = hashlib.sha256(repr((group.method, group.currency, group.deposit_account,
-                               group.tax_code, group.tax_treatment)).encode()).hexdigest()[:4]
-    return f"{prefix}{group.day:%Y%m%d}-{tag}"
+                               group.tax_code, group.tax_treatment)).encode()).hexdigest()
+    head = f"{prefix}{group.day:%y%m%d}-"
+    return head + tag[:DOC_NUMBER_ROOM - len(head)]
 
 
 def group_tag(group: SummaryGroup) -> str:

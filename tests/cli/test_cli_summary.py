@@ -31,7 +31,7 @@ def test_posting_mode_switch_preview_and_run_show_one_summary_per_day(
 
     seen = json.loads(cli.ok("preview", PAIR, "--json"))
     [summary] = seen["documents"]
-    assert summary["record_kind"] == "summary" and summary["doc_number"].startswith("S-")
+    assert summary["record_kind"] == "summary" and summary["doc_number"].startswith("S26")
     assert summary["customer"]["display_name"] == "Web Store Customer"
     assert sims.receipts() == []
 
