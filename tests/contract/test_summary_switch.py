@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ecom_ledger_desktop.core.clock import ManualClock
+from ecom_ledger_desktop.sync.reconcile import reconcile
 from tests.contract.conftest import ContractBench
 from tests.contract.harness import LineSpec, OrderSpec, RefundSpec
 
@@ -119,6 +120,12 @@ def test_switching_modes_counts_every_order_once_in_income_and_tax(
     # the day's refund summary takes back its net and tax, as a per-order refund would
     refund_tax = D(str(credit["TxnTaxDetail"]["TotalTax"]))
     assert refund_books == (-(D(str(credit["TotalAmt"])) - refund_tax), -refund_tax)
+    # the reconciliation reads the books back: every day, summaries and all, to the cent
+    with bench.service.context(bench.pair_id) as ctx:
+        result = reconcile(ctx, days=40, end=refund_day)
+    assert result.reconciled, [(line.key, [f.reason for f in line.findings])
+                               for line in result.differing()]
+    assert {line.key.day for line in result.lines} >= set(days)
 
 
 def test_a_summary_creates_the_items_its_orders_need_and_equals_them_by_method(
