@@ -121,3 +121,9 @@ def test_the_rules_summary_says_how_orders_are_posted_once_summaries_are_chosen(
     switched = plain.switch_mode("daily_summary", date(2026, 11, 12))
     [line] = [line for line in describe_rules(switched) if line.startswith("Posting:")]
     assert "One document per day" in line and "From 2026-11-12 on" in line
+
+
+def test_the_history_says_an_order_went_into_its_days_summary() -> None:
+    from ecom_ledger_desktop.sync.history_queries import event_label
+
+    assert "day's summary" in event_label("summarised")
