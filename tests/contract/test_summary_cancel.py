@@ -4,11 +4,12 @@ whose shop cancels a paid order)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
+from ecom_ledger_desktop.sync.sales_by_day import sales_per_day
 from tests.contract.conftest import ContractBench
 from tests.contract.harness import LineSpec, OrderSpec
 
@@ -43,6 +44,12 @@ def test_cancelling_orders_of_a_summarised_day_updates_then_voids_its_summary(
     [summary] = _live(bench)
     both = store.order_total(first) + store.order_total(second)
     assert D(str(summary["TotalAmt"])) == both.quantize(CENT)
+    state = bench.state()
+    try:  # the dashboard's chart counts summarised orders by their own day
+        [day] = sales_per_day(state, date(2026, 11, 12), 1, bench.pair_id)
+    finally:
+        state.close()
+    assert (day.orders, day.amount) == (2, both)
     store.cancel(first)
     store.advance(2)
     bench.sync()
