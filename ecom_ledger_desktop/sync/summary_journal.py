@@ -167,7 +167,7 @@ def _journal_summary(ctx: PairContext, source_id: str, group: SummaryGroup,
     op, target = "create", None
     if live is not None:
         if live.state in ("queued", "flagged"):
-            journal.mark_state(live.posting_key, "superseded", "the day changed before it was posted")
+            _supersede(ctx, live, "the day changed before it was posted")
             op, target = live.op, live.target_key
         else:
             op, target = "update", root_key(live)
@@ -183,6 +183,12 @@ def _journal_summary(ctx: PairContext, source_id: str, group: SummaryGroup,
                          source_id=source_id, posting_key=key,
                          detail=f"{op} daily summary {group.label} {document.total}")
     return 1
+
+
+def _supersede(ctx: PairContext, row: PostingRow, why: str) -> None:
+    """A summary not yet posted is replaced: its error-queue entry (if flagged) closes too."""
+    ctx.state.journal.mark_state(row.posting_key, "superseded", why)
+    ctx.state.errors.close_for_record(ctx.pair.id, "summary", row.source_id, f"superseded: {why}")
 
 
 def _live(rows: list[PostingRow]) -> PostingRow | None:
@@ -201,7 +207,7 @@ def _void_summary(ctx: PairContext, source_id: str, rows: list[PostingRow],
         return 0
     journal = ctx.state.journal
     if live.state in ("queued", "flagged") and live.op == "create":
-        journal.mark_state(live.posting_key, "superseded", "every order of the day went away")
+        _supersede(ctx, live, "every order of the day went away")
         return 0
     key = f"{root_key(live)}:void:{live.revision}"
     journal.enqueue(pair_id=ctx.pair.id, posting_key=key, op="void", doc_kind=live.doc_kind,

@@ -154,3 +154,30 @@ def test_a_summary_creates_the_items_its_orders_need_and_equals_them_by_method(
         (store.order_tax(i) for i in ids), D(0)).quantize(CENT)
     assert any(i.get("Sku") == "NEW-CANDLE" for i in bench.ledger.entities("Item"))
     assert bench.sync().posted == 0  # exactly once
+
+
+def test_a_summary_flagged_for_an_unknown_sku_posts_once_the_sku_is_mapped(
+        bench: ContractBench) -> None:
+    store = bench.store
+    state = bench.state()
+    try:
+        pair = state.connections.pair(bench.pair_id)
+        assert pair is not None
+        with state.tx():
+            state.connections.save_rules(bench.pair_id,
+                                         pair.rules.switch_mode("daily_summary", None))
+    finally:
+        state.close()
+    novel = LineSpec("NEW-CANDLE", "Soy Candle", 1, "12.00", "0")
+    ids = [store.add_order(OrderSpec(lines, created_at=_at(21), updated_at=store.now()))
+           for lines in ([TOTE], [novel])]
+    bench.sync()
+    [entry] = bench.open_errors()  # one entry for the day, naming the SKU
+    assert entry.record_kind == "summary" and "NEW-CANDLE" in entry.message
+    assert bench.docs("SalesReceipt") == []
+    outcome = bench.service.fix(entry.id, "map_sku", "Steel Water Bottle")
+    assert bench.open_errors() == [], outcome
+    [summary] = bench.docs("SalesReceipt")
+    assert D(str(summary["TotalAmt"])) == sum((store.order_total(i) for i in ids), D(0)).quantize(
+        CENT)
+    assert bench.sync().posted == 0
