@@ -145,6 +145,9 @@ def plan_undo(ctx: PairContext, *, run_id: int | None = None,
             plan.blocked.append(Blocked(rows[0].record_number, (
                 "this sync only changed its document, which an earlier sync created; undo the "
                 "order itself to take it out of the books")))
+    for sid in (s for k, s in created if k == "summary"):  # a daily summary: its document
+        rows = journal.for_record(pair_id, "summary", sid)
+        _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"summary:{sid}")
     for sid in (s for k, s in created if k == "refund"):
         rows = journal.for_record(pair_id, "refund", sid)
         if not any(r.depends_on in plan.orders for r in rows):

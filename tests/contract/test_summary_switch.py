@@ -181,3 +181,30 @@ def test_a_summary_flagged_for_an_unknown_sku_posts_once_the_sku_is_mapped(
     assert D(str(summary["TotalAmt"])) == sum((store.order_total(i) for i in ids), D(0)).quantize(
         CENT)
     assert bench.sync().posted == 0
+
+
+def test_undoing_a_run_voids_the_daily_summary_it_posted_and_a_rerun_posts_nothing(
+        bench: ContractBench) -> None:
+    from ecom_ledger_desktop.sync.undo_run import undo
+
+    store = bench.store
+    state = bench.state()
+    try:
+        pair = state.connections.pair(bench.pair_id)
+        assert pair is not None
+        with state.tx():
+            state.connections.save_rules(bench.pair_id,
+                                         pair.rules.switch_mode("daily_summary", None))
+    finally:
+        state.close()
+    for lines in ([TOTE], [BOTTLE]):
+        store.add_order(OrderSpec(lines, created_at=_at(22), updated_at=store.now()))
+    run = bench.sync()
+    [summary] = bench.docs("SalesReceipt")
+    plan, result = undo(bench.service, bench.pair_id, run_id=run.run_id)
+    assert result is not None and len(plan.steps) == 1 and not plan.blocked, plan
+    assert result.undone and not result.refused and not result.waiting, result
+    live = [d["Id"] for d in bench.docs("SalesReceipt")
+            if "Voided" not in str(d.get("PrivateNote", "")) and D(str(d["TotalAmt"])) != 0]
+    assert summary["Id"] not in live, "the day's summary is out of the books"
+    assert bench.sync().posted == 0, "an undone day is not posted again by itself"
