@@ -168,7 +168,11 @@ def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
         return
     root = _sale_root(ctx, postings)
     if root is None:
-        if any(p.state == UNDONE for p in postings):
+        if any(p.state in ("summarised", "in_summary") for p in postings):
+            plan.blocked.append(Blocked(number, "it is posted in its day's summary document, "
+                                                "not on its own; undo the sync that posted that "
+                                                "summary to take the whole day out"))
+        elif any(p.state == UNDONE for p in postings):
             plan.already_undone.append(number)
             plan.undone_ids.append(source_id)
         else:
