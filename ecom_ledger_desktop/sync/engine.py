@@ -27,6 +27,7 @@ from ecom_ledger_desktop.sync.followers import follow_catalog, store_catalog
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
 from ecom_ledger_desktop.sync.posting import KIND_LABEL, Dispatcher
 from ecom_ledger_desktop.sync.summary_journal import close_days
+from ecom_ledger_desktop.sync.summary_writeback import write_back_summaries
 from ecom_ledger_desktop.sync.unpaid import AWAITING_PAYMENT, sweep_unpaid
 from ecom_ledger_desktop.sync.waiting import surface_stale_waiting
 
@@ -356,6 +357,7 @@ class SyncEngine:
     def _write_back(self, run_id: int) -> None:
         if not self.ctx.pair.rules.write_back_comment:
             return
+        write_back_summaries(self.ctx, run_id)  # the orders of daily summaries
         state = self.ctx.state
         for row in state.journal.pending_writebacks(self.ctx.pair.id):
             label = KIND_LABEL.get(row.doc_kind, row.doc_kind)
