@@ -154,6 +154,12 @@ def test_a_summary_creates_the_items_its_orders_need_and_equals_them_by_method(
         (store.order_tax(i) for i in ids), D(0)).quantize(CENT)
     assert any(i.get("Sku") == "NEW-CANDLE" for i in bench.ledger.entities("Item"))
     assert bench.sync().posted == 0  # exactly once
+    with bench.service.context(bench.pair_id) as ctx:  # per day and payment method
+        result = reconcile(ctx, days=5, end=date(2026, 11, 22))
+    assert result.reconciled, [(line.key, [f.reason for f in line.findings])
+                               for line in result.differing()]
+    [line] = [line for line in result.lines if line.ledger_documents]
+    assert line.key.method == summary["PaymentMethodRef"]["name"]
 
 
 def test_a_summary_flagged_for_an_unknown_sku_posts_once_the_sku_is_mapped(
