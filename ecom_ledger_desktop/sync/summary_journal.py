@@ -32,6 +32,7 @@ from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import DEAD_STATES, active_sale, mapped_payload, root_key
 from ecom_ledger_desktop.sync.mapper_common import MappedDocument
 from ecom_ledger_desktop.sync.summary import (
+    DOC_NUMBER_ROOM,
     SummaryGroup,
     day_closed,
     group_tag,
@@ -39,6 +40,7 @@ from ecom_ledger_desktop.sync.summary import (
     summarises,
     summary_key,
 )
+from ecom_ledger_desktop.sync.undo_journal import UNDONE
 
 PENDING = "summarised"  # held for its day's summary, the day not journaled since
 IN_SUMMARY = "in_summary"  # counted in its day's journaled summary
@@ -172,6 +174,10 @@ def _journal_summary(ctx: PairContext, source_id: str, group: SummaryGroup,
         else:
             op, target = "update", root_key(live)
     document = mapped.document
+    undone = sum(1 for r in rows if r.op == "create" and r.state == UNDONE)
+    if undone:  # the voided summary keeps its number in the ledger: a new one, within 11
+        suffix = f"U{undone}"
+        document.doc_number = document.doc_number[:DOC_NUMBER_ROOM - len(suffix)] + suffix
     document.private_note = f"{document.private_note}. ecom-ledger key: {key}"
     payload = loads(mapped_payload(mapped))
     payload["members"] = [list(m) for m in members]
@@ -215,3 +221,16 @@ def _void_summary(ctx: PairContext, source_id: str, rows: list[PostingRow],
                     revision="void", payload=json.dumps({"reason": "no order left in the day"}),
                     amount=None, target_key=root_key(live), run_id=run_id)
     return 1
+
+
+def post_day_again(ctx: PairContext, summary_number: str) -> str | None:
+    """After an undo: journal the day of an undone summary (by its document number) again, from
+    its orders' latest revisions; returns that day, or None when no summary has that number.
+    Call inside a transaction; the dispatcher then sends it (a live summary: nothing new)."""
+    rows = [r for r in ctx.state.journal.all(ctx.pair.id)
+            if r.record_kind == "summary" and r.record_number == summary_number]
+    if not rows:
+        return None
+    day = rows[0].source_id.split("|")[0]
+    _journal_day(ctx, day, [], None)
+    return day

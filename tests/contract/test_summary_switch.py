@@ -191,7 +191,7 @@ def test_a_summary_flagged_for_an_unknown_sku_posts_once_the_sku_is_mapped(
 
 def test_undoing_a_run_voids_the_daily_summary_it_posted_and_a_rerun_posts_nothing(
         bench: ContractBench) -> None:
-    from ecom_ledger_desktop.sync.undo_run import undo
+    from ecom_ledger_desktop.sync.undo_run import post_again, undo
 
     store = bench.store
     state = bench.state()
@@ -217,3 +217,11 @@ def test_undoing_a_run_voids_the_daily_summary_it_posted_and_a_rerun_posts_nothi
             if "Voided" not in str(d.get("PrivateNote", "")) and D(str(d["TotalAmt"])) != 0]
     assert summary["Id"] not in live, "the day's summary is out of the books"
     assert bench.sync().posted == 0, "an undone day is not posted again by itself"
+    outcome = post_again(bench.service, bench.pair_id, [summary["DocNumber"]])
+    assert outcome == {summary["DocNumber"]: "posted"}, outcome
+    live = [d for d in bench.docs("SalesReceipt")
+            if "Voided" not in str(d.get("PrivateNote", "")) and D(str(d["TotalAmt"])) != 0]
+    assert [D(str(d["TotalAmt"])) for d in live] == [D(str(summary["TotalAmt"]))]
+    assert post_again(bench.service, bench.pair_id, [summary["DocNumber"]]) == {
+        summary["DocNumber"]: "not undone: nothing to post again"}
+    assert bench.sync().posted == 0
