@@ -38,3 +38,21 @@ def test_a_day_of_orders_is_one_paid_freshbooks_invoice_with_the_stores_tax(
             str(memo["tax_amount"]))
         assert bench.ledger.reports.open_receivables(as_of=date(2026, 11, 30)) == []
         assert bench.sync().posted == 0
+
+
+def test_a_late_edit_updates_the_days_freshbooks_invoice(tmp_path: Path) -> None:
+    with open_bench(tmp_path, pair_rules=rules().switch_mode("daily_summary", None)) as bench:
+        store = bench.store
+        ids = [store.add_order(order(created_at=utc(f"2026-11-12 1{n}:00"))) for n in range(2)]
+        bench.service.clock = ManualClock(datetime(2026, 11, 14, tzinfo=UTC))
+        assert bench.sync().status == "ok"
+        [before] = bench.live("invoices")
+        store.edit_order(ids[0], {"lines": [{"sku": "MB-TOTE-BLK", "name": "Canvas Tote",
+                                             "qty": 3, "price": "24.00",
+                                             "tax_percent": "8.25"}]})
+        assert bench.sync().status == "ok", [(e.code, e.message) for e in bench.open_errors()]
+        [after] = bench.live("invoices")
+        assert after["id"] == before["id"], "the day's invoice is updated, not a second one"
+        assert after["amount"]["amount"] != before["amount"]["amount"]
+        assert Decimal(after["amount"]["amount"]) == sum(
+            (Decimal(str(store.order_json(i)["grand_total"])) for i in ids), Decimal(0))
