@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     rset.add_argument("pair")
     rset.add_argument("key", help="dotted path, e.g. payment_routes.checkmo.deposit_account")
     rset.add_argument("value")
+    rset.add_argument("--from", dest="from_date", type=_iso_date, default=None,
+                      help="posting_mode only: YYYY-MM-DD, the first store-local day of the new "
+                           "mode (orders of earlier days stay as they were posted)")
 
     maps = groups.add_parser("mappings", help="SKU → ledger item mappings").add_subparsers(
         dest="action", required=True, metavar="ACTION")

@@ -13,6 +13,7 @@ from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING, PostingRules
 from ecom_ledger_desktop.sync.pair_config import new_pair_rules, rule_path, set_rule
+from ecom_ledger_desktop.sync.summary import POSTING_MODES, mode_words
 
 TEXT_MAPS = ("tax_codes",)  # maps whose values are names, even when they look like numbers
 
@@ -96,7 +97,16 @@ def rules_set(ctx: CliContext, args: argparse.Namespace) -> int:
         if isinstance(value, int | float) and not isinstance(value, bool) \
                 and rule_path(args.key)[0] in TEXT_MAPS:
             value = args.value  # a tax code or item name that looks like a number stays text
-        problem = set_rule(data, args.key, value)
+        from_date = getattr(args, "from_date", None)
+        if from_date is not None and args.key != "posting_mode":
+            raise UsageError("--from goes only with posting_mode (the cut-over date)")
+        if args.key == "posting_mode":  # a switch keeps the earlier mode before its cut-over
+            if value not in POSTING_MODES:
+                raise UsageError(f"posting_mode is one of {', '.join(POSTING_MODES)}")
+            data = pair.rules.switch_mode(value, from_date).model_dump(mode="json")  # type: ignore[arg-type]
+            problem = None
+        else:
+            problem = set_rule(data, args.key, value)
         if problem is not None:
             raise UsageError(f"'{args.key}' is not a rule; see 'ecom-ledger rules show "
                              f"{args.pair}'")
@@ -109,6 +119,8 @@ def rules_set(ctx: CliContext, args: argparse.Namespace) -> int:
     finally:
         state.close()
     text = f"Rule {args.key} of '{pair.name}' set to {value!r}."
+    if args.key == "posting_mode":
+        text += " " + mode_words(rules)
     warning = LINE_ITEM_TAX_WARNING if rules.tax_mode == "line_item" \
         and args.key == "tax_mode" else ""
     ctx.out.emit({"pair": pair.name, "key": args.key, "value": value,

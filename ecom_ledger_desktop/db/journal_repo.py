@@ -217,6 +217,24 @@ class JournalRepo:
         """Record the last transient error without changing state."""
         self._set(posting_key, last_error=error)
 
+    def hold_for_summary(self, posting_key: str, state: str, payload: str) -> None:
+        """A posting that goes into a daily summary instead of being sent (``sync/summary_journal``)."""
+        self._set(posting_key, state=state, payload=payload)
+
+    def by_state(self, pair_id: int, state: str) -> list[PostingRow]:
+        """A pair's postings in one state, in journal order."""
+        rows = self._conn.execute(
+            "SELECT * FROM postings WHERE pair_id = ? AND state = ? ORDER BY id",
+            (pair_id, state)).fetchall()
+        return [PostingRow.from_row(r) for r in rows]
+
+    def summaries_of_day(self, pair_id: int, day: str) -> list[PostingRow]:
+        """The summary postings of one store-local day (``YYYY-MM-DD``), in journal order."""
+        rows = self._conn.execute(
+            "SELECT * FROM postings WHERE pair_id = ? AND record_kind = 'summary' "
+            "AND source_id LIKE ? ORDER BY id", (pair_id, f"{day}|%")).fetchall()
+        return [PostingRow.from_row(r) for r in rows]
+
     def mark_written_back(self, posting_key: str) -> None:
         """The store carries the note about this posting."""
         self._set(posting_key, writeback_done=1)

@@ -22,6 +22,9 @@ InventoryMaster = Literal["none", "store", "ledger"]
 PostingMoment = Literal["post_at_order", "post_when_paid"]
 #: auto: a run posts what it finds; hold: a run stops after the preview, the merchant approves
 PostingApproval = Literal["auto", "hold"]
+#: per_order: one document per order; daily_summary: one per store-local day (per currency and
+#: tax treatment) to the standard customer; daily_summary_by_method: one per day and payment method
+PostingMode = Literal["per_order", "daily_summary", "daily_summary_by_method"]
 
 
 LINE_ITEM_TAX_WARNING = (
@@ -44,6 +47,15 @@ def offline_posting(methods: Iterable[str]) -> dict[str, PostingMoment]:
     """A new pair's ``payment_posting``: the store's offline methods (its own codes, from its
     kind's ``offline_payments``) post only once paid."""
     return dict.fromkeys(methods, "post_when_paid")
+
+
+class ModeChange(BaseModel):
+    """A posting mode in force from a store-local day on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_date: date | None = None  # None: from the pair's start
+    mode: PostingMode = "per_order"
 
 
 class PostingRules(BaseModel):
@@ -108,6 +120,15 @@ class PostingRules(BaseModel):
     #: it has one (FreshBooks: a percentage, used only when it reproduces the store's discount
     #: and tax to the cent, else lines)
     discount_as: Literal["lines", "invoice_discount"] = "lines"
+    #: summary posting (``sync/summary.py``): the mode, its cut-over date (orders of store-local
+    #: days before it stay as posted; None: every day not yet posted), lines per item or one
+    #: income line per tax treatment, and how long after store-local midnight a day is closed
+    posting_mode: PostingMode = "per_order"
+    posting_mode_from: date | None = None
+    #: the modes before the current one, each from its cut-over date (oldest first)
+    earlier_modes: list[ModeChange] = Field(default_factory=list)
+    summary_lines: Literal["item", "income"] = "item"
+    summary_grace_minutes: int = Field(default=120, ge=0, le=7 * 24 * 60)
 
     @model_validator(mode="before")
     @classmethod
@@ -128,6 +149,25 @@ class PostingRules(BaseModel):
                 raise ValueError(f"unknown time zone {value!r}: use an IANA name such as "
                                  "'America/New_York', or leave it empty for the store's") from exc
         return value
+
+    def mode_on(self, day: date) -> PostingMode:
+        """The posting mode of a store-local day: the current mode from its cut-over date, the
+        earlier ones before it (an order keeps the channel it was first posted through)."""
+        if self.posting_mode_from is None or day >= self.posting_mode_from:
+            return self.posting_mode
+        for change in reversed(self.earlier_modes):
+            if change.from_date is None or day >= change.from_date:
+                return change.mode
+        return "per_order"
+
+    def switch_mode(self, mode: PostingMode, from_date: date | None) -> PostingRules:
+        """These rules with ``mode`` from ``from_date`` on (the current mode kept before it)."""
+        earlier = [c for c in self.earlier_modes
+                   if from_date is None or c.from_date is None or c.from_date < from_date]
+        if from_date is not None and self.posting_mode != mode:
+            earlier.append(ModeChange(from_date=self.posting_mode_from, mode=self.posting_mode))
+        return self.model_copy(update={"posting_mode": mode, "posting_mode_from": from_date,
+                                       "earlier_modes": earlier})
 
     def route_for(self, store_method: str) -> PaymentRoute:
         """The payment route of a store method, or the catch-all route."""

@@ -26,6 +26,8 @@ from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.followers import follow_catalog, store_catalog
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, ingest_order, ingest_refund
 from ecom_ledger_desktop.sync.posting import Dispatcher
+from ecom_ledger_desktop.sync.summary_journal import close_days
+from ecom_ledger_desktop.sync.summary_writeback import write_back_summaries
 from ecom_ledger_desktop.sync.unpaid import AWAITING_PAYMENT, sweep_unpaid
 from ecom_ledger_desktop.sync.waiting import surface_stale_waiting
 
@@ -127,6 +129,8 @@ class SyncEngine:
                 poster.finish()
                 summary.posted += poster.posted
                 summary.flagged += poster.flagged
+            with state.tx():  # closed days of summary posting: their summaries are journaled
+                close_days(self.ctx, run_id, self.ctx.clock.now())
             result = Dispatcher(self.ctx, run_id).run(batched=poster is not None)
             summary.posted += result.posted
             summary.flagged += result.flagged
@@ -353,6 +357,7 @@ class SyncEngine:
     def _write_back(self, run_id: int) -> None:
         if not self.ctx.pair.rules.write_back_comment:
             return
+        write_back_summaries(self.ctx, run_id)  # the orders of daily summaries
         state = self.ctx.state
         for row in state.journal.pending_writebacks(self.ctx.pair.id):
             label = self.ctx.document_label(row.doc_kind)

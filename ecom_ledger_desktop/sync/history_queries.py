@@ -21,6 +21,7 @@ EVENT_LABELS = {
     "flagged": "Flagged for you",
     "superseded": "Replaced by a newer version",
     "ignored": "Ignored",
+    "summarised": "Held for its day's summary (one document for the day)",
     "written_back": "Noted on the order in the store",
     "stock": "Stock updated",
 }

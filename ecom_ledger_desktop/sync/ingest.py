@@ -17,7 +17,13 @@ from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.commerce import Order, Refund
 from ecom_ledger_desktop.sync.context import PairContext
-from ecom_ledger_desktop.sync.mapper import MappedDocument, book_date, map_order, map_refund
+from ecom_ledger_desktop.sync.mapper import (
+    MappedDocument,
+    book_date,
+    map_order,
+    map_refund,
+    store_zone,
+)
 from ecom_ledger_desktop.sync.undo_journal import UNDONE, repost_number
 from ecom_ledger_desktop.sync.unpaid import (
     awaits_payment,
@@ -104,6 +110,13 @@ def _supersede(ctx: PairContext, posting: PostingRow, run_id: int | None, why: s
                          posting_key=posting.posting_key, detail=why)
 
 
+def _fold(ctx: PairContext, key: str, order: Order, run_id: int | None) -> None:
+    """Summary posting: hold the posting for its day's summary when that is its channel."""
+    from ecom_ledger_desktop.sync.summary_journal import fold  # it builds on this module
+
+    fold(ctx, key, store_zone(order, ctx.pair.rules), run_id)
+
+
 def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None,
                  import_before_start: bool = False) -> str:
     """Stage an order and journal what it needs; returns queued/unchanged/flagged/skipped.
@@ -152,6 +165,8 @@ def ingest_order(ctx: PairContext, fetched: Fetched[Order], run_id: int | None,
             ctx.state.errors.close(entry.id, "resolved", "the order was corrected in the store")
     outcome, key = _journal_revision(ctx, order, mapped, active, postings, run_id,
                                      revive=import_before_start)
+    if outcome == "queued":  # the summary channel holds it for its day's summary
+        _fold(ctx, key, order, run_id)
     if _needs_payment(ctx, order, mapped, postings):
         root = active if active else ctx.state.journal.get(key)
         if root is not None and root.state not in DEAD_STATES:  # no payment for an ignored sale
@@ -238,6 +253,7 @@ def _cancel(ctx: PairContext, order: Order, postings: list[PostingRow],
         amount=None, target_key=root, run_id=run_id)
     ctx.state.runs.audit("journaled", pair_id=ctx.pair.id, run_id=run_id, record_kind="order",
                          source_id=order.source_id, posting_key=key, detail="void (cancelled)")
+    _fold(ctx, key, order, run_id)
     return "queued"
 
 
@@ -316,4 +332,5 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
         ctx.state.runs.audit("journaled", pair_id=pair_id, run_id=run_id, record_kind="refund",
                              source_id=refund.source_id, posting_key=key,
                              detail=f"{op} {mapped.document.kind} {mapped.document.total}")
+        _fold(ctx, key, order, run_id)
     return outcome

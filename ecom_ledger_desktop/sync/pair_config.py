@@ -268,6 +268,8 @@ def rule_fields() -> list[RuleField]:
     """The editable posting-rule fields, in declaration order."""
     fields = []
     for name, info in PostingRules.model_fields.items():
+        if name == "earlier_modes":  # history kept by a switch of posting_mode, not edited
+            continue
         annotation = info.annotation
         args = typing.get_args(annotation)
         if typing.get_origin(annotation) is typing.Literal:
@@ -341,7 +343,13 @@ def update_rules(state: State, pair_ref: int | str, changes: Mapping[str, Any]) 
         problem = set_rule(data, path, value)
         if problem is not None:
             problems.append(problem)
+    if data.get("posting_mode_from") == "":
+        data["posting_mode_from"] = None  # an empty cut-over: from the start
     try:
+        if data.get("posting_mode") != pair.rules.posting_mode:  # a switch keeps the old mode
+            switched = pair.rules.switch_mode(data["posting_mode"], PostingRules.model_validate(
+                data).posting_mode_from)  # before its cut-over date
+            data["earlier_modes"] = switched.model_dump(mode="json")["earlier_modes"]
         rules = PostingRules.model_validate(data)
     except ValidationError as error:
         problems.extend(_pydantic_problems(error, ""))

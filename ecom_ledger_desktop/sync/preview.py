@@ -28,6 +28,7 @@ from ecom_ledger_desktop.sync.preview_model import (
     PreviewFlag,
     PreviewLine,
 )
+from ecom_ledger_desktop.sync.summary_journal import close_days
 from ecom_ledger_desktop.sync.unpaid import sweep_unpaid
 
 
@@ -49,6 +50,7 @@ def run_preview(ctx: PairContext) -> Preview:
         engine._fetch_refunds(summary, run_start)
         with copy.tx():
             sweep_unpaid(pctx, 0)
+            close_days(pctx, 0, ctx.clock.now())  # the closed days' summaries, as a run would
         dispatcher = Dispatcher(pctx, None)
         dispatcher.respect_hold = False  # show held postings too: what approving would send
         dispatcher.run(batched=True)

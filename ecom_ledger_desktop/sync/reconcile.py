@@ -23,8 +23,10 @@ from ecom_ledger_desktop.connectors.base import LedgerRecord, ReadBackLedger
 from ecom_ledger_desktop.core.errors import LedgerAway
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.ledger import SalesDocument
+from ecom_ledger_desktop.models.rules import PostingRules
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import DEAD_STATES, SALE_OPS
+from ecom_ledger_desktop.sync.summary_journal import MEMBER_STATES, PENDING
 from ecom_ledger_desktop.sync.unpaid import UNPAID_CODE
 
 ZERO = Decimal("0")
@@ -38,6 +40,7 @@ DELETED = "deleted in the ledger by hand"
 CHANGED = "changed in the ledger by hand"
 VOIDED = "voided in the ledger by hand"
 MOVED = "redated in the ledger by hand"
+IN_NEXT_SUMMARY = "waits for its day's summary (posted once the day is over)"
 VOID_WAITING = "cancelled in the store; its void is not posted yet"
 UNVOIDED = "cancelled and voided, but live again in the ledger: void it there"
 HAND_MADE = "posted by hand in the ledger"
@@ -172,7 +175,7 @@ def reconcile(ctx: PairContext, days: int = 30, end: date | None = None) -> Reco
         raise NotReadable(f"waiting for {ctx.ledger_label}: {error} Its books are read back "
                           "while it is connected; reconcile again then.") from None
     postings = ctx.state.journal.all(ctx.pair.id)
-    lines = compare(postings, held, start, end, confirmed_totals(ctx))
+    lines = compare(postings, held, start, end, confirmed_totals(ctx), ctx.pair.rules)
     return Reconciliation(start, end, lines, ledger.read_calls() - calls_before,
                           time.monotonic() - began, _unplaced(ctx, postings))
 
@@ -213,11 +216,14 @@ def _today(ctx: PairContext) -> date:
 
 
 def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, end: date,
-            confirmed: dict[str, Decimal] | None = None) -> list[GroupLine]:
+            confirmed: dict[str, Decimal] | None = None,
+            rules: PostingRules | None = None) -> list[GroupLine]:
     """Group the journal's records and the ledger's documents; explain every difference.
 
     ``confirmed``: the totals the ledger answered when each document was posted (by posting
     key), which tell a total the ledger computed itself from one changed by hand later.
+    Summary posting (``rules``): an order in a daily summary counts on the store's side in the
+    summary's group; the summary document is the ledger's side of them all.
     """
     confirmed = confirmed or {}
     by_record: dict[tuple[str, str], list[PostingRow]] = defaultdict(list)
@@ -233,15 +239,24 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, e
         document = SalesDocument.model_validate(loads(latest.payload)["document"])
         if not start <= document.txn_date <= end:
             continue
-        key = GroupKey(document.txn_date, document.payment_method or NO_METHOD,
-                       document.currency.upper())
+        member = latest.state in MEMBER_STATES
+        method = document.payment_method or NO_METHOD
+        if member and rules is not None \
+                and rules.mode_on(document.txn_date) != "daily_summary_by_method":
+            method = NO_METHOD  # one summary for every method of the day
+        key = GroupKey(document.txn_date, method, document.currency.upper())
         line = lines.setdefault(key, GroupLine(key))
         sign = -1 if document.kind in REFUND_KINDS else 1
         cancelled = any(p.op == "void" and p.state not in DEAD_STATES and p.id > latest.id
                         for p in rows)
         store_amount = ZERO if cancelled else sign * document.total
-        if not cancelled:
+        if not cancelled and record_kind != "summary":  # a summary's orders count themselves
             _add_store(line.store, document)
+        if member:  # its ledger side is its day's summary document
+            if latest.state == PENDING and not cancelled:
+                line.findings.append(Finding(IN_NEXT_SUMMARY, record_kind, latest.record_number,
+                                             source_id, store_amount, ZERO))
+            continue
         posted = [p for p in docs if p.state == "posted" and p.ledger_id]
         doc = _take(pool, posted[-1]) if posted else None
         ledger_amount = ZERO

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ecom_ledger_desktop.connectors.registry import KINDS
 from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING, PostingRules
+from ecom_ledger_desktop.sync.summary import mode_words
 
 
 def describe_rules(rules: PostingRules, store_timezone: str = "") -> list[str]:
@@ -44,7 +45,10 @@ def describe_rules(rules: PostingRules, store_timezone: str = "") -> list[str]:
                f"“{rules.fee_item}”; stock goes back only for items the store returned.")
     rounding = (f"Rounding: a one-cent difference in the store's totals goes to "
                 f"“{rules.rounding_item}”, never to tax.")
-    return [tax, dates, currency, gifts, unpaid, refunds, rounding]
+    lines = [tax, dates, currency, gifts, unpaid, refunds, rounding]
+    if rules.posting_mode != "per_order" or rules.earlier_modes:
+        lines.append(f"Posting: {mode_words(rules)}")
+    return lines
 
 
 def _method_names() -> dict[str, str]:

@@ -17,6 +17,8 @@ from json import loads
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.sync.dashboard_queries import DayTotal
 
+IN_BOOKS = ("posted", "in_summary")
+
 
 def _base_amount(document: dict[str, object]) -> tuple[Decimal, str]:
     currency = str(document.get("currency") or "").upper()
@@ -38,9 +40,10 @@ def sales_per_day(state: State, first_day: date, days: int,
     latest: dict[tuple[int, str, str], tuple[dict[str, object], str | None] | None] = {}
     for row in rows:
         key = (row["pair_id"], row["record_kind"], row["source_id"])
-        if row["op"] == "void" and row["state"] == "posted":
+        # "in_summary": in a daily summary journaled for the books (summary posting)
+        if row["op"] == "void" and row["state"] in IN_BOOKS:
             latest[key] = None  # cancelled in the books
-        elif row["op"] in ("create", "update") and row["state"] == "posted":
+        elif row["op"] in ("create", "update") and row["state"] in IN_BOOKS:
             latest[key] = (loads(row["payload"])["document"], row["depends_on"])
     order_day = {(pair, source): date.fromisoformat(str(found[0]["txn_date"]))
                  for (pair, kind, source), found in latest.items()

@@ -150,6 +150,9 @@ def plan_undo(ctx: PairContext, *, run_id: int | None = None,
             plan.blocked.append(Blocked(rows[0].record_number, (
                 "this sync only changed its document, which an earlier sync created; undo the "
                 "order itself to take it out of the books")))
+    for sid in (s for k, s in created if k == "summary"):  # a daily summary: its document
+        rows = journal.for_record(pair_id, "summary", sid)
+        _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"summary:{sid}")
     for sid in (s for k, s in created if k == "refund"):
         rows = journal.for_record(pair_id, "refund", sid)
         if not any(r.depends_on in plan.orders for r in rows):
@@ -170,7 +173,11 @@ def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
         return
     root = _sale_root(ctx, postings)
     if root is None:
-        if any(p.state == UNDONE for p in postings):
+        if any(p.state in ("summarised", "in_summary") for p in postings):
+            plan.blocked.append(Blocked(number, "it is posted in its day's summary document, "
+                                                "not on its own; undo the sync that posted that "
+                                                "summary to take the whole day out"))
+        elif any(p.state == UNDONE for p in postings):
             plan.already_undone.append(number)
             plan.undone_ids.append(source_id)
         else:

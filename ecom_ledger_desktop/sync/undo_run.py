@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterable
 
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.posting import Dispatcher
 from ecom_ledger_desktop.sync.service import SyncService
+from ecom_ledger_desktop.sync.summary_journal import post_day_again
 from ecom_ledger_desktop.sync.undo import UndoPlan, UndoResult, carry_out, plan_undo, repost_orders
 
 BUSY = ("a sync of this pair is running; undo after it has finished (nothing was changed)")
@@ -58,6 +60,17 @@ def undo(service: SyncService, pair_ref: int | str, *, run_id: int | None = None
             ctx.state.runs.unlock(ctx.pair.id)
 
 
+def _summary_again(ctx: PairContext, number: str) -> str | None:
+    """Post an undone daily summary's day again (None: ``number`` is no summary's)."""
+    with ctx.state.tx():
+        day = post_day_again(ctx, number)
+    if day is None:
+        return None
+    sent = [Dispatcher(ctx, None).dispatch(row) for row in ctx.state.journal.open_postings(
+        ctx.pair.id) if row.record_kind == "summary" and row.source_id.startswith(f"{day}|")]
+    return ", ".join(sent) if sent else "not undone: nothing to post again"
+
+
 def post_again(service: SyncService, pair_ref: int | str,
                orders: Iterable[str]) -> dict[str, str]:
     """Post undone orders again, each once; order reference -> outcome."""
@@ -65,8 +78,13 @@ def post_again(service: SyncService, pair_ref: int | str,
         _lock(ctx, "post again")
         try:
             refs = list(orders)
+            days = {ref: _summary_again(ctx, ref) for ref in refs}  # daily summaries by number
+            refs = [ref for ref in refs if days[ref] is None]
+            if not refs:
+                return {ref: str(outcome) for ref, outcome in days.items()}
             ids = order_ids(ctx, refs)
             outcomes = repost_orders(ctx, ids)
-            return {ref: outcomes[sid] for ref, sid in zip(refs, ids, strict=True)}
+            return {**{ref: str(outcome) for ref, outcome in days.items() if outcome is not None},
+                    **{ref: outcomes[sid] for ref, sid in zip(refs, ids, strict=True)}}
         finally:
             ctx.state.runs.unlock(ctx.pair.id)

@@ -272,7 +272,7 @@ class RulesForm(QWidget):
                 editor.account.setText(value.get("deposit_account", ""))
                 editor.method.setText(value.get("payment_method") or "")
             elif isinstance(editor, QLineEdit):
-                editor.setText(str(value))
+                editor.setText("" if value is None else str(value))
         self._baseline = self._snapshot()
 
     def _snapshot(self) -> tuple[str, int, bool]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING
 from ecom_ledger_desktop.sync.error_details import NO_BRAND
+from ecom_ledger_desktop.sync.summary import MODE_WORDS
 
 SECTIONS = ("Documents", "Payments", "Items", "Customers", "Tax", "Dates and currency", "Stock",
             "Other")
@@ -44,6 +45,17 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
     "posting_approval": ("Documents", "Each sync",
                          "hold: a sync stops after its preview, and posts only the orders you "
                          "approve on the Preview page (the rest wait there, held)"),
+    "posting_mode": ("Documents", "Post orders", ""),  # the help follows the choice
+    "posting_mode_from": ("Documents", "From (store-local day, YYYY-MM-DD)",
+                          "the first day of the posting mode you choose: orders of earlier days "
+                          "stay as they were posted, and an order already posted keeps its way "
+                          "of posting; empty: every day not yet posted"),
+    "earlier_modes": ("Documents", "Earlier posting modes",
+                      "kept by each switch, so earlier days stay as they were posted"),
+    "summary_lines": ("Documents", "A daily summary's lines", ""),
+    "summary_grace_minutes": ("Documents", "Post a day's summary this long after midnight "
+                              "(minutes)", "so orders and payments still arriving for the day "
+                              "are in it; a later change updates that day's document"),
     "refund_document": ("Documents", "Refunds become", ""),
     "refund_number_prefix": ("Documents", "Refund number prefix",
                              "so refunds never share a number with a sale (R-000000070)"),
@@ -131,6 +143,11 @@ def field_text(name: str, books: str = NO_BRAND) -> tuple[str, str, str]:
 FIELD_CHOICE_TEXT: dict[tuple[str, str], str] = {  # (field, value) where one word means two
     ("tax_mode", "ledger"): "{books}' sales tax / VAT (the store's tax, per line)",
     ("when_paid_document", "invoice"): "an invoice and its payment",
+    ("posting_mode", "per_order"): "one document per order",
+    ("posting_mode", "daily_summary"): "one summary document per day",
+    ("posting_mode", "daily_summary_by_method"): "one summary per day and payment method",
+    ("summary_lines", "item"): "one line per item sold",
+    ("summary_lines", "income"): "one sales line (per tax treatment)",
 }
 #: (field, value) -> the help line under a choice, when what it means depends on the choice
 FIELD_CHOICE_HELP: dict[tuple[str, str], str] = {
@@ -139,6 +156,7 @@ FIELD_CHOICE_HELP: dict[tuple[str, str], str] = {
         "each document carries the tax the store charged, so {books}' sales tax reports show "
         "what the store collected."),
     ("tax_mode", "line_item"): "As a line item: " + LINE_ITEM_TAX_WARNING.split(": ", 1)[1],
+    **{("posting_mode", mode): words for mode, words in MODE_WORDS.items()},
 }
 MAPPING_COLUMNS: dict[str, list[str]] = {
     "tax_codes": ["Store tax rate", "{books} tax code"],
