@@ -7,11 +7,11 @@ import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from tests.cli.test_cli import PAIR, Cli, Sims, cli, order, sims  # noqa: F401  (fixtures)
+from tests.cli.support import PAIR, Cli, Sims, order
 
 
 def test_posting_mode_switch_preview_and_run_show_one_summary_per_day(
-        cli: Cli, sims: Sims) -> None:  # noqa: F811  (the imported fixtures)
+        cli: Cli, sims: Sims) -> None:
     placed = datetime.now(UTC) - timedelta(days=3)  # a closed day, whatever the time zone
     stamp = placed.strftime("%Y-%m-%d %H:%M:%S")
     first = sims.add_order({**order(), "created_at": stamp})
