@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,9 @@ class TaskRunner(QObject):
     def _on_delivered(self, package: tuple[Future[Any], OnDone | None, OnError | None]) -> None:
         future, on_done, on_error = package
         try:
+            if _owner_gone(on_done) or _owner_gone(on_error):
+                log.debug("task finished after the page that asked for it was closed")
+                return
             error = future.exception()
             if error is not None:
                 if on_error is not None:
@@ -95,3 +99,10 @@ class TaskRunner(QObject):
         """Refuse new work; optionally wait for running work (callbacks are then dropped)."""
         self._closed = True
         self._executor.shutdown(wait=wait, cancel_futures=not wait)
+
+
+def _owner_gone(callback: Callable[..., Any] | None) -> bool:
+    """Whether ``callback`` is a method of a Qt object whose C++ side is already deleted (a page
+    closed while its work ran): calling it would touch widgets that no longer exist."""
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not shiboken6.isValid(owner)

@@ -50,7 +50,8 @@ class SyncScheduler:
     def next_run(self, pair_id: int) -> datetime | None:
         """When the pair runs next on its interval (None when unscheduled; kept while paused)."""
         job = self._scheduler.get_job(self.job_id(pair_id))
-        return job.next_run_time if job else None
+        # a job added before the scheduler starts is pending: it has no next run time yet
+        return getattr(job, "next_run_time", None) if job else None
 
     @property
     def running(self) -> bool:

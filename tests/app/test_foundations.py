@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from concurrent.futures import Future
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QObject
 
 from ecom_ledger_desktop import __version__
@@ -45,6 +47,26 @@ def test_task_results_come_back_on_the_gui_thread(qtbot) -> None:
     assert isinstance(receiver.got[-1][0], ZeroDivisionError)
     tasks.shutdown(wait=True)
     assert tasks.run(work, 1).cancelled()  # after shutdown nothing starts
+
+
+def test_a_result_for_a_page_already_closed_is_dropped_quietly(qtbot, caplog) -> None:
+    """A page closed while its background work ran (the app quitting, a test ending) must not
+    get the result: its widgets are gone, and touching them raises from deep in Qt."""
+    from PySide6.QtWidgets import QLabel
+
+    class Page(QLabel):
+        def show_result(self, value: object) -> None:
+            self.setText(str(value))
+
+    tasks, page = TaskRunner(), Page()
+    release = threading.Event()
+    tasks.run(release.wait, 5, on_done=page.show_result)
+    page.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(page), timeout=5000)
+    with qtbot.waitSignal(tasks.idle, timeout=5000):
+        release.set()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    tasks.shutdown()
 
 
 def test_watching_a_future_made_elsewhere(qtbot) -> None:

@@ -64,3 +64,19 @@ def test_sync_now_while_a_scheduled_run_is_going_queues_behind_it(bench: SyncBen
     runs = bench.runs()
     assert all(r.status != "skipped" for r in runs), "queued, not raced or dropped"
     assert len(bench.docs("SalesReceipt")) == 1
+
+
+def test_a_pair_scheduled_before_the_clock_starts_has_no_next_run_yet_not_an_error() -> None:
+    """The app asks "next sync at …?" as soon as its window shows, which can be before the
+    background schedule has started; the answer is "not known yet", never an exception."""
+    from ecom_ledger_desktop.sync.scheduler import SyncScheduler
+
+    scheduler = SyncScheduler(lambda _pair, _why: None, lambda _pair, _why: None)
+    scheduler.set_pair(7, 15)
+    assert scheduler.next_run(7) is None
+    scheduler.start()
+    try:
+        upcoming = scheduler.next_run(7)
+        assert upcoming is not None and upcoming > datetime.now(UTC)
+    finally:
+        scheduler.shutdown()
