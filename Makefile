@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## install, then start the desktop app on demo data (embedded simulators)
 	$(BIN)/ecom-ledger-app --demo
 
-test: $(STAMP)  ## install, then run the whole suite headless
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+test: $(STAMP)  ## install, then run the whole suite headless (on two workers; a test file stays on one)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)  ## ruff, mypy and the import contracts (no Qt in the core)
 	$(BIN)/ruff check .

@@ -4,7 +4,7 @@ A declaration says which side it is (store or ledger), how it is named in plain 
 the merchant finds its key, its settings and secrets (labels, defaults, validation), how it
 connects, how to build its connector (a dotted path, imported only when a connector is built:
 reading a declaration never loads httpx or authlib; "Test connection" is the built connector's
-``check()``), and its demo simulator and seed (dotted paths too: connectors never import
+``check()``), and its demo simulator (a dotted path too: connectors never import
 ``sandbox``). The CLI, the app and the admin code read these
 declarations; ``connectors.registry`` maps each kind's name to its declaration.
 """
@@ -163,7 +163,6 @@ class ConnectionKind:
     builder: str  # "package.module:function(config, secrets, context) -> connector"
     sign_in: str = ""  # oauth_browser: "module:function(name, settings, secrets, **kw) -> tokens"
     demo_simulator: str = ""  # "ecom_ledger_desktop.sandbox.<x>:<Simulator class>"
-    demo_seed: str = ""  # "ecom_ledger_desktop.sandbox.<x>.seed:<name>"
     #: defaults of a sandbox connection (e.g. the vendor's sandbox API address)
     sandbox_defaults: Mapping[str, str] = field(default_factory=dict)
     #: the setting that says where it connects (default: its first required address)

@@ -246,7 +246,7 @@ def test_the_admin_validates_and_tests_a_new_kind_from_its_declaration(acme, tmp
 
 @pytest.mark.parametrize("kind", list(KINDS.values()), ids=list(KINDS))
 def test_every_declared_path_names_something_real(kind: ConnectionKind) -> None:
-    paths_ = [kind.builder, kind.sign_in, kind.demo_simulator, kind.demo_seed,
+    paths_ = [kind.builder, kind.sign_in, kind.demo_simulator,
               kind.order_summary]
     assert all(callable(load(p)) or load(p) for p in paths_ if p)
     assert (kind.connects == "oauth_browser") == bool(kind.sign_in)

@@ -78,7 +78,6 @@ KIND = ConnectionKind(
     connects="key",
     builder="ecom_ledger_desktop.connectors.stores.magento2.kind:build",
     demo_simulator="ecom_ledger_desktop.sandbox.magento2:Magento2Simulator",
-    demo_seed="ecom_ledger_desktop.sandbox.magento2.seed:DEMO_CATALOG",
     advanced_caption="Time zone (only when the store's own setting is wrong)",
     order_summary="ecom_ledger_desktop.connectors.stores.magento2.summary:order_summary",
     orders_in_back_office="Sales › Orders",

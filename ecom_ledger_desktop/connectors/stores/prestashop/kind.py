@@ -89,7 +89,6 @@ KIND = ConnectionKind(
     connects="key",
     builder="ecom_ledger_desktop.connectors.stores.prestashop.kind:build",
     demo_simulator="ecom_ledger_desktop.sandbox.prestashop:PrestaShopSimulator",
-    demo_seed="ecom_ledger_desktop.sandbox.prestashop.seed:DEMO_CATALOG",
     advanced_caption="Time zone, order states and gift cards",
     order_summary="ecom_ledger_desktop.connectors.stores.prestashop.summary:order_summary",
     orders_in_back_office="Orders › Orders",

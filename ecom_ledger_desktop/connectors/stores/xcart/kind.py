@@ -94,7 +94,6 @@ KIND = ConnectionKind(
     connects="key",
     builder="ecom_ledger_desktop.connectors.stores.xcart.kind:build",
     demo_simulator="ecom_ledger_desktop.sandbox.xcart:XCartSimulator",
-    demo_seed="ecom_ledger_desktop.sandbox.xcart.seed:DEMO_CATALOG",
     advanced_caption="Time zone, statuses that make an order ready, gift certificates",
     order_summary="ecom_ledger_desktop.connectors.stores.xcart.summary:order_summary",
     orders_in_back_office="Orders › Orders list",
