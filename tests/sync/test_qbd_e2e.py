@@ -15,8 +15,8 @@ from tests.sync.qbd_bench import QbdBench, open_bench, order, rules
 
 
 @pytest.fixture
-def bench(tmp_path: Path, reference_dir: Path) -> Iterator[QbdBench]:
-    with open_bench(tmp_path, reference_dir) as opened:
+def bench(tmp_path: Path, reference_if_present: Path | None) -> Iterator[QbdBench]:
+    with open_bench(tmp_path, reference_if_present) as opened:
         yield opened
 
 
@@ -89,8 +89,8 @@ def test_a_restart_of_the_app_after_quickbooks_applied_a_receipt_posts_it_once(
 
 
 def test_refunds_become_credit_memos_and_quickbooks_stock_flows_back_to_the_store(
-        tmp_path: Path, reference_dir: Path) -> None:
-    with open_bench(tmp_path, reference_dir, pair_rules=rules(inventory_master="ledger")) as bench:
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present, pair_rules=rules(inventory_master="ledger")) as bench:
         order_id = bench.store.add_order(order())
         bench.sync()
         assert bench.session().outcome == "done"
@@ -244,12 +244,12 @@ def test_a_lost_batch_is_settled_from_quickbooks_kept_answer_in_one_exchange(
 
 
 def test_a_cancelled_order_voids_its_invoice_and_an_edited_one_updates_its_invoice(
-        tmp_path: Path, reference_dir: Path) -> None:
+        tmp_path: Path, reference_if_present: Path | None) -> None:
     """As with QuickBooks Online: an order edited in the store after it was posted changes its
     QuickBooks document in place (InvoiceMod with the EditSequence just read), no repost."""
     base = rules()
     invoiced = rules(payment_posting={**base.payment_posting, "purchaseorder": "post_at_order"})
-    with open_bench(tmp_path, reference_dir, pair_rules=invoiced) as bench:
+    with open_bench(tmp_path, reference_if_present, pair_rules=invoiced) as bench:
         cancelled = bench.store.add_order(order(payment_method="purchaseorder", paid=False))
         edited = bench.store.add_order(order(customer=_buyer(7), payment_method="purchaseorder",
                                              paid=False))
@@ -285,9 +285,9 @@ def test_a_cancelled_order_voids_its_invoice_and_an_edited_one_updates_its_invoi
 
 
 def test_the_pairs_tax_code_rules_map_store_rates_to_sales_tax_items_as_for_qbo(
-        tmp_path: Path, reference_dir: Path) -> None:
+        tmp_path: Path, reference_if_present: Path | None) -> None:
     mapped = rules(tax_codes={"8.25": "CA Sales Tax"})  # no mapping on the connection itself
-    with open_bench(tmp_path, reference_dir, pair_rules=mapped, tax_items="") as bench:
+    with open_bench(tmp_path, reference_if_present, pair_rules=mapped, tax_items="") as bench:
         placed = bench.store.order_json(bench.store.add_order(order()))
         bench.sync()
         assert bench.session().outcome == "done"

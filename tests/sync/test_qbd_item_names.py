@@ -22,8 +22,8 @@ def _ledger_id(db_path: Path) -> int:
 
 
 def test_the_item_chosen_for_a_sku_is_kept_with_its_list_id(tmp_path: Path,
-                                                             reference_dir: Path) -> None:
-    with open_bench(tmp_path, reference_dir) as bench:
+                                                             reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present) as bench:
         bench.store.add_order(order())
         bench.sync()
         assert bench.session().outcome == "done"
@@ -38,8 +38,8 @@ def test_the_item_chosen_for_a_sku_is_kept_with_its_list_id(tmp_path: Path,
 
 
 def test_a_kept_item_name_is_used_instead_of_the_skus_own(tmp_path: Path,
-                                                          reference_dir: Path) -> None:
-    with open_bench(tmp_path, reference_dir) as bench:
+                                                          reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present) as bench:
         seed_inventory(bench.company.company, [{"sku": "Tote - black", "name": "Tote",
                                                 "price": "24.00", "qty": 10}])
         state = State(bench.db_path)

@@ -42,14 +42,14 @@ def _until_posted(bench: QbdBench) -> None:
 
 
 def test_month_end_books_in_quickbooks_desktop_match_the_store(tmp_path: Path,
-                                                              reference_dir: Path) -> None:
+                                                              reference_if_present: Path | None) -> None:
     rules = PostingRules(
         start_date=START, fee_item="Restocking Fee",  # the company's own name for it
         payment_posting={**PostingRules(start_date=START).payment_posting,
                          **dict.fromkeys(INVOICED_AT_ORDER, "post_at_order")},
         payment_routes={"checkmo": PaymentRoute(payment_method="Check"),
                         "braintree": PaymentRoute(payment_method="Visa")})
-    with open_bench(tmp_path, reference_dir, pair_rules=rules, catalog=CATALOG,
+    with open_bench(tmp_path, reference_if_present, pair_rules=rules, catalog=CATALOG,
                     zone=ZONE) as bench:
         ids = place_orders(bench.store, ZONE, "USD", RATES, foreign=None)
         _until_posted(bench)

@@ -15,8 +15,8 @@ from tests.sync.qbd_bench import QbdBench, open_bench, order
 
 
 @pytest.fixture
-def bench(tmp_path: Path, reference_dir: Path) -> Iterator[QbdBench]:
-    with open_bench(tmp_path, reference_dir) as opened:
+def bench(tmp_path: Path, reference_if_present: Path | None) -> Iterator[QbdBench]:
+    with open_bench(tmp_path, reference_if_present) as opened:
         yield opened
 
 

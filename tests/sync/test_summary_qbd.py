@@ -13,9 +13,9 @@ from tests.sync.qbd_bench import open_bench, order, rules
 
 
 def test_a_day_of_orders_is_one_desktop_sales_receipt_posted_once(
-        tmp_path: Path, reference_dir: Path) -> None:
+        tmp_path: Path, reference_if_present: Path | None) -> None:
     summary_rules = rules().switch_mode("daily_summary", None)
-    with open_bench(tmp_path, reference_dir, pair_rules=summary_rules,
+    with open_bench(tmp_path, reference_if_present, pair_rules=summary_rules,
                     clock=ManualClock(datetime(2026, 11, 14, tzinfo=UTC))) as bench:
         ids = [bench.store.add_order(order(created_at=f"2026-11-12 1{n}:00:00"))
                for n in range(2)]
@@ -36,8 +36,8 @@ def test_a_day_of_orders_is_one_desktop_sales_receipt_posted_once(
 
 
 def test_a_late_edit_modifies_the_days_desktop_receipt(tmp_path: Path,
-                                                       reference_dir: Path) -> None:
-    with open_bench(tmp_path, reference_dir, pair_rules=rules().switch_mode("daily_summary", None),
+                                                       reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present, pair_rules=rules().switch_mode("daily_summary", None),
                     clock=ManualClock(datetime(2026, 11, 14, tzinfo=UTC))) as bench:
         ids = [bench.store.add_order(order(created_at=f"2026-11-12 1{n}:00:00"))
                for n in range(2)]
