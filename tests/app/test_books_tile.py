@@ -50,7 +50,8 @@ def test_a_difference_is_shown_per_currency_with_its_day_and_orders_one_click_aw
     tile.show_books([PairBooks(1, "shop-books", _result(
         _line("USD", "125.00", "100.00", gone), _line("EUR", "30.00", "20.00")))])
     value = tile.tile.value_label.text()
-    assert value == "differ by -10.00 EUR, -25.00 USD", "two currencies are never added"
+    assert value == ("books 10.00 EUR under the store; books 25.00 USD under the store"), \
+        "two currencies are never added"
     assert not tile.details.isVisible()
     qtbot.mouseClick(tile.tile, qtbot_button())
     assert tile.details.isVisible()
@@ -89,7 +90,7 @@ def test_the_dashboard_checks_the_books_in_the_background_after_a_sync(
     if pair.result.reconciled:
         assert value == f"{TICK} reconciled"
     else:  # the demo flags some orders on purpose: they are the difference, named
-        assert value.startswith("differ by ") and value.split()[-1] in {"USD", "EUR"}
+        assert value.startswith("books ") and value.split()[2] in {"USD", "EUR"}
         for line in pair.result.differing():  # every cent of a day's difference is explained
             assert sum((f.difference for f in line.findings), Decimal(0)) == line.difference
         reasons = {f.reason for line in pair.result.differing() for f in line.findings}

@@ -3,6 +3,8 @@ the cent, or the difference per currency, with the days and orders behind it one
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -56,9 +58,9 @@ class BooksTile(Card):
         differ = differences(books)
         unplaced = sum(len(pair.result.unplaced) for pair in read if pair.result is not None)
         if differ:
-            self.tile.set_value("differ by " + ", ".join(
-                fmt.amount(amount, currency) for currency, amount in sorted(differ.items())),
-                highlight=True)
+            self.tile.set_value("; ".join(_gap(amount, currency)
+                                          for currency, amount in sorted(differ.items())),
+                                highlight=True)
         elif unplaced:
             self.tile.set_value(f"{fmt.plural(unplaced, 'record')} to check", highlight=True)
         elif read:
@@ -86,6 +88,12 @@ class BooksTile(Card):
                     lambda _=False, p=pair.pair_id, r=ref: self.repost_requested.emit(p, r))
                 self.buttons_box.addWidget(button)
                 self.repost_buttons.append(button)
+
+
+def _gap(amount: Decimal, currency: str) -> str:
+    """A difference (books minus store) in words: "books 94.00 USD under the store"."""
+    side = "under" if amount < 0 else "over"
+    return f"books {fmt.amount(abs(amount), currency)} {side} the store"
 
 
 def _detail_lines(books: list[PairBooks]) -> list[str]:
