@@ -28,15 +28,7 @@ def _live(bench: ContractBench) -> list[dict]:
 def test_cancelling_orders_of_a_summarised_day_updates_then_voids_its_summary(
         bench: ContractBench) -> None:
     store = bench.store
-    state = bench.state()
-    try:
-        pair = state.connections.pair(bench.pair_id)
-        assert pair is not None
-        with state.tx():
-            state.connections.save_rules(bench.pair_id,
-                                         pair.rules.switch_mode("daily_summary", None))
-    finally:
-        state.close()
+    bench.change_rules(lambda rules: rules.switch_mode("daily_summary", None))
     placed = datetime(2026, 11, 12, 15, tzinfo=UTC)
     first, second = (store.add_order(OrderSpec(lines, created_at=placed, updated_at=store.now()))
                      for lines in ([TOTE], [BOTTLE]))

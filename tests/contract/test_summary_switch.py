@@ -131,16 +131,8 @@ def test_switching_modes_counts_every_order_once_in_income_and_tax(
 def test_a_summary_creates_the_items_its_orders_need_and_equals_them_by_method(
         bench: ContractBench) -> None:
     store = bench.store
-    state = bench.state()
-    try:
-        pair = state.connections.pair(bench.pair_id)
-        assert pair is not None
-        rules = pair.rules.switch_mode("daily_summary_by_method", None).model_copy(
-            update={"unmapped_sku_policy": "create_item"})
-        with state.tx():
-            state.connections.save_rules(bench.pair_id, rules)
-    finally:
-        state.close()
+    bench.change_rules(lambda rules: rules.switch_mode("daily_summary_by_method", None)
+                       .model_copy(update={"unmapped_sku_policy": "create_item"}))
     novel = LineSpec("NEW-CANDLE", "Soy Candle", 3, "12.00", "8.875")
     ids = [store.add_order(OrderSpec(lines, created_at=_at(20), updated_at=store.now()))
            for lines in ([TOTE], [novel, BOTTLE])]
@@ -165,15 +157,7 @@ def test_a_summary_creates_the_items_its_orders_need_and_equals_them_by_method(
 def test_a_summary_flagged_for_an_unknown_sku_posts_once_the_sku_is_mapped(
         bench: ContractBench) -> None:
     store = bench.store
-    state = bench.state()
-    try:
-        pair = state.connections.pair(bench.pair_id)
-        assert pair is not None
-        with state.tx():
-            state.connections.save_rules(bench.pair_id,
-                                         pair.rules.switch_mode("daily_summary", None))
-    finally:
-        state.close()
+    bench.change_rules(lambda rules: rules.switch_mode("daily_summary", None))
     novel = LineSpec("NEW-CANDLE", "Soy Candle", 1, "12.00", "0")
     ids = [store.add_order(OrderSpec(lines, created_at=_at(21), updated_at=store.now()))
            for lines in ([TOTE], [novel])]
@@ -194,15 +178,7 @@ def test_undoing_a_run_voids_the_daily_summary_it_posted_and_a_rerun_posts_nothi
     from ecom_ledger_desktop.sync.undo_run import post_again, undo
 
     store = bench.store
-    state = bench.state()
-    try:
-        pair = state.connections.pair(bench.pair_id)
-        assert pair is not None
-        with state.tx():
-            state.connections.save_rules(bench.pair_id,
-                                         pair.rules.switch_mode("daily_summary", None))
-    finally:
-        state.close()
+    bench.change_rules(lambda rules: rules.switch_mode("daily_summary", None))
     first, _second = (store.add_order(OrderSpec(lines, created_at=_at(22),
                                                 updated_at=store.now()))
                       for lines in ([TOTE], [BOTTLE]))

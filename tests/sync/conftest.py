@@ -66,6 +66,17 @@ class LedgerBench:
     def state(self) -> State:
         return State(self.db_path)
 
+    def change_rules(self, change: Callable[[PostingRules], PostingRules]) -> None:
+        """Save ``change(rules)`` as the pair's rules (what the rules form does)."""
+        state = self.state()
+        try:
+            pair = state.connections.pair(self.pair_id)
+            assert pair is not None
+            with state.tx():
+                state.connections.save_rules(self.pair_id, change(pair.rules))
+        finally:
+            state.close()
+
     def docs(self, entity: str) -> list[dict[str, Any]]:
         """Non-voided documents of one entity in the simulated company."""
         return [d for d in self.ledger.entities(entity)
