@@ -8,8 +8,10 @@ timed), the journal one posted create per order; then one ``reconcile`` is timed
 
 The bound, measured in the same run: the read-back needs at least one query page per 1,000
 documents of each document entity it lists (QBO's MAXRESULTS cap), and at least one query per
-entity: ``min_calls = sum over SalesReceipt, Invoice, RefundReceipt, CreditMemo of
-max(1, ceil(docs / 1000))``. At 500 requests per 60 s the time those calls need at the limit is
+entity; a full page cannot say it was the last (the query API gives no total with the rows, and
+asking for a count is a call too), so an entity of ``docs`` documents needs ``docs // 1000 + 1``
+pages: ``min_calls = sum over SalesReceipt, Invoice, RefundReceipt, CreditMemo of
+(docs // 1000 + 1)``. At 500 requests per 60 s the time those calls need at the limit is
 ``max(0, min_calls - 500) / 500 * 60 / scale`` seconds (0 while they fit the first minute's
 allowance: then the time is not rate-bound and is reported split into the ledger read-back,
 measured again alone, and the local comparison). Printed: calls and their ratio to
@@ -19,7 +21,6 @@ measured again alone, and the local comparison). Printed: calls and their ratio 
 from __future__ import annotations
 
 import argparse
-import math
 import random
 import sys
 import tempfile
@@ -131,7 +132,7 @@ def main() -> int:
     finally:
         ledger.stop()
     counts = {"SalesReceipt": args.orders, "Invoice": 0, "RefundReceipt": 0, "CreditMemo": 0}
-    min_calls = sum(max(1, math.ceil(counts[e] / PAGE)) for e in ENTITIES)
+    min_calls = sum(counts[e] // PAGE + 1 for e in ENTITIES)
     calls = int(after["requests"] - before["requests"])
     limit_seconds = max(0, min_calls - PER_MINUTE) / PER_MINUTE * 60 / args.scale
     differences = ", ".join(f"{amount} {cur}" for cur, amount in result.differences().items())
