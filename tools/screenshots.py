@@ -89,10 +89,10 @@ def shoot_demo(out: Path, orders: int) -> None:
     wait_until(lambda: not shell.status.busy)
     settle(1.0)
     grab(window, out / "02-dashboard.png")
-    for number, key in enumerate(["connections", "pairs", "mappings", "errors", "history",
-                                  "settings"], start=3):
+    for number, key in enumerate(["connections", "pairs", "preview", "mappings", "errors",
+                                  "history", "settings"], start=3):
         window.show_page(key)
-        settle(0.6)
+        settle(3.0 if key == "preview" else 0.6)  # the preview runs the sync up to sending
         grab(window, out / f"{number:02d}-{key}.png")
     window.show_page("dashboard")
     shell.tray.menu.popup(window.mapToGlobal(QPoint(300, 200)))
