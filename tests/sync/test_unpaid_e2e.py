@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ecom_ledger_desktop.sandbox.magento2.state import fmt_time
 from tests.sync.conftest import SyncBench, order_spec
@@ -16,8 +17,14 @@ def unpaid_transfer(**extra: Any) -> dict[str, Any]:
     return order_spec(paid=False, payment_method="banktransfer", lines=UNTAXED, **extra)
 
 
+STORE_ZONE = ZoneInfo("America/New_York")  # the bench's Magento store
+
+
 def days_ago(days: int) -> str:
-    return fmt_time(datetime.now(UTC) - timedelta(days=days))
+    """Noon of the store-local day ``days`` days before today (unpaid days count store-local
+    days, so 24-hour steps back from now miss one across a DST change late in the evening)."""
+    day = datetime.now(STORE_ZONE).date() - timedelta(days=days)
+    return fmt_time(datetime.combine(day, time(12), STORE_ZONE).astimezone(UTC))
 
 
 def test_bank_transfer_posts_nothing_until_paid_then_a_receipt_no_receivable(
