@@ -133,3 +133,29 @@ def test_a_receipt_deleted_by_hand_is_reposted_from_the_dashboard_once(
     with company.lock:
         live = [r for r in company.live("SalesReceipt") if r.data.get("DocNumber") == number]
     assert len(live) == 1
+
+
+def test_a_books_check_asked_for_while_one_runs_runs_again_after_it(
+        qtbot, make_shell, empty_service, monkeypatch) -> None:
+    """A sync that ends while a check is reading the books must not leave the card showing the
+    figures from before it ended: the check asked for meanwhile runs once the first answers."""
+    import threading
+
+    from ecom_ledger_desktop.app.views import dashboard
+
+    release, calls = threading.Event(), []
+
+    def slow_check(_service: object) -> list[PairBooks]:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            release.wait(5)
+        return []
+
+    monkeypatch.setattr(dashboard, "check_books", slow_check)
+    page = make_shell(service=empty_service).shell.window.pages["dashboard"]
+    qtbot.waitUntil(lambda: not page.checking_books, timeout=WAIT_MS)
+    calls.clear()
+    page.check_books()  # reading the books...
+    page.check_books()  # ...when a sync ends and asks again
+    release.set()
+    qtbot.waitUntil(lambda: len(calls) == 2 and not page.checking_books, timeout=WAIT_MS)

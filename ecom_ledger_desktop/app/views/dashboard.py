@@ -73,6 +73,7 @@ class DashboardPage(Page):
         self.data: DashboardData | None = None
         self._data_asked = False
         self._books_checking = False
+        self._books_again = False  # asked for while a check ran: run once more after it
         self.cards: dict[int, PairCard] = {}
         self.welcome = EmptyState(
             "Connect your store and your books",
@@ -140,8 +141,10 @@ class DashboardPage(Page):
 
     def check_books(self) -> None:
         """Reconcile the last 30 days in the background (it reads the books over the network);
-        one check at a time: a refresh while one runs waits for its answer."""
+        one check at a time: one asked for while another runs (a sync just ended) runs after it,
+        so the card never keeps figures from before the latest sync."""
         if self._books_checking:
+            self._books_again = True
             return
         self._books_checking = True
         self.ctx.tasks.run(check_books, self.ctx.service, on_done=self._books_checked,
@@ -172,10 +175,17 @@ class DashboardPage(Page):
     def _books_checked(self, books: list[PairBooks]) -> None:
         self._books_checking = False
         self.books.show_books(books)
+        self._check_again()
 
     def _books_failed(self, error: BaseException) -> None:
         self._books_checking = False
         self.books.show_error(error)
+        self._check_again()
+
+    def _check_again(self) -> None:
+        if self._books_again:
+            self._books_again = False
+            self.check_books()
 
     def _on_run_completed(self, _run: RunRow) -> None:
         if self.isVisible():
