@@ -248,7 +248,7 @@ def test_the_kind_is_registered_and_declares_a_browser_sign_in() -> None:
 
 def test_items_are_found_by_sku_and_created_only_when_the_rule_says(books: Books) -> None:
     item = LedgerItem(key="sku:MUG-1", sku="MUG-1", name="Mug", unit_price=Decimal("7.50"))
-    with pytest.raises(RecordError, match=r"SKU 'MUG-1' \(Mug\) is not an item in FreshBooks"):
+    with pytest.raises(RecordError, match=r"SKU 'MUG-1' \(Mug\) is not in FreshBooks"):
         books.ledger.ensure_item(item, "flag", "Sales", "r1")
     made = books.ledger.ensure_item(item, "create_item", "Sales", "r2")
     [stored] = books.sim.records("items")

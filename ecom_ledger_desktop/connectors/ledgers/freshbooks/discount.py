@@ -50,8 +50,8 @@ def as_invoice_discount(document: SalesDocument, name_of: LineName, tax_name: Ta
     percent = (off / net * 100).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
     if _cents(net * percent / 100) != off:
         return None
-    tax = sum((_cents(_amount(body) * (1 - percent / 100) * Decimal(body["taxAmount1"]) / 100)
-               for body in lines if body.get("taxName1")), Decimal(0))
+    tax = sum((_cents(_amount(body) * (1 - percent / 100) * Decimal(body[f"taxAmount{n}"]) / 100)
+               for body in lines for n in (1, 2) if body.get(f"taxName{n}")), Decimal(0))
     if tax != round_money(document.tax_total, document.currency):
         return None
     total = round_money(net - off + tax, document.currency)

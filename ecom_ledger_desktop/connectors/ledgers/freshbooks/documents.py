@@ -2,11 +2,12 @@
 
 Every line carries name, description, quantity, unit cost and the document's currency. In
 "ledger" tax mode a taxed line carries the FreshBooks tax name and percent (``taxName1`` /
-``taxAmount1``); FreshBooks then computes each line's tax, rounded to cents per line, which can
-differ from the store's tax by a cent or so: that gap is posted as its own untaxed line ("Tax
-rounding") so the invoice equals the store's total to the cent. Shipping, discounts, gift cards
-and redemptions are ordinary lines (a discount is a negative line, split by the tax of the
-products it was taken from).
+``taxAmount1``, and ``taxName2`` / ``taxAmount2`` when the rate maps to two taxes: a line carries
+at most two); FreshBooks then computes each tax of each line, rounded to cents, which can differ
+from the store's tax by a cent or so: that gap is posted as its own untaxed line ("Tax rounding")
+so the invoice equals the store's total to the cent. Shipping, discounts, gift cards and
+redemptions are ordinary lines (a discount is a negative line, split by the tax of the products
+it was taken from).
 """
 
 from __future__ import annotations
@@ -28,13 +29,19 @@ PAYMENT_TYPES = {name.lower(): name for name in (
 _ALIASES = {"cheque": "Check", "card": "Credit Card", "mastercard": "MASTERCARD",
             "american express": "AMEX", "bank wire": "Bank Transfer", "wire": "Bank Transfer"}
 
-TaxName = Callable[[Decimal, "str | None", str], str]  # (rate, mapped code, record) -> name
+#: (rate, mapped code, record) -> the line's FreshBooks taxes (name, percent), one or two
+TaxName = Callable[[Decimal, "str | None", str], "list[tuple[str, Decimal]]"]
 LineName = Callable[[DocumentLine], str]
 
 
 def line_tax(amount: Decimal, rate: Decimal) -> Decimal:
-    """The tax FreshBooks computes on one line: half-up to cents."""
-    return (amount * rate / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """One tax FreshBooks computes on one line (on its amount in cents): half-up to cents."""
+    return (cents(amount) * rate / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def cents(amount: Decimal) -> Decimal:
+    """A line's amount as FreshBooks keeps it (money has two decimals): half-up to cents."""
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def split_discounts(document: SalesDocument) -> list[DocumentLine]:
@@ -86,11 +93,12 @@ def lines_body(document: SalesDocument, name_of: LineName, tax_name: TaxName, re
                                                                "code": code}, "type": 0}
         rate = line.tax_rate if taxed and line.taxable else None
         if rate:
-            body["taxName1"] = tax_name(rate, line.tax_code, record)
-            body["taxAmount1"] = format(rate.normalize(), "f")
-            computed_tax += line_tax(qty * unit, rate)
+            for number, (name, percent) in enumerate(tax_name(rate, line.tax_code, record), 1):
+                body[f"taxName{number}"] = name
+                body[f"taxAmount{number}"] = format(percent.normalize(), "f")
+                computed_tax += line_tax(qty * unit, percent)
         out.append(body)
-        net += qty * unit
+        net += cents(qty * unit)
     if taxed:
         gap = round_money(document.tax_total, document.currency) - computed_tax
         if gap:

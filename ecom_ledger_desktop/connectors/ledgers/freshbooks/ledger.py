@@ -31,11 +31,12 @@ from ecom_ledger_desktop.connectors.base import (
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents, followers, notes
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.catalog import FreshBooksCatalog
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.checks import refuse_other_total
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.client import FreshBooksClient
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.discount import as_invoice_discount
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.faults import FreshBooksFault
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
-from ecom_ledger_desktop.connectors.ledgers.freshbooks.lookups import Lookups, norm
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.lookups import NAME_PREFIX, Lookups, norm
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.oauth import FreshBooksTokens
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.posted import (
     LABEL,
@@ -183,6 +184,7 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
         """Post an invoice (paid at once for a sales receipt) or a credit note for a refund."""
         record = record_label(document)
         lines, expected = self._lines(document, resolution, record)
+        refuse_other_total(document, expected, record)
         try:
             if document.kind in REFUND_KINDS:
                 row = self.client.create("credit_notes", documents.credit_note_body(
@@ -208,6 +210,7 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
         """Replace a posted document's lines and header (FreshBooks replaces all lines)."""
         record = record_label(document)
         lines, expected = self._lines(document, resolution, record)
+        refuse_other_total(document, expected, record)
         try:
             if document.kind in REFUND_KINDS:
                 body = documents.credit_note_body(document, resolution.customer_id, lines)
@@ -221,6 +224,14 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
         except FreshBooksFault as fault:
             raise fault.about(record) from None
         return checked(invoice_ref(row), document, expected)
+
+    def check_document(self, document: SalesDocument, resolution: Resolution) -> None:
+        """Build the lines as ``create_document`` would and check them as it does (taxes,
+        FreshBooks' own total), writing nothing (``DocumentChecker``, for the exact preview):
+        a tax FreshBooks lacks is only named, and the preview's ids stand for themselves."""
+        record = record_label(document)
+        _, expected = self._lines(document, resolution, record, checking=True)
+        refuse_other_total(document, expected, record)
 
     def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
         """Delete a posted document (FreshBooks keeps it as deleted, ``vis_state`` 1); an
@@ -289,21 +300,31 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
         self.client.close()
 
     # -- internals --------------------------------------------------------------------------
-    def _lines(self, document: SalesDocument, resolution: Resolution, record: str
-               ) -> tuple[list[dict[str, Any]], Decimal]:
-        as_discount = self._as_discount(document, resolution, record)
+    def _lines(self, document: SalesDocument, resolution: Resolution, record: str,
+               checking: bool = False) -> tuple[list[dict[str, Any]], Decimal]:
+        as_discount = self._as_discount(document, resolution, record, checking)
         if as_discount is not None:
             return as_discount[0], as_discount[1]
-        return documents.lines_body(document, lambda line: self._line_name(line, resolution),
-                                    self.lookups.tax_name, record)
+        return documents.lines_body(document, *self._namers(resolution, checking), record)
 
-    def _as_discount(self, document: SalesDocument, resolution: Resolution, record: str
+    def _as_discount(self, document: SalesDocument, resolution: Resolution, record: str,
+                     checking: bool = False
                      ) -> tuple[list[dict[str, Any]], Decimal, Decimal] | None:
         """The invoice with FreshBooks' invoice discount, when the rule asks and it is exact."""
         if self.discount_as != "invoice_discount":
             return None
-        return as_invoice_discount(document, lambda line: self._line_name(line, resolution),
-                                   self.lookups.tax_name, record)
+        return as_invoice_discount(document, *self._namers(resolution, checking), record)
+
+    def _namers(self, resolution: Resolution, checking: bool
+                ) -> tuple[documents.LineName, documents.TaxName]:
+        """How lines are named and taxed; ``checking``: with no writes and no look-up of an id
+        FreshBooks did not issue (the preview's)."""
+        def name_of(line: DocumentLine) -> str:
+            return self._line_name(line, resolution, checking)
+
+        def taxes(rate: Decimal, code: str | None, record: str) -> list[tuple[str, Decimal]]:
+            return self.lookups.line_taxes(rate, code, record, create=not checking)
+        return name_of, taxes
 
     def _invoice_body(self, document: SalesDocument, resolution: Resolution,
                       lines: list[dict[str, Any]], record: str) -> dict[str, Any]:
@@ -313,12 +334,15 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
             body["discount_value"] = str(as_discount[2]) if as_discount else "0"
         return body
 
-    def _line_name(self, line: DocumentLine, resolution: Resolution) -> str:
+    def _line_name(self, line: DocumentLine, resolution: Resolution,
+                   checking: bool = False) -> str:
         ref = line.item
         for key in (ref.ledger_id, resolution.item_ids.get(ref.item_key or ""),
                     resolution.item_ids.get(ref.ledger_name or "")):
-            if key:
+            if key and (not checking or key.isdigit() or key.startswith(NAME_PREFIX)):
                 return self.lookups.line_name(key)
+            if key:
+                break
         return ref.ledger_name or line.description or line.kind.replace("_", " ").title()
 
     def _finished(self, row: dict[str, Any], document: SalesDocument) -> PostedRef:

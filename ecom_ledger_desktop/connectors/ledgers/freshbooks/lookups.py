@@ -159,8 +159,8 @@ class Lookups:
         elif found is None:
             raise RecordError(RecordProblem(
                 "unmapped_sku",
-                f"SKU '{item.sku}' ({item.name}) is not an item in FreshBooks: map it to an "
-                "existing item or create it.",
+                f"SKU '{item.sku}' ({item.name}) is not in FreshBooks: map it to an existing "
+                "item or create it.",
                 [Fix("map_sku", "Map it to an existing FreshBooks item"),
                  Fix("create_item", "Create it in FreshBooks")], detail=item.sku))
         self.items[item.key] = found
@@ -185,31 +185,70 @@ class Lookups:
             self._taxes = list(self.client.list("taxes"))
         return self._taxes
 
-    def tax_name(self, rate: Decimal, code: str | None, record: str) -> str:
-        """The FreshBooks tax to put on a line taxed at ``rate`` percent."""
+    def line_taxes(self, rate: Decimal, code: str | None, record: str, create: bool = True
+                   ) -> list[tuple[str, Decimal]]:
+        """The FreshBooks taxes (name, percent) for a line taxed at ``rate`` percent: one, or
+        two when the mapped code names two taxes ("GST + QST"; a FreshBooks line carries at most
+        two). ``create``: a missing unmapped rate's tax is created (else only named)."""
+        if not code or "+" not in code or self._named(code):
+            return [(self.tax_name(rate, code, record, create), rate)]
+        names = [part.strip() for part in code.split("+") if part.strip()]
+        if len(names) > 2:
+            raise RecordError(RecordProblem(
+                "unmapped_tax_rate",
+                f"{record} is taxed with '{code}': {len(names)} taxes, but a FreshBooks line "
+                f"carries at most two taxes. Map the store's {rate_text(rate)}% rate to one "
+                "or two FreshBooks taxes (or to one tax at that percent), then retry.",
+                [Fix("edit_field", "Change the tax mapping"), Fix("retry", "Retry")]))
+        taxes = [(found["name"], to_decimal(found.get("amount") or "0")) for found in
+                 (self._mapped(name, rate, record) for name in names)]
+        together = sum((percent for _, percent in taxes), Decimal(0))
+        if together != rate:
+            raise RecordError(RecordProblem(
+                "unmapped_tax_rate",
+                f"{record} is taxed at {rate_text(rate)}% but the FreshBooks taxes "
+                f"{' and '.join(repr(str(n)) for n, _ in taxes)} add up to "
+                f"{rate_text(together)}%; map the rate to taxes that add up to the same "
+                "percent, then retry.",
+                [Fix("edit_field", "Change the tax mapping"), Fix("retry", "Retry")]))
+        return [(str(name), percent) for name, percent in taxes]
+
+    def tax_name(self, rate: Decimal, code: str | None, record: str, create: bool = True) -> str:
+        """The FreshBooks tax to put on a line taxed at ``rate`` percent (``create``: a rate
+        FreshBooks has no tax for gets one; else its name is only said)."""
         if code:
-            named = [t for t in self.taxes() if norm(str(t.get("name"))) == norm(code)]
-            if not named:
-                raise RecordError(RecordProblem(
-                    "unmapped_tax_rate",
-                    f"{record} is taxed with '{code}', which is not a tax in FreshBooks; add it "
-                    f"at {rate_text(rate)}% (Settings › Taxes) or change the mapping, then retry.",
-                    [Fix("edit_field", "Change the tax mapping"), Fix("retry", "Retry")]))
-            if to_decimal(named[0].get("amount") or "0") != rate:
+            named = self._mapped(code, rate, record)
+            if to_decimal(named.get("amount") or "0") != rate:
                 raise RecordError(RecordProblem(
                     "unmapped_tax_rate",
                     f"{record} is taxed at {rate_text(rate)}% but the FreshBooks tax '{code}' is "
-                    f"{named[0].get('amount')}%; map the rate to a tax of the same percent.",
+                    f"{named.get('amount')}%; map the rate to a tax of the same percent.",
                     [Fix("edit_field", "Change the tax mapping"), Fix("retry", "Retry")]))
-            return str(named[0]["name"])
+            return str(named["name"])
         same = [t for t in self.taxes() if to_decimal(t.get("amount") or "0") == rate]
         if same:
             return str(sorted(same, key=lambda t: int(t["id"]))[0]["name"])
         name = f"Tax {rate_text(rate)}%"
-        log.info("creating FreshBooks tax %s", name)
-        self.client.create("taxes", {"name": name, "amount": rate_text(rate)})
-        self.taxes(refresh=True)
+        if create:
+            log.info("creating FreshBooks tax %s", name)
+            self.client.create("taxes", {"name": name, "amount": rate_text(rate)})
+            self.taxes(refresh=True)
         return name
+
+    def _named(self, name: str) -> dict[str, Any] | None:
+        return next((t for t in self.taxes() if norm(str(t.get("name"))) == norm(name)), None)
+
+    def _mapped(self, name: str, rate: Decimal, record: str) -> dict[str, Any]:
+        """The FreshBooks tax a mapping names (``unmapped_tax_rate`` when there is none)."""
+        found = self._named(name)
+        if found is None:
+            raise RecordError(RecordProblem(
+                "unmapped_tax_rate",
+                f"{record} is taxed with '{name}', which is not a tax in FreshBooks; add it "
+                f"(Settings › Taxes) or change the mapping of the store's {rate_text(rate)}% "
+                "rate, then retry.",
+                [Fix("edit_field", "Change the tax mapping"), Fix("retry", "Retry")]))
+        return found
 
 
 def _address(prefix: str, address: LedgerAddress | None) -> dict[str, str]:
