@@ -194,23 +194,19 @@ class Lookups:
             return [(self.tax_name(rate, code, record, create), rate)]
         names = [part.strip() for part in code.split("+") if part.strip()]
         if len(names) > 2:
-            raise RecordError(RecordProblem(
-                "unmapped_tax_rate",
+            raise _tax_refused(
                 f"{record} is taxed with '{code}': {len(names)} taxes, but a FreshBooks line "
                 f"carries at most two taxes. Map the store's {rate_text(rate)}% rate to one "
-                "or two FreshBooks taxes (or to one tax at that percent), then retry.",
-                [Fix("edit_field", "Change the tax mapping"), Fix("retry", "Retry")]))
+                "or two FreshBooks taxes (or to one tax at that percent), then retry.")
         taxes = [(found["name"], to_decimal(found.get("amount") or "0")) for found in
                  (self._mapped(name, rate, record) for name in names)]
         together = sum((percent for _, percent in taxes), Decimal(0))
         if together != rate:
-            raise RecordError(RecordProblem(
-                "unmapped_tax_rate",
+            raise _tax_refused(
                 f"{record} is taxed at {rate_text(rate)}% but the FreshBooks taxes "
                 f"{' and '.join(repr(str(n)) for n, _ in taxes)} add up to "
                 f"{rate_text(together)}%; map the rate to taxes that add up to the same "
-                "percent, then retry.",
-                [Fix("edit_field", "Change the tax mapping"), Fix("retry", "Retry")]))
+                "percent, then retry.")
         return [(str(name), percent) for name, percent in taxes]
 
     def tax_name(self, rate: Decimal, code: str | None, record: str, create: bool = True) -> str:
@@ -219,11 +215,9 @@ class Lookups:
         if code:
             named = self._mapped(code, rate, record)
             if to_decimal(named.get("amount") or "0") != rate:
-                raise RecordError(RecordProblem(
-                    "unmapped_tax_rate",
+                raise _tax_refused(
                     f"{record} is taxed at {rate_text(rate)}% but the FreshBooks tax '{code}' is "
-                    f"{named.get('amount')}%; map the rate to a tax of the same percent.",
-                    [Fix("edit_field", "Change the tax mapping"), Fix("retry", "Retry")]))
+                    f"{named.get('amount')}%; map the rate to a tax of the same percent.")
             return str(named["name"])
         same = [t for t in self.taxes() if to_decimal(t.get("amount") or "0") == rate]
         if same:
@@ -242,13 +236,17 @@ class Lookups:
         """The FreshBooks tax a mapping names (``unmapped_tax_rate`` when there is none)."""
         found = self._named(name)
         if found is None:
-            raise RecordError(RecordProblem(
-                "unmapped_tax_rate",
+            raise _tax_refused(
                 f"{record} is taxed with '{name}', which is not a tax in FreshBooks; add it "
                 f"(Settings › Taxes) or change the mapping of the store's {rate_text(rate)}% "
-                "rate, then retry.",
-                [Fix("edit_field", "Change the tax mapping"), Fix("retry", "Retry")]))
+                "rate, then retry.")
         return found
+
+
+def _tax_refused(message: str) -> RecordError:
+    """A line FreshBooks cannot tax as the store did: the mapping is to change."""
+    return RecordError(RecordProblem("unmapped_tax_rate", message, [
+        Fix("edit_field", "Change the tax mapping"), Fix("retry", "Retry")]))
 
 
 def _address(prefix: str, address: LedgerAddress | None) -> dict[str, str]:
