@@ -20,6 +20,7 @@ import httpx
 from ecom_ledger_desktop.connectors.http import ApiClient, RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.qbo import faults
 from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
+from ecom_ledger_desktop.connectors.oauth2 import REFRESHED
 from ecom_ledger_desktop.connectors.ratelimit import QBO_LIMITS, RateLimiter
 from ecom_ledger_desktop.core.errors import FatalError, RetriableError, SyncError, UncertainOutcome
 from ecom_ledger_desktop.core.money import dumps, loads
@@ -243,8 +244,7 @@ class QboClient:
                  response.request.url.path, response.status_code, tid, type(error).__name__,
                  getattr(error, "code", ""))
         log.debug("QBO %s intuit_tid=%s: %s", response.request.url.path, tid, error)
-        if isinstance(error, faults.TokenExpired) and response.request.extensions.get(
-                "qbo_refreshed"):
+        if isinstance(error, faults.TokenExpired) and response.request.extensions.get(REFRESHED):
             # A token fresh from the refresh endpoint was refused too: refreshing again won't help.
             return FatalError(
                 f"QuickBooks refused a freshly issued authorisation for company "
