@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.oauth import FreshBooksTokens
@@ -100,3 +101,22 @@ def test_a_refused_refresh_names_the_provider_and_leaks_no_secret(
     assert str(refused.value).startswith(f"{provider.name} no longer accepts")
     for secret in (SECRET, "not-a-token-the-provider-issued"):
         assert secret not in str(refused.value) and secret not in caplog.text
+
+
+def test_a_throttled_token_endpoint_is_retried_later_not_a_reconnection() -> None:
+    """Neither simulator throttles its token endpoint; an answer made here stands for it: a 429
+    whose body reads like an OAuth refusal is still only "later"."""
+    from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
+    from ecom_ledger_desktop.core.errors import RetriableError
+
+    throttled = httpx.MockTransport(lambda request: httpx.Response(
+        429, json={"error": "invalid_grant", "error_description": "Too many requests"}))
+    for make in (QboTokens, FreshBooksTokens):
+        store = MemorySecretStore()
+        store.set(CONNECTION, "client_secret", SECRET)
+        store.set(CONNECTION, "refresh_token", "kept")
+        tokens = make(CONNECTION, "sim-client", store, token_url="https://example.test/auth/"
+                      "oauth/token", transport=throttled)
+        with pytest.raises(RetriableError, match="sign-in service is unavailable"):
+            tokens.access_token()
+        assert store.get(CONNECTION, "refresh_token") == "kept"
