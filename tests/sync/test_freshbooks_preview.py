@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ecom_ledger_desktop.models.ledger import LedgerCustomer
 from ecom_ledger_desktop.sync.preview import run_preview
 from ecom_ledger_desktop.sync.preview_model import Preview
 from tests.connectors.freshbooks.bench import FreshBench, open_bench, order, rules
@@ -163,3 +164,47 @@ def test_preview_then_post_agree_invoice_by_invoice(tmp_path: Path) -> None:
         assert [doc.customer.action for doc in seen.documents  # type: ignore[union-attr]
                 ].count("matched") == 1
         assert len(bench.live("clients")) == 3  # Sam's, and Jane's and Bo's made once
+
+
+def test_an_archived_client_and_item_are_shown_as_reused_as_the_run_reuses_them(
+        tmp_path: Path) -> None:
+    """An undo (or the merchant) archives what it no longer needs; the run brings the client and
+    the item back rather than making new ones, and the preview says so."""
+    with open_bench(tmp_path) as bench:
+        sam = bench.ledger.add("clients", {"email": SAM["email"], "fname": "Sam",
+                                           "lname": "Lee", "vis_state": 2})
+        with bench.ledger.books.lock:
+            [bottle_id] = [i for i, row in bench.ledger.books.records["items/items"].items()
+                           if row["sku"] == "WB-BOTTLE"]
+            bench.ledger.books.records["items/items"][bottle_id]["vis_state"] = 2
+            bench.ledger.books.records["users/clients"][sam["id"]]["vis_state"] = 2
+        number_of(bench, order(customer=SAM))
+
+        seen = preview(bench)
+
+        assert seen.flags == [] and seen.customers_to_create == []
+        assert seen.items_to_create == []
+        [doc] = seen.documents
+        assert doc.customer is not None
+        assert (doc.customer.action, doc.customer.ledger_id) == ("matched", str(sam["id"]))
+        assert "archived" in doc.customer.reason
+        assert bench.sync().posted == 1
+        [invoice] = bench.live("invoices")
+        assert str(invoice["customerid"]) == str(sam["id"])
+        assert len(bench.ledger.records("clients")) == 1
+
+
+def test_a_preview_then_a_run_on_one_connector_still_reactivates_the_archived_client(
+        tmp_path: Path) -> None:
+    with open_bench(tmp_path) as bench:
+        sam = bench.ledger.add("clients", {"email": SAM["email"], "fname": "Sam",
+                                           "lname": "Lee"})
+        with bench.ledger.books.lock:
+            bench.ledger.books.records["users/clients"][sam["id"]]["vis_state"] = 2
+        number_of(bench, order(customer=SAM))
+        with bench.service.context(bench.pair_id) as ctx:
+            run_preview(ctx)
+            made = ctx.ledger.ensure_customer(LedgerCustomer(
+                key=f"email:{SAM['email']}", display_name="Sam Lee", email=SAM["email"]), "r")
+        assert made == str(sam["id"])
+        assert [c["id"] for c in bench.live("clients")] == [sam["id"]]

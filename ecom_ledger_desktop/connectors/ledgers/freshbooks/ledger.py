@@ -123,16 +123,22 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
         return self.lookups.ensure_item(item, policy, standard_item)
 
     def match_customer(self, customer: LedgerCustomer) -> tuple[str, str] | None:
-        """The matching client and how it matched, without writing anything (the preview)."""
+        """The matching client and how it matched, without writing anything (the preview); an
+        archived one counts: the run makes it active again rather than adding another."""
         found = self.lookups.find_client(customer)
+        archived = found is None and (found := self.lookups.find_client(
+            customer, archived=True)) is not None
         if found is None:
             return None
-        return found, ("email" if self.lookups.client_has_email(found, customer.email)
-                       else "name")
+        how = "email" if self.lookups.client_has_email(found, customer.email, archived) \
+            else "name"
+        return found, how + (", archived in FreshBooks: made active again" if archived else "")
 
     def find_item(self, item: LedgerItem) -> str | None:
-        """The item for the SKU (then name) without writing anything (the exact preview)."""
-        return self.lookups.find_item(item.sku, item.name)
+        """The item for the SKU (then name) without writing anything (the exact preview); an
+        archived one counts, as the run makes it active again."""
+        return self.lookups.find_item(item.sku, item.name) or \
+            self.lookups.find_item(item.sku, item.name, archived=True)
 
     def resolve_name(self, kind: str, name: str) -> str:
         """An item's id by name (a FreshBooks line needs none: a missing one is its name);

@@ -87,16 +87,18 @@ class Lookups:
                 detail=";".join(ids)))  # as every ledger's: the error queue splits on ";"
         if matches:
             found = str(matches[0]["id"])
-            self.clients[customer.key] = found
+            if not archived:  # an archived one is remembered once it is active again
+                self.clients[customer.key] = found
             return found
         return None
 
-    def client_has_email(self, client_id: str, email: str) -> bool:
-        """Whether the client carries this email (no writes)."""
+    def client_has_email(self, client_id: str, email: str, archived: bool = False) -> bool:
+        """Whether the client (``archived``: an archived one) carries this email (no writes)."""
         wanted = norm(email)
+        shown = {"vis_state": str(ARCHIVED)} if archived else {}
         return bool(wanted) and any(
             str(c.get("id")) == client_id and norm(str(c.get("email") or "")) == wanted
-            for c in self.client.list("clients", {"email": wanted}))
+            for c in self.client.list("clients", {"email": wanted, **shown}))
 
     def ensure_client(self, customer: LedgerCustomer) -> str:
         """The matching client, its blank details filled in; else a new client."""
