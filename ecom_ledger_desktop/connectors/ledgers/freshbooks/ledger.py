@@ -30,13 +30,13 @@ from ecom_ledger_desktop.connectors.base import (
 )
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.freshbooks import documents, followers, notes
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.bodies import FreshBooksBodies
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.catalog import FreshBooksCatalog
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.checks import refuse_other_total
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.client import FreshBooksClient
-from ecom_ledger_desktop.connectors.ledgers.freshbooks.discount import as_invoice_discount
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.faults import FreshBooksFault
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.kind import API_BASE
-from ecom_ledger_desktop.connectors.ledgers.freshbooks.lookups import NAME_PREFIX, Lookups, norm
+from ecom_ledger_desktop.connectors.ledgers.freshbooks.lookups import Lookups, norm
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.oauth import FreshBooksTokens
 from ecom_ledger_desktop.connectors.ledgers.freshbooks.posted import (
     LABEL,
@@ -53,7 +53,6 @@ from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, Syn
 from ecom_ledger_desktop.core.money import to_decimal
 from ecom_ledger_desktop.models.commerce import Product, StockLevel
 from ecom_ledger_desktop.models.ledger import (
-    DocumentLine,
     LedgerCustomer,
     LedgerItem,
     LedgerPayment,
@@ -65,7 +64,7 @@ log = logging.getLogger(__name__)
 REFUND_KINDS = ("refund_receipt", "credit_memo")
 
 
-class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
+class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo, FreshBooksBodies):
     """FreshBooks as a push ledger (implements ``connectors.base.PushLedger``, and
     ``connectors.catalog.LedgerCatalog`` for the mapping editor and the error queue)."""
 
@@ -231,14 +230,6 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
             raise fault.about(record) from None
         return checked(invoice_ref(row), document, expected)
 
-    def check_document(self, document: SalesDocument, resolution: Resolution) -> None:
-        """Build the lines as ``create_document`` would and check them as it does (taxes,
-        FreshBooks' own total), writing nothing (``DocumentChecker``, for the exact preview):
-        a tax FreshBooks lacks is only named, and the preview's ids stand for themselves."""
-        record = record_label(document)
-        _, expected = self._lines(document, resolution, record, checking=True)
-        refuse_other_total(document, expected, record)
-
     def void_document(self, target: PostedRef, kind: str, request_id: str) -> PostedRef:
         """Delete a posted document (FreshBooks keeps it as deleted, ``vis_state`` 1); an
         invoice's payments go with it. One already gone (a resend) counts as done."""
@@ -306,51 +297,6 @@ class FreshBooksLedger(FreshBooksCatalog, FreshBooksUndo):
         self.client.close()
 
     # -- internals --------------------------------------------------------------------------
-    def _lines(self, document: SalesDocument, resolution: Resolution, record: str,
-               checking: bool = False) -> tuple[list[dict[str, Any]], Decimal]:
-        as_discount = self._as_discount(document, resolution, record, checking)
-        if as_discount is not None:
-            return as_discount[0], as_discount[1]
-        return documents.lines_body(document, *self._namers(resolution, checking), record)
-
-    def _as_discount(self, document: SalesDocument, resolution: Resolution, record: str,
-                     checking: bool = False
-                     ) -> tuple[list[dict[str, Any]], Decimal, Decimal] | None:
-        """The invoice with FreshBooks' invoice discount, when the rule asks and it is exact."""
-        if self.discount_as != "invoice_discount":
-            return None
-        return as_invoice_discount(document, *self._namers(resolution, checking), record)
-
-    def _namers(self, resolution: Resolution, checking: bool
-                ) -> tuple[documents.LineName, documents.TaxName]:
-        """How lines are named and taxed; ``checking``: with no writes and no look-up of an id
-        FreshBooks did not issue (the preview's)."""
-        def name_of(line: DocumentLine) -> str:
-            return self._line_name(line, resolution, checking)
-
-        def taxes(rate: Decimal, code: str | None, record: str) -> list[tuple[str, Decimal]]:
-            return self.lookups.line_taxes(rate, code, record, create=not checking)
-        return name_of, taxes
-
-    def _invoice_body(self, document: SalesDocument, resolution: Resolution,
-                      lines: list[dict[str, Any]], record: str) -> dict[str, Any]:
-        body = documents.invoice_body(document, resolution.customer_id, lines, self.number_field)
-        if self.discount_as == "invoice_discount":  # 0 when lines carry it (an update clears it)
-            as_discount = self._as_discount(document, resolution, record)
-            body["discount_value"] = str(as_discount[2]) if as_discount else "0"
-        return body
-
-    def _line_name(self, line: DocumentLine, resolution: Resolution,
-                   checking: bool = False) -> str:
-        ref = line.item
-        for key in (ref.ledger_id, resolution.item_ids.get(ref.item_key or ""),
-                    resolution.item_ids.get(ref.ledger_name or "")):
-            if key and (not checking or key.isdigit() or key.startswith(NAME_PREFIX)):
-                return self.lookups.line_name(key)
-            if key:
-                break
-        return ref.ledger_name or line.description or line.kind.replace("_", " ").title()
-
     def _finished(self, row: dict[str, Any], document: SalesDocument) -> PostedRef:
         """An invoice marked sent (drafts are left out of reports; an unpaid order's stays one
         when the rule says so) and, for a sales receipt, paid; a step whose answer was lost
