@@ -208,3 +208,33 @@ def test_a_preview_then_a_run_on_one_connector_still_reactivates_the_archived_cl
                 key=f"email:{SAM['email']}", display_name="Sam Lee", email=SAM["email"]), "r")
         assert made == str(sam["id"])
         assert [c["id"] for c in bench.live("clients")] == [sam["id"]]
+
+
+def test_preview_then_post_agree_on_a_refund_an_edit_and_an_invoice_discount(
+        tmp_path: Path) -> None:
+    with open_bench(tmp_path, pair_rules=rules(discount_as="invoice_discount")) as bench:
+        refunded = bench.store.add_order(order())
+        edited = bench.store.add_order(order(customer=BO))
+        bench.sync()
+        bench.store.refund_order(refunded, {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1,
+                                                       "back_to_stock": True}], "shipping": 0})
+        bench.store.edit_order(edited, {"lines": [
+            {"sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "qty": 3, "price": "24.00",
+             "tax_percent": "8.25"}]})
+        discounted = number_of(bench, order(customer=SAM, discount="6.65", shipping="0"))
+        before = counts(bench)
+
+        seen = preview(bench)
+
+        assert counts(bench) == before and seen.flags == []
+        ops = sorted((doc.op, doc.doc_kind) for doc in seen.documents)
+        assert ops == [("create", "refund_receipt"), ("create", "sales_receipt"),
+                       ("update", "sales_receipt")]
+        assert bench.sync().status == "ok"
+        invoices = {inv["invoice_number"]: inv for inv in bench.live("invoices")}
+        [credit] = bench.live("credit_notes")
+        for doc in seen.documents:
+            posted = credit if doc.doc_kind == "refund_receipt" else invoices[doc.doc_number]
+            assert Decimal(posted["amount"]["amount"]) == doc.total, doc.record_number
+        [sale] = [doc for doc in seen.documents if doc.record_number == discounted]
+        assert Decimal(invoices[sale.doc_number]["discount_value"]) > 0  # FreshBooks' discount
