@@ -1,9 +1,11 @@
 """Hold for approval: a pair whose runs send only the postings the merchant approved.
 
 With ``posting_approval = "hold"`` a run fetches and journals as always, then sends only
-approved postings; the others stay queued in the journal, held (not lost, not flagged), and
-the exact preview (``sync/preview.py``) shows them. Approving is per posting, so a later change
-to an approved order (an update, a void) is held again until approved.
+approved postings (batched where the ledger batches, like any run), and so does every other
+path that sends (a retry or a fix from the error queue: the ``Dispatcher`` keeps the rest
+back); the others stay queued in the journal, held (not lost, not flagged), and the exact
+preview (``sync/preview.py``) shows them. Approving is per posting, so a later change to an
+approved order (an update, a void) is held again until approved.
 """
 
 from __future__ import annotations
@@ -18,10 +20,19 @@ def holding(pair: Pair) -> bool:
     return pair.rules.posting_approval == "hold"
 
 
-def releasable(state: State, pair_id: int, rows: list[PostingRow]) -> list[PostingRow]:
-    """The rows the merchant approved."""
-    approved = state.approvals.approved(pair_id)
-    return [row for row in rows if row.posting_key in approved]
+def waits_for_approval(rows: list[PostingRow]) -> str:
+    """What a retry or a fix says about postings it kept back: "order 1001 waits for your
+    approval on the Preview page" (a held posting goes only once approved)."""
+    kinds: dict[str, list[str]] = {}
+    for row in rows:
+        numbers = kinds.setdefault(row.record_kind, [])
+        if row.record_number not in numbers:
+            numbers.append(row.record_number)
+    said = [f"{kind}{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
+            for kind, numbers in kinds.items()]
+    several = sum(len(numbers) for numbers in kinds.values()) > 1
+    return f"{' and '.join(said)} {'wait' if several else 'waits'} for your approval on the " \
+           "Preview page"
 
 
 def held_rows(state: State, pair: Pair) -> list[PostingRow]:

@@ -117,6 +117,7 @@ def _repost(ctx: PairContext, ref: str) -> str:
     lines = compare(rows, held, first, last, confirmed_totals(ctx))
     reasons = {f.reason for line in lines for f in line.findings if f.source_id == last_row.source_id}
     dispatcher = Dispatcher(ctx, None)
+    dispatcher.respect_hold = False  # it puts back a document already let through, as it was
     if DELETED in reasons:
         root = ctx.state.journal.get(root_key(last_row))
         if root is None:

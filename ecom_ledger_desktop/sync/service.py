@@ -188,6 +188,8 @@ class SyncService:
                 outcomes.append(f"failed ({error})")
         if dispatcher.away:  # a ledger that calls in (QuickBooks Desktop): it waits for it
             return dispatcher.waiting_words()
+        if dispatcher.held:  # the pair holds its runs: it goes once the merchant approves it
+            return dispatcher.held_words()
         if all(o == "posted" for o in outcomes) and outcomes:
             return "posted"
         if "flagged" in outcomes:

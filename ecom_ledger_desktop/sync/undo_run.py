@@ -66,8 +66,11 @@ def _summary_again(ctx: PairContext, number: str) -> str | None:
         day = post_day_again(ctx, number)
     if day is None:
         return None
-    sent = [Dispatcher(ctx, None).dispatch(row) for row in ctx.state.journal.open_postings(
-        ctx.pair.id) if row.record_kind == "summary" and row.source_id.startswith(f"{day}|")]
+    dispatcher = Dispatcher(ctx, None)
+    sent = [dispatcher.dispatch(row) for row in ctx.state.journal.open_postings(ctx.pair.id)
+            if row.record_kind == "summary" and row.source_id.startswith(f"{day}|")]
+    if dispatcher.held:  # the pair holds its runs: it goes once the merchant approves it
+        return dispatcher.held_words()
     return ", ".join(sent) if sent else "not undone: nothing to post again"
 
 
