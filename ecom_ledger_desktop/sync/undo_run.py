@@ -21,7 +21,7 @@ BUSY = ("a sync of this pair is running; undo after it has finished (nothing was
 
 def _lock(ctx: PairContext, what: str) -> None:
     """Take the pair's run lock, or refuse while a sync (here or in another process) holds it."""
-    if ctx.state.runs.held_here(ctx.pair.id) or not ctx.state.runs.try_lock(ctx.pair.id, what):
+    if not ctx.state.runs.try_lock(ctx.pair.id, what):
         raise SyncError(BUSY.replace("undo", what))
 
 
