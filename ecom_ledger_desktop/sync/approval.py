@@ -49,6 +49,29 @@ def held_count(state: State, pair: Pair) -> int:
     return len(held_rows(state, pair))
 
 
+def held_by_kind(state: State, pair: Pair) -> dict[str, int]:
+    """How many store records of each kind (order, refund, summary) have a posting waiting for
+    approval."""
+    records = {(row.record_kind, row.source_id) for row in held_rows(state, pair)}
+    counts: dict[str, int] = {}
+    for kind, _source in records:
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+_NOUNS = {"summary": ("daily summary", "daily summaries")}
+
+
+def waiting_line(counts: dict[str, int]) -> str:
+    """"12 orders and 1 refund wait for your approval" ("" when nothing does)."""
+    said = [f"{count} {_NOUNS.get(kind, (kind, kind + 's'))[count != 1]}"
+            for kind, count in sorted(counts.items(), key=lambda kc: kc[0] != "order") if count]
+    if not said:
+        return ""
+    verb = "waits" if len(said) == 1 and sum(counts.values()) == 1 else "wait"
+    return f"{' and '.join(said)} {verb} for your approval"
+
+
 def held_words(count: int) -> str:
     """What a run says about held postings."""
     return (f"{count} document{'s are' if count > 1 else ' is'} held for your approval: "

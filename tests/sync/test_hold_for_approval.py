@@ -81,3 +81,12 @@ def test_only_the_approved_go_in_the_batches_the_rest_stays_held(bench: SyncBenc
     assert (summary.posted, summary.held) == (BATCH_THRESHOLD, 5)
     assert sorted(doc["DocNumber"] for doc in bench.docs("SalesReceipt")) == sorted(
         numbers[:BATCH_THRESHOLD])
+
+
+def test_what_waits_is_counted_in_plain_words() -> None:
+    assert approval.waiting_line({}) == ""
+    assert approval.waiting_line({"order": 1}) == "1 order waits for your approval"
+    assert approval.waiting_line({"order": 12}) == "12 orders wait for your approval"
+    assert approval.waiting_line({"refund": 1, "order": 28}) == (
+        "28 orders and 1 refund wait for your approval")
+    assert approval.waiting_line({"summary": 2}) == "2 daily summaries wait for your approval"
