@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecom_ledger_desktop.app import formatting as fmt
 from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.preview_work import approve, read_pairs, read_preview
@@ -127,6 +129,8 @@ class PreviewPage(Page):
         self.totals_card = Card("Totals per day and payment method")
         self.totals = QTableWidget(0, len(TOTAL_COLUMNS))
         self.totals.setHorizontalHeaderLabels(TOTAL_COLUMNS)
+        self.totals.verticalHeader().hide()
+        self.totals.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.totals_card.layout_.addWidget(self.totals)
         self.body.addWidget(self.totals_card)
         self.sections = [self.docs_card, self.creates_card, self.flags_card, self.totals_card]
@@ -195,7 +199,8 @@ class PreviewPage(Page):
         self._fill_documents(seen)
         self._fill_creates(seen)
         self._fill_totals(seen)
-        flags = [f"{f.record_kind.capitalize()} {f.record_ref}: {f.message}"
+        flags = [("" if f.record_ref in f.message else  # the message names it already
+                  f"{f.record_kind.capitalize()} {f.record_ref}: ") + f.message
                  + (f" Fix: {' / '.join(f.fixes)}." if f.fixes else "")
                  + (" (already in the error queue)" if f.already_open else "")
                  for f in seen.flags]
@@ -220,6 +225,10 @@ class PreviewPage(Page):
                                                str(line.amount), tax, line.account]))
             self.documents.addTopLevelItem(item)
         self.documents.expandAll()
+        header = self.documents.header()
+        for column in range(len(DOC_COLUMNS)):  # numbers whole; the customer takes the rest
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 3
+                                        else QHeaderView.ResizeMode.ResizeToContents)
 
     def _fill_creates(self, seen: Preview) -> None:
         lines = [f"Customer {c.display_name} <{c.email}> — {c.reason}"
@@ -234,8 +243,8 @@ class PreviewPage(Page):
         self.totals.setRowCount(len(rows))
         for r, row in enumerate(rows):
             values = [str(row.day), row.payment_method, row.currency, str(row.documents),
-                      str(row.sales), str(row.changes), str(row.refunds), str(row.payments),
-                      str(row.tax), str(row.net)]
+                      *(fmt.amount(value) for value in (row.sales, row.changes, row.refunds,
+                                                        row.payments, row.tax, row.net))]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if c > 2:
