@@ -90,3 +90,18 @@ def test_what_waits_is_counted_in_plain_words() -> None:
     assert approval.waiting_line({"refund": 1, "order": 28}) == (
         "28 orders and 1 refund wait for your approval")
     assert approval.waiting_line({"summary": 2}) == "2 daily summaries wait for your approval"
+
+
+def test_the_reconciliation_says_a_held_order_waits_for_approval_not_for_the_next_run(
+        bench: SyncBench) -> None:
+    from ecom_ledger_desktop.sync.reconcile import HELD, reconcile
+
+    bench.set_rules(posting_approval="hold")
+    number = bench.store.order_json(bench.store.add_order(order_spec()))["increment_id"]
+    bench.sync()
+    with bench.service.context(bench.pair_id) as ctx:
+        result = reconcile(ctx, days=30)
+    [line] = result.differing()
+    [finding] = line.findings
+    assert (finding.number, finding.reason) == (number, HELD)
+    assert "approve" in HELD and "next run" not in HELD
