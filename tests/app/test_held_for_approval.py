@@ -79,3 +79,18 @@ def test_the_preview_page_explains_itself_before_its_first_preview(
     assert not page.empty.isVisible()
     assert all(section.isVisible() for section in page.sections)
     assert page.preview_button.isVisible() and page.preview_button.text() == "Preview again"
+
+
+def test_a_pair_card_never_says_all_posted_while_orders_wait_for_approval(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from ecom_ledger_desktop.app.status import PairStatus
+    from ecom_ledger_desktop.app.views.pair_card import PairCard
+
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    card = PairCard(PairStatus(1, "Shop → Books", True, 15, None, now, 0, held=12))
+    qtbot.addWidget(card)
+    card.set_pair(card.pair, None, False, now)
+    assert card.chip.text() == "12 wait for your approval"
+    card.set_pair(PairStatus(1, "Shop → Books", True, 15, None, now, 0), None, False, now)
+    assert card.chip.text() == "All posted"
