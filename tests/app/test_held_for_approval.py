@@ -68,7 +68,7 @@ def test_the_preview_page_explains_itself_before_its_first_preview(
     page = h.shell.window.pages["preview"]
     assert isinstance(page, PreviewPage)
     qtbot.waitUntil(lambda: page.pair_box.count() == 1, timeout=WAIT_MS)
-    assert page.empty.isVisible() and "nothing is changed" in page.empty.text_label.text()
+    assert page.empty.isVisible() and "without changing anything" in page.empty.text_label.text()
     assert not any(section.isVisible() for section in page.sections), "empty sections shown"
     [make] = page.empty.buttons
     assert make.isEnabled() and make.text() == "Preview the next sync"
@@ -79,6 +79,8 @@ def test_the_preview_page_explains_itself_before_its_first_preview(
     assert not page.empty.isVisible()
     assert all(section.isVisible() for section in page.sections)
     assert page.preview_button.isVisible() and page.preview_button.text() == "Preview again"
+    page._show_pairs(list(page._pairs))  # shown again: the pairs read again, the preview stays
+    assert page.preview is not None and not page.empty.isVisible()
 
 
 def test_a_pair_card_never_says_all_posted_while_orders_wait_for_approval(qtbot) -> None:  # type: ignore[no-untyped-def]

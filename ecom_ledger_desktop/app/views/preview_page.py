@@ -39,6 +39,13 @@ TOTAL_COLUMNS = ["Day", "Payment method", "Currency", "Documents", "New sales",
 OPTIONAL_COLUMNS = {"Changes to posted": "changes", "Payments received": "payments"}
 
 
+EXPLAINED = ("The preview reads your store and your books and shows each document the next sync "
+             "would post, with its lines, the customers and items it would create, what it would "
+             "flag and the totals per day and payment method, without changing anything.")
+APPROVAL = (" This pair waits for your approval: nothing of it is posted until you approve it "
+            "here.")
+
+
 def _muted(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setObjectName("muted")
@@ -86,20 +93,15 @@ class PreviewPage(Page):
         row = QHBoxLayout()
         self.pair_box = QComboBox()
         row.addWidget(self.pair_box, 1)
+        self.pair_box.currentIndexChanged.connect(self._pair_chosen)
         self.preview_button = QPushButton("Preview the next sync")
         self.preview_button.clicked.connect(self.run_preview)
         row.addWidget(self.preview_button)
         self.body.addLayout(row)
         self.summary = _muted()
         self.body.addWidget(self.summary)
-        self.empty = EmptyState(
-            "See exactly what the next sync would post",
-            "The preview reads your store and your books and shows, before anything is "
-            "posted, each document the next sync would make with its lines, the customers and "
-            "items it would create, what it would flag and why, and the totals per day and "
-            "payment method; nothing is changed. For a pair that waits for your approval, you "
-            "approve here what the next sync posts.",
-            [("Preview the next sync", self.run_preview)])
+        self.empty = EmptyState("See exactly what the next sync would post", EXPLAINED,
+                                [("Preview the next sync", self.run_preview)])
         self.body.addWidget(self.empty)
         self.docs_card = Card("Documents")
         self.documents = QTreeWidget()
@@ -152,16 +154,31 @@ class PreviewPage(Page):
     def _show_pairs(self, pairs: list[Pair]) -> None:
         chosen = self.pair_box.currentData()
         self._pairs = pairs
+        self.pair_box.blockSignals(True)  # the same choice, filled again: the preview stays
         self.pair_box.clear()
         for pair in pairs:
             self.pair_box.addItem(pair.name, pair.id)
         if chosen is not None:
             self.pair_box.setCurrentIndex(max(0, self.pair_box.findData(chosen)))
+        self.pair_box.blockSignals(False)
+        self._pair_chosen()
         self.preview_button.setEnabled(bool(pairs))
         self.empty.buttons[0].setEnabled(bool(pairs) and not self.busy)
         if not pairs:
             self.empty.set_text("Set up a pair (a store and its books) first: then the preview "
                                 "shows exactly what its next sync would post.")
+
+    def _pair_chosen(self) -> None:
+        """Another pair: its own explanation, and no preview of the pair before on show."""
+        pair_id = self.pair_box.currentData()
+        pair = next((p for p in self._pairs if p.id == pair_id), None)
+        holds = pair is not None and pair.rules.posting_approval == "hold"
+        if pair is not None:
+            self.empty.set_text(EXPLAINED + (APPROVAL if holds else ""))
+        if self.preview is not None and self.preview.pair_id != pair_id and not self.busy:
+            self.preview = None
+            self.summary.setText("")
+            self._show_sections(False)
 
     def run_preview(self) -> None:
         """Preview the chosen pair's next run in the background."""
