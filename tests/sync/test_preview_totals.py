@@ -24,7 +24,7 @@ Key = tuple[str, str, str]  # day, payment method, currency
 
 def _books(bench: SyncBench) -> dict[tuple[str, str], dict[str, Any]]:
     """Live sales and refund documents of the company by (entity, id)."""
-    return {(entity, doc["Id"]): doc for entity in ("SalesReceipt", "RefundReceipt")
+    return {(entity, doc["Id"]): doc for entity in ("SalesReceipt", "Invoice", "RefundReceipt")
             for doc in bench.docs(entity)}
 
 
@@ -47,6 +47,9 @@ def _what_the_run_changed(bench: SyncBench, before: dict[tuple[str, str], dict[s
         elif total != Decimal(str(before[ref]["TotalAmt"])):
             found[_key(bench, doc)]["changes"] += total
             found[_key(bench, before[ref])]["changes"] -= Decimal(str(before[ref]["TotalAmt"]))
+    for ref, doc in before.items():
+        if ref not in after:  # voided
+            found[_key(bench, doc)]["changes"] -= Decimal(str(doc["TotalAmt"]))
     return found
 
 
@@ -59,9 +62,12 @@ def _previewed(rows: list[DayTotal]) -> dict[Key, dict[str, Decimal]]:
 
 def test_a_preview_and_the_run_after_it_agree_total_by_total_per_currency(
         bench: SyncBench) -> None:
+    bench.set_rules(payment_posting={"checkmo": "post_at_order"})  # unpaid: an invoice at once
     edited = bench.store.add_order(order_spec())
     refunded = bench.store.add_order(order_spec(payment_method="braintree"))
+    cancelled = bench.store.add_order(order_spec(payment_method="checkmo", paid=False))
     bench.sync()
+    bench.store.cancel_order(cancelled)  # its invoice is voided
     bench.store.edit_order(edited, {"lines": [  # one more tote: its receipt is updated
         {"sku": "MB-TOTE-BLK", "name": "Canvas Tote (Black)", "qty": 3, "price": "24.00",
          "tax_percent": "8.25"},
@@ -80,7 +86,7 @@ def test_a_preview_and_the_run_after_it_agree_total_by_total_per_currency(
     summary = bench.sync()
     after = _books(bench)
 
-    assert {d.op for d in seen.documents} == {"create", "update"}
+    assert {d.op for d in seen.documents} == {"create", "update", "void"}
     assert {r.currency for r in seen.totals()} == {"USD", "EUR"}, "each currency on its own"
     assert summary.posted == len(seen.documents) and summary.flagged == 1
     ran = _what_the_run_changed(bench, before, after)
