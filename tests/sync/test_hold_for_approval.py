@@ -105,3 +105,25 @@ def test_the_reconciliation_says_a_held_order_waits_for_approval_not_for_the_nex
     [finding] = line.findings
     assert (finding.number, finding.reason) == (number, HELD)
     assert "approve" in HELD and "next run" not in HELD
+
+
+def test_an_undo_on_a_holding_pair_goes_at_once_and_posting_again_waits_for_approval(
+        bench: SyncBench) -> None:
+    from ecom_ledger_desktop.sync.undo_run import post_again, undo
+
+    bench.set_rules(posting_approval="hold")
+    number = bench.store.order_json(bench.store.add_order(order_spec()))["increment_id"]
+    bench.sync()
+    approve_all(bench)
+    assert bench.sync().posted == 1
+
+    _plan, result = undo(bench.service, bench.pair_id, orders=[number])  # confirmed: it goes
+
+    assert result is not None and result.undone and bench.docs("SalesReceipt") == []
+    said = post_again(bench.service, bench.pair_id, [number])
+    assert said == {number: f"order {number} waits for your approval on the Preview page"}
+    assert bench.docs("SalesReceipt") == []
+    approve_all(bench)
+    assert bench.sync().posted == 1
+    [again] = bench.docs("SalesReceipt")
+    assert again["DocNumber"].startswith(number)  # (a voided number is not reused)
