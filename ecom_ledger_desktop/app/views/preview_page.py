@@ -42,7 +42,7 @@ OPTIONAL_COLUMNS = {"Changes to posted": "changes", "Payments received": "paymen
 EXPLAINED = ("The preview reads your store and your books and shows each document the next sync "
              "would post, with its lines, the customers and items it would create, what it would "
              "flag and the totals per day and payment method, without changing anything.")
-APPROVAL = (" This pair waits for your approval: nothing of it is posted until you approve it "
+APPROVAL = (" This pair waits for your approval: nothing is posted until you approve it "
             "here.")
 
 
