@@ -296,4 +296,8 @@ class AppStatus(QObject):
             return snap.held_line()
         if snap.waiting:
             return f"{fmt.plural(snap.waiting, 'record')} waiting to be posted"
-        return "" if self.busy else "Everything is posted"
+        if self.busy:
+            return ""
+        if all(p.last_finished is None for p in snap.pairs):  # nothing was posted yet at all
+            return "Waiting for the first sync"
+        return "Everything is posted"

@@ -96,3 +96,13 @@ def test_a_pair_card_never_says_all_posted_while_orders_wait_for_approval(qtbot)
     assert card.chip.text() == "12 wait for your approval"
     card.set_pair(PairStatus(1, "Shop → Books", True, 15, None, now, 0), None, False, now)
     assert card.chip.text() == "All posted"
+
+
+def test_before_any_sync_the_status_does_not_claim_everything_is_posted(
+        qtbot, make_shell) -> None:  # type: ignore[no-untyped-def]
+    from ecom_ledger_desktop.app.status import PairStatus, StatusSnapshot
+
+    h = make_shell()
+    status = h.shell.status
+    status.snapshot = StatusSnapshot(pairs=[PairStatus(1, "Shop", True, 15, None, None, 0)])
+    assert status.status_lines()[2] == "Waiting for the first sync"
