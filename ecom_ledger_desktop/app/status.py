@@ -19,6 +19,7 @@ from ecom_ledger_desktop.app.context import AppContext
 from ecom_ledger_desktop.app.icons import ATTENTION, ERROR, IDLE, PAUSED, SYNCING
 from ecom_ledger_desktop.core.events import OrderProgress, RunFinished, RunStarted
 from ecom_ledger_desktop.db.runs_repo import RunRow
+from ecom_ledger_desktop.sync import approval
 from ecom_ledger_desktop.sync import dashboard_queries as q
 from ecom_ledger_desktop.sync.service import SyncService
 
@@ -37,6 +38,7 @@ class PairStatus:
     last_run: RunRow | None
     last_finished: datetime | None
     open_errors: int
+    held: int = 0  # store records waiting for the merchant's approval (the pair holds)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,17 @@ class StatusSnapshot:
     attention: list[tuple[str, str, str]] = field(default_factory=list)
     runs: list[RunRow] = field(default_factory=list)  # runs after the floor asked for
     latest_run_id: int = 0
+    held_kinds: dict[str, int] = field(default_factory=dict)  # records waiting for approval
+    # by kind (order, refund, summary), every pair together
+
+    @property
+    def held(self) -> int:
+        """Store records waiting for the merchant's approval."""
+        return sum(self.held_kinds.values())
+
+    def held_line(self) -> str:
+        """"12 orders wait for your approval" ("" when nothing does)."""
+        return approval.waiting_line(self.held_kinds)
 
 
 def read_status(service: SyncService, after_run_id: int | None,
@@ -62,10 +75,17 @@ def read_status(service: SyncService, after_run_id: int | None,
     state = service.open_state()
     try:
         last = q.last_runs(state)
+        held = {p.id: approval.held_by_kind(state, p) for p in state.connections.pairs()}
         pairs = [PairStatus(p.id, p.name, p.enabled, p.schedule_minutes, last.get(p.id),
-                            q.last_finished_at(state, p.id), q.open_error_count(state, p.id))
+                            q.last_finished_at(state, p.id), q.open_error_count(state, p.id),
+                            sum(held[p.id].values()))
                  for p in state.connections.pairs()]
+        kinds: dict[str, int] = {}
+        for counts in held.values():
+            for kind, count in counts.items():
+                kinds[kind] = kinds.get(kind, 0) + count
         return StatusSnapshot(
+            held_kinds=kinds,
             pairs=pairs, open_errors=q.open_error_count(state), waiting=q.waiting_count(state),
             last_finished=q.last_finished_at(state), attention=q.connections_needing_attention(state),
             runs=q.runs_after(state, after_run_id) if after_run_id is not None else [],
@@ -272,6 +292,12 @@ class AppStatus(QObject):
         if snap.open_errors:
             verb = "needs" if snap.open_errors == 1 else "need"
             return f"{fmt.plural(snap.open_errors, 'record')} {verb} your attention"
+        if snap.held:  # nothing else goes before the merchant approves it
+            return snap.held_line()
         if snap.waiting:
             return f"{fmt.plural(snap.waiting, 'record')} waiting to be posted"
-        return "" if self.busy else "Everything is posted"
+        if self.busy:
+            return ""
+        if all(p.last_finished is None for p in snap.pairs):  # nothing was posted yet at all
+            return "Waiting for the first sync"
+        return "Everything is posted"

@@ -34,6 +34,7 @@ STYLE_SHEET = f"""
 #path {{ color: #1f2a30; }}
 #statTile {{ background: white; border: 1px solid #e0e5e8; border-radius: 10px; }}
 #statTile[highlight="true"] {{ border: 1px solid #f0b429; background: #fffaeb; }}
+#heldBanner {{ border: 1px solid #f0b429; background: #fffaeb; border-radius: 10px; }}
 #statValue {{ font-size: 24px; font-weight: 600; color: #1f2a30; }}
 #statCaption {{ color: #5f6f78; }}
 #chip {{ border-radius: 10px; padding: 3px 10px; font-weight: 600; }}

@@ -46,6 +46,9 @@ class TrayController(QObject):
         self.icon_state = ""
         self._last_page: str | None = None
         self.status_actions = [self._info_action() for _ in range(3)]
+        self.held_action = QAction("", self.menu)  # "12 orders wait for your approval — Review…"
+        self.held_action.triggered.connect(self._review_held)
+        self.menu.addAction(self.held_action)
         self.menu.addSeparator()
         self.sync_menu = QMenu("Sync now", self.menu)
         self.sync_action = QAction("Sync now", self.menu)
@@ -88,6 +91,9 @@ class TrayController(QObject):
     def _quit(self) -> None:
         self.actions.quit()
 
+    def _review_held(self) -> None:
+        self.actions.open_page("preview")
+
     def _info_action(self) -> QAction:
         action = QAction("", self.menu)
         action.setEnabled(False)
@@ -96,17 +102,22 @@ class TrayController(QObject):
 
     @property
     def tooltip(self) -> str:
-        """The icon's tooltip: the state in words, and "Demo data" in demo mode."""
+        """The icon's tooltip: the state in words, and "Demo data" in demo mode; what waits for
+        the merchant's approval, if anything does."""
         lines = [f"Ecom Ledger{' — Demo data' if self.demo else ''}: {STATE_WORDS[self.icon_state]}"]
-        return "\n".join(lines + self.status.status_lines()[:2])
+        held = self.status.snapshot.held_line() if self.status.loaded else ""
+        return "\n".join(lines + self.status.status_lines()[:2] + ([held] if held else []))
 
     def update(self) -> None:
         """Follow the status: icon, tooltip, status lines, which Sync now and Pause to offer."""
         self.icon_state = self.status.state
         lines = self.status.status_lines()
+        held = self.status.snapshot.held_line() if self.status.loaded else ""
         for action, line in zip(self.status_actions, lines + [""] * 3, strict=False):
             action.setText(line)
-            action.setVisible(bool(line))
+            action.setVisible(bool(line) and line != held)  # the Review entry says it
+        self.held_action.setText(f"{held} — Review…")
+        self.held_action.setVisible(bool(held))
         pairs = self.status.snapshot.pairs
         self.sync_action.setVisible(len(pairs) <= 1)
         self.sync_action.setEnabled(bool(pairs))
@@ -144,7 +155,8 @@ class TrayController(QObject):
 
     def set_quitting(self) -> None:
         """Quit was chosen: say so and offer nothing else."""
-        for action in (self.sync_action, self.sync_menu_action, self.pause_action, self.quit_action):
+        for action in (self.sync_action, self.sync_menu_action, self.pause_action, self.quit_action,
+                       self.held_action):
             action.setEnabled(False)
         self.status_actions[0].setText("Finishing the current sync…")
         if self.icon is not None:

@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
             label.setText(line)
             label.setVisible(bool(line))
         self.nav.set_badge("errors", self.status.snapshot.open_errors)
+        self.nav.set_badge("preview", self.status.snapshot.held)
         has_pairs = bool(self.status.snapshot.pairs)
         self.sync_button.setEnabled(has_pairs and not self.status.busy)
         self.sync_button.setText("Syncing…" if self.status.busy else "Sync now")

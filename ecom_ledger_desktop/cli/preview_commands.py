@@ -10,7 +10,7 @@ from ecom_ledger_desktop.cli.output import EXIT_OK
 from ecom_ledger_desktop.cli.pair_commands import pair_by_ref
 
 if TYPE_CHECKING:
-    from ecom_ledger_desktop.sync.preview_model import Preview
+    from ecom_ledger_desktop.sync.preview_model import DayTotal, Preview
 
 
 def preview(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -103,8 +103,23 @@ def preview_lines(seen: Preview) -> list[str]:
         lines += [f"  {why}" for why in seen.waiting]
     totals = seen.totals()
     if totals:
-        lines.append("\nTotals per day and payment method (created documents):")
-        lines += [f"  {row.day}  {row.payment_method:<20} {row.currency}  "
-                  f"{row.documents:>4} docs  sales {row.sales}  refunds {row.refunds}  "
-                  f"tax {row.tax}  net {row.net}" for row in totals]
+        lines.append("\nTotals per day and payment method: what the run changes in the books "
+                     "(each currency apart)")
+        lines += [_total_line(row) for row in totals]
+    flagged = seen.flagged_totals()
+    if flagged or seen.unpriced_flags():
+        lines.append("\nWould be flagged, so not posted:")
+        lines += [_total_line(row) for row in flagged]
+        if seen.unpriced_flags():
+            lines.append(f"  and {seen.unpriced_flags()} record(s) with no document to total "
+                         "(see 'Would be flagged' above)")
     return lines
+
+
+def _total_line(row: DayTotal) -> str:
+    parts = [f"sales {row.sales}"]
+    parts += [f"{name} {value}" for name, value in (
+        ("changes to posted documents", row.changes), ("refunds", row.refunds),
+        ("payments received", row.payments)) if value]
+    return (f"  {row.day}  {row.payment_method:<20} {row.currency}  {row.documents:>4} docs  "
+            f"{'  '.join(parts)}  tax {row.tax}  net {row.net} {row.currency}")

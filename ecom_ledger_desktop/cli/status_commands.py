@@ -10,7 +10,7 @@ from ecom_ledger_desktop.cli.context import CliContext
 from ecom_ledger_desktop.cli.output import EXIT_OK
 from ecom_ledger_desktop.connectors.kinds import load
 from ecom_ledger_desktop.connectors.registry import KINDS
-from ecom_ledger_desktop.sync.approval import held_rows
+from ecom_ledger_desktop.sync.approval import held_by_kind, held_rows, waiting_line
 
 
 def status(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -44,6 +44,10 @@ def status(ctx: CliContext, args: argparse.Namespace) -> int:
             if waiting:
                 lines.append(f"  {len(waiting)} posting{'s wait' if len(waiting) > 1 else ' waits'}"
                              + (f": {why}" if why else ""))
+            if held:  # said on its own line: nothing of it goes before the merchant approves
+                lines.append(f"  {waiting_line(held_by_kind(state, pair))}: review them with "
+                             f"'ecom-ledger preview {pair.name}', then 'ecom-ledger approve "
+                             f"{pair.name} --all' (or name the orders)")
             open_errors = state.errors.open_count(pair.id)
             if open_errors:
                 lines.append(f"  {open_errors} in the error queue: 'ecom-ledger errors list'")

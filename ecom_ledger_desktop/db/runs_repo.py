@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +16,11 @@ from ecom_ledger_desktop.db._common import iso, parse_iso
 from ecom_ledger_desktop.db.busy import begin_immediate, is_busy
 
 log = logging.getLogger(__name__)
+
+#: the run locks this process holds: (database file, pair id) -> the holding repo. A lock row
+#: naming this process is held only while its holder is in here; otherwise it is a leftover.
+_HOLDERS: dict[tuple[str, int], weakref.ref[RunsRepo]] = {}
+_HOLDERS_LOCK = threading.Lock()  # check-and-take is atomic across this process's threads
 
 
 @dataclass
@@ -44,6 +51,8 @@ class RunsRepo:
     def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
         self._conn = conn
         self._clock = clock
+        files = [str(row[2]) for row in conn.execute("PRAGMA database_list") if row[1] == "main"]
+        self._database = os.path.realpath(files[0]) if files and files[0] else f"memory:{id(conn)}"
 
     def start(self, pair_id: int, trigger: str, status: str = "running", message: str = "") -> int:
         """Record a run (or a skipped run, with ``status='skipped'`` and why)."""
@@ -120,49 +129,64 @@ class RunsRepo:
         return [dict(r) for r in rows.fetchall()]
 
     def try_lock(self, pair_id: int, owner: str) -> bool:
-        """Take the pair's run lock (across processes).
+        """Take the pair's run lock: refused while another run holds it, in another process or
+        in this one (the app's retry beside its running sync).
 
         The holder is named by process id and start time, so a lock left by a killed process is
-        taken over even when its id now belongs to another program.
+        taken over even when its id now belongs to another program; a row naming this process
+        that no run here holds (its unlock met a busy database) is taken over too.
         """
-        begin_immediate(self._conn)
-        try:
-            row = self._conn.execute(
-                "SELECT pid, pid_started, acquired_at FROM pair_locks WHERE pair_id = ?",
-                (pair_id,)).fetchone()
-            if row and row["pid"] != os.getpid() and holder_running(
-                    int(row["pid"]), row["pid_started"], parse_iso(row["acquired_at"])):
+        with _HOLDERS_LOCK:
+            begin_immediate(self._conn)
+            try:
+                row = self._conn.execute(
+                    "SELECT pid, pid_started, acquired_at FROM pair_locks WHERE pair_id = ?",
+                    (pair_id,)).fetchone()
+                if row and (self._holder(pair_id) is not None if row["pid"] == os.getpid()
+                            else holder_running(int(row["pid"]), row["pid_started"],
+                                                parse_iso(row["acquired_at"]))):
+                    self._conn.execute("ROLLBACK")
+                    return False
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO pair_locks (pair_id, owner, pid, pid_started, "
+                    "acquired_at) VALUES (?, ?, ?, ?, ?)",
+                    (pair_id, owner, os.getpid(), own_start(), iso(self._clock.now())))
+            except BaseException:
                 self._conn.execute("ROLLBACK")
-                return False
-            self._conn.execute(
-                "INSERT OR REPLACE INTO pair_locks (pair_id, owner, pid, pid_started, acquired_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (pair_id, owner, os.getpid(), own_start(), iso(self._clock.now())))
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
-        return True
+                raise
+            self._conn.execute("COMMIT")
+            _HOLDERS[(self._database, pair_id)] = weakref.ref(self)
+            return True
+
+    def _holder(self, pair_id: int) -> RunsRepo | None:
+        """The repo of this process holding the pair's lock (a dropped one holds nothing)."""
+        ref = _HOLDERS.get((self._database, pair_id))
+        return ref() if ref is not None else None
 
     def held_here(self, pair_id: int) -> bool:
-        """Whether this process already holds the pair's lock (``try_lock`` would re-enter it:
-        a sync running on another thread of this app)."""
-        return self._conn.execute("SELECT 1 FROM pair_locks WHERE pair_id = ? AND pid = ?",
-                                  (pair_id, os.getpid())).fetchone() is not None
+        """Whether a run of this process holds the pair's lock now."""
+        with _HOLDERS_LOCK:
+            return self._holder(pair_id) is not None
 
     def unlock(self, pair_id: int) -> None:
-        """Release the pair's run lock if this process holds it.
+        """Release the pair's run lock if this repo holds it (another run's lock is left alone).
 
-        A database too busy to take the delete leaves the row: it names this process, so the
-        next run here takes it over, and another process does once this one has ended.
+        A database too busy to take the delete leaves the row: it names this process but no
+        holder here, so the next run here takes it over, and another process does once this
+        one has ended.
         """
-        try:
-            self._conn.execute("DELETE FROM pair_locks WHERE pair_id = ? AND pid = ?",
-                               (pair_id, os.getpid()))
-        except sqlite3.OperationalError as error:
-            if not is_busy(error):
-                raise
-            log.warning("pair %s: run lock left for the next run (database busy)", pair_id)
+        with _HOLDERS_LOCK:
+            if self._holder(pair_id) is not self:
+                return
+            try:
+                self._conn.execute("DELETE FROM pair_locks WHERE pair_id = ? AND pid = ?",
+                                   (pair_id, os.getpid()))
+            except sqlite3.OperationalError as error:
+                if not is_busy(error):
+                    raise
+                log.warning("pair %s: run lock left for the next run (database busy)", pair_id)
+            finally:
+                del _HOLDERS[(self._database, pair_id)]
 
 
 def run_row(row: sqlite3.Row) -> RunRow:

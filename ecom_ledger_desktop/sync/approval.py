@@ -1,9 +1,11 @@
 """Hold for approval: a pair whose runs send only the postings the merchant approved.
 
 With ``posting_approval = "hold"`` a run fetches and journals as always, then sends only
-approved postings; the others stay queued in the journal, held (not lost, not flagged), and
-the exact preview (``sync/preview.py``) shows them. Approving is per posting, so a later change
-to an approved order (an update, a void) is held again until approved.
+approved postings (batched where the ledger batches, like any run), and so does every other
+path that sends (a retry or a fix from the error queue: the ``Dispatcher`` keeps the rest
+back); the others stay queued in the journal, held (not lost, not flagged), and the exact
+preview (``sync/preview.py``) shows them. Approving is per posting, so a later change to an
+approved order (an update, a void) is held again until approved.
 """
 
 from __future__ import annotations
@@ -18,10 +20,19 @@ def holding(pair: Pair) -> bool:
     return pair.rules.posting_approval == "hold"
 
 
-def releasable(state: State, pair_id: int, rows: list[PostingRow]) -> list[PostingRow]:
-    """The rows the merchant approved."""
-    approved = state.approvals.approved(pair_id)
-    return [row for row in rows if row.posting_key in approved]
+def waits_for_approval(rows: list[PostingRow]) -> str:
+    """What a retry or a fix says about postings it kept back: "order 1001 waits for your
+    approval on the Preview page" (a held posting goes only once approved)."""
+    kinds: dict[str, list[str]] = {}
+    for row in rows:
+        numbers = kinds.setdefault(row.record_kind, [])
+        if row.record_number not in numbers:
+            numbers.append(row.record_number)
+    said = [f"{kind}{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
+            for kind, numbers in kinds.items()]
+    several = sum(len(numbers) for numbers in kinds.values()) > 1
+    return f"{' and '.join(said)} {'wait' if several else 'waits'} for your approval on the " \
+           "Preview page"
 
 
 def held_rows(state: State, pair: Pair) -> list[PostingRow]:
@@ -36,6 +47,29 @@ def held_rows(state: State, pair: Pair) -> list[PostingRow]:
 def held_count(state: State, pair: Pair) -> int:
     """How many postings wait for approval."""
     return len(held_rows(state, pair))
+
+
+def held_by_kind(state: State, pair: Pair) -> dict[str, int]:
+    """How many store records of each kind (order, refund, summary) have a posting waiting for
+    approval."""
+    records = {(row.record_kind, row.source_id) for row in held_rows(state, pair)}
+    counts: dict[str, int] = {}
+    for kind, _source in records:
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+_NOUNS = {"summary": ("daily summary", "daily summaries")}
+
+
+def waiting_line(counts: dict[str, int]) -> str:
+    """"12 orders and 1 refund wait for your approval" ("" when nothing does)."""
+    said = [f"{count} {_NOUNS.get(kind, (kind, kind + 's'))[count != 1]}"
+            for kind, count in sorted(counts.items(), key=lambda kc: kc[0] != "order") if count]
+    if not said:
+        return ""
+    verb = "waits" if len(said) == 1 and sum(counts.values()) == 1 else "wait"
+    return f"{' and '.join(said)} {verb} for your approval"
 
 
 def held_words(count: int) -> str:

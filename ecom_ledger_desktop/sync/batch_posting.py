@@ -164,7 +164,8 @@ class BatchPoster:
         rows = self._state.journal.open_postings_after(self.ctx.pair.id, self._last_id)
         if rows:
             self._last_id = max(r.id for r in rows)
-        fresh = [r for r in rows if batchable(r)]
+        # a pair that holds its runs: only what the merchant approved (the rest stays queued)
+        fresh = [r for r in rows if batchable(r) and not self.dispatcher.held_back(r)]
         self._seen += len(fresh)
         if self._active:
             for row in fresh:

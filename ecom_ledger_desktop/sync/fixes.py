@@ -281,4 +281,6 @@ def run_postings(ctx: PairContext, rows: list[PostingRow]) -> str:
     outcomes = [dispatcher.dispatch(ctx.state.journal.get(r.posting_key) or r) for r in rows]
     if dispatcher.away:  # a ledger that calls in (QuickBooks Desktop): they wait for it
         return dispatcher.waiting_words()
+    if dispatcher.held:  # the pair holds its runs: they go once the merchant approves them
+        return dispatcher.held_words()
     return "posted" if outcomes and all(o == "posted" for o in outcomes) else ", ".join(outcomes)

@@ -51,6 +51,7 @@ class DispatchResult:
     flagged: int = 0
     waiting: int = 0
     failed: int = 0
+    held: int = 0  # not approved yet on a pair that holds its runs (never sent)
     stopped_early: str = ""
     waiting_keys: list[str] = dataclasses.field(default_factory=list)  # still waiting, and why
     away: str = ""  # the ledger is not connected now (it calls in): why the rest waits
@@ -65,6 +66,8 @@ class Dispatcher(PostingOutcomes):
         self._current = ""
         self._away = ""
         self.respect_hold = True  # the exact preview turns it off: it shows held postings too
+        self.held: list[PostingRow] = []  # postings this dispatcher kept back, unapproved
+        self._approved: set[str] | None = None  # read once: an approval made meanwhile waits
 
     @property
     def away(self) -> str:
@@ -74,6 +77,18 @@ class Dispatcher(PostingOutcomes):
     def waiting_words(self) -> str:
         """The outcome a merchant reads when a posting waits for a ledger that calls in."""
         return f"waiting for {self.ctx.ledger_label}: {self._away}"
+
+    def held_back(self, row: PostingRow) -> bool:
+        """Whether ``row`` waits for the merchant's approval (its pair holds its runs)."""
+        if not (self.respect_hold and approval.holding(self.ctx.pair)):
+            return False
+        if self._approved is None:
+            self._approved = self.ctx.state.approvals.approved(self.ctx.pair.id)
+        return row.posting_key not in self._approved
+
+    def held_words(self) -> str:
+        """What a retry or a fix says when what it would send waits for approval."""
+        return approval.waits_for_approval(self.held)
 
     def _note_away(self, rows: list[PostingRow], why: str) -> None:
         """Each posting says why it waits (the app and the CLI show it)."""
@@ -91,15 +106,14 @@ class Dispatcher(PostingOutcomes):
         """
         result = DispatchResult()
         ledger = self.ctx.ledger
-        holding = self.respect_hold and approval.holding(self.ctx.pair)
-        if not batched and not holding and isinstance(ledger, BatchLedger) and ledger.batching:
+        if not batched and isinstance(ledger, BatchLedger) and ledger.batching:
             from ecom_ledger_desktop.sync.batch_posting import post_in_batches
 
             poster = post_in_batches(self.ctx, self.run_id, ledger)
             result.posted, result.flagged = poster.posted, poster.flagged
-        pending = self.ctx.state.journal.open_postings(self.ctx.pair.id)
-        if holding:  # only what the merchant approved; the rest stays queued, held
-            pending = approval.releasable(self.ctx.state, self.ctx.pair.id, pending)
+        # only what the merchant approved when the pair holds; the rest stays queued, held
+        pending = [row for row in self.ctx.state.journal.open_postings(self.ctx.pair.id)
+                   if not self.held_back(row)]
         started = time.monotonic()
         consecutive_failures = 0
         for done, row in enumerate(pending, start=1):
@@ -128,7 +142,11 @@ class Dispatcher(PostingOutcomes):
         return result
 
     def dispatch(self, row: PostingRow) -> str:
-        """Send one posting; returns posted / flagged / waiting / failed."""
+        """Send one posting; returns posted / flagged / waiting / failed, or held (kept back,
+        unsent: its pair holds its runs and the merchant has not approved it)."""
+        if self.held_back(row):
+            self.held.append(row)
+            return "held"
         try:
             return self._dispatch(row)
         except PostedWithProblem as error:

@@ -18,11 +18,14 @@ from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.ledger import LedgerCustomer, SalesDocument
 from ecom_ledger_desktop.sync import approval
 from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.ingest import root_key
 from ecom_ledger_desktop.sync.posting import Dispatcher
 from ecom_ledger_desktop.sync.posting_outcomes import payload_of
 from ecom_ledger_desktop.sync.preview_ledger import RecordedWrite, RecordingLedger
 from ecom_ledger_desktop.sync.preview_model import (
+    REFUND_KINDS,
     Preview,
+    PreviewAmount,
     PreviewCustomer,
     PreviewDocument,
     PreviewFlag,
@@ -68,7 +71,8 @@ def run_preview(ctx: PairContext) -> Preview:
                                        if c.action != "matched"]
         preview.items_to_create = list(recorder.new_items.values())
         preview.flags = [PreviewFlag(e.record_kind, e.record_ref, e.code, e.message,
-                                     [fix.label for fix in e.fixes], e.id in already_open)
+                                     [fix.label for fix in e.fixes], e.id in already_open,
+                                     _amount(copy.journal.get(e.posting_key or "")))
                          for e in reversed(copy.errors.entries(ctx.pair.id, "open"))]
         preview.waiting = [f"{row.record_number}: {row.last_error}"
                            for row in copy.journal.open_postings(ctx.pair.id)]
@@ -98,6 +102,7 @@ def _document(state: State, pair_id: int, row: PostingRow, write: RecordedWrite,
                     line.item.ledger_name or "")
         for line in doc.lines]
     source = doc or pay
+    previous = _posted_before(state, pair_id, row) if write.op == "update" else None
     total = row.amount if row.amount is not None and write.op != "void" else (
         doc.total if doc is not None else pay.amount if pay is not None else None)
     return PreviewDocument(
@@ -110,7 +115,26 @@ def _document(state: State, pair_id: int, row: PostingRow, write: RecordedWrite,
         tax_total=doc.tax_total if doc and write.op != "void" else _zero(),
         payment_method=(source.payment_method or "") if source else "",
         deposit_account=(source.deposit_account or "") if source else "",
-        customer=customer, lines=lines)
+        customer=customer, lines=lines, previous=previous)
+
+
+def _amount(row: PostingRow | None) -> PreviewAmount | None:
+    """A document posting's day, method, currency and amounts, as journaled."""
+    document = payload_of(row).get("document") if row is not None else None
+    if row is None or not isinstance(document, dict):
+        return None
+    doc = SalesDocument.model_validate(document)
+    total = row.amount if row.amount is not None else doc.total
+    return PreviewAmount(doc.txn_date, doc.payment_method or "", doc.currency, total,
+                         doc.tax_total, doc.kind in REFUND_KINDS)
+
+
+def _posted_before(state: State, pair_id: int, row: PostingRow) -> PreviewAmount | None:
+    """The document an update replaces, as it was last posted (its create or an update)."""
+    chain = [p for p in state.journal.for_record(pair_id, row.record_kind, row.source_id)
+             if p.id < row.id and p.state == "posted" and p.op in ("create", "update")
+             and root_key(p) == row.target_key]
+    return _amount(chain[-1]) if chain else None
 
 
 def _customer(state: State, pair_id: int, payload: dict[str, object], customer_id: str,

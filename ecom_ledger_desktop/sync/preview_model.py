@@ -2,7 +2,9 @@
 
 Built by ``sync/preview.py`` from what the recording ledger was asked to write during a real
 run on a throw-away copy of the database. Amounts are ``Decimal``; totals are kept per currency
-and never add two currencies together.
+and never add two currencies together. The totals count exactly what the run changes in the
+books: new sales documents and refunds, and the change an update or a void makes to a document
+already posted; what would be flagged is totalled apart, since it is not posted.
 """
 
 from __future__ import annotations
@@ -16,6 +18,18 @@ from typing import Any
 SALES_KINDS = frozenset({"sales_receipt", "invoice"})
 REFUND_KINDS = frozenset({"refund_receipt", "credit_memo"})
 NO_METHOD = "(no payment method)"
+
+
+@dataclass
+class PreviewAmount:
+    """A document's date, payment method, currency and amounts (as posted, or as flagged)."""
+
+    day: date
+    payment_method: str
+    currency: str
+    total: Decimal
+    tax: Decimal
+    refund: bool = False  # a refund receipt or credit memo (money given back)
 
 
 @dataclass
@@ -76,6 +90,14 @@ class PreviewDocument:
     customer: PreviewCustomer | None
     lines: list[PreviewLine] = field(default_factory=list)
     approved: bool = False  # the merchant approved it (matters when the pair holds its runs)
+    previous: PreviewAmount | None = None  # an update: the document as posted before it
+
+    def amount(self) -> PreviewAmount | None:
+        """This write's day, method, currency and amounts (None: it has no date)."""
+        if self.txn_date is None:
+            return None
+        return PreviewAmount(self.txn_date, self.payment_method, self.currency, self.total,
+                             self.tax_total, self.doc_kind in REFUND_KINDS)
 
 
 @dataclass
@@ -88,24 +110,51 @@ class PreviewFlag:
     message: str
     fixes: list[str]
     already_open: bool = False  # it is in the error queue already
+    amount: PreviewAmount | None = None  # the document it would have been (None: not mapped)
 
 
 @dataclass
 class DayTotal:
-    """Created documents of one store-local day, payment method and currency."""
+    """What the run changes in the books for one store-local day, payment method and currency.
+
+    ``sales``: new sales documents; ``changes``: what updates and voids add to (or take from)
+    sales documents already posted; ``refunds``: refunds given (net of their own updates and
+    voids); ``payments``: money received against invoices (not sales: the invoice was).
+    """
 
     day: date
     payment_method: str
     currency: str
     documents: int = 0
     sales: Decimal = Decimal("0")
+    changes: Decimal = Decimal("0")
     refunds: Decimal = Decimal("0")
+    payments: Decimal = Decimal("0")
     tax: Decimal = Decimal("0")
 
     @property
     def net(self) -> Decimal:
-        """Sales less refunds, in this row's currency."""
-        return self.sales - self.refunds
+        """Sales and changes less refunds, in this row's currency."""
+        return self.sales + self.changes - self.refunds
+
+    def add(self, amount: PreviewAmount, column: str, sign: int = 1) -> None:
+        """Count ``amount`` (negated when ``sign`` is -1) in ``column``; refunds' tax is
+        given back."""
+        setattr(self, column, getattr(self, column) + sign * amount.total)
+        if column != "payments":
+            self.tax += (-sign if amount.refund else sign) * amount.tax
+
+
+def _tally(amounts: list[tuple[PreviewAmount, str, int, bool]]) -> list[DayTotal]:
+    """Rows per day, payment method and currency from (amount, column, sign, counts as a
+    document) entries, in day order."""
+    rows: dict[tuple[date, str, str], DayTotal] = {}
+    for amount, column, sign, counted in amounts:
+        key = (amount.day, amount.payment_method or NO_METHOD, amount.currency)
+        row = rows.setdefault(key, DayTotal(*key))
+        row.documents += int(counted)
+        row.add(amount, column, sign)
+    return [rows[key] for key in sorted(rows)]
 
 
 @dataclass
@@ -129,21 +178,32 @@ class Preview:
         return list(dict.fromkeys(d.record_number for d in self.documents if not d.approved))
 
     def totals(self) -> list[DayTotal]:
-        """Per store-local day, payment method and currency: documents the run would create."""
-        rows: dict[tuple[date, str, str], DayTotal] = {}
+        """Per store-local day, payment method and currency: what the run changes in the books
+        (an update counts the difference it makes, a void takes its document away)."""
+        entries: list[tuple[PreviewAmount, str, int, bool]] = []
         for doc in self.documents:
-            if doc.op != "create" or doc.txn_date is None:
+            amount = doc.amount()
+            if amount is None:
                 continue
-            key = (doc.txn_date, doc.payment_method or NO_METHOD, doc.currency)
-            row = rows.setdefault(key, DayTotal(*key))
-            row.documents += 1
-            if doc.doc_kind in REFUND_KINDS:
-                row.refunds += doc.total
-                row.tax -= doc.tax_total
-            else:
-                row.sales += doc.total
-                row.tax += doc.tax_total
-        return [rows[key] for key in sorted(rows)]
+            if doc.op == "payment":
+                entries.append((amount, "payments", 1, True))
+                continue
+            column = "refunds" if amount.refund else "sales" if doc.op == "create" else "changes"
+            entries.append((amount, column, -1 if doc.op == "void" else 1, True))
+            if doc.op == "update" and doc.previous is not None:  # it replaces what was posted
+                entries.append((doc.previous, "refunds" if amount.refund else "changes", -1,
+                                False))
+        return _tally(entries)
+
+    def flagged_totals(self) -> list[DayTotal]:
+        """What would be flagged and so not posted, per day, payment method and currency
+        (flags whose document was never made have no amount: ``unpriced_flags``)."""
+        return _tally([(flag.amount, "refunds" if flag.amount.refund else "sales", 1, True)
+                       for flag in self.flags if flag.amount is not None])
+
+    def unpriced_flags(self) -> int:
+        """Flagged records with no document to total (the store's data could not be mapped)."""
+        return sum(flag.amount is None for flag in self.flags)
 
     def orders(self) -> list[str]:
         """The record numbers with at least one document, in order."""
@@ -154,6 +214,8 @@ class Preview:
         data: dict[str, Any] = _plain(asdict(self))
         data["held"] = self.held()
         data["totals"] = [_plain({**asdict(row), "net": row.net}) for row in self.totals()]
+        data["flagged_totals"] = [_plain({**asdict(row), "net": row.net})
+                                  for row in self.flagged_totals()]
         return data
 
 

@@ -24,6 +24,7 @@ from ecom_ledger_desktop.core.errors import LedgerAway
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.ledger import SalesDocument
 from ecom_ledger_desktop.models.rules import PostingRules
+from ecom_ledger_desktop.sync import approval
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import DEAD_STATES, SALE_OPS
 from ecom_ledger_desktop.sync.summary_journal import MEMBER_STATES, PENDING
@@ -46,6 +47,7 @@ UNVOIDED = "cancelled and voided, but live again in the ledger: void it there"
 HAND_MADE = "posted by hand in the ledger"
 FLAGGED = "flagged: waiting for you in the error queue"
 WAITING = "not posted yet (waiting for the next run)"
+HELD = "held for your approval: posted once you approve it on the Preview page"
 EDITED = "edited in the store after posting; the new version is not posted yet"
 IGNORED = "ignored by you"
 ROUNDED = "rounding"
@@ -175,7 +177,8 @@ def reconcile(ctx: PairContext, days: int = 30, end: date | None = None) -> Reco
         raise NotReadable(f"waiting for {ctx.ledger_label}: {error} Its books are read back "
                           "while it is connected; reconcile again then.") from None
     postings = ctx.state.journal.all(ctx.pair.id)
-    lines = compare(postings, held, start, end, confirmed_totals(ctx), ctx.pair.rules)
+    lines = compare(postings, held, start, end, confirmed_totals(ctx), ctx.pair.rules,
+                    {row.posting_key for row in approval.held_rows(ctx.state, ctx.pair)})
     return Reconciliation(start, end, lines, ledger.read_calls() - calls_before,
                           time.monotonic() - began, _unplaced(ctx, postings))
 
@@ -217,13 +220,15 @@ def _today(ctx: PairContext) -> date:
 
 def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, end: date,
             confirmed: dict[str, Decimal] | None = None,
-            rules: PostingRules | None = None) -> list[GroupLine]:
+            rules: PostingRules | None = None,
+            awaiting_approval: set[str] | None = None) -> list[GroupLine]:
     """Group the journal's records and the ledger's documents; explain every difference.
 
     ``confirmed``: the totals the ledger answered when each document was posted (by posting
     key), which tell a total the ledger computed itself from one changed by hand later.
     Summary posting (``rules``): an order in a daily summary counts on the store's side in the
     summary's group; the summary document is the ledger's side of them all.
+    ``awaiting_approval``: posting keys held for the merchant's approval (the pair holds).
     """
     confirmed = confirmed or {}
     by_record: dict[tuple[str, str], list[PostingRow]] = defaultdict(list)
@@ -272,6 +277,8 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, e
             last = posted[-1] if posted else None
             reason = _why(latest, last, doc, cancelled, rows,
                           confirmed.get(last.posting_key) if last else None)
+            if reason == WAITING and latest.posting_key in (awaiting_approval or ()):
+                reason = HELD  # no run sends it before the merchant approves it
             line.findings.append(Finding(reason, record_kind, latest.record_number, source_id,
                                          store_amount, ledger_amount,
                                          doc.ledger_id if doc else ""))

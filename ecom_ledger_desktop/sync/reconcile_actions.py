@@ -4,7 +4,6 @@ document deleted or changed by hand in the ledger, through the journal (never a 
 from __future__ import annotations
 
 import csv
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,15 +82,10 @@ def repost(ctx: PairContext, ref: str) -> str:
 
 @contextmanager
 def _pair_locked(ctx: PairContext) -> Iterator[None]:
-    """Hold the pair's run lock: a sync dispatching the same posting meanwhile could post it
-    twice (in this process the run lock names this process, so it is checked first)."""
-    busy = RepostRefused("A sync of this pair is running; re-post when it has finished.")
-    row = ctx.state.conn.execute("SELECT pid FROM pair_locks WHERE pair_id = ?",
-                                 (ctx.pair.id,)).fetchone()
-    if row is not None and int(row["pid"]) == os.getpid():
-        raise busy
+    """Hold the pair's run lock: a sync dispatching the same posting meanwhile (in this process
+    or another) could post it twice."""
     if not ctx.state.runs.try_lock(ctx.pair.id, "repost"):
-        raise busy
+        raise RepostRefused("A sync of this pair is running; re-post when it has finished.")
     try:
         yield
     finally:
@@ -117,6 +111,7 @@ def _repost(ctx: PairContext, ref: str) -> str:
     lines = compare(rows, held, first, last, confirmed_totals(ctx))
     reasons = {f.reason for line in lines for f in line.findings if f.source_id == last_row.source_id}
     dispatcher = Dispatcher(ctx, None)
+    dispatcher.respect_hold = False  # it puts back a document already let through, as it was
     if DELETED in reasons:
         root = ctx.state.journal.get(root_key(last_row))
         if root is None:

@@ -188,6 +188,8 @@ class SyncService:
                 outcomes.append(f"failed ({error})")
         if dispatcher.away:  # a ledger that calls in (QuickBooks Desktop): it waits for it
             return dispatcher.waiting_words()
+        if dispatcher.held:  # the pair holds its runs: it goes once the merchant approves it
+            return dispatcher.held_words()
         if all(o == "posted" for o in outcomes) and outcomes:
             return "posted"
         if "flagged" in outcomes:
@@ -240,9 +242,8 @@ class SyncService:
                 return self._post_now(ctx, entry.pair_id, lambda: (
                     refund_fixes.import_order(ctx, entry) if action == "import_order"
                     else refund_fixes.post_refund_alone(ctx, entry)))
-            else:
-                outcome = fixes.run_postings(ctx, fixes.void_and_repost(ctx, entry))
-                return fixes.FixOutcome(outcome, outcome)
+            else:  # under the lock too: a sync sending the same record meanwhile would race it
+                return self._post_now(ctx, entry.pair_id, lambda: fixes.void_and_repost(ctx, entry))
             if not ctx.state.runs.try_lock(entry.pair_id, "retry"):
                 busy = "a sync of this pair is running; the record will be retried by it"
                 return fixes.FixOutcome(busy, busy, len(others))

@@ -310,6 +310,7 @@ def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
     labels = {undo_key_of(step): step.label for step in plan.steps}
     result = UndoResult(words=ctx.undo_words)
     dispatcher = Dispatcher(ctx, None)
+    dispatcher.respect_hold = False  # the merchant confirmed this undo's own preview
     for done, key in enumerate(keys, start=1):
         if ctx.stop.is_set():  # the app is quitting: the rest waits for a rerun or the next sync
             result.waiting += [(labels[k], "stopped; run the undo again to finish")
@@ -371,6 +372,7 @@ def repost_orders(ctx: PairContext, order_ids: Iterable[str]) -> dict[str, str]:
                 if r.state in OPEN]
         sent = [dispatcher.dispatch(ctx.state.journal.get(r.posting_key) or r) for r in rows]
         # a ledger that calls in (the Web Connector) posts it at its next update: say so
-        said = [dispatcher.waiting_words() if s == "away" else s for s in sent]
+        said = [dispatcher.waiting_words() if s == "away" else
+                dispatcher.held_words() if s == "held" else s for s in sent]
         outcomes[sid] = ", ".join(dict.fromkeys(said)) if said else outcome
     return outcomes

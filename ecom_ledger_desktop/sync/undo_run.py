@@ -21,7 +21,7 @@ BUSY = ("a sync of this pair is running; undo after it has finished (nothing was
 
 def _lock(ctx: PairContext, what: str) -> None:
     """Take the pair's run lock, or refuse while a sync (here or in another process) holds it."""
-    if ctx.state.runs.held_here(ctx.pair.id) or not ctx.state.runs.try_lock(ctx.pair.id, what):
+    if not ctx.state.runs.try_lock(ctx.pair.id, what):
         raise SyncError(BUSY.replace("undo", what))
 
 
@@ -66,8 +66,11 @@ def _summary_again(ctx: PairContext, number: str) -> str | None:
         day = post_day_again(ctx, number)
     if day is None:
         return None
-    sent = [Dispatcher(ctx, None).dispatch(row) for row in ctx.state.journal.open_postings(
-        ctx.pair.id) if row.record_kind == "summary" and row.source_id.startswith(f"{day}|")]
+    dispatcher = Dispatcher(ctx, None)
+    sent = [dispatcher.dispatch(row) for row in ctx.state.journal.open_postings(ctx.pair.id)
+            if row.record_kind == "summary" and row.source_id.startswith(f"{day}|")]
+    if dispatcher.held:  # the pair holds its runs: it goes once the merchant approves it
+        return dispatcher.held_words()
     return ", ".join(sent) if sent else "not undone: nothing to post again"
 
 

@@ -32,6 +32,8 @@ def test_preview_shows_documents_then_hold_and_approve_post_what_was_approved(
     assert cli.json("errors", "list") == []
     [status] = cli.json("status")["pairs"]
     assert status["held"] == 2 and "held for your approval" in status["why"]
+    assert (f"2 orders wait for your approval: review them with 'ecom-ledger preview {PAIR}'"
+            in cli.ok("status"))
 
     missing = cli.run("approve", PAIR, "NO-SUCH-ORDER")
     assert missing.returncode == 2 and "NO-SUCH-ORDER" in missing.stderr

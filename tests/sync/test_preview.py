@@ -10,7 +10,7 @@ import pytest
 
 from ecom_ledger_desktop.models.ledger import LedgerCustomer
 from ecom_ledger_desktop.sync.preview import run_preview
-from ecom_ledger_desktop.sync.preview_model import Preview, PreviewDocument
+from ecom_ledger_desktop.sync.preview_model import Preview, PreviewAmount, PreviewDocument
 from tests.sync.conftest import SyncBench, order_spec
 
 SAM = {"email": "sam.lee@example.com", "firstname": "Sam", "lastname": "Lee"}
@@ -245,14 +245,21 @@ def test_totals_are_per_day_method_and_currency_never_adding_two_currencies() ->
         doc("sales_receipt", "USD", "10.00", 1), doc("sales_receipt", "EUR", "20.00", 1),
         doc("sales_receipt", "USD", "5.50", 1), doc("refund_receipt", "USD", "3.00", 1),
         doc("invoice", "USD", "7.00", 2, method=""),
-        doc("sales_receipt", "USD", "99.00", 2, op="update")])  # an update is no new sale
-    rows = [(str(r.day), r.payment_method, r.currency, r.documents, r.sales, r.refunds, r.net)
-            for r in seen.totals()]
+        doc("sales_receipt", "USD", "99.00", 2, op="update")])
+    seen.documents[-1].previous = PreviewAmount(date(2026, 3, 2), "Visa", "USD",
+                                                Decimal("90.00"), Decimal("1.00"))
+    rows = [(str(r.day), r.payment_method, r.currency, r.documents, r.sales, r.changes,
+             r.refunds, r.net) for r in seen.totals()]
+    # an update is no new sale: it counts the difference it makes to the posted document
     assert rows == [
-        ("2026-03-01", "Visa", "EUR", 1, Decimal("20.00"), Decimal(0), Decimal("20.00")),
-        ("2026-03-01", "Visa", "USD", 3, Decimal("15.50"), Decimal("3.00"), Decimal("12.50")),
-        ("2026-03-02", "(no payment method)", "USD", 1, Decimal("7.00"), Decimal(0),
-         Decimal("7.00"))]
+        ("2026-03-01", "Visa", "EUR", 1, Decimal("20.00"), Decimal(0), Decimal(0),
+         Decimal("20.00")),
+        ("2026-03-01", "Visa", "USD", 3, Decimal("15.50"), Decimal(0), Decimal("3.00"),
+         Decimal("12.50")),
+        ("2026-03-02", "(no payment method)", "USD", 1, Decimal("7.00"), Decimal(0), Decimal(0),
+         Decimal("7.00")),
+        ("2026-03-02", "Visa", "USD", 1, Decimal(0), Decimal("9.00"), Decimal(0),
+         Decimal("9.00"))]
     assert seen.to_json()["totals"][0]["net"] == "20.00"
 
 

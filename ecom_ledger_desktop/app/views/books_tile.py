@@ -26,6 +26,7 @@ class BooksTile(Card):
         super().__init__("Are my books right?", parent)
         self.tile = StatTile(f"the store's sales against your books, last {DAYS} days")
         self.tile.set_value("checking…")
+        self.tile.value_label.setWordWrap(True)  # two currencies' gaps must not widen the page
         self.tile.make_clickable("Show the days and the orders behind the answer")
         self.tile.clicked.connect(self.toggle_details)
         self.panel = QWidget()

@@ -10,10 +10,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ecom_ledger_desktop.app import formatting as fmt
 from ecom_ledger_desktop.app.context import AppContext
+from ecom_ledger_desktop.app.status import StatusSnapshot
 from ecom_ledger_desktop.app.views.books_tile import BooksTile
 from ecom_ledger_desktop.app.views.demo_choice import DemoStoreChoice, start_demo_process
 from ecom_ledger_desktop.app.views.page import Page
@@ -92,6 +100,9 @@ class DashboardPage(Page):
         content = QVBoxLayout(self.content)
         content.setContentsMargins(0, 0, 0, 0)
         content.setSpacing(18)
+        self.held = HeldBanner()
+        self.held.review.clicked.connect(lambda: self.navigate.emit("preview"))
+        content.addWidget(self.held)
         tiles = QGridLayout()
         tiles.setHorizontalSpacing(12)
         self.tiles = {name: StatTile(label) for name, label in (
@@ -229,6 +240,7 @@ class DashboardPage(Page):
         self.welcome.setVisible(not configured)
         self.content.setVisible(configured)
         self.tiles["open"].set_value(str(snap.open_errors), highlight=bool(snap.open_errors))
+        self.held.show_count(snap)
         wanted = {p.id for p in snap.pairs}
         for pair_id in set(self.cards) - wanted:
             self.cards.pop(pair_id).deleteLater()
@@ -256,6 +268,35 @@ class DashboardPage(Page):
             self.ctx.dialogs.warn("Could not start the demo",
                                   "The demo could not be started. Try again, or run "
                                   "'ecom-ledger-app --demo' from a terminal.", self)
+
+
+class HeldBanner(Card):
+    """"12 orders wait for your approval — Review": shown while a pair that holds its runs has
+    postings the merchant has not approved yet (they are not posted until then)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent=parent)
+        self.setObjectName("heldBanner")
+        row = QHBoxLayout()
+        self.text = QLabel()
+        self.text.setObjectName("cardHeading")
+        self.text.setWordWrap(True)
+        row.addWidget(self.text, 1)
+        self.review = QPushButton("Review")
+        self.review.setObjectName("primaryButton")
+        self.review.setToolTip("Open the Preview page: see exactly what would be posted, "
+                               "and approve it")
+        row.addWidget(self.review)
+        self.layout_.addLayout(row)
+        self.hide()
+
+    def show_count(self, snap: StatusSnapshot) -> None:
+        """Say how many records wait for approval, or hide when none do."""
+        line = snap.held_line()
+        them = "them" if snap.held != 1 else "it"
+        self.text.setText(f"{line}: {'they are' if snap.held != 1 else 'it is'} not posted "
+                          f"until you approve {them}." if line else "")
+        self.setVisible(bool(line))
 
 
 def _either(kinds: list[ConnectionKind], attribute: str = "brand") -> str:

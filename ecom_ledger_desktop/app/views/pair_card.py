@@ -96,6 +96,9 @@ class PairCard(Card):
         elif pair.open_errors:
             verb = "needs" if pair.open_errors == 1 else "need"
             text, kind = f"{fmt.plural(pair.open_errors, 'record')} {verb} you", "attention"
+        elif pair.held:  # not posted until the merchant approves: never "All posted"
+            text, kind = f"{pair.held} wait{'s' if pair.held == 1 else ''} for your approval", \
+                "attention"
         elif pair.last_finished is None:
             text, kind = "Waiting for the first sync", "neutral"
         else:
