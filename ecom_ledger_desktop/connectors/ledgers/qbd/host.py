@@ -7,7 +7,8 @@ asked for by any process (``CompanyCopy.want``) is work, so the next update come
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from ecom_ledger_desktop.connectors.kinds import CompanionHost
@@ -69,6 +70,7 @@ class QbdWebConnectorHost:
         self.source.start_refresh = self.start_refresh
         self.copy = DbCompanyCopy(host.db_path, host.clock, config.id)
         self._reader: ThreadPoolExecutor | None = None
+        self._stopping = threading.Event()
         self.service = WebConnectorService(
             [WebConnectorAccount(username, config.name, company_file)], host.secrets,
             self.source, host.clock)
@@ -124,11 +126,10 @@ class QbdWebConnectorHost:
         from ecom_ledger_desktop.connectors.ledgers.qbd.kind import books
         from ecom_ledger_desktop.connectors.ledgers.qbd.ledger import QbdLedger
 
-        for run in runs:
-            try:
-                run.result()
-            except Exception:  # the run reported its own failure
-                log.debug("a run of the session failed", exc_info=True)
+        while not self._stopping.is_set() and wait(runs, timeout=1.0).not_done:
+            pass  # the runs post first, so the read sees what they posted
+        if self._stopping.is_set():
+            return
         try:
             QbdLedger(self.mailbox, books(self.config), self.host.clock).refresh_copy()
         except Exception as exc:  # the copy stays as it was; the next update reads again
@@ -168,10 +169,12 @@ class QbdWebConnectorHost:
 
     def stop(self) -> None:
         """End live sessions (their requests become uncertain), stop serving, keep the status."""
-        self.service.stop()
+        self._stopping.set()
+        self.service.stop()  # a read under way finds its session ended and gives up
         self.endpoint.stop()
         if self._reader is not None:
             self._reader.shutdown(wait=True)
             self._reader = None
+        self._stopping.clear()
         self.keep_status()
         self.mailbox.hosted = False
