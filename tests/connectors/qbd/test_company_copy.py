@@ -171,3 +171,49 @@ def test_between_updates_the_copy_answers_says_when_and_asks_for_a_fresh_read(
         (TODAY - timedelta(days=91)).isoformat()}
     assert books.copy.status().covered_from == before
     assert old.txn_id in {d.ledger_id for d in books.reader.documents_between(before, TODAY)}
+
+
+def test_customers_and_items_are_looked_up_in_the_copy_as_the_run_would_find_them(
+        books: Books) -> None:
+    from ecom_ledger_desktop.connectors.base import LookupLedger
+    from ecom_ledger_desktop.connectors.ledgers.qbd import limits
+    from ecom_ledger_desktop.connectors.ledgers.qbd.ledger import QbdLedger
+    from ecom_ledger_desktop.core.errors import RecordError
+    from ecom_ledger_desktop.models.ledger import LedgerCustomer, LedgerItem
+
+    ledger = QbdLedger(books.mailbox, BOOKS, books.clock)
+    assert isinstance(ledger, LookupLedger)
+    pat = LedgerCustomer(key="email:pat@example.com", display_name="Pat Doe",
+                         email="pat@example.com")
+    with pytest.raises(LedgerAway, match="have not been read yet"):
+        ledger.match_customer(pat)
+    assert books.copy.status().wanted_at is not None
+    company = books.sim.company
+    for name, email, notes in (
+            ("Pat Doe", "other@example.com", ""),
+            (limits.customer_name("Pat Doe", pat.key, {"Pat Doe"}), "third@example.com", ""),
+            ("Kim Lo", "", "ecom-ledger key: email:kim@example.com")):
+        company.add("Customer", {"Name": name, "FullName": name, "IsActive": "true",
+                                 "Email": email, "Notes": notes})
+    bolt = company.named("ItemInventory", "WT-09")
+    assert bolt is not None
+    bolt.data["IsActive"] = "false"
+    books.read()
+    jordan = LedgerCustomer(key="email:jordan.rivera@example.com", display_name="jordan rivera",
+                            email="Jordan.Rivera@example.com")
+    assert ledger.match_customer(jordan) == ("Jordan Rivera", "email")
+    kim = LedgerCustomer(key="email:kim@example.com", display_name="Kim Lo")
+    assert ledger.match_customer(kim) == ("Kim Lo", "our key in its notes")
+    new = LedgerCustomer(key="email:new@example.com", display_name="New Buyer",
+                         email="new@example.com")
+    assert ledger.match_customer(new) is None
+    with pytest.raises(RecordError) as both_taken:
+        ledger.match_customer(pat)
+    assert both_taken.value.problem.code == "duplicate_name"
+    assert ledger.find_item(LedgerItem(key="sku:mb-1", sku="mb-1", name="Bag")) == "MB-1"
+    assert ledger.find_item(LedgerItem(key="sku:WT-09", sku="WT-09", name="Bottle")) is None
+    assert ledger.find_item(LedgerItem(key="sku:NEW", sku="NEW", name="New")) is None
+    books.mailbox.names.choose("item", "sku:NEW", "MB-1")  # a name chosen before is kept
+    assert ledger.find_item(LedgerItem(key="sku:NEW", sku="NEW", name="New")) == "MB-1"
+    as_of = ledger.read_as_of()
+    assert as_of is not None and as_of.read_at == books.copy.status().read_at

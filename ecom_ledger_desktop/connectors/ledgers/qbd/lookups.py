@@ -43,7 +43,8 @@ class QbdLookups(QbdReferences):
     def match_customer(self, customer: LedgerCustomer) -> tuple[str, str] | None:
         """The customer's QuickBooks name and how it matched (our key in its notes, or its
         email), looked up under the name chosen before and the names it would be added under;
-        None when it would be created."""
+        None when it would be created (``RecordError`` duplicate_name when other customers hold
+        both names it could be added under)."""
         self._lists_read()
         chosen = self.mailbox.names.get("customer", customer.key)
         names = [*([chosen[0]] if chosen else []), *self._candidates(customer)]
@@ -56,6 +57,9 @@ class QbdLookups(QbdReferences):
                 return entry.full_name, "our key in its notes"
             if customer.email and entry.email.casefold() == customer.email.casefold():
                 return entry.full_name, "email"
+        assert self.mailbox.copy is not None  # both names taken by others: flagged, as a run
+        taken = [entry.full_name for entry in self.mailbox.copy.named("customer", names)]
+        limits.customer_name(customer.display_name, customer.key, taken)
         return None
 
     def find_item(self, item: LedgerItem) -> str | None:
