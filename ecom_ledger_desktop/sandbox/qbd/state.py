@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,8 +62,9 @@ class Deleted:
 class Company:
     """A QuickBooks Desktop company: lists, transactions, preferences (thread-safe via ``lock``).
 
-    Times are returned in the company computer's local time (``zone``) with its offset, to the
-    second, as QuickBooks does; a date-time filter without an offset is read in that zone.
+    Times are returned in the company computer's local time (``zone``) to the second, as
+    QuickBooks does (with its daylight-saving offset bug, see ``local``); a date-time in a request
+    without an offset is read in that zone, one with an offset as that instant.
     """
 
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
@@ -115,8 +116,12 @@ class Company:
             return record
 
     def local(self, moment: datetime) -> str:
-        """A time as QuickBooks writes it: the company's local time, to the second, with offset."""
-        return moment.astimezone(ZoneInfo(self.zone)).replace(microsecond=0).isoformat()
+        """A time as QuickBooks writes it: the company's local wall-clock time to the second,
+        followed by the zone's *standard* offset even in summer time (QuickBooks' offsets do not
+        follow daylight saving; the wall-clock part does)."""
+        local = moment.astimezone(ZoneInfo(self.zone)).replace(microsecond=0)
+        standard = (local.utcoffset() or timedelta(0)) - (local.dst() or timedelta(0))
+        return local.replace(tzinfo=timezone(standard)).isoformat()
 
     def read_time(self, text: str) -> datetime:
         """A ``DATETIMETYPE`` (or a date) from a request: without an offset, local time."""

@@ -117,7 +117,7 @@ def test_the_first_read_takes_the_window_then_each_read_brings_only_what_changed
     sent = etree.fromstring(books.sim.received[-1].split("?>", 2)[-1].encode())
     assert not sent.findall(".//TxnDateRangeFilter")
     assert {e.text for e in sent.iter("FromModifiedDate", "FromDeletedDate")} == {
-        r4.time_modified}
+        r4.time_modified[:19]}  # QuickBooks' local time, without its unreliable offset
     receipts, invoices, memos, customers, items, deleted, deleted_lists = books.answers[-1]
     assert _ids(receipts) == {r2.txn_id, r5.txn_id}  # only what changed since
     assert not invoices.rets and not memos.rets and not deleted_lists.rets
@@ -217,3 +217,19 @@ def test_customers_and_items_are_looked_up_in_the_copy_as_the_run_would_find_the
     assert ledger.find_item(LedgerItem(key="sku:NEW", sku="NEW", name="New")) == "MB-1"
     as_of = ledger.read_as_of()
     assert as_of is not None and as_of.read_at == books.copy.status().read_at
+
+
+def test_in_summer_time_a_change_just_after_the_last_read_is_still_found(
+        books: Books) -> None:
+    books.clock.set(datetime(2027, 7, 7, 21, 0, tzinfo=UTC))  # 14:00 summer time (PDT, -07:00)
+    first = books.receipt("1", date(2027, 7, 7))
+    assert first.time_modified == "2027-07-07T14:00:00-08:00", "QuickBooks' offset ignores DST"
+    books.read()
+    books.clock.advance(600)  # 14:10 PDT: before 15:00, which the stamp's offset would say
+    record = books.sim.company.get("SalesReceipt", first.txn_id)
+    assert record is not None
+    record.data["TotalAmount"] = Decimal("1.00")
+    books.sim.company.touch(record)
+    books.read()
+    [held] = books.copy.documents_between(date(2027, 7, 7), date(2027, 7, 7))
+    assert held.total == Decimal("1.00")

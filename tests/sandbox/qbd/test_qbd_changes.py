@@ -102,3 +102,16 @@ def test_a_list_query_from_a_modified_date_sees_a_deactivated_customer(
     assert active.status_code == 1
     [record] = parse.list_records(every)
     assert record.full_name == "Amy's Bird Sanctuary" and not record.is_active
+
+
+def test_in_summer_time_quickbooks_writes_the_wall_clock_with_the_standard_offset(
+        reference_dir: Path) -> None:
+    sim, clock = _company(reference_dir)
+    clock.set(datetime(2027, 7, 7, 21, 0, tzinfo=UTC))  # 14:00 PDT
+    receipt = _receipt(sim, "1")
+    assert receipt.time_modified == "2027-07-07T14:00:00-08:00"
+    [by_wall_clock, by_offset] = _ask(
+        sim, transactions.txn_query("SalesReceipt", "w", _modified("2027-07-07T14:00:00")),
+        transactions.txn_query("SalesReceipt", "o", _modified(receipt.time_modified)))
+    assert len(by_wall_clock.rets) == 1  # read as the company's local time
+    assert by_offset.status_code == 1, "its own stamp, offset and all, is an hour later"

@@ -6,8 +6,9 @@ The first read takes the reconciliation window (``WINDOW_DAYS``; further back wh
 QuickBooks' change data capture: the sales queries with ``ModifiedDateRangeFilter``, the list
 queries with ``FromModifiedDate`` (``ActiveStatus`` All: a deactivation is a change), and
 ``TxnDeletedQuery``/``ListDeletedQuery`` for what was deleted by hand, all from the *high-water
-mark*: the latest ``TimeModified``/``TimeDeleted`` QuickBooks has shown us, sent back exactly as
-QuickBooks wrote it (its local time), so no clock but QuickBooks' own is trusted. The filters
+mark*: the latest ``TimeModified``/``TimeDeleted`` QuickBooks has shown us, sent back as its
+local wall-clock time without the offset (``wall_clock``: QuickBooks' offsets ignore daylight
+saving), so no clock but QuickBooks' own is trusted. The filters
 include both ends, so the records of that very second come again; keeping them is harmless.
 Every query opens an iterator (``MaxReturned`` = ``PAGE``); the first exchange carries all of
 them, each later one the next page of every iterator still open.
@@ -16,7 +17,7 @@ them, each later one the next page of every iterator still open.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import changes, lists, parse, transactions
@@ -36,9 +37,11 @@ LISTS = {"CustomerQueryRq": "customer", "ItemQueryRq": "item"}
 Ask = Callable[..., list[parse.Response]]
 
 
-def _moment(text: str) -> datetime:
-    value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def wall_clock(stamp: str) -> str:
+    """QuickBooks' local date-time without its offset: the offset QuickBooks writes does not
+    follow daylight saving (its wall-clock time does), and a date-time sent without an offset is
+    read as the company computer's local time; so stamps are compared and sent back as this."""
+    return stamp.strip()[:19]
 
 
 class _Reading:
@@ -53,7 +56,8 @@ class _Reading:
         self.next_pages: list[Request] = []
 
     def _seen(self, stamp: str) -> None:
-        if stamp and (self.high_water is None or _moment(stamp) > _moment(self.high_water)):
+        if stamp and (self.high_water is None
+                      or wall_clock(stamp) > wall_clock(self.high_water)):
             self.high_water = stamp
 
     def take(self, response: parse.Response, sent: Request) -> None:
@@ -100,7 +104,7 @@ def first_requests(status: CopyStatus, today: date, back_to: date | None
                    ) -> tuple[list[Request], date | None]:
     """The requests of the read's first exchange, and the oldest day the copy will cover."""
     window_from = today - timedelta(days=WINDOW_DAYS)
-    since = status.high_water
+    since = wall_clock(status.high_water) if status.high_water else None
     if since is None:  # the first read: the window, and the whole lists
         first = min(window_from, back_to) if back_to else window_from
         every = lists.ListQuery(active_status="All")
