@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from ecom_ledger_desktop.connectors.base import AsOfLedger
+from ecom_ledger_desktop.connectors.freshness import AsOfLedger
 from ecom_ledger_desktop.core.events import EventBus
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.db.state import State

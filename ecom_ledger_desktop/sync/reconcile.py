@@ -19,7 +19,8 @@ from decimal import Decimal
 from json import loads
 from zoneinfo import ZoneInfo
 
-from ecom_ledger_desktop.connectors.base import AsOfLedger, LedgerRecord, ReadAsOf, ReadBackLedger
+from ecom_ledger_desktop.connectors.base import LedgerRecord, ReadBackLedger
+from ecom_ledger_desktop.connectors.freshness import AsOfLedger, ReadAsOf
 from ecom_ledger_desktop.core.errors import LedgerAway
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.ledger import SalesDocument

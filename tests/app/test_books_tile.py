@@ -44,7 +44,7 @@ def test_a_clean_month_shows_a_green_tick(qtbot) -> None:
 def test_books_read_at_the_ledgers_last_visit_say_when_on_the_card(qtbot) -> None:
     from datetime import UTC, datetime
 
-    from ecom_ledger_desktop.connectors.base import ReadAsOf
+    from ecom_ledger_desktop.connectors.freshness import ReadAsOf
 
     tile = BooksTile()
     qtbot.addWidget(tile)

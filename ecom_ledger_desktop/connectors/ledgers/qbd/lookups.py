@@ -6,7 +6,7 @@ exact preview needs to say "matched" or "to be created" even between Web Connect
 
 from __future__ import annotations
 
-from ecom_ledger_desktop.connectors.base import ReadAsOf
+from ecom_ledger_desktop.connectors.freshness import ReadAsOf
 from ecom_ledger_desktop.connectors.ledgers.qbd import limits
 from ecom_ledger_desktop.connectors.ledgers.qbd.readback import NEXT_READ, READ_BY
 from ecom_ledger_desktop.connectors.ledgers.qbd.references import QbdReferences

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from ecom_ledger_desktop.connectors.base import LedgerRecord, ReadAsOf
+from ecom_ledger_desktop.connectors.base import LedgerRecord
+from ecom_ledger_desktop.connectors.freshness import ReadAsOf
 from ecom_ledger_desktop.connectors.ledgers.qbd.mailbox import Mailbox
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import parse, transactions
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Request
