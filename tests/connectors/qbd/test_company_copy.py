@@ -233,3 +233,20 @@ def test_in_summer_time_a_change_just_after_the_last_read_is_still_found(
     books.read()
     [held] = books.copy.documents_between(date(2027, 7, 7), date(2027, 7, 7))
     assert held.total == Decimal("1.00")
+
+
+def test_a_session_that_ends_during_a_live_read_leaves_the_copy_to_answer(
+        books: Books, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecom_ledger_desktop.core.errors import UncertainOutcome
+
+    r1 = books.receipt("1")
+    books.read()
+
+    def ended(*requests: Request, record: str = "") -> list[parse.Response]:
+        raise UncertainOutcome("The Web Connector session ended before QuickBooks' answer.")
+
+    monkeypatch.setattr(books.reader, "_ask", ended)
+    books.mailbox.ticket = "session"
+    [held] = books.reader.documents_between(TODAY, TODAY)
+    assert held.ledger_id == r1.txn_id
+    assert books.reader.as_of is not None, "said to be from the last read, not live"

@@ -23,7 +23,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import parse, transactions
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Request
 from ecom_ledger_desktop.connectors.ledgers.qbd.refresh import KIND_OF_TXN, read_changes
 from ecom_ledger_desktop.core.clock import Clock
-from ecom_ledger_desktop.core.errors import LedgerAway
+from ecom_ledger_desktop.core.errors import LedgerAway, UncertainOutcome
 from ecom_ledger_desktop.db.ledger_copy_repo import CopiedDocument
 
 Ask = Callable[..., list[parse.Response]]
@@ -69,7 +69,7 @@ class QbdReadBack:
         if self._mailbox.open:
             try:
                 self.refresh(back_to=start)
-            except LedgerAway:
+            except (LedgerAway, UncertainOutcome):
                 pass  # the session ended meanwhile: the copy answers, as between sessions
             else:
                 self.as_of = None
