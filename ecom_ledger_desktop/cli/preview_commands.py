@@ -60,6 +60,8 @@ def preview_lines(seen: Preview) -> list[str]:
     lines = [f"{seen.pair_name}: the next run would make {len(seen.documents)} "
              f"change{'s' if len(seen.documents) != 1 else ''} in the books "
              f"({seen.fetched} records read); nothing was changed."]
+    if seen.ledger_read:
+        lines.append(f"  Customers and items matched against {seen.ledger_read}")
     if seen.holding:
         held = seen.held()
         lines.append(f"  This pair holds its runs for your approval: {len(held)} held"

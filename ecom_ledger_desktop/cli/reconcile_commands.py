@@ -70,6 +70,8 @@ def _data(name: str, result: object) -> dict[str, object]:
         "pair": name, "start": result.start, "end": result.end, "reconciled": result.reconciled,
         "differences": {cur: str(amount) for cur, amount in result.differences().items()},
         "ledger_calls": result.ledger_calls,
+        "ledger_read_at": result.as_of.read_at if result.as_of else None,
+        "ledger_read": result.read_note(),
         "unplaced": [{"kind": f.record_kind, "number": f.number, "reason": f.reason}
                      for f in result.unplaced],
         "days": [{"day": line.key.day, "payment_method": line.key.method,
@@ -107,6 +109,8 @@ def _lines(name: str, result: object, csv_path: Path | None) -> list[str]:
                         f"{repost_ref(f.record_kind, f.number)})" if f.repostable else "")
                 lines.append(f"    {f.record_kind} {f.number}: {f.reason}; store "
                              f"{f.store_amount}, ledger {f.ledger_amount}{hint}")
+    if result.as_of is not None:
+        lines.insert(1, f"  {result.read_note()}")
     if result.unplaced:
         lines.append(f"{len(result.unplaced)} records are not in these figures (see "
                      "'ecom-ledger errors list'):")

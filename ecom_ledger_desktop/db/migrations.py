@@ -207,9 +207,57 @@ def _v6_approvals(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX approvals_pair ON approvals (pair_id)")
 
 
+def _v7_ledger_copy(conn: sqlite3.Connection) -> None:
+    """A copy of a ledger that is read only while it calls in (QuickBooks Desktop through the Web
+    Connector), kept up to date at each of its visits so the reconciliation and the preview can
+    answer between them: its sales documents, its customers and items, and the copy's state
+    (when it was read, the ledger's own change cursor, the oldest day it covers, and whether a
+    fresh read was asked for by any process)."""
+    conn.execute(
+        """CREATE TABLE ledger_copy_documents (
+            ledger_connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+            ledger_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            txn_date TEXT NOT NULL,
+            number TEXT NOT NULL DEFAULT '',
+            customer TEXT NOT NULL DEFAULT '',
+            total TEXT NOT NULL,
+            tax TEXT NOT NULL,
+            currency TEXT NOT NULL DEFAULT '',
+            memo TEXT NOT NULL DEFAULT '',
+            voided INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (ledger_connection_id, ledger_id))""")
+    conn.execute("CREATE INDEX ledger_copy_documents_day ON ledger_copy_documents "
+                 "(ledger_connection_id, txn_date)")
+    conn.execute(
+        """CREATE TABLE ledger_copy_lists (
+            ledger_connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+            list_id TEXT NOT NULL,
+            list TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            full_name TEXT NOT NULL,
+            folded TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            email TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            part_number TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (ledger_connection_id, list_id))""")
+    conn.execute("CREATE INDEX ledger_copy_lists_name ON ledger_copy_lists "
+                 "(ledger_connection_id, list, folded)")
+    conn.execute(
+        """CREATE TABLE ledger_copy_state (
+            ledger_connection_id INTEGER PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,
+            read_at TEXT,
+            high_water TEXT,
+            covered_from TEXT,
+            wanted_at TEXT,
+            wanted_from TEXT)""")
+
+
 MIGRATIONS: list[Migration] = [_v1_initial, _v2_ledger_refs, _v3_lock_holder_start,
                                _v4_runs_awaiting_payment, _v5_ledger_names_and_presence,
-                               _v6_approvals]
+                               _v6_approvals, _v7_ledger_copy]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

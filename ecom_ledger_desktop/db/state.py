@@ -14,6 +14,7 @@ from ecom_ledger_desktop.db.connections_repo import ConnectionsRepo
 from ecom_ledger_desktop.db.cursors_repo import CursorsRepo, LedgerRefsRepo, MappingsRepo
 from ecom_ledger_desktop.db.errors_repo import ErrorQueueRepo
 from ecom_ledger_desktop.db.journal_repo import JournalRepo
+from ecom_ledger_desktop.db.ledger_copy_repo import LedgerCopyRepo
 from ecom_ledger_desktop.db.ledger_names_repo import LedgerNamesRepo
 from ecom_ledger_desktop.db.runs_repo import RunsRepo
 
@@ -35,6 +36,7 @@ class State:
         self.ledger_refs = LedgerRefsRepo(self.conn, self.clock)
         self.ledger_names = LedgerNamesRepo(self.conn, self.clock)
         self.approvals = ApprovalsRepo(self.conn, self.clock)
+        self.ledger_copy = LedgerCopyRepo(self.conn, self.clock)
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
+from ecom_ledger_desktop.connectors.freshness import AsOfLedger
 from ecom_ledger_desktop.core.events import EventBus
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.db.state import State
@@ -31,6 +32,7 @@ from ecom_ledger_desktop.sync.preview_model import (
     PreviewFlag,
     PreviewLine,
 )
+from ecom_ledger_desktop.sync.reconcile import as_of_words
 from ecom_ledger_desktop.sync.summary_journal import close_days
 from ecom_ledger_desktop.sync.unpaid import sweep_unpaid
 
@@ -76,6 +78,8 @@ def run_preview(ctx: PairContext) -> Preview:
                          for e in reversed(copy.errors.entries(ctx.pair.id, "open"))]
         preview.waiting = [f"{row.record_number}: {row.last_error}"
                            for row in copy.journal.open_postings(ctx.pair.id)]
+        if isinstance(ctx.ledger, AsOfLedger):  # matched against lists read earlier
+            preview.ledger_read = as_of_words(ctx.ledger_label, ctx.ledger.read_as_of())
     finally:
         copy.close()
     return preview

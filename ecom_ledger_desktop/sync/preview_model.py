@@ -170,6 +170,8 @@ class Preview:
     flags: list[PreviewFlag] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # postings that wait, and why
     holding: bool = False  # the pair holds its runs for approval
+    #: when the ledger's customers and items were read, if not just now ("" when live)
+    ledger_read: str = ""
 
     def held(self) -> list[str]:
         """Record numbers with a document awaiting approval (when the pair holds)."""

@@ -20,6 +20,7 @@ from json import loads
 from zoneinfo import ZoneInfo
 
 from ecom_ledger_desktop.connectors.base import LedgerRecord, ReadBackLedger
+from ecom_ledger_desktop.connectors.freshness import AsOfLedger, ReadAsOf
 from ecom_ledger_desktop.core.errors import LedgerAway
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.ledger import SalesDocument
@@ -134,6 +135,14 @@ class Reconciliation:
     # store records flagged before they could be mapped (no day, no amount known): each may be
     # a sale missing from the books, whatever the figures say
     unplaced: list[Finding] = field(default_factory=list)
+    # when the ledger's side was read, if not live just now (a ledger that calls in)
+    as_of: ReadAsOf | None = None
+    ledger_label: str = "the books"
+
+    def read_note(self) -> str:
+        """"QuickBooks Desktop as read at 14:02 on 7 Dec (the Web Connector's last update); the
+        next update reads it again." ("" when the ledger was read just now)."""
+        return as_of_words(self.ledger_label, self.as_of)
 
     def differences(self) -> dict[str, Decimal]:
         """Total difference per currency (never added across currencies)."""
@@ -176,11 +185,22 @@ def reconcile(ctx: PairContext, days: int = 30, end: date | None = None) -> Reco
     except LedgerAway as error:
         raise NotReadable(f"waiting for {ctx.ledger_label}: {error} Its books are read back "
                           "while it is connected; reconcile again then.") from None
+    as_of = ledger.read_as_of() if isinstance(ledger, AsOfLedger) else None
     postings = ctx.state.journal.all(ctx.pair.id)
     lines = compare(postings, held, start, end, confirmed_totals(ctx), ctx.pair.rules,
                     {row.posting_key for row in approval.held_rows(ctx.state, ctx.pair)})
     return Reconciliation(start, end, lines, ledger.read_calls() - calls_before,
-                          time.monotonic() - began, _unplaced(ctx, postings))
+                          time.monotonic() - began, _unplaced(ctx, postings), as_of,
+                          ctx.ledger_label)
+
+
+def as_of_words(label: str, as_of: ReadAsOf | None) -> str:
+    """When ``label``'s answers were read, in this computer's local time ("" when live)."""
+    if as_of is None:
+        return ""
+    local = as_of.read_at.astimezone()
+    return (f"{label} as read at {local:%H:%M} on {local.day} {local:%b} ({as_of.read_by}); "
+            f"{as_of.next_read}.")
 
 
 def confirmed_totals(ctx: PairContext) -> dict[str, Decimal]:

@@ -12,6 +12,7 @@ from json import dumps, loads
 from pathlib import Path
 
 from ecom_ledger_desktop.connectors.base import ReadBackLedger
+from ecom_ledger_desktop.core.errors import LedgerAway
 from ecom_ledger_desktop.db._common import iso
 from ecom_ledger_desktop.db.journal_repo import PostingRow, request_id_for
 from ecom_ledger_desktop.models.ledger import SalesDocument
@@ -37,11 +38,16 @@ REDATED_REACH = timedelta(days=62)
 def write_csv(result: Reconciliation, path: Path) -> int:
     """One ``day`` row per day/method/currency, then an ``order`` row per record behind a
     difference, and an ``unplaced`` row per record flagged before it could be posted; returns
-    the rows written. Amounts are plain decimals in the row's currency."""
+    the rows written. Amounts are plain decimals in the row's currency. When the ledger's side
+    is not from just now, a ``ledger_read`` row under the header says when it was read."""
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(HEADER)
+        if result.as_of is not None:
+            out.writerow(["ledger_read", result.as_of.read_at.isoformat(), *[""] * 14,
+                          result.read_note(), ""])
+            rows += 1
         for line in result.lines:
             fig = line.store
             out.writerow(["day", line.key.day.isoformat(), line.key.method, line.key.currency,
@@ -107,7 +113,10 @@ def _repost(ctx: PairContext, ref: str) -> str:
     # read around its day too: a document redated by hand is found (and put back), not posted
     # again; one moved further away is "deleted" and the resend adopts it by its key
     first, last = document.txn_date - REDATED_REACH, document.txn_date + REDATED_REACH
-    held = ctx.ledger.documents_between(first, last)
+    try:
+        held = ctx.ledger.documents_between(first, last)
+    except LedgerAway as error:
+        raise RepostRefused(f"{ref} cannot be checked in {ctx.ledger_label} now: {error}") from None
     lines = compare(rows, held, first, last, confirmed_totals(ctx))
     reasons = {f.reason for line in lines for f in line.findings if f.source_id == last_row.source_id}
     dispatcher = Dispatcher(ctx, None)
@@ -123,6 +132,9 @@ def _repost(ctx: PairContext, ref: str) -> str:
         outcome = dispatcher.dispatch(_get(ctx, root.posting_key))
         if last_row.posting_key != root.posting_key and outcome == "posted":
             outcome = dispatcher.dispatch(_update_posting(ctx, last_row, root.posting_key))
+        if outcome == "away":
+            return (f"{ref}: waits to be posted again when {ctx.ledger_label} is next "
+                    "connected (looked up there first, so never posted twice)")
         return f"{ref}: {outcome} again"
     if reasons & {CHANGED, MOVED}:
         outcome = dispatcher.dispatch(_update_posting(ctx, last_row, root_key(last_row)))

@@ -41,6 +41,26 @@ def test_a_clean_month_shows_a_green_tick(qtbot) -> None:
     assert "agree to the cent" in tile.details.text()
 
 
+def test_books_read_at_the_ledgers_last_visit_say_when_on_the_card(qtbot) -> None:
+    from datetime import UTC, datetime
+
+    from ecom_ledger_desktop.connectors.freshness import ReadAsOf
+
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    result = _result(_line("USD", "10.00", "10.00"))
+    result.ledger_label = "QuickBooks Desktop"
+    result.as_of = ReadAsOf(datetime(2026, 12, 7, 11, 2, tzinfo=UTC),
+                            "the Web Connector's last update", "the next update reads it again")
+    tile.show_books([PairBooks(1, "shop-desk", result)])
+    note = result.read_note()
+    assert note.startswith("QuickBooks Desktop as read at ") and "on 7 Dec" in note
+    assert tile.tile.value_label.text() == f"{TICK} reconciled"
+    assert note in tile.tile.caption.text() and f"shop-desk: {note}" in tile.details.text()
+    tile.show_books([PairBooks(1, "shop-desk", _result(_line("USD", "10.00", "10.00")))])
+    assert note not in tile.tile.caption.text(), "read live: nothing to say"
+
+
 def test_a_difference_is_shown_per_currency_with_its_day_and_orders_one_click_away(
         qtbot) -> None:
     tile = BooksTile()

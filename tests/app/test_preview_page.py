@@ -87,3 +87,18 @@ def test_held_orders_are_approved_from_the_page_and_then_posted(
     page.approve_all_button.click()
     qtbot.waitUntil(lambda: page.preview is not None and not page.preview.held(),
                     timeout=WAIT_MS)
+
+
+def test_the_page_says_when_the_books_lists_were_read(
+        qtbot, make_shell) -> None:  # type: ignore[no-untyped-def]
+    from ecom_ledger_desktop.sync.preview_model import Preview
+
+    h = make_shell()
+    page = h.shell.window.pages["preview"]
+    assert isinstance(page, PreviewPage)
+    said = ("QuickBooks Desktop as read at 14:02 on 7 Dec (the Web Connector's last update); "
+            "the next update reads it again.")
+    page._show_preview(Preview(1, "shop-desk", ledger_read=said))
+    assert f"Customers and items matched against {said}" in page.summary.text()
+    page._show_preview(Preview(1, "shop-desk"))
+    assert "matched against" not in page.summary.text()

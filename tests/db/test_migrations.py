@@ -138,3 +138,48 @@ def test_migration_6_adds_approvals_removed_with_their_pair(tmp_path: Path) -> N
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("DELETE FROM pairs")
     assert approvals.approved(1) == set()
+
+
+def test_migration_7_keeps_a_ledger_copy_removed_with_its_connection(tmp_path: Path) -> None:
+    from datetime import UTC, date, datetime, timedelta
+    from decimal import Decimal
+
+    from ecom_ledger_desktop.core.clock import ManualClock
+    from ecom_ledger_desktop.db.ledger_copy_repo import (
+        CopiedDocument,
+        CopiedListEntry,
+        CopyChanges,
+        LedgerCopyRepo,
+    )
+
+    path = tmp_path / "state.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    migrate(conn, path, MIGRATIONS[:6])
+    conn.execute("INSERT INTO connections (name, kind, created_at) VALUES ('books', 'qbd', 'x')")
+    migrate(conn, path, MIGRATIONS[:7])
+    assert current_version(conn) == 7
+    clock = ManualClock(datetime(2026, 12, 7, 14, 2, tzinfo=UTC))
+    copy = LedgerCopyRepo(conn, clock)
+    copy.want(1, date(2026, 9, 1))
+    copy.want(1, date(2026, 10, 1))  # the earliest day asked is kept
+    assert copy.status(1).wanted_from == date(2026, 9, 1)
+    day = date(2026, 12, 7)
+    copy.apply(1, CopyChanges(
+        [CopiedDocument("T1", "sales_receipt", day, "1001", "Jane", Decimal("10.05"),
+                        Decimal("0.75"), "USD")], [],
+        [CopiedListEntry("L1", "customer", "Customer", "Zoë", "Zoë", email="z@x.com")], [],
+        "2026-12-07T06:02:00-08:00", date(2026, 9, 8)), clock.now() - timedelta(seconds=1))
+    status = copy.status(1)
+    assert status.read_at == clock.now() and status.high_water == "2026-12-07T06:02:00-08:00"
+    assert status.wanted_at is not None, "asked after the read began: still wanted"
+    assert copy.documents_between(1, day, day)[0].total == Decimal("10.05")
+    assert copy.named(1, "customer", ["ZOË"])[0].email == "z@x.com"
+    copy.apply(1, CopyChanges([], ["T1"], [], ["L1"], None, None), clock.now())
+    assert copy.status(1).wanted_at is None and copy.status(1).covered_from == date(2026, 9, 8)
+    assert copy.documents_between(1, day, day) == [] and copy.named(1, "customer", ["zoë"]) == []
+    copy.apply(1, CopyChanges([CopiedDocument("T2", "invoice", day, total=Decimal("1"))], [], [],
+                              [], None, None), clock.now())
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("DELETE FROM connections")
+    assert copy.status(1).read_at is None and copy.documents_between(1, day, day) == []

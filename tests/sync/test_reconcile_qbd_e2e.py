@@ -62,9 +62,11 @@ def test_a_receipt_deleted_by_hand_is_reposted_once_and_a_changed_total_found_in
     bench.sync()
     assert bench.session().outcome == "done"
     first, second, third = bench.txns("SalesReceipt")
-    with bench.company.company.lock:  # by hand in QuickBooks: one deleted, one total changed
-        del bench.company.company.records["SalesReceipt"][first.id]
+    company = bench.company.company
+    with company.lock:  # by hand in QuickBooks: one deleted, one total changed (as QuickBooks
+        company.delete("SalesReceipt", first.id)  # logs a deletion and stamps an edit)
         second.data["TotalAmount"] = str(Decimal(str(second.data["TotalAmount"])) + 5)
+        company.touch(second)
     day = date.fromisoformat(str(third.data["TxnDate"]))
     bench.store.add_order(order())  # the next update has work, so the Web Connector opens one
     bench.sync()

@@ -15,6 +15,7 @@ from ecom_ledger_desktop.sync.reconcile_actions import repost_ref
 
 TICK = "\u2714"
 MAX_BUTTONS = 10  # re-post buttons shown; the CLI lists every record
+CAPTION = f"the store's sales against your books, last {DAYS} days"
 
 
 class BooksTile(Card):
@@ -24,7 +25,7 @@ class BooksTile(Card):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Are my books right?", parent)
-        self.tile = StatTile(f"the store's sales against your books, last {DAYS} days")
+        self.tile = StatTile(CAPTION)
         self.tile.set_value("checking…")
         self.tile.value_label.setWordWrap(True)  # two currencies' gaps must not widen the page
         self.tile.make_clickable("Show the days and the orders behind the answer")
@@ -68,6 +69,9 @@ class BooksTile(Card):
             self.tile.set_value(f"{TICK} reconciled")
         else:
             self.tile.set_value("not checked")
+        stale = [pair.result.read_note() for pair in read
+                 if pair.result is not None and pair.result.as_of is not None]
+        self.tile.caption.setText("\n".join([CAPTION, *stale]))
         self.details.setText("\n".join(_detail_lines(books)))
         self._offer_reposts(books)
 
@@ -104,6 +108,8 @@ def _detail_lines(books: list[PairBooks]) -> list[str]:
             lines.append(f"{pair.pair_name}: {pair.unavailable}")
             continue
         result = pair.result
+        if result.as_of is not None:
+            lines.append(f"{pair.pair_name}: {result.read_note()}")
         lines += [f"{pair.pair_name}: {f.record_kind} {f.number}: {f.reason} — see the error "
                   "queue" for f in result.unplaced]
         if result.reconciled:

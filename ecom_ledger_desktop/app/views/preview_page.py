@@ -209,6 +209,8 @@ class PreviewPage(Page):
         words = (f"The next sync would make {len(seen.documents)} change"
                  f"{'s' if len(seen.documents) != 1 else ''} in the books "
                  f"({seen.fetched} records read). Nothing was changed.")
+        if seen.ledger_read:
+            words += f" Customers and items matched against {seen.ledger_read}"
         if seen.holding:
             words += (f" This pair waits for your approval: {len(held)} held. Tick the orders "
                       "to post and approve them; the next sync posts them.")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from .changes import list_modified_filter
 from .outcome import NO_MATCH, Outcome, error, invalid_reference, not_found, number
 from .state import ITEM_KINDS, NAME_LISTS, Company, Record, ref
 
@@ -149,6 +150,7 @@ def list_query(kinds: tuple[str, ...]) -> Handler:
         records = [r for r in company.all(*kinds)
                    if status == "All" or (r.data.get("IsActive", "true") == "true") ==
                    (status == "ActiveOnly")]
+        records = list_modified_filter(company, records, body)
         name_filter = body.get("NameFilter")
         if name_filter:
             wanted = str(name_filter["Name"]).casefold()

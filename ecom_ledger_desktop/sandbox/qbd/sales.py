@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .changes import modified_filter
 from .lists import Handler
 from .outcome import Outcome, error, invalid_reference, not_found, number, ref_label
 from .state import ITEM_KINDS, Company, Record, cents, day, ref
@@ -224,7 +225,8 @@ def receive_payment(company: Company, body: dict[str, Any]) -> Outcome:
 
 
 def txn_query(kind: str) -> Handler:
-    """``<kind>Query``: by ``TxnID``, by ``RefNumber`` (any case), or by date range."""
+    """``<kind>Query``: by ``TxnID``, by ``RefNumber`` (any case), or by date or modified
+    range (``changes.py``)."""
     def handle(company: Company, body: dict[str, Any]) -> Outcome:
         records = list(company.all(kind))
         if "TxnID" in body:
@@ -240,6 +242,7 @@ def txn_query(kind: str) -> Handler:
             records = [r for r in records if day(r.data["TxnDate"]) >= day(dates["FromTxnDate"])]
         if dates.get("ToTxnDate"):
             records = [r for r in records if day(r.data["TxnDate"]) <= day(dates["ToTxnDate"])]
+        records = modified_filter(company, records, body)
         outcome = Outcome(rets=[(f"{kind}Ret", r) for r in records], query=True,
                           lines=body.get("IncludeLineItems") == "true")
         if not records:
@@ -313,8 +316,8 @@ def txn_void(company: Company, body: dict[str, Any]) -> Outcome:
         data["_voided"] = True
         company.touch(record)
     return Outcome(fields={"TxnVoidType": kind, "TxnID": record.id,
-                           "TimeCreated": record.created.replace(microsecond=0).isoformat(),
-                           "TimeModified": record.modified.replace(microsecond=0).isoformat(),
+                           "TimeCreated": company.local(record.created),
+                           "TimeModified": company.local(record.modified),
                            "RefNumber": data.get("RefNumber")})
 
 

@@ -72,6 +72,8 @@ ORDER: dict[str, tuple[str, ...]] = {
                           "UnusedCredits", "AppliedToTxnRet"),
     "AppliedToTxnRet": ("TxnID", "TxnType", "TxnDate", "RefNumber", "BalanceRemaining",
                         "Amount"),
+    "TxnDeletedRet": ("TxnDelType", "TxnID", "TimeCreated", "TimeDeleted", "RefNumber"),
+    "ListDeletedRet": ("ListDelType", "ListID", "TimeCreated", "TimeDeleted", "FullName"),
     "TransactionRet": ("TxnType", "TxnID", "TimeCreated", "TimeModified", "EntityRef",
                        "AccountRef", "TxnDate", "RefNumber", "Amount", "Memo"),
     "SalesReceiptLineRet": _LINE,
@@ -134,7 +136,8 @@ KNOWN_REQUESTS = frozenset({
     "ItemSalesTaxAddRq", "SalesReceiptAddRq", "InvoiceAddRq", "CreditMemoAddRq",
     "ReceivePaymentAddRq", "SalesReceiptQueryRq", "InvoiceQueryRq", "CreditMemoQueryRq",
     "ReceivePaymentQueryRq", "TransactionQueryRq", "TxnVoidRq", "PreferencesQueryRq",
-    "SalesReceiptModRq", "InvoiceModRq", "CreditMemoModRq"})
+    "SalesReceiptModRq", "InvoiceModRq", "CreditMemoModRq", "TxnDeletedQueryRq",
+    "ListDeletedQueryRq"})
 _ON_ERROR = ("stopOnError", "continueOnError", "rollbackOnError")
 PARSE_HRESULT = "0x80040400"
 PARSE_MESSAGE = "QuickBooks found an error when parsing the provided XML text stream."

@@ -20,12 +20,12 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from .changes import HANDLERS as CHANGE_HANDLERS
 from .lists import HANDLERS as LIST_HANDLERS
 from .lists import Handler
 from .outcome import Outcome, error
@@ -35,7 +35,8 @@ from .sales_mod import HANDLERS as MOD_HANDLERS
 from .state import Company, Record
 from .xmlio import Reader, response_document, to_dict, write
 
-HANDLERS: dict[str, Handler] = {**LIST_HANDLERS, **SALES_HANDLERS, **MOD_HANDLERS}
+HANDLERS: dict[str, Handler] = {**LIST_HANDLERS, **SALES_HANDLERS, **MOD_HANDLERS,
+                                **CHANGE_HANDLERS}
 MESSAGE_SET_ID_MAX = 24
 NOT_PROCESSED = "The request has not been processed."
 
@@ -46,10 +47,6 @@ class _Iterator:
     rets: list[tuple[str, Record]]
     chunk: int
     lines: bool
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.replace(microsecond=0).isoformat()
 
 
 class QbdCompanySimulator:
@@ -69,6 +66,7 @@ class QbdCompanySimulator:
         self.iterators: dict[str, _Iterator] = {}
         self.injected: dict[str, list[tuple[int, str]]] = {}
         self.processed = 0  # request documents that ran (replays not counted)
+        self.received: list[str] = []  # every request document, as sent (tests read it)
 
     def fail_next(self, request_tag: str, code: int, message: str) -> None:
         """Answer the next ``request_tag`` with error ``code`` (it changes nothing)."""
@@ -82,6 +80,7 @@ class QbdCompanySimulator:
     def process(self, request_xml: str) -> str:
         """Run a request document; the response document QuickBooks would return."""
         with self.company.lock:  # one request document at a time, as QuickBooks does
+            self.received.append(request_xml)
             return self._message_set(self.reader.read(request_xml))
 
     def _message_set(self, msgs: etree._Element) -> str:
@@ -180,10 +179,9 @@ class QbdCompanySimulator:
             write(rs, ret_tag, self._ret(record, outcome.lines), ret_tag)
         return rs
 
-    @staticmethod
-    def _ret(record: Record, lines: bool) -> dict[str, Any]:
-        data: dict[str, Any] = {"TimeCreated": _stamp(record.created),
-                                "TimeModified": _stamp(record.modified)}
+    def _ret(self, record: Record, lines: bool) -> dict[str, Any]:
+        data: dict[str, Any] = {"TimeCreated": self.company.local(record.created),
+                                "TimeModified": self.company.local(record.modified)}
         for key, value in record.data.items():
             if key.endswith("LineRet"):
                 if lines:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 NAME_LISTS = ("Customer", "Vendor", "Employee", "OtherName")  # one namespace
 ITEM_KINDS = ("ItemService", "ItemNonInventory", "ItemOtherCharge", "ItemInventory",
@@ -44,15 +45,35 @@ class Record:
         return str(self.data.get("FullName") or self.data.get("Name") or "")
 
 
+@dataclass(frozen=True)
+class Deleted:
+    """A record deleted in QuickBooks (by hand): what ``TxnDeletedQuery``/``ListDeletedQuery``
+    return about it."""
+
+    kind: str
+    id: str
+    created: datetime
+    deleted: datetime
+    ref_number: str = ""  # transactions
+    full_name: str = ""  # list elements
+
+
 @dataclass
 class Company:
-    """A QuickBooks Desktop company: lists, transactions, preferences (thread-safe via ``lock``)."""
+    """A QuickBooks Desktop company: lists, transactions, preferences (thread-safe via ``lock``).
+
+    Times are returned in the company computer's local time (``zone``) to the second, as
+    QuickBooks does (with its daylight-saving offset bug, see ``local``); a date-time in a request
+    without an offset is read in that zone, one with an offset as that instant.
+    """
 
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    zone: str = "America/Los_Angeles"
     home_currency: str = "US Dollar"  # QuickBooks' name for the home currency
     multicurrency: bool = False
     default_tax_item: str = ""  # the form's sales tax item when a request names none
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    deleted: list[Deleted] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _counter: int = 0x80000000
     _last_stamp: int = 0
@@ -83,6 +104,29 @@ class Company:
         """Mark a record changed: new EditSequence and TimeModified."""
         record.modified = self.now()
         record.data["EditSequence"] = str(self.stamp())
+
+    def delete(self, kind: str, ident: str) -> Record | None:
+        """Delete a record as a person does in QuickBooks (no trace but the deleted log)."""
+        with self.lock:
+            record = self.records.get(kind, {}).pop(ident, None)
+            if record is not None:
+                self.deleted.append(Deleted(kind, ident, record.created, self.now(),
+                                            str(record.data.get("RefNumber") or ""),
+                                            record.name if kind not in TXN_KINDS else ""))
+            return record
+
+    def local(self, moment: datetime) -> str:
+        """A time as QuickBooks writes it: the company's local wall-clock time to the second,
+        followed by the zone's *standard* offset even in summer time (QuickBooks' offsets do not
+        follow daylight saving; the wall-clock part does)."""
+        local = moment.astimezone(ZoneInfo(self.zone)).replace(microsecond=0)
+        standard = (local.utcoffset() or timedelta(0)) - (local.dst() or timedelta(0))
+        return local.replace(tzinfo=timezone(standard)).isoformat()
+
+    def read_time(self, text: str) -> datetime:
+        """A ``DATETIMETYPE`` (or a date) from a request: without an offset, local time."""
+        value = datetime.fromisoformat(str(text).strip())
+        return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(self.zone))
 
     def all(self, *kinds: str) -> Iterator[Record]:
         """Every record of the given kinds, oldest first."""

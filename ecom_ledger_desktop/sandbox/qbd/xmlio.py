@@ -23,7 +23,7 @@ _VERSION = re.compile(r'<\?qbxml\s+version\s*=\s*"(?P<v>[0-9.]+)"\s*\?>')
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                           huge_tree=False, remove_blank_text=True)
 REPEATED_IN_QUERY = {"ListID", "FullName", "RefNumber", "TxnID", "IncludeRetElement", "OwnerID",
-                     "RefNumberCaseSensitive"}
+                     "RefNumberCaseSensitive", "TxnDelType", "ListDelType"}
 REPEATED = {"SalesReceiptLineAdd", "InvoiceLineAdd", "CreditMemoLineAdd", "AppliedToTxnAdd",
             "TxnTypeFilter", "SalesReceiptLineMod", "InvoiceLineMod", "CreditMemoLineMod"}
 

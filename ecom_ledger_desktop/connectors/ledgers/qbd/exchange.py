@@ -33,7 +33,8 @@ class QbdExchange:
         self._clock = clock or SystemClock()
         self._facts: CompanyFacts | None = None
         self._seq = itertools.count(1)  # batches post from several threads
-        self._readback = QbdReadBack(self._ask, lambda: self.facts().home_currency)
+        self._readback = QbdReadBack(self._ask, lambda: self.facts().home_currency, mailbox,
+                                     self._clock)
         self.lost_batches = mailbox.lost_batches  # outlives one run, as the mailbox does
 
     def _ask(self, *requests: Request, record: str = "") -> list[parse.Response]:

@@ -1,14 +1,18 @@
 """One QuickBooks Desktop connection's Web Connector service while the app runs (the kind's
 companion): the SOAP endpoint thread, the journal-backed source, and what must outlive a
-restart (the names chosen in QuickBooks, the Web Connector's last contact) kept in SQLite."""
+restart (the names chosen in QuickBooks, the Web Connector's last contact, the company's copy)
+kept in SQLite. Each update ends by reading what changed in QuickBooks into the copy; a read
+asked for by any process (``CompanyCopy.want``) is work, so the next update comes for it."""
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from ecom_ledger_desktop.connectors.kinds import CompanionHost
+from ecom_ledger_desktop.connectors.ledgers.qbd.company_copy import DbCompanyCopy
 from ecom_ledger_desktop.connectors.ledgers.qbd.mailbox import mailbox_for
 from ecom_ledger_desktop.connectors.ledgers.qbd.presence import status_facts, status_from
 from ecom_ledger_desktop.connectors.ledgers.qbd.source import JournalExchangeSource
@@ -63,6 +67,10 @@ class QbdWebConnectorHost:
         self.connection_id = config.id
         self.source = source or JournalExchangeSource(self.has_work, self.start_runs)
         self.source.on_session_end = self.keep_status
+        self.source.start_refresh = self.start_refresh
+        self.copy = DbCompanyCopy(host.db_path, host.clock, config.id)
+        self._reader: ThreadPoolExecutor | None = None
+        self._stopping = threading.Event()
         self.service = WebConnectorService(
             [WebConnectorAccount(username, config.name, company_file)], host.secrets,
             self.source, host.clock)
@@ -70,6 +78,7 @@ class QbdWebConnectorHost:
                                              host.clock)
         self.mailbox = mailbox_for(config.name)
         self.mailbox.names = DbNames(host.db_path, host.clock, config.id)
+        self.mailbox.copy = self.copy
         self.mailbox.away_reason = lambda: self.service.status.describe(config.name)
         self.mailbox.hosted = True
         self.mailbox.contact_ok = lambda: self._contact_ok(config.name)
@@ -82,9 +91,12 @@ class QbdWebConnectorHost:
         return State(self.host.db_path, self.host.clock)
 
     def has_work(self, connection: str) -> bool:
-        """Open postings for this company (or a pair that takes its stock from the books)."""
+        """Open postings for this company, a pair that takes its stock from the books, or a
+        fresh read of the company asked for (by the reconciliation, here or elsewhere)."""
         state = self._state()
         try:
+            if state.ledger_copy.status(self.connection_id).wanted_at is not None:
+                return True
             for pair in state.connections.pairs():
                 if pair.ledger_id != self.connection_id or not pair.enabled:
                     continue
@@ -103,6 +115,26 @@ class QbdWebConnectorHost:
         finally:
             state.close()
         return [self.host.request_run(pair_id, "web_connector") for pair_id in pairs]
+
+    def start_refresh(self, connection: str, runs: list[Future[object]]) -> Future[object]:
+        """Once the session's runs have ended, read what changed in QuickBooks into the copy."""
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(1, thread_name_prefix=f"qbd-copy-{connection}")
+        return self._reader.submit(self._refresh_after, runs)
+
+    def _refresh_after(self, runs: list[Future[object]]) -> None:
+        from ecom_ledger_desktop.connectors.ledgers.qbd.kind import books
+        from ecom_ledger_desktop.connectors.ledgers.qbd.ledger import QbdLedger
+
+        while not self._stopping.is_set() and wait(runs, timeout=1.0).not_done:
+            pass  # the runs post first, so the read sees what they posted
+        if self._stopping.is_set():
+            return
+        try:
+            QbdLedger(self.mailbox, books(self.config), self.host.clock).refresh_copy()
+        except Exception as exc:  # the copy stays as it was; the next update reads again
+            log.warning("Web Connector for %s: reading QuickBooks back failed (%s)",
+                        self.config.name, type(exc).__name__)
 
     def keep_status(self, connection: str = "") -> None:
         """Keep what the Web Connector last did, for the next start of the app."""
@@ -137,7 +169,12 @@ class QbdWebConnectorHost:
 
     def stop(self) -> None:
         """End live sessions (their requests become uncertain), stop serving, keep the status."""
-        self.service.stop()
+        self._stopping.set()
+        self.service.stop()  # a read under way finds its session ended and gives up
         self.endpoint.stop()
+        if self._reader is not None:
+            self._reader.shutdown(wait=True)
+            self._reader = None
+        self._stopping.clear()
         self.keep_status()
         self.mailbox.hosted = False

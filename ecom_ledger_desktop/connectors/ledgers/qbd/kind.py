@@ -11,6 +11,7 @@ from ecom_ledger_desktop.connectors.kinds import BuildContext, CompanionHost, Co
 if TYPE_CHECKING:
     from ecom_ledger_desktop.connectors.base import PushLedger
     from ecom_ledger_desktop.connectors.ledgers.qbd.host import QbdWebConnectorHost
+    from ecom_ledger_desktop.connectors.ledgers.qbd.mailbox import Mailbox
     from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks
     from ecom_ledger_desktop.models.connections import ConnectionConfig
     from ecom_ledger_desktop.secrets.store import SecretStore
@@ -60,7 +61,23 @@ def build(config: ConnectionConfig, secrets: SecretStore, context: BuildContext)
     mailbox = mailbox_for(config.name)
     if not mailbox.hosted and context.lock_dir is not None:  # no service in this process
         mailbox.away_reason = lambda: _unhosted_reason(config, context)
+        _use_database(mailbox, config, context)
     return QbdLedger(mailbox, books(config), context.clock)
+
+
+def _use_database(mailbox: Mailbox, config: ConnectionConfig, context: BuildContext) -> None:
+    """Without a service in this process (``ecom-ledger reconcile``, ``preview``): the names
+    chosen in QuickBooks and the company's copy from the database, as the service keeps them."""
+    from ecom_ledger_desktop.connectors.ledgers.qbd.company_copy import DbCompanyCopy
+    from ecom_ledger_desktop.connectors.ledgers.qbd.host import DbNames
+    from ecom_ledger_desktop.core.clock import SystemClock
+    from ecom_ledger_desktop.core.paths import DATABASE_NAME
+
+    if config.id is None or context.lock_dir is None:
+        return
+    path, clock = context.lock_dir / DATABASE_NAME, context.clock or SystemClock()
+    mailbox.names = DbNames(path, clock, config.id)
+    mailbox.copy = DbCompanyCopy(path, clock, config.id)
 
 
 def _unhosted_reason(config: ConnectionConfig, context: BuildContext) -> str:

@@ -24,10 +24,11 @@ from ecom_ledger_desktop.connectors.base import (
     Resolution,
 )
 from ecom_ledger_desktop.connectors.ledgers.qbd import errors, limits
+from ecom_ledger_desktop.connectors.ledgers.qbd.lookups import QbdLookups
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import lists, parse, transactions
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks
-from ecom_ledger_desktop.connectors.ledgers.qbd.references import QbdReferences, same_customer
+from ecom_ledger_desktop.connectors.ledgers.qbd.references import same_customer
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
 from ecom_ledger_desktop.models.commerce import StockLevel
 from ecom_ledger_desktop.models.ledger import (
@@ -46,13 +47,17 @@ LABEL = {"SalesReceipt": "sales receipt", "Invoice": "invoice", "CreditMemo": "c
          "ReceivePayment": "payment"}
 
 
-class QbdLedger(QbdReferences):
+class QbdLedger(QbdLookups):
     """QuickBooks Desktop as a push ledger (implements ``connectors.base.PushLedger``)."""
 
     def documents_between(self, start: date, end: date) -> list[LedgerRecord]:
-        """Sales documents dated ``start``..``end`` (``ReadBackLedger``); ``LedgerAway`` while
-        no Web Connector session is open."""
+        """Sales documents dated ``start``..``end`` (``ReadBackLedger``): read live in a Web
+        Connector session, else from the copy of the last update (``read_as_of``)."""
         return self._readback.documents_between(start, end)
+
+    def refresh_copy(self) -> None:
+        """Read what changed in QuickBooks into the copy (inside a Web Connector session)."""
+        self._readback.refresh()
 
     def read_calls(self) -> int:
         """Web Connector round trips ``documents_between`` has made so far."""

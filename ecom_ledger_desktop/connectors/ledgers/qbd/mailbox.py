@@ -18,10 +18,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from ecom_ledger_desktop.connectors.ledgers.qbd.recovery import LostBatches
 from ecom_ledger_desktop.core.errors import LedgerAway, RetriableError, UncertainOutcome
+
+if TYPE_CHECKING:
+    from ecom_ledger_desktop.connectors.ledgers.qbd.company_copy import CompanyCopy
 
 State = Literal["queued", "sent", "answered", "refused", "uncertain", "unsent"]
 DEFAULT_ANSWER_TIMEOUT = 600.0  # seconds the sync waits for QuickBooks' answer to one request
@@ -91,6 +94,9 @@ class Mailbox:
     answered: int = 0
     #: batches whose answer may be lost, for qbXML error recovery (``recovery.LostBatches``)
     lost_batches: LostBatches = field(default_factory=LostBatches)
+    #: the company as last read, kept in the database (None: no database at hand)
+    copy: CompanyCopy | None = None
+    refresh_lock: threading.Lock = field(default_factory=threading.Lock)  # one read at a time
     _outbox: deque[Letter] = field(default_factory=deque)
     _in_flight: Letter | None = None
     _last_contact: float = 0.0

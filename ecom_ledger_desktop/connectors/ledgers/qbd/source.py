@@ -2,7 +2,8 @@
 QuickBooks Desktop connection, turned into qbXML by sync runs started when the Web Connector
 signs in, and carried through the connection's ``Mailbox``.
 
-A session opens with a ``PreferencesQuery`` (what the company is). While a run prepares its next
+A session opens with a ``PreferencesQuery`` (what the company is), and ends with the read of what
+changed in QuickBooks into the company's copy (``start_refresh``). While a run prepares its next
 request (e.g. reading the store), the Web Connector gets a harmless keep-alive query instead of
 an empty answer, which it would take as an error. When every run started for the session has
 ended and nothing is queued, the percentage reaches 100 and the Web Connector closes.
@@ -43,6 +44,9 @@ class JournalExchangeSource:
     has_work_in_journal: Callable[[str], bool]
     start_runs: Callable[[str], list[Future[object]]]
     on_session_end: Callable[[str], None] = lambda connection: None
+    #: after the runs: read what changed in QuickBooks into the company's copy (its future is
+    #: awaited like a run's, so the session stays open until the read is answered)
+    start_refresh: Callable[[str, list[Future[object]]], Future[object] | None] | None = None
     take_wait: float = TAKE_WAIT
     settle_wait: float = SETTLE_WAIT
     _tickets: dict[str, str] = field(default_factory=dict)
@@ -60,6 +64,9 @@ class JournalExchangeSource:
             self._tickets[ticket] = connection
         mailbox.start(ticket, first=hello())
         runs = self.start_runs(connection)
+        refresh = self.start_refresh(connection, list(runs)) if self.start_refresh else None
+        if refresh is not None:
+            runs = [*runs, refresh]
         for run in runs:
             run.add_done_callback(lambda _run: mailbox.wake())
         with self._lock:

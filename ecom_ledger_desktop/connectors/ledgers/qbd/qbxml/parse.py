@@ -82,6 +82,8 @@ class ListRecord:
     sales_price: Decimal | None = None
     email: str = ""  # customers
     notes: str = ""  # customers: ours carry "ecom-ledger key: <customer key>"
+    part_number: str = ""  # items: ManufacturerPartNumber
+    time_modified: str = ""  # as QuickBooks wrote it (its local time)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class TxnRecord:
     subtotal: Decimal | None = None
     sales_tax_total: Decimal | None = None
     lines: list[tuple[str, Decimal | None]] = field(default_factory=list)  # (item, amount)
+    time_modified: str = ""  # as QuickBooks wrote it (its local time)
 
     @property
     def voided(self) -> bool:
@@ -166,7 +169,8 @@ def list_record(ret: ET.Element) -> ListRecord:
         is_active=_text(ret, "IsActive") != "false",
         quantity_on_hand=_decimal(ret, "QuantityOnHand"), tax_rate=_decimal(ret, "TaxRate"),
         sales_price=_decimal(ret, "SalesPrice"), email=_text(ret, "Email"),
-        notes=_text(ret, "Notes"))
+        notes=_text(ret, "Notes"), part_number=_text(ret, "ManufacturerPartNumber"),
+        time_modified=_text(ret, "TimeModified"))
 
 
 def txn_record(ret: ET.Element) -> TxnRecord:
@@ -186,7 +190,7 @@ def txn_record(ret: ET.Element) -> TxnRecord:
         ref_number=_text(ret, "RefNumber"), txn_date=_date(ret, "TxnDate"),
         customer=_text(ret, "CustomerRef/FullName") or _text(ret, "EntityRef/FullName"),
         total_amount=total, memo=_text(ret, "Memo"), subtotal=subtotal,
-        sales_tax_total=tax, lines=lines)
+        sales_tax_total=tax, lines=lines, time_modified=_text(ret, "TimeModified"))
 
 
 def list_records(response: Response) -> list[ListRecord]:

@@ -169,13 +169,24 @@ class TxnDateRangeFilter:
 
 
 @dataclass(frozen=True)
+class ModifiedDateRangeFilter:
+    """Documents whose ``TimeModified`` is in [from, to], both ends included (QuickBooks'
+    local date-times, best sent back exactly as QuickBooks wrote them)."""
+
+    from_modified_date: str | None = None
+    to_modified_date: str | None = None
+
+
+@dataclass(frozen=True)
 class TxnQuery:
     """The shared shape of ``SalesReceiptQuery``/``InvoiceQuery``/``CreditMemoQuery``/
-    ``ReceivePaymentQuery``: ``TxnID+`` | ``RefNumber+`` | filters, then ``IncludeLineItems``."""
+    ``ReceivePaymentQuery``: ``TxnID+`` | ``RefNumber+`` | filters, then ``IncludeLineItems``.
+    The modified and the date range filters are a choice: give one at most."""
 
     txn_id: list[str] = many()
     ref_number: list[str] = many()
     max_returned: int | None = None
+    modified_date_range_filter: ModifiedDateRangeFilter | None = None
     txn_date_range_filter: TxnDateRangeFilter | None = None
     include_line_items: bool | None = None
     include_ret_element: list[str] = many()
