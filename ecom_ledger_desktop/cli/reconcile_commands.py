@@ -52,7 +52,7 @@ def reconcile_command(ctx: CliContext, args: argparse.Namespace) -> int:
             ctx.out.emit({"pair": pair.name, "order": args.repost, "result": said}, said)
             return EXIT_OK
         try:
-            result = reconcile(pctx, days=args.days, end=args.end)
+            result = reconcile(pctx, days=args.days, end=args.end, fresh=True)
         except NotReadable as error:
             ctx.out.emit({"pair": pair.name, "error": str(error)}, str(error))
             return EXIT_FAILURE

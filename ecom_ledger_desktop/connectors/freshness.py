@@ -27,3 +27,8 @@ class AsOfLedger(Protocol):
         """When the last answer of ``documents_between`` (or of a look-up) was read; None when
         it was read live just now."""
         ...
+
+    def ask_fresh_read(self) -> None:
+        """The merchant asked for the books as they are now: read them afresh at the next
+        chance, however recent the last read (an automatic check takes a recent one)."""
+        ...

@@ -171,12 +171,17 @@ class Reconciliation:
         return (self.end - self.start).days + 1
 
 
-def reconcile(ctx: PairContext, days: int = 30, end: date | None = None) -> Reconciliation:
-    """Reconcile the last ``days`` days up to ``end`` (the store's today by default)."""
+def reconcile(ctx: PairContext, days: int = 30, end: date | None = None,
+              fresh: bool = False) -> Reconciliation:
+    """Reconcile the last ``days`` days up to ``end`` (the store's today by default);
+    ``fresh``: the merchant asked, so a ledger answering from an earlier read reads afresh at its
+    next chance however recent that read (an automatic check takes a recent one)."""
     ledger = ctx.ledger
     if not isinstance(ledger, ReadBackLedger):
         raise NotReadable(f"{ctx.ledger_label} cannot be read back by this version, so its books "
                           "cannot be reconciled here; compare its sales report with the store's.")
+    if fresh and isinstance(ledger, AsOfLedger):
+        ledger.ask_fresh_read()
     end = end or _today(ctx)
     start = end - timedelta(days=max(1, days) - 1)
     began, calls_before = time.monotonic(), ledger.read_calls()

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from ecom_ledger_desktop.core.clock import ManualClock
 from ecom_ledger_desktop.sync.books_check import check_books
 from ecom_ledger_desktop.sync.reconcile import reconcile
 from tests.cli.support import Cli
@@ -21,7 +23,8 @@ from tests.sync.qbd_bench import STORE_TOKEN, QbdBench, open_bench, order
 
 PAIR = "shop to books"
 STAMP = re.compile(r"QuickBooks Desktop as read at \d\d:\d\d on \d{1,2} \w{3} \(the Web "
-                   r"Connector's last update\); the next update reads it again\.")
+                   r"Connector's last update\); (the next update reads it again|it is read "
+                   r"again at the next update with postings, or once it is 30 minutes old)\.")
 
 
 @pytest.fixture
@@ -102,3 +105,37 @@ def test_the_dashboard_check_between_updates_gives_figures_with_their_time(
     assert STAMP.search(pair.result.read_note())
     with bench.service.context(bench.pair_id) as ctx:
         assert reconcile(ctx).as_of is not None
+
+
+def test_an_automatic_check_asks_for_a_fresh_read_only_once_the_copy_is_half_an_hour_old(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    """The dashboard checks the books after every sync: a copy the last update read minutes ago
+    answers it without bringing QuickBooks up again (each update can start QuickBooks in the
+    background); once the copy is 30 minutes old the next update reads it afresh."""
+    clock = ManualClock(datetime.now(UTC))
+    (tmp_path / "data").mkdir()
+    with open_bench(tmp_path / "data", reference_if_present, clock=clock) as bench:
+        bench.store.add_order(order())
+        bench.sync()
+        assert bench.session().outcome == "done"  # posts, then reads the copy
+        [pair] = check_books(bench.service)
+        assert pair.result is not None and pair.result.reconciled
+        assert "once it is 30 minutes old" in pair.result.read_note()
+        assert bench.session().outcome == "no_work", "a fresh copy brings no update"
+
+        clock.advance(31 * 60)
+        [pair] = check_books(bench.service)
+        assert pair.result is not None and "the next update reads it again" in \
+            pair.result.read_note()
+        assert bench.session().outcome == "done", "the stale copy is read at the next update"
+
+
+def test_the_merchants_own_reconcile_asks_for_a_fresh_read_however_recent_the_copy(
+        bench: QbdBench) -> None:
+    bench.store.add_order(order())
+    bench.sync()
+    assert bench.session().outcome == "done"
+    with bench.service.context(bench.pair_id) as ctx:
+        result = reconcile(ctx, fresh=True)
+    assert "the next update reads it again" in result.read_note()
+    assert bench.session().outcome == "done"

@@ -25,6 +25,10 @@ class QbdLookups(QbdReferences):
         """When the last read-back or look-up answer was read (None: live)."""
         return self._readback.as_of
 
+    def ask_fresh_read(self) -> None:
+        """See ``AsOfLedger.ask_fresh_read``."""
+        self._readback.ask_fresh_read()
+
     def _lists_read(self) -> None:
         """Raise ``LedgerAway`` (asking the next update for a read) if the lists never were."""
         copy = self.mailbox.copy

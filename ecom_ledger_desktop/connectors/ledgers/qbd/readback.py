@@ -2,9 +2,11 @@
 
 Inside a Web Connector session the company is read live: the changes since the last read come
 into the copy (``refresh.read_changes``, usually one exchange) and the answer is the copy. Between
-sessions the answer is the copy as last read (``read_as_of`` says when), and a fresh read is asked
+sessions the answer is the copy as last read (``read_as_of`` says when). A fresh read is asked
 of the next update (``CompanyCopy.want``, kept in the database, so a request from the command line
-reaches the app's Web Connector service). Without a copy (no database at hand) the documents are
+reaches the app's Web Connector service) when the merchant asks (``ask_fresh_read``) or the copy
+is ``FRESH_FOR`` old: the dashboard checks the books after every sync, and an update for a copy
+read minutes ago would bring QuickBooks up (it may start it in the background) for nothing. Without a copy (no database at hand) the documents are
 read by ``TxnDateRangeFilter``, live only. A refund receipt is posted as a credit memo, so a
 read-back credit memo is a ``refund`` (matched by its TxnID within the family). A deleted
 transaction is absent; a voided one is kept with "VOID:" in its memo.
@@ -13,7 +15,7 @@ transaction is absent; a voided one is kept with "VOID:" in its memo.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ecom_ledger_desktop.connectors.base import LedgerRecord
@@ -29,6 +31,9 @@ from ecom_ledger_desktop.db.ledger_copy_repo import CopiedDocument
 Ask = Callable[..., list[parse.Response]]
 READ_BY = "the Web Connector's last update"
 NEXT_READ = "the next update reads it again"
+FRESH_FOR = timedelta(minutes=30)  # a copy younger than this is not read again just for a check
+NEXT_READ_LATER = (f"it is read again at the next update with postings, or once it is "
+                   f"{FRESH_FOR.seconds // 60} minutes old")
 
 
 class QbdReadBack:
@@ -61,6 +66,12 @@ class QbdReadBack:
                                    self._home_currency(), min(wanted) if wanted else None)
             copy.apply(changes, started)
 
+    def ask_fresh_read(self) -> None:
+        """The merchant asked: the next update reads the company afresh, however recent the
+        copy (``AsOfLedger``)."""
+        if self._mailbox.copy is not None:
+            self._mailbox.copy.want()
+
     def documents_between(self, start: date, end: date) -> list[LedgerRecord]:
         """Every sales receipt, invoice and credit memo dated ``start``..``end``."""
         copy = self._mailbox.copy
@@ -76,7 +87,10 @@ class QbdReadBack:
                 return [_record(d) for d in copy.documents_between(start, end)]
         status = copy.status()
         short = status.covered_from is None or start < status.covered_from
-        copy.want(start if short else None)
+        stale = status.read_at is None or self._clock.now() - status.read_at >= FRESH_FOR
+        if short or stale:
+            copy.want(start if short else None)
+            status = copy.status()
         if status.read_at is None:
             raise LedgerAway(f"{self._mailbox.away_reason()} QuickBooks Desktop has not been "
                              "read back yet: the next Web Connector update reads it.")
@@ -85,7 +99,8 @@ class QbdReadBack:
             raise LedgerAway(f"QuickBooks Desktop has been read back from "
                              f"{status.covered_from:%d %b %Y}; the next Web Connector update "
                              f"reads it back to {start:%d %b %Y}.")
-        self.as_of = ReadAsOf(status.read_at, READ_BY, NEXT_READ)
+        self.as_of = ReadAsOf(status.read_at, READ_BY,
+                              NEXT_READ if status.wanted_at is not None else NEXT_READ_LATER)
         return [_record(d) for d in copy.documents_between(start, end)]
 
     def _read_live(self, start: date, end: date) -> list[LedgerRecord]:
