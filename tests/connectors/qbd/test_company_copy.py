@@ -158,7 +158,10 @@ def test_between_updates_the_copy_answers_says_when_and_asks_for_a_fresh_read(
     [held] = books.reader.documents_between(TODAY, TODAY)
     assert held.ledger_id == r1.txn_id and held.total == Decimal("48.30")
     assert books.reader.as_of is not None and books.reader.as_of.read_at == read_at
-    assert books.copy.status().wanted_at == books.clock.now()
+    assert books.copy.status().wanted_at is None, "a copy 10 minutes old answers a check"
+    books.clock.advance(25 * 60)
+    books.reader.documents_between(TODAY, TODAY)
+    assert books.copy.status().wanted_at == books.clock.now(), "35 minutes old: read again"
 
     before = TODAY - timedelta(days=100)
     with pytest.raises(LedgerAway, match="reads it back to"):

@@ -6,10 +6,11 @@ sessions the answer is the copy as last read (``read_as_of`` says when). A fresh
 of the next update (``CompanyCopy.want``, kept in the database, so a request from the command line
 reaches the app's Web Connector service) when the merchant asks (``ask_fresh_read``) or the copy
 is ``FRESH_FOR`` old: the dashboard checks the books after every sync, and an update for a copy
-read minutes ago would bring QuickBooks up (it may start it in the background) for nothing. Without a copy (no database at hand) the documents are
-read by ``TxnDateRangeFilter``, live only. A refund receipt is posted as a credit memo, so a
-read-back credit memo is a ``refund`` (matched by its TxnID within the family). A deleted
-transaction is absent; a voided one is kept with "VOID:" in its memo.
+read minutes ago would bring QuickBooks up (it may start it in the background) for nothing.
+Without a copy (no database at hand) the documents are read by ``TxnDateRangeFilter``, live
+only. A refund receipt is posted as a credit memo, so a read-back credit memo is a ``refund``
+(matched by its TxnID within the family). A deleted transaction is absent; a voided one is kept
+with "VOID:" in its memo.
 """
 
 from __future__ import annotations
