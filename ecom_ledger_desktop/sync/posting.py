@@ -161,6 +161,10 @@ class Dispatcher(PostingOutcomes):
 
     def _dispatch(self, row: PostingRow) -> str:
         self.begin(row)
+        if row.op == "retire":  # an undo's customer or item, made inactive after its voids
+            from ecom_ledger_desktop.sync import undo_retire
+
+            return undo_retire.send(self, row)
         journal = self.ctx.state.journal
         linked: PostedRef | None = None
         target: PostedRef | None = None

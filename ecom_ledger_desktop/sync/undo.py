@@ -32,7 +32,14 @@ from ecom_ledger_desktop.sync.undo_journal import (
     is_undo,
     undo_key,
 )
-from ecom_ledger_desktop.sync.undo_retire import RetireCandidate, candidates, retire
+from ecom_ledger_desktop.sync.undo_retire import (
+    RetireCandidate,
+    candidates,
+    fully_undone,
+    journal_retire,
+    not_retiring,
+    outcome_lines,
+)
 
 OPEN = ("queued", "sending")
 UNDO_PHASE = "undoing"  # the OrderProgress phase of an undo (the app shows it)
@@ -282,8 +289,10 @@ def _check_in_ledger(ctx: PairContext, plan: UndoPlan) -> None:
 
 
 # -- doing it -------------------------------------------------------------------------------------
-def journal_undo(ctx: PairContext, plan: UndoPlan) -> list[str]:
-    """Write the plan's voids to the journal (one transaction); returns their keys in order."""
+def journal_undo(ctx: PairContext, plan: UndoPlan) -> tuple[list[str], list[str]]:
+    """Write the plan's voids, then its customers and items to make inactive, to the journal
+    (one transaction; the merchant's confirmation approves them on a pair that holds for
+    approval); returns (void keys in order, retire keys)."""
     keys: list[str] = []
     with ctx.state.tx():
         for step in plan.steps:
@@ -301,12 +310,15 @@ def journal_undo(ctx: PairContext, plan: UndoPlan) -> list[str]:
                                      source_id=root.source_id, posting_key=key,
                                      detail=f"void {step.label}")
             keys.append(key)
-    return keys
+        retire_keys = journal_retire(ctx, plan.retire)
+        ctx.state.approvals.approve(ctx.pair.id, [*keys, *retire_keys])
+    return keys, retire_keys
 
 
 def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
-    """Journal the plan's voids and send them, in order; says what was and was not undone."""
-    keys = journal_undo(ctx, plan)
+    """Journal the plan's voids and send them, in order, then make the customers and items only
+    they used inactive; says what was and was not undone (and what waits for the ledger)."""
+    keys, retire_keys = journal_undo(ctx, plan)
     labels = {undo_key_of(step): step.label for step in plan.steps}
     result = UndoResult(words=ctx.undo_words)
     dispatcher = Dispatcher(ctx, None)
@@ -314,6 +326,7 @@ def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
         if ctx.stop.is_set():  # the app is quitting: the rest waits for a rerun or the next sync
             result.waiting += [(labels[k], "stopped; run the undo again to finish")
                                for k in keys[done - 1:]]
+            result.retired = outcome_lines(ctx, retire_keys, dispatcher)
             return result
         row = ctx.state.journal.get(key)
         assert row is not None
@@ -328,17 +341,10 @@ def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
         else:
             result.waiting.append((label, dispatcher.away or row.last_error or "not sent yet"))
         ctx.events.publish(OrderProgress(0, done, len(keys), None, phase=UNDO_PHASE))
-    finished = [sid for sid in [*plan.orders, *plan.undone_ids] if _fully_undone(ctx, sid)]
-    result.retired = retire(ctx, candidates(ctx, finished))
+    result.retired = outcome_lines(ctx, retire_keys, dispatcher)
+    finished = [sid for sid in [*plan.orders, *plan.undone_ids] if fully_undone(ctx, sid)]
+    result.retired += not_retiring(ctx, candidates(ctx, finished))
     return result
-
-
-def _fully_undone(ctx: PairContext, source_id: str) -> bool:
-    """No document of the order (or of its refunds) is live in the ledger any more."""
-    rows = ctx.state.journal.for_record(ctx.pair.id, "order", source_id)
-    rows += ctx.state.journal.refunds_of_order(ctx.pair.id, source_id)
-    return not any(r.state in ("posted", *OPEN, "flagged") and r.op != "void" for r in rows) \
-        and not any(is_undo(r) and r.state != "posted" for r in rows)
 
 
 def undo_key_of(step: UndoStep) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from defusedxml import ElementTree as SafeET
@@ -82,6 +82,7 @@ class ListRecord:
     sales_price: Decimal | None = None
     email: str = ""  # customers
     notes: str = ""  # customers: ours carry "ecom-ledger key: <customer key>"
+    time_created: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class TxnRecord:
     subtotal: Decimal | None = None
     sales_tax_total: Decimal | None = None
     lines: list[tuple[str, Decimal | None]] = field(default_factory=list)  # (item, amount)
+    links: list[tuple[str, str]] = field(default_factory=list)  # LinkedTxn (TxnType, TxnID)
 
     @property
     def voided(self) -> bool:
@@ -157,6 +159,15 @@ def _date(el: ET.Element, path: str) -> date | None:
         return None
 
 
+def _moment(el: ET.Element, path: str) -> datetime | None:
+    """A ``DATETIMETYPE`` (QuickBooks writes the company's local time with its offset)."""
+    value = _text(el, path).strip()
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 def list_record(ret: ET.Element) -> ListRecord:
     """A ``CustomerRet``/``Item…Ret``/``AccountRet`` as a :class:`ListRecord`."""
     return ListRecord(
@@ -166,7 +177,7 @@ def list_record(ret: ET.Element) -> ListRecord:
         is_active=_text(ret, "IsActive") != "false",
         quantity_on_hand=_decimal(ret, "QuantityOnHand"), tax_rate=_decimal(ret, "TaxRate"),
         sales_price=_decimal(ret, "SalesPrice"), email=_text(ret, "Email"),
-        notes=_text(ret, "Notes"))
+        notes=_text(ret, "Notes"), time_created=_moment(ret, "TimeCreated"))
 
 
 def txn_record(ret: ET.Element) -> TxnRecord:
@@ -186,7 +197,9 @@ def txn_record(ret: ET.Element) -> TxnRecord:
         ref_number=_text(ret, "RefNumber"), txn_date=_date(ret, "TxnDate"),
         customer=_text(ret, "CustomerRef/FullName") or _text(ret, "EntityRef/FullName"),
         total_amount=total, memo=_text(ret, "Memo"), subtotal=subtotal,
-        sales_tax_total=tax, lines=lines)
+        sales_tax_total=tax, lines=lines,
+        links=[(_text(link, "TxnType"), _text(link, "TxnID")) for link in ret
+               if link.tag == "LinkedTxn"])
 
 
 def list_records(response: Response) -> list[ListRecord]:

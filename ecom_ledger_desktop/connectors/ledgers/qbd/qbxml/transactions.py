@@ -169,15 +169,34 @@ class TxnDateRangeFilter:
 
 
 @dataclass(frozen=True)
+class ModifiedDateRangeFilter:
+    """Documents changed in [from, to] (``DATETIMETYPE``: ``YYYY-MM-DDThh:mm:ss±hh:mm``)."""
+
+    from_modified_date: str | None = None
+    to_modified_date: str | None = None
+
+
+@dataclass(frozen=True)
+class EntityFilter:
+    """Documents of one customer (by full name)."""
+
+    full_name: str | None = None
+
+
+@dataclass(frozen=True)
 class TxnQuery:
     """The shared shape of ``SalesReceiptQuery``/``InvoiceQuery``/``CreditMemoQuery``/
-    ``ReceivePaymentQuery``: ``TxnID+`` | ``RefNumber+`` | filters, then ``IncludeLineItems``."""
+    ``ReceivePaymentQuery``: ``TxnID+`` | ``RefNumber+`` | filters, then ``IncludeLineItems``
+    (``IncludeLinkedTxns``: invoices only, e.g. the payments applied to one)."""
 
     txn_id: list[str] = many()
     ref_number: list[str] = many()
     max_returned: int | None = None
+    modified_date_range_filter: ModifiedDateRangeFilter | None = None
     txn_date_range_filter: TxnDateRangeFilter | None = None
+    entity_filter: EntityFilter | None = None
     include_line_items: bool | None = None
+    include_linked_txns: bool | None = None
     include_ret_element: list[str] = many()
 
 
