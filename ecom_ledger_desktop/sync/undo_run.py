@@ -66,9 +66,12 @@ def _summary_again(ctx: PairContext, number: str) -> str | None:
         day = post_day_again(ctx, number)
     if day is None:
         return None
-    sent = [Dispatcher(ctx, None).dispatch(row) for row in ctx.state.journal.open_postings(
-        ctx.pair.id) if row.record_kind == "summary" and row.source_id.startswith(f"{day}|")]
-    return ", ".join(sent) if sent else "not undone: nothing to post again"
+    dispatcher = Dispatcher(ctx, None)
+    sent = [dispatcher.dispatch(row) for row in ctx.state.journal.open_postings(ctx.pair.id)
+            if row.record_kind == "summary" and row.source_id.startswith(f"{day}|")]
+    # a ledger that calls in (the Web Connector) posts it at its next update: say so
+    said = [dispatcher.waiting_words() if outcome == "away" else outcome for outcome in sent]
+    return ", ".join(dict.fromkeys(said)) if said else "not undone: nothing to post again"
 
 
 def post_again(service: SyncService, pair_ref: int | str,
