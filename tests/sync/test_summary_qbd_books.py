@@ -98,3 +98,72 @@ def test_a_desktop_summary_reconciles_in_a_session_and_is_undone_and_posted_agai
         assert bench.session().outcome in ("done", "no_work")
         assert len(bench.txns("SalesReceipt")) == 1, "posted again exactly once"
         assert bench.open_postings() == [] and bench.open_errors() == []
+
+
+MONTHS = [(date(2026, 10, 1), date(2026, 10, 31)), (date(2026, 11, 1), date(2026, 11, 30)),
+          (date(2026, 12, 1), date(2026, 12, 31))]
+ZONE = "America/New_York"
+
+
+def _until_posted(bench: QbdBench) -> None:
+    bench.sync()
+    for _ in range(4):
+        assert bench.session().outcome in ("done", "no_work")
+        if not bench.open_postings():
+            return
+
+
+def _books(bench: QbdBench) -> list[dict[str, Any]]:
+    """Per month, from the company's own reports: tax liability, income per account, A/R."""
+    reports = bench.company.reports
+    income = {r.name for r in bench.company.company.all("Account")
+              if r.data.get("AccountType") in ("Income", "OtherIncome")}
+    out = []
+    for first, last in MONTHS:
+        by_account: dict[str, Decimal] = {}
+        with bench.company.company.lock:
+            for when, account, amount in reports.postings():
+                if first <= when <= last and account in income:
+                    by_account[account] = by_account.get(account, Decimal(0)) - amount
+        out.append({"tax": reports.tax_liability(first, last),
+                    "income": {k: v for k, v in by_account.items() if v},
+                    "receivable": reports.account_balance("Accounts Receivable", last),
+                    "open": sum((o.balance for o in reports.open_receivables(last)),
+                                Decimal(0))})
+    return out
+
+
+def test_month_end_books_of_desktop_summaries_match_posting_per_order(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
+    from tests.sync.audit_orders import CATALOG, INVOICED_AT_ORDER, pay_later, place_orders
+
+    start = date(2026, 1, 1)
+    base = PostingRules(
+        start_date=start, fee_item="Restocking Fee", unpaid_alert_days=365,
+        payment_posting={**PostingRules(start_date=start).payment_posting,
+                         **dict.fromkeys(INVOICED_AT_ORDER, "post_at_order")},
+        payment_routes={"checkmo": PaymentRoute(payment_method="Check"),
+                        "braintree": PaymentRoute(payment_method="Visa")})
+    figures = []
+    for folder, pair_rules in (("per_order", base),
+                               ("summary", base.switch_mode("daily_summary", None))):
+        (tmp_path / folder).mkdir()
+        with open_bench(tmp_path / folder, reference_if_present, pair_rules=pair_rules,
+                        catalog=CATALOG, zone=ZONE,
+                        clock=ManualClock(datetime(2027, 1, 3, tzinfo=UTC))) as bench:
+            ids = place_orders(bench.store, ZONE, "USD", ("8.25", "8.875", ""), foreign=None)
+            _until_posted(bench)
+            pay_later(bench.store, ZONE, ids["po_paid_later"])
+            _until_posted(bench)
+            assert [(e.code, e.message) for e in bench.open_errors()] == [], folder
+            assert bench.open_postings() == [], folder
+            if folder == "summary":
+                numbers = [str(r.data["RefNumber"]) for r in bench.txns("SalesReceipt")]
+                assert numbers and all(n.startswith("S26") for n in numbers), numbers
+            figures.append(_books(bench))
+    per_order, summary = figures
+    assert all(month["tax"] and month["income"] for month in per_order), per_order
+    assert per_order[1]["open"] > 0, "an invoice is still owed at the end of November"
+    for month, (expected, found) in enumerate(zip(per_order, summary, strict=True)):
+        assert found == expected, (MONTHS[month], found, expected)
