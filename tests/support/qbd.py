@@ -167,6 +167,7 @@ def every_request() -> list[Request]:
             entity_filter=transactions.EntityFilter("Jane O'Doe & Sons"),
             include_line_items=True)) for kind in ("SalesReceipt", "Invoice", "CreditMemo",
                                                    "ReceivePayment")),
+        transactions.to_deposit_query("to-deposit"),
         transactions.txn_query("Invoice", "inv-links", transactions.TxnQuery(
             txn_id=["80000011-1"], include_linked_txns=True)),
         company.preferences_query("prefs"),

@@ -70,6 +70,8 @@ ORDER: dict[str, tuple[str, ...]] = {
                           "CurrencyRef", "ExchangeRate", "TotalAmountInHomeCurrency",
                           "PaymentMethodRef", "Memo", "DepositToAccountRef", "UnusedPayment",
                           "UnusedCredits", "AppliedToTxnRet"),
+    "ReceivePaymentToDepositRet": ("TxnID", "TxnLineID", "TxnType", "CustomerRef", "TxnDate",
+                                   "RefNumber", "Amount"),
     "LinkedTxn": ("TxnID", "TxnType", "TxnDate", "RefNumber", "LinkType", "Amount"),
     "AppliedToTxnRet": ("TxnID", "TxnType", "TxnDate", "RefNumber", "BalanceRemaining",
                         "Amount"),
@@ -139,7 +141,8 @@ KNOWN_REQUESTS = frozenset({
     "ReceivePaymentAddRq", "SalesReceiptQueryRq", "InvoiceQueryRq", "CreditMemoQueryRq",
     "ReceivePaymentQueryRq", "TransactionQueryRq", "TxnVoidRq", "PreferencesQueryRq",
     "SalesReceiptModRq", "InvoiceModRq", "CreditMemoModRq", "ItemNonInventoryModRq",
-    "ItemInventoryModRq", "ItemServiceModRq", "ItemOtherChargeModRq"})
+    "ItemInventoryModRq", "ItemServiceModRq", "ItemOtherChargeModRq",
+    "ReceivePaymentToDepositQueryRq"})
 _ON_ERROR = ("stopOnError", "continueOnError", "rollbackOnError")
 PARSE_HRESULT = "0x80040400"
 PARSE_MESSAGE = "QuickBooks found an error when parsing the provided XML text stream."

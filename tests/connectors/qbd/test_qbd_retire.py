@@ -19,6 +19,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.recovery import LostBatches
 from ecom_ledger_desktop.core.errors import RecordError
 from ecom_ledger_desktop.models.ledger import LedgerItem
 from ecom_ledger_desktop.sandbox.qbd import QbdCompanySimulator
+from ecom_ledger_desktop.sandbox.qbd.deposits import deposit
 from tests.support.qbd import BOOKS, CUSTOMER, message_set, sale, simulator
 
 NAME = "Jane O'Doe & Sons"
@@ -176,6 +177,9 @@ def test_undo_obstacles_name_hand_payments_closed_books_and_edited_receipts(
     ours = [(PostedRef(invoice.txn_id, extra={"payments": parse.txn_records(paid)[0].txn_id}),
              "invoice")]
     assert ledger.undo_obstacles(ours) == {}, "our own payment is voided first"
+    deposit(sim.company, [untouched.txn_id])  # the merchant banks it in QuickBooks
+    banked = ledger.undo_obstacles(refs[1:2])
+    assert "it was deposited in QuickBooks" in banked[untouched.txn_id], banked
     sim.company.closing_date = sim.company.now().date()
     closed = ledger.undo_obstacles(refs[1:2])
     assert "the books are closed up to" in closed[untouched.txn_id]

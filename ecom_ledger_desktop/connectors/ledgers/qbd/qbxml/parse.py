@@ -101,6 +101,7 @@ class TxnRecord:
     sales_tax_total: Decimal | None = None
     lines: list[tuple[str, Decimal | None]] = field(default_factory=list)  # (item, amount)
     links: list[tuple[str, str]] = field(default_factory=list)  # LinkedTxn (TxnType, TxnID)
+    deposit_to: str = ""  # a receipt's or payment's DepositToAccountRef
 
     @property
     def voided(self) -> bool:
@@ -199,7 +200,8 @@ def txn_record(ret: ET.Element) -> TxnRecord:
         total_amount=total, memo=_text(ret, "Memo"), subtotal=subtotal,
         sales_tax_total=tax, lines=lines,
         links=[(_text(link, "TxnType"), _text(link, "TxnID")) for link in ret
-               if link.tag == "LinkedTxn"])
+               if link.tag == "LinkedTxn"],
+        deposit_to=_text(ret, "DepositToAccountRef/FullName"))
 
 
 def list_records(response: Response) -> list[ListRecord]:

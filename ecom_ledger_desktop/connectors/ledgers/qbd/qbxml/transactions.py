@@ -217,6 +217,13 @@ class TransactionQuery:
 
 
 @dataclass(frozen=True)
+class ToDepositQuery:
+    """``ReceivePaymentToDepositQuery``: receipts and payments still in Undeposited Funds."""
+
+    include_ret_element: list[str] = many()
+
+
+@dataclass(frozen=True)
 class TxnVoid:
     """``TxnVoid``: which kind of transaction, and its TxnID."""
 
@@ -252,6 +259,13 @@ def txn_query(kind: str, request_id: str, query: TxnQuery, *, iterator: Iterator
         if iterator_id is not None:
             attributes["iteratorID"] = iterator_id
     return request(f"{kind}QueryRq", request_id, query, attributes=attributes)
+
+
+def to_deposit_query(request_id: str) -> Request:
+    """``ReceivePaymentToDepositQueryRq``: what is not deposited yet (a sales receipt or payment
+    that was in Undeposited Funds and is not listed has gone into a bank deposit)."""
+    return request("ReceivePaymentToDepositQueryRq", request_id,
+                   ToDepositQuery(["TxnID", "TxnType"]))
 
 
 def transaction_query(request_id: str, ref_numbers: list[str],
