@@ -177,6 +177,12 @@ class Dispatcher(PostingOutcomes):
             before = journal.get(row.depends_on.removeprefix("posting:"))
             if before is None or before.state != "posted":
                 return self._wait(row, "waiting for the previous document to be voided")
+        if row.op == "void" and row.state == "queued":  # an undo the ledger was not asked about
+            from ecom_ledger_desktop.sync.undo_checks import check_before_void
+
+            refused = check_before_void(self, row)
+            if refused is not None:
+                return refused
         elif row.record_kind == "refund" and row.depends_on:  # none: posted alone, no sale
             order_rows = journal.for_record(self.ctx.pair.id, "order", row.depends_on)
             sale = active_sale(order_rows)

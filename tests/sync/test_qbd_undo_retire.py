@@ -177,3 +177,32 @@ def test_the_undo_preview_says_what_quickbooks_desktop_would_not_take_back(
         assert "a payment was recorded on it in QuickBooks" in text, text
         assert f"order {numbers[1]}: Sales Receipt {receipt.data['RefNumber']}" in text, text
         assert "the books are closed up to" in text, text
+
+
+def test_an_undo_journaled_while_away_is_checked_before_its_voids_go_out(
+        bench: QbdBench) -> None:
+    from ecom_ledger_desktop.sandbox.qbd.deposits import deposit
+
+    number, receipt = _posted(bench)
+    sam = bench.store.add_order(order(customer={"email": "sam@example.com", "firstname": "Sam",
+                                                "lastname": "Taylor"}))
+    bench.sync()
+    assert bench.session().outcome == "done"
+    banked = next(r for r in bench.txns("SalesReceipt") if r.id != receipt.id)
+    deposit(bench.company.company, [banked.id])  # the merchant banked Sam's money in QuickBooks
+    other = str(bench.store.order_json(sam)["increment_id"])
+    plan, result = undo(bench.service, bench.pair_id, orders=[number, other])
+    assert result is not None and len(plan.steps) == 2
+    assert "Not checked now" in "\n".join(plan.lines()), plan.lines()
+
+    assert bench.session().outcome == "done"
+    assert str(receipt.data["Memo"]).startswith("VOID:")
+    assert not str(banked.data["Memo"]).startswith("VOID:"), "a banked receipt stays"
+    [error] = bench.open_errors()
+    assert error.record_ref == other and "it was deposited in QuickBooks" in error.message
+    [sam_customer] = [c for c in bench.company.company.all("Customer")
+                      if c.data.get("Email") == "sam@example.com"]
+    assert _active(sam_customer), "kept: its order is still in the books"
+    [customer] = _customers(bench)
+    assert not _active(customer)
+    assert [p.state for p in bench.open_postings()] == []
