@@ -206,3 +206,15 @@ def test_a_record_error_from_quickbooks_is_raised_for_items_it_cannot_change(
                               tax.name, is_active=False)
     with pytest.raises(RecordError, match="make it active in QuickBooks"):
         set_active(ledger._ask, "item", record, True, "x")
+
+
+def test_quickbooks_refusing_the_mod_is_a_record_error_the_undo_reports_as_kept(
+        sim: QbdCompanySimulator, ledger: QbdLedger) -> None:
+    since = _since()
+    name = ledger.ensure_customer(CUSTOMER, "c1")
+    sim.fail_next("CustomerModRq", 3171, "There was an error when modifying a Customer. "
+                                         "QuickBooks error message: it has an open balance")
+    with pytest.raises(RecordError, match="open balance"):
+        ledger.retire("customer", name, since, "retire-1")
+    record = sim.company.named("Customer", name)
+    assert record is not None and record.data["IsActive"] == "true"
