@@ -218,3 +218,27 @@ def test_quickbooks_refusing_the_mod_is_a_record_error_the_undo_reports_as_kept(
         ledger.retire("customer", name, since, "retire-1")
     record = sim.company.named("Customer", name)
     assert record is not None and record.data["IsActive"] == "true"
+
+
+def test_an_items_forms_are_read_a_chunk_at_a_time_until_one_uses_it(
+        sim: QbdCompanySimulator, ledger: QbdLedger, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecom_ledger_desktop.connectors.ledgers.qbd import retire
+
+    monkeypatch.setattr(retire, "CHUNK", 1)
+    since = _since()
+    ledger.ensure_customer(CUSTOMER, "c1")
+    item = ledger.ensure_item(ITEM, "create_item", "", "i1")
+    for number in ("100000001", "100000002"):
+        _receipt(sim, number)  # forms without the item come first
+    last = _receipt(sim, "100000003", item)
+    kept = ledger.retire("item", item, since, "retire-1")
+    assert not kept.retired and f"sales receipt {last.ref_number} uses it" in kept.why
+    assert sim.iterators == {}, "every iterator finished or stopped"
+    first_user = _receipt(sim, "100000004", item)
+    _void(sim, last)
+    with sim.company.lock:  # the newest form uses it: found in the first chunk, the rest stopped
+        sim.company.records["SalesReceipt"] = dict(sorted(
+            sim.company.records["SalesReceipt"].items(), key=lambda kv: kv[0] != first_user.txn_id))
+    kept = ledger.retire("item", item, since, "retire-2")
+    assert f"sales receipt {first_user.ref_number} uses it" in kept.why
+    assert sim.iterators == {}

@@ -10,6 +10,7 @@ QuickBooks meanwhile) is read again and the Mod retried once.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
@@ -22,6 +23,7 @@ from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
 
 Ask = Callable[..., list[parse.Response]]
 FORMS = ("SalesReceipt", "Invoice", "CreditMemo")
+CHUNK = 100  # forms per iterator chunk when looking for the ones an item is on
 PAYMENTS = ("ReceivePayment",)
 
 
@@ -91,19 +93,39 @@ def stamp(moment: datetime) -> str:
 
 def used_by(ask: Ask, kind: str, name: str, since: datetime, request_id: str) -> str:
     """A live (not voided) transaction changed since ``since`` that names the customer or item
-    ("" when none): one message set, a query per transaction type."""
+    ("" when none). A customer's: one message set, a query per transaction type filtered to it.
+    An item's: the sales forms with their lines (no qbXML form query filters by item), read with
+    an iterator ``CHUNK`` forms at a time, stopping at the first that uses it."""
     changed = transactions.ModifiedDateRangeFilter(from_modified_date=stamp(since))
-    requests: list[Request] = []
+    record = f"what uses the {kind} '{name}'"
     if kind == "customer":
-        for txn in (*FORMS, *PAYMENTS):
-            requests.append(transactions.txn_query(txn, f"{request_id}-{txn}", transactions.TxnQuery(
+        requests: list[Request] = [
+            transactions.txn_query(txn, f"{request_id}-{txn}", transactions.TxnQuery(
                 modified_date_range_filter=changed,
-                entity_filter=transactions.EntityFilter(full_name=name))))
-    else:
-        for txn in FORMS:
-            requests.append(transactions.txn_query(txn, f"{request_id}-{txn}", transactions.TxnQuery(
-                modified_date_range_filter=changed, include_line_items=True)))
-    return _first_user(ask(*requests, record=f"what uses the {kind} '{name}'"), kind, name)
+                entity_filter=transactions.EntityFilter(full_name=name)))
+            for txn in (*FORMS, *PAYMENTS)]
+        return _first_user(ask(*requests, record=record), kind, name)
+    for txn in FORMS:
+        iterator_id: str | None = None
+        for page in itertools.count(1):
+            query = transactions.TxnQuery(max_returned=CHUNK) if iterator_id else \
+                transactions.TxnQuery(max_returned=CHUNK, modified_date_range_filter=changed,
+                                      include_line_items=True)
+            [chunk] = ask(transactions.txn_query(
+                txn, f"{request_id}-{txn}-{page}", query,
+                iterator="Continue" if iterator_id else "Start", iterator_id=iterator_id),
+                record=record)
+            user = _first_user([chunk], kind, name)
+            if user or not chunk.iterator_remaining or not chunk.iterator_id:
+                if user and chunk.iterator_remaining and chunk.iterator_id:
+                    ask(transactions.txn_query(txn, f"{request_id}-{txn}-stop",
+                                               transactions.TxnQuery(), iterator="Stop",
+                                               iterator_id=chunk.iterator_id), record=record)
+                if user:
+                    return user
+                break
+            iterator_id = chunk.iterator_id
+    return ""
 
 
 def _first_user(responses: Sequence[parse.Response], kind: str, name: str) -> str:
