@@ -66,6 +66,19 @@ def _inside_session(bench: QbdBench, monkeypatch: pytest.MonkeyPatch,
     return results
 
 
+def _run_of(bench: QbdBench, number: str) -> int:
+    from ecom_ledger_desktop.db.state import State
+
+    state = State(bench.db_path)
+    try:
+        [row] = [r for r in state.journal.all(bench.pair_id)
+                 if r.record_number == number and r.op == "create" and r.state == "posted"]
+    finally:
+        state.close()
+    assert row.run_id is not None
+    return row.run_id
+
+
 def _posted(bench: QbdBench) -> tuple[str, Record]:
     order_id = bench.store.add_order(_order())
     bench.sync()
@@ -74,7 +87,7 @@ def _posted(bench: QbdBench) -> tuple[str, Record]:
     return str(bench.store.order_json(order_id)["increment_id"]), receipt
 
 
-def test_an_undo_in_a_session_voids_and_makes_the_created_customer_and_item_inactive(
+def test_undoing_a_run_in_a_session_voids_and_makes_the_created_customer_and_item_inactive(
         bench: QbdBench, monkeypatch: pytest.MonkeyPatch) -> None:
     number, receipt = _posted(bench)
     [customer] = _customers(bench)
@@ -88,8 +101,9 @@ def test_an_undo_in_a_session_voids_and_makes_the_created_customer_and_item_inac
     bench.store.add_order(order(customer={"email": "sam@example.com", "firstname": "Sam",
                                           "lastname": "Taylor"}))
     bench.sync()  # work for the next update, so the Web Connector opens a session
+    run_id = _run_of(bench, number)  # the Web Connector update's run that posted it
     done = _inside_session(bench, monkeypatch,
-                           lambda: undo(bench.service, bench.pair_id, orders=[number],
+                           lambda: undo(bench.service, bench.pair_id, run_id=run_id,
                                         confirm=confirm))
     assert bench.session().outcome == "done"
     [(_plan, result)] = done
