@@ -177,12 +177,6 @@ class Dispatcher(PostingOutcomes):
             before = journal.get(row.depends_on.removeprefix("posting:"))
             if before is None or before.state != "posted":
                 return self._wait(row, "waiting for the previous document to be voided")
-        if row.op == "void" and row.state == "queued":  # an undo the ledger was not asked about
-            from ecom_ledger_desktop.sync.undo_checks import check_before_void
-
-            refused = check_before_void(self, row)
-            if refused is not None:
-                return refused
         elif row.record_kind == "refund" and row.depends_on:  # none: posted alone, no sale
             order_rows = journal.for_record(self.ctx.pair.id, "order", row.depends_on)
             sale = active_sale(order_rows)
@@ -193,6 +187,12 @@ class Dispatcher(PostingOutcomes):
                 number = sale.record_number if sale else f"id {row.depends_on}"
                 return self._wait(row, f"waiting for order {number} to be posted first")
             linked = self._ref(journal.get(self._root(sale)) or sale)
+        if row.op == "void" and row.state == "queued":  # an undo the ledger was not asked about
+            from ecom_ledger_desktop.sync.undo_checks import check_before_void
+
+            refused = check_before_void(self, row)
+            if refused is not None:
+                return refused
         payload = loads(row.payload)
         if row.state == "sending":
             try:
