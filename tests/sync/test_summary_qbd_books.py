@@ -103,6 +103,7 @@ def test_a_desktop_summary_reconciles_in_a_session_and_is_undone_and_posted_agai
 MONTHS = [(date(2026, 10, 1), date(2026, 10, 31)), (date(2026, 11, 1), date(2026, 11, 30)),
           (date(2026, 12, 1), date(2026, 12, 31))]
 ZONE = "America/New_York"
+WEB_SALES = "Web Sales"
 
 
 def _until_posted(bench: QbdBench) -> None:
@@ -111,6 +112,20 @@ def _until_posted(bench: QbdBench) -> None:
         assert bench.session().outcome in ("done", "no_work")
         if not bench.open_postings():
             return
+
+
+def _web_sales_item(bench: QbdBench) -> None:
+    """The item income lines post to: QuickBooks Desktop has no "Sales" item of its own (the
+    merchant creates one and names it as the pair's standard item)."""
+    company = bench.company.company
+    with company.lock:
+        sales = company.named("Account", "Sales")
+        assert sales is not None
+        company.add("ItemNonInventory", {
+            "Name": WEB_SALES, "FullName": WEB_SALES, "IsActive": "true", "Sublevel": "0",
+            "SalesTaxCodeRef": {"FullName": "Tax"},
+            "SalesOrPurchase": {"Desc": WEB_SALES, "AccountRef": {"ListID": sales.id,
+                                                                  "FullName": "Sales"}}})
 
 
 def _books(bench: QbdBench) -> list[dict[str, Any]]:
@@ -133,8 +148,10 @@ def _books(bench: QbdBench) -> list[dict[str, Any]]:
     return out
 
 
+@pytest.mark.parametrize(("mode", "lines"), [("daily_summary", "item"),
+                                             ("daily_summary_by_method", "income")])
 def test_month_end_books_of_desktop_summaries_match_posting_per_order(
-        tmp_path: Path, reference_if_present: Path | None) -> None:
+        tmp_path: Path, reference_if_present: Path | None, mode: str, lines: str) -> None:
     from ecom_ledger_desktop.models.rules import PaymentRoute, PostingRules
     from tests.sync.audit_orders import CATALOG, INVOICED_AT_ORDER, pay_later, place_orders
 
@@ -147,11 +164,14 @@ def test_month_end_books_of_desktop_summaries_match_posting_per_order(
                         "braintree": PaymentRoute(payment_method="Visa")})
     figures = []
     for folder, pair_rules in (("per_order", base),
-                               ("summary", base.switch_mode("daily_summary", None))):
+                               ("summary", base.switch_mode(mode, None).model_copy(  # type: ignore[arg-type]
+                                   update={"summary_lines": lines,
+                                           "standard_item": WEB_SALES}))):
         (tmp_path / folder).mkdir()
         with open_bench(tmp_path / folder, reference_if_present, pair_rules=pair_rules,
                         catalog=CATALOG, zone=ZONE,
                         clock=ManualClock(datetime(2027, 1, 3, tzinfo=UTC))) as bench:
+            _web_sales_item(bench)
             ids = place_orders(bench.store, ZONE, "USD", ("8.25", "8.875", ""), foreign=None)
             _until_posted(bench)
             pay_later(bench.store, ZONE, ids["po_paid_later"])
