@@ -50,31 +50,15 @@ def _counting(tag: str, counts: dict[str, int]) -> Callable[..., Any]:
     return counted
 
 
-@pytest.mark.timeout(600)
-def test_a_killed_desktop_undo_loses_nothing_and_does_nothing_twice(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    harness = QbdCrashTrials(tmp_path, orders=ORDERS, seed=3)
-    counts: dict[str, int] = {}
-    for tag in ("CustomerModRq", "TxnVoidRq"):
-        monkeypatch.setitem(simulator.HANDLERS, tag, _counting(tag, counts))
+def _kill_while_carrying(harness: QbdCrashTrials, rng: random.Random,
+                         progress: Callable[[], tuple[int, int]]) -> list[tuple[int, int]]:
+    """Start the service, let sessions (some killed midway) carry the journal, SIGKILL it at a
+    random instant; ``KILLS`` times, with QuickBooks slowed so the kills land in the middle."""
+    real = harness.quickbooks.process
+    harness.quickbooks.process = lambda xml: (time.sleep(LATENCY), real(xml))[1]
+    seen = []
     try:
-        report = TrialReport(trials=KILLS)
-        harness._finish(report)  # everything posted, cleanly
-        company = harness.company.company
-        receipts = list(company.all("SalesReceipt"))
-        assert len(receipts) == ORDERS and not report.problems, report.problems
-        orders = [source_id for source_id, _ in harness._paid]
-
-        undo = _cli(harness, "undo", "trials", "--order", *orders, "--yes")
-        assert undo.returncode in (0, 3), undo.stderr
-        assert "Web Connector" in undo.stdout, undo.stdout  # it waits for the next update
-        assert not any(str(r.data.get("Memo", "")).startswith("VOID:") for r in receipts)
-
-        real = harness.quickbooks.process
-        harness.quickbooks.process = lambda xml: (time.sleep(LATENCY), real(xml))[1]
-        rng = random.Random(5)
-        progress: list[int] = []
-        for _ in range(KILLS):  # the service dies at random instants while sessions carry it
+        for _ in range(KILLS):
             child = harness._child()
             assert harness._listening(child), "the service did not start"
             stop = threading.Event()
@@ -85,28 +69,81 @@ def test_a_killed_desktop_undo_loses_nothing_and_does_nothing_twice(
             child.wait()
             stop.set()
             caller.join(timeout=60)
-            progress.append((sum(str(r.data["Memo"]).startswith("VOID:") for r in receipts),
-                             counts.get("CustomerModRq", 0)))
-        assert progress[0] != (ORDERS, ORDERS), ("the kills must land while the undo runs",
-                                                 progress)
+            seen.append(progress())
+    finally:
         harness.quickbooks.process = real
+    return seen
+
+
+def _journal(harness: QbdCrashTrials) -> tuple[list[Any], list[Any], list[Any]]:
+    state = State(harness.data_dir / "ledger-sync.sqlite3")
+    try:
+        return (state.journal.open_postings(harness.pair_id),
+                state.errors.entries(harness.pair_id, "open"),
+                [p for p in state.journal.all(harness.pair_id) if p.op == "retire"])
+    finally:
+        state.close()
+
+
+@pytest.mark.timeout(600)
+def test_a_killed_desktop_undo_and_post_again_lose_nothing_and_do_nothing_twice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    harness = QbdCrashTrials(tmp_path, orders=ORDERS, seed=3)
+    counts: dict[str, int] = {}
+    for tag in ("CustomerModRq", "TxnVoidRq"):
+        monkeypatch.setitem(simulator.HANDLERS, tag, _counting(tag, counts))
+    company = harness.company.company
+    rng = random.Random(5)
+
+    def voided() -> list[Any]:
+        return [r for r in company.all("SalesReceipt") if str(r.data["Memo"]).startswith("VOID:")]
+
+    def live() -> list[Any]:
+        return [r for r in company.all("SalesReceipt") if r not in voided()]
+
+    try:
+        report = TrialReport(trials=KILLS)
+        harness._finish(report)  # everything posted, cleanly
+        receipts = list(company.all("SalesReceipt"))
+        assert len(receipts) == ORDERS and not report.problems, report.problems
+        orders = [source_id for source_id, _ in harness._paid]
+
+        undo = _cli(harness, "undo", "trials", "--order", *orders, "--yes")
+        assert undo.returncode in (0, 3), undo.stderr
+        assert "Web Connector" in undo.stdout, undo.stdout  # it waits for the next update
+        assert voided() == []
+        seen = _kill_while_carrying(harness, rng, lambda: (len(voided()),
+                                                            counts.get("CustomerModRq", 0)))
+        assert seen[0] != (ORDERS, ORDERS), ("the kills must land while the undo runs", seen)
+        harness._finish(report)
+        assert not report.problems, report.problems
+        assert len(voided()) == len(receipts) == ORDERS, "each one voided, nothing posted again"
+        customers = [c for c in company.all("Customer")
+                     if str(c.data.get("Email", "")).startswith("buyer")]
+        assert customers and all(c.data["IsActive"] == "false" for c in customers)
+        assert counts.get("CustomerModRq") == len(customers), ("each made inactive once", counts)
+        waiting, errors, retires = _journal(harness)
+        assert waiting == [] and errors == []
+        assert len(retires) == len({(p.record_kind, p.source_id) for p in retires}), \
+            "one retire posting each"
+        assert all(p.state == "posted" for p in retires), [(p.source_id, p.state) for p in retires]
+
+        again = _cli(harness, "post-again", "trials", "--order", *orders)
+        assert again.returncode in (0, 3), again.stderr
+        seen = _kill_while_carrying(harness, rng, lambda: (len(live()),
+                                                            counts.get("CustomerModRq", 0)))
+        assert seen[0] != (ORDERS, 2 * len(customers)), ("the kills must land midway", seen)
         harness._finish(report)
         assert not report.problems, report.problems
     finally:
         harness.close()
 
-    assert all(str(r.data["Memo"]).startswith("VOID:") for r in receipts), "each one voided"
-    assert len(list(company.all("SalesReceipt"))) == ORDERS, "nothing posted again"
-    customers = [c for c in company.all("Customer") if c.data.get("Email", "").startswith("buyer")]
-    assert customers and all(c.data["IsActive"] == "false" for c in customers)
-    assert counts.get("CustomerModRq") == len(customers), ("each made inactive once", counts)
-    state = State(harness.data_dir / "ledger-sync.sqlite3")
-    try:
-        assert state.journal.open_postings(harness.pair_id) == []
-        assert state.errors.entries(harness.pair_id, "open") == []
-        retires = [p for p in state.journal.all(harness.pair_id) if p.op == "retire"]
-    finally:
-        state.close()
-    by_record = {(p.record_kind, p.source_id) for p in retires}
-    assert len(retires) == len(by_record), "one retire posting each"
-    assert all(p.state == "posted" for p in retires), [(p.source_id, p.state) for p in retires]
+    assert len(live()) == ORDERS, "each order posted again exactly once"
+    numbers = [str(r.data["RefNumber"]) for r in live()]
+    assert len(set(numbers)) == ORDERS, numbers
+    now = [c for c in company.all("Customer") if str(c.data.get("Email", "")).startswith("buyer")]
+    assert now == customers and all(c.data["IsActive"] == "true" for c in customers), \
+        "made active again, none added"
+    assert counts.get("CustomerModRq") == 2 * len(customers), ("each reactivated once", counts)
+    waiting, errors, _ = _journal(harness)
+    assert waiting == [] and errors == []
