@@ -242,3 +242,14 @@ def test_an_items_forms_are_read_a_chunk_at_a_time_until_one_uses_it(
     kept = ledger.retire("item", item, since, "retire-2")
     assert f"sales receipt {first_user.ref_number} uses it" in kept.why
     assert sim.iterators == {}
+
+
+def test_a_customer_renamed_in_quickbooks_is_left_alone(
+        sim: QbdCompanySimulator, ledger: QbdLedger) -> None:
+    name = ledger.ensure_customer(CUSTOMER, "c1")
+    record = sim.company.named("Customer", name)
+    assert record is not None
+    record.data["Name"] = record.data["FullName"] = "Jane (renamed)"
+    outcome = ledger.retire("customer", name, _since(), "retire-1")
+    assert not outcome.retired and "renamed or deleted there" in outcome.why
+    assert record.data["IsActive"] == "true"

@@ -69,8 +69,9 @@ def retire(ask: Ask, kind: str, name: str, created_since: datetime,
            request_id: str) -> RetireOutcome:
     """See ``RetiringLedger.retire``; ``name`` is the QuickBooks full name (our ledger id)."""
     record = lookup(ask, kind, name, f"{request_id}-find")
-    if record is None:
-        return RetireOutcome(True, f"{kind} {name} is no longer in QuickBooks")
+    if record is None:  # renamed or deleted there: nothing of ours to change
+        return RetireOutcome(False, f"{kind} {name} is not in QuickBooks under that name "
+                                    "(renamed or deleted there?); nothing was changed")
     if not record.is_active:
         return RetireOutcome(True, f"{kind} {name} is inactive")
     created = record.time_created
