@@ -88,6 +88,7 @@ def _journal(harness: QbdCrashTrials) -> tuple[list[Any], list[Any], list[Any]]:
 @pytest.mark.timeout(600)
 def test_a_killed_desktop_undo_and_post_again_lose_nothing_and_do_nothing_twice(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ECOM_TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))  # restored after
     harness = QbdCrashTrials(tmp_path, orders=ORDERS, seed=3)
     counts: dict[str, int] = {}
     for tag in ("CustomerModRq", "TxnVoidRq"):
