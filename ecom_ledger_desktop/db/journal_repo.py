@@ -33,9 +33,9 @@ class PostingRow:
     id: int
     pair_id: int
     posting_key: str
-    op: str  # create | update | void | payment
+    op: str  # create | update | void | payment | retire (an undo's customer or item)
     doc_kind: str
-    record_kind: str  # order | refund
+    record_kind: str  # order | refund | summary | customer | item (retire)
     source_id: str
     record_number: str
     revision: str
@@ -121,11 +121,12 @@ class JournalRepo:
         return [PostingRow.from_row(r) for r in rows]
 
     def sent_in_run(self, pair_id: int, run_id: int) -> list[tuple[str, str, str]]:
-        """(record kind, source id, op) of what a run sent to the ledger (voids aside), in
-        journal order: which documents it created (``create``, ``payment``) or changed."""
+        """(record kind, source id, op) of what a run sent to the ledger (voids and an undo's
+        customers and items aside), in journal order: which documents it created (``create``,
+        ``payment``) or changed."""
         rows = self._conn.execute(
             "SELECT record_kind, source_id, op FROM postings WHERE pair_id = ? AND run_id = ? "
-            "AND ledger_id IS NOT NULL AND op != 'void' ORDER BY id",
+            "AND ledger_id IS NOT NULL AND op NOT IN ('void', 'retire') ORDER BY id",
             (pair_id, run_id)).fetchall()
         return [(r["record_kind"], r["source_id"], r["op"]) for r in rows]
 

@@ -179,6 +179,10 @@ class Dispatcher(PostingOutcomes):
 
     def _dispatch(self, row: PostingRow) -> str:
         self.begin(row)
+        if row.op == "retire":  # an undo's customer or item, made inactive after its voids
+            from ecom_ledger_desktop.sync import undo_retire
+
+            return undo_retire.send(self, row)
         journal = self.ctx.state.journal
         linked: PostedRef | None = None
         target: PostedRef | None = None
@@ -201,6 +205,12 @@ class Dispatcher(PostingOutcomes):
                 number = sale.record_number if sale else f"id {row.depends_on}"
                 return self._wait(row, f"waiting for order {number} to be posted first")
             linked = self._ref(journal.get(self._root(sale)) or sale)
+        if row.op == "void" and row.state == "queued":  # an undo the ledger was not asked about
+            from ecom_ledger_desktop.sync.undo_checks import check_before_void
+
+            refused = check_before_void(self, row)
+            if refused is not None:
+                return refused
         payload = loads(row.payload)
         if row.state == "sending":
             try:

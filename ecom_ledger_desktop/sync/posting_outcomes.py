@@ -126,7 +126,11 @@ class PostingOutcomes:
                 self.ctx.state.journal.note_error(row.posting_key, why)
         return "waiting"
 
-    # the batch phase shares these steps
+    # the batch phase (and an undo's retire postings) share these steps
+    def wait(self, row: PostingRow, why: str) -> str:
+        """A posting waits for another, saying why."""
+        return self._wait(row, why)
+
     def flag(self, row: PostingRow, problem: RecordProblem) -> str:
         """Flag a posting for a person."""
         return self._flag(row, problem)

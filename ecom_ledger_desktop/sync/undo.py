@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ecom_ledger_desktop.connectors.base import PostedRef, UndoCheckingLedger
+from ecom_ledger_desktop.connectors.base import UndoCheckingLedger
 from ecom_ledger_desktop.core.errors import RecordError, RetriableError
 from ecom_ledger_desktop.core.events import OrderProgress
 from ecom_ledger_desktop.db.journal_repo import PostingRow
@@ -25,14 +25,21 @@ from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.document_words import UNDO_WORDS, document_label
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, active_sale, ingest_order, root_key
 from ecom_ledger_desktop.sync.posting import Dispatcher
+from ecom_ledger_desktop.sync.undo_checks import document_ref
 from ecom_ledger_desktop.sync.undo_journal import (
     UNDO_REVISION,
     UNDONE,
-    document_chain,
     is_undo,
     undo_key,
 )
-from ecom_ledger_desktop.sync.undo_retire import RetireCandidate, candidates, retire
+from ecom_ledger_desktop.sync.undo_retire import (
+    RetireCandidate,
+    candidates,
+    fully_undone,
+    journal_retire,
+    not_retiring,
+    outcome_lines,
+)
 
 OPEN = ("queued", "sending")
 UNDO_PHASE = "undoing"  # the OrderProgress phase of an undo (the app shows it)
@@ -92,7 +99,9 @@ class UndoPlan:
             out = [f"Will {self.words['void']} in {self.ledger_label}, in this order:"]
             out += [f"  {n}. {step.label}" for n, step in enumerate(self.steps, start=1)]
         if self.unchecked:
-            out.append(f"Not checked: {self.unchecked}; what it refuses is reported after.")
+            out.append(f"Not checked now: {self.unchecked}. It is checked before anything is "
+                       f"{self.words['voided'].lower()}: an order it would not take back "
+                       "cleanly is left in the books, and said so.")
         if self.already_undone:
             out.append("Already undone: orders " + ", ".join(self.already_undone))
         if self.blocked:
@@ -248,22 +257,14 @@ def _check_in_ledger(ctx: PairContext, plan: UndoPlan) -> None:
     ledger = ctx.ledger
     if not plan.steps or not isinstance(ledger, UndoCheckingLedger):
         return
-    journal, refs = ctx.state.journal, []
+    refs = []
     for step in plan.steps:
-        root = journal.get(step.target_key)
+        root = ctx.state.journal.get(step.target_key)
         assert root is not None
-        chain = [p for p in document_chain(journal.for_record(ctx.pair.id, root.record_kind,
-                                                              root.source_id), root)
-                 if p.state == "posted"]
-        payments = [p.ledger_id or "" for p in journal.for_record(ctx.pair.id, root.record_kind,
-                                                                  root.source_id)
-                    if p.op == "payment" and p.state == "posted"]
-        refs.append((PostedRef(ledger_id=root.ledger_id or "", doc_number=root.ledger_doc_number,
-                               sync_token=(chain[-1] if chain else root).ledger_sync_token,
-                               extra={"payments": ",".join(payments)}), root.doc_kind))
+        refs.append(document_ref(ctx, root))
     try:
         obstacles = ledger.undo_obstacles(refs)
-    except (RetriableError, RecordError) as error:
+    except (RetriableError, RecordError) as error:  # asked again before the first void
         plan.unchecked = f"{ctx.ledger_label} could not be asked what it holds ({error})"
         return
     stopped: dict[str, str] = {}
@@ -282,9 +283,14 @@ def _check_in_ledger(ctx: PairContext, plan: UndoPlan) -> None:
 
 
 # -- doing it -------------------------------------------------------------------------------------
-def journal_undo(ctx: PairContext, plan: UndoPlan) -> list[str]:
-    """Write the plan's voids to the journal (one transaction); returns their keys in order."""
+def journal_undo(ctx: PairContext, plan: UndoPlan) -> tuple[list[str], list[str]]:
+    """Write the plan's voids, then its customers and items to make inactive, to the journal
+    (one transaction; the merchant's confirmation approves them on a pair that holds for
+    approval); returns (void keys in order, retire keys)."""
     keys: list[str] = []
+    groups: dict[str, list[str]] = {}
+    for step in plan.steps:
+        groups.setdefault(step.group, []).append(undo_key_of(step))
     with ctx.state.tx():
         for step in plan.steps:
             root = ctx.state.journal.get(step.target_key)
@@ -294,19 +300,24 @@ def journal_undo(ctx: PairContext, plan: UndoPlan) -> list[str]:
                     pair_id=ctx.pair.id, posting_key=key, op="void", doc_kind=root.doc_kind,
                     record_kind=root.record_kind, source_id=root.source_id,
                     record_number=root.record_number, revision=UNDO_REVISION,
-                    payload=json.dumps({"reason": "undone by the merchant"}), amount=None,
+                    payload=json.dumps({"reason": "undone by the merchant",
+                                        "check": bool(plan.unchecked),  # sync/undo_checks.py
+                                        "group": groups[step.group]}), amount=None,
                     target_key=root.posting_key,
                     depends_on=f"posting:{step.depends_on}" if step.depends_on else None):
                 ctx.state.runs.audit("undo", pair_id=ctx.pair.id, record_kind=root.record_kind,
                                      source_id=root.source_id, posting_key=key,
                                      detail=f"void {step.label}")
             keys.append(key)
-    return keys
+        retire_keys = journal_retire(ctx, plan.retire)
+        ctx.state.approvals.approve(ctx.pair.id, [*keys, *retire_keys])
+    return keys, retire_keys
 
 
 def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
-    """Journal the plan's voids and send them, in order; says what was and was not undone."""
-    keys = journal_undo(ctx, plan)
+    """Journal the plan's voids and send them, in order, then make the customers and items only
+    they used inactive; says what was and was not undone (and what waits for the ledger)."""
+    keys, retire_keys = journal_undo(ctx, plan)
     labels = {undo_key_of(step): step.label for step in plan.steps}
     result = UndoResult(words=ctx.undo_words)
     dispatcher = Dispatcher(ctx, None)
@@ -315,6 +326,7 @@ def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
         if ctx.stop.is_set():  # the app is quitting: the rest waits for a rerun or the next sync
             result.waiting += [(labels[k], "stopped; run the undo again to finish")
                                for k in keys[done - 1:]]
+            result.retired = outcome_lines(ctx, retire_keys, dispatcher)
             return result
         row = ctx.state.journal.get(key)
         assert row is not None
@@ -329,17 +341,10 @@ def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
         else:
             result.waiting.append((label, dispatcher.away or row.last_error or "not sent yet"))
         ctx.events.publish(OrderProgress(0, done, len(keys), None, phase=UNDO_PHASE))
-    finished = [sid for sid in [*plan.orders, *plan.undone_ids] if _fully_undone(ctx, sid)]
-    result.retired = retire(ctx, candidates(ctx, finished))
+    result.retired = outcome_lines(ctx, retire_keys, dispatcher)
+    finished = [sid for sid in [*plan.orders, *plan.undone_ids] if fully_undone(ctx, sid)]
+    result.retired += not_retiring(ctx, candidates(ctx, finished))
     return result
-
-
-def _fully_undone(ctx: PairContext, source_id: str) -> bool:
-    """No document of the order (or of its refunds) is live in the ledger any more."""
-    rows = ctx.state.journal.for_record(ctx.pair.id, "order", source_id)
-    rows += ctx.state.journal.refunds_of_order(ctx.pair.id, source_id)
-    return not any(r.state in ("posted", *OPEN, "flagged") and r.op != "void" for r in rows) \
-        and not any(is_undo(r) and r.state != "posted" for r in rows)
 
 
 def undo_key_of(step: UndoStep) -> str:

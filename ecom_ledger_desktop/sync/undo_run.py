@@ -71,7 +71,9 @@ def _summary_again(ctx: PairContext, number: str) -> str | None:
             if row.record_kind == "summary" and row.source_id.startswith(f"{day}|")]
     if dispatcher.held:  # the pair holds its runs: it goes once the merchant approves it
         return dispatcher.held_words()
-    return ", ".join(sent) if sent else "not undone: nothing to post again"
+    # a ledger that calls in (the Web Connector) posts it at its next update: say so
+    said = [dispatcher.waiting_words() if outcome == "away" else outcome for outcome in sent]
+    return ", ".join(dict.fromkeys(said)) if said else "not undone: nothing to post again"
 
 
 def post_again(service: SyncService, pair_ref: int | str,

@@ -17,6 +17,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import (
     build,
     company,
     entities,
+    list_mods,
     lists,
     transactions,
 )
@@ -158,6 +159,17 @@ def every_request() -> list[Request]:
             iterator="Start"),
         transactions.transaction_query("txn-q", ["100000001"], ["SalesReceipt", "Invoice"]),
         transactions.void("void", "SalesReceipt", "80000098-1"),
+        *(list_mods.active_mod(kind, f"active-{kind}", "80000001-1", "1717000003", False)
+          for kind in ("Customer", *list_mods.ITEM_MODS)),
+        *(transactions.txn_query(kind, f"used-{kind}", transactions.TxnQuery(
+            modified_date_range_filter=transactions.ModifiedDateRangeFilter(
+                "2026-12-07T04:31:08+00:00"),
+            entity_filter=transactions.EntityFilter("Jane O'Doe & Sons"),
+            include_line_items=True)) for kind in ("SalesReceipt", "Invoice", "CreditMemo",
+                                                   "ReceivePayment")),
+        transactions.to_deposit_query("to-deposit"),
+        transactions.txn_query("Invoice", "inv-links", transactions.TxnQuery(
+            txn_id=["80000011-1"], include_linked_txns=True)),
         company.preferences_query("prefs"),
     ]
 

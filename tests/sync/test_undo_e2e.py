@@ -297,3 +297,30 @@ def test_undo_of_a_later_run_takes_back_only_what_that_run_created(bench: SyncBe
     assert len(bench.docs("Invoice")) == 1 and bench.docs("Payment") == []
     assert only_changed.steps == []
     assert "only changed its document" in only_changed.blocked[0].reason
+
+
+def test_on_a_pair_that_holds_for_approval_an_undo_left_unfinished_is_finished_by_the_next_sync(
+        bench: SyncBench) -> None:
+    """Confirming the undo approves its voids (and customers to make inactive): what the undo
+    left undone is sent by the next sync, not held for another approval."""
+    from ecom_ledger_desktop.sync import approval
+
+    _first, _second, run_id = _two_orders_synced(bench)
+    bench.set_rules(posting_approval="hold")
+    with bench.service.context(bench.pair_id) as ctx:
+        plan = plan_undo(ctx, run_id=run_id)
+        ctx.stop.set()  # the app quits just as the undo starts: everything is left to do
+        result = carry_out(ctx, plan)
+        ctx.stop.clear()  # (the service's own flag: the app starts again)
+    assert len(result.waiting) == 2 and not result.undone, result.lines()
+    state = bench.state()
+    try:
+        pair = state.connections.pair(bench.pair_id)
+        assert pair is not None
+        assert approval.held_rows(state, pair) == [], "the merchant approved the undo already"
+    finally:
+        state.close()
+    bench.sync()
+    assert bench.docs("SalesReceipt") == [] and bench.open_errors() == []
+    assert not any(c["Active"] for c in bench.ledger.entities("Customer")
+                   if c.get("DisplayName") in ("Jane Doe", "Sam Lee")), "made inactive too"

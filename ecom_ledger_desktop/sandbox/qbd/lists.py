@@ -181,6 +181,13 @@ def preferences(company: Company, body: dict[str, Any]) -> Outcome:
             "DefaultItemSalesTaxRef": ref(tax_item), "PaySalesTax": "Monthly",
             "DefaultTaxableSalesTaxCodeRef": {"FullName": "Tax"},
             "DefaultNonTaxableSalesTaxCodeRef": {"FullName": "Non"}}
+    if company.closing_date is not None:
+        data["AccountingPreferences"] = {"IsUsingAccountNumbers": "false",
+                                         "IsRequiringAccounts": "true",
+                                         "IsUsingClassTracking": "false",
+                                         "IsUsingAuditTrail": "true",
+                                         "IsAssigningJournalEntryNumbers": "true",
+                                         "ClosingDate": company.closing_date.isoformat()}
     data["CurrentAppAccessRights"] = {"IsAutomaticLoginAllowed": "true",
                                       "IsPersonalDataAccessAllowed": "true"}
     now = company.now()

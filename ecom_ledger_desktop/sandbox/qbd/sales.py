@@ -205,6 +205,10 @@ def receive_payment(company: Company, body: dict[str, Any]) -> Outcome:
         invoice.data["BalanceRemaining"] -= amount
         invoice.data["IsPaid"] = "true" if invoice.data["BalanceRemaining"] == 0 else "false"
         company.touch(invoice)
+        invoice.data.setdefault("_linked", []).append(
+            {"TxnID": "", "TxnType": "ReceivePayment", "TxnDate": data.get("TxnDate") or
+             company.now().date().isoformat(), "RefNumber": data.get("RefNumber"),
+             "LinkType": "AMTTYPE", "Amount": -amount})
         rets.append({"TxnID": invoice.id, "TxnType": "Invoice",
                      "TxnDate": invoice.data["TxnDate"], "RefNumber": invoice.data["RefNumber"],
                      "BalanceRemaining": invoice.data["BalanceRemaining"], "Amount": -amount})
@@ -221,6 +225,10 @@ def receive_payment(company: Company, body: dict[str, Any]) -> Outcome:
         "PaymentMethodRef": ref(method) if method else None, "Memo": data.get("Memo"),
         "DepositToAccountRef": ref(deposit) if deposit else None,
         "UnusedPayment": cents(total - used), "UnusedCredits": ZERO, "AppliedToTxnRet": rets})
+    for invoice, _amount in applied:  # the invoice's link names the payment
+        for link in invoice.data["_linked"]:
+            if not link["TxnID"]:
+                link["TxnID"] = record.id
     return Outcome(rets=[("ReceivePaymentRet", record)])
 
 
@@ -237,12 +245,15 @@ def txn_query(kind: str) -> Handler:
             wanted = {str(n).casefold() for n in body["RefNumber"]}
             records = [r for r in records if str(r.data.get("RefNumber", "")).casefold()
                        in wanted]
+        records = _filtered(company, records, body)
         dates = body.get("TxnDateRangeFilter") or {}
         if dates.get("FromTxnDate"):
             records = [r for r in records if day(r.data["TxnDate"]) >= day(dates["FromTxnDate"])]
         if dates.get("ToTxnDate"):
             records = [r for r in records if day(r.data["TxnDate"]) <= day(dates["ToTxnDate"])]
         records = modified_filter(company, records, body)
+        if body.get("IncludeLinkedTxns") == "true":
+            records = [_with_links(r) for r in records]
         outcome = Outcome(rets=[(f"{kind}Ret", r) for r in records], query=True,
                           lines=body.get("IncludeLineItems") == "true")
         if not records:
@@ -250,6 +261,23 @@ def txn_query(kind: str) -> Handler:
                                                 "object in QuickBooks")
         return outcome
     return handle
+
+
+def _filtered(company: Company, records: list[Record], body: dict[str, Any]) -> list[Record]:
+    """``EntityFilter`` (one customer); the modified range is ``changes.modified_filter``'s."""
+    entity = body.get("EntityFilter") or {}
+    if entity:
+        found = company.resolve(("Customer",), entity)
+        records = [r for r in records if found is not None
+                   and r.data["CustomerRef"]["ListID"] == found.id]
+    return records
+
+
+def _with_links(record: Record) -> Record:
+    """The record as returned with ``IncludeLinkedTxns``: its ``LinkedTxn`` (payments)."""
+    links = record.data.get("_linked") or []
+    return Record(record.kind, record.id, {**record.data, "LinkedTxn": list(links)},
+                  record.created, record.modified)
 
 
 def transaction_query(company: Company, body: dict[str, Any]) -> Outcome:
@@ -302,6 +330,8 @@ def txn_void(company: Company, body: dict[str, Any]) -> Outcome:
                     invoice.data["AppliedAmount"] -= applied["Amount"]
                     invoice.data["BalanceRemaining"] -= applied["Amount"]
                     invoice.data["IsPaid"] = "false"
+                    invoice.data["_linked"] = [link for link in invoice.data.get("_linked", [])
+                                               if link["TxnID"] != record.id]
                     company.touch(invoice)
             data["AppliedToTxnRet"] = []
         if customer is not None and kind != "SalesReceipt":

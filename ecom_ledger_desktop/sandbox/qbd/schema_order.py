@@ -60,7 +60,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     "InvoiceRet": (*[f for f in _SALES_HEAD if f != "CheckNumber"], "AppliedAmount",
                    "BalanceRemaining", "CurrencyRef", "ExchangeRate",
                    "BalanceRemainingInHomeCurrency", "Memo", "IsPaid", "IsToBePrinted",
-                   "CustomerSalesTaxCodeRef", "Other", "InvoiceLineRet"),
+                   "CustomerSalesTaxCodeRef", "Other", "LinkedTxn", "InvoiceLineRet"),
     "CreditMemoRet": (*[f for f in _SALES_HEAD if f not in ("CheckNumber", "PaymentMethodRef")],
                       "TotalAmount", "CreditRemaining", "CurrencyRef", "ExchangeRate",
                       "CreditRemainingInHomeCurrency", "Memo", "IsToBePrinted",
@@ -70,6 +70,9 @@ ORDER: dict[str, tuple[str, ...]] = {
                           "CurrencyRef", "ExchangeRate", "TotalAmountInHomeCurrency",
                           "PaymentMethodRef", "Memo", "DepositToAccountRef", "UnusedPayment",
                           "UnusedCredits", "AppliedToTxnRet"),
+    "ReceivePaymentToDepositRet": ("TxnID", "TxnLineID", "TxnType", "CustomerRef", "TxnDate",
+                                   "RefNumber", "Amount"),
+    "LinkedTxn": ("TxnID", "TxnType", "TxnDate", "RefNumber", "LinkType", "Amount"),
     "AppliedToTxnRet": ("TxnID", "TxnType", "TxnDate", "RefNumber", "BalanceRemaining",
                         "Amount"),
     "TxnDeletedRet": ("TxnDelType", "TxnID", "TimeCreated", "TimeDeleted", "RefNumber"),
@@ -82,6 +85,9 @@ ORDER: dict[str, tuple[str, ...]] = {
     "ErrorRecovery": ("ListID", "TxnID", "TxnNumber", "EditSequence"),
     "PreferencesRet": ("AccountingPreferences", "MultiCurrencyPreferences",
                        "SalesTaxPreferences", "CurrentAppAccessRights"),
+    "AccountingPreferences": ("IsUsingAccountNumbers", "IsRequiringAccounts",
+                              "IsUsingClassTracking", "IsUsingAuditTrail",
+                              "IsAssigningJournalEntryNumbers", "ClosingDate"),
     "MultiCurrencyPreferences": ("IsMultiCurrencyOn", "HomeCurrencyRef"),
     "SalesTaxPreferences": ("DefaultItemSalesTaxRef", "PaySalesTax",
                             "DefaultTaxableSalesTaxCodeRef", "DefaultNonTaxableSalesTaxCodeRef"),
@@ -137,7 +143,8 @@ KNOWN_REQUESTS = frozenset({
     "ReceivePaymentAddRq", "SalesReceiptQueryRq", "InvoiceQueryRq", "CreditMemoQueryRq",
     "ReceivePaymentQueryRq", "TransactionQueryRq", "TxnVoidRq", "PreferencesQueryRq",
     "SalesReceiptModRq", "InvoiceModRq", "CreditMemoModRq", "TxnDeletedQueryRq",
-    "ListDeletedQueryRq"})
+    "ListDeletedQueryRq", "ItemNonInventoryModRq", "ItemInventoryModRq", "ItemServiceModRq",
+    "ItemOtherChargeModRq", "ReceivePaymentToDepositQueryRq"})
 _ON_ERROR = ("stopOnError", "continueOnError", "rollbackOnError")
 PARSE_HRESULT = "0x80040400"
 PARSE_MESSAGE = "QuickBooks found an error when parsing the provided XML text stream."

@@ -26,6 +26,8 @@ from typing import Any
 from lxml import etree
 
 from .changes import HANDLERS as CHANGE_HANDLERS
+from .deposits import HANDLERS as DEPOSIT_HANDLERS
+from .list_mods import HANDLERS as ITEM_MOD_HANDLERS
 from .lists import HANDLERS as LIST_HANDLERS
 from .lists import Handler
 from .outcome import Outcome, error
@@ -35,8 +37,8 @@ from .sales_mod import HANDLERS as MOD_HANDLERS
 from .state import Company, Record
 from .xmlio import Reader, response_document, to_dict, write
 
-HANDLERS: dict[str, Handler] = {**LIST_HANDLERS, **SALES_HANDLERS, **MOD_HANDLERS,
-                                **CHANGE_HANDLERS}
+HANDLERS: dict[str, Handler] = {**LIST_HANDLERS, **ITEM_MOD_HANDLERS, **SALES_HANDLERS,
+                                **MOD_HANDLERS, **CHANGE_HANDLERS, **DEPOSIT_HANDLERS}
 MESSAGE_SET_ID_MAX = 24
 NOT_PROCESSED = "The request has not been processed."
 

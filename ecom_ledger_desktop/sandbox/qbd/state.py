@@ -72,6 +72,7 @@ class Company:
     home_currency: str = "US Dollar"  # QuickBooks' name for the home currency
     multicurrency: bool = False
     default_tax_item: str = ""  # the form's sales tax item when a request names none
+    closing_date: date | None = None  # Accounting preferences: the books are closed up to it
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     deleted: list[Deleted] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)

@@ -207,6 +207,14 @@ def test_customers_and_items_are_looked_up_in_the_copy_as_the_run_would_find_the
     assert ledger.match_customer(jordan) == ("Jordan Rivera", "email")
     kim = LedgerCustomer(key="email:kim@example.com", display_name="Kim Lo")
     assert ledger.match_customer(kim) == ("Kim Lo", "our key in its notes")
+    kim_record = company.named("Customer", "Kim Lo")
+    assert kim_record is not None
+    kim_record.data["IsActive"] = "false"  # an undo made Kim inactive: the run reactivates
+    company.touch(kim_record)
+    books.clock.advance(60)
+    books.read()
+    assert ledger.match_customer(kim) == (
+        "Kim Lo", "our key in its notes (inactive: made active again)")
     new = LedgerCustomer(key="email:new@example.com", display_name="New Buyer",
                          email="new@example.com")
     assert ledger.match_customer(new) is None
@@ -214,7 +222,8 @@ def test_customers_and_items_are_looked_up_in_the_copy_as_the_run_would_find_the
         ledger.match_customer(pat)
     assert both_taken.value.problem.code == "duplicate_name"
     assert ledger.find_item(LedgerItem(key="sku:mb-1", sku="mb-1", name="Bag")) == "MB-1"
-    assert ledger.find_item(LedgerItem(key="sku:WT-09", sku="WT-09", name="Bottle")) is None
+    # an inactive item is made active again by the run (not added anew): the preview says so
+    assert ledger.find_item(LedgerItem(key="sku:WT-09", sku="WT-09", name="Bottle")) == "WT-09"
     assert ledger.find_item(LedgerItem(key="sku:NEW", sku="NEW", name="New")) is None
     books.mailbox.names.choose("item", "sku:NEW", "MB-1")  # a name chosen before is kept
     assert ledger.find_item(LedgerItem(key="sku:NEW", sku="NEW", name="New")) == "MB-1"

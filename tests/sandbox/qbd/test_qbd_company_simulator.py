@@ -34,8 +34,11 @@ def test_every_builder_round_trips_through_the_simulator(reference_dir) -> None:
     ok = {rid for rid, rs in by_id.items() if rs.ok}
     # the only failures are the ones the fixtures make on purpose: a made-up ListID / TxnID /
     # iterator, and the Mods of a customer and of documents that do not exist
+    made_up = {f"active-{kind}" for kind in ("Customer", "ItemNonInventory", "ItemInventory",
+                                             "ItemService", "ItemOtherCharge")} | {"inv-links"}
     assert set(by_id) - ok == {"cust-mod", "cust-mod2", "item-it2", "pay-add", "void",
-                               "sr-mod", "inv-mod", "cm-mod", "inv-current"}
+                               "sr-mod", "inv-mod", "cm-mod", "inv-current", *made_up}
+    assert {by_id[rid].status_code for rid in made_up} == {3120}
     assert {by_id[rid].status_code for rid in ("sr-mod", "inv-mod", "cm-mod")} == {3120}
     assert parse.list_records(by_id["gc-item"])[0].full_name == "eGift Card"
     assert by_id["item-it2"].status_code == 3391

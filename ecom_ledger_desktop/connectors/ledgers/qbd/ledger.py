@@ -22,8 +22,10 @@ from ecom_ledger_desktop.connectors.base import (
     PostedRef,
     PostedWithProblem,
     Resolution,
+    RetireOutcome,
 )
-from ecom_ledger_desktop.connectors.ledgers.qbd import errors, limits
+from ecom_ledger_desktop.connectors.ledgers.qbd import errors, limits, undo_checks
+from ecom_ledger_desktop.connectors.ledgers.qbd import retire as list_retire
 from ecom_ledger_desktop.connectors.ledgers.qbd.lookups import QbdLookups
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import lists, parse, transactions
@@ -62,6 +64,17 @@ class QbdLedger(QbdLookups):
     def read_calls(self) -> int:
         """Web Connector round trips ``documents_between`` has made so far."""
         return self._readback.calls
+
+    # -- undo -----------------------------------------------------------------------------------
+    def retire(self, kind: str, ledger_id: str, created_since: datetime,
+               request_id: str) -> RetireOutcome:
+        """Make a customer or item an undo no longer needs inactive (``RetiringLedger``);
+        ``LedgerAway`` while no Web Connector session is open (the journal keeps it waiting)."""
+        return list_retire.retire(self._ask, kind, ledger_id, created_since, request_id)
+
+    def undo_obstacles(self, documents: list[tuple[PostedRef, str]]) -> dict[str, str]:
+        """What QuickBooks would not take back cleanly (``UndoCheckingLedger``)."""
+        return undo_checks.undo_obstacles(self._ask, documents, self._rid("undo-check"))
 
     # -- documents ------------------------------------------------------------------------------
     def find_posted(self, posting_key: str, document: SalesDocument | LedgerPayment
@@ -235,7 +248,9 @@ class QbdLedger(QbdLookups):
         if chosen is None:
             return None
         existing = self._named(chosen[0])
-        return existing.full_name if existing and same_customer(existing, customer) else None
+        if existing is None or not same_customer(existing, customer):
+            return None
+        return self._active(existing, "customer").full_name  # undone before: active again
 
     def create_customers(self, customers: list[LedgerCustomer], request_id: str
                          ) -> dict[str, str | RecordProblem]:

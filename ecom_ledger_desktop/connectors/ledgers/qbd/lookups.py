@@ -39,10 +39,14 @@ class QbdLookups(QbdReferences):
             raise LedgerAway(NOT_READ)
         self._readback.as_of = ReadAsOf(status.read_at, READ_BY, NEXT_READ)
 
-    def _active(self, list_name: str, names: list[str]) -> dict[str, CopiedListEntry]:
+    def _listed(self, list_name: str, names: list[str], active_only: bool = False
+                ) -> dict[str, CopiedListEntry]:
+        """The copy's entries under ``names``; inactive ones too unless ``active_only`` (a run
+        makes an entry an undo made inactive active again rather than adding it anew)."""
         assert self.mailbox.copy is not None
         return {entry.full_name.casefold(): entry
-                for entry in self.mailbox.copy.named(list_name, names) if entry.active}
+                for entry in self.mailbox.copy.named(list_name, names)
+                if entry.active or not active_only}
 
     def match_customer(self, customer: LedgerCustomer) -> tuple[str, str] | None:
         """The customer's QuickBooks name and how it matched (our key in its notes, or its
@@ -52,27 +56,29 @@ class QbdLookups(QbdReferences):
         self._lists_read()
         chosen = self.mailbox.names.get("customer", customer.key)
         names = [*([chosen[0]] if chosen else []), *self._candidates(customer)]
-        found = self._active("customer", names)
+        found = self._listed("customer", names)
         for name in names:
             entry = found.get(name.casefold())
             if entry is None:
                 continue
+            again = "" if entry.active else " (inactive: made active again)"
             if f"ecom-ledger key: {customer.key}" in entry.notes:
-                return entry.full_name, "our key in its notes"
+                return entry.full_name, "our key in its notes" + again
             if customer.email and entry.email.casefold() == customer.email.casefold():
-                return entry.full_name, "email"
+                return entry.full_name, "email" + again
         assert self.mailbox.copy is not None  # both names taken by others: flagged, as a run
         taken = [entry.full_name for entry in self.mailbox.copy.named("customer", names)]
         limits.customer_name(customer.display_name, customer.key, taken)
         return None
 
     def find_item(self, item: LedgerItem) -> str | None:
-        """The active item named as the SKU's item is named (the name chosen before, else the
-        SKU shortened to QuickBooks' 31 characters), or None."""
+        """The item named as the SKU's item is named (the name chosen before, else the SKU
+        shortened to QuickBooks' 31 characters; an inactive one is made active again by the
+        run), or None."""
         self._lists_read()
         chosen = self.mailbox.names.get("item", item.key)
         name = chosen[0] if chosen is not None else limits.item_name(item.sku)
-        entry = self._active("item", [name]).get(name.casefold())
+        entry = self._listed("item", [name]).get(name.casefold())
         return entry.full_name if entry is not None else None
 
     def _item_exists(self, name: str, record: str) -> bool:
@@ -80,6 +86,6 @@ class QbdLookups(QbdReferences):
         run never flags a missing item from an old copy: it waits for the next update)."""
         copy = self.mailbox.copy
         if not self.mailbox.open and copy is not None and copy.status().read_at is not None \
-                and self._active("item", [name]):
+                and self._listed("item", [name], active_only=True):
             return True
         return super()._item_exists(name, record)

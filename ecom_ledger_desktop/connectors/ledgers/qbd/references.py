@@ -12,6 +12,7 @@ import dataclasses
 from ecom_ledger_desktop.connectors.ledgers.qbd import limits
 from ecom_ledger_desktop.connectors.ledgers.qbd.exchange import QbdExchange
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import entities, lists, parse
+from ecom_ledger_desktop.connectors.ledgers.qbd.retire import set_active
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
 from ecom_ledger_desktop.models.ledger import LedgerCustomer, LedgerItem
 from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
@@ -32,13 +33,20 @@ class QbdReferences(QbdExchange):
                 return self._add_customer(customer, chosen[0], request_id, record)
             if same_customer(existing, customer):
                 names.choose("customer", customer.key, chosen[0], existing.list_id)
-                return existing.full_name
+                return self._active(existing, "customer").full_name
             # the name went to someone else (their add won a race): choose again below
         known, name = self.match([customer], record)[customer.key]
         if known:
             return name
         names.choose("customer", customer.key, name)  # kept before the add is sent
         return self._add_customer(customer, name, request_id, record)
+
+    def _active(self, record: parse.ListRecord, kind: str) -> parse.ListRecord:
+        """``record`` made active again if an undo made it inactive (adding it anew would
+        fail: QuickBooks keeps an inactive entry's name, 3100)."""
+        if record.is_active:
+            return record
+        return set_active(self._ask, kind, record, True, self._rid(f"{kind}-active"))
 
     def _named(self, name: str, record: str = "") -> parse.ListRecord | None:
         [found] = self._ask(lists.customers_named(self._rid("cust"), [name]), record=record)
@@ -74,7 +82,7 @@ class QbdReferences(QbdExchange):
                 if other.kind == "Customer" and same_customer(other, customer):
                     self.mailbox.names.choose("customer", customer.key, other.full_name,
                                               other.list_id)
-                    out[customer.key] = (True, other.full_name)
+                    out[customer.key] = (True, self._active(other, "customer").full_name)
                     break
             else:
                 limits.customer_name(customer.display_name, customer.key,
@@ -110,7 +118,7 @@ class QbdReferences(QbdExchange):
         existing = self._item_named(name, record)
         if existing is not None:
             names.choose("item", item.key, existing.full_name or name, existing.list_id)
-            return existing.full_name or name
+            return self._active(existing, "item").full_name or name
         if policy == "standard_item" and standard_item:
             return standard_item
         if policy != "create_item":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from defusedxml import ElementTree as SafeET
@@ -84,6 +84,7 @@ class ListRecord:
     notes: str = ""  # customers: ours carry "ecom-ledger key: <customer key>"
     part_number: str = ""  # items: ManufacturerPartNumber
     time_modified: str = ""  # as QuickBooks wrote it (its local time)
+    time_created: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ class TxnRecord:
     sales_tax_total: Decimal | None = None
     lines: list[tuple[str, Decimal | None]] = field(default_factory=list)  # (item, amount)
     time_modified: str = ""  # as QuickBooks wrote it (its local time)
+    links: list[tuple[str, str]] = field(default_factory=list)  # LinkedTxn (TxnType, TxnID)
+    deposit_to: str = ""  # a receipt's or payment's DepositToAccountRef
 
     @property
     def voided(self) -> bool:
@@ -160,6 +163,15 @@ def _date(el: ET.Element, path: str) -> date | None:
         return None
 
 
+def _moment(el: ET.Element, path: str) -> datetime | None:
+    """A ``DATETIMETYPE`` (QuickBooks writes the company's local time with its offset)."""
+    value = _text(el, path).strip()
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 def list_record(ret: ET.Element) -> ListRecord:
     """A ``CustomerRet``/``Item…Ret``/``AccountRet`` as a :class:`ListRecord`."""
     return ListRecord(
@@ -170,7 +182,7 @@ def list_record(ret: ET.Element) -> ListRecord:
         quantity_on_hand=_decimal(ret, "QuantityOnHand"), tax_rate=_decimal(ret, "TaxRate"),
         sales_price=_decimal(ret, "SalesPrice"), email=_text(ret, "Email"),
         notes=_text(ret, "Notes"), part_number=_text(ret, "ManufacturerPartNumber"),
-        time_modified=_text(ret, "TimeModified"))
+        time_modified=_text(ret, "TimeModified"), time_created=_moment(ret, "TimeCreated"))
 
 
 def txn_record(ret: ET.Element) -> TxnRecord:
@@ -190,7 +202,10 @@ def txn_record(ret: ET.Element) -> TxnRecord:
         ref_number=_text(ret, "RefNumber"), txn_date=_date(ret, "TxnDate"),
         customer=_text(ret, "CustomerRef/FullName") or _text(ret, "EntityRef/FullName"),
         total_amount=total, memo=_text(ret, "Memo"), subtotal=subtotal,
-        sales_tax_total=tax, lines=lines, time_modified=_text(ret, "TimeModified"))
+        sales_tax_total=tax, lines=lines, time_modified=_text(ret, "TimeModified"),
+        links=[(_text(link, "TxnType"), _text(link, "TxnID")) for link in ret
+               if link.tag == "LinkedTxn"],
+        deposit_to=_text(ret, "DepositToAccountRef/FullName"))
 
 
 def list_records(response: Response) -> list[ListRecord]:

@@ -178,17 +178,27 @@ class ModifiedDateRangeFilter:
 
 
 @dataclass(frozen=True)
+class EntityFilter:
+    """Documents of one customer (by full name)."""
+
+    full_name: str | None = None
+
+
+@dataclass(frozen=True)
 class TxnQuery:
     """The shared shape of ``SalesReceiptQuery``/``InvoiceQuery``/``CreditMemoQuery``/
-    ``ReceivePaymentQuery``: ``TxnID+`` | ``RefNumber+`` | filters, then ``IncludeLineItems``.
-    The modified and the date range filters are a choice: give one at most."""
+    ``ReceivePaymentQuery``: ``TxnID+`` | ``RefNumber+`` | filters, then ``IncludeLineItems``
+    (``IncludeLinkedTxns``: invoices only, e.g. the payments applied to one). The modified and
+    the date range filters are a choice: give one at most."""
 
     txn_id: list[str] = many()
     ref_number: list[str] = many()
     max_returned: int | None = None
     modified_date_range_filter: ModifiedDateRangeFilter | None = None
     txn_date_range_filter: TxnDateRangeFilter | None = None
+    entity_filter: EntityFilter | None = None
     include_line_items: bool | None = None
+    include_linked_txns: bool | None = None
     include_ret_element: list[str] = many()
 
 
@@ -206,6 +216,13 @@ class TransactionQuery:
     max_returned: int | None = None
     ref_number: list[str] = many()
     transaction_type_filter: TransactionTypeFilter | None = None
+
+
+@dataclass(frozen=True)
+class ToDepositQuery:
+    """``ReceivePaymentToDepositQuery``: receipts and payments still in Undeposited Funds."""
+
+    include_ret_element: list[str] = many()
 
 
 @dataclass(frozen=True)
@@ -244,6 +261,13 @@ def txn_query(kind: str, request_id: str, query: TxnQuery, *, iterator: Iterator
         if iterator_id is not None:
             attributes["iteratorID"] = iterator_id
     return request(f"{kind}QueryRq", request_id, query, attributes=attributes)
+
+
+def to_deposit_query(request_id: str) -> Request:
+    """``ReceivePaymentToDepositQueryRq``: what is not deposited yet (a sales receipt or payment
+    that was in Undeposited Funds and is not listed has gone into a bank deposit)."""
+    return request("ReceivePaymentToDepositQueryRq", request_id,
+                   ToDepositQuery(["TxnID", "TxnType"]))
 
 
 def transaction_query(request_id: str, ref_numbers: list[str],
