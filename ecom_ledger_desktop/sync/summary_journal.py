@@ -23,6 +23,7 @@ So a switch of mode (with its cut-over date) never counts an order twice nor dro
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from ecom_ledger_desktop.core.money import dumps, loads
@@ -111,17 +112,20 @@ def close_days(ctx: PairContext, run_id: int | None, now: datetime) -> int:
     journaled = 0
     for day in sorted(pending):
         if day_closed(date.fromisoformat(day), zones[day], now, grace):
-            journaled += _journal_day(ctx, day, pending[day], run_id)
+            journaled += journal_day(ctx, day, pending[day], run_id)
     return journaled
 
 
-def _journal_day(ctx: PairContext, day: str, pending: list[PostingRow],
-                 run_id: int | None) -> int:
+def day_summaries(ctx: PairContext, day: str, pending: list[PostingRow],
+                  without: frozenset[tuple[str, str]] = frozenset()) -> DaySummaries:
+    """The day's summaries from the latest revision of every member (the ``pending`` rows and
+    the members of the day's earlier summaries), leaving out the records ``without``."""
     journal, pair_id = ctx.state.journal, ctx.pair.id
     previous = journal.summaries_of_day(pair_id, day)
     records = {(r.record_kind, r.source_id) for r in pending}
     for summary in previous:
         records.update(tuple(m) for m in loads(summary.payload).get("members", []))
+    records -= without
     documents: list[tuple[str, SalesDocument]] = []
     items: dict[str, LedgerItem] = {}  # what the members need created, by policy
     for kind, source_id in sorted(records):
@@ -139,18 +143,41 @@ def _journal_day(ctx: PairContext, day: str, pending: list[PostingRow],
     by_source: dict[str, list[PostingRow]] = {}
     for summary in previous:
         by_source.setdefault(summary.source_id, []).append(summary)
-    members = sorted(records)
-    journaled = 0
+    summaries: dict[str, tuple[SummaryGroup, MappedDocument]] = {}
     for group, mapped in summarise_day(documents, ctx.pair.rules).items():
         wanted = {line.item.item_key for line in mapped.document.lines}
         mapped.items = [item for key, item in sorted(items.items()) if key in wanted]
-        source_id = f"{day}|{group_tag(group)}"
+        summaries[f"{day}|{group_tag(group)}"] = (group, mapped)
+    return DaySummaries(summaries, by_source, sorted(records))
+
+
+@dataclass
+class DaySummaries:
+    """A day's summaries as they should be (by journal source id ``day|tag``), the summary
+    postings the day has so far (same ids) and the records counted."""
+
+    wanted: dict[str, tuple[SummaryGroup, MappedDocument]]
+    previous: dict[str, list[PostingRow]]
+    members: list[tuple[str, str]]
+
+
+def live_summary(rows: list[PostingRow]) -> PostingRow | None:
+    """The live summary document among one day group's postings (None: none, or voided)."""
+    return _live(rows)
+
+
+def journal_day(ctx: PairContext, day: str, pending: list[PostingRow],
+                 run_id: int | None) -> int:
+    day_now = day_summaries(ctx, day, pending)
+    by_source = dict(day_now.previous)
+    journaled = 0
+    for source_id, (group, mapped) in day_now.wanted.items():
         journaled += _journal_summary(ctx, source_id, group, mapped, by_source.pop(source_id, []),
-                                      members, run_id)
+                                      day_now.members, run_id)
     for source_id, rows in by_source.items():  # nothing left in that group: void its document
         journaled += _void_summary(ctx, source_id, rows, run_id)
     for row in pending:
-        journal.mark_state(row.posting_key, IN_SUMMARY)
+        ctx.state.journal.mark_state(row.posting_key, IN_SUMMARY)
     return journaled
 
 
@@ -174,8 +201,8 @@ def _journal_summary(ctx: PairContext, source_id: str, group: SummaryGroup,
         else:
             op, target = "update", root_key(live)
     document = mapped.document
-    undone = sum(1 for r in rows if r.op == "create" and r.state == UNDONE)
-    if undone:  # the voided summary keeps its number in the ledger: a new one, within 11
+    undone = sum(1 for r in rows if r.op == "create" and (r.state == UNDONE or _voided(r, rows)))
+    if undone:  # a voided summary keeps its number in the ledger: a new one, within 11
         suffix = f"U{undone}"
         document.doc_number = document.doc_number[:DOC_NUMBER_ROOM - len(suffix)] + suffix
     document.private_note = f"{document.private_note}. ecom-ledger key: {key}"
@@ -206,6 +233,13 @@ def _live(rows: list[PostingRow]) -> PostingRow | None:
     return None if voided else live
 
 
+def _voided(create: PostingRow, rows: list[PostingRow]) -> bool:
+    """Whether a summary document was voided since (its day lost every order)."""
+    return create.state == "posted" and any(
+        r.op == "void" and r.target_key == create.posting_key and r.state not in DEAD_STATES
+        for r in rows)
+
+
 def _void_summary(ctx: PairContext, source_id: str, rows: list[PostingRow],
                   run_id: int | None) -> int:
     live = _live(rows)
@@ -232,5 +266,5 @@ def post_day_again(ctx: PairContext, summary_number: str) -> str | None:
     if not rows:
         return None
     day = rows[0].source_id.split("|")[0]
-    _journal_day(ctx, day, [], None)
+    journal_day(ctx, day, [], None)
     return day

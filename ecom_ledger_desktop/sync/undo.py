@@ -13,18 +13,22 @@ from the store again and posts each once, under a new revision key and document 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Iterable
 
 from ecom_ledger_desktop.connectors.base import PostedRef, UndoCheckingLedger
 from ecom_ledger_desktop.core.errors import RecordError, RetriableError
 from ecom_ledger_desktop.core.events import OrderProgress
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.sync.context import PairContext
-from ecom_ledger_desktop.sync.document_words import UNDO_WORDS, document_label
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, active_sale, ingest_order, root_key
 from ecom_ledger_desktop.sync.posting import Dispatcher
+from ecom_ledger_desktop.sync.summary_undo import (
+    is_summarised,
+    open_summaries,
+    plan_take_out,
+    put_back,
+    take_out,
+)
 from ecom_ledger_desktop.sync.undo_journal import (
     UNDO_REVISION,
     UNDONE,
@@ -32,100 +36,14 @@ from ecom_ledger_desktop.sync.undo_journal import (
     is_undo,
     undo_key,
 )
-from ecom_ledger_desktop.sync.undo_retire import RetireCandidate, candidates, retire
+from ecom_ledger_desktop.sync.undo_plan import Blocked, UndoPlan, UndoResult, UndoStep
+from ecom_ledger_desktop.sync.undo_retire import candidates, retire
+
+__all__ = ["Blocked", "UndoPlan", "UndoResult", "UndoStep", "carry_out", "plan_undo",
+           "repost_orders"]
 
 OPEN = ("queued", "sending")
 UNDO_PHASE = "undoing"  # the OrderProgress phase of an undo (the app shows it)
-
-
-@dataclass(frozen=True)
-class UndoStep:
-    """One ledger document the undo voids."""
-
-    target_key: str  # the posting that created the document
-    record_kind: str
-    source_id: str
-    record_number: str
-    doc_kind: str
-    doc_number: str
-    amount: Decimal | None
-    depends_on: str | None = None  # the undo posting that must be confirmed first
-    group: str = ""  # the order (or lone refund) it belongs to: undone together or not at all
-    words: str = ""  # the document kind in the ledger's words ("Paid invoice" in FreshBooks)
-
-    @property
-    def label(self) -> str:
-        """E.g. "Sales Receipt 1000012 (order 1000012, 71.96)"; "Paid invoice …" in FreshBooks."""
-        what = "order" if self.record_kind == "order" else self.record_kind
-        amount = f", {self.amount}" if self.amount is not None else ""
-        return (f"{self.words or document_label(self.doc_kind)} {self.doc_number} "
-                f"({what} {self.record_number}{amount})")
-
-
-@dataclass(frozen=True)
-class Blocked:
-    """Something of the selection that will not be undone, and why."""
-
-    record_number: str
-    reason: str
-
-
-@dataclass
-class UndoPlan:
-    """What an undo will do: the preview."""
-
-    ledger_label: str
-    words: Mapping[str, str] = field(default_factory=lambda: dict(UNDO_WORDS))
-    steps: list[UndoStep] = field(default_factory=list)
-    blocked: list[Blocked] = field(default_factory=list)
-    orders: list[str] = field(default_factory=list)  # source ids of the orders undone
-    already_undone: list[str] = field(default_factory=list)  # order numbers
-    undone_ids: list[str] = field(default_factory=list)  # their store ids
-    retire: list[RetireCandidate] = field(default_factory=list)
-    unchecked: str = ""  # why the ledger could not be asked about the documents, if it was not
-
-    def lines(self) -> list[str]:
-        """The preview in plain words, one line each."""
-        if not self.steps:
-            out = [f"Nothing to undo in {self.ledger_label}."]
-        else:
-            out = [f"Will {self.words['void']} in {self.ledger_label}, in this order:"]
-            out += [f"  {n}. {step.label}" for n, step in enumerate(self.steps, start=1)]
-        if self.unchecked:
-            out.append(f"Not checked: {self.unchecked}; what it refuses is reported after.")
-        if self.already_undone:
-            out.append("Already undone: orders " + ", ".join(self.already_undone))
-        if self.blocked:
-            out.append("Cannot be undone:")
-            out += [f"  order {b.record_number}: {b.reason}" for b in self.blocked]
-        if self.retire:
-            out.append(f"Then made {self.words['inactive']} in {self.ledger_label} if it shows "
-                       "they were created "
-                       "for these orders and nothing else uses them (else kept, saying why):")
-            out += [f"  {c.kind} {c.name}" for c in self.retire]
-        if self.steps:
-            out.append("Afterwards the orders are not in the books until you post them again "
-                       "(each once, with a new document number).")
-        return out
-
-
-@dataclass
-class UndoResult:
-    """What an undo did."""
-
-    undone: list[str] = field(default_factory=list)
-    retired: list[str] = field(default_factory=list)  # customers/items, what became of each
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (document, the ledger's why)
-    waiting: list[tuple[str, str]] = field(default_factory=list)
-    words: Mapping[str, str] = field(default_factory=lambda: dict(UNDO_WORDS))
-
-    def lines(self) -> list[str]:
-        """The outcome in plain words."""
-        out = [f"{self.words['voided']}: {label}" for label in self.undone]
-        out += [f"Customer/item: {line}" for line in self.retired]
-        out += [f"NOT undone: {label}: {why}" for label, why in self.refused]
-        out += [f"Waiting: {label}: {why}" for label, why in self.waiting]
-        return out or ["Nothing was undone."]
 
 
 # -- the preview ----------------------------------------------------------------------------------
@@ -158,6 +76,7 @@ def plan_undo(ctx: PairContext, *, run_id: int | None = None,
         if not any(r.depends_on in plan.orders for r in rows):
             _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"refund:{sid}")
     _check_in_ledger(ctx, plan)
+    plan.summaries = plan_take_out(ctx, plan.summarised)
     plan.retire = candidates(ctx, [*plan.orders, *plan.undone_ids])
     return plan
 
@@ -173,10 +92,8 @@ def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
         return
     root = _sale_root(ctx, postings)
     if root is None:
-        if any(p.state in ("summarised", "in_summary") for p in postings):
-            plan.blocked.append(Blocked(number, "it is posted in its day's summary document, "
-                                                "not on its own; undo the sync that posted that "
-                                                "summary to take the whole day out"))
+        if is_summarised(ctx, source_id):  # taken out of its day's summary
+            plan.summarised.append(source_id)
         elif any(p.state == UNDONE for p in postings):
             plan.already_undone.append(number)
             plan.undone_ids.append(source_id)
@@ -308,6 +225,14 @@ def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
     """Journal the plan's voids and send them, in order; says what was and was not undone."""
     keys = journal_undo(ctx, plan)
     labels = {undo_key_of(step): step.label for step in plan.steps}
+    if plan.summarised:
+        with ctx.state.tx():  # the orders out of their days and the days journaled: at once
+            days = take_out(ctx, plan.summarised)
+        said = {change.source_id: change.label for change in plan.summaries}
+        for summary in open_summaries(ctx, days):
+            keys.append(summary.posting_key)
+            labels[summary.posting_key] = said.get(summary.source_id,
+                                                   f"the summary {summary.record_number}")
     result = UndoResult(words=ctx.undo_words)
     dispatcher = Dispatcher(ctx, None)
     for done, key in enumerate(keys, start=1):
@@ -367,8 +292,12 @@ def repost_orders(ctx: PairContext, order_ids: Iterable[str]) -> dict[str, str]:
                                              "undone; posted again with its order")
             if refunds:
                 ctx.state.cursors.raise_flag(ctx.pair.id, REFUNDS_DUE)
+            days = put_back(ctx, sid)  # a summarised order: back into its day's summary
         rows = [r for r in ctx.state.journal.for_record(ctx.pair.id, "order", sid)
-                if r.state in OPEN]
+                if r.state in OPEN] + open_summaries(ctx, days)
+        if not rows and is_summarised(ctx, sid):
+            outcomes[sid] = "held for its day's summary (posted once the day is over)"
+            continue
         sent = [dispatcher.dispatch(ctx.state.journal.get(r.posting_key) or r) for r in rows]
         # a ledger that calls in (the Web Connector) posts it at its next update: say so
         said = [dispatcher.waiting_words() if s == "away" else s for s in sent]
