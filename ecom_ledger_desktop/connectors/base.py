@@ -385,3 +385,23 @@ class RulesLedger(Protocol):
     def apply_rules(self, rules: PostingRules) -> None:
         """Follow ``rules`` for the documents posted from now on."""
         ...
+
+
+@runtime_checkable
+class IncomeAccountLedger(Protocol):
+    """A ledger whose items each book their sales to an income account (QuickBooks), so a daily
+    summary's income lines can be one per account, each through a summary item on it."""
+
+    def income_account(self, item_id: str | None, item: LedgerItem | None) -> str:
+        """The name of the income account the item ``item_id`` books its sales to; with no id,
+        the account an item created for ``item`` would book to. Raises ``LedgerAway`` while a
+        ledger that calls in is away (the posting waits; never a guess)."""
+        ...
+
+    def summary_item_name(self, account: str) -> str:
+        """The name of the summary item on ``account`` ("Daily sales - Apparel")."""
+        ...
+
+    def ensure_summary_item(self, account: str, request_id: str) -> str:
+        """The id of the summary item on income account ``account``, created when missing."""
+        ...

@@ -208,6 +208,8 @@ def _journal_summary(ctx: PairContext, source_id: str, group: SummaryGroup,
     document.private_note = f"{document.private_note}. ecom-ledger key: {key}"
     payload = loads(mapped_payload(mapped))
     payload["members"] = [list(m) for m in members]
+    # one sales line per income account, made when sending (``summary_income``)
+    payload["income_lines"] = ctx.pair.rules.summary_lines == "income"
     journal.enqueue(pair_id=pair_id, posting_key=key, op=op, doc_kind=document.kind,
                     record_kind="summary", source_id=source_id, record_number=document.doc_number,
                     revision=mapped.revision, payload=dumps(payload), amount=document.total,

@@ -221,6 +221,21 @@ class QboLedger(QboConnection):
         return (resolution.names.get(f"{kind}:{name}") or resolution.names.get(name)
                 or self.resolve_name(kind, name))
 
+    # -- income accounts (daily summaries with a line per income account) --------------------
+    def income_account(self, item_id: str | None, item: LedgerItem | None) -> str:
+        """The income account item ``item_id`` books to (None: one we would create)."""
+        if item_id and item_id.startswith("preview:"):
+            item_id = None  # a preview's item to create: the account it would be created on
+        return self.income.income_account(item_id)
+
+    def summary_item_name(self, account: str) -> str:
+        """"Daily sales — Apparel"."""
+        return self.income.summary_item_name(account)
+
+    def ensure_summary_item(self, account: str, request_id: str) -> str:
+        """The summary item on ``account``, created when missing."""
+        return self.income.ensure_summary_item(account, request_id)
+
     # -- batches (large runs) ---------------------------------------------------------------
     batch_size = BATCH_MAX_ITEMS
 
