@@ -43,6 +43,13 @@ MODE_WORDS = {
         "deposits match what the payment provider pays out."),
 }
 
+#: a summary's lines (rule ``summary_lines``), in the merchant's words; a ledger whose items have
+#: no income account says its own (its kind declaration's ``rule_words``)
+SUMMARY_LINES_WORDS = {
+    "item": "one line per item sold",
+    "income": "one sales line per income account (and tax treatment)",
+}
+
 
 def mode_words(rules: PostingRules) -> str:
     """The current mode and its cut-over date, in plain words."""
