@@ -41,14 +41,14 @@ class SummaryChange:
     currency: str
     before: Decimal | None
     after: Decimal | None  # None: voided, no order is left in it
-    orders: tuple[str, ...]  # the record numbers taken out
+    orders: tuple[str, ...]  # what is taken out, in words: "order 1001", "refund 2002"
     source_id: str = ""  # the day group's journal source id (``day|tag``)
 
     @property
     def label(self) -> str:
         """E.g. "the 22 Nov summary S261122-6bc changes from 81.79 USD to 55.30 USD (order
         000000001 taken out)"."""
-        which = f"order{'s' if len(self.orders) != 1 else ''} {', '.join(self.orders)}"
+        which = ", ".join(self.orders)
         head = f"the {self.day.day} {self.day:%b} summary {self.doc_number}"
         if self.after is None:
             return f"{head} is voided ({which} taken out: no order is left in it)"
@@ -78,7 +78,7 @@ def plan_take_out(ctx: PairContext, source_ids: list[str]) -> list[SummaryChange
     """How the summaries of the orders' days change once they are taken out (a preview)."""
     rows = [r for sid in source_ids for r in member_rows(ctx, sid)]
     without = frozenset((r.record_kind, r.source_id) for r in rows)
-    numbers = {(r.record_kind, r.source_id): r.record_number for r in rows}
+    numbers = {(r.record_kind, r.source_id): f"{r.record_kind} {r.record_number}" for r in rows}
     changes: list[SummaryChange] = []
     for day in sorted(_days(r for r in rows if r.state == IN_SUMMARY)):
         before, after = day_summaries(ctx, day, []), day_summaries(ctx, day, [], without)

@@ -216,3 +216,25 @@ def test_a_switch_from_per_order_to_summaries_counts_every_order_once(tmp_path: 
         assert sum(books["methods"].values(), D(0)) == shop["total"]
         _reconciled(bench)
         assert bench.sync().posted == 0
+
+
+def test_undoing_a_summarised_order_takes_its_refund_out_of_its_days_credit_too(
+        tmp_path: Path) -> None:
+    with open_bench(tmp_path, pair_rules=rules().switch_mode("daily_summary", None)) as bench:
+        ids, memos = _place(bench)
+        bench.service.clock = ManualClock(datetime(2026, 12, 3, tzinfo=UTC))
+        assert bench.sync().status == "ok"
+        shop = _shop(bench, ids, memos)
+        refunded = bench.store.order_json(ids[5])["increment_id"]  # 12 Nov, refunded 16 Nov
+        plan, done = undo(bench.service, bench.pair_id, orders=[refunded])
+        assert done is not None and not done.refused and not done.waiting, done.lines()
+        assert len(plan.summaries) == 2, plan.lines()  # its day's sale and its refund's credit
+        assert [c["create_date"] for c in bench.live("credit_notes")] == ["2026-11-02"]
+        _audit(bench, _shop(bench, [i for i in ids if i != ids[5]], memos[:1]), False)
+
+        assert post_again(bench.service, bench.pair_id, [refunded]) == {refunded: "posted"}
+        assert bench.sync().status == "ok"  # its refund is read again and goes into its day
+        assert bench.open_errors() == [], [e.message for e in bench.open_errors()]
+        _audit(bench, shop, False)
+        _reconciled(bench)
+        assert bench.sync().posted == 0
