@@ -61,9 +61,13 @@ def income_lines(ledger: PushLedger, standard_item: str, document: SalesDocument
 
     def item_of(account: str) -> ItemRef:
         if account not in summary_items:
-            summary_items[account] = ItemRef(
-                ledger_id=ledger.ensure_summary_item(account, f"summary-item:{account}"),
-                ledger_name=ledger.summary_item_name(account))
+            name = ledger.summary_item_name(account)
+            found = ledger.ensure_summary_item(account, f"summary-item:{account}")
+            summary_items[account] = ItemRef(ledger_name=name)
+            named[name] = found
         return summary_items[account]
 
-    return by_income_account(document, account_of, item_of), resolution
+    named: dict[str, str] = {}
+    sent = by_income_account(document, account_of, item_of)
+    resolution.item_ids.update(named)  # the summary items by name, as the rules' items are
+    return sent, resolution

@@ -26,29 +26,28 @@ SALES_PREFIX = re.compile(r"^sales\s*[—–:-]\s*", re.IGNORECASE)  # "Sales �
 
 
 class QboIncomeAccounts:
-    """Reads items' income accounts (cached per item and account) and makes summary items."""
+    """Reads items' income accounts (account names cached) and makes summary items."""
 
     def __init__(self, lookups: QboLookups) -> None:
         self.lookups = lookups
-        self._of_item: dict[str, str] = {}
         self._account_names: dict[str, str] = {}
 
     def income_account(self, item_id: str | None) -> str:
         """The income account name of item ``item_id`` (None: of an item we would create)."""
         if not item_id:
             return self.lookups.income_account
-        if item_id not in self._of_item:
-            row = self.lookups.client.get("Item", item_id)
-            ref: dict[str, Any] = row.get("IncomeAccountRef") or {}
-            if not ref.get("value"):
-                raise RecordError(RecordProblem(
-                    "missing_reference",
-                    f"The QuickBooks item '{row.get('Name')}' has no income account, so its "
-                    "sales cannot go on a summary line per income account. Give it an income "
-                    "account in QuickBooks, then retry.",
-                    [Fix("retry", "Retry")], detail=str(row.get("Name") or item_id)))
-            self._of_item[item_id] = ref.get("name") or self._account_name(str(ref["value"]))
-        return self._of_item[item_id]
+        # read each time (a summary names each item once): an account changed in QuickBooks
+        # counts from the next summary on
+        row = self.lookups.client.get("Item", item_id)
+        ref: dict[str, Any] = row.get("IncomeAccountRef") or {}
+        if not ref.get("value"):
+            raise RecordError(RecordProblem(
+                "missing_reference",
+                f"The QuickBooks item '{row.get('Name')}' has no income account, so its sales "
+                "cannot go on a summary line per income account. Give it an income account in "
+                "QuickBooks, then retry.", [Fix("retry", "Retry")],
+                detail=str(row.get("Name") or item_id)))
+        return str(ref.get("name") or self._account_name(str(ref["value"])))
 
     def _account_name(self, account_id: str) -> str:
         if account_id not in self._account_names:

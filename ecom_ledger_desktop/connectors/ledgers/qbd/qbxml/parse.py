@@ -82,6 +82,7 @@ class ListRecord:
     sales_price: Decimal | None = None
     email: str = ""  # customers
     notes: str = ""  # customers: ours carry "ecom-ledger key: <customer key>"
+    income_account: str = ""  # items: the account their sales book to (full name)
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,10 @@ def list_record(ret: ET.Element) -> ListRecord:
         is_active=_text(ret, "IsActive") != "false",
         quantity_on_hand=_decimal(ret, "QuantityOnHand"), tax_rate=_decimal(ret, "TaxRate"),
         sales_price=_decimal(ret, "SalesPrice"), email=_text(ret, "Email"),
-        notes=_text(ret, "Notes"))
+        notes=_text(ret, "Notes"),
+        income_account=_text(ret, "IncomeAccountRef/FullName")
+        or _text(ret, "SalesOrPurchase/AccountRef/FullName")
+        or _text(ret, "SalesAndPurchase/IncomeAccountRef/FullName"))
 
 
 def txn_record(ret: ET.Element) -> TxnRecord:
