@@ -1,7 +1,7 @@
 """Income accounts of QuickBooks Desktop items, and the summary items that book to them.
 
 A daily summary with one sales line per income account posts each account's line through a
-Service item on it ("Daily sales — Apparel"). An item's account is read with ``ItemQuery``: an
+Service item on it ("Daily sales - Apparel"). An item's account is read with ``ItemQuery``: an
 inventory item's ``IncomeAccountRef``, another's ``SalesOrPurchase/AccountRef`` or
 ``SalesAndPurchase/IncomeAccountRef``. Like every exchange this happens inside a Web Connector
 session: while QuickBooks is away it raises ``LedgerAway`` and the summary waits, unguessed.
@@ -18,7 +18,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.build import Ref
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
 from ecom_ledger_desktop.models.ledger import LedgerItem
 
-SUMMARY_ITEM = "Daily sales — {account}"
+SUMMARY_ITEM = "Daily sales - {account}"  # QuickBooks Desktop names are Latin-1
 SALES_PREFIX = re.compile(r"^sales\s*[—–:-]\s*", re.IGNORECASE)  # "Sales — Apparel": "Apparel"
 
 
@@ -43,7 +43,7 @@ class QbdIncomeAccounts(QbdExchange):
         return rows[0].income_account
 
     def summary_item_name(self, account: str) -> str:
-        """"Daily sales — Apparel", within QuickBooks Desktop's 31 characters."""
+        """"Daily sales - Apparel", within QuickBooks Desktop's 31 characters."""
         short = SALES_PREFIX.sub("", account).strip() or account
         return limits.fit_text(SUMMARY_ITEM.format(account=short), limits.ITEM_NAME_MAX)
 
