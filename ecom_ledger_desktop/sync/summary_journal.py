@@ -36,6 +36,7 @@ from ecom_ledger_desktop.sync.summary import (
     DOC_NUMBER_ROOM,
     SummaryGroup,
     day_closed,
+    group_of,
     group_tag,
     summarise_day,
     summarises,
@@ -127,6 +128,7 @@ def day_summaries(ctx: PairContext, day: str, pending: list[PostingRow],
         records.update(tuple(m) for m in loads(summary.payload).get("members", []))
     records -= without
     documents: list[tuple[str, SalesDocument]] = []
+    counted: dict[str, list[tuple[str, str]]] = {}  # per summary: the records in it now
     items: dict[str, LedgerItem] = {}  # what the members need created, by policy
     for kind, source_id in sorted(records):
         rows = _members(journal.for_record(pair_id, kind, source_id))
@@ -136,7 +138,10 @@ def day_summaries(ctx: PairContext, day: str, pending: list[PostingRow],
         payload = loads(latest.payload)
         if payload["summary"]["day"] != day or latest.op == "void":
             continue
-        documents.append((latest.record_number, SalesDocument.model_validate(payload["document"])))
+        document = SalesDocument.model_validate(payload["document"])
+        documents.append((latest.record_number, document))
+        into = f"{day}|{group_tag(group_of(document, ctx.pair.rules))}"
+        counted.setdefault(into, []).append((kind, source_id))
         for raw in payload.get("items", []):
             item = LedgerItem.model_validate(raw)
             items.setdefault(item.key, item)
@@ -148,17 +153,17 @@ def day_summaries(ctx: PairContext, day: str, pending: list[PostingRow],
         wanted = {line.item.item_key for line in mapped.document.lines}
         mapped.items = [item for key, item in sorted(items.items()) if key in wanted]
         summaries[f"{day}|{group_tag(group)}"] = (group, mapped)
-    return DaySummaries(summaries, by_source, sorted(records))
+    return DaySummaries(summaries, by_source, counted)
 
 
 @dataclass
 class DaySummaries:
     """A day's summaries as they should be (by journal source id ``day|tag``), the summary
-    postings the day has so far (same ids) and the records counted."""
+    postings the day has so far and the records each summary counts (same ids)."""
 
     wanted: dict[str, tuple[SummaryGroup, MappedDocument]]
     previous: dict[str, list[PostingRow]]
-    members: list[tuple[str, str]]
+    members: dict[str, list[tuple[str, str]]]
 
 
 def live_summary(rows: list[PostingRow]) -> PostingRow | None:
@@ -173,7 +178,7 @@ def journal_day(ctx: PairContext, day: str, pending: list[PostingRow],
     journaled = 0
     for source_id, (group, mapped) in day_now.wanted.items():
         journaled += _journal_summary(ctx, source_id, group, mapped, by_source.pop(source_id, []),
-                                      day_now.members, run_id)
+                                      day_now.members.get(source_id, []), run_id)
     for source_id, rows in by_source.items():  # nothing left in that group: void its document
         journaled += _void_summary(ctx, source_id, rows, run_id)
     for row in pending:

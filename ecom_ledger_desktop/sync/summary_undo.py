@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from ecom_ledger_desktop.core.money import loads
-from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.db.journal_repo import JournalRepo, PostingRow
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.summary_journal import (
     IN_SUMMARY,
@@ -128,3 +128,19 @@ def put_back(ctx: PairContext, source_id: str) -> list[str]:
         return []
     close_days(ctx, None, ctx.clock.now())
     return sorted(_days(held))
+
+
+def order_summary(journal: JournalRepo, pair_id: int, source_id: str
+                  ) -> tuple[PostingRow, bool] | None:
+    """The posted summary document an order is counted in (or was, before an undo took it
+    out), and whether it was taken out; None when the order never went into a posted summary."""
+    held = [r for r in journal.for_record(pair_id, "order", source_id)
+            if r.op in ("create", "update") and r.state in (IN_SUMMARY, UNDONE)
+            and '"summary"' in r.payload]
+    if not held:
+        return None
+    day = str(loads(held[-1].payload)["summary"]["day"])
+    posted = [r for r in journal.summaries_of_day(pair_id, day)
+              if r.state == "posted" and r.op in ("create", "update") and r.ledger_id is not None
+              and ["order", source_id] in loads(r.payload).get("members", [])]
+    return (posted[-1], held[-1].state == UNDONE) if posted else None

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from ecom_ledger_desktop.app.views.history_work import read_order
 from ecom_ledger_desktop.sync.undo_run import post_again, preview_undo, undo
 from tests.contract.conftest import ContractBench
 from tests.contract.harness import LineSpec, OrderSpec
@@ -49,8 +50,13 @@ def test_undoing_one_summarised_order_takes_it_out_of_its_days_summary(
             f"{_total(bench, ids)} USD to {_total(bench, ids[1:])} USD (order {first} taken out)"
             ) in words, words
 
+    [in_books] = read_order(bench.service, bench.pair_id, first).documents  # History page
+    assert (in_books.summary, in_books.number, in_books.voided) == (
+        True, summary["DocNumber"], False)
     plan, result = undo(bench.service, bench.pair_id, orders=[first])
     assert result is not None and not result.refused and not result.waiting, result.lines()
+    [taken_out] = read_order(bench.service, bench.pair_id, first).documents
+    assert taken_out.summary and taken_out.undone, "History offers to post it again"
     [updated] = _live(bench)
     assert updated["Id"] == summary["Id"], "the day's document is updated, not a second one"
     assert D(str(updated["TotalAmt"])) == _total(bench, ids[1:])
