@@ -387,19 +387,28 @@ class RulesLedger(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ItemBooking:
+    """Where an item's sales book: its income account, and whether the ledger tracks its stock
+    (an inventory item: its line keeps item and quantity, so stock and cost of goods move)."""
+
+    income_account: str
+    tracks_stock: bool = False
+
+
 @runtime_checkable
 class IncomeAccountLedger(Protocol):
     """A ledger whose items each book their sales to an income account (QuickBooks), so a daily
     summary's income lines can be one per account, each through a summary item on it."""
 
-    def income_account(self, item_id: str | None, item: LedgerItem | None) -> str:
-        """The name of the income account the item ``item_id`` books its sales to; with no id,
-        the account an item created for ``item`` would book to. Raises ``LedgerAway`` while a
-        ledger that calls in is away (the posting waits; never a guess)."""
+    def item_booking(self, item_id: str | None, item: LedgerItem | None) -> ItemBooking:
+        """Where item ``item_id`` books its sales; with no id, where an item created for
+        ``item`` would. Raises ``LedgerAway`` while a ledger that calls in is away (the posting
+        waits; never a guess)."""
         ...
 
     def summary_item_name(self, account: str) -> str:
-        """The name of the summary item on ``account`` ("Daily sales - Apparel")."""
+        """The name of the summary item on ``account`` ("Daily sales — Apparel")."""
         ...
 
     def ensure_summary_item(self, account: str, request_id: str) -> str:

@@ -15,6 +15,7 @@ from ecom_ledger_desktop.connectors.base import (
     CheckResult,
     DocumentChecker,
     IncomeAccountLedger,
+    ItemBooking,
     LookupLedger,
     PostedRef,
     PushLedger,
@@ -182,11 +183,11 @@ class RecordingIncomeLedger(RecordingLedger):
         super().__init__(real, label)  # type: ignore[arg-type]  # also a PushLedger
         self.accounts = real
 
-    def income_account(self, item_id: str | None, item: LedgerItem | None) -> str:
-        """Read from the real ledger (an item to create: the account it would be made on)."""
+    def item_booking(self, item_id: str | None, item: LedgerItem | None) -> ItemBooking:
+        """Read from the real ledger (an item to create: where it would book)."""
         if item_id is not None and item_id.startswith(PREVIEW_ID):
             item_id = None
-        return self.accounts.income_account(item_id, item)
+        return self.accounts.item_booking(item_id, item)
 
     def summary_item_name(self, account: str) -> str:
         """The real ledger's name for it."""

@@ -7,7 +7,10 @@ account equals what per-order posting books. Which account an item books to is t
 knowledge (``IncomeAccountLedger``), asked when sending — a ledger that calls in is asked in its
 session, so the summary waits with every other posting while it is away, never guessing. A
 ledger whose items have no income account (FreshBooks) gets one sales line per tax treatment on
-the rules' standard item. The preview goes through here too, so it shows these very lines.
+the rules' standard item. Items the ledger tracks stock of keep their own lines (quantity and
+all), so stock, cost of goods and the stock sent back to the store stay right; they book to
+their own income account anyway. The preview goes through here too, so it shows these very
+lines.
 """
 
 from __future__ import annotations
@@ -20,17 +23,19 @@ from ecom_ledger_desktop.models.ledger import DocumentLine, ItemRef, SalesDocume
 Resolver = Callable[[SalesDocument], Resolution]
 
 
-def by_income_account(document: SalesDocument, account_of: Callable[[DocumentLine], str],
+def by_income_account(document: SalesDocument,
+                      account_of: Callable[[DocumentLine], str | None],
                       item_of: Callable[[str], ItemRef]) -> SalesDocument:
     """The document with its item lines added up per income account and tax treatment (pure);
-    the other lines (shipping, discounts, gift cards, rounding) stay as they are."""
+    a line whose account is None (an item the books track stock of) and the other lines
+    (shipping, discounts, gift cards, rounding) stay as they are."""
     merged: dict[tuple[object, ...], DocumentLine] = {}
     others: list[DocumentLine] = []
     for line in document.lines:
-        if line.kind != "item":
+        account = account_of(line) if line.kind == "item" else None
+        if account is None:
             others.append(line)
             continue
-        account = account_of(line)
         key = (account, line.taxable, line.tax_code, line.tax_rate, line.restock)
         seen = merged.get(key)
         if seen is None:
@@ -53,11 +58,13 @@ def income_lines(ledger: PushLedger, standard_item: str, document: SalesDocument
     resolution = resolve(document)  # the items, found or created as per-order posting would
     summary_items: dict[str, ItemRef] = {}
 
-    def account_of(line: DocumentLine) -> str:
+    def account_of(line: DocumentLine) -> str | None:
         ref = line.item
         item_id = ref.ledger_id or resolution.item_ids.get(ref.item_key or "") \
             or resolution.item_ids.get(ref.ledger_name or "")
-        return ledger.income_account(item_id or None, None)
+        booking = ledger.item_booking(item_id or None, None)
+        # an inventory item keeps its line: the books move its stock and cost of goods by it
+        return None if booking.tracks_stock else booking.income_account
 
     def item_of(account: str) -> ItemRef:
         if account not in summary_items:

@@ -1,7 +1,8 @@
 """Daily summaries with one sales line per income account (Magento → QuickBooks Online
 simulators): the merchant's items book to different income accounts, and the summary books
 each account's sales through a summary item on that account, so the Profit and Loss by account
-is what per-order posting gives; the preview shows exactly the lines that are posted."""
+is what per-order posting gives; an inventory item keeps its own line, so QuickBooks' stock and
+cost of goods move as per order; the preview shows exactly the lines that are posted."""
 
 from __future__ import annotations
 
@@ -27,8 +28,10 @@ PLACED = datetime(2026, 11, 20, 15, tzinfo=UTC)
 pytestmark = pytest.mark.parametrize("make_harness", ["magento2"], indirect=True)
 
 
-def _book_items_to(ledger: QboSimulator, accounts: dict[str, str]) -> None:
-    """The merchant's set-up: each item's sales go to its own income account."""
+def _book_items_to(ledger: QboSimulator, accounts: dict[str, str],
+                   non_inventory: tuple[str, ...]) -> None:
+    """The merchant's set-up: each item's sales go to its own income account; some items are
+    not stocked in QuickBooks."""
     company = ledger.company
     with company.lock:
         for sku, name in accounts.items():
@@ -38,6 +41,10 @@ def _book_items_to(ledger: QboSimulator, accounts: dict[str, str]) -> None:
                 "AccountSubType": "SalesOfProductIncome"}, set())["Id"]
             item = next(r for r in company.all("Item") if r.data.get("Sku") == sku)
             item.data["IncomeAccountRef"] = {"value": account_id}
+            if sku in non_inventory:
+                item.data["Type"] = "NonInventory"
+                for stocked in ("TrackQtyOnHand", "QtyOnHand", "AssetAccountRef"):
+                    item.data.pop(stocked, None)
 
 
 def _sales(lines: list[LineSpec], sku: str) -> Decimal:
@@ -46,22 +53,24 @@ def _sales(lines: list[LineSpec], sku: str) -> Decimal:
 
 def test_income_lines_book_each_accounts_sales_through_a_summary_item_on_it(
         bench: ContractBench) -> None:
-    _book_items_to(bench.ledger, ACCOUNTS)
+    _book_items_to(bench.ledger, ACCOUNTS, non_inventory=("MH01-S-Gray", "WB-BOTTLE"))
+    stock_before = _qty(bench.ledger, "MB-TOTE-BLK")
     bench.change_rules(lambda rules: rules.switch_mode("daily_summary", None).model_copy(
         update={"summary_lines": "income"}))
     orders = [[TOTE], [BOTTLE], [TOTE, BOTTLE, HOODIE]]
     for lines in orders:
         bench.store.add_order(OrderSpec(lines, created_at=PLACED, updated_at=bench.store.now()))
     everything = [line for lines in orders for line in lines]
-    apparel = _sales(everything, "MB-TOTE-BLK") + _sales(everything, "MH01-S-Gray")
+    totes, hoodies = _sales(everything, "MB-TOTE-BLK"), _sales(everything, "MH01-S-Gray")
     drinkware = _sales(everything, "WB-BOTTLE")
 
     with bench.service.context(bench.pair_id) as ctx:
         preview = run_preview(ctx)
     [planned] = [d for d in preview.documents if d.record_kind == "summary"]
-    shown = {(line.account, line.amount) for line in planned.lines if line.kind == "item"}
-    assert shown == {("Daily sales — Apparel", apparel),
-                     ("Daily sales — Drinkware", drinkware)}, planned.lines
+    shown = {(line.account or line.item, line.amount) for line in planned.lines
+             if line.kind == "item"}
+    assert shown == {("Daily sales — Apparel", hoodies), ("Daily sales — Drinkware", drinkware),
+                     ("MB-TOTE-BLK", totes)}, planned.lines
     assert {i.name for i in preview.items_to_create} >= {"Daily sales — Apparel",
                                                           "Daily sales — Drinkware"}
 
@@ -69,16 +78,26 @@ def test_income_lines_book_each_accounts_sales_through_a_summary_item_on_it(
     assert bench.open_errors() == [], [e.message for e in bench.open_errors()]
     [summary] = bench.docs("SalesReceipt")
     items = {str(i["Id"]): str(i["Name"]) for i in bench.ledger.entities("Item")}
-    posted = {(items[line["SalesItemLineDetail"]["ItemRef"]["value"]], D(str(line["Amount"])))
-              for line in summary["Line"] if line.get("DetailType") == "SalesItemLineDetail"
-              and items[line["SalesItemLineDetail"]["ItemRef"]["value"]].startswith("Daily")}
+    skus = {str(i["Id"]): str(i.get("Sku") or "") for i in bench.ledger.entities("Item")}
+    posted = {(skus[ref] or items[ref], D(str(line["Amount"]))) for line in summary["Line"]
+              if line.get("DetailType") == "SalesItemLineDetail"
+              and (ref := line["SalesItemLineDetail"]["ItemRef"]["value"])
+              and (items[ref].startswith("Daily") or skus[ref] == "MB-TOTE-BLK")}
     assert posted == shown, "the preview showed exactly the lines that were posted"
     pnl = bench.ledger.reports.profit_and_loss(DAY, DAY)
-    assert pnl["Sales — Apparel"] == apparel and pnl["Sales — Drinkware"] == drinkware, pnl
+    assert pnl["Sales — Apparel"] == totes + hoodies, pnl
+    assert pnl["Sales — Drinkware"] == drinkware, pnl
     assert pnl.get("Sales of Product Income", D(0)) == 0, pnl
+    totes_sold = sum((line.qty for lines in orders for line in lines
+                      if line.sku == "MB-TOTE-BLK"), 0)
+    assert _qty(bench.ledger, "MB-TOTE-BLK") == stock_before - totes_sold, "its stock moved"
     assert D(str(summary["TxnTaxDetail"]["TotalTax"])) == sum(
         (bench.store.order_tax(i) for i in _order_ids(bench)), D(0)).quantize(D("0.01"))
     assert bench.sync().posted == 0
+
+
+def _qty(ledger: QboSimulator, sku: str) -> Decimal:
+    return D(str(next(i for i in ledger.entities("Item") if i.get("Sku") == sku)["QtyOnHand"]))
 
 
 def _order_ids(bench: ContractBench) -> list[str]:

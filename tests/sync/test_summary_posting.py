@@ -77,6 +77,12 @@ def test_income_lines_add_up_per_income_account_and_keep_tax_treatment_apart() -
                      ("Daily sales — Kitchen", False): D("55.50")}  # taxed apart from untaxed
     assert sent.total == journaled.total and sum(
         line.amount for line in sent.lines) == sum(line.amount for line in journaled.lines)
+    # an item the books track stock of (no account: None) keeps its own line and quantity
+    kept = by_income_account(journaled, lambda line: None if line.item.item_key == "sku:TOTE"
+                             else accounts[str(line.item.item_key)],
+                             lambda account: ItemRef(ledger_name=f"Daily sales — {account}"))
+    [tote] = [line for line in kept.lines if line.item.item_key == "sku:TOTE"]
+    assert (tote.qty, tote.amount) == (2, D("48.00")) and kept.total == journaled.total
     # books without income accounts per item (FreshBooks): one sales line per tax treatment
     plain = by_income_account(journaled, lambda _line: "", lambda _a: ItemRef(ledger_name="Sales"))
     assert sorted(line.amount for line in plain.lines if line.kind == "item") == [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ecom_ledger_desktop.connectors.base import ItemBooking
 from ecom_ledger_desktop.connectors.ledgers.qbd import limits
 from ecom_ledger_desktop.connectors.ledgers.qbd.exchange import QbdExchange
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import lists, parse
@@ -25,10 +26,11 @@ SALES_PREFIX = re.compile(r"^sales\s*[—–:-]\s*", re.IGNORECASE)  # "Sales �
 class QbdIncomeAccounts(QbdExchange):
     """``IncomeAccountLedger`` for QuickBooks Desktop (item references are full names)."""
 
-    def income_account(self, item_id: str | None, item: LedgerItem | None) -> str:
-        """The income account item ``item_id`` books to (None: one we would create)."""
+    def item_booking(self, item_id: str | None, item: LedgerItem | None) -> ItemBooking:
+        """Where item ``item_id`` books its sales (None: an item we would create, on the
+        connection's income account) and whether QuickBooks tracks its stock."""
         if not item_id or item_id.startswith("preview:"):
-            return self.books().income_account
+            return ItemBooking(self.books().income_account)
         # asked each time (a summary names each item once): an account changed in QuickBooks
         # counts from the next summary on
         record = f"the item '{item_id}'"
@@ -40,7 +42,8 @@ class QbdIncomeAccounts(QbdExchange):
                 f"QuickBooks has no income account for {record}, so its sales cannot go on a "
                 "summary line per income account. Give the item an income account in "
                 "QuickBooks, then retry.", [Fix("retry", "Retry")], detail=item_id))
-        return rows[0].income_account
+        return ItemBooking(rows[0].income_account,
+                           tracks_stock=rows[0].kind in ("ItemInventory", "ItemInventoryAssembly"))
 
     def summary_item_name(self, account: str) -> str:
         """"Daily sales - Apparel", within QuickBooks Desktop's 31 characters."""

@@ -13,6 +13,7 @@ import logging
 import re
 from typing import Any
 
+from ecom_ledger_desktop.connectors.base import ItemBooking
 from ecom_ledger_desktop.connectors.ledgers.qbo import mapping
 from ecom_ledger_desktop.connectors.ledgers.qbo.client import quote
 from ecom_ledger_desktop.connectors.ledgers.qbo.faults import QboFault
@@ -32,10 +33,11 @@ class QboIncomeAccounts:
         self.lookups = lookups
         self._account_names: dict[str, str] = {}
 
-    def income_account(self, item_id: str | None) -> str:
-        """The income account name of item ``item_id`` (None: of an item we would create)."""
+    def item_booking(self, item_id: str | None) -> ItemBooking:
+        """Where item ``item_id`` books its sales (None: an item we would create, NonInventory
+        on the connection's income account) and whether QuickBooks tracks its stock."""
         if not item_id:
-            return self.lookups.income_account
+            return ItemBooking(self.lookups.income_account)
         # read each time (a summary names each item once): an account changed in QuickBooks
         # counts from the next summary on
         row = self.lookups.client.get("Item", item_id)
@@ -47,7 +49,8 @@ class QboIncomeAccounts:
                 "cannot go on a summary line per income account. Give it an income account in "
                 "QuickBooks, then retry.", [Fix("retry", "Retry")],
                 detail=str(row.get("Name") or item_id)))
-        return str(ref.get("name") or self._account_name(str(ref["value"])))
+        return ItemBooking(str(ref.get("name") or self._account_name(str(ref["value"]))),
+                           tracks_stock=row.get("Type") == "Inventory")
 
     def _account_name(self, account_id: str) -> str:
         if account_id not in self._account_names:

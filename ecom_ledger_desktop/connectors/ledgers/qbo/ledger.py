@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ecom_ledger_desktop.connectors.base import PostedRef, Resolution
+from ecom_ledger_desktop.connectors.base import ItemBooking, PostedRef, Resolution
 from ecom_ledger_desktop.connectors.ledgers.qbo import bulk, documents, mapping, tax
 from ecom_ledger_desktop.connectors.ledgers.qbo.client import BATCH_MAX_ITEMS, quote
 from ecom_ledger_desktop.connectors.ledgers.qbo.connection import QboConnection
@@ -222,11 +222,11 @@ class QboLedger(QboConnection):
                 or self.resolve_name(kind, name))
 
     # -- income accounts (daily summaries with a line per income account) --------------------
-    def income_account(self, item_id: str | None, item: LedgerItem | None) -> str:
-        """The income account item ``item_id`` books to (None: one we would create)."""
+    def item_booking(self, item_id: str | None, item: LedgerItem | None) -> ItemBooking:
+        """Where item ``item_id`` books its sales (None: one we would create)."""
         if item_id and item_id.startswith("preview:"):
-            item_id = None  # a preview's item to create: the account it would be created on
-        return self.income.income_account(item_id)
+            item_id = None  # a preview's item to create: where it would book
+        return self.income.item_booking(item_id)
 
     def summary_item_name(self, account: str) -> str:
         """"Daily sales — Apparel"."""
