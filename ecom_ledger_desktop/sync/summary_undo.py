@@ -18,6 +18,7 @@ from decimal import Decimal
 from ecom_ledger_desktop.core.money import loads
 from ecom_ledger_desktop.db.journal_repo import JournalRepo, PostingRow
 from ecom_ledger_desktop.sync.context import PairContext
+from ecom_ledger_desktop.sync.ingest import root_key
 from ecom_ledger_desktop.sync.summary_journal import (
     IN_SUMMARY,
     MEMBER_STATES,
@@ -43,6 +44,10 @@ class SummaryChange:
     after: Decimal | None  # None: voided, no order is left in it
     orders: tuple[str, ...]  # what is taken out, in words: "order 1001", "refund 2002"
     source_id: str = ""  # the day group's journal source id (``day|tag``)
+    order_ids: tuple[str, ...] = ()  # the orders (store ids) whose undo changes it
+    doc_kind: str = ""
+    ledger_id: str = ""  # the summary document in the ledger ("" while it is not posted)
+    sync_token: str | None = None  # its version as we last wrote it
 
     @property
     def label(self) -> str:
@@ -79,6 +84,9 @@ def plan_take_out(ctx: PairContext, source_ids: list[str]) -> list[SummaryChange
     rows = [r for sid in source_ids for r in member_rows(ctx, sid)]
     without = frozenset((r.record_kind, r.source_id) for r in rows)
     numbers = {(r.record_kind, r.source_id): f"{r.record_kind} {r.record_number}" for r in rows}
+    orders = {(r.record_kind, r.source_id): (r.depends_on or r.source_id)
+              if r.record_kind == "refund" else r.source_id
+              for r in rows}  # the order each record belongs to
     changes: list[SummaryChange] = []
     for day in sorted(_days(r for r in rows if r.state == IN_SUMMARY)):
         before, after = day_summaries(ctx, day, []), day_summaries(ctx, day, [], without)
@@ -91,10 +99,15 @@ def plan_take_out(ctx: PairContext, source_ids: list[str]) -> list[SummaryChange
             wanted = after.wanted.get(source_id)
             if not out or (wanted is not None and wanted[1].revision == live.revision):
                 continue
+            root = ctx.state.journal.get(root_key(live)) or live
+            posted = root.state == "posted" and live.state == "posted"
             changes.append(SummaryChange(
-                date.fromisoformat(day), live.ledger_doc_number or live.record_number,
+                date.fromisoformat(day), root.ledger_doc_number or live.record_number,
                 before.wanted[source_id][1].document.currency if source_id in before.wanted
-                else "", live.amount, wanted[1].document.total if wanted else None, out, source_id))
+                else "", live.amount, wanted[1].document.total if wanted else None, out, source_id,
+                order_ids=tuple(sorted({orders[k] for k in numbers if k in members})),
+                doc_kind=live.doc_kind, ledger_id=(root.ledger_id or "") if posted else "",
+                sync_token=live.ledger_sync_token if posted else None))
     return changes
 
 

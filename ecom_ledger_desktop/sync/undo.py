@@ -77,6 +77,7 @@ def plan_undo(ctx: PairContext, *, run_id: int | None = None,
             _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"refund:{sid}")
     _check_in_ledger(ctx, plan)
     plan.summaries = plan_take_out(ctx, plan.summarised)
+    _check_summaries(ctx, plan)
     plan.retire = candidates(ctx, [*plan.orders, *plan.undone_ids])
     return plan
 
@@ -196,6 +197,30 @@ def _check_in_ledger(ctx: PairContext, plan: UndoPlan) -> None:
             stopped[step.group] = ""  # said once per order
     plan.steps = [s for s in plan.steps if s.group not in stopped]
     plan.orders = [o for o in plan.orders if o not in stopped]
+
+
+def _check_summaries(ctx: PairContext, plan: UndoPlan) -> None:
+    """Ask the ledger about the day summaries an undo would change; an order whose summary it
+    would not change cleanly (changed by hand, deposited, in a closed period) is left out."""
+    ledger, posted = ctx.ledger, [c for c in plan.summaries if c.ledger_id]
+    if not posted or not isinstance(ledger, UndoCheckingLedger):
+        return
+    try:
+        obstacles = ledger.undo_obstacles([(PostedRef(
+            ledger_id=c.ledger_id, doc_number=c.doc_number, sync_token=c.sync_token),
+            c.doc_kind) for c in posted])
+    except (RetriableError, RecordError) as error:
+        plan.unchecked = f"{ctx.ledger_label} could not be asked what it holds ({error})"
+        return
+    stopped = {sid: f"its day's summary {c.doc_number}: {obstacles[c.ledger_id]}"
+               for c in posted if obstacles.get(c.ledger_id) for sid in c.order_ids}
+    if not stopped:
+        return
+    for sid, why in stopped.items():
+        rows = ctx.state.journal.for_record(ctx.pair.id, "order", sid)
+        plan.blocked.append(Blocked(rows[0].record_number if rows else f"id {sid}", why))
+    plan.summarised = [sid for sid in plan.summarised if sid not in stopped]
+    plan.summaries = plan_take_out(ctx, plan.summarised)
 
 
 # -- doing it -------------------------------------------------------------------------------------

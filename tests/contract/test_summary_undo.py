@@ -115,3 +115,26 @@ def test_an_undo_cut_short_or_with_its_answer_lost_updates_the_day_once(
     assert (last["Id"], D(str(last["TotalAmt"]))) == (summary["Id"], _total(bench, ids[2:]))
     assert len(bench.ledger.entities("SalesReceipt")) == 1
     assert bench.sync().posted == 0
+
+
+def test_a_summary_changed_by_hand_in_the_books_is_not_overwritten_by_an_undo(
+        bench: ContractBench) -> None:
+    store = bench.store
+    bench.change_rules(lambda rules: rules.switch_mode("daily_summary", None))
+    ids = [store.add_order(OrderSpec(lines, created_at=PLACED, updated_at=store.now()))
+           for lines in ([TOTE], [BOTTLE])]
+    bench.sync()
+    [summary] = _live(bench)
+    with bench.service.context(bench.pair_id) as ctx:  # the bookkeeper edits it in QuickBooks
+        client = ctx.ledger.client  # type: ignore[attr-defined]
+        client.update("SalesReceipt", {"Id": summary["Id"], "SyncToken": summary["SyncToken"],
+                                       "sparse": True, "CustomerMemo": {"value": "Checked"}},
+                      "by-hand")
+    first = store.order_number(ids[0])
+    plan, result = undo(bench.service, bench.pair_id, orders=[first])
+    assert result is None and not plan.summaries, plan.lines()
+    [blocked] = plan.blocked
+    assert blocked.record_number == first and summary["DocNumber"] in blocked.reason
+    assert "changed in QuickBooks" in blocked.reason, blocked.reason
+    [kept] = _live(bench)
+    assert D(str(kept["TotalAmt"])) == _total(bench, ids), "the books are as they were"
