@@ -138,3 +138,26 @@ def test_a_summary_changed_by_hand_in_the_books_is_not_overwritten_by_an_undo(
     assert "changed in QuickBooks" in blocked.reason, blocked.reason
     [kept] = _live(bench)
     assert D(str(kept["TotalAmt"])) == _total(bench, ids), "the books are as they were"
+
+
+def test_an_order_held_for_a_day_not_yet_summarised_is_taken_out_without_touching_the_books(
+        bench: ContractBench) -> None:
+    from ecom_ledger_desktop.core.clock import ManualClock
+
+    store = bench.store
+    bench.change_rules(lambda rules: rules.switch_mode("daily_summary", None))
+    bench.service.clock = ManualClock(datetime(2026, 11, 22, 20, tzinfo=UTC))  # the day is on
+    ids = [store.add_order(OrderSpec(lines, created_at=PLACED, updated_at=store.now()))
+           for lines in ([TOTE], [BOTTLE])]
+    bench.sync()
+    assert bench.docs("SalesReceipt") == []
+    first = store.order_number(ids[0])
+    plan, result = undo(bench.service, bench.pair_id, orders=[first])
+    assert result is not None and not plan.summaries and not plan.steps, plan.lines()
+    assert any("not summarised yet" in line for line in plan.lines()), plan.lines()
+    assert post_again(bench.service, bench.pair_id, [first]) == {
+        first: "held for its day's summary (posted once the day is over)"}
+    bench.service.clock = ManualClock(datetime(2026, 11, 24, tzinfo=UTC))
+    bench.sync()
+    [summary] = _live(bench)
+    assert D(str(summary["TotalAmt"])) == _total(bench, ids), "both orders, once"
