@@ -13,7 +13,8 @@ payment turning an offline order into a sale of that day) rebuilds the day from 
 revision of every member and journals an *update* of that day's document (a void when nothing is
 left). Updating rather than posting an adjusting document keeps one document per day and group,
 which the per-day reconciliation compares against, and never needs a negative sales receipt
-(the ledgers refuse them) when a day's total goes down.
+(the ledgers refuse them) when a day's total goes down. An undo of one order (``summary_undo``)
+takes it out of its day the same way: its postings become ``undone`` and the day is rebuilt.
 
 An order keeps the channel it first went through: once posted per order, its edits update its
 own document even on a summary day; once in a summary, it stays in summaries after a switch back.
@@ -117,6 +118,16 @@ def close_days(ctx: PairContext, run_id: int | None, now: datetime) -> int:
     return journaled
 
 
+@dataclass
+class DaySummaries:
+    """A day's summaries as they should be (by journal source id ``day|tag``), the summary
+    postings the day has so far and the records each summary counts (same ids)."""
+
+    wanted: dict[str, tuple[SummaryGroup, MappedDocument]]
+    previous: dict[str, list[PostingRow]]
+    members: dict[str, list[tuple[str, str]]]
+
+
 def day_summaries(ctx: PairContext, day: str, pending: list[PostingRow],
                   without: frozenset[tuple[str, str]] = frozenset()) -> DaySummaries:
     """The day's summaries from the latest revision of every member (the ``pending`` rows and
@@ -156,23 +167,15 @@ def day_summaries(ctx: PairContext, day: str, pending: list[PostingRow],
     return DaySummaries(summaries, by_source, counted)
 
 
-@dataclass
-class DaySummaries:
-    """A day's summaries as they should be (by journal source id ``day|tag``), the summary
-    postings the day has so far and the records each summary counts (same ids)."""
-
-    wanted: dict[str, tuple[SummaryGroup, MappedDocument]]
-    previous: dict[str, list[PostingRow]]
-    members: dict[str, list[tuple[str, str]]]
-
-
 def live_summary(rows: list[PostingRow]) -> PostingRow | None:
     """The live summary document among one day group's postings (None: none, or voided)."""
     return _live(rows)
 
 
 def journal_day(ctx: PairContext, day: str, pending: list[PostingRow],
-                 run_id: int | None) -> int:
+                run_id: int | None) -> int:
+    """Journal the day's summaries as they should be now (an update of a live one, a void of
+    one left empty) and mark ``pending`` counted; returns how many postings were journaled."""
     day_now = day_summaries(ctx, day, pending)
     by_source = dict(day_now.previous)
     journaled = 0

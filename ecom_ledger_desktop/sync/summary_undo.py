@@ -30,8 +30,6 @@ from ecom_ledger_desktop.sync.summary_journal import (
 )
 from ecom_ledger_desktop.sync.undo_journal import UNDONE
 
-OPEN = ("queued", "sending")
-
 
 @dataclass(frozen=True)
 class SummaryChange:
