@@ -7,7 +7,10 @@ with the ordinary ``Dispatcher``, so an undo is crash-safe like posting: a void 
 confirmed is finished by running the undo again (or by the next sync), never sent twice. When
 the ledger refuses a void (a closed period, a deposited payment), the posting is flagged with
 the ledger's words and reported, never skipped silently. ``repost_orders`` reads undone orders
-from the store again and posts each once, under a new revision key and document number.
+from the store again and posts each once, under a new revision key and document number. An
+order posted in a daily summary is taken out of its day instead (``summary_undo``): the day's
+document is updated to the other orders (voided when none is left), journaled in the same
+transaction as the voids; posting it again puts it back into its day's summary.
 """
 
 from __future__ import annotations
@@ -224,10 +227,13 @@ def _check_summaries(ctx: PairContext, plan: UndoPlan) -> None:
 
 
 # -- doing it -------------------------------------------------------------------------------------
-def journal_undo(ctx: PairContext, plan: UndoPlan) -> list[str]:
-    """Write the plan's voids to the journal (one transaction); returns their keys in order."""
+def journal_undo(ctx: PairContext, plan: UndoPlan) -> tuple[list[str], list[str]]:
+    """Write the plan's voids to the journal and take its summarised orders out of their days,
+    in one transaction (all or nothing); returns the voids' keys in order and the days whose
+    summaries changed."""
     keys: list[str] = []
     with ctx.state.tx():
+        days = take_out(ctx, plan.summarised)
         for step in plan.steps:
             root = ctx.state.journal.get(step.target_key)
             assert root is not None
@@ -243,21 +249,18 @@ def journal_undo(ctx: PairContext, plan: UndoPlan) -> list[str]:
                                      source_id=root.source_id, posting_key=key,
                                      detail=f"void {step.label}")
             keys.append(key)
-    return keys
+    return keys, days
 
 
 def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
     """Journal the plan's voids and send them, in order; says what was and was not undone."""
-    keys = journal_undo(ctx, plan)
+    keys, days = journal_undo(ctx, plan)
     labels = {undo_key_of(step): step.label for step in plan.steps}
-    if plan.summarised:
-        with ctx.state.tx():  # the orders out of their days and the days journaled: at once
-            days = take_out(ctx, plan.summarised)
-        said = {change.source_id: change.label for change in plan.summaries}
-        for summary in open_summaries(ctx, days):
-            keys.append(summary.posting_key)
-            labels[summary.posting_key] = said.get(summary.source_id,
-                                                   f"the summary {summary.record_number}")
+    said = {change.source_id: change.label for change in plan.summaries}
+    for summary in open_summaries(ctx, days):  # the days' summaries, updated or voided
+        keys.append(summary.posting_key)
+        labels[summary.posting_key] = said.get(summary.source_id,
+                                               f"the summary {summary.record_number}")
     result = UndoResult(words=ctx.undo_words)
     dispatcher = Dispatcher(ctx, None)
     for done, key in enumerate(keys, start=1):
