@@ -59,6 +59,8 @@ def income_lines(ledger: PushLedger, standard_item: str, document: SalesDocument
     summary_items: dict[str, ItemRef] = {}
 
     def account_of(line: DocumentLine) -> str | None:
+        if line.restock is False:  # refunded, not back in stock: the ledger books it its way
+            return None
         ref = line.item
         item_id = ref.ledger_id or resolution.item_ids.get(ref.item_key or "") \
             or resolution.item_ids.get(ref.ledger_name or "")

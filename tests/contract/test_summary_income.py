@@ -6,16 +6,19 @@ cost of goods move as per order; the preview shows exactly the lines that are po
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from ecom_ledger_desktop.core.clock import ManualClock
 from ecom_ledger_desktop.sandbox.qbo.operations import create
 from ecom_ledger_desktop.sandbox.qbo.simulator import QboSimulator
 from ecom_ledger_desktop.sync.preview import run_preview
+from ecom_ledger_desktop.sync.reconcile import reconcile
 from tests.contract.conftest import ContractBench
-from tests.contract.harness import LineSpec, OrderSpec
+from tests.contract.harness import LineSpec, OrderSpec, RefundSpec
 
 D = Decimal
 TOTE = LineSpec("MB-TOTE-BLK", "Canvas Tote (Black)", 2, "24.00", "8.875")
@@ -24,6 +27,7 @@ HOODIE = LineSpec("MH01-S-Gray", "Chaz Kangeroo Hoodie S Gray", 1, "52.00", "8.8
 ACCOUNTS = {"MB-TOTE-BLK": "Sales — Apparel", "MH01-S-Gray": "Sales — Apparel",
             "WB-BOTTLE": "Sales — Drinkware"}
 DAY = date(2026, 11, 20)
+ZONE = ZoneInfo("America/New_York")
 PLACED = datetime(2026, 11, 20, 15, tzinfo=UTC)
 pytestmark = pytest.mark.parametrize("make_harness", ["magento2"], indirect=True)
 
@@ -94,6 +98,23 @@ def test_income_lines_book_each_accounts_sales_through_a_summary_item_on_it(
     assert D(str(summary["TxnTaxDetail"]["TotalTax"])) == sum(
         (bench.store.order_tax(i) for i in _order_ids(bench)), D(0)).quantize(D("0.01"))
     assert bench.sync().posted == 0
+
+    # a refund of a non-stock item: the day's summary credit takes it off its account
+    ids = _order_ids(bench)
+    bench.store.refund(ids[-1], RefundSpec([("WB-BOTTLE", 1)], return_to_stock=True))
+    refund_day = bench.store.now().astimezone(ZONE).date()
+    bench.service.clock = ManualClock(datetime.combine(
+        refund_day + timedelta(days=1), time(3), tzinfo=ZONE).astimezone(UTC))
+    bench.sync()
+    assert bench.open_errors() == [], [e.message for e in bench.open_errors()]
+    [credit] = bench.docs("RefundReceipt")
+    assert str(credit["DocNumber"]).startswith("SR")
+    books = bench.ledger.reports.profit_and_loss(DAY, refund_day)
+    assert books["Sales — Drinkware"] == drinkware - D("18.50"), books
+    with bench.service.context(bench.pair_id) as ctx:  # the books read back agree, day by day
+        result = reconcile(ctx, days=40, end=refund_day)
+    assert result.reconciled, [(line.key, [f.reason for f in line.findings])
+                               for line in result.differing()]
 
 
 def _qty(ledger: QboSimulator, sku: str) -> Decimal:
