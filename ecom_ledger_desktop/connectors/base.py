@@ -15,6 +15,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
+# re-exported: the income-lines capability lives in its own module (this one is long enough)
+from ecom_ledger_desktop.connectors.income import (
+    IncomeAccountLedger as IncomeAccountLedger,  # noqa: PLC0414
+)
+from ecom_ledger_desktop.connectors.income import (
+    ItemBooking as ItemBooking,  # noqa: PLC0414
+)
 from ecom_ledger_desktop.core.errors import RecordError, RecordProblem
 from ecom_ledger_desktop.models.commerce import Order, Product, Refund, StockLevel
 from ecom_ledger_desktop.models.ledger import (
@@ -384,33 +391,4 @@ class RulesLedger(Protocol):
 
     def apply_rules(self, rules: PostingRules) -> None:
         """Follow ``rules`` for the documents posted from now on."""
-        ...
-
-
-@dataclass(frozen=True)
-class ItemBooking:
-    """Where an item's sales book: its income account, and whether the ledger tracks its stock
-    (an inventory item: its line keeps item and quantity, so stock and cost of goods move)."""
-
-    income_account: str
-    tracks_stock: bool = False
-
-
-@runtime_checkable
-class IncomeAccountLedger(Protocol):
-    """A ledger whose items each book their sales to an income account (QuickBooks), so a daily
-    summary's income lines can be one per account, each through a summary item on it."""
-
-    def item_booking(self, item_id: str | None, item: LedgerItem | None) -> ItemBooking:
-        """Where item ``item_id`` books its sales; with no id, where an item created for
-        ``item`` would. Raises ``LedgerAway`` while a ledger that calls in is away (the posting
-        waits; never a guess)."""
-        ...
-
-    def summary_item_name(self, account: str) -> str:
-        """The name of the summary item on ``account`` ("Daily sales — Apparel")."""
-        ...
-
-    def ensure_summary_item(self, account: str, request_id: str) -> str:
-        """The id of the summary item on income account ``account``, created when missing."""
         ...
