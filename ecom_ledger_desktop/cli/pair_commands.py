@@ -13,7 +13,7 @@ from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING, PostingRules
 from ecom_ledger_desktop.sync.pair_config import new_pair_rules, rule_path, set_rule
-from ecom_ledger_desktop.sync.summary import POSTING_MODES, mode_words
+from ecom_ledger_desktop.sync.summary import POSTING_MODES, SUMMARY_LINES_WORDS, mode_words
 
 TEXT_MAPS = ("tax_codes",)  # maps whose values are names, even when they look like numbers
 
@@ -83,6 +83,13 @@ def rules_show(ctx: CliContext, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def lines_words(ledger_kind: str, value: str) -> str:
+    """A summary's lines (rule ``summary_lines``) in the words of the pair's ledger."""
+    kind = KINDS.get(ledger_kind)
+    own = kind.rule_words.get(("summary_lines", value)) if kind is not None else None
+    return own or SUMMARY_LINES_WORDS.get(value, value)
+
+
 def rules_set(ctx: CliContext, args: argparse.Namespace) -> int:
     """Set one rule by dotted path, e.g. ``payment_routes.checkmo.deposit_account Checking`` or
     ``tax_codes.8.25 "NY Sales Tax"`` (map keys may contain dots); ``null`` removes a map entry."""
@@ -116,11 +123,15 @@ def rules_set(ctx: CliContext, args: argparse.Namespace) -> int:
             raise UsageError(f"that rule value is not valid: {error}") from None
         with state.tx():
             state.connections.save_rules(pair.id, rules)
+        ledger = state.connections.connection(pair.ledger_id)
+        ledger_kind = ledger.kind if ledger is not None else ""
     finally:
         state.close()
     text = f"Rule {args.key} of '{pair.name}' set to {value!r}."
     if args.key == "posting_mode":
         text += " " + mode_words(rules)
+    if args.key == "summary_lines":
+        text += f" A daily summary has {lines_words(ledger_kind, rules.summary_lines)}."
     warning = LINE_ITEM_TAX_WARNING if rules.tax_mode == "line_item" \
         and args.key == "tax_mode" else ""
     ctx.out.emit({"pair": pair.name, "key": args.key, "value": value,

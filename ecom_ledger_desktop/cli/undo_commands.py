@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 def _plan_data(plan: UndoPlan) -> dict[str, Any]:
     return {"will_void": [{"document": s.label, "kind": s.doc_kind, "number": s.doc_number,
                            "record": s.record_number, "amount": s.amount} for s in plan.steps],
+            "summaries": [{"change": c.label, "day": c.day.isoformat(), "number": c.doc_number,
+                           "before": c.before, "after": c.after} for c in plan.summaries],
             "cannot_undo": [{"order": b.record_number, "why": b.reason} for b in plan.blocked]}
 
 
@@ -25,7 +27,8 @@ def _ask(ctx: CliContext, plan: UndoPlan) -> bool:
         ctx.out.note("ecom-ledger: nothing was changed; run again with --yes to void these "
                      "documents.")
         return False
-    answer = input(f"Void these {len(plan.steps)} documents? [y/N] ")
+    question = f"Void these {len(plan.steps)} documents?" if plan.steps else "Go on?"
+    answer = input(f"{question} [y/N] ")
     return answer.strip().lower() in ("y", "yes")
 
 

@@ -15,6 +15,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
+# re-exported: the income-lines capability lives in its own module (this one is long enough)
+from ecom_ledger_desktop.connectors.income import (
+    IncomeAccountLedger as IncomeAccountLedger,  # noqa: PLC0414
+)
+from ecom_ledger_desktop.connectors.income import (
+    ItemBooking as ItemBooking,  # noqa: PLC0414
+)
 from ecom_ledger_desktop.core.errors import RecordError, RecordProblem
 from ecom_ledger_desktop.models.commerce import Order, Product, Refund, StockLevel
 from ecom_ledger_desktop.models.ledger import (

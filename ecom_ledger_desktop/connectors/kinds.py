@@ -201,6 +201,10 @@ class ConnectionKind:
     #: ledgers: what an undo does, in this ledger's words where they differ from QuickBooks
     #: Online's: "void" / "voided" (FreshBooks deletes) and "inactive" (FreshBooks archives)
     undo_words: Mapping[str, str] = field(default_factory=dict)
+    #: ledgers: a posting rule's choice in this ledger's words where it works differently there,
+    #: (rule, value) -> words: {("summary_lines", "income"): "one sales line per tax treatment
+    #: (its items have no income account)"}; the rules form and ``rules set`` say them
+    rule_words: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""

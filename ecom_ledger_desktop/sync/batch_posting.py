@@ -31,7 +31,7 @@ from ecom_ledger_desktop.core.events import OrderProgress
 from ecom_ledger_desktop.core.money import loads
 from ecom_ledger_desktop.db.journal_repo import PostingRow, request_id_for
 from ecom_ledger_desktop.db.state import State
-from ecom_ledger_desktop.models.ledger import LedgerCustomer, LedgerItem, SalesDocument
+from ecom_ledger_desktop.models.ledger import LedgerCustomer, SalesDocument
 from ecom_ledger_desktop.sync.context import PairContext
 
 log = logging.getLogger(__name__)
@@ -270,12 +270,9 @@ class BatchPoster:
 
     def _prepare(self, row: PostingRow) -> _Prepared | None:
         payload = loads(row.payload)
-        document = SalesDocument.model_validate(payload["document"])
-        customer = LedgerCustomer.model_validate(payload["customer"])
-        items = [LedgerItem.model_validate(i) for i in payload.get("items", [])]
         self.dispatcher.begin(row)
         try:
-            resolution = self.dispatcher.resolve(document, customer, items)
+            document, resolution = self.dispatcher.prepare(payload)
         except RecordError as error:
             self.dispatcher.flag(row, error.problem)
             self.flagged += 1

@@ -37,6 +37,7 @@ from ecom_ledger_desktop.sync.followers import follow_customer
 from ecom_ledger_desktop.sync.ingest import active_sale
 from ecom_ledger_desktop.sync.posting_outcomes import PostingOutcomes
 from ecom_ledger_desktop.sync.refund_problems import order_not_posted
+from ecom_ledger_desktop.sync.summary_income import income_lines
 
 log = logging.getLogger(__name__)
 
@@ -239,9 +240,7 @@ class Dispatcher(PostingOutcomes):
             resolution = Resolution(customer_id=self._customer_id(customer), item_ids={})
             self._mark_sending(row)
             return ledger.create_payment(payment, target, resolution, row.request_id)
-        document = SalesDocument.model_validate(payload["document"])
-        items = [LedgerItem.model_validate(item) for item in payload.get("items", [])]  # type: ignore[attr-defined]
-        resolution = self._resolve(document, customer, items)
+        document, resolution = self.prepare(payload)
         self._mark_sending(row)
         if row.op == "update":
             assert target is not None
@@ -325,7 +324,20 @@ class Dispatcher(PostingOutcomes):
         return Resolution(customer_id=self._customer(customer), item_ids=item_ids,
                           item_policy=self.ctx.pair.rules.unmapped_sku_policy)
 
-    # the batch phase shares this step
+    # the batch phase shares these steps
+    def prepare(self, payload: dict[str, object]) -> tuple[SalesDocument, Resolution]:
+        """A document posting's document as it is sent, and its resolved references (a daily
+        summary with income lines gets them here: ``summary_income``)."""
+        document = SalesDocument.model_validate(payload["document"])
+        customer = LedgerCustomer.model_validate(payload["customer"])
+        raw_items = payload.get("items")
+        items = [LedgerItem.model_validate(item)
+                 for item in (raw_items if isinstance(raw_items, list) else [])]
+        if payload.get("income_lines"):
+            return income_lines(self.ctx.ledger, self.ctx.pair.rules.standard_item, document,
+                                lambda doc: self._resolve(doc, customer, items))
+        return document, self._resolve(document, customer, items)
+
     def resolve(self, document: SalesDocument, customer: LedgerCustomer,
                 items: list[LedgerItem]) -> Resolution:
         """Ledger ids for a document's customer, items and names."""

@@ -22,7 +22,7 @@ from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import root_key
 from ecom_ledger_desktop.sync.posting import Dispatcher
 from ecom_ledger_desktop.sync.posting_outcomes import payload_of
-from ecom_ledger_desktop.sync.preview_ledger import RecordedWrite, RecordingLedger
+from ecom_ledger_desktop.sync.preview_ledger import RecordedWrite, RecordingLedger, recording_ledger
 from ecom_ledger_desktop.sync.preview_model import (
     REFUND_KINDS,
     Preview,
@@ -44,7 +44,7 @@ def run_preview(ctx: PairContext) -> Preview:
     already_open = {entry.id for entry in ctx.state.errors.entries(ctx.pair.id, "open")}
     copy = ctx.state.snapshot()
     try:
-        recorder = RecordingLedger(ctx.ledger, ctx.ledger_label)
+        recorder = recording_ledger(ctx.ledger, ctx.ledger_label)
         # a bus of its own: nobody listening may take a previewed document for a posted one
         pctx = dataclasses.replace(ctx, state=copy, ledger=recorder, events=EventBus())
         engine = SyncEngine(pctx)

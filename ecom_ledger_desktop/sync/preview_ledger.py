@@ -14,6 +14,8 @@ from datetime import datetime
 from ecom_ledger_desktop.connectors.base import (
     CheckResult,
     DocumentChecker,
+    IncomeAccountLedger,
+    ItemBooking,
     LookupLedger,
     PostedRef,
     PushLedger,
@@ -171,3 +173,41 @@ class RecordingLedger:
 
     def close(self) -> None:
         """The real ledger belongs to its context: nothing to close here."""
+
+
+class RecordingIncomeLedger(RecordingLedger):
+    """The recorder of a ledger whose items book to income accounts (``IncomeAccountLedger``):
+    accounts are read from it; a summary item it lacks is recorded as one to create."""
+
+    def __init__(self, real: IncomeAccountLedger, label: str) -> None:
+        super().__init__(real, label)  # type: ignore[arg-type]  # also a PushLedger
+        self.accounts = real
+
+    def item_booking(self, item_id: str | None, item: LedgerItem | None) -> ItemBooking:
+        """Read from the real ledger (an item to create: where it would book)."""
+        if item_id is not None and item_id.startswith(PREVIEW_ID):
+            item_id = None
+        return self.accounts.item_booking(item_id, item)
+
+    def summary_item_name(self, account: str) -> str:
+        """The real ledger's name for it."""
+        return self.accounts.summary_item_name(account)
+
+    def ensure_summary_item(self, account: str, request_id: str) -> str:
+        """The summary item if it exists; else recorded as one to create."""
+        name = self.summary_item_name(account)
+        try:
+            return self.real.resolve_name("item", name)
+        except RecordError as missing:
+            if missing.problem.code != "missing_reference":
+                raise
+        self.new_items.setdefault(f"summary:{account}", PreviewItem(
+            f"summary:{account}", "", name, f"new: the summary item on the account {account}"))
+        return f"{PREVIEW_ID}item:summary:{account}"
+
+
+def recording_ledger(real: PushLedger, label: str) -> RecordingLedger:
+    """The recorder for ``real``, with the optional capabilities the dispatcher asks about."""
+    if isinstance(real, IncomeAccountLedger):
+        return RecordingIncomeLedger(real, label)
+    return RecordingLedger(real, label)

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from ecom_ledger_desktop.models.ledger import DocumentLine, ItemRef, LedgerCustomer, SalesDocument
+from ecom_ledger_desktop.models.ledger import DocumentLine, LedgerCustomer, SalesDocument
 from ecom_ledger_desktop.models.rules import PostingRules
 from ecom_ledger_desktop.sync.mapper_common import MappedDocument, revision_of
 
@@ -41,6 +41,13 @@ MODE_WORDS = {
     "daily_summary_by_method": (
         "As the daily summary, but one document per day and payment method, so each day's "
         "deposits match what the payment provider pays out."),
+}
+
+#: a summary's lines (rule ``summary_lines``), in the merchant's words; a ledger whose items have
+#: no income account says its own (its kind declaration's ``rule_words``)
+SUMMARY_LINES_WORDS = {
+    "item": "one line per item sold",
+    "income": "one sales line per income account (and tax treatment)",
 }
 
 
@@ -109,28 +116,21 @@ def summary_customer(rules: PostingRules, currency: str, base_currency: str) -> 
     return LedgerCustomer(key=f"name:{name}", display_name=name, currency=currency.upper())
 
 
-def _line_key(line: DocumentLine, rules: PostingRules) -> tuple[object, ...]:
-    item = line.item
-    if line.kind == "item" and rules.summary_lines == "income":
-        item = ItemRef(ledger_name=rules.standard_item)
-    return (line.kind, item.model_dump_json(), line.taxable, line.tax_code, line.tax_rate,
+def _line_key(line: DocumentLine) -> tuple[object, ...]:
+    # income lines (rule summary_lines) are added up per income account when the summary is
+    # sent, from these per-item lines: which account an item books to is the ledger's knowledge
+    return (line.kind, line.item.model_dump_json(), line.taxable, line.tax_code, line.tax_rate,
             line.restock)
 
 
-def _merge_lines(documents: list[SalesDocument], rules: PostingRules) -> list[DocumentLine]:
+def _merge_lines(documents: list[SalesDocument]) -> list[DocumentLine]:
     merged: dict[tuple[object, ...], DocumentLine] = {}
     for document in documents:
         for line in document.lines:
-            key = _line_key(line, rules)
+            key = _line_key(line)
             seen = merged.get(key)
             if seen is None:
-                item = ItemRef.model_validate_json(str(key[1]))
-                words = "Sales" if item != line.item else (line.description or line.kind)
-                same = item == line.item
-                merged[key] = line.model_copy(update={
-                    "item": item, "description": words,
-                    "qty": line.qty if same else None,
-                    "unit_price": line.unit_price if same else None})
+                merged[key] = line.model_copy(update={"description": line.description or line.kind})
                 continue
             # quantities add up only at one price (amount = qty x price stays exact); else the
             # line is an amount only
@@ -163,7 +163,7 @@ def summarise(group: SummaryGroup, documents: list[SalesDocument], rules: Postin
     document = SalesDocument(
         kind=first.kind, doc_number=_doc_number(prefix, group), txn_date=group.day,
         customer_key=customer.key, currency=group.currency,
-        lines=_merge_lines(documents, rules), total=total,
+        lines=_merge_lines(documents), total=total,
         private_note=(f"Daily {'refund ' if refund else ''}summary {group.label} of "
                       f"{len(documents)} record(s): {listed}")[:4000],
         deposit_account=first.deposit_account if group.deposit_account else

@@ -13,7 +13,8 @@ payment turning an offline order into a sale of that day) rebuilds the day from 
 revision of every member and journals an *update* of that day's document (a void when nothing is
 left). Updating rather than posting an adjusting document keeps one document per day and group,
 which the per-day reconciliation compares against, and never needs a negative sales receipt
-(the ledgers refuse them) when a day's total goes down.
+(the ledgers refuse them) when a day's total goes down. An undo of one order (``summary_undo``)
+takes it out of its day the same way: its postings become ``undone`` and the day is rebuilt.
 
 An order keeps the channel it first went through: once posted per order, its edits update its
 own document even on a summary day; once in a summary, it stays in summaries after a switch back.
@@ -23,6 +24,7 @@ So a switch of mode (with its cut-over date) never counts an order twice nor dro
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from ecom_ledger_desktop.core.money import dumps, loads
@@ -35,6 +37,7 @@ from ecom_ledger_desktop.sync.summary import (
     DOC_NUMBER_ROOM,
     SummaryGroup,
     day_closed,
+    group_of,
     group_tag,
     summarise_day,
     summarises,
@@ -111,18 +114,32 @@ def close_days(ctx: PairContext, run_id: int | None, now: datetime) -> int:
     journaled = 0
     for day in sorted(pending):
         if day_closed(date.fromisoformat(day), zones[day], now, grace):
-            journaled += _journal_day(ctx, day, pending[day], run_id)
+            journaled += journal_day(ctx, day, pending[day], run_id)
     return journaled
 
 
-def _journal_day(ctx: PairContext, day: str, pending: list[PostingRow],
-                 run_id: int | None) -> int:
+@dataclass
+class DaySummaries:
+    """A day's summaries as they should be (by journal source id ``day|tag``), the summary
+    postings the day has so far and the records each summary counts (same ids)."""
+
+    wanted: dict[str, tuple[SummaryGroup, MappedDocument]]
+    previous: dict[str, list[PostingRow]]
+    members: dict[str, list[tuple[str, str]]]
+
+
+def day_summaries(ctx: PairContext, day: str, pending: list[PostingRow],
+                  without: frozenset[tuple[str, str]] = frozenset()) -> DaySummaries:
+    """The day's summaries from the latest revision of every member (the ``pending`` rows and
+    the members of the day's earlier summaries), leaving out the records ``without``."""
     journal, pair_id = ctx.state.journal, ctx.pair.id
     previous = journal.summaries_of_day(pair_id, day)
     records = {(r.record_kind, r.source_id) for r in pending}
     for summary in previous:
         records.update(tuple(m) for m in loads(summary.payload).get("members", []))
+    records -= without
     documents: list[tuple[str, SalesDocument]] = []
+    counted: dict[str, list[tuple[str, str]]] = {}  # per summary: the records in it now
     items: dict[str, LedgerItem] = {}  # what the members need created, by policy
     for kind, source_id in sorted(records):
         rows = _members(journal.for_record(pair_id, kind, source_id))
@@ -132,25 +149,43 @@ def _journal_day(ctx: PairContext, day: str, pending: list[PostingRow],
         payload = loads(latest.payload)
         if payload["summary"]["day"] != day or latest.op == "void":
             continue
-        documents.append((latest.record_number, SalesDocument.model_validate(payload["document"])))
+        document = SalesDocument.model_validate(payload["document"])
+        documents.append((latest.record_number, document))
+        into = f"{day}|{group_tag(group_of(document, ctx.pair.rules))}"
+        counted.setdefault(into, []).append((kind, source_id))
         for raw in payload.get("items", []):
             item = LedgerItem.model_validate(raw)
             items.setdefault(item.key, item)
     by_source: dict[str, list[PostingRow]] = {}
     for summary in previous:
         by_source.setdefault(summary.source_id, []).append(summary)
-    members = sorted(records)
-    journaled = 0
+    summaries: dict[str, tuple[SummaryGroup, MappedDocument]] = {}
     for group, mapped in summarise_day(documents, ctx.pair.rules).items():
         wanted = {line.item.item_key for line in mapped.document.lines}
         mapped.items = [item for key, item in sorted(items.items()) if key in wanted]
-        source_id = f"{day}|{group_tag(group)}"
+        summaries[f"{day}|{group_tag(group)}"] = (group, mapped)
+    return DaySummaries(summaries, by_source, counted)
+
+
+def live_summary(rows: list[PostingRow]) -> PostingRow | None:
+    """The live summary document among one day group's postings (None: none, or voided)."""
+    return _live(rows)
+
+
+def journal_day(ctx: PairContext, day: str, pending: list[PostingRow],
+                run_id: int | None) -> int:
+    """Journal the day's summaries as they should be now (an update of a live one, a void of
+    one left empty) and mark ``pending`` counted; returns how many postings were journaled."""
+    day_now = day_summaries(ctx, day, pending)
+    by_source = dict(day_now.previous)
+    journaled = 0
+    for source_id, (group, mapped) in day_now.wanted.items():
         journaled += _journal_summary(ctx, source_id, group, mapped, by_source.pop(source_id, []),
-                                      members, run_id)
+                                      day_now.members.get(source_id, []), run_id)
     for source_id, rows in by_source.items():  # nothing left in that group: void its document
         journaled += _void_summary(ctx, source_id, rows, run_id)
     for row in pending:
-        journal.mark_state(row.posting_key, IN_SUMMARY)
+        ctx.state.journal.mark_state(row.posting_key, IN_SUMMARY)
     return journaled
 
 
@@ -174,13 +209,15 @@ def _journal_summary(ctx: PairContext, source_id: str, group: SummaryGroup,
         else:
             op, target = "update", root_key(live)
     document = mapped.document
-    undone = sum(1 for r in rows if r.op == "create" and r.state == UNDONE)
-    if undone:  # the voided summary keeps its number in the ledger: a new one, within 11
+    undone = sum(1 for r in rows if r.op == "create" and (r.state == UNDONE or _voided(r, rows)))
+    if undone:  # a voided summary keeps its number in the ledger: a new one, within 11
         suffix = f"U{undone}"
         document.doc_number = document.doc_number[:DOC_NUMBER_ROOM - len(suffix)] + suffix
     document.private_note = f"{document.private_note}. ecom-ledger key: {key}"
     payload = loads(mapped_payload(mapped))
     payload["members"] = [list(m) for m in members]
+    # one sales line per income account, made when sending (``summary_income``)
+    payload["income_lines"] = ctx.pair.rules.summary_lines == "income"
     journal.enqueue(pair_id=pair_id, posting_key=key, op=op, doc_kind=document.kind,
                     record_kind="summary", source_id=source_id, record_number=document.doc_number,
                     revision=mapped.revision, payload=dumps(payload), amount=document.total,
@@ -204,6 +241,13 @@ def _live(rows: list[PostingRow]) -> PostingRow | None:
         return None
     voided = any(r.op == "void" and r.id > live.id and r.state not in DEAD_STATES for r in rows)
     return None if voided else live
+
+
+def _voided(create: PostingRow, rows: list[PostingRow]) -> bool:
+    """Whether a summary document was voided since (its day lost every order)."""
+    return create.state == "posted" and any(
+        r.op == "void" and r.target_key == create.posting_key and r.state not in DEAD_STATES
+        for r in rows)
 
 
 def _void_summary(ctx: PairContext, source_id: str, rows: list[PostingRow],
@@ -232,5 +276,5 @@ def post_day_again(ctx: PairContext, summary_number: str) -> str | None:
     if not rows:
         return None
     day = rows[0].source_id.split("|")[0]
-    _journal_day(ctx, day, [], None)
+    journal_day(ctx, day, [], None)
     return day

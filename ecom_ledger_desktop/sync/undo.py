@@ -7,24 +7,31 @@ with the ordinary ``Dispatcher``, so an undo is crash-safe like posting: a void 
 confirmed is finished by running the undo again (or by the next sync), never sent twice. When
 the ledger refuses a void (a closed period, a deposited payment), the posting is flagged with
 the ledger's words and reported, never skipped silently. ``repost_orders`` reads undone orders
-from the store again and posts each once, under a new revision key and document number.
+from the store again and posts each once, under a new revision key and document number. An
+order posted in a daily summary is taken out of its day instead (``summary_undo``): the day's
+document is updated to the other orders (voided when none is left), journaled in the same
+transaction as the voids; posting it again puts it back into its day's summary.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Iterable
 
-from ecom_ledger_desktop.connectors.base import UndoCheckingLedger
+from ecom_ledger_desktop.connectors.base import PostedRef, UndoCheckingLedger
 from ecom_ledger_desktop.core.errors import RecordError, RetriableError
 from ecom_ledger_desktop.core.events import OrderProgress
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.sync.context import PairContext
-from ecom_ledger_desktop.sync.document_words import UNDO_WORDS, document_label
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, active_sale, ingest_order, root_key
 from ecom_ledger_desktop.sync.posting import Dispatcher
+from ecom_ledger_desktop.sync.summary_undo import (
+    is_summarised,
+    open_summaries,
+    plan_take_out,
+    put_back,
+    take_out,
+)
 from ecom_ledger_desktop.sync.undo_checks import document_ref
 from ecom_ledger_desktop.sync.undo_journal import (
     UNDO_REVISION,
@@ -32,8 +39,8 @@ from ecom_ledger_desktop.sync.undo_journal import (
     is_undo,
     undo_key,
 )
+from ecom_ledger_desktop.sync.undo_plan import Blocked, UndoPlan, UndoResult, UndoStep
 from ecom_ledger_desktop.sync.undo_retire import (
-    RetireCandidate,
     candidates,
     fully_undone,
     journal_retire,
@@ -41,100 +48,11 @@ from ecom_ledger_desktop.sync.undo_retire import (
     outcome_lines,
 )
 
+__all__ = ["Blocked", "UndoPlan", "UndoResult", "UndoStep", "carry_out", "plan_undo",
+           "repost_orders"]
+
 OPEN = ("queued", "sending")
 UNDO_PHASE = "undoing"  # the OrderProgress phase of an undo (the app shows it)
-
-
-@dataclass(frozen=True)
-class UndoStep:
-    """One ledger document the undo voids."""
-
-    target_key: str  # the posting that created the document
-    record_kind: str
-    source_id: str
-    record_number: str
-    doc_kind: str
-    doc_number: str
-    amount: Decimal | None
-    depends_on: str | None = None  # the undo posting that must be confirmed first
-    group: str = ""  # the order (or lone refund) it belongs to: undone together or not at all
-    words: str = ""  # the document kind in the ledger's words ("Paid invoice" in FreshBooks)
-
-    @property
-    def label(self) -> str:
-        """E.g. "Sales Receipt 1000012 (order 1000012, 71.96)"; "Paid invoice …" in FreshBooks."""
-        what = "order" if self.record_kind == "order" else self.record_kind
-        amount = f", {self.amount}" if self.amount is not None else ""
-        return (f"{self.words or document_label(self.doc_kind)} {self.doc_number} "
-                f"({what} {self.record_number}{amount})")
-
-
-@dataclass(frozen=True)
-class Blocked:
-    """Something of the selection that will not be undone, and why."""
-
-    record_number: str
-    reason: str
-
-
-@dataclass
-class UndoPlan:
-    """What an undo will do: the preview."""
-
-    ledger_label: str
-    words: Mapping[str, str] = field(default_factory=lambda: dict(UNDO_WORDS))
-    steps: list[UndoStep] = field(default_factory=list)
-    blocked: list[Blocked] = field(default_factory=list)
-    orders: list[str] = field(default_factory=list)  # source ids of the orders undone
-    already_undone: list[str] = field(default_factory=list)  # order numbers
-    undone_ids: list[str] = field(default_factory=list)  # their store ids
-    retire: list[RetireCandidate] = field(default_factory=list)
-    unchecked: str = ""  # why the ledger could not be asked about the documents, if it was not
-
-    def lines(self) -> list[str]:
-        """The preview in plain words, one line each."""
-        if not self.steps:
-            out = [f"Nothing to undo in {self.ledger_label}."]
-        else:
-            out = [f"Will {self.words['void']} in {self.ledger_label}, in this order:"]
-            out += [f"  {n}. {step.label}" for n, step in enumerate(self.steps, start=1)]
-        if self.unchecked:
-            out.append(f"Not checked now: {self.unchecked}. It is checked before anything is "
-                       f"{self.words['voided'].lower()}: an order it would not take back "
-                       "cleanly is left in the books, and said so.")
-        if self.already_undone:
-            out.append("Already undone: orders " + ", ".join(self.already_undone))
-        if self.blocked:
-            out.append("Cannot be undone:")
-            out += [f"  order {b.record_number}: {b.reason}" for b in self.blocked]
-        if self.retire:
-            out.append(f"Then made {self.words['inactive']} in {self.ledger_label} if it shows "
-                       "they were created "
-                       "for these orders and nothing else uses them (else kept, saying why):")
-            out += [f"  {c.kind} {c.name}" for c in self.retire]
-        if self.steps:
-            out.append("Afterwards the orders are not in the books until you post them again "
-                       "(each once, with a new document number).")
-        return out
-
-
-@dataclass
-class UndoResult:
-    """What an undo did."""
-
-    undone: list[str] = field(default_factory=list)
-    retired: list[str] = field(default_factory=list)  # customers/items, what became of each
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (document, the ledger's why)
-    waiting: list[tuple[str, str]] = field(default_factory=list)
-    words: Mapping[str, str] = field(default_factory=lambda: dict(UNDO_WORDS))
-
-    def lines(self) -> list[str]:
-        """The outcome in plain words."""
-        out = [f"{self.words['voided']}: {label}" for label in self.undone]
-        out += [f"Customer/item: {line}" for line in self.retired]
-        out += [f"NOT undone: {label}: {why}" for label, why in self.refused]
-        out += [f"Waiting: {label}: {why}" for label, why in self.waiting]
-        return out or ["Nothing was undone."]
 
 
 # -- the preview ----------------------------------------------------------------------------------
@@ -167,6 +85,8 @@ def plan_undo(ctx: PairContext, *, run_id: int | None = None,
         if not any(r.depends_on in plan.orders for r in rows):
             _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"refund:{sid}")
     _check_in_ledger(ctx, plan)
+    plan.summaries = plan_take_out(ctx, plan.summarised)
+    _check_summaries(ctx, plan)
     plan.retire = candidates(ctx, [*plan.orders, *plan.undone_ids])
     return plan
 
@@ -182,10 +102,8 @@ def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
         return
     root = _sale_root(ctx, postings)
     if root is None:
-        if any(p.state in ("summarised", "in_summary") for p in postings):
-            plan.blocked.append(Blocked(number, "it is posted in its day's summary document, "
-                                                "not on its own; undo the sync that posted that "
-                                                "summary to take the whole day out"))
+        if is_summarised(ctx, source_id):  # taken out of its day's summary
+            plan.summarised.append(source_id)
         elif any(p.state == UNDONE for p in postings):
             plan.already_undone.append(number)
             plan.undone_ids.append(source_id)
@@ -282,16 +200,43 @@ def _check_in_ledger(ctx: PairContext, plan: UndoPlan) -> None:
     plan.orders = [o for o in plan.orders if o not in stopped]
 
 
+def _check_summaries(ctx: PairContext, plan: UndoPlan) -> None:
+    """Ask the ledger about the day summaries an undo would change; an order whose summary it
+    would not change cleanly (changed by hand, deposited, in a closed period) is left out."""
+    ledger, posted = ctx.ledger, [c for c in plan.summaries if c.ledger_id]
+    if not posted or not isinstance(ledger, UndoCheckingLedger):
+        return
+    try:
+        obstacles = ledger.undo_obstacles([(PostedRef(
+            ledger_id=c.ledger_id, doc_number=c.doc_number, sync_token=c.sync_token),
+            c.doc_kind) for c in posted])
+    except (RetriableError, RecordError) as error:
+        plan.unchecked = f"{ctx.ledger_label} could not be asked what it holds ({error})"
+        return
+    stopped = {sid: f"its day's summary {c.doc_number}: {obstacles[c.ledger_id]}"
+               for c in posted if obstacles.get(c.ledger_id) for sid in c.order_ids}
+    if not stopped:
+        return
+    for sid, why in stopped.items():
+        rows = ctx.state.journal.for_record(ctx.pair.id, "order", sid)
+        plan.blocked.append(Blocked(rows[0].record_number if rows else f"id {sid}", why))
+    plan.summarised = [sid for sid in plan.summarised if sid not in stopped]
+    plan.summaries = plan_take_out(ctx, plan.summarised)
+
+
 # -- doing it -------------------------------------------------------------------------------------
-def journal_undo(ctx: PairContext, plan: UndoPlan) -> tuple[list[str], list[str]]:
-    """Write the plan's voids, then its customers and items to make inactive, to the journal
-    (one transaction; the merchant's confirmation approves them on a pair that holds for
-    approval); returns (void keys in order, retire keys)."""
+def journal_undo(ctx: PairContext, plan: UndoPlan
+                 ) -> tuple[list[str], list[str], list[str]]:
+    """Write the plan's voids, its summarised orders taken out of their days, and its customers
+    and items to make inactive to the journal, in one transaction (all or nothing; the
+    merchant's confirmation approves them on a pair that holds for approval); returns the voids'
+    keys in order, the days whose summaries changed and the retire keys."""
     keys: list[str] = []
     groups: dict[str, list[str]] = {}
     for step in plan.steps:
         groups.setdefault(step.group, []).append(undo_key_of(step))
     with ctx.state.tx():
+        days = take_out(ctx, plan.summarised)
         for step in plan.steps:
             root = ctx.state.journal.get(step.target_key)
             assert root is not None
@@ -311,14 +256,19 @@ def journal_undo(ctx: PairContext, plan: UndoPlan) -> tuple[list[str], list[str]
             keys.append(key)
         retire_keys = journal_retire(ctx, plan.retire)
         ctx.state.approvals.approve(ctx.pair.id, [*keys, *retire_keys])
-    return keys, retire_keys
+    return keys, days, retire_keys
 
 
 def carry_out(ctx: PairContext, plan: UndoPlan) -> UndoResult:
     """Journal the plan's voids and send them, in order, then make the customers and items only
     they used inactive; says what was and was not undone (and what waits for the ledger)."""
-    keys, retire_keys = journal_undo(ctx, plan)
+    keys, days, retire_keys = journal_undo(ctx, plan)
     labels = {undo_key_of(step): step.label for step in plan.steps}
+    said = {change.source_id: change.label for change in plan.summaries}
+    for summary in open_summaries(ctx, days):  # the days' summaries, updated or voided
+        keys.append(summary.posting_key)
+        labels[summary.posting_key] = said.get(summary.source_id,
+                                               f"the summary {summary.record_number}")
     result = UndoResult(words=ctx.undo_words)
     dispatcher = Dispatcher(ctx, None)
     dispatcher.respect_hold = False  # the merchant confirmed this undo's own preview
@@ -373,11 +323,14 @@ def repost_orders(ctx: PairContext, order_ids: Iterable[str]) -> dict[str, str]:
                                              "undone; posted again with its order")
             if refunds:
                 ctx.state.cursors.raise_flag(ctx.pair.id, REFUNDS_DUE)
+            days = put_back(ctx, sid)  # a summarised order: back into its day's summary
         rows = [r for r in ctx.state.journal.for_record(ctx.pair.id, "order", sid)
-                if r.state in OPEN]
+                if r.state in OPEN] + open_summaries(ctx, days)
+        if not rows and is_summarised(ctx, sid):
+            outcomes[sid] = "held for its day's summary (posted once the day is over)"
+            continue
         sent = [dispatcher.dispatch(ctx.state.journal.get(r.posting_key) or r) for r in rows]
         # a ledger that calls in (the Web Connector) posts it at its next update: say so
-        said = [dispatcher.waiting_words() if s == "away" else
-                dispatcher.held_words() if s == "held" else s for s in sent]
+        said = [dispatcher.waiting_words() if s == "away" else s for s in sent]
         outcomes[sid] = ", ".join(dict.fromkeys(said)) if said else outcome
     return outcomes

@@ -53,7 +53,7 @@ def undo(service: SyncService, pair_ref: int | str, *, run_id: int | None = None
         _lock(ctx, "undo")
         try:
             plan = plan_undo(ctx, run_id=run_id, order_ids=order_ids(ctx, orders))
-            if not (plan.steps or plan.retire) or not confirm(plan):
+            if not plan.has_work or not confirm(plan):
                 return plan, None
             return plan, carry_out(ctx, plan)
         finally:

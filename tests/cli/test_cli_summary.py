@@ -41,3 +41,12 @@ def test_posting_mode_switch_preview_and_run_show_one_summary_per_day(
     assert Decimal(str(receipt["TotalAmt"])) == Decimal(summary["total"]) > 0
     assert first in receipt["PrivateNote"] and second in receipt["PrivateNote"]
     assert cli.sync()["posted"] == 0  # exactly once
+
+    undone = cli.ok("undo", PAIR, "--order", first, "--yes")  # one order of the day's summary
+    assert "changes from" in undone and f"order {first} taken out" in undone, undone
+    [updated] = [r for r in sims.receipts() if Decimal(str(r["TotalAmt"])) != 0
+                 and "Voided" not in str(r.get("PrivateNote", ""))]
+    assert updated["Id"] == receipt["Id"] and first not in updated["PrivateNote"]
+    assert cli.sync()["posted"] == 0
+    lines = cli.ok("rules", "set", PAIR, "summary_lines", "income")
+    assert "one sales line per income account" in lines, lines

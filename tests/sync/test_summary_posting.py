@@ -55,15 +55,38 @@ def test_a_day_of_orders_is_one_summary_equal_to_their_sum() -> None:
     assert "000000001" in summary.private_note and summary.doc_number.startswith("S261102-")
 
 
-def test_income_lines_collapse_items_but_keep_tax_treatment_apart() -> None:
+def test_income_lines_add_up_per_income_account_and_keep_tax_treatment_apart() -> None:
+    from ecom_ledger_desktop.models.ledger import ItemRef
+    from ecom_ledger_desktop.sync.summary_income import by_income_account
+
     rules = RULES.model_copy(update={"summary_lines": "income"})
     docs = _docs([order(1, "TOTE", 2, "24.00", "8.875"), order(2, "MUG", 1, "10.00", "8.875"),
-                  order(3, "BOTTLE", 3, "18.50", "0")], rules)
+                  order(3, "BOTTLE", 3, "18.50", "0"), order(4, "CAP", 1, "12.00", "8.875")],
+                 rules)
     [mapped] = summarise_day(docs, rules).values()  # type: ignore[arg-type]
-    items = [line for line in mapped.document.lines if line.kind == "item"]
-    assert len(items) == 2  # taxed and untaxed sales stay separate lines
-    assert {line.item.ledger_name for line in items} == {"Sales"}
-    assert sum(line.amount for line in items) == D("48") + D("10") + D("55.50")
+    journaled = mapped.document  # journaled per item; added up per account when sent
+    assert len([line for line in journaled.lines if line.kind == "item"]) == 4
+    accounts = {"sku:TOTE": "Apparel", "sku:CAP": "Apparel", "sku:MUG": "Kitchen",
+                "sku:BOTTLE": "Kitchen"}
+    sent = by_income_account(journaled, lambda line: accounts[str(line.item.item_key)],
+                             lambda account: ItemRef(ledger_name=f"Daily sales — {account}"))
+    items = {(line.item.ledger_name, line.taxable): line.amount
+             for line in sent.lines if line.kind == "item"}
+    assert items == {("Daily sales — Apparel", True): D("60.00"),
+                     ("Daily sales — Kitchen", True): D("10.00"),
+                     ("Daily sales — Kitchen", False): D("55.50")}  # taxed apart from untaxed
+    assert sent.total == journaled.total and sum(
+        line.amount for line in sent.lines) == sum(line.amount for line in journaled.lines)
+    # an item the books track stock of (no account: None) keeps its own line and quantity
+    kept = by_income_account(journaled, lambda line: None if line.item.item_key == "sku:TOTE"
+                             else accounts[str(line.item.item_key)],
+                             lambda account: ItemRef(ledger_name=f"Daily sales — {account}"))
+    [tote] = [line for line in kept.lines if line.item.item_key == "sku:TOTE"]
+    assert (tote.qty, tote.amount) == (2, D("48.00")) and kept.total == journaled.total
+    # books without income accounts per item (FreshBooks): one sales line per tax treatment
+    plain = by_income_account(journaled, lambda _line: "", lambda _a: ItemRef(ledger_name="Sales"))
+    assert sorted(line.amount for line in plain.lines if line.kind == "item") == [
+        D("55.50"), D("70.00")]
 
 
 def test_currencies_and_methods_are_never_added_together() -> None:

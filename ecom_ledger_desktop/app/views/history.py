@@ -47,6 +47,7 @@ from ecom_ledger_desktop.app.views.history_work import (
     read_order,
     read_run_events,
     read_runs,
+    state_words,
 )
 from ecom_ledger_desktop.app.views.page import Page
 from ecom_ledger_desktop.app.views.widgets import Card, EmptyState
@@ -384,7 +385,7 @@ class HistoryPage(Page):
             return
         docs = [f"<b>{document_words(d.kind, lookup.labels)} {html.escape(d.number or '(no number)')}</b> "
                 f"({html.escape(lookup.books)} Id {html.escape(d.ledger_id)}"
-                f"{', undone' if d.undone else ', voided' if d.voided else ''})"
+                f"{state_words(d)})"
                 for d in lookup.documents]
         live = [d for d in lookup.documents if not d.voided]
         self.undo_order_button.setVisible(bool(live))

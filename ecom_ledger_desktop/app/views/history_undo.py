@@ -45,7 +45,7 @@ class UndoFlow(QObject):
     def _ask(self, pair_id: int, run_id: int | None, orders: tuple[str, ...],
              plan: UndoPlan) -> None:
         self.last_plan = plan
-        if not (plan.steps or plan.retire):
+        if not plan.has_work:
             self.ctx.dialogs.inform("Nothing to undo", "\n".join(plan.lines()))
             self._done(None)
             return
@@ -56,9 +56,9 @@ class UndoFlow(QObject):
                 reject="Keep them"):
             self._done(None)
             return
-        wanted = [step.target_key for step in plan.steps]
+        wanted = plan.identity()
         same = partial(undo, run_id=run_id, orders=orders,
-                       confirm=lambda fresh: [step.target_key for step in fresh.steps] == wanted)
+                       confirm=lambda fresh: fresh.identity() == wanted)
         self.ctx.tasks.run(same, self.ctx.service, pair_id, on_done=self._show_result,
                            on_error=self._failed)
 

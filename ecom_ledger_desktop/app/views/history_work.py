@@ -20,6 +20,7 @@ from ecom_ledger_desktop.sync.history_queries import (
 )
 from ecom_ledger_desktop.sync.ingest import root_key
 from ecom_ledger_desktop.sync.service import SyncService
+from ecom_ledger_desktop.sync.summary_undo import order_summary
 from ecom_ledger_desktop.sync.undo_journal import UNDONE
 
 
@@ -32,6 +33,7 @@ class PostedDocument:
     ledger_id: str
     voided: bool = False
     undone: bool = False  # voided by an undo: the order can be posted again
+    summary: bool = False  # its day's summary document (the order is one of its orders)
 
 
 @dataclass
@@ -92,6 +94,12 @@ def read_order(service: SyncService, pair_id: int, text: str) -> OrderLookup:
             lookup.timeline = timeline
             lookup.documents = posted_documents(
                 state.journal.for_record(pair_id, "order", timeline.source_id))
+            in_summary = order_summary(state.journal, pair_id, timeline.source_id)
+            if in_summary is not None:  # in its day's summary document, or taken out of it
+                summary, taken_out = in_summary
+                lookup.documents.append(PostedDocument(
+                    summary.doc_kind, summary.ledger_doc_number or summary.record_number,
+                    summary.ledger_id or "", voided=taken_out, undone=taken_out, summary=True))
         return lookup
     finally:
         state.close()
@@ -107,6 +115,14 @@ def posted_documents(postings: list[PostingRow]) -> list[PostedDocument]:
                 row.doc_kind, row.ledger_doc_number or "", row.ledger_id,
                 root_key(row) in voided or row.state == UNDONE, row.state == UNDONE)
     return list(documents.values())
+
+
+def state_words(document: PostedDocument) -> str:
+    """What became of a document, for this order (after its reference): ", undone" …"""
+    if document.summary:
+        return ", the day's summary; this order was taken out of it by an undo" \
+            if document.undone else ", the day's summary of this order and others"
+    return ", undone" if document.undone else ", voided" if document.voided else ""
 
 
 def document_words(kind: str, labels: Mapping[str, str] | None = None) -> str:

@@ -9,9 +9,12 @@ The fields themselves come from ``rule_fields()``; a field this table does not k
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from ecom_ledger_desktop.connectors.registry import kinds_for
 from ecom_ledger_desktop.models.rules import LINE_ITEM_TAX_WARNING
 from ecom_ledger_desktop.sync.error_details import NO_BRAND
-from ecom_ledger_desktop.sync.summary import MODE_WORDS
+from ecom_ledger_desktop.sync.summary import MODE_WORDS, SUMMARY_LINES_WORDS
 
 SECTIONS = ("Documents", "Payments", "Items", "Customers", "Tax", "Dates and currency", "Stock",
             "Other")
@@ -147,7 +150,7 @@ FIELD_CHOICE_TEXT: dict[tuple[str, str], str] = {  # (field, value) where one wo
     ("posting_mode", "daily_summary"): "one summary document per day",
     ("posting_mode", "daily_summary_by_method"): "one summary per day and payment method",
     ("summary_lines", "item"): "one line per item sold",
-    ("summary_lines", "income"): "one sales line (per tax treatment)",
+    ("summary_lines", "income"): SUMMARY_LINES_WORDS["income"],
 }
 #: (field, value) -> the help line under a choice, when what it means depends on the choice
 FIELD_CHOICE_HELP: dict[tuple[str, str], str] = {
@@ -175,9 +178,16 @@ def choice_help(field: str, value: str, books: str = NO_BRAND) -> str:
 
 
 def choice_text(value: str, field: str = "", books: str = NO_BRAND) -> str:
-    """The words for a choice value (of ``field``, where the same word means two things)."""
-    return worded(FIELD_CHOICE_TEXT.get((field, value)) or CHOICE_TEXT.get(
-        value, value.replace("_", " ")), books)
+    """The words for a choice value (of ``field``, where the same word means two things), in
+    the words of the ledger ``books`` where its declaration says it works differently."""
+    return worded(ledger_rule_words(books).get((field, value)) or FIELD_CHOICE_TEXT.get(
+        (field, value)) or CHOICE_TEXT.get(value, value.replace("_", " ")), books)
+
+
+def ledger_rule_words(books: str) -> Mapping[tuple[str, str], str]:
+    """The rule choices the ledger of brand ``books`` words its own way (its declaration)."""
+    kind = next((k for k in kinds_for("ledger") if k.brand == books), None)
+    return kind.rule_words if kind is not None else {}
 
 
 def mapping_columns(name: str, books: str = NO_BRAND) -> list[str]:

@@ -4,7 +4,8 @@ From the simulator's own records (live invoices, payments and credit notes; dele
 draft invoices count for nothing, as in FreshBooks' reports), by document date (``create_date``
 / payment ``date``) and per currency:
 :meth:`Reports.tax_collected` (tax per tax name, credits subtracted), :meth:`Reports.revenue`
-(net of tax and discount, credits subtracted), :meth:`Reports.open_receivables`.
+(net of tax and discount, credits subtracted), :meth:`Reports.payments_by_method`,
+:meth:`Reports.open_receivables`.
 """
 
 from __future__ import annotations
@@ -73,6 +74,21 @@ class Reports:
                     net, discount, _ = totals(doc["lines"], dec(doc.get("discount_value")))
                     total += sign * (net + discount)
         return total
+
+    def payments_by_method(self, start: date, end: date, currency: str | None = None
+                           ) -> dict[str, Decimal]:
+        """Payments dated in [start, end] per payment type ("VISA", "Check"), of live invoices."""
+        out: dict[str, Decimal] = {}
+        with self.books.lock:
+            invoices = self.books.records["invoices/invoices"]
+            for pay in self._live("payments/payments"):
+                invoice = invoices.get(pay["invoiceid"])
+                if invoice is None or invoice["vis_state"] != 0 or \
+                        not start <= _day(pay["date"]) <= end or \
+                        (currency and invoice["currency_code"] != currency):
+                    continue
+                out[pay["type"]] = out.get(pay["type"], Decimal(0)) + dec(pay["amount"])
+        return out
 
     def open_receivables(self, as_of: date | None = None) -> list[OpenInvoice]:
         """Invoices dated on or before ``as_of`` still owed on that date, oldest first."""

@@ -97,4 +97,7 @@ KIND = ConnectionKind(
                      "refund_receipt": "Credit note", "credit_memo": "Credit note",
                      "payment": "Payment"},
     undo_words={"void": "delete", "voided": "Deleted", "inactive": "archived"},
+    # FreshBooks items carry no income account: a summary's income lines are per tax treatment
+    rule_words={("summary_lines", "income"): "one sales line per tax treatment (FreshBooks "
+                                             "items have no income account of their own)"},
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from ecom_ledger_desktop.connectors.ledgers.qbd import limits
-from ecom_ledger_desktop.connectors.ledgers.qbd.exchange import QbdExchange
+from ecom_ledger_desktop.connectors.ledgers.qbd.income_accounts import QbdIncomeAccounts
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import entities, lists, parse
 from ecom_ledger_desktop.connectors.ledgers.qbd.retire import set_active
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem
@@ -18,7 +18,7 @@ from ecom_ledger_desktop.models.ledger import LedgerCustomer, LedgerItem
 from ecom_ledger_desktop.models.rules import UnmappedSkuPolicy
 
 
-class QbdReferences(QbdExchange):
+class QbdReferences(QbdIncomeAccounts):
     """Customers, items and line items: found, adopted or added in QuickBooks Desktop."""
 
     def ensure_customer(self, customer: LedgerCustomer, request_id: str) -> str:

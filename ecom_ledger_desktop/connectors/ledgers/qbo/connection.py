@@ -14,6 +14,7 @@ from ecom_ledger_desktop.connectors.base import CheckResult, LedgerRecord, Poste
 from ecom_ledger_desktop.connectors.http import RetryPolicy
 from ecom_ledger_desktop.connectors.ledgers.qbo.client import QboClient
 from ecom_ledger_desktop.connectors.ledgers.qbo.company import CompanyCache, CompanyFacts
+from ecom_ledger_desktop.connectors.ledgers.qbo.income_accounts import QboIncomeAccounts
 from ecom_ledger_desktop.connectors.ledgers.qbo.kind import API_BASE
 from ecom_ledger_desktop.connectors.ledgers.qbo.lookups import QboLookups
 from ecom_ledger_desktop.connectors.ledgers.qbo.oauth import QboTokens
@@ -56,6 +57,7 @@ class QboConnection:
         self.company = company or CompanyCache()
         self.lookups = QboLookups(self.client, home_currency=lambda: self.facts().home_currency,
                                   income_account=income_account)
+        self.income = QboIncomeAccounts(self.lookups)  # items' income accounts, summary items
         self.default_deposit_account = default_deposit_account
         self.item_policy = item_policy  # may items for gift cards, rounding... be created?
         self.unreturned_item = unreturned_item

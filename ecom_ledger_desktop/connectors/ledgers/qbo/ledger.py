@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ecom_ledger_desktop.connectors.base import PostedRef, Resolution
+from ecom_ledger_desktop.connectors.base import ItemBooking, PostedRef, Resolution
 from ecom_ledger_desktop.connectors.ledgers.qbo import bulk, documents, mapping, tax
 from ecom_ledger_desktop.connectors.ledgers.qbo.client import BATCH_MAX_ITEMS, quote
 from ecom_ledger_desktop.connectors.ledgers.qbo.connection import QboConnection
@@ -220,6 +220,21 @@ class QboLedger(QboConnection):
         # "account:Cash" beats a bare "Cash" (an account and a payment method may share a name).
         return (resolution.names.get(f"{kind}:{name}") or resolution.names.get(name)
                 or self.resolve_name(kind, name))
+
+    # -- income accounts (daily summaries with a line per income account) --------------------
+    def item_booking(self, item_id: str | None, item: LedgerItem | None) -> ItemBooking:
+        """Where item ``item_id`` books its sales (None: one we would create)."""
+        if item_id and item_id.startswith("preview:"):
+            item_id = None  # a preview's item to create: where it would book
+        return self.income.item_booking(item_id)
+
+    def summary_item_name(self, account: str) -> str:
+        """"Daily sales — Apparel"."""
+        return self.income.summary_item_name(account)
+
+    def ensure_summary_item(self, account: str, request_id: str) -> str:
+        """The summary item on ``account``, created when missing."""
+        return self.income.ensure_summary_item(account, request_id)
 
     # -- batches (large runs) ---------------------------------------------------------------
     batch_size = BATCH_MAX_ITEMS

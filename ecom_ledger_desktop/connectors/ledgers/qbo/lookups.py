@@ -248,7 +248,7 @@ class QboLookups:
         name = self.display_name(customer)
         body = mapping.customer_body(customer, name, self.home_currency)
         try:
-            return self._create_or_find("Customer", body, request_id,
+            return self.create_or_find("Customer", body, request_id,
                                         lambda: self._find_customer(customer))
         except QboFault as fault:
             if fault.code != "6240":
@@ -257,7 +257,7 @@ class QboLookups:
         body["DisplayName"] = mapping.name_with_email(name, mapping.normalise_email(
             customer.email))
         try:
-            return self._create_or_find("Customer", body, f"{request_id}:n2",
+            return self.create_or_find("Customer", body, f"{request_id}:n2",
                                         lambda: self._find_customer(customer))
         except QboFault as fault:
             raise fault.about(f"customer '{body['DisplayName']}'") from None
@@ -273,8 +273,8 @@ class QboLookups:
         log.info("reactivated QuickBooks %s %s", entity, updated.get("Id"))
         return updated
 
-    def _create_or_find(self, entity: str, body: dict[str, Any], request_id: str,
-                        find: Callable[[], dict[str, Any] | None]) -> dict[str, Any]:
+    def create_or_find(self, entity: str, body: dict[str, Any], request_id: str,
+                       find: Callable[[], dict[str, Any] | None]) -> dict[str, Any]:
         """Create; after a lost answer look first, then resend with the same request id."""
         try:
             return self.client.create(entity, body, request_id)
@@ -353,13 +353,13 @@ class QboLookups:
         name = mapping.clean_name(item.name or item.sku, mapping.ITEM_NAME_MAX)
         body = mapping.item_body(item, name, income)
         try:
-            return self._create_or_find("Item", body, request_id, lambda: self._find_item(item))
+            return self.create_or_find("Item", body, request_id, lambda: self._find_item(item))
         except QboFault as fault:
             if fault.code != "6240":
                 raise fault.about(f"item '{item.sku}'") from None
         body["Name"] = mapping.item_name_with_sku(name, item.sku)
         try:
-            return self._create_or_find("Item", body, f"{request_id}:n2",
+            return self.create_or_find("Item", body, f"{request_id}:n2",
                                         lambda: self._find_item(item))
         except QboFault as fault:
             raise fault.about(f"item '{item.sku}'") from None

@@ -85,6 +85,7 @@ class ListRecord:
     part_number: str = ""  # items: ManufacturerPartNumber
     time_modified: str = ""  # as QuickBooks wrote it (its local time)
     time_created: datetime | None = None
+    income_account: str = ""  # items: the account their sales book to (full name)
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,10 @@ def list_record(ret: ET.Element) -> ListRecord:
         quantity_on_hand=_decimal(ret, "QuantityOnHand"), tax_rate=_decimal(ret, "TaxRate"),
         sales_price=_decimal(ret, "SalesPrice"), email=_text(ret, "Email"),
         notes=_text(ret, "Notes"), part_number=_text(ret, "ManufacturerPartNumber"),
-        time_modified=_text(ret, "TimeModified"), time_created=_moment(ret, "TimeCreated"))
+        time_modified=_text(ret, "TimeModified"), time_created=_moment(ret, "TimeCreated"),
+        income_account=_text(ret, "IncomeAccountRef/FullName")
+        or _text(ret, "SalesOrPurchase/AccountRef/FullName")
+        or _text(ret, "SalesAndPurchase/IncomeAccountRef/FullName"))
 
 
 def txn_record(ret: ET.Element) -> TxnRecord:
