@@ -331,6 +331,7 @@ def repost_orders(ctx: PairContext, order_ids: Iterable[str]) -> dict[str, str]:
             continue
         sent = [dispatcher.dispatch(ctx.state.journal.get(r.posting_key) or r) for r in rows]
         # a ledger that calls in (the Web Connector) posts it at its next update: say so
-        said = [dispatcher.waiting_words() if s == "away" else s for s in sent]
+        said = [dispatcher.waiting_words() if s == "away" else
+                dispatcher.held_words() if s == "held" else s for s in sent]
         outcomes[sid] = ", ".join(dict.fromkeys(said)) if said else outcome
     return outcomes
