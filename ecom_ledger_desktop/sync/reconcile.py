@@ -318,8 +318,10 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, e
             line.ledger_documents += 1
         if ledger_amount != store_amount:
             last = posted[-1] if posted else None
+            order = by_record.get(("order", latest.depends_on or "")) or [latest]
             reason = why(latest, last, doc, cancelled, rows,
-                         confirmed.get(last.posting_key) if last else None, pair_name)
+                         confirmed.get(last.posting_key) if last else None, pair_name,
+                         order[-1].record_number)
             if reason == WAITING and latest.posting_key in (awaiting_approval or ()):
                 reason = HELD  # no run sends it before the merchant approves it
             line.findings.append(Finding(reason, record_kind, latest.record_number, source_id,

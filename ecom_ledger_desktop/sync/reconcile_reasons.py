@@ -31,21 +31,26 @@ UNDONE_BY_YOU = "undone by you"  # the start of ``undone_words``
 REPOSTABLE = frozenset({DELETED, CHANGED, MOVED})
 
 
-def undone_words(number: str, pair_name: str) -> str:
+def undone_words(number: str, pair_name: str, refund: bool = False) -> str:
     """An order the merchant undid (per order, or taken out of its day's summary): out of the
-    books on purpose until they post it again, and how."""
-    return (f"{UNDONE_BY_YOU}: post it again with `ecom-ledger post-again "
-            f"{shlex.quote(pair_name or 'PAIR')} --order {shlex.quote(number)}` or the History "
-            "page")
+    books on purpose until they post it again, and how (a refund: with its order ``number``)."""
+    command = (f"`ecom-ledger post-again {shlex.quote(pair_name or 'PAIR')} --order "
+               f"{shlex.quote(number)}` or the History page")
+    if refund:
+        return f"{UNDONE_BY_YOU} with order {number}: post the order again with {command}"
+    return f"{UNDONE_BY_YOU}: post it again with {command}"
 
 
 def why(latest: PostingRow, posted: PostingRow | None, doc: LedgerRecord | None,
         cancelled: bool, rows: list[PostingRow], confirmed: Decimal | None,
-        pair_name: str = "") -> str:
-    """The reason for one record whose ledger amount is not the store's."""
+        pair_name: str = "", order_number: str = "") -> str:
+    """The reason for one record whose ledger amount is not the store's (``order_number``: a
+    refund's order)."""
     if posted is None:
         if latest.state == UNDONE:
-            return undone_words(latest.record_number, pair_name)
+            refund = latest.record_kind == "refund"
+            return undone_words(order_number if refund and order_number
+                                else latest.record_number, pair_name, refund)
         return {"flagged": FLAGGED, "ignored": IGNORED}.get(latest.state, WAITING)
     if doc is None:
         if cancelled:

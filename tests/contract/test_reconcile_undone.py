@@ -5,7 +5,7 @@ the store's side and says so, with how to post it again, rather than "waiting fo
 from __future__ import annotations
 
 import shlex
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from ecom_ledger_desktop.sync.reconcile import Finding, reconcile
 from ecom_ledger_desktop.sync.undo_run import post_again, undo
 from tests.contract.conftest import ContractBench
-from tests.contract.harness import LineSpec, OrderSpec
+from tests.contract.harness import LineSpec, OrderSpec, RefundSpec
 
 TOTE = LineSpec("MB-TOTE-BLK", "Canvas Tote (Black)", 2, "24.00", "8.875")
 BOTTLE = LineSpec("WB-BOTTLE", "Steel Water Bottle", 1, "18.50", "0")
@@ -28,11 +28,13 @@ def findings(bench: ContractBench) -> list[Finding]:
     return [finding for line in result.lines for finding in line.findings]
 
 
-def undone_words(bench: ContractBench, number: str) -> str:
+def undone_words(bench: ContractBench, number: str, refund: bool = False) -> str:
     with bench.service.context(bench.pair_id) as ctx:
         pair = ctx.pair.name
-    command = f"ecom-ledger post-again {shlex.quote(pair)} --order {number}"
-    return f"undone by you: post it again with `{command}` or the History page"
+    command = f"`ecom-ledger post-again {shlex.quote(pair)} --order {number}` or the History page"
+    if refund:
+        return f"undone by you with order {number}: post the order again with {command}"
+    return f"undone by you: post it again with {command}"
 
 
 def test_an_undone_order_is_named_as_undone_by_you_until_posted_again(
@@ -77,3 +79,25 @@ def test_an_order_taken_out_of_its_days_summary_is_named_as_undone_by_you(
     with bench.service.context(bench.pair_id) as ctx:
         result = reconcile(ctx, days=30, end=DAY)
     assert sum(result.differences().values(), Decimal(0)) == -store.order_total(ids[0])
+
+
+def test_an_undone_orders_refund_is_named_with_its_order(bench: ContractBench) -> None:
+    store = bench.store
+    [order_id] = [store.add_order(OrderSpec([TOTE, BOTTLE], created_at=PLACED,
+                                            updated_at=store.now()))]
+    bench.sync()
+    store.refund(order_id, RefundSpec([("WB-BOTTLE", 1)]))
+    bench.sync()
+    number = store.order_number(order_id)
+    end = max(DAY, store.now().date()) + timedelta(days=1)  # the refund's day, wherever
+
+    _plan, result = undo(bench.service, bench.pair_id, orders=[number])
+    assert result is not None and not result.refused, result.lines()
+
+    with bench.service.context(bench.pair_id) as ctx:
+        found = [f for line in reconcile(ctx, days=60, end=end).lines for f in line.findings]
+    assert sorted((f.record_kind, f.reason) for f in found) == [
+        ("order", undone_words(bench, number)),
+        ("refund", undone_words(bench, number, refund=True))]
+    assert all(f.undone for f in found)
+
