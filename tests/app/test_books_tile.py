@@ -118,6 +118,17 @@ def test_orders_the_merchant_undid_are_said_as_such(qtbot) -> None:
     assert "post-again shop-books --order 000000061" in tile.details.text()
 
 
+def test_an_undone_order_and_its_refund_are_counted_each(qtbot) -> None:
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    refund = Finding(undone_words("000000061", "shop-books", refund=True), "refund", "R-61",
+                     "61", Decimal("-5.00"), Decimal(0))
+    tile.show_books([PairBooks(1, "shop-books", _result(_line(
+        "USD", "15.00", "0.00", _undone("000000061", "20.00"), refund)))])
+    assert tile.tile.value_label.text() == (
+        "1 order and 1 refund you undid are not in the books (15.00 USD)")
+
+
 def test_a_real_difference_stays_a_difference_beside_what_the_merchant_chose(qtbot) -> None:
     tile = BooksTile()
     qtbot.addWidget(tile)

@@ -111,9 +111,12 @@ def _gap_words(gap: Gap) -> str:
 
 
 def _count(findings: list[Finding]) -> str:
-    """"3 orders", "1 refund", "2 records" (orders and refunds together)."""
-    kinds = {f.record_kind for f in findings}
-    return fmt.plural(len(findings), kinds.pop() if len(kinds) == 1 else "record")
+    """"3 orders", "1 refund", "2 orders and 1 refund"."""
+    kinds: dict[str, int] = {}
+    for finding in findings:
+        kinds[finding.record_kind] = kinds.get(finding.record_kind, 0) + 1
+    return " and ".join(fmt.plural(count, kind) for kind, count in
+                        sorted(kinds.items(), key=lambda item: item[0] != "order"))
 
 
 def _gap(amount: Decimal, currency: str) -> str:
