@@ -59,7 +59,7 @@ def preview_lines(seen: Preview) -> list[str]:
     """The preview as a person reads it."""
     lines = [f"{seen.pair_name}: the next run would make {len(seen.documents)} "
              f"change{'s' if len(seen.documents) != 1 else ''} in the books "
-             f"({seen.fetched} records read); nothing was changed."]
+             f"({seen.scope()}); nothing was changed."]
     if seen.ledger_read:
         lines.append(f"  Customers and items matched against {seen.ledger_read}")
     if seen.holding:

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ecom_ledger_desktop.core.errors import SyncError
-from ecom_ledger_desktop.sync.reconcile import NotReadable, Reconciliation, reconcile
+from ecom_ledger_desktop.sync.reconcile import (
+    HELD,
+    Finding,
+    NotReadable,
+    Reconciliation,
+    reconcile,
+)
 from ecom_ledger_desktop.sync.reconcile_actions import repost
 from ecom_ledger_desktop.sync.service import SyncService
 
@@ -57,6 +63,45 @@ def differences(books: list[PairBooks]) -> dict[str, Decimal]:
             for currency, amount in pair.result.differences().items():
                 totals[currency] += amount
     return {currency: amount for currency, amount in totals.items() if amount}
+
+
+@dataclass
+class Gap:
+    """One currency's difference over the pairs read, split into what the merchant chose (records
+    held for their approval, orders they undid) and the rest, a real difference."""
+
+    currency: str
+    total: Decimal  # books minus store
+    held: list[Finding] = field(default_factory=list)
+    undone: list[Finding] = field(default_factory=list)
+
+    @property
+    def held_amount(self) -> Decimal:
+        """Books minus store, of the records held for approval (negative: not in the books)."""
+        return sum((f.difference for f in self.held), Decimal(0))
+
+    @property
+    def undone_amount(self) -> Decimal:
+        """Books minus store, of the orders the merchant undid."""
+        return sum((f.difference for f in self.undone), Decimal(0))
+
+    @property
+    def rest(self) -> Decimal:
+        """The difference neither explains: books that do not match the store."""
+        return self.total - self.held_amount - self.undone_amount
+
+
+def gaps(books: list[PairBooks]) -> list[Gap]:
+    """Per currency with a difference (never across currencies), what explains it."""
+    out = {currency: Gap(currency, amount) for currency, amount in differences(books).items()}
+    for pair in books:
+        for line in pair.result.differing() if pair.result is not None else []:
+            gap = out.get(line.key.currency)
+            if gap is None:
+                continue  # other pairs' differences cancel it out: nothing to explain
+            gap.held += [f for f in line.findings if f.reason == HELD]
+            gap.undone += [f for f in line.findings if f.undone]
+    return [out[currency] for currency in sorted(out)]
 
 
 def repost_record(service: SyncService, pair_id: int, ref: str) -> str:

@@ -207,6 +207,18 @@ class Preview:
         """Flagged records with no document to total (the store's data could not be mapped)."""
         return sum(flag.amount is None for flag in self.flags)
 
+    def scope(self) -> str:
+        """What the preview covers, in words: "12 orders waiting to be posted, none new from the
+        store since the last sync" (a repeat preview reads nothing new: the journal holds them)."""
+        kinds: dict[str, set[str]] = {}
+        for doc in self.documents:
+            kinds.setdefault(doc.record_kind, set()).add(doc.record_number)
+        waiting = " and ".join(_counted(len(numbers), kind)
+                               for kind, numbers in sorted(kinds.items(), key=_kind_order))
+        new = (f"{self.fetched} new or changed in the store" if self.fetched
+               else "none new from the store")
+        return f"{waiting or 'nothing'} waiting to be posted, {new} since the last sync"
+
     def orders(self) -> list[str]:
         """The record numbers with at least one document, in order."""
         return list(dict.fromkeys(doc.record_number for doc in self.documents))
@@ -219,6 +231,19 @@ class Preview:
         data["flagged_totals"] = [_plain({**asdict(row), "net": row.net})
                                   for row in self.flagged_totals()]
         return data
+
+
+_NOUNS = {"order": ("order", "orders"), "refund": ("refund", "refunds"),
+          "summary": ("daily summary", "daily summaries")}
+
+
+def _kind_order(item: tuple[str, set[str]]) -> int:
+    return list(_NOUNS).index(item[0]) if item[0] in _NOUNS else len(_NOUNS)
+
+
+def _counted(count: int, kind: str) -> str:
+    one, many = _NOUNS.get(kind, ("record", "records"))
+    return f"{count} {one if count == 1 else many}"
 
 
 def _plain(value: Any) -> Any:

@@ -28,33 +28,43 @@ from ecom_ledger_desktop.models.rules import PostingRules
 from ecom_ledger_desktop.sync import approval
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import DEAD_STATES, SALE_OPS
+from ecom_ledger_desktop.sync.reconcile_reasons import (
+    CHANGED,
+    DELETED,
+    EDITED,
+    FLAGGED,
+    HAND_MADE,
+    HELD,
+    IGNORED,
+    IN_NEXT_SUMMARY,
+    MOVED,
+    RECALCULATED,
+    REPOSTABLE,
+    ROUNDED,
+    UNDONE_BY_YOU,
+    UNREAD,
+    UNVOIDED,
+    VOID_WAITING,
+    VOIDED,
+    WAITING,
+    why,
+)
 from ecom_ledger_desktop.sync.summary_journal import MEMBER_STATES, PENDING
+from ecom_ledger_desktop.sync.undo_journal import is_undo
 from ecom_ledger_desktop.sync.unpaid import UNPAID_CODE
 
+__all__ = [  # the reasons live in ``reconcile_reasons``; importable from here too
+    "CHANGED", "DELETED", "EDITED", "FLAGGED", "HAND_MADE", "HELD", "IGNORED", "IN_NEXT_SUMMARY",
+    "MOVED", "RECALCULATED", "REPOSTABLE", "ROUNDED", "UNDONE_BY_YOU", "UNREAD", "UNVOIDED",
+    "VOIDED", "VOID_WAITING", "WAITING", "Figures", "Finding", "GroupKey", "GroupLine",
+    "NotReadable", "Reconciliation", "as_of_words", "compare", "confirmed_totals", "reconcile",
+]
+
 ZERO = Decimal("0")
-ROUNDING = Decimal("0.01")
 NO_METHOD = "(on account)"
 REFUND_KINDS = ("refund_receipt", "credit_memo")
 LATEST_ZONE = timezone(timedelta(hours=14))  # the first place on Earth where a day begins
 
-# Why a record's ledger amount differs from the store's (what the merchant reads).
-DELETED = "deleted in the ledger by hand"
-CHANGED = "changed in the ledger by hand"
-VOIDED = "voided in the ledger by hand"
-MOVED = "redated in the ledger by hand"
-IN_NEXT_SUMMARY = "waits for its day's summary (posted once the day is over)"
-VOID_WAITING = "cancelled in the store; its void is not posted yet"
-UNVOIDED = "cancelled and voided, but live again in the ledger: void it there"
-HAND_MADE = "posted by hand in the ledger"
-FLAGGED = "flagged: waiting for you in the error queue"
-WAITING = "not posted yet (waiting for the next run)"
-HELD = "held for your approval: posted once you approve it on the Preview page"
-EDITED = "edited in the store after posting; the new version is not posted yet"
-IGNORED = "ignored by you"
-ROUNDED = "rounding"
-RECALCULATED = "the ledger computed another total when it was posted (usually tax): see the error queue"
-UNREAD = "flagged before it could be posted: its day and amount are not known"
-REPOSTABLE = frozenset({DELETED, CHANGED, MOVED})
 
 
 class NotReadable(Exception):
@@ -99,6 +109,11 @@ class Finding:
     def difference(self) -> Decimal:
         """Ledger minus store, for this record."""
         return self.ledger_amount - self.store_amount
+
+    @property
+    def undone(self) -> bool:
+        """The merchant undid it: out of the books on purpose until they post it again."""
+        return self.reason.startswith(UNDONE_BY_YOU)
 
     @property
     def repostable(self) -> bool:
@@ -193,7 +208,8 @@ def reconcile(ctx: PairContext, days: int = 30, end: date | None = None,
     as_of = ledger.read_as_of() if isinstance(ledger, AsOfLedger) else None
     postings = ctx.state.journal.all(ctx.pair.id)
     lines = compare(postings, held, start, end, confirmed_totals(ctx), ctx.pair.rules,
-                    {row.posting_key for row in approval.held_rows(ctx.state, ctx.pair)})
+                    {row.posting_key for row in approval.held_rows(ctx.state, ctx.pair)},
+                    ctx.pair.name)
     return Reconciliation(start, end, lines, ledger.read_calls() - calls_before,
                           time.monotonic() - began, _unplaced(ctx, postings), as_of,
                           ctx.ledger_label)
@@ -246,7 +262,7 @@ def _today(ctx: PairContext) -> date:
 def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, end: date,
             confirmed: dict[str, Decimal] | None = None,
             rules: PostingRules | None = None,
-            awaiting_approval: set[str] | None = None) -> list[GroupLine]:
+            awaiting_approval: set[str] | None = None, pair_name: str = "") -> list[GroupLine]:
     """Group the journal's records and the ledger's documents; explain every difference.
 
     ``confirmed``: the totals the ledger answered when each document was posted (by posting
@@ -254,6 +270,8 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, e
     Summary posting (``rules``): an order in a daily summary counts on the store's side in the
     summary's group; the summary document is the ledger's side of them all.
     ``awaiting_approval``: posting keys held for the merchant's approval (the pair holds).
+    An order the merchant undid counts on the store's side, its ledger side nothing, until they
+    post it again (``pair_name`` goes in the words saying how).
     """
     confirmed = confirmed or {}
     by_record: dict[tuple[str, str], list[PostingRow]] = defaultdict(list)
@@ -278,7 +296,7 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, e
         line = lines.setdefault(key, GroupLine(key))
         sign = -1 if document.kind in REFUND_KINDS else 1
         cancelled = any(p.op == "void" and p.state not in DEAD_STATES and p.id > latest.id
-                        for p in rows)
+                        and not is_undo(p) for p in rows)  # an undo takes out, not cancels
         store_amount = ZERO if cancelled else sign * document.total
         if not cancelled and record_kind != "summary":  # a summary's orders count themselves
             _add_store(line.store, document)
@@ -300,8 +318,10 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, e
             line.ledger_documents += 1
         if ledger_amount != store_amount:
             last = posted[-1] if posted else None
-            reason = _why(latest, last, doc, cancelled, rows,
-                          confirmed.get(last.posting_key) if last else None)
+            order = by_record.get(("order", latest.depends_on or "")) or [latest]
+            reason = why(latest, last, doc, cancelled, rows,
+                         confirmed.get(last.posting_key) if last else None, pair_name,
+                         order[-1].record_number)
             if reason == WAITING and latest.posting_key in (awaiting_approval or ()):
                 reason = HELD  # no run sends it before the merchant approves it
             line.findings.append(Finding(reason, record_kind, latest.record_number, source_id,
@@ -362,27 +382,3 @@ def _add_store(figures: Figures, document: SalesDocument) -> None:
     if document.tax_treatment != "line_item":
         figures.tax += document.tax_total
     figures.net += document.total
-
-
-def _why(latest: PostingRow, posted: PostingRow | None, doc: LedgerRecord | None,
-         cancelled: bool, rows: list[PostingRow], confirmed: Decimal | None) -> str:
-    if posted is None:
-        return {"flagged": FLAGGED, "ignored": IGNORED}.get(latest.state, WAITING)
-    if doc is None:
-        if cancelled:
-            return WAITING  # the void is still to be sent
-        return DELETED
-    if cancelled and not doc.voided:
-        void = next(p for p in reversed(rows) if p.op == "void")
-        return VOID_WAITING if void.state != "posted" else UNVOIDED
-    if doc.voided:
-        return VOIDED
-    if confirmed is not None and doc.total != confirmed:
-        return CHANGED  # not what the ledger answered when it was posted
-    if posted.amount is not None and doc.total != posted.amount:
-        if abs(doc.total - posted.amount) <= ROUNDING:
-            return ROUNDED
-        return RECALCULATED if confirmed is not None else CHANGED
-    if latest.id != posted.id or cancelled:
-        return FLAGGED if latest.state == "flagged" else EDITED
-    return ROUNDED

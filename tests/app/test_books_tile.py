@@ -11,6 +11,7 @@ from ecom_ledger_desktop.sync.books_check import PairBooks
 from ecom_ledger_desktop.sync.reconcile import (
     DELETED,
     FLAGGED,
+    HELD,
     UNREAD,
     Figures,
     Finding,
@@ -18,6 +19,7 @@ from ecom_ledger_desktop.sync.reconcile import (
     GroupLine,
     Reconciliation,
 )
+from ecom_ledger_desktop.sync.reconcile_reasons import undone_words
 
 from .conftest import WAIT_MS
 
@@ -83,6 +85,61 @@ def test_a_difference_is_shown_per_currency_with_its_day_and_orders_one_click_aw
     with qtbot.waitSignal(tile.repost_requested) as asked:
         qtbot.mouseClick(button, qtbot_button())
     assert asked.args == [1, "000000042"]
+
+
+def _held(number: str, amount: str) -> Finding:
+    return Finding(HELD, "order", number, number, Decimal(amount), Decimal(0))
+
+
+def _undone(number: str, amount: str) -> Finding:
+    return Finding(undone_words(number, "shop-books"), "order", number, number,
+                   Decimal(amount), Decimal(0))
+
+
+def test_orders_held_for_approval_are_said_in_the_merchants_words_not_as_a_gap(qtbot) -> None:
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    tile.show_books([PairBooks(1, "shop-books", _result(_line(
+        "USD", "194.00", "100.00", _held("000000051", "30.00"), _held("000000052", "40.00"),
+        _held("000000053", "24.00"))))])
+    assert tile.tile.value_label.text() == "3 orders wait for your approval (94.00 USD)"
+    assert tile.tile.property("highlight"), "waiting for the merchant: worth their attention"
+    assert "order 000000052: held for your approval" in tile.details.text()
+
+
+def test_orders_the_merchant_undid_are_said_as_such(qtbot) -> None:
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    tile.show_books([PairBooks(1, "shop-books", _result(_line(
+        "EUR", "80.00", "30.00", _undone("000000061", "20.00"),
+        _undone("000000062", "30.00"))))])
+    assert tile.tile.value_label.text() == "2 orders you undid are not in the books (50.00 EUR)"
+    assert not tile.tile.property("highlight"), "out of the books by the merchant's choice"
+    assert "post-again shop-books --order 000000061" in tile.details.text()
+
+
+def test_an_undone_order_and_its_refund_are_counted_each(qtbot) -> None:
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    refund = Finding(undone_words("000000061", "shop-books", refund=True), "refund", "R-61",
+                     "61", Decimal("-5.00"), Decimal(0))
+    tile.show_books([PairBooks(1, "shop-books", _result(_line(
+        "USD", "15.00", "0.00", _undone("000000061", "20.00"), refund)))])
+    assert tile.tile.value_label.text() == (
+        "1 order and 1 refund you undid are not in the books (15.00 USD)")
+
+
+def test_a_real_difference_stays_a_difference_beside_what_the_merchant_chose(qtbot) -> None:
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    gone = Finding(DELETED, "order", "000000042", "42", Decimal("25.00"), Decimal("0"), "7")
+    tile.show_books([PairBooks(1, "shop-books", _result(
+        _line("USD", "135.00", "100.00", gone, _held("000000051", "10.00")),
+        _line("EUR", "50.00", "30.00", _undone("000000061", "20.00"))))])
+    assert tile.tile.value_label.text() == (
+        "1 order you undid is not in the books (20.00 EUR); books 25.00 USD under the store, "
+        "1 order waits for your approval (10.00 USD)")
+    assert tile.tile.property("highlight")
 
 
 def test_records_flagged_before_posting_are_not_hidden_behind_a_tick(qtbot) -> None:

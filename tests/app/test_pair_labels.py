@@ -24,6 +24,13 @@ def test_the_labels_speak_the_pairs_ledger_brand() -> None:
     assert "order number" in field_text("order_number_field")[1]
 
 
+def test_the_summary_lines_help_says_stock_tracked_items_keep_their_own_line() -> None:
+    words = choice_help("summary_lines", "income", "QuickBooks Desktop")
+    assert "An item QuickBooks Desktop tracks in stock keeps its own line" in words
+    assert "one line per income account" in words
+    assert "quantity and price" in choice_help("summary_lines", "item", "QuickBooks")
+
+
 def test_the_rules_form_rewords_every_label_for_the_pairs_books(qtbot) -> None:
     from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 

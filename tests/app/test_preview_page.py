@@ -64,6 +64,9 @@ def test_held_orders_are_approved_from_the_page_and_then_posted(
     page = _previewed(qtbot, h)
     seen = page.preview
     assert seen is not None and seen.holding and seen.held()
+    words = page.summary.text()  # the held run journaled them: none new, not "0 records read"
+    assert "waiting to be posted, none new from the store since the last sync)" in words, words
+    assert "records read" not in words
     assert page.approve_all_button.isVisible() and page.approve_selected_button.isEnabled()
     first = page.documents.topLevelItem(0)
     chosen = seen.documents[0]

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ecom_ledger_desktop.app import formatting as fmt
 from ecom_ledger_desktop.app.views.widgets import Card, StatTile
-from ecom_ledger_desktop.sync.books_check import DAYS, PairBooks, differences
+from ecom_ledger_desktop.sync.books_check import DAYS, Gap, PairBooks, gaps
+from ecom_ledger_desktop.sync.reconcile import Finding
 from ecom_ledger_desktop.sync.reconcile_actions import repost_ref
 
 TICK = "\u2714"
@@ -57,12 +58,11 @@ class BooksTile(Card):
         """Show the outcome of ``check_books``."""
         self.books = books
         read = [pair for pair in books if pair.result is not None]
-        differ = differences(books)
+        differ = gaps(books)
         unplaced = sum(len(pair.result.unplaced) for pair in read if pair.result is not None)
         if differ:
-            self.tile.set_value("; ".join(_gap(amount, currency)
-                                          for currency, amount in sorted(differ.items())),
-                                highlight=True)
+            self.tile.set_value("; ".join(_gap_words(gap) for gap in differ),
+                                highlight=any(gap.rest or gap.held for gap in differ))
         elif unplaced:
             self.tile.set_value(f"{fmt.plural(unplaced, 'record')} to check", highlight=True)
         elif read:
@@ -93,6 +93,30 @@ class BooksTile(Card):
                     lambda _=False, p=pair.pair_id, r=ref: self.repost_requested.emit(p, r))
                 self.buttons_box.addWidget(button)
                 self.repost_buttons.append(button)
+
+
+def _gap_words(gap: Gap) -> str:
+    """One currency's difference in the merchant's words: a real gap as such, and the records
+    held for their approval or undone by them said as what they are, each with its amount."""
+    parts = [_gap(gap.rest, gap.currency)] if gap.rest else []
+    if gap.held:
+        verb = "waits" if len(gap.held) == 1 else "wait"
+        parts.append(f"{_count(gap.held)} {verb} for your approval "
+                     f"({fmt.amount(abs(gap.held_amount), gap.currency)})")
+    if gap.undone:
+        verb = "is" if len(gap.undone) == 1 else "are"
+        parts.append(f"{_count(gap.undone)} you undid {verb} not in the books "
+                     f"({fmt.amount(abs(gap.undone_amount), gap.currency)})")
+    return ", ".join(parts) or _gap(gap.total, gap.currency)
+
+
+def _count(findings: list[Finding]) -> str:
+    """"3 orders", "1 refund", "2 orders and 1 refund"."""
+    kinds: dict[str, int] = {}
+    for finding in findings:
+        kinds[finding.record_kind] = kinds.get(finding.record_kind, 0) + 1
+    return " and ".join(fmt.plural(count, kind) for kind, count in
+                        sorted(kinds.items(), key=lambda item: item[0] != "order"))
 
 
 def _gap(amount: Decimal, currency: str) -> str:

@@ -55,7 +55,7 @@ FIELD_TEXT: dict[str, tuple[str, str, str]] = {  # name -> (section, label, help
                           "of posting; empty: every day not yet posted"),
     "earlier_modes": ("Documents", "Earlier posting modes",
                       "kept by each switch, so earlier days stay as they were posted"),
-    "summary_lines": ("Documents", "A daily summary's lines", ""),
+    "summary_lines": ("Documents", "A daily summary's lines", ""),  # the help follows the choice
     "summary_grace_minutes": ("Documents", "Post a day's summary this long after midnight "
                               "(minutes)", "so orders and payments still arriving for the day "
                               "are in it; a later change updates that day's document"),
@@ -160,6 +160,13 @@ FIELD_CHOICE_HELP: dict[tuple[str, str], str] = {
         "what the store collected."),
     ("tax_mode", "line_item"): "As a line item: " + LINE_ITEM_TAX_WARNING.split(": ", 1)[1],
     **{("posting_mode", mode): words for mode, words in MODE_WORDS.items()},
+    ("summary_lines", "item"): (
+        "Each item sold is a line of the day's summary, with its quantity and price; tax, "
+        "shipping and discounts are lines of their own."),
+    ("summary_lines", "income"): (
+        "The day's sales add up to one line per income account, through a summary item on "
+        "each. An item {books} tracks in stock keeps its own line (item and quantity), so its "
+        "stock and cost of goods still move."),
 }
 MAPPING_COLUMNS: dict[str, list[str]] = {
     "tax_codes": ["Store tax rate", "{books} tax code"],

@@ -208,7 +208,7 @@ class PreviewPage(Page):
         held = seen.held()
         words = (f"The next sync would make {len(seen.documents)} change"
                  f"{'s' if len(seen.documents) != 1 else ''} in the books "
-                 f"({seen.fetched} records read). Nothing was changed.")
+                 f"({seen.scope()}). Nothing was changed.")
         if seen.ledger_read:
             words += f" Customers and items matched against {seen.ledger_read}"
         if seen.holding:

@@ -72,6 +72,11 @@ class QbdExchange:
             self._facts = company_facts(found[0]) if found else CompanyFacts()
         return self._facts
 
+    def facts_known(self) -> bool:
+        """Whether the company's facts are at hand without asking QuickBooks (a session of
+        this process answered the preferences query)."""
+        return self._facts is not None or bool(self.mailbox.preferences)
+
     def books(self) -> QbdBooks:
         """The connection's posting settings with the company's currency facts."""
         facts = self.facts()
@@ -83,7 +88,16 @@ class QbdExchange:
     def books_for(self, document: SalesDocument) -> QbdBooks:
         """The books, with the Sales Tax item the pair's rules map each of the document's store
         rates to (``rules.tax_codes``, as for QuickBooks Online) over the connection's own."""
-        books = self.books()
+        return self._with_tax_items(self.books(), document)
+
+    def settings_for(self, document: SalesDocument) -> QbdBooks:
+        """``books_for`` without the company's facts (QuickBooks away, never asked): the
+        document's own currency stands for the home currency, so no currency is judged."""
+        books = dataclasses.replace(self.settings_books, home_currency=document.currency)
+        return self._with_tax_items(books, document)
+
+    @staticmethod
+    def _with_tax_items(books: QbdBooks, document: SalesDocument) -> QbdBooks:
         mapped = {rate_key(line.tax_rate): line.tax_code for line in document.lines
                   if line.taxable and line.tax_rate is not None and line.tax_code}
         if not mapped:

@@ -131,6 +131,17 @@ class QbdLedger(QbdLookups):
             raise PostedWithProblem(problem, posted)
         return posted
 
+    def check_document(self, document: SalesDocument, resolution: Resolution) -> None:
+        """Raise the ``RecordError`` ``create_document`` would raise before sending anything
+        (``DocumentChecker``): the request is built, not sent — a store rate with no Sales Tax
+        item, a total QuickBooks would compute otherwise, a number or name past its limits, a
+        currency the company does not use. Between Web Connector updates the company's currency
+        facts are the last session's; when none was seen in this process the currency is left
+        to the run (QuickBooks is not asked)."""
+        books = self.books_for(document) if self.facts_known() else self.settings_for(document)
+        docs.document_add(document, resolution.customer_id, books,
+                          self.item_names(resolution, books))
+
     def update_document(self, target: PostedRef, document: SalesDocument, resolution: Resolution,
                         request_id: str) -> PostedRef:
         """``…Mod``: the posted document becomes the store's edited one (its lines replaced).
