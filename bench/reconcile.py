@@ -27,7 +27,6 @@ import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
-from json import dumps
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -47,6 +46,7 @@ from ecom_ledger_desktop.sandbox.qbo import (
 from ecom_ledger_desktop.secrets.store import MemorySecretStore
 from ecom_ledger_desktop.sync.reconcile import reconcile
 from ecom_ledger_desktop.sync.service import SyncService
+from ecom_ledger_desktop.testing.journal_seed import journal_posted_receipt
 
 ENTITIES = ("SalesReceipt", "Invoice", "RefundReceipt", "CreditMemo")
 PAGE = 1000
@@ -80,18 +80,7 @@ def _seed(ledger: QboSimulator, db_path: Path, pair_id: int, orders: int, first:
                                                           "Qty": 1, "UnitPrice": float(amount)}}],
                         "PrivateNote": f"bench key: b{n}"}, set())
                 total = Decimal(str(row["TotalAmt"]))
-                document = {"kind": "sales_receipt", "doc_number": f"B{n:06d}",
-                            "txn_date": day.isoformat(), "customer_key": "email:b@example.com",
-                            "currency": "USD", "total": str(total), "payment_method": "Check",
-                            "lines": [{"kind": "item", "item": {"item_key": "sku:B"},
-                                       "amount": str(total)}]}
-                key = f"{pair_id}:order:{n}:bench:sales_receipt"
-                state.journal.enqueue(pair_id=pair_id, posting_key=key, op="create",
-                                      doc_kind="sales_receipt", record_kind="order",
-                                      source_id=str(n), record_number=f"B{n:06d}", revision="1",
-                                      payload=dumps({"document": document, "customer": {},
-                                                     "items": []}), amount=total)
-                state.journal.mark_posted(key, str(row["Id"]), f"B{n:06d}", "0", total)
+                journal_posted_receipt(state, pair_id, n, day, total, str(row["Id"]))
     finally:
         state.close()
 

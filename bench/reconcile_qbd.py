@@ -28,7 +28,6 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from json import dumps
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -47,6 +46,7 @@ from ecom_ledger_desktop.sandbox.qbd import Company, QbdCompanySimulator, seed_c
 from ecom_ledger_desktop.secrets.store import MemorySecretStore
 from ecom_ledger_desktop.sync.reconcile import reconcile
 from ecom_ledger_desktop.sync.service import SyncService
+from ecom_ledger_desktop.testing.journal_seed import journal_posted_receipt
 
 
 def _seed(sim: QbdCompanySimulator, clock: ManualClock, db_path: Path, orders: int, days: int,
@@ -79,18 +79,7 @@ def _seed(sim: QbdCompanySimulator, clock: ManualClock, db_path: Path, orders: i
                         "SalesReceiptLineRet": []})
                 txns.append(record.id)
                 clock.advance(1)
-                document = {"kind": "sales_receipt", "doc_number": f"B{n:06d}",
-                            "txn_date": day.isoformat(), "customer_key": "email:b@example.com",
-                            "currency": "USD", "total": str(total), "payment_method": "Check",
-                            "lines": [{"kind": "item", "item": {"item_key": "sku:B"},
-                                       "amount": str(total)}]}
-                key = f"{pair_id}:order:{n}:bench:sales_receipt"
-                state.journal.enqueue(pair_id=pair_id, posting_key=key, op="create",
-                                      doc_kind="sales_receipt", record_kind="order",
-                                      source_id=str(n), record_number=f"B{n:06d}", revision="1",
-                                      payload=dumps({"document": document, "customer": {},
-                                                     "items": []}), amount=total)
-                state.journal.mark_posted(key, record.id, f"B{n:06d}", "0", total)
+                journal_posted_receipt(state, pair_id, n, day, total, record.id)
     finally:
         state.close()
     return pair_id, txns
