@@ -24,6 +24,7 @@ from ecom_ledger_desktop.sync.mapper import (
     map_refund,
     store_zone,
 )
+from ecom_ledger_desktop.sync.refund_payout import journal_payout
 from ecom_ledger_desktop.sync.undo_journal import UNDONE, repost_number
 from ecom_ledger_desktop.sync.unpaid import (
     awaits_payment,
@@ -333,4 +334,7 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
                              source_id=refund.source_id, posting_key=key,
                              detail=f"{op} {mapped.document.kind} {mapped.document.total}")
         _fold(ctx, key, order, run_id)
+        # where the refund document leaves a credit, the money paid back follows it
+        journal_payout(ctx, key, mapped.document, mapped.customer, run_id,
+                       ctx.pair.rules.route_for(order.payment_method).deposit_account)
     return outcome

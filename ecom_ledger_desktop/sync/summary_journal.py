@@ -33,6 +33,7 @@ from ecom_ledger_desktop.models.ledger import LedgerItem, SalesDocument
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import DEAD_STATES, active_sale, mapped_payload, root_key
 from ecom_ledger_desktop.sync.mapper_common import MappedDocument
+from ecom_ledger_desktop.sync.refund_payout import journal_payout
 from ecom_ledger_desktop.sync.summary import (
     DOC_NUMBER_ROOM,
     SummaryGroup,
@@ -225,6 +226,7 @@ def _journal_summary(ctx: PairContext, source_id: str, group: SummaryGroup,
     ctx.state.runs.audit("journaled", pair_id=pair_id, run_id=run_id, record_kind="summary",
                          source_id=source_id, posting_key=key,
                          detail=f"{op} daily summary {group.label} {document.total}")
+    journal_payout(ctx, key, document, mapped.customer, run_id)  # a day's refunds paid back
     return 1
 
 

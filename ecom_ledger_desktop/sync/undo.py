@@ -79,11 +79,14 @@ def plan_undo(ctx: PairContext, *, run_id: int | None = None,
                 "order itself to take it out of the books")))
     for sid in (s for k, s in created if k == "summary"):  # a daily summary: its document
         rows = journal.for_record(pair_id, "summary", sid)
-        _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"summary:{sid}")
+        summary = _sale_root(ctx, rows)
+        if summary is not None:  # a day's refunds: the money paid back goes first
+            _plan_refund(ctx, plan, rows, summary, None, f"summary:{sid}")
     for sid in (s for k, s in created if k == "refund"):
         rows = journal.for_record(pair_id, "refund", sid)
-        if not any(r.depends_on in plan.orders for r in rows):
-            _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"refund:{sid}")
+        root = _sale_root(ctx, rows)
+        if root is not None and not any(r.depends_on in plan.orders for r in rows):
+            _plan_refund(ctx, plan, rows, root, None, f"refund:{sid}")
     _check_in_ledger(ctx, plan)
     plan.summaries = plan_take_out(ctx, plan.summarised)
     _check_summaries(ctx, plan)
@@ -130,9 +133,18 @@ def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
             return
         refund_root = _sale_root(ctx, rows)
         if refund_root is not None:
-            before = _plan_document(ctx, plan, rows, refund_root, before, source_id)
+            before = _plan_refund(ctx, plan, rows, refund_root, before, source_id)
     _plan_document(ctx, plan, postings, root, before, source_id)
     plan.orders.append(source_id)
+
+
+def _plan_refund(ctx: PairContext, plan: UndoPlan, rows: list[PostingRow], root: PostingRow,
+                 before: str | None, group: str) -> str | None:
+    """A refund's document, after the money paid back out of it (``refund_payout``)."""
+    for payout in (r for r in rows if r.op == "payment" and r.state == "posted"
+                   and r.target_key == root.posting_key):
+        before = _plan_document(ctx, plan, rows, payout, before, group)
+    return _plan_document(ctx, plan, rows, root, before, group)
 
 
 def _sale_root(ctx: PairContext, postings: list[PostingRow]) -> PostingRow | None:

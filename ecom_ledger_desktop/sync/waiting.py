@@ -23,6 +23,8 @@ _WHAT = {"create": "{kind} {number}", "update": "The change to {kind_lower} {num
 def _what(row: PostingRow) -> str:
     kind = "Order" if row.record_kind == "order" else row.record_kind.capitalize()
     template = _WHAT.get(row.op, "{kind} {number}")
+    if row.doc_kind == "refund_payout":
+        template = "The money paid back for {kind_lower} {number}"
     return template.format(kind=kind, kind_lower=kind.lower(), number=row.record_number)
 
 

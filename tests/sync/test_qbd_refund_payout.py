@@ -1,0 +1,134 @@
+"""A store refund in QuickBooks Desktop leaves the books, not just a credit: the credit memo is
+paid back (``ARRefundCreditCardAdd``) out of the account the sale's money went to, so A/R and the
+customer's balance come back to zero while tax liability and income are reversed by the credit
+memo. Exactly once across a session killed between the two; undone pay-out first."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from ecom_ledger_desktop.sandbox.qbwc import KillAt
+from ecom_ledger_desktop.sync.undo_run import post_again, undo
+from tests.sync.qbd_bench import QbdBench, open_bench, order
+
+D = Decimal
+YEAR = (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def _until_posted(bench: QbdBench) -> None:
+    bench.sync()
+    for _ in range(4):
+        assert bench.session().outcome in ("done", "no_work")
+        if not bench.open_postings():
+            return
+
+
+def _money(value: object) -> Decimal:
+    return D(str(value))
+
+
+def _refund_two_orders(bench: QbdBench) -> tuple[list[int], list[int]]:
+    """Order 1 refunded whole (its shipping too), order 2 in part (one taxed tote)."""
+    orders = [bench.store.add_order(order()),
+              bench.store.add_order(order(customer={"email": "sam@example.com",
+                                                    "firstname": "Sam", "lastname": "Lee"}))]
+    _until_posted(bench)
+    memos = [bench.store.refund_order(orders[0], {
+                 "lines": [{"sku": "MB-TOTE-BLK", "qty": 2, "back_to_stock": True},
+                           {"sku": "24-UG06", "qty": 1, "back_to_stock": True}],
+                 "shipping": "5.00"}),
+             bench.store.refund_order(orders[1], {
+                 "lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}],
+                 "shipping": 0})]
+    return orders, memos
+
+
+def _assert_paid_back(bench: QbdBench, orders: list[int], memos: list[int]) -> None:
+    reports = bench.company.reports
+    credits = {str(c.data["RefNumber"]): c for c in bench.txns("CreditMemo")}
+    refunds = bench.txns("ARRefundCreditCard")
+    assert len(credits) == len(refunds) == len(memos), (credits, refunds)
+    for refund in refunds:
+        [applied] = refund.data["RefundAppliedToTxnRet"]
+        credit = credits[str(refund.data["RefNumber"])]
+        assert applied["TxnID"] == credit.id
+        assert _money(refund.data["TotalAmount"]) == _money(credit.data["TotalAmount"])
+        assert credit.data["CreditRemaining"] == 0
+        assert refund.data["PaymentMethodRef"]["FullName"] == "Visa"
+        assert refund.data["RefundFromAccountRef"]["FullName"] == "Undeposited Funds"
+        assert refund.data["TxnDate"] == credit.data["TxnDate"]
+        assert "ecom-ledger key:" in str(refund.data["Memo"])
+    assert reports.account_balance("Accounts Receivable") == 0
+    for customer in bench.company.company.all("Customer"):
+        if customer.name in ("Jane Doe", "Sam Lee"):
+            assert reports.customer_balance(customer.name) == 0, customer.name
+    sold = sum((_money(bench.store.order_json(o)["grand_total"]) for o in orders), D(0))
+    given = sum((_money(bench.store.state.creditmemos[m]["grand_total"]) for m in memos), D(0))
+    assert reports.account_balance("Undeposited Funds") == sold - given
+    tax = sum((_money(bench.store.order_json(o)["tax_amount"]) for o in orders), D(0)) - sum(
+        (_money(bench.store.state.creditmemos[m]["tax_amount"]) for m in memos), D(0))
+    assert sum(reports.tax_liability(*YEAR).values(), D(0)) == tax
+
+
+def test_refunds_are_paid_back_so_receivables_and_the_customer_end_at_zero(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present) as bench:
+        orders, memos = _refund_two_orders(bench)
+        _until_posted(bench)
+        assert [(e.code, e.message) for e in bench.open_errors()] == []
+        assert bench.open_postings() == []
+        _assert_paid_back(bench, orders, memos)
+        _until_posted(bench)  # nothing twice
+        assert len(bench.company.company.records.get("ARRefundCreditCard", {})) == 2
+
+
+def test_a_session_killed_after_the_pay_out_was_applied_settles_it_by_a_query(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present) as bench:
+        orders, memos = _refund_two_orders(bench)
+        bench.sync()
+        sent = [0]
+        real = bench.company.process
+
+        def count(xml: str) -> str:
+            if "ARRefundCreditCardAddRq" in xml:
+                sent[0] += 1
+            return real(xml)
+
+        bench.quickbooks.process = count
+        for _ in range(6):  # kill every session right after QuickBooks applies a request
+            if not bench.open_postings():
+                break
+            bench.session(kill_at=KillAt.AFTER_APPLY)
+        _until_posted(bench)
+        assert bench.open_postings() == [] and bench.open_errors() == []
+        assert sent[0] >= 1
+        _assert_paid_back(bench, orders, memos)
+
+
+def test_undo_takes_the_pay_out_back_before_its_credit_memo_and_post_again_once(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present) as bench:
+        orders, _memos = _refund_two_orders(bench)
+        _until_posted(bench)
+        number = bench.store.order_json(orders[0])["increment_id"]
+        plan, done = undo(bench.service, bench.pair_id, orders=[number])
+        kinds = [step.doc_kind for step in plan.steps]
+        assert kinds == ["refund_payout", "refund_receipt", "sales_receipt"], plan.lines()
+        assert done is not None
+        _until_posted(bench)
+        reports = bench.company.reports
+        live = [r for r in bench.company.company.all("ARRefundCreditCard")
+                if not r.data.get("_voided")]
+        assert len(live) == 1 and reports.account_balance("Accounts Receivable") == 0
+        [outcome] = post_again(bench.service, bench.pair_id, [number]).values()
+        assert outcome, outcome
+        for _ in range(3):
+            _until_posted(bench)
+        assert bench.open_postings() == [] and bench.open_errors() == []
+        assert len(bench.txns("ARRefundCreditCard")) == 2
+        assert len(bench.txns("CreditMemo")) == 2
+        assert len(bench.txns("SalesReceipt")) == 2  # the order posted again once
+        assert reports.account_balance("Accounts Receivable") == 0
