@@ -15,6 +15,8 @@ method. An undo takes the pay-out back before its refund document (``sync/undo.p
 
 from __future__ import annotations
 
+import json
+
 from ecom_ledger_desktop.core.money import dumps
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.ledger import LedgerCustomer, LedgerPayment, SalesDocument
@@ -22,6 +24,7 @@ from ecom_ledger_desktop.sync.context import PairContext
 
 PAYOUT_KIND = "refund_payout"
 OPEN_STATES = ("queued", "flagged")
+DEAD = ("superseded", "ignored")
 
 
 def pays_out(ctx: PairContext, document: SalesDocument) -> bool:
@@ -34,44 +37,80 @@ def is_payout(row: PostingRow) -> bool:
     return row.op == "payment" and row.doc_kind == PAYOUT_KIND
 
 
+def live_payout(row: PostingRow, rows: list[PostingRow]) -> bool:
+    """A posted pay-out that no void takes back (done or on its way)."""
+    return is_payout(row) and row.state == "posted" and not any(
+        r.op == "void" and r.target_key == row.posting_key and r.state not in DEAD for r in rows)
+
+
+def void_payouts(ctx: PairContext, root_key: str, run_id: int | None, why: str) -> str | None:
+    """Before the refund document journaled as ``root_key`` changes or is voided: its pay-outs
+    taken back (a posted one voided, one not sent yet superseded); returns the key of the void
+    the change must wait for (None: nothing was paid out). Call inside a transaction."""
+    journal = ctx.state.journal
+    root = journal.get(root_key)
+    if root is None:
+        return None
+    rows = journal.for_record(ctx.pair.id, root.record_kind, root.source_id)
+    last: str | None = None
+    for payout in (r for r in rows if is_payout(r) and r.target_key == root_key):
+        if payout.state in OPEN_STATES:
+            journal.mark_state(payout.posting_key, "superseded", why)
+            continue
+        if payout.state != "posted":
+            continue
+        key = f"{payout.posting_key}:void"
+        if live_payout(payout, rows):
+            journal.enqueue(
+                pair_id=ctx.pair.id, posting_key=key, op="void", doc_kind=PAYOUT_KIND,
+                record_kind=payout.record_kind, source_id=payout.source_id,
+                record_number=payout.record_number, revision="void",
+                payload=json.dumps({"reason": why}), amount=None,
+                target_key=payout.posting_key, run_id=run_id)
+        void = journal.get(key)
+        if void is not None and void.state not in DEAD:
+            last = key
+    return last
+
+
 def journal_payout(ctx: PairContext, credit_key: str, document: SalesDocument,
                    customer: LedgerCustomer, run_id: int | None,
                    deposit_account: str | None = None) -> str | None:
-    """Journal the pay-out of the refund document journaled as ``credit_key`` (its create);
-    returns the pay-out's key (None when the pair's ledger needs none). An earlier pay-out not
-    sent yet, of a revision replaced before it was posted, is superseded. Call inside the
-    transaction that journals the refund document."""
+    """Journal the pay-out of the refund document journaled as ``credit_key`` (its create, or a
+    summary's update: then paid after it, its earlier pay-out voided by ``void_payouts``);
+    returns the pay-out's key (None when the pair's ledger needs none). A pay-out not sent yet
+    is superseded by this one. Call inside the transaction that journals the refund document."""
     credit = ctx.state.journal.get(credit_key)
-    if credit is None or credit.op != "create" or credit.state != "queued" \
+    if credit is None or credit.op not in ("create", "update") or credit.state != "queued" \
             or not pays_out(ctx, document):
         return None
     journal, pair_id = ctx.state.journal, ctx.pair.id
+    root_key = credit_key if credit.op == "create" else (credit.target_key or credit_key)
     rows = journal.for_record(pair_id, credit.record_kind, credit.source_id)
     for old in rows:
-        if is_payout(old) and old.state in OPEN_STATES and old.target_key != credit_key:
+        if is_payout(old) and old.state in OPEN_STATES:
             journal.mark_state(old.posting_key, "superseded",
-                               "its refund changed before it was posted")
+                               "its refund changed before it was paid out")
     taken = {r.posting_key for r in rows}
     key, generation = ctx.posting_key(credit.record_kind, credit.source_id, "payout"), 1
-    while key in taken:  # an undone pay-out keeps its key; one per refund document
-        if any(r.posting_key == key and r.target_key == credit_key for r in rows):
-            return key
+    while key in taken:  # an undone or replaced pay-out keeps its key
         generation += 1
         key = ctx.posting_key(credit.record_kind, credit.source_id, f"payout.{generation}")
     payout = LedgerPayment(
-        customer_key=document.customer_key, invoice_posting_key=credit_key,
+        customer_key=document.customer_key, invoice_posting_key=root_key,
         amount=document.total, txn_date=document.txn_date, currency=document.currency,
         deposit_account=deposit_account or document.deposit_account,
         payment_method=document.payment_method, base_currency=document.base_currency,
         base_rate=document.base_rate, refund_payout=True,
-        private_note=f"{credit.record_number} paid back. ecom-ledger key: {key}")
+        private_note=f"Refund {credit.record_number} paid back. ecom-ledger key: {key}")
     journal.enqueue(
         pair_id=pair_id, posting_key=key, op="payment", doc_kind=PAYOUT_KIND,
         record_kind=credit.record_kind, source_id=credit.source_id,
         record_number=credit.record_number, revision="payout",
         payload=dumps({"payment": payout.model_dump(mode="json"),
                        "customer": customer.model_dump(mode="json")}),
-        amount=payout.amount, target_key=credit_key, depends_on=credit.depends_on,
+        amount=payout.amount, target_key=root_key,
+        depends_on=credit.depends_on if credit.op == "create" else f"posting:{credit_key}",
         run_id=run_id)
     ctx.state.runs.audit("journaled", pair_id=pair_id, run_id=run_id,
                          record_kind=credit.record_kind, source_id=credit.source_id,

@@ -132,3 +132,34 @@ def test_undo_takes_the_pay_out_back_before_its_credit_memo_and_post_again_once(
         assert len(bench.txns("CreditMemo")) == 2
         assert len(bench.txns("SalesReceipt")) == 2  # the order posted again once
         assert reports.account_balance("Accounts Receivable") == 0
+
+
+def test_a_late_refund_on_a_summarised_day_is_paid_back_again_in_full_once(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    from datetime import UTC, datetime
+
+    from ecom_ledger_desktop.core.clock import ManualClock
+    from tests.sync.qbd_bench import rules
+
+    with open_bench(tmp_path, reference_if_present,
+                    pair_rules=rules().switch_mode("daily_summary", None),
+                    clock=ManualClock(datetime(2026, 11, 15, tzinfo=UTC))) as bench:
+        ids = [bench.store.add_order(order(created_at=f"2026-11-12 1{n}:00:00"))
+               for n in range(2)]
+        one = {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0}
+        bench.store.state.refund_order(ids[0], one, now="2026-11-13 15:00:00")
+        _until_posted(bench)
+        [credit] = bench.txns("CreditMemo")
+        [paid] = bench.txns("ARRefundCreditCard")
+        assert _money(paid.data["TotalAmount"]) == _money(credit.data["TotalAmount"])
+        bench.store.state.refund_order(ids[1], one, now="2026-11-13 16:00:00")  # read late
+        _until_posted(bench)
+        assert bench.open_postings() == [] and bench.open_errors() == []
+        [after] = bench.txns("CreditMemo")
+        assert after.id == credit.id, "the day's credit memo is modified, not a second one"
+        [again] = bench.txns("ARRefundCreditCard")
+        assert again.id != paid.id and paid.data.get("_voided")
+        total = sum((_money(m["grand_total"]) for m in bench.store.state.creditmemos.values()),
+                    D(0))
+        assert _money(again.data["TotalAmount"]) == _money(after.data["TotalAmount"]) == total
+        assert bench.company.reports.account_balance("Accounts Receivable") == 0

@@ -126,7 +126,8 @@ def void_refund(company: Company, record: Record) -> None:
 
 def txn_del(company: Company, body: dict[str, Any]) -> Outcome:
     """``TxnDel`` (refunds): gone but for the deleted log."""
-    kind, ident = str(body["TxnDelType"]), str(body["TxnID"])
+    kind, ident = (str(v[0] if isinstance(v, list) else v)  # ids directly in a …Rq: lists
+                   for v in (body["TxnDelType"], body["TxnID"]))
     record = company.get(KIND, ident) if kind == KIND else None
     if record is None:
         return not_found(ident)
