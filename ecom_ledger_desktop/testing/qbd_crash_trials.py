@@ -37,7 +37,7 @@ from ecom_ledger_desktop.testing.verify import LedgerDocument, verify_exactly_on
 
 PASSWORD = "qbd-trials-password"  # noqa: S105 - the trials' own Web Connector password
 KINDS = {"SalesReceipt": "sales_receipt", "Invoice": "invoice", "CreditMemo": "credit_memo",
-         "ReceivePayment": "payment"}
+         "ReceivePayment": "payment", "ARRefundCreditCard": "refund_payout"}
 
 
 class QbdCompanyView:
@@ -250,3 +250,22 @@ class QbdCrashTrials:
         report.flagged_orders, report.duplicates = found.flagged_orders, found.duplicates
         report.lost, report.mismatches = found.lost, found.mismatches
         report.problems.extend(found.problems)
+        self._receivables(report)
+
+    def _receivables(self, report: TrialReport) -> None:
+        """Once nothing waits to be sent, A/R is the open invoices alone: every refund's credit
+        memo was paid back out (no credit left open, no negative receivables)."""
+        state = State(self.data_dir / "ledger-sync.sqlite3")
+        try:
+            waiting = state.journal.open_postings(self.pair_id)
+        finally:
+            state.close()
+        if waiting:
+            return
+        reports = self.company.reports
+        receivable = reports.account_balance("Accounts Receivable")
+        owed = sum((o.balance for o in reports.open_receivables()), Decimal(0))
+        if receivable != owed:
+            report.mismatches += 1
+            report.problems.append(f"Accounts Receivable is {receivable} but the open invoices "
+                                   f"come to {owed}: a refund's credit was not paid back")

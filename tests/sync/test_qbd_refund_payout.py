@@ -163,3 +163,34 @@ def test_a_late_refund_on_a_summarised_day_is_paid_back_again_in_full_once(
                     D(0))
         assert _money(again.data["TotalAmount"]) == _money(after.data["TotalAmount"]) == total
         assert bench.company.reports.account_balance("Accounts Receivable") == 0
+
+
+def test_a_refunded_day_still_reconciles_the_pay_out_is_no_unexplained_document(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    from ecom_ledger_desktop.sync.reconcile import reconcile
+
+    with open_bench(tmp_path, reference_if_present) as bench:
+        _refund_two_orders(bench)
+        _until_posted(bench)
+        assert len(bench.txns("ARRefundCreditCard")) == 2
+        days = {date.fromisoformat(str(r.data["TxnDate"])[:10])
+                for r in [*bench.txns("SalesReceipt"), *bench.txns("CreditMemo")]}
+        bench.store.add_order(order())  # an update with work: the books are read in it
+        bench.sync()
+        results = []
+        real = bench.service.run_pair
+
+        def run_then_reconcile(pair_ref, trigger="manual"):
+            summary = real(pair_ref, trigger)
+            with bench.service.context(pair_ref) as ctx:
+                results.append(reconcile(ctx, days=30, end=max(days)))
+            return summary
+
+        bench.service.run_pair = run_then_reconcile  # type: ignore[method-assign]
+        assert bench.session().outcome == "done"
+        result = results[-1]
+        assert result.reconciled, [(line.key, line.findings) for line in result.lines]
+        assert set(result.differences().values()) == {D("0.00")}
+        refunds = sum((line.store.refunds for line in result.lines), D(0))
+        assert refunds == sum((_money(c.data["TotalAmount"]) for c in bench.txns("CreditMemo")),
+                              D(0))

@@ -171,11 +171,12 @@ class Reports:
             return Decimal(item.data["QuantityOnHand"])
 
     def documents(self) -> list[dict[str, Any]]:
-        """Every sales form and payment: kind, TxnID, RefNumber, Memo, total (for verifiers)."""
+        """Every sales form, payment and refund paid out: kind, TxnID, RefNumber, Memo, total
+        (for verifiers)."""
         with self.company.lock:
             return [{"kind": r.kind, "txn_id": r.id, "ref_number": r.data.get("RefNumber", ""),
                      "memo": r.data.get("Memo") or "", "voided": bool(r.data.get("_voided")),
                      "total": r.data.get("TotalAmount", r.data.get("Subtotal", ZERO) +
                                          r.data.get("SalesTaxTotal", ZERO))}
                     for r in self.company.all("SalesReceipt", "Invoice", "CreditMemo",
-                                              "ReceivePayment")]
+                                              "ReceivePayment", REFUND)]
