@@ -5,13 +5,17 @@ memo. Exactly once across a session killed between the two; undone pay-out first
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from ecom_ledger_desktop.cli.preview_commands import preview_lines
+from ecom_ledger_desktop.core.clock import ManualClock
 from ecom_ledger_desktop.sandbox.qbwc import KillAt
+from ecom_ledger_desktop.sync.preview import run_preview
+from ecom_ledger_desktop.sync.reconcile import reconcile
 from ecom_ledger_desktop.sync.undo_run import post_again, undo
-from tests.sync.qbd_bench import QbdBench, open_bench, order
+from tests.sync.qbd_bench import QbdBench, open_bench, order, rules
 
 D = Decimal
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
@@ -136,11 +140,6 @@ def test_undo_takes_the_pay_out_back_before_its_credit_memo_and_post_again_once(
 
 def test_a_late_refund_on_a_summarised_day_is_paid_back_again_in_full_once(
         tmp_path: Path, reference_if_present: Path | None) -> None:
-    from datetime import UTC, datetime
-
-    from ecom_ledger_desktop.core.clock import ManualClock
-    from tests.sync.qbd_bench import rules
-
     with open_bench(tmp_path, reference_if_present,
                     pair_rules=rules().switch_mode("daily_summary", None),
                     clock=ManualClock(datetime(2026, 11, 15, tzinfo=UTC))) as bench:
@@ -167,8 +166,6 @@ def test_a_late_refund_on_a_summarised_day_is_paid_back_again_in_full_once(
 
 def test_a_refunded_day_still_reconciles_the_pay_out_is_no_unexplained_document(
         tmp_path: Path, reference_if_present: Path | None) -> None:
-    from ecom_ledger_desktop.sync.reconcile import reconcile
-
     with open_bench(tmp_path, reference_if_present) as bench:
         _refund_two_orders(bench)
         _until_posted(bench)
@@ -194,3 +191,21 @@ def test_a_refunded_day_still_reconciles_the_pay_out_is_no_unexplained_document(
         refunds = sum((line.store.refunds for line in result.lines), D(0))
         assert refunds == sum((_money(c.data["TotalAmount"]) for c in bench.txns("CreditMemo")),
                               D(0))
+
+
+def test_the_preview_shows_the_pay_out_after_its_credit_memo_and_counts_the_refund_once(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present) as bench:
+        placed = bench.store.add_order(order())
+        _until_posted(bench)
+        memo = bench.store.refund_order(placed, {
+            "lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0})
+        with bench.service.context(bench.pair_id) as ctx:
+            seen = run_preview(ctx)  # between updates: nothing is sent
+        assert [(d.op, d.doc_kind) for d in seen.documents] == [
+            ("create", "refund_receipt"), ("payment", "refund_payout")]
+        given = _money(bench.store.state.creditmemos[memo]["grand_total"])
+        [day] = seen.totals()
+        assert (day.refunds, day.payments, day.documents) == (given, D(0), 1)
+        assert bench.txns("CreditMemo") == [] and bench.txns("ARRefundCreditCard") == []
+        assert "  paid back by: Visa out of Undeposited Funds" in preview_lines(seen)
