@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 
-from ecom_ledger_desktop.core.money import dumps
+from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.models.ledger import LedgerCustomer, LedgerPayment, SalesDocument
 from ecom_ledger_desktop.sync.context import PairContext
@@ -41,6 +41,17 @@ def live_payout(row: PostingRow, rows: list[PostingRow]) -> bool:
     """A posted pay-out that no void takes back (done or on its way)."""
     return is_payout(row) and row.state == "posted" and not any(
         r.op == "void" and r.target_key == row.posting_key and r.state not in DEAD for r in rows)
+
+
+def payout_account(ctx: PairContext, root_key: str) -> str | None:
+    """The account an earlier pay-out of the refund document ``root_key`` was paid from."""
+    root = ctx.state.journal.get(root_key)
+    rows = ctx.state.journal.for_record(ctx.pair.id, root.record_kind, root.source_id) \
+        if root is not None else []
+    for payout in reversed([r for r in rows if is_payout(r) and r.target_key == root_key]):
+        account = loads(payout.payload)["payment"].get("deposit_account")
+        return str(account) if account else None
+    return None
 
 
 def void_payouts(ctx: PairContext, root_key: str, run_id: int | None, why: str) -> str | None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from ecom_ledger_desktop.cli.preview_commands import preview_lines
 from ecom_ledger_desktop.core.clock import ManualClock
+from ecom_ledger_desktop.core.errors import Fix, RecordProblem
+from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.sandbox.qbwc import KillAt
 from ecom_ledger_desktop.sync.preview import run_preview
 from ecom_ledger_desktop.sync.reconcile import reconcile
@@ -223,3 +225,31 @@ def test_the_preview_shows_the_pay_out_after_its_credit_memo_and_counts_the_refu
         assert (day.refunds, day.payments, day.documents) == (given, D(0), 1)
         assert bench.txns("CreditMemo") == [] and bench.txns("ARRefundCreditCard") == []
         assert "  paid back by: Visa out of Undeposited Funds" in preview_lines(seen)
+
+
+def test_void_and_repost_of_a_paid_back_credit_memo_takes_its_pay_out_back_first(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present) as bench:
+        orders, memos = _refund_two_orders(bench)
+        _until_posted(bench)
+        state = State(bench.db_path)
+        try:
+            [credit] = [r for r in state.journal.all(bench.pair_id)
+                        if r.record_kind == "refund" and r.op == "create"][:1]
+            with state.tx():  # e.g. changed by hand in QuickBooks: the merchant reposts it
+                entry = state.errors.flag(
+                    pair_id=bench.pair_id, record_kind="refund", source_id=credit.source_id,
+                    record_ref=credit.record_number, posting_key=credit.posting_key,
+                    problem=RecordProblem("total_mismatch", "changed in QuickBooks",
+                                          [Fix("void_and_repost", "Void it and post again")]))
+        finally:
+            state.close()
+        old_memo = bench.company.company.get("CreditMemo", credit.ledger_id or "")
+        assert old_memo is not None
+        bench.service.fix(entry, "void_and_repost")
+        _until_posted(bench)
+        assert bench.open_postings() == [] and bench.open_errors() == []
+        assert old_memo.data.get("_voided"), "the old credit memo is voided"
+        assert len(bench.txns("CreditMemo")) == 2 and old_memo not in bench.txns("CreditMemo")
+        assert len(bench.company.company.records["ARRefundCreditCard"]) == 3  # one voided
+        _assert_paid_back(bench, orders, memos)
