@@ -253,3 +253,25 @@ def test_void_and_repost_of_a_paid_back_credit_memo_takes_its_pay_out_back_first
         assert len(bench.txns("CreditMemo")) == 2 and old_memo not in bench.txns("CreditMemo")
         assert len(bench.company.company.records["ARRefundCreditCard"]) == 3  # one voided
         _assert_paid_back(bench, orders, memos)
+
+
+def test_undoing_a_summarised_order_voids_its_days_refund_pay_out_before_the_credit(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present,
+                    pair_rules=rules().switch_mode("daily_summary", None),
+                    clock=ManualClock(datetime(2026, 11, 15, tzinfo=UTC))) as bench:
+        ids = [bench.store.add_order(order(created_at=f"2026-11-12 1{n}:00:00"))
+               for n in range(2)]
+        one = {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0}
+        bench.store.state.refund_order(ids[0], one, now="2026-11-13 15:00:00")
+        _until_posted(bench)
+        [credit] = bench.txns("CreditMemo")
+        [paid] = bench.txns("ARRefundCreditCard")
+        number = bench.store.order_json(ids[0])["increment_id"]
+        plan, done = undo(bench.service, bench.pair_id, orders=[number])
+        assert done is not None and not plan.blocked, plan.lines()
+        _until_posted(bench)
+        assert bench.open_postings() == [] and bench.open_errors() == []
+        assert paid.data.get("_voided") and credit.data.get("_voided"), "the day has no refund"
+        assert bench.txns("CreditMemo") == [] and bench.txns("ARRefundCreditCard") == []
+        assert bench.company.reports.account_balance("Accounts Receivable") == 0
