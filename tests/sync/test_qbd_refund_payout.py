@@ -14,6 +14,7 @@ from ecom_ledger_desktop.core.clock import ManualClock
 from ecom_ledger_desktop.core.errors import Fix, RecordProblem
 from ecom_ledger_desktop.db.state import State
 from ecom_ledger_desktop.sandbox.qbwc import KillAt
+from ecom_ledger_desktop.sync import approval
 from ecom_ledger_desktop.sync.preview import run_preview
 from ecom_ledger_desktop.sync.reconcile import reconcile
 from ecom_ledger_desktop.sync.undo_run import post_again, undo
@@ -274,4 +275,37 @@ def test_undoing_a_summarised_order_voids_its_days_refund_pay_out_before_the_cre
         assert bench.open_postings() == [] and bench.open_errors() == []
         assert paid.data.get("_voided") and credit.data.get("_voided"), "the day has no refund"
         assert bench.txns("CreditMemo") == [] and bench.txns("ARRefundCreditCard") == []
+        assert bench.company.reports.account_balance("Accounts Receivable") == 0
+
+
+def test_approving_a_held_refund_document_releases_its_pay_out_with_it(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present) as bench:
+        placed = bench.store.add_order(order())
+        _until_posted(bench)
+        state = State(bench.db_path)
+        try:
+            pair = state.connections.pair(bench.pair_id)
+            assert pair is not None
+            with state.tx():
+                state.connections.save_rules(bench.pair_id, pair.rules.model_copy(
+                    update={"posting_approval": "hold"}))
+        finally:
+            state.close()
+        bench.store.refund_order(placed, {
+            "lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0})
+        _until_posted(bench)
+        assert bench.txns("CreditMemo") == [], "held for approval"
+        state = State(bench.db_path)
+        try:
+            pair = state.connections.pair(bench.pair_id)
+            assert pair is not None
+            [credit] = [r for r in state.journal.open_postings(bench.pair_id)
+                        if r.doc_kind == "refund_receipt"]
+            approval.approve_keys(state, pair, [credit.posting_key])  # the ticked document
+            assert approval.held_rows(state, pair) == []
+        finally:
+            state.close()
+        _until_posted(bench)
+        assert len(bench.txns("CreditMemo")) == len(bench.txns("ARRefundCreditCard")) == 1
         assert bench.company.reports.account_balance("Accounts Receivable") == 0
