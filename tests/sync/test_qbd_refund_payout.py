@@ -309,3 +309,37 @@ def test_approving_a_held_refund_document_releases_its_pay_out_with_it(
         _until_posted(bench)
         assert len(bench.txns("CreditMemo")) == len(bench.txns("ARRefundCreditCard")) == 1
         assert bench.company.reports.account_balance("Accounts Receivable") == 0
+
+
+def test_undoing_the_run_of_a_days_refund_summary_voids_its_pay_out_first(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present,
+                    pair_rules=rules().switch_mode("daily_summary", None),
+                    clock=ManualClock(datetime(2026, 11, 15, tzinfo=UTC))) as bench:
+        placed = bench.store.add_order(order(created_at="2026-11-12 10:00:00"))
+        _until_posted(bench)
+        one = {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0}
+        bench.store.state.refund_order(placed, one, now="2026-11-13 15:00:00")
+        _until_posted(bench)
+        state = State(bench.db_path)
+        try:
+            [summary] = [r for r in state.journal.all(bench.pair_id) if r.record_kind == "summary"
+                         and r.doc_kind == "refund_receipt" and r.op == "create"]
+        finally:
+            state.close()
+        assert summary.run_id is not None
+        plan, done = undo(bench.service, bench.pair_id, run_id=summary.run_id)
+        assert [s.doc_kind for s in plan.steps] == ["refund_payout", "refund_receipt"], \
+            plan.lines()
+        assert done is not None
+        _until_posted(bench)
+        assert bench.open_postings() == [] and bench.open_errors() == []
+        assert bench.txns("CreditMemo") == [] and bench.txns("ARRefundCreditCard") == []
+        assert len(bench.txns("SalesReceipt")) == 1, "the sale's summary stays"
+        assert bench.company.reports.account_balance("Accounts Receivable") == 0
+
+
+def test_only_a_ledger_whose_refund_leaves_a_credit_declares_pay_outs() -> None:
+    from ecom_ledger_desktop.connectors.registry import KINDS
+
+    assert {name for name, kind in KINDS.items() if kind.refunds_paid_out} == {"qbd"}
