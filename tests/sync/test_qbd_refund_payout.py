@@ -343,3 +343,27 @@ def test_only_a_ledger_whose_refund_leaves_a_credit_declares_pay_outs() -> None:
     from ecom_ledger_desktop.connectors.registry import KINDS
 
     assert {name for name, kind in KINDS.items() if kind.refunds_paid_out} == {"qbd"}
+
+
+def test_a_refund_refused_by_quickbooks_is_one_entry_and_ignoring_it_drops_its_pay_out(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present) as bench:
+        placed = bench.store.add_order(order())
+        _until_posted(bench)
+        bench.store.refund_order(placed, {
+            "lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0})
+        bench.company.fail_next("CreditMemoAddRq", 3140, 'There is an invalid reference to '
+                                'QuickBooks Item "Shipping" in the CreditMemo line.  QuickBooks '
+                                "error message: Invalid argument.  The specified record does "
+                                "not exist in the list.")
+        for _ in range(3):  # runs go by: the pay-out waits for its refund, saying nothing
+            bench.sync()
+            bench.session()
+        [entry] = bench.open_errors()
+        assert entry.record_kind == "refund" and "Shipping" in entry.message
+        assert [p.doc_kind for p in bench.open_postings()] == ["refund_payout"]
+        bench.service.ignore(entry.id, "refunded by hand in QuickBooks")
+        bench.sync()
+        bench.session()
+        assert bench.open_postings() == [] and bench.open_errors() == []
+        assert bench.txns("ARRefundCreditCard") == []
