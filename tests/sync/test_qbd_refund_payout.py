@@ -367,3 +367,25 @@ def test_a_refund_refused_by_quickbooks_is_one_entry_and_ignoring_it_drops_its_p
         bench.session()
         assert bench.open_postings() == [] and bench.open_errors() == []
         assert bench.txns("ARRefundCreditCard") == []
+
+
+def test_a_refund_of_an_order_before_the_start_posted_alone_is_paid_back_too(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present) as bench:
+        old = bench.store.add_order(order(created_at="2025-12-20 10:00:00"))
+        bench.store.refund_order(old, {
+            "lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0})
+        for _ in range(2):
+            bench.sync()
+            bench.session()
+        [entry] = bench.open_errors()  # one entry: the pay-out waits with its refund
+        assert entry.code == "order_not_posted"
+        bench.service.fix(entry.id, "post_refund_alone")
+        _until_posted(bench)
+        assert bench.open_postings() == [] and bench.open_errors() == []
+        assert bench.txns("SalesReceipt") == []
+        [credit] = bench.txns("CreditMemo")
+        [paid] = bench.txns("ARRefundCreditCard")
+        assert paid.data["RefundAppliedToTxnRet"][0]["TxnID"] == credit.id
+        customer = str(credit.data["CustomerRef"]["FullName"])
+        assert bench.company.reports.customer_balance(customer) == 0
