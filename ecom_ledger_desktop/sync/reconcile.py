@@ -28,6 +28,7 @@ from ecom_ledger_desktop.models.rules import PostingRules
 from ecom_ledger_desktop.sync import approval
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import DEAD_STATES, SALE_OPS
+from ecom_ledger_desktop.sync.refund_payout import PAYOUT_KIND
 from ecom_ledger_desktop.sync.summary_journal import MEMBER_STATES, PENDING
 from ecom_ledger_desktop.sync.unpaid import UNPAID_CODE
 
@@ -278,7 +279,7 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, e
         line = lines.setdefault(key, GroupLine(key))
         sign = -1 if document.kind in REFUND_KINDS else 1
         cancelled = any(p.op == "void" and p.state not in DEAD_STATES and p.id > latest.id
-                        for p in rows)
+                        and p.doc_kind != PAYOUT_KIND for p in rows)  # not its money paid back
         store_amount = ZERO if cancelled else sign * document.total
         if not cancelled and record_kind != "summary":  # a summary's orders count themselves
             _add_store(line.store, document)
@@ -373,7 +374,7 @@ def _why(latest: PostingRow, posted: PostingRow | None, doc: LedgerRecord | None
             return WAITING  # the void is still to be sent
         return DELETED
     if cancelled and not doc.voided:
-        void = next(p for p in reversed(rows) if p.op == "void")
+        void = next(p for p in reversed(rows) if p.op == "void" and p.doc_kind != PAYOUT_KIND)
         return VOID_WAITING if void.state != "posted" else UNVOIDED
     if doc.voided:
         return VOIDED

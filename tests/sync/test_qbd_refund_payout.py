@@ -17,6 +17,8 @@ from ecom_ledger_desktop.sandbox.qbwc import KillAt
 from ecom_ledger_desktop.sync import approval
 from ecom_ledger_desktop.sync.preview import run_preview
 from ecom_ledger_desktop.sync.reconcile import reconcile
+from ecom_ledger_desktop.sync.refund_payout import void_payouts
+from ecom_ledger_desktop.sync.sales_by_day import sales_per_day
 from ecom_ledger_desktop.sync.undo_run import post_again, undo
 from tests.sync.qbd_bench import QbdBench, open_bench, order, rules
 
@@ -389,3 +391,35 @@ def test_a_refund_of_an_order_before_the_start_posted_alone_is_paid_back_too(
         assert paid.data["RefundAppliedToTxnRet"][0]["TxnID"] == credit.id
         customer = str(credit.data["CustomerRef"]["FullName"])
         assert bench.company.reports.customer_balance(customer) == 0
+
+
+def test_a_pay_out_taken_back_leaves_its_refund_counted_in_the_chart_and_reconciliation(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    with open_bench(tmp_path, reference_if_present) as bench:
+        placed = bench.store.add_order(order())
+        _until_posted(bench)
+        bench.store.refund_order(placed, {
+            "lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0})
+        _until_posted(bench)
+        [credit] = bench.txns("CreditMemo")
+        day = date.fromisoformat(str(credit.data["TxnDate"])[:10])
+        state = State(bench.db_path)
+        try:
+            chart = sales_per_day(state, day, 1, bench.pair_id)
+        finally:
+            state.close()
+        with bench.service.context(bench.pair_id) as ctx:
+            [refund] = [r for r in ctx.state.journal.all(bench.pair_id)
+                        if r.doc_kind == "refund_receipt"]
+            with ctx.state.tx():  # as before a change of the refund: its pay-out taken back
+                assert void_payouts(ctx, refund.posting_key, None, "test") is not None
+        _until_posted(bench)
+        assert bench.txns("ARRefundCreditCard") == [] and bench.open_postings() == []
+        state = State(bench.db_path)
+        try:
+            assert sales_per_day(state, day, 1, bench.pair_id) == chart
+        finally:
+            state.close()
+        with bench.service.context(bench.pair_id) as ctx:
+            result = reconcile(ctx, days=30, end=day)
+        assert result.reconciled, [(line.key, line.findings) for line in result.lines]
