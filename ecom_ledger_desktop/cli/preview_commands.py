@@ -78,7 +78,10 @@ def preview_lines(seen: Preview) -> list[str]:
                      f" (tax {doc.tax_total}){mark}")
         if who:
             lines.append(f"  customer: {who}")
-        if doc.payment_method or doc.deposit_account:
+        if doc.doc_kind == "refund_payout":  # money going back, out of where it came in
+            lines.append(f"  paid back by: {doc.payment_method or '-'} out of "
+                         f"{doc.deposit_account or 'the default account'}")
+        elif doc.payment_method or doc.deposit_account:
             lines.append(f"  paid by: {doc.payment_method or '-'} into "
                          f"{doc.deposit_account or 'the default account'}")
         for line in doc.lines:

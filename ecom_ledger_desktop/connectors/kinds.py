@@ -205,6 +205,10 @@ class ConnectionKind:
     #: (rule, value) -> words: {("summary_lines", "income"): "one sales line per tax treatment
     #: (its items have no income account)"}; the rules form and ``rules set`` say them
     rule_words: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    #: ledgers: a refund document leaves the money with the customer as a credit (QuickBooks
+    #: Desktop's credit memo); the money going back is a pay-out of its own, journaled with the
+    #: refund and sent once its document is posted (``sync/refund_payout.py``)
+    refunds_paid_out: bool = False
 
     def a(self, words: str) -> str:
         """``words`` with its article: "a Magento store", "an Acme store"."""

@@ -127,10 +127,11 @@ class SalesDocument(_Model):
 
 
 class LedgerPayment(_Model):
-    """Money received against a posted invoice."""
+    """Money received against a posted invoice; or, ``refund_payout``, paid back out of a posted
+    refund's credit (a ledger whose refund document leaves a credit: QuickBooks Desktop)."""
 
     customer_key: str
-    invoice_posting_key: str
+    invoice_posting_key: str  # the document it applies to (the refund's, for a pay-out)
     amount: Decimal
     txn_date: date
     currency: str
@@ -140,6 +141,7 @@ class LedgerPayment(_Model):
     payment_ref: str = ""  # the payment provider's transaction id (PaymentRefNum)
     base_currency: str = ""
     base_rate: Decimal | None = None  # base-currency units per payment-currency unit
+    refund_payout: bool = False  # money going back to the customer, not coming in
 
 
 class VoidRequest(_Model):

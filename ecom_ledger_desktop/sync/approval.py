@@ -13,6 +13,7 @@ from __future__ import annotations
 from ecom_ledger_desktop.db.connections_repo import Pair
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.db.state import State
+from ecom_ledger_desktop.sync.refund_payout import is_payout
 
 
 def holding(pair: Pair) -> bool:
@@ -98,9 +99,14 @@ def approve(state: State, pair: Pair, numbers: list[str] | None) -> tuple[list[s
 
 
 def approve_keys(state: State, pair: Pair, posting_keys: list[str]) -> None:
-    """Approve exactly these postings (the app's ticked documents)."""
+    """Approve exactly these postings (the app's ticked documents), and the pay-out of a refund
+    document among them (it is that refund's money going back)."""
+    chosen = set(posting_keys)
+    payouts = [row.posting_key for row in state.journal.open_postings(pair.id)
+               if is_payout(row) and row.posting_key not in chosen
+               and chosen & {row.target_key, (row.depends_on or "").removeprefix("posting:")}]
     with state.tx():
-        state.approvals.approve(pair.id, posting_keys)
+        state.approvals.approve(pair.id, [*posting_keys, *payouts])
 
 
 def _rows_for(rows: list[PostingRow], number: str) -> list[PostingRow]:

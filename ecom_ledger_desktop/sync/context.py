@@ -27,6 +27,7 @@ class PairContext:
     document_labels: Mapping[str, str] = field(default_factory=dict)  # the kind's words
     undo_words: Mapping[str, str] = field(default_factory=lambda: dict(UNDO_WORDS))
     ledger_label: str = "the books"  # the ledger kind's system, set by the service
+    refunds_paid_out: bool = False  # the kind's declaration: a refund's pay-out is journaled
     # set to end the run at the next safe point (between chunks and postings); resumes next run
     stop: threading.Event = field(default_factory=threading.Event)
     counts: dict[str, int] = field(default_factory=lambda: {

@@ -17,7 +17,7 @@ from ecom_ledger_desktop.db.state import State
 #: the words when the ledger kind declares none for a document kind
 KIND_LABEL = {"sales_receipt": "Sales Receipt", "invoice": "Invoice",
               "refund_receipt": "Refund Receipt", "credit_memo": "Credit Memo",
-              "payment": "Payment"}
+              "payment": "Payment", "refund_payout": "Refund paid out"}
 
 
 def document_label(doc_kind: str, labels: Mapping[str, str] | None = None) -> str:

@@ -20,10 +20,16 @@ from ecom_ledger_desktop.core.money import dumps, loads
 from ecom_ledger_desktop.db.errors_repo import ErrorEntry
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.db.state import State
-from ecom_ledger_desktop.models.ledger import LedgerItem, LedgerPayment, SalesDocument
+from ecom_ledger_desktop.models.ledger import (
+    LedgerCustomer,
+    LedgerItem,
+    LedgerPayment,
+    SalesDocument,
+)
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import active_sale, root_key
 from ecom_ledger_desktop.sync.posting import Dispatcher
+from ecom_ledger_desktop.sync.refund_payout import journal_payout, payout_account, void_payouts
 
 FIX_ACTIONS = ("retry", "ignore", "map_sku", "create_item", "pick_customer", "void_and_repost",
                "import_order", "post_refund_alone")
@@ -192,12 +198,15 @@ def void_and_repost(ctx: PairContext, entry: ErrorEntry) -> list[PostingRow]:
     document["private_note"] = (f"{source.record_number} reposted (replaces a voided document). "
                                 f"ecom-ledger key: {repost_key}")
     with ctx.state.tx():
+        # a refund paid back out of its document: the pay-out goes first, and again after
+        paid_from = payout_account(ctx, root.posting_key)
+        before = void_payouts(ctx, root.posting_key, None, "void and repost")
         ctx.state.journal.enqueue(
             pair_id=ctx.pair.id, posting_key=void_key, op="void", doc_kind=root.doc_kind,
             record_kind=row.record_kind, source_id=row.source_id,
             record_number=row.record_number, revision="void",
             payload=json.dumps({"reason": "void and repost"}), amount=None,
-            target_key=root.posting_key)
+            target_key=root.posting_key, depends_on=f"posting:{before}" if before else None)
         ctx.state.journal.enqueue(
             pair_id=ctx.pair.id, posting_key=repost_key, op="create", doc_kind=source.doc_kind,
             record_kind=row.record_kind, source_id=row.source_id,
@@ -206,8 +215,12 @@ def void_and_repost(ctx: PairContext, entry: ErrorEntry) -> list[PostingRow]:
         for other in postings:
             if other.state in ("flagged", "queued") and other.op in ("create", "update"):
                 ctx.state.journal.mark_state(other.posting_key, "superseded", "void and repost")
+        payout = journal_payout(ctx, repost_key, SalesDocument.model_validate(document),
+                                LedgerCustomer.model_validate(payload["customer"]), None,
+                                paid_from)
         ctx.state.errors.close(entry.id, "resolved", "void and repost requested")
-    return [r for r in (ctx.state.journal.get(void_key), ctx.state.journal.get(repost_key)) if r]
+    return [r for key in (before, void_key, repost_key, payout)
+            if key and (r := ctx.state.journal.get(key)) is not None]
 
 
 def needs_ledger_to_ignore(entry: ErrorEntry, row: PostingRow | None) -> bool:

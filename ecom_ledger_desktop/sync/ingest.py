@@ -24,6 +24,7 @@ from ecom_ledger_desktop.sync.mapper import (
     map_refund,
     store_zone,
 )
+from ecom_ledger_desktop.sync.refund_payout import journal_payout, void_payouts
 from ecom_ledger_desktop.sync.undo_journal import UNDONE, repost_number
 from ecom_ledger_desktop.sync.unpaid import (
     awaits_payment,
@@ -323,6 +324,8 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
     payload["order"] = {"number": order.number, "placed": placed.isoformat()}
     # a refund the merchant chose to post alone stays alone in its later revisions
     alone = any(p.depends_on is None for p in postings)
+    if op == "update" and target:  # paid back before: taken back first (journal order), and
+        void_payouts(ctx, target, run_id, f"refund {refund.number} changed")  # paid again
     if ctx.state.journal.enqueue(
             pair_id=pair_id, posting_key=key, op=op, doc_kind=mapped.document.kind,
             record_kind="refund", source_id=refund.source_id, record_number=refund.number,
@@ -333,4 +336,7 @@ def ingest_refund(ctx: PairContext, fetched: Fetched[Refund], order: Order | Non
                              source_id=refund.source_id, posting_key=key,
                              detail=f"{op} {mapped.document.kind} {mapped.document.total}")
         _fold(ctx, key, order, run_id)
+        # where the refund document leaves a credit, the money paid back follows it
+        journal_payout(ctx, key, mapped.document, mapped.customer, run_id,
+                       ctx.pair.rules.route_for(order.payment_method).deposit_account)
     return outcome

@@ -160,7 +160,8 @@ class RecordingLedger:
         """Recorded."""
         return self._recorded(RecordedWrite("payment", request_id, payment=payment,
                                             customer_id=resolution.customer_id,
-                                            kind="payment"), None)
+                                            kind="refund_payout" if payment.refund_payout
+                                            else "payment"), None)
 
     # -- not used by a preview ------------------------------------------------------------------
     def changed_stock(self, since: datetime | None) -> tuple[list[StockLevel], datetime]:

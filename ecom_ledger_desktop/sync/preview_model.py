@@ -187,6 +187,8 @@ class Preview:
             amount = doc.amount()
             if amount is None:
                 continue
+            if doc.op == "payment" and doc.doc_kind == "refund_payout":
+                continue  # the refund it pays back is counted once, as a refund
             if doc.op == "payment":
                 entries.append((amount, "payments", 1, True))
                 continue

@@ -49,6 +49,7 @@ from ecom_ledger_desktop.sync.reconcile_reasons import (
     WAITING,
     why,
 )
+from ecom_ledger_desktop.sync.refund_payout import PAYOUT_KIND
 from ecom_ledger_desktop.sync.summary_journal import MEMBER_STATES, PENDING
 from ecom_ledger_desktop.sync.undo_journal import is_undo
 from ecom_ledger_desktop.sync.unpaid import UNPAID_CODE
@@ -296,7 +297,8 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, e
         line = lines.setdefault(key, GroupLine(key))
         sign = -1 if document.kind in REFUND_KINDS else 1
         cancelled = any(p.op == "void" and p.state not in DEAD_STATES and p.id > latest.id
-                        and not is_undo(p) for p in rows)  # an undo takes out, not cancels
+                        and not is_undo(p)  # an undo takes out, not cancels
+                        and p.doc_kind != PAYOUT_KIND for p in rows)  # not its money paid back
         store_amount = ZERO if cancelled else sign * document.total
         if not cancelled and record_kind != "summary":  # a summary's orders count themselves
             _add_store(line.store, document)

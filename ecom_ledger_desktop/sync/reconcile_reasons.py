@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ecom_ledger_desktop.connectors.base import LedgerRecord
 from ecom_ledger_desktop.db.journal_repo import PostingRow
+from ecom_ledger_desktop.sync.refund_payout import PAYOUT_KIND
 from ecom_ledger_desktop.sync.undo_journal import UNDONE
 
 ROUNDING = Decimal("0.01")
@@ -57,7 +58,7 @@ def why(latest: PostingRow, posted: PostingRow | None, doc: LedgerRecord | None,
             return WAITING  # the void is still to be sent
         return DELETED
     if cancelled and not doc.voided:
-        void = next(p for p in reversed(rows) if p.op == "void")
+        void = next(p for p in reversed(rows) if p.op == "void" and p.doc_kind != PAYOUT_KIND)
         return VOID_WAITING if void.state != "posted" else UNVOIDED
     if doc.voided:
         return VOIDED

@@ -12,6 +12,7 @@ from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.fixes import FixError
 from ecom_ledger_desktop.sync.ingest import ingest_order
+from ecom_ledger_desktop.sync.refund_payout import is_payout
 
 REFUND_FIXES = ("import_order", "post_refund_alone")
 
@@ -45,7 +46,7 @@ def import_order(ctx: PairContext, entry: ErrorEntry) -> list[PostingRow]:
     order_rows = [r for r in journal.for_record(ctx.pair.id, "order", row.depends_on)
                   if r.state in ("queued", "sending")]
     refund = journal.get(row.posting_key)
-    return order_rows + ([refund] if refund is not None else [])
+    return order_rows + ([refund] if refund is not None else []) + _payouts(ctx, row)
 
 
 def post_refund_alone(ctx: PairContext, entry: ErrorEntry) -> list[PostingRow]:
@@ -53,6 +54,15 @@ def post_refund_alone(ctx: PairContext, entry: ErrorEntry) -> list[PostingRow]:
     row = _refund_posting(ctx, entry)
     with ctx.state.tx():
         ctx.state.journal.stand_alone(row.posting_key)
+        for payout in _payouts(ctx, row):  # its money paid back goes alone with it
+            ctx.state.journal.stand_alone(payout.posting_key)
         _requeue(ctx, entry, row, "posted on its own: its order is not in the books")
     refund = ctx.state.journal.get(row.posting_key)
-    return [refund] if refund is not None else []
+    return ([refund] if refund is not None else []) + _payouts(ctx, row)
+
+
+def _payouts(ctx: PairContext, row: PostingRow) -> list[PostingRow]:
+    """The open pay-outs of the refund document ``row`` (``refund_payout``)."""
+    return [p for p in ctx.state.journal.for_record(ctx.pair.id, "refund", row.source_id)
+            if is_payout(p) and p.target_key == row.posting_key
+            and p.state in ("queued", "sending")]

@@ -36,6 +36,7 @@ def sales_per_day(state: State, first_day: date, days: int,
     rows = state.conn.execute(
         "SELECT pair_id, record_kind, source_id, op, state, payload, depends_on FROM postings "
         "WHERE record_kind IN ('order', 'refund') AND state NOT IN ('superseded', 'ignored') "
+        "AND doc_kind != 'refund_payout' "  # a refund's money paid back is not a sale
         + clause + "ORDER BY id", args).fetchall()
     latest: dict[tuple[int, str, str], tuple[dict[str, object], str | None] | None] = {}
     for row in rows:

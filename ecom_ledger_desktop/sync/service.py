@@ -85,6 +85,7 @@ class SyncService:
                                   ledger_label=_system(ledger_cfg),
                                   document_labels=kind_labels(ledger_cfg.kind),
                                   undo_words=undo_words(ledger_cfg.kind),
+                                  refunds_paid_out=_pays_refunds_out(ledger_cfg),
                                   stop=self.stopping)
             finally:
                 store.close()
@@ -310,6 +311,12 @@ def _require_pair(state: State, ref: int | str) -> Pair:
 def _latest_message(ctx: PairContext, record_kind: str, source_id: str) -> str:
     entries = ctx.state.errors.open_for_record(ctx.pair.id, record_kind, source_id)
     return entries[-1].message if entries else "see the error queue"
+
+
+def _pays_refunds_out(config: ConnectionConfig) -> bool:
+    """Whether the ledger kind pays a refund out of its credit separately (its declaration)."""
+    kind = KINDS.get(config.kind)
+    return bool(kind and kind.refunds_paid_out)
 
 
 def _system(config: ConnectionConfig) -> str:

@@ -33,6 +33,7 @@ from ecom_ledger_desktop.models.ledger import LedgerItem, SalesDocument
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import DEAD_STATES, active_sale, mapped_payload, root_key
 from ecom_ledger_desktop.sync.mapper_common import MappedDocument
+from ecom_ledger_desktop.sync.refund_payout import journal_payout, void_payouts
 from ecom_ledger_desktop.sync.summary import (
     DOC_NUMBER_ROOM,
     SummaryGroup,
@@ -218,13 +219,18 @@ def _journal_summary(ctx: PairContext, source_id: str, group: SummaryGroup,
     payload["members"] = [list(m) for m in members]
     # one sales line per income account, made when sending (``summary_income``)
     payload["income_lines"] = ctx.pair.rules.summary_lines == "income"
+    # a day's refunds paid back before: taken back before the change, paid again after it
+    before = void_payouts(ctx, target, run_id, "the day's refunds changed") \
+        if op == "update" and target else None
     journal.enqueue(pair_id=pair_id, posting_key=key, op=op, doc_kind=document.kind,
                     record_kind="summary", source_id=source_id, record_number=document.doc_number,
                     revision=mapped.revision, payload=dumps(payload), amount=document.total,
-                    target_key=target, run_id=run_id)
+                    target_key=target, run_id=run_id,
+                    depends_on=f"posting:{before}" if before else None)
     ctx.state.runs.audit("journaled", pair_id=pair_id, run_id=run_id, record_kind="summary",
                          source_id=source_id, posting_key=key,
                          detail=f"{op} daily summary {group.label} {document.total}")
+    journal_payout(ctx, key, document, mapped.customer, run_id)  # a day's refunds paid back
     return 1
 
 
@@ -260,10 +266,12 @@ def _void_summary(ctx: PairContext, source_id: str, rows: list[PostingRow],
         _supersede(ctx, live, "every order of the day went away")
         return 0
     key = f"{root_key(live)}:void:{live.revision}"
+    before = void_payouts(ctx, root_key(live), run_id, "no refund left in the day")
     journal.enqueue(pair_id=ctx.pair.id, posting_key=key, op="void", doc_kind=live.doc_kind,
                     record_kind="summary", source_id=source_id, record_number=live.record_number,
                     revision="void", payload=json.dumps({"reason": "no order left in the day"}),
-                    amount=None, target_key=root_key(live), run_id=run_id)
+                    amount=None, target_key=root_key(live), run_id=run_id,
+                    depends_on=f"posting:{before}" if before else None)
     return 1
 
 

@@ -25,6 +25,7 @@ from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.sync.context import PairContext
 from ecom_ledger_desktop.sync.ingest import REFUNDS_DUE, active_sale, ingest_order, root_key
 from ecom_ledger_desktop.sync.posting import Dispatcher
+from ecom_ledger_desktop.sync.refund_payout import live_payout
 from ecom_ledger_desktop.sync.summary_undo import (
     is_summarised,
     open_summaries,
@@ -79,11 +80,14 @@ def plan_undo(ctx: PairContext, *, run_id: int | None = None,
                 "order itself to take it out of the books")))
     for sid in (s for k, s in created if k == "summary"):  # a daily summary: its document
         rows = journal.for_record(pair_id, "summary", sid)
-        _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"summary:{sid}")
+        summary = _sale_root(ctx, rows)
+        if summary is not None:  # a day's refunds: the money paid back goes first
+            _plan_refund(ctx, plan, rows, summary, None, f"summary:{sid}")
     for sid in (s for k, s in created if k == "refund"):
         rows = journal.for_record(pair_id, "refund", sid)
-        if not any(r.depends_on in plan.orders for r in rows):
-            _plan_document(ctx, plan, rows, _sale_root(ctx, rows), None, f"refund:{sid}")
+        root = _sale_root(ctx, rows)
+        if root is not None and not any(r.depends_on in plan.orders for r in rows):
+            _plan_refund(ctx, plan, rows, root, None, f"refund:{sid}")
     _check_in_ledger(ctx, plan)
     plan.summaries = plan_take_out(ctx, plan.summarised)
     _check_summaries(ctx, plan)
@@ -121,8 +125,8 @@ def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
     for payment in (p for p in postings if p.op == "payment" and p.state == "posted"):
         before = _plan_document(ctx, plan, postings, payment, before, source_id)
     by_refund: dict[str, list[PostingRow]] = {}
-    for row in journal.refunds_of_order(pair_id, source_id):
-        by_refund.setdefault(row.source_id, []).append(row)
+    for row in journal.refunds_of_order(pair_id, source_id):  # with pay-outs chained after them
+        by_refund[row.source_id] = journal.for_record(pair_id, "refund", row.source_id)
     for rows in by_refund.values():
         if any(r.state in OPEN and not is_undo(r) for r in rows):
             plan.blocked.append(Blocked(number, f"its refund {rows[0].record_number} is still "
@@ -130,9 +134,18 @@ def _plan_order(ctx: PairContext, plan: UndoPlan, source_id: str) -> None:
             return
         refund_root = _sale_root(ctx, rows)
         if refund_root is not None:
-            before = _plan_document(ctx, plan, rows, refund_root, before, source_id)
+            before = _plan_refund(ctx, plan, rows, refund_root, before, source_id)
     _plan_document(ctx, plan, postings, root, before, source_id)
     plan.orders.append(source_id)
+
+
+def _plan_refund(ctx: PairContext, plan: UndoPlan, rows: list[PostingRow], root: PostingRow,
+                 before: str | None, group: str) -> str | None:
+    """A refund's document, after the money paid back out of it (``refund_payout``)."""
+    for payout in (r for r in rows if live_payout(r, rows)
+                   and r.target_key == root.posting_key):
+        before = _plan_document(ctx, plan, rows, payout, before, group)
+    return _plan_document(ctx, plan, rows, root, before, group)
 
 
 def _sale_root(ctx: PairContext, postings: list[PostingRow]) -> PostingRow | None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from ecom_ledger_desktop.core.errors import Fix, RecordProblem
 from ecom_ledger_desktop.db.journal_repo import PostingRow
 from ecom_ledger_desktop.sync.context import PairContext
-from ecom_ledger_desktop.sync.ingest import active_sale
+from ecom_ledger_desktop.sync.ingest import DEAD_STATES, active_sale
+from ecom_ledger_desktop.sync.refund_payout import is_payout
 
 WAITING_CODE = "waiting"
 _WHAT = {"create": "{kind} {number}", "update": "The change to {kind_lower} {number}",
@@ -23,6 +24,8 @@ _WHAT = {"create": "{kind} {number}", "update": "The change to {kind_lower} {num
 def _what(row: PostingRow) -> str:
     kind = "Order" if row.record_kind == "order" else row.record_kind.capitalize()
     template = _WHAT.get(row.op, "{kind} {number}")
+    if row.doc_kind == "refund_payout":
+        template = "The money paid back for {kind_lower} {number}"
     return template.format(kind=kind, kind_lower=kind.lower(), number=row.record_number)
 
 
@@ -60,6 +63,19 @@ def _blocker_in_progress(ctx: PairContext, row: PostingRow) -> bool:
     return blocker is not None and blocker.state in ("queued", "sending")
 
 
+def _follows_its_refund(ctx: PairContext, row: PostingRow) -> bool:
+    """A refund's pay-out waiting for its own refund document says nothing of its own: that
+    document's entry names the problem; if the document will never be posted (ignored,
+    replaced, undone), its pay-out is dropped with it. Call inside a transaction."""
+    blocker = _blocker(ctx, row) if is_payout(row) else None
+    if blocker is None or blocker.source_id != row.source_id:
+        return False
+    if blocker.state in DEAD_STATES:
+        ctx.state.journal.mark_state(row.posting_key, "superseded",
+                                     f"its refund document is {blocker.state}")
+    return True
+
+
 def surface_stale_waiting(ctx: PairContext, run_id: int, keys: list[str],
                           run_started_at: str) -> int:
     """Flag the postings in ``keys`` journaled before this run began; returns how many.
@@ -69,10 +85,12 @@ def surface_stale_waiting(ctx: PairContext, run_id: int, keys: list[str],
     stale = [row for row in map(ctx.state.journal.get, keys)
              if row is not None and row.state == "queued" and row.created_at < run_started_at
              and not _blocker_in_progress(ctx, row)]
-    if not stale:
-        return 0
+    flagged = 0
     with ctx.state.tx():
         for row in stale:
+            if _follows_its_refund(ctx, row):
+                continue
+            flagged += 1
             known = any(entry.posting_key == row.posting_key for entry in
                         ctx.state.errors.open_for_record(ctx.pair.id, row.record_kind,
                                                          row.source_id))
@@ -85,4 +103,4 @@ def surface_stale_waiting(ctx: PairContext, run_id: int, keys: list[str],
             ctx.state.runs.audit("waiting", pair_id=ctx.pair.id, run_id=run_id,
                                  record_kind=row.record_kind, source_id=row.source_id,
                                  posting_key=row.posting_key, detail=row.last_error)
-    return len(stale)
+    return flagged

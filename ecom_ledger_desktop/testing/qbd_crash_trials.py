@@ -37,7 +37,7 @@ from ecom_ledger_desktop.testing.verify import LedgerDocument, verify_exactly_on
 
 PASSWORD = "qbd-trials-password"  # noqa: S105 - the trials' own Web Connector password
 KINDS = {"SalesReceipt": "sales_receipt", "Invoice": "invoice", "CreditMemo": "credit_memo",
-         "ReceivePayment": "payment"}
+         "ReceivePayment": "payment", "ARRefundCreditCard": "refund_payout"}
 
 
 class QbdCompanyView:
@@ -68,6 +68,7 @@ class QbdCrashTrials:
                  project_root: Path | None = None, store: str = DEFAULT_DEMO_STORE) -> None:
         self.workdir, self.data_dir = workdir, workdir / "data"
         self.keyring_file = workdir / "keyring.json"
+        self.paid_back = 0  # refunds paid out of their credit memos, counted by ``verify``
         self.rng = random.Random(seed)
         self.project_root = project_root or Path(__file__).resolve().parents[2]
         self.store = start_driver(store, seed=seed, orders=0)
@@ -250,3 +251,29 @@ class QbdCrashTrials:
         report.flagged_orders, report.duplicates = found.flagged_orders, found.duplicates
         report.lost, report.mismatches = found.lost, found.mismatches
         report.problems.extend(found.problems)
+        self._receivables(report)
+
+    def _receivables(self, report: TrialReport) -> None:
+        """A/R is the open invoices alone, less the credits whose pay-out still waits in the
+        journal: every refund's credit memo posted and paid back leaves no credit open."""
+        state = State(self.data_dir / "ledger-sync.sqlite3")
+        try:
+            rows = state.journal.all(self.pair_id)
+        finally:
+            state.close()
+        unpaid = {r.target_key for r in rows if r.doc_kind == "refund_payout"
+                  and r.state in ("queued", "sending", "flagged")}
+        waiting = {r.ledger_id for r in rows if r.posting_key in unpaid and r.ledger_id}
+        reports = self.company.reports
+        with self.company.company.lock:
+            credit = sum((Decimal(str(m.data["CreditRemaining"]))
+                          for m in self.company.company.all("CreditMemo") if m.id in waiting),
+                         Decimal(0))
+            self.paid_back = len(list(self.company.company.all("ARRefundCreditCard")))
+        receivable = reports.account_balance("Accounts Receivable")
+        owed = sum((o.balance for o in reports.open_receivables()), Decimal(0)) - credit
+        if receivable != owed:
+            report.mismatches += 1
+            report.problems.append(f"Accounts Receivable is {receivable} but the open invoices "
+                                   f"less the credits waiting to be paid back come to {owed}: "
+                                   "a refund's credit was left open")

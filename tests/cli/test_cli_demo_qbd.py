@@ -37,7 +37,9 @@ def test_the_demo_posts_through_the_web_connector(tmp_path: Path, capsys, store:
         assert "webconnector_password" not in json.dumps(books.settings)
         # nothing left waiting for QuickBooks; only what waits for a flagged record
         waiting = report["flagged_by_problem"].get("waiting", 0)
-        assert len(state.journal.open_postings(1)) == waiting
+        # (a refund's pay-out waits with its refund, which the queue names)
+        assert len([p for p in state.journal.open_postings(1)
+                    if p.doc_kind != "refund_payout"]) == waiting
     finally:
         state.close()
 

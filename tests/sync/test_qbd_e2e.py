@@ -96,10 +96,12 @@ def test_refunds_become_credit_memos_and_quickbooks_stock_flows_back_to_the_stor
         assert bench.session().outcome == "done"
         memo_id = bench.store.refund_order(order_id, {
             "lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0})
-        summary = bench.sync()
-        assert summary.posted == 0 and "waits" in summary.message
+        summary = bench.sync()  # the credit memo and the refund paid out of it wait
+        assert summary.posted == 0 and "2 postings wait" in summary.message
         assert bench.session().outcome == "done"
         [credit] = bench.txns("CreditMemo")
+        [paid_back] = bench.txns("ARRefundCreditCard")
+        assert paid_back.data["RefundAppliedToTxnRet"][0]["TxnID"] == credit.id
         memo = bench.store.state.creditmemos[memo_id]
         assert Decimal(str(credit.data["TotalAmount"])) == Decimal(str(memo["grand_total"]))
         assert "ecom-ledger key:" in str(credit.data.get("Memo"))

@@ -4,7 +4,8 @@
 receipts and invoices less tax on credit memos, per sales tax item (or per tax agency), from the
 Sales Tax item lines and the forms' own tax, in home currency. ``account_balance`` follows the
 postings each form makes (deposit or A/R, income per item account, Sales Tax Payable, cost of
-goods at average cost); ``open_receivables`` lists invoices with something left to pay.
+goods at average cost; a refund paid out of a credit memo moves A/R back up and the money out of
+the account it was paid from); ``open_receivables`` lists invoices with something left to pay.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ CREDIT_NORMAL = ("OtherCurrentLiability", "LongTermLiability", "AccountsPayable"
                  "Income", "OtherIncome", "CreditCard")
 SIGN = {"SalesReceipt": 1, "Invoice": 1, "CreditMemo": -1}
 TAX_PAYABLE = "Sales Tax Payable"
+REFUND = "ARRefundCreditCard"  # a credit memo's credit paid out
+MONEY_MOVES = {"ReceivePayment": 1, REFUND: -1}
 
 
 @dataclass(frozen=True)
@@ -90,11 +93,13 @@ class Reports:
 
     def postings(self) -> Iterator[tuple[date, str, Decimal]]:
         """(date, account, debit-positive home amount) for every form and payment."""
-        for record in self.company.all("SalesReceipt", "Invoice", "CreditMemo", "ReceivePayment"):
+        for record in self.company.all("SalesReceipt", "Invoice", "CreditMemo", "ReceivePayment",
+                                       REFUND):
             when, rate, data = day(record.data["TxnDate"]), _rate(record), record.data
-            if record.kind == "ReceivePayment":
-                amount = cents(data["TotalAmount"] * rate)
-                yield when, str(data["DepositToAccountRef"]["FullName"]), amount
+            if record.kind in MONEY_MOVES:  # money in (a payment) or out (a refund) against A/R
+                amount = MONEY_MOVES[record.kind] * cents(data["TotalAmount"] * rate)
+                cash = data.get("DepositToAccountRef") or data.get("RefundFromAccountRef") or {}
+                yield when, str(cash.get("FullName", "?")), amount
                 yield when, str(data["ARAccountRef"]["FullName"]), -amount
                 continue
             sign = SIGN[record.kind]
@@ -148,6 +153,15 @@ class Reports:
                                            day(inv.data["TxnDate"]), balance))
         return sorted(out, key=lambda o: (o.txn_date, o.txn_id))
 
+    def customer_balance(self, name: str) -> Decimal:
+        """What the customer owes (negative: a credit they still hold), as the Customer
+        Balance report shows it."""
+        with self.company.lock:
+            customer = self.company.named("Customer", name)
+            if customer is None:
+                raise KeyError(name)
+            return Decimal(customer.data.get("Balance", 0))
+
     def stock(self, item_name: str) -> Decimal:
         """``QuantityOnHand`` of an inventory item."""
         with self.company.lock:
@@ -157,11 +171,12 @@ class Reports:
             return Decimal(item.data["QuantityOnHand"])
 
     def documents(self) -> list[dict[str, Any]]:
-        """Every sales form and payment: kind, TxnID, RefNumber, Memo, total (for verifiers)."""
+        """Every sales form, payment and refund paid out: kind, TxnID, RefNumber, Memo, total
+        (for verifiers)."""
         with self.company.lock:
             return [{"kind": r.kind, "txn_id": r.id, "ref_number": r.data.get("RefNumber", ""),
                      "memo": r.data.get("Memo") or "", "voided": bool(r.data.get("_voided")),
                      "total": r.data.get("TotalAmount", r.data.get("Subtotal", ZERO) +
                                          r.data.get("SalesTaxTotal", ZERO))}
                     for r in self.company.all("SalesReceipt", "Invoice", "CreditMemo",
-                                              "ReceivePayment")]
+                                              "ReceivePayment", REFUND)]

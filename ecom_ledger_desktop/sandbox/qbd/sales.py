@@ -16,6 +16,8 @@ from typing import Any
 from .changes import modified_filter
 from .lists import Handler
 from .outcome import Outcome, error, invalid_reference, not_found, number, ref_label
+from .refunds import KIND as REFUND
+from .refunds import refunded_from, void_refund
 from .state import ITEM_KINDS, Company, Record, cents, day, ref
 
 ZERO = Decimal(0)
@@ -307,15 +309,22 @@ def txn_void(company: Company, body: dict[str, Any]) -> Outcome:
     """``TxnVoid``: amounts and quantities to zero (stock back), memo "VOID: …", kept on file."""
     given = body["TxnID"]
     kind, ident = str(body["TxnVoidType"]), str(given[0] if isinstance(given, list) else given)
-    record = company.get(kind, ident) if kind in (*LINE_OF, "ReceivePayment") else None
+    record = company.get(kind, ident) if kind in (*LINE_OF, "ReceivePayment", REFUND) \
+        else None
     if record is None:
         return not_found(ident)
     data = record.data
-    if not data.get("_voided"):
+    if kind == REFUND:
+        void_refund(company, record)
+    elif not data.get("_voided"):
         if kind == "Invoice" and data["AppliedAmount"]:
             return error(3210, f'The "TxnID" field has an invalid value "{ident}".  QuickBooks '
                                "error message: This invoice has payments applied; remove them "
                                "before voiding it.")
+        if kind == "CreditMemo" and refunded_from(company, record):
+            return error(3210, f'The "TxnID" field has an invalid value "{ident}".  QuickBooks '
+                               "error message: This credit memo has a refund applied; remove "
+                               "it before voiding the credit memo.")
         lines = data.get(f"{LINE_OF.get(kind, '')}Ret", [])
         _move_stock(company, lines, -1 if kind == "CreditMemo" else 1)
         for line in lines:
@@ -355,6 +364,7 @@ HANDLERS: dict[str, Handler] = {
     "TxnVoidRq": txn_void,
     **{f"{kind}AddRq": sales_form(kind) for kind in LINE_OF},
     "ReceivePaymentAddRq": receive_payment,
-    **{f"{kind}QueryRq": txn_query(kind) for kind in (*LINE_OF, "ReceivePayment")},
+    **{f"{kind}QueryRq": txn_query(kind) for kind in (*LINE_OF, "ReceivePayment",
+                                                       "ARRefundCreditCard")},
     "TransactionQueryRq": transaction_query,
 }

@@ -76,12 +76,19 @@ def sales_mod(kind: str) -> Handler:
         if isinstance(built, Outcome):
             return built
         fresh, customer, total = built
+        refunded = old["TotalAmount"] - old["CreditRemaining"] if kind == "CreditMemo" else 0
+        if refunded > total:  # paid back (ARRefundCreditCard) more than it would now credit
+            return error(3210, f'The "TotalAmount" field has an invalid value "{total}".  '
+                               "QuickBooks error message: The credit memo total cannot be less "
+                               f"than the amount already refunded ({refunded}).")
         _undo(company, kind, record)
         applied = old.get("AppliedAmount", 0) or 0
         old.update(fresh)
         if kind == "Invoice":
             old.update({"AppliedAmount": applied, "BalanceRemaining": total - applied,
                         "IsPaid": "true" if applied and total - applied <= 0 else "false"})
+        if kind == "CreditMemo":
+            old["CreditRemaining"] = total - refunded
         if kind != "SalesReceipt":
             _balance(company, customer, _owed(kind, old))
         _move_stock(company, old[f"{LINE_OF[kind]}Ret"], 1 if kind == "CreditMemo" else -1)

@@ -70,6 +70,15 @@ ORDER: dict[str, tuple[str, ...]] = {
                           "CurrencyRef", "ExchangeRate", "TotalAmountInHomeCurrency",
                           "PaymentMethodRef", "Memo", "DepositToAccountRef", "UnusedPayment",
                           "UnusedCredits", "AppliedToTxnRet"),
+    "ARRefundCreditCardRet": ("TxnID", "TimeCreated", "TimeModified", "EditSequence",
+                              "TxnNumber", "CustomerRef", "RefundFromAccountRef",
+                              "ARAccountRef", "TxnDate", "RefNumber", "TotalAmount",
+                              "CurrencyRef", "ExchangeRate", "TotalAmountInHomeCurrency",
+                              "Address", "AddressBlock", "PaymentMethodRef", "Memo",
+                              "CreditCardTxnInfo", "ExternalGUID", "RefundAppliedToTxnRet"),
+    "RefundAppliedToTxnRet": ("TxnID", "TxnType", "TxnDate", "RefNumber", "CreditRemaining",
+                              "RefundAmount", "CreditRemainingInHomeCurrency",
+                              "RefundAmountInHomeCurrency"),
     "ReceivePaymentToDepositRet": ("TxnID", "TxnLineID", "TxnType", "CustomerRef", "TxnDate",
                                    "RefNumber", "Amount"),
     "LinkedTxn": ("TxnID", "TxnType", "TxnDate", "RefNumber", "LinkType", "Amount"),
@@ -131,6 +140,12 @@ ADD_ORDER: dict[str, tuple[tuple[str, int], ...]] = {
                           ("PaymentMethodRef", 0), ("Memo", 4095), ("DepositToAccountRef", 0),
                           ("CreditCardTxnInfo", 0), ("ExternalGUID", 0), ("IsAutoApply", 0),
                           ("AppliedToTxnAdd", 0)),
+    "ARRefundCreditCardAdd": (("CustomerRef", 0), ("RefundFromAccountRef", 0),
+                              ("ARAccountRef", 0), ("TxnDate", 0), ("RefNumber", 11),
+                              ("Address", 0), ("PaymentMethodRef", 0), ("Memo", 4095),
+                              ("CreditCardTxnInfo", 0), ("ExchangeRate", 0),
+                              ("ExternalGUID", 0), ("RefundAppliedToTxnAdd", 0)),
+    "RefundAppliedToTxnAdd": (("TxnID", 0), ("RefundAmount", 0)),
 }
 KNOWN_REQUESTS = frozenset({
     "CustomerAddRq", "CustomerModRq", "CustomerQueryRq", "VendorQueryRq", "EmployeeQueryRq",
@@ -144,7 +159,8 @@ KNOWN_REQUESTS = frozenset({
     "ReceivePaymentQueryRq", "TransactionQueryRq", "TxnVoidRq", "PreferencesQueryRq",
     "SalesReceiptModRq", "InvoiceModRq", "CreditMemoModRq", "TxnDeletedQueryRq",
     "ListDeletedQueryRq", "ItemNonInventoryModRq", "ItemInventoryModRq", "ItemServiceModRq",
-    "ItemOtherChargeModRq", "ReceivePaymentToDepositQueryRq"})
+    "ItemOtherChargeModRq", "ReceivePaymentToDepositQueryRq",
+    "ARRefundCreditCardAddRq", "ARRefundCreditCardQueryRq", "TxnDelRq"})
 _ON_ERROR = ("stopOnError", "continueOnError", "rollbackOnError")
 PARSE_HRESULT = "0x80040400"
 PARSE_MESSAGE = "QuickBooks found an error when parsing the provided XML text stream."

@@ -31,6 +31,7 @@ from .list_mods import HANDLERS as ITEM_MOD_HANDLERS
 from .lists import HANDLERS as LIST_HANDLERS
 from .lists import Handler
 from .outcome import Outcome, error
+from .refunds import HANDLERS as REFUND_HANDLERS
 from .reports import Reports
 from .sales import HANDLERS as SALES_HANDLERS
 from .sales_mod import HANDLERS as MOD_HANDLERS
@@ -38,7 +39,8 @@ from .state import Company, Record
 from .xmlio import Reader, response_document, to_dict, write
 
 HANDLERS: dict[str, Handler] = {**LIST_HANDLERS, **ITEM_MOD_HANDLERS, **SALES_HANDLERS,
-                                **MOD_HANDLERS, **CHANGE_HANDLERS, **DEPOSIT_HANDLERS}
+                                **MOD_HANDLERS, **CHANGE_HANDLERS, **DEPOSIT_HANDLERS,
+                                **REFUND_HANDLERS}
 MESSAGE_SET_ID_MAX = 24
 NOT_PROCESSED = "The request has not been processed."
 

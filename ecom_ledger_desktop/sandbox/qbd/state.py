@@ -20,7 +20,7 @@ NAME_LISTS = ("Customer", "Vendor", "Employee", "OtherName")  # one namespace
 ITEM_KINDS = ("ItemService", "ItemNonInventory", "ItemOtherCharge", "ItemInventory",
               "ItemInventoryAssembly", "ItemFixedAsset", "ItemSubtotal", "ItemDiscount",
               "ItemPayment", "ItemSalesTax", "ItemSalesTaxGroup", "ItemGroup")
-TXN_KINDS = ("SalesReceipt", "Invoice", "CreditMemo", "ReceivePayment")
+TXN_KINDS = ("SalesReceipt", "Invoice", "CreditMemo", "ReceivePayment", "ARRefundCreditCard")
 CENT = Decimal("0.01")
 
 

@@ -25,6 +25,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 REPEATED_IN_QUERY = {"ListID", "FullName", "RefNumber", "TxnID", "IncludeRetElement", "OwnerID",
                      "RefNumberCaseSensitive", "TxnDelType", "ListDelType"}
 REPEATED = {"SalesReceiptLineAdd", "InvoiceLineAdd", "CreditMemoLineAdd", "AppliedToTxnAdd",
+            "RefundAppliedToTxnAdd",
             "TxnTypeFilter", "SalesReceiptLineMod", "InvoiceLineMod", "CreditMemoLineMod"}
 
 

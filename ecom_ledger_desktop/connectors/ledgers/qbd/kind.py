@@ -184,5 +184,7 @@ KIND = ConnectionKind(
     actions={"save-qwc": ("save the .qwc file for the QuickBooks Web Connector to PATH",
                           "ecom_ledger_desktop.connectors.ledgers.qbd.kind:save_qwc")},
     # a store refund is a credit memo in QuickBooks Desktop, a payment a received payment
-    document_labels={"refund_receipt": "Credit Memo", "payment": "Received payment"},
+    document_labels={"refund_receipt": "Credit Memo", "payment": "Received payment",
+                     "refund_payout": "Refund (paid out of the credit memo)"},
+    refunds_paid_out=True,  # the credit memo's credit is paid back (ARRefundCreditCard)
 )

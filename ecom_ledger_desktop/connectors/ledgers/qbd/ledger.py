@@ -28,7 +28,7 @@ from ecom_ledger_desktop.connectors.ledgers.qbd import errors, limits, undo_chec
 from ecom_ledger_desktop.connectors.ledgers.qbd import retire as list_retire
 from ecom_ledger_desktop.connectors.ledgers.qbd.lookups import QbdLookups
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import documents as docs
-from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import lists, parse, transactions
+from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml import lists, parse, refunds, transactions
 from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.books import QbdBooks
 from ecom_ledger_desktop.connectors.ledgers.qbd.references import same_customer
 from ecom_ledger_desktop.core.errors import Fix, RecordError, RecordProblem, SyncError
@@ -44,9 +44,10 @@ log = logging.getLogger(__name__)
 
 #: QuickBooks Desktop has no refund receipt among qbXML's sales forms: refunds are credit memos
 TXN_KIND = {"sales_receipt": "SalesReceipt", "invoice": "Invoice", "credit_memo": "CreditMemo",
-            "refund_receipt": "CreditMemo", "payment": "ReceivePayment"}
+            "refund_receipt": "CreditMemo", "payment": "ReceivePayment",
+            "refund_payout": refunds.KIND}
 LABEL = {"SalesReceipt": "sales receipt", "Invoice": "invoice", "CreditMemo": "credit memo",
-         "ReceivePayment": "payment"}
+         "ReceivePayment": "payment", refunds.KIND: "refund"}
 
 
 class QbdLedger(QbdLookups):
@@ -90,7 +91,9 @@ class QbdLedger(QbdLookups):
                 return posted_ref(record, TXN_KIND[document.kind])
             if isinstance(kept, parse.Response) and kept.severity == "Error":
                 return None  # refused then: nothing was saved
-        if isinstance(document, LedgerPayment):
+        if isinstance(document, LedgerPayment) and document.refund_payout:
+            query, kind = refunds.payouts_on(self._rid("find"), document.txn_date), refunds.KIND
+        elif isinstance(document, LedgerPayment):
             query = transactions.txn_query("ReceivePayment", self._rid("find"), transactions.TxnQuery(
                 txn_date_range_filter=transactions.TxnDateRangeFilter(document.txn_date,
                                                                       document.txn_date)))
@@ -196,8 +199,15 @@ class QbdLedger(QbdLookups):
 
     def create_payment(self, payment: LedgerPayment, invoice: PostedRef, resolution: Resolution,
                        request_id: str) -> PostedRef:
-        """``ReceivePaymentAdd`` applied to the posted invoice, dated when paid."""
+        """``ReceivePaymentAdd`` applied to the posted invoice, dated when paid; a refund's
+        pay-out (``refund_payout``) is ``ARRefundCreditCardAdd`` out of the posted credit memo."""
         number = invoice.doc_number or invoice.ledger_id
+        if payment.refund_payout:
+            request = refunds.payout_request(request_id, payment, resolution.customer_id,
+                                             invoice.ledger_id, number, self.books())
+            [added] = self._ask(request, record=f"the refund paid out of credit memo {number}")
+            [record] = parse.txn_records(added)
+            return posted_ref(record, refunds.KIND)
         request = docs.payment_request(request_id, payment, resolution.customer_id,
                                        invoice.ledger_id, number, self.books())
         [added] = self._ask(request, record=f"the payment for invoice {number}")

@@ -8,7 +8,8 @@ payment recorded on it in QuickBooks (QuickBooks refuses to void an invoice with
 applied; ours are voided first); dated on or before the closing date; a sales receipt or payment
 taken out of Undeposited Funds into a bank deposit (``ReceivePaymentToDepositQuery`` no longer
 lists it); a sales receipt or credit memo changed in QuickBooks since we posted it (its
-``EditSequence`` moved).
+``EditSequence`` moved; a credit memo we paid out moves with that refund, like an invoice with its
+payments). A refund paid out of a credit memo goes before it, like a payment before its invoice.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from ecom_ledger_desktop.connectors.ledgers.qbd.qbxml.company import preferences
 from ecom_ledger_desktop.connectors.ledgers.qbd.retire import Ask
 
 TXN_OF_KIND = {"sales_receipt": "SalesReceipt", "invoice": "Invoice", "credit_memo": "CreditMemo",
-               "refund_receipt": "CreditMemo", "payment": "ReceivePayment"}
+               "refund_receipt": "CreditMemo", "payment": "ReceivePayment",
+               "refund_payout": "ARRefundCreditCard"}
 TOKEN_CHECKED = ("SalesReceipt", "CreditMemo")  # an invoice's version moves with its payments
 DEPOSITED = ("SalesReceipt", "ReceivePayment")  # money that goes through Undeposited Funds
 UNDEPOSITED = "undeposited funds"
@@ -89,8 +91,9 @@ def _obstacle(txn: str, record: parse.TxnRecord, ref: PostedRef | None, books: _
             and record.txn_id not in books.to_deposit:
         return ("it was deposited in QuickBooks (it is no longer in Undeposited Funds); take it "
                 "out of the bank deposit there first, or keep it")
+    # our own refund paid out of a credit memo moves its version too (its credit remaining)
     if txn in TOKEN_CHECKED and ref.sync_token and record.edit_sequence \
-            and record.edit_sequence != ref.sync_token:
+            and record.edit_sequence != ref.sync_token and not (txn == "CreditMemo" and ours):
         return ("it was changed in QuickBooks after it was posted; undoing would void those "
                 "changes too. Void it there yourself if you want it gone, or keep it")
     return ""

@@ -21,7 +21,7 @@ ITEM_RETS = ("ItemServiceRet", "ItemNonInventoryRet", "ItemOtherChargeRet", "Ite
              "ItemDiscountRet", "ItemPaymentRet", "ItemSalesTaxRet", "ItemSalesTaxGroupRet",
              "ItemGroupRet")
 TXN_RETS = ("SalesReceiptRet", "InvoiceRet", "CreditMemoRet", "ReceivePaymentRet",
-            "TransactionRet", "SalesOrderRet")
+            "TransactionRet", "SalesOrderRet", "ARRefundCreditCardRet")
 
 
 class ResponseUnreadable(ValueError):
