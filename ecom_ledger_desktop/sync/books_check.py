@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ecom_ledger_desktop.core.errors import SyncError
 from ecom_ledger_desktop.sync.reconcile import (
+    FLAGGED,
     HELD,
     Finding,
     NotReadable,
@@ -68,12 +69,14 @@ def differences(books: list[PairBooks]) -> dict[str, Decimal]:
 @dataclass
 class Gap:
     """One currency's difference over the pairs read, split into what the merchant chose (records
-    held for their approval, orders they undid) and the rest, a real difference."""
+    held for their approval, orders they undid), what waits for them in the error queue (flagged
+    records) and the rest, a real difference."""
 
     currency: str
     total: Decimal  # books minus store
     held: list[Finding] = field(default_factory=list)
     undone: list[Finding] = field(default_factory=list)
+    flagged: list[Finding] = field(default_factory=list)
 
     @property
     def held_amount(self) -> Decimal:
@@ -86,9 +89,14 @@ class Gap:
         return sum((f.difference for f in self.undone), Decimal(0))
 
     @property
+    def flagged_amount(self) -> Decimal:
+        """Books minus store, of the records flagged in the error queue."""
+        return sum((f.difference for f in self.flagged), Decimal(0))
+
+    @property
     def rest(self) -> Decimal:
-        """The difference neither explains: books that do not match the store."""
-        return self.total - self.held_amount - self.undone_amount
+        """The difference none of these explains: books that do not match the store."""
+        return self.total - self.held_amount - self.undone_amount - self.flagged_amount
 
 
 def gaps(books: list[PairBooks]) -> list[Gap]:
@@ -101,6 +109,7 @@ def gaps(books: list[PairBooks]) -> list[Gap]:
                 continue  # other pairs' differences cancel it out: nothing to explain
             gap.held += [f for f in line.findings if f.reason == HELD]
             gap.undone += [f for f in line.findings if f.undone]
+            gap.flagged += [f for f in line.findings if f.reason == FLAGGED]
     return [out[currency] for currency in sorted(out)]
 
 

@@ -62,7 +62,8 @@ class BooksTile(Card):
         unplaced = sum(len(pair.result.unplaced) for pair in read if pair.result is not None)
         if differ:
             self.tile.set_value("; ".join(_gap_words(gap) for gap in differ),
-                                highlight=any(gap.rest or gap.held for gap in differ))
+                                highlight=any(gap.rest or gap.held or gap.flagged
+                                              for gap in differ))
         elif unplaced:
             self.tile.set_value(f"{fmt.plural(unplaced, 'record')} to check", highlight=True)
         elif read:
@@ -97,12 +98,17 @@ class BooksTile(Card):
 
 def _gap_words(gap: Gap) -> str:
     """One currency's difference in the merchant's words: a real gap as such, and the records
-    held for their approval or undone by them said as what they are, each with its amount."""
+    held for their approval, flagged in the error queue or undone by them said as what they are,
+    each with its amount."""
     parts = [_gap(gap.rest, gap.currency)] if gap.rest else []
     if gap.held:
         verb = "waits" if len(gap.held) == 1 else "wait"
         parts.append(f"{_count(gap.held)} {verb} for your approval "
                      f"({fmt.amount(abs(gap.held_amount), gap.currency)})")
+    if gap.flagged:
+        verb = "is" if len(gap.flagged) == 1 else "are"
+        parts.append(f"{_count(gap.flagged)} flagged in the error queue {verb} not in the books "
+                     f"({fmt.amount(abs(gap.flagged_amount), gap.currency)})")
     if gap.undone:
         verb = "is" if len(gap.undone) == 1 else "are"
         parts.append(f"{_count(gap.undone)} you undid {verb} not in the books "
