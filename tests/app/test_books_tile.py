@@ -156,6 +156,19 @@ def test_orders_flagged_in_the_error_queue_are_named_with_where_to_fix_them(qtbo
     assert tile.tile.property("highlight"), "the merchant has something to fix"
 
 
+def test_records_flagged_before_posting_are_not_hidden_behind_a_difference(qtbot) -> None:
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    flagged = Finding(FLAGGED, "order", "000000071", "71", Decimal("60.00"), Decimal(0))
+    result = _result(_line("USD", "160.00", "100.00", flagged))
+    result.unplaced += [Finding(f"{UNREAD} (invalid_data)", "order", n, n, Decimal(0),
+                                Decimal(0)) for n in ("000000077", "000000078")]
+    tile.show_books([PairBooks(1, "shop-books", result)])
+    assert tile.tile.value_label.text() == (
+        "1 order flagged in the error queue is not in the books (60.00 USD); "
+        "2 more records to check")
+
+
 def test_records_flagged_before_posting_are_not_hidden_behind_a_tick(qtbot) -> None:
     tile = BooksTile()
     qtbot.addWidget(tile)

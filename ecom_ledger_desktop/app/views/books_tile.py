@@ -61,9 +61,10 @@ class BooksTile(Card):
         differ = gaps(books)
         unplaced = sum(len(pair.result.unplaced) for pair in read if pair.result is not None)
         if differ:
-            self.tile.set_value("; ".join(_gap_words(gap) for gap in differ),
-                                highlight=any(gap.rest or gap.held or gap.flagged
-                                              for gap in differ))
+            more = [f"{fmt.plural(unplaced, 'more record')} to check"] if unplaced else []
+            self.tile.set_value("; ".join([*(_gap_words(gap) for gap in differ), *more]),
+                                highlight=bool(more) or any(gap.rest or gap.held or gap.flagged
+                                                            for gap in differ))
         elif unplaced:
             self.tile.set_value(f"{fmt.plural(unplaced, 'record')} to check", highlight=True)
         elif read:
