@@ -133,3 +133,13 @@ def test_the_step_filter_and_details_in_words(qtbot, make_shell) -> None:
     assert page.events_proxy.rowCount() == everything
     queued = next(e for e in page.events_model.rows() if "sales_receipt" in e.detail)
     assert "sales receipt" in detail_words(queued) and "_" not in detail_words(queued)
+
+
+def test_a_long_sync_heading_wraps_instead_of_widening_the_page(qtbot, make_shell) -> None:
+    """At the window's usual size the page needs no sideways scrolling: the chosen sync's heading
+    ("Sync now, today 05:52 — done, needs you: 164 fetched, …") wraps."""
+    h, page, _run = _synced_page(qtbot, make_shell)
+    qtbot.waitUntil(lambda: page.events_model.rowCount() > 0, timeout=WAIT_MS)
+    heading = page.events_card.heading
+    heading.setText(heading.text() + ", 1 awaiting payment, 3 refunds read, 2 stock levels sent")
+    assert page.events_card.minimumSizeHint().width() < 900, "the heading must not set the width"

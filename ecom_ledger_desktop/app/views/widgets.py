@@ -23,6 +23,7 @@ class Card(QFrame):
         if heading:
             self.heading = QLabel(heading)
             self.heading.setObjectName("cardHeading")
+            self.heading.setWordWrap(True)  # a long heading wraps instead of widening the page
             self.layout_.addWidget(self.heading)
 
 
