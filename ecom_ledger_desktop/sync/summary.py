@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -156,12 +156,11 @@ def summarise(group: SummaryGroup, documents: list[SalesDocument], rules: Postin
                       for d in documents), ZERO)
     foreign = bool(group.base_currency) and group.base_currency != group.currency
     refund = group.kind not in SALE_KINDS
-    prefix = "SR" if refund else "S"
     customer = summary_customer(rules, group.currency, group.base_currency)
     first = documents[0]
     listed = ", ".join(sorted(numbers))
     document = SalesDocument(
-        kind=first.kind, doc_number=_doc_number(prefix, group), txn_date=group.day,
+        kind=first.kind, doc_number=summary_number(group), txn_date=group.day,
         customer_key=customer.key, currency=group.currency,
         lines=_merge_lines(documents), total=total,
         private_note=(f"Daily {'refund ' if refund else ''}summary {group.label} of "
@@ -178,12 +177,12 @@ def summarise(group: SummaryGroup, documents: list[SalesDocument], rules: Postin
                           revision=revision_of(document))
 
 
-def _doc_number(prefix: str, group: SummaryGroup) -> str:
-    """``S261112-6bc`` (refunds ``SR261112-6b``): the day and a tag telling the day's summaries
-    apart, within the 11 characters the strictest ledger (QuickBooks Desktop) keeps."""
-    tag = hashlib.sha256(repr((group.method, group.currency, group.deposit_account,
-                               group.tax_code, group.tax_treatment)).encode()).hexdigest()
-    head = f"{prefix}{group.day:%y%m%d}-"
+def summary_number(group: SummaryGroup) -> str:
+    """``S261112-6bc`` (refunds ``SR261112-6b``): the day and a tag of everything else that tells
+    the day's summaries apart (a ledger refuses a second document with one number), within the 11
+    characters the strictest ledger (QuickBooks Desktop) keeps."""
+    tag = hashlib.sha256(repr(replace(group, day=date.min)).encode()).hexdigest()
+    head = f"{'S' if group.kind in SALE_KINDS else 'SR'}{group.day:%y%m%d}-"
     return head + tag[:DOC_NUMBER_ROOM - len(head)]
 
 

@@ -150,3 +150,26 @@ def test_the_history_says_an_order_went_into_its_days_summary() -> None:
     from ecom_ledger_desktop.sync.history_queries import event_label
 
     assert "day's summary" in event_label("summarised")
+
+
+def test_two_summaries_of_one_day_never_share_a_document_number() -> None:
+    """Every way two summaries of a day can differ gives them different numbers (the ledger
+    refuses a second document with the same number: the day's second summary was flagged when
+    two EUR groups differed only in their price mode)."""
+    from dataclasses import fields, replace
+
+    from ecom_ledger_desktop.sync.summary import SummaryGroup, summary_number
+
+    base = SummaryGroup(day=date(2026, 11, 1), method="", currency="EUR", kind="sales_receipt",
+                        deposit_account="", tax_treatment="ledger", tax_code="",
+                        prices_include_tax=False, tax_after_discount=True, base_currency="USD")
+    others = {"method": "Visa", "currency": "GBP", "kind": "invoice",
+              "deposit_account": "Bank", "tax_treatment": "line_item", "tax_code": "VAT",
+              "prices_include_tax": True, "tax_after_discount": False, "base_currency": "EUR"}
+    numbers = {summary_number(base)}
+    for field in fields(SummaryGroup):
+        if field.name == "day":
+            continue
+        numbers.add(summary_number(replace(base, **{field.name: others[field.name]})))
+    assert len(numbers) == len(fields(SummaryGroup)), numbers
+    assert all(len(n) <= 11 for n in numbers), "QuickBooks Desktop keeps 11 characters"
