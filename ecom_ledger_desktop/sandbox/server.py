@@ -238,6 +238,9 @@ def _make_server(owner: SimulatorServer, host: str, port: int) -> ThreadingHTTPS
             split = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if len(body) < length:  # the client went away mid-body: no request was made (a real
+                self.close_connection = True  # server waits for the whole Content-Length)
+                return
             request = SimRequest(
                 method=self.command,
                 path=split.path,

@@ -138,7 +138,7 @@ def test_the_step_filter_and_details_in_words(qtbot, make_shell) -> None:
 def test_a_long_sync_heading_wraps_instead_of_widening_the_page(qtbot, make_shell) -> None:
     """At the window's usual size the page needs no sideways scrolling: the chosen sync's heading
     ("Sync now, today 05:52 — done, needs you: 164 fetched, …") wraps."""
-    h, page, _run = _synced_page(qtbot, make_shell)
+    _h, page, _run = _synced_page(qtbot, make_shell)
     qtbot.waitUntil(lambda: page.events_model.rowCount() > 0, timeout=WAIT_MS)
     heading = page.events_card.heading
     heading.setText(heading.text() + ", 1 awaiting payment, 3 refunds read, 2 stock levels sent")

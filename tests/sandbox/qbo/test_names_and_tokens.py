@@ -131,3 +131,26 @@ def test_expired_access_token_gives_lowercase_401_fault(sim: QboSimulator) -> No
                                headers={"Authorization": f"Bearer {sim.issue_tokens()['access_token']}"})
     assert other_realm.status_code == 403
     assert other_realm.json()["fault"]["error"][0]["code"] == "3100"
+
+
+def test_a_request_cut_off_mid_body_is_never_served_nor_kept_for_its_requestid(
+        sim: QboSimulator, api: httpx.Client) -> None:
+    """A client killed while writing its body never sent a request (a real server waits for the
+    whole Content-Length): nothing is applied, and the same requestid sent again in full is
+    served, not answered with the parse error of the fragment."""
+    import json
+    import socket
+    from urllib.parse import urlsplit
+
+    body = json.dumps({"DisplayName": "Cut Off"}).encode()
+    where = urlsplit(sim.base_url)
+    token = api.headers["Authorization"]
+    head = (f"POST /v3/company/{sim.realm_id}/customer?requestid=cut-1 HTTP/1.1\r\n"
+            f"Host: {where.netloc}\r\nAuthorization: {token}\r\n"
+            f"Content-Type: application/json\r\nAccept: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    with socket.create_connection((where.hostname, where.port)) as raw:
+        raw.sendall(head + body[:5])  # … and the process dies
+    again = api.post("/customer", params={"requestid": "cut-1"}, json={"DisplayName": "Cut Off"})
+    assert again.status_code == 200, again.text
+    assert [c["DisplayName"] for c in sim.entities("Customer")].count("Cut Off") == 1
