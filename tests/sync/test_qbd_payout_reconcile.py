@@ -5,14 +5,23 @@ changes nothing in the day's figures (the refund counts once, by its credit memo
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
-from ecom_ledger_desktop.sandbox.qbd.refunds import txn_del
-from ecom_ledger_desktop.sync.reconcile import PAYOUT_DELETED, Reconciliation, reconcile
+from ecom_ledger_desktop.sandbox.qbd.refunds import txn_del, void_refund
+from ecom_ledger_desktop.sync.reconcile import (
+    PAYOUT_DELETED,
+    PAYOUT_VOIDED,
+    Reconciliation,
+    reconcile,
+)
 from ecom_ledger_desktop.sync.reconcile_actions import repost, repost_ref
-from tests.sync.qbd_bench import QbdBench, open_bench, order
+from tests.cli.support import Cli
+from tests.sync.qbd_bench import STORE_TOKEN, QbdBench, open_bench, order
 from tests.sync.qbd_refunds import D, money, refund_two_orders, until_posted
+
+PAIR = "shop to books"
 
 
 def _delete_payout_by_hand(bench: QbdBench) -> tuple[str, D]:
@@ -114,3 +123,33 @@ def test_a_pay_out_deleted_by_hand_is_found_inside_an_update(
         assert result.as_of is None, "read live"
         assert _payout_findings(result) == [("refund", number, amount)]
         assert not result.reconciled
+
+
+def test_the_command_names_a_deleted_and_a_voided_pay_out_and_offers_only_the_deleted_one(
+        tmp_path: Path, reference_if_present: Path | None) -> None:
+    (tmp_path / "data").mkdir()
+    keyring = tmp_path / "keyring.json"
+    keyring.write_text(json.dumps({"ecom-ledger-desktop\nshop:token": STORE_TOKEN}))
+    cli = Cli(tmp_path / "data", keyring)
+    with open_bench(tmp_path / "data", reference_if_present) as bench:
+        refund_two_orders(bench)
+        until_posted(bench)
+        end = _days(bench)
+        deleted, _ = _delete_payout_by_hand(bench)
+        [left] = bench.txns("ARRefundCreditCard")
+        void_refund(bench.company.company, left)  # voided by hand: kept, zeroed
+        _reconcile_now(bench, end, fresh=True)
+        assert bench.session().outcome == "done"
+
+        proc = cli.run("reconcile", PAIR, "--end", end.isoformat())
+        assert proc.returncode == 3, proc.stdout + proc.stderr
+        said = proc.stdout
+        assert "the sales agree" in said and "money paid back is missing" in said, said
+        assert f"refund {deleted}: {PAYOUT_DELETED}" in said
+        assert f"--repost refund:{deleted}" in said
+        [voided] = [line for line in said.splitlines() if PAYOUT_VOIDED in line]
+        assert "--repost" not in voided and deleted not in voided
+        data = cli.json("reconcile", PAIR, "--end", end.isoformat(), code=3)
+        assert data["reconciled"] is False
+        offered = {(o["reason"], o["repost"]) for day in data["days"] for o in day["orders"]}
+        assert offered == {(PAYOUT_DELETED, True), (PAYOUT_VOIDED, False)}
