@@ -6,7 +6,8 @@ The store side is the latest revision of every order and refund we hold, as mapp
 ledger side is every sales, refund and credit document the ledger holds in the period. A ledger
 document is matched to its record by the ledger id our journal recorded, and counted in that
 record's group, so each group's difference is explained by the records in it. Amounts are
-never added across currencies: every line is one currency.
+never added across currencies: every line is one currency. A refund's pay-out read back (kind
+``refund_payout``) counts nothing; one missing or voided is named (``GroupLine.agrees``).
 """
 
 from __future__ import annotations
@@ -59,10 +60,9 @@ from ecom_ledger_desktop.sync.undo_journal import is_undo
 from ecom_ledger_desktop.sync.unpaid import UNPAID_CODE
 
 __all__ = [  # the reasons live in ``reconcile_reasons``; importable from here too
-    "CHANGED", "DELETED", "EDITED", "FLAGGED", "HAND_MADE", "HELD", "IGNORED", "IN_NEXT_SUMMARY",
-    "MOVED", "PAYOUT_DELETED", "PAYOUT_VOIDED", "RECALCULATED", "REPOSTABLE", "ROUNDED",
-    "UNDONE_BY_YOU", "UNREAD", "UNVOIDED", "VOIDED", "VOID_WAITING", "WAITING", "Figures",
-    "Finding", "GroupKey", "GroupLine",
+    "CHANGED", "DELETED", "EDITED", "FLAGGED", "HAND_MADE", "HELD", "IGNORED", "IN_NEXT_SUMMARY", "MOVED",
+    "PAYOUT_DELETED", "PAYOUT_VOIDED", "RECALCULATED", "REPOSTABLE", "ROUNDED", "UNDONE_BY_YOU", "UNREAD",
+    "UNVOIDED", "VOIDED", "VOID_WAITING", "WAITING", "Figures", "Finding", "GroupKey", "GroupLine",
     "NotReadable", "Reconciliation", "as_of_words", "compare", "confirmed_totals", "reconcile",
 ]
 
