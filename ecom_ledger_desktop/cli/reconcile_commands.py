@@ -99,7 +99,9 @@ def _lines(name: str, result: object, csv_path: Path | None) -> list[str]:
         per_currency = ", ".join(f"{amount:+} {cur}" for cur, amount in
                                  sorted(result.differences().items()) if amount)
         lines = [f"{name}: the ledger differs from the store by {per_currency} "
-                 f"from {period}."]
+                 f"from {period}." if per_currency else
+                 f"{name}: the sales agree from {period}, but refunds' money paid back is "
+                 "missing in the ledger:"]
         for line in result.differing():
             lines.append(f"  {line.key.day.isoformat()} {line.key.method} {line.key.currency}: "
                          f"store {line.store.net}, ledger {line.ledger_net}, "

@@ -255,9 +255,18 @@ def _v7_ledger_copy(conn: sqlite3.Connection) -> None:
             wanted_from TEXT)""")
 
 
+def _v8_copy_reads_payouts(conn: sqlite3.Connection) -> None:
+    """The ledger's copy now holds refunds' pay-outs too (QuickBooks Desktop's
+    ``ARRefundCreditCard``), which the reconciliation checks are there: a copy read before holds
+    none, so its documents go and the next visit reads the company afresh (its lists stay)."""
+    conn.execute("DELETE FROM ledger_copy_documents")
+    conn.execute("UPDATE ledger_copy_state SET read_at = NULL, high_water = NULL, "
+                 "covered_from = NULL")
+
+
 MIGRATIONS: list[Migration] = [_v1_initial, _v2_ledger_refs, _v3_lock_holder_start,
                                _v4_runs_awaiting_payment, _v5_ledger_names_and_presence,
-                               _v6_approvals, _v7_ledger_copy]
+                               _v6_approvals, _v7_ledger_copy, _v8_copy_reads_payouts]
 
 
 def current_version(conn: sqlite3.Connection) -> int:

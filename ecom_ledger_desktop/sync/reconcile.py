@@ -6,7 +6,8 @@ The store side is the latest revision of every order and refund we hold, as mapp
 ledger side is every sales, refund and credit document the ledger holds in the period. A ledger
 document is matched to its record by the ledger id our journal recorded, and counted in that
 record's group, so each group's difference is explained by the records in it. Amounts are
-never added across currencies: every line is one currency.
+never added across currencies: every line is one currency. A refund's pay-out read back (kind
+``refund_payout``) counts nothing; one missing or voided is named (``GroupLine.agrees``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ from ecom_ledger_desktop.sync.reconcile_reasons import (
     IGNORED,
     IN_NEXT_SUMMARY,
     MOVED,
+    OFF_NET,
+    PAYOUT_DELETED,
+    PAYOUT_VOIDED,
     RECALCULATED,
     REPOSTABLE,
     ROUNDED,
@@ -47,6 +51,7 @@ from ecom_ledger_desktop.sync.reconcile_reasons import (
     VOID_WAITING,
     VOIDED,
     WAITING,
+    payout_reasons,
     why,
 )
 from ecom_ledger_desktop.sync.refund_payout import PAYOUT_KIND
@@ -55,9 +60,9 @@ from ecom_ledger_desktop.sync.undo_journal import is_undo
 from ecom_ledger_desktop.sync.unpaid import UNPAID_CODE
 
 __all__ = [  # the reasons live in ``reconcile_reasons``; importable from here too
-    "CHANGED", "DELETED", "EDITED", "FLAGGED", "HAND_MADE", "HELD", "IGNORED", "IN_NEXT_SUMMARY",
-    "MOVED", "RECALCULATED", "REPOSTABLE", "ROUNDED", "UNDONE_BY_YOU", "UNREAD", "UNVOIDED",
-    "VOIDED", "VOID_WAITING", "WAITING", "Figures", "Finding", "GroupKey", "GroupLine",
+    "CHANGED", "DELETED", "EDITED", "FLAGGED", "HAND_MADE", "HELD", "IGNORED", "IN_NEXT_SUMMARY", "MOVED",
+    "PAYOUT_DELETED", "PAYOUT_VOIDED", "RECALCULATED", "REPOSTABLE", "ROUNDED", "UNDONE_BY_YOU", "UNREAD",
+    "UNVOIDED", "VOIDED", "VOID_WAITING", "WAITING", "Figures", "Finding", "GroupKey", "GroupLine",
     "NotReadable", "Reconciliation", "as_of_words", "compare", "confirmed_totals", "reconcile",
 ]
 
@@ -65,8 +70,6 @@ ZERO = Decimal("0")
 NO_METHOD = "(on account)"
 REFUND_KINDS = ("refund_receipt", "credit_memo")
 LATEST_ZONE = timezone(timedelta(hours=14))  # the first place on Earth where a day begins
-
-
 
 class NotReadable(Exception):
     """The pair's ledger cannot be read back; the message says what the merchant can do."""
@@ -138,6 +141,12 @@ class GroupLine:
         """Ledger net minus store net, in the group's currency."""
         return self.ledger_net - self.store.net
 
+    @property
+    def agrees(self) -> bool:
+        """To the cent, and no refund's money paid back is missing (that leaves the net alone
+        but a credit open in receivables)."""
+        return self.difference == 0 and not any(f.reason in OFF_NET for f in self.findings)
+
 
 @dataclass
 class Reconciliation:
@@ -169,8 +178,8 @@ class Reconciliation:
 
     @property
     def reconciled(self) -> bool:
-        """Every group agrees to the cent."""
-        return all(line.difference == 0 for line in self.lines)
+        """Every group agrees (``GroupLine.agrees``)."""
+        return all(line.agrees for line in self.lines)
 
     @property
     def complete(self) -> bool:
@@ -179,7 +188,7 @@ class Reconciliation:
 
     def differing(self) -> list[GroupLine]:
         """The groups that do not agree, oldest first."""
-        return [line for line in self.lines if line.difference != 0]
+        return [line for line in self.lines if not line.agrees]
 
     @property
     def days(self) -> int:
@@ -278,7 +287,8 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, e
     by_record: dict[tuple[str, str], list[PostingRow]] = defaultdict(list)
     for row in postings:
         by_record[(row.record_kind, row.source_id)].append(row)
-    pool = {(doc.kind, doc.ledger_id): doc for doc in held}
+    payouts = {doc.ledger_id: doc for doc in held if doc.kind == PAYOUT_KIND}  # by its credit
+    pool = {(doc.kind, doc.ledger_id): doc for doc in held if doc.kind != PAYOUT_KIND}
     lines: dict[GroupKey, GroupLine] = {}
     for (record_kind, source_id), rows in by_record.items():
         docs = [p for p in rows if p.op in SALE_OPS and p.state != "superseded"]
@@ -318,6 +328,10 @@ def compare(postings: list[PostingRow], held: list[LedgerRecord], start: date, e
             line.ledger_net += ledger_amount
             line.ledger_tax += sign * doc.tax
             line.ledger_documents += 1
+            if not cancelled:  # its money paid back, if the ledger lost it (net unchanged)
+                line.findings += [Finding(reason, record_kind, latest.record_number, source_id,
+                                          payout.amount or ZERO, ZERO, payout.ledger_id or "")
+                                  for reason, payout in payout_reasons(rows, payouts)]
         if ledger_amount != store_amount:
             last = posted[-1] if posted else None
             order = by_record.get(("order", latest.depends_on or "")) or [latest]

@@ -1,5 +1,6 @@
 """What the merchant does with a reconciliation: export it for the accountant, or re-post a
-document deleted or changed by hand in the ledger, through the journal (never a duplicate)."""
+document deleted or changed by hand in the ledger (or a refund's money paid back, deleted by
+hand), through the journal (never a duplicate)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ from ecom_ledger_desktop.sync.reconcile import (
     CHANGED,
     DELETED,
     MOVED,
+    PAYOUT_DELETED,
     Reconciliation,
     compare,
     confirmed_totals,
 )
+from ecom_ledger_desktop.sync.refund_payout import PAYOUT_KIND
 
 HEADER = ["row", "day", "payment_method", "currency", "records", "gross", "discounts",
           "shipping", "tax", "refunds", "store_net", "ledger_net", "ledger_tax", "difference",
@@ -118,7 +121,8 @@ def _repost(ctx: PairContext, ref: str) -> str:
     except LedgerAway as error:
         raise RepostRefused(f"{ref} cannot be checked in {ctx.ledger_label} now: {error}") from None
     lines = compare(rows, held, first, last, confirmed_totals(ctx))
-    reasons = {f.reason for line in lines for f in line.findings if f.source_id == last_row.source_id}
+    mine = [f for line in lines for f in line.findings if f.source_id == last_row.source_id]
+    reasons = {f.reason for f in mine}
     dispatcher = Dispatcher(ctx, None)
     dispatcher.respect_hold = False  # it puts back a document already let through, as it was
     if DELETED in reasons:
@@ -139,7 +143,28 @@ def _repost(ctx: PairContext, ref: str) -> str:
     if reasons & {CHANGED, MOVED}:
         outcome = dispatcher.dispatch(_update_posting(ctx, last_row, root_key(last_row)))
         return f"{ref}: brought back to the store's figures ({outcome})"
+    lost = {f.ledger_id for f in mine if f.reason == PAYOUT_DELETED}
+    if lost:
+        return _repost_payouts(ctx, ref, [p for p in rows if p.ledger_id in lost
+                                          and p.doc_kind == PAYOUT_KIND], dispatcher)
     return f"{ref}: the ledger holds it as posted; nothing to re-post"
+
+
+def _repost_payouts(ctx: PairContext, ref: str, payouts: list[PostingRow],
+                    dispatcher: Dispatcher) -> str:
+    """A refund's money paid back, deleted in the ledger by hand: its pay-out posting sent
+    again under a fresh request id (looked up by its key first, as a deleted document is)."""
+    outcomes = []
+    for payout in payouts:
+        with ctx.state.tx():
+            ctx.state.journal.resend(payout.posting_key, request_id_for(
+                f"{payout.posting_key}#repost:{iso(ctx.clock.now())}"))
+            _audit(ctx, payout, "re-post: its money paid back was deleted in the ledger by hand")
+        outcomes.append(dispatcher.dispatch(_get(ctx, payout.posting_key)))
+    if "away" in outcomes:
+        return (f"{ref}: its money paid back waits to be posted again when {ctx.ledger_label} is "
+                "next connected (looked up there first, so never posted twice)")
+    return f"{ref}: its money paid back {', '.join(outcomes)} again"
 
 
 def repost_ref(record_kind: str, number: str) -> str:

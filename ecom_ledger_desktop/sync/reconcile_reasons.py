@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ecom_ledger_desktop.connectors.base import LedgerRecord
 from ecom_ledger_desktop.db.journal_repo import PostingRow
-from ecom_ledger_desktop.sync.refund_payout import PAYOUT_KIND
+from ecom_ledger_desktop.sync.refund_payout import PAYOUT_KIND, live_payout
 from ecom_ledger_desktop.sync.undo_journal import UNDONE
 
 ROUNDING = Decimal("0.01")
@@ -29,7 +29,27 @@ ROUNDED = "rounding"
 RECALCULATED = "the ledger computed another total when it was posted (usually tax): see the error queue"
 UNREAD = "flagged before it could be posted: its day and amount are not known"
 UNDONE_BY_YOU = "undone by you"  # the start of ``undone_words``
-REPOSTABLE = frozenset({DELETED, CHANGED, MOVED})
+PAYOUT_DELETED = ("its money paid back is missing in the ledger (deleted by hand): the customer "
+                  "is left with an open credit")
+PAYOUT_VOIDED = ("its money paid back was voided in the ledger by hand: the customer is left with "
+                 "an open credit; pay it back there, or undo and post the order again")
+#: findings about a refund's pay-out: its day's sales figures agree, the receivables do not
+OFF_NET = frozenset({PAYOUT_DELETED, PAYOUT_VOIDED})
+REPOSTABLE = frozenset({DELETED, CHANGED, MOVED, PAYOUT_DELETED})
+
+
+def payout_reasons(rows: list[PostingRow], payouts: dict[str, LedgerRecord]
+                   ) -> list[tuple[str, PostingRow]]:
+    """A record's live pay-outs that the ledger (``payouts``: its read-back pay-outs by id) no
+    longer holds as paid: deleted or voided by hand."""
+    out: list[tuple[str, PostingRow]] = []
+    for row in rows:
+        if not live_payout(row, rows) or not row.ledger_id:
+            continue
+        held = payouts.get(row.ledger_id)
+        if held is None or held.voided:
+            out.append((PAYOUT_DELETED if held is None else PAYOUT_VOIDED, row))
+    return out
 
 
 def undone_words(number: str, pair_name: str, refund: bool = False) -> str:

@@ -12,6 +12,7 @@ from ecom_ledger_desktop.sync.reconcile import (
     DELETED,
     FLAGGED,
     HELD,
+    PAYOUT_DELETED,
     UNREAD,
     Figures,
     Finding,
@@ -85,6 +86,18 @@ def test_a_difference_is_shown_per_currency_with_its_day_and_orders_one_click_aw
     with qtbot.waitSignal(tile.repost_requested) as asked:
         qtbot.mouseClick(button, qtbot_button())
     assert asked.args == [1, "000000042"]
+
+
+def test_a_refunds_money_paid_back_deleted_by_hand_is_no_green_tick(qtbot) -> None:
+    """The day's sales agree (the credit memo is there), but the customer holds an open credit."""
+    tile = BooksTile()
+    qtbot.addWidget(tile)
+    lost = Finding(PAYOUT_DELETED, "refund", "000000007", "7", Decimal("12.50"), Decimal(0), "9")
+    tile.show_books([PairBooks(1, "shop-desk", _result(_line("USD", "10.00", "10.00", lost)))])
+    assert tile.tile.value_label.text() == "refunds' money paid back missing"
+    assert f"refund 000000007: {PAYOUT_DELETED}" in tile.details.text()
+    [button] = tile.repost_buttons
+    assert button.text() == "Re-post refund 000000007"
 
 
 def _held(number: str, amount: str) -> Finding:

@@ -183,3 +183,24 @@ def test_migration_7_keeps_a_ledger_copy_removed_with_its_connection(tmp_path: P
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("DELETE FROM connections")
     assert copy.status(1).read_at is None and copy.documents_between(1, day, day) == []
+
+
+def test_migration_8_has_the_ledger_copy_read_afresh_with_its_pay_outs(tmp_path: Path) -> None:
+    path = tmp_path / "m7.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, path, MIGRATIONS[:7])
+    conn.execute("INSERT INTO connections (id, name, kind, created_at) "
+                 "VALUES (1, 'books', 'qbd', 'x')")
+    conn.execute("INSERT INTO ledger_copy_documents (ledger_connection_id, ledger_id, kind, "
+                 "txn_date, total, tax) VALUES (1, 'T-1', 'refund', '2026-12-01', '5', '0')")
+    conn.execute("INSERT INTO ledger_copy_lists (ledger_connection_id, list_id, list, kind, "
+                 "name, full_name, folded) VALUES (1, 'L-1', 'customer', 'Customer', 'Jo', "
+                 "'Jo', 'jo')")
+    conn.execute("INSERT INTO ledger_copy_state (ledger_connection_id, read_at, high_water, "
+                 "covered_from) VALUES (1, '2026-12-01T10:00:00+00:00', '2026-12-01T05:00:00', "
+                 "'2026-09-01')")
+    migrate(conn, path, MIGRATIONS[:8])
+    assert conn.execute("SELECT COUNT(*) FROM ledger_copy_documents").fetchone()[0] == 0
+    assert conn.execute("SELECT read_at, high_water, covered_from FROM ledger_copy_state"
+                        ).fetchone() == (None, None, None), "the next visit reads it all afresh"
+    assert conn.execute("SELECT COUNT(*) FROM ledger_copy_lists").fetchone()[0] == 1

@@ -67,6 +67,8 @@ class BooksTile(Card):
                                                             for gap in differ))
         elif unplaced:
             self.tile.set_value(f"{fmt.plural(unplaced, 'record')} to check", highlight=True)
+        elif any(pair.result is not None and not pair.result.reconciled for pair in read):
+            self.tile.set_value("refunds' money paid back missing", highlight=True)
         elif read:
             self.tile.set_value(f"{TICK} reconciled")
         else:

@@ -118,9 +118,10 @@ def test_the_first_read_takes_the_window_then_each_read_brings_only_what_changed
     assert not sent.findall(".//TxnDateRangeFilter")
     assert {e.text for e in sent.iter("FromModifiedDate", "FromDeletedDate")} == {
         r4.time_modified[:19]}  # QuickBooks' local time, without its unreliable offset
-    receipts, invoices, memos, customers, items, deleted, deleted_lists = books.answers[-1]
+    receipts, invoices, memos, payouts, customers, items, deleted, deleted_lists = \
+        books.answers[-1]  # payouts: refunds paying a credit memo back (ARRefundCreditCard)
     assert _ids(receipts) == {r2.txn_id, r5.txn_id}  # only what changed since
-    assert not invoices.rets and not memos.rets and not deleted_lists.rets
+    assert not invoices.rets and not memos.rets and not payouts.rets and not deleted_lists.rets
     assert {ret.findtext("FullName") for ret in items.rets} == {"MB-1"}  # its stock moved
     assert _ids(customers) == {jordan.id}
     assert _ids(deleted) == {r4.txn_id}

@@ -74,7 +74,8 @@ class QbdReadBack:
             self._mailbox.copy.want()
 
     def documents_between(self, start: date, end: date) -> list[LedgerRecord]:
-        """Every sales receipt, invoice and credit memo dated ``start``..``end``."""
+        """Every sales receipt, invoice, credit memo and refund of a credit memo (``refund_payout``)
+        dated ``start``..``end``."""
         copy = self._mailbox.copy
         if copy is None:
             return self._read_live(start, end)

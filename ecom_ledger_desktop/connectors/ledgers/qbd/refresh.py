@@ -31,8 +31,10 @@ from ecom_ledger_desktop.db.ledger_copy_repo import (
 
 WINDOW_DAYS = 90
 PAGE = 500
-#: QuickBooks' sales forms as the reconciliation names them (a credit memo is a refund)
-KIND_OF_TXN = {"SalesReceipt": "sales_receipt", "Invoice": "invoice", "CreditMemo": "refund"}
+#: QuickBooks' sales forms as the reconciliation names them (a credit memo is a refund), and the
+#: refunds paying a credit memo back (``refund_payout``: not counted, checked to be there)
+KIND_OF_TXN = {"SalesReceipt": "sales_receipt", "Invoice": "invoice", "CreditMemo": "refund",
+               "ARRefundCreditCard": "refund_payout"}
 LISTS = {"CustomerQueryRq": "customer", "ItemQueryRq": "item"}
 Ask = Callable[..., list[parse.Response]]
 
