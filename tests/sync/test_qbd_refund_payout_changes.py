@@ -18,7 +18,7 @@ from ecom_ledger_desktop.sync.reconcile import reconcile
 from ecom_ledger_desktop.sync.refund_payout import void_payouts
 from ecom_ledger_desktop.sync.sales_by_day import sales_per_day
 from ecom_ledger_desktop.sync.undo_run import undo
-from tests.sync.qbd_bench import open_bench, order, rules
+from tests.sync.qbd_bench import QbdBench, open_bench, order, rules
 from tests.sync.qbd_refunds import (
     assert_paid_back,
     money,
@@ -26,21 +26,28 @@ from tests.sync.qbd_refunds import (
     until_posted,
 )
 
+ONE_TOTE = {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0}
+
+
+def _summarised_day_with_a_refund(bench: QbdBench) -> list[int]:
+    """Two orders of 12 Nov in a daily summary, one tote of the first refunded on 13 Nov, all
+    posted; the store's order ids."""
+    ids = [bench.store.add_order(order(created_at=f"2026-11-12 1{n}:00:00")) for n in range(2)]
+    bench.store.state.refund_order(ids[0], ONE_TOTE, now="2026-11-13 15:00:00")
+    until_posted(bench)
+    return ids
+
 
 def test_a_late_refund_on_a_summarised_day_is_paid_back_again_in_full_once(
         tmp_path: Path, reference_if_present: Path | None) -> None:
     with open_bench(tmp_path, reference_if_present,
                     pair_rules=rules().switch_mode("daily_summary", None),
                     clock=ManualClock(datetime(2026, 11, 15, tzinfo=UTC))) as bench:
-        ids = [bench.store.add_order(order(created_at=f"2026-11-12 1{n}:00:00"))
-               for n in range(2)]
-        one = {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0}
-        bench.store.state.refund_order(ids[0], one, now="2026-11-13 15:00:00")
-        until_posted(bench)
+        ids = _summarised_day_with_a_refund(bench)
         [credit] = bench.txns("CreditMemo")
         [paid] = bench.txns("ARRefundCreditCard")
         assert money(paid.data["TotalAmount"]) == money(credit.data["TotalAmount"])
-        bench.store.state.refund_order(ids[1], one, now="2026-11-13 16:00:00")  # read late
+        bench.store.state.refund_order(ids[1], ONE_TOTE, now="2026-11-13 16:00:00")  # read late
         until_posted(bench)
         assert bench.open_postings() == [] and bench.open_errors() == []
         [after] = bench.txns("CreditMemo")
@@ -86,11 +93,7 @@ def test_undoing_a_summarised_order_voids_its_days_refund_pay_out_before_the_cre
     with open_bench(tmp_path, reference_if_present,
                     pair_rules=rules().switch_mode("daily_summary", None),
                     clock=ManualClock(datetime(2026, 11, 15, tzinfo=UTC))) as bench:
-        ids = [bench.store.add_order(order(created_at=f"2026-11-12 1{n}:00:00"))
-               for n in range(2)]
-        one = {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0}
-        bench.store.state.refund_order(ids[0], one, now="2026-11-13 15:00:00")
-        until_posted(bench)
+        ids = _summarised_day_with_a_refund(bench)
         [credit] = bench.txns("CreditMemo")
         [paid] = bench.txns("ARRefundCreditCard")
         number = bench.store.order_json(ids[0])["increment_id"]
