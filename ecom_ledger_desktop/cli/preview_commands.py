@@ -75,7 +75,7 @@ def preview_lines(seen: Preview) -> list[str]:
             f"{doc.record_kind} {doc.record_number}")
         lines.append(f"\n{record}: {doc.op} {doc.doc_kind.replace('_', ' ')} "
                      f"{doc.doc_number} dated {doc.txn_date}, {doc.total} {doc.currency}"
-                     f" (tax {doc.tax_total}){mark}")
+                     f" (tax {doc.tax_total} {doc.currency}){mark}")
         if who:
             lines.append(f"  customer: {who}")
         if doc.doc_kind == "refund_payout":  # money going back, out of where it came in
@@ -86,9 +86,10 @@ def preview_lines(seen: Preview) -> list[str]:
                          f"{doc.deposit_account or 'the default account'}")
         for line in doc.lines:
             qty = f"{line.qty} x {line.unit_price}" if line.qty is not None else ""
-            tax = f"tax {line.tax_amount}" + (f" ({line.tax_code})" if line.tax_code else "")
+            tax = f"tax {line.tax_amount} {doc.currency}" + (
+                f" ({line.tax_code})" if line.tax_code else "")
             lines.append(f"    {line.kind:<10} {line.item[:28]:<28} {qty:>16} "
-                         f"{line.amount:>10} {tax}")
+                         f"{line.amount:>10} {doc.currency} {tax}")
     if seen.customers_to_create:
         lines.append("\nCustomers to create:")
         lines += [f"  {c.display_name} <{c.email}> — {c.reason}"

@@ -36,6 +36,9 @@ def test_the_page_shows_every_document_with_its_lines_and_changes_nothing(
     assert first.text(0) == seen.documents[0].record_number
     assert first.childCount() == len(seen.documents[0].lines) > 0
     assert seen.documents[0].currency in first.text(4)
+    line = first.child(0)  # a line's amount and tax carry their currency too
+    assert line.text(4).endswith(seen.documents[0].currency), line.text(4)
+    assert line.text(5).split(" (")[0].endswith(seen.documents[0].currency), line.text(5)
     assert page.totals.rowCount() == len(seen.totals()) > 0
     assert page.totals.item(0, 2).text() == seen.totals()[0].currency
     assert "Customer" in page.creates.text()

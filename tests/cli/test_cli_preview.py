@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tests.cli.support import PAIR, Cli, Sims, order
 
@@ -17,6 +18,9 @@ def test_preview_shows_documents_then_hold_and_approve_post_what_was_approved(
     assert f"{PAIR}: the next run would make 2 changes" in out and "nothing was changed" in out
     assert first in out and second in out
     assert "new: no customer with this email" in out and "Totals per day" in out
+    item_lines = [line for line in out.splitlines() if line.startswith("    item ")]
+    assert item_lines and all(re.search(r"\d USD tax -?[\d.]+ USD", line)
+                              for line in item_lines), "each line's amounts carry the currency"
     seen = json.loads(cli.ok("preview", PAIR, "--json"))
     assert sorted(d["record_number"] for d in seen["documents"]) == sorted([first, second])
     [day] = seen["totals"]

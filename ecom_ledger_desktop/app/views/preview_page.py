@@ -237,11 +237,13 @@ class PreviewPage(Page):
             if seen.holding and not doc.approved:
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(0, Qt.CheckState.Unchecked)
-            for line in doc.lines:
+            for line in doc.lines:  # each amount with its currency, as the document's
                 qty = f"{line.qty} × {line.unit_price}" if line.qty is not None else ""
-                tax = f"{line.tax_amount}" + (f" ({line.tax_code})" if line.tax_code else "")
+                tax = fmt.amount(line.tax_amount, doc.currency) + (
+                    f" ({line.tax_code})" if line.tax_code else "")
                 item.addChild(QTreeWidgetItem(["", line.kind.replace("_", " "), line.item, qty,
-                                               str(line.amount), tax, line.account]))
+                                               fmt.amount(line.amount, doc.currency), tax,
+                                               line.account]))
             self.documents.addTopLevelItem(item)
         self.documents.expandAll()
         header = self.documents.header()
