@@ -37,22 +37,28 @@ def undone_words(bench: ContractBench, number: str, refund: bool = False) -> str
     return f"undone by you: post it again with {command}"
 
 
+def _undo_first(bench: ContractBench, ids: list[str]) -> tuple[str, Finding]:
+    """Post the orders, undo the first, sync: its number and the one finding, "undone by you",
+    at the store's total with nothing in the ledger."""
+    store = bench.store
+    bench.sync()
+    assert findings(bench) == []
+    first = store.order_number(ids[0])
+    _plan, result = undo(bench.service, bench.pair_id, orders=[first])
+    assert result is not None and not result.refused, result.lines()
+    bench.sync()
+    [finding] = findings(bench)
+    assert (finding.number, finding.reason) == (first, undone_words(bench, first))
+    assert finding.store_amount == store.order_total(ids[0]) and finding.ledger_amount == 0
+    return first, finding
+
+
 def test_an_undone_order_is_named_as_undone_by_you_until_posted_again(
         bench: ContractBench) -> None:
     store = bench.store
     ids = [store.add_order(OrderSpec(lines, created_at=PLACED, updated_at=store.now()))
            for lines in ([TOTE], [BOTTLE])]
-    bench.sync()
-    assert findings(bench) == []
-    first = store.order_number(ids[0])
-
-    _plan, result = undo(bench.service, bench.pair_id, orders=[first])
-    assert result is not None and not result.refused, result.lines()
-    bench.sync()
-
-    [finding] = findings(bench)
-    assert (finding.number, finding.reason) == (first, undone_words(bench, first))
-    assert finding.store_amount == store.order_total(ids[0]) and finding.ledger_amount == 0
+    first, finding = _undo_first(bench, ids)
     assert finding.undone and not finding.repostable, "posted again by the merchant's choice"
 
     post_again(bench.service, bench.pair_id, [first])
@@ -65,17 +71,7 @@ def test_an_order_taken_out_of_its_days_summary_is_named_as_undone_by_you(
     bench.change_rules(lambda rules: rules.switch_mode("daily_summary", None))
     ids = [store.add_order(OrderSpec(lines, created_at=PLACED, updated_at=store.now()))
            for lines in ([TOTE], [BOTTLE], [TOTE, BOTTLE])]
-    bench.sync()
-    assert findings(bench) == []
-    first = store.order_number(ids[0])
-
-    _plan, result = undo(bench.service, bench.pair_id, orders=[first])
-    assert result is not None and not result.refused, result.lines()
-    bench.sync()
-
-    [finding] = findings(bench)
-    assert (finding.number, finding.reason) == (first, undone_words(bench, first))
-    assert finding.store_amount == store.order_total(ids[0]) and finding.ledger_amount == 0
+    _undo_first(bench, ids)
     with bench.service.context(bench.pair_id) as ctx:
         result = reconcile(ctx, days=30, end=DAY)
     assert sum(result.differences().values(), Decimal(0)) == -store.order_total(ids[0])

@@ -6,6 +6,8 @@ A/R ends at zero."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,21 +31,23 @@ from tests.sync.qbd_refunds import (
 ONE_TOTE = {"lines": [{"sku": "MB-TOTE-BLK", "qty": 1, "back_to_stock": True}], "shipping": 0}
 
 
-def _summarised_day_with_a_refund(bench: QbdBench) -> list[int]:
-    """Two orders of 12 Nov in a daily summary, one tote of the first refunded on 13 Nov, all
-    posted; the store's order ids."""
-    ids = [bench.store.add_order(order(created_at=f"2026-11-12 1{n}:00:00")) for n in range(2)]
-    bench.store.state.refund_order(ids[0], ONE_TOTE, now="2026-11-13 15:00:00")
-    until_posted(bench)
-    return ids
+@contextmanager
+def _summarised_day_with_a_refund(tmp_path: Path, reference: Path | None
+                                  ) -> Iterator[tuple[QbdBench, list[int]]]:
+    """A pair in daily summaries on 15 Nov: two orders of 12 Nov, one tote of the first refunded
+    on 13 Nov, all posted; the bench and the store's order ids."""
+    with open_bench(tmp_path, reference, pair_rules=rules().switch_mode("daily_summary", None),
+                    clock=ManualClock(datetime(2026, 11, 15, tzinfo=UTC))) as bench:
+        ids = [bench.store.add_order(order(created_at=f"2026-11-12 1{n}:00:00"))
+               for n in range(2)]
+        bench.store.state.refund_order(ids[0], ONE_TOTE, now="2026-11-13 15:00:00")
+        until_posted(bench)
+        yield bench, ids
 
 
 def test_a_late_refund_on_a_summarised_day_is_paid_back_again_in_full_once(
         tmp_path: Path, reference_if_present: Path | None) -> None:
-    with open_bench(tmp_path, reference_if_present,
-                    pair_rules=rules().switch_mode("daily_summary", None),
-                    clock=ManualClock(datetime(2026, 11, 15, tzinfo=UTC))) as bench:
-        ids = _summarised_day_with_a_refund(bench)
+    with _summarised_day_with_a_refund(tmp_path, reference_if_present) as (bench, ids):
         [credit] = bench.txns("CreditMemo")
         [paid] = bench.txns("ARRefundCreditCard")
         assert money(paid.data["TotalAmount"]) == money(credit.data["TotalAmount"])
@@ -90,10 +94,7 @@ def test_void_and_repost_of_a_paid_back_credit_memo_takes_its_pay_out_back_first
 
 def test_undoing_a_summarised_order_voids_its_days_refund_pay_out_before_the_credit(
         tmp_path: Path, reference_if_present: Path | None) -> None:
-    with open_bench(tmp_path, reference_if_present,
-                    pair_rules=rules().switch_mode("daily_summary", None),
-                    clock=ManualClock(datetime(2026, 11, 15, tzinfo=UTC))) as bench:
-        ids = _summarised_day_with_a_refund(bench)
+    with _summarised_day_with_a_refund(tmp_path, reference_if_present) as (bench, ids):
         [credit] = bench.txns("CreditMemo")
         [paid] = bench.txns("ARRefundCreditCard")
         number = bench.store.order_json(ids[0])["increment_id"]

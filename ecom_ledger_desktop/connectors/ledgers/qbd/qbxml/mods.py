@@ -83,8 +83,9 @@ class SalesReceiptMod:
 
 
 @dataclass(frozen=True)
-class InvoiceMod:
-    """``InvoiceMod`` (schema order)."""
+class _ReceivableMod:
+    """The header ``InvoiceMod`` and ``CreditMemoMod`` share (schema order); each adds its line
+    list last."""
 
     txn_id: str
     edit_sequence: str
@@ -109,36 +110,19 @@ class InvoiceMod:
     customer_sales_tax_code_ref: Ref | None = None
     other: str | None = text(29)
     exchange_rate: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceMod(_ReceivableMod):
+    """``InvoiceMod`` (schema order)."""
+
     invoice_line_mod: list[SalesLineMod] = many()
 
 
 @dataclass(frozen=True)
-class CreditMemoMod:
+class CreditMemoMod(_ReceivableMod):
     """``CreditMemoMod`` (schema order)."""
 
-    txn_id: str
-    edit_sequence: str
-    customer_ref: Ref | None = None
-    class_ref: Ref | None = None
-    ar_account_ref: Ref | None = None
-    template_ref: Ref | None = None
-    txn_date: date | None = None
-    ref_number: str | None = text(11)
-    bill_address: Address | None = None
-    ship_address: Address | None = None
-    is_pending: bool | None = None
-    po_number: str | None = text(25)
-    terms_ref: Ref | None = None
-    due_date: date | None = None
-    ship_date: date | None = None
-    item_sales_tax_ref: Ref | None = None
-    memo: str | None = text(4095)
-    is_to_be_printed: bool | None = None
-    is_to_be_emailed: bool | None = None
-    is_tax_included: bool | None = None
-    customer_sales_tax_code_ref: Ref | None = None
-    other: str | None = text(29)
-    exchange_rate: Decimal | None = None
     credit_memo_line_mod: list[SalesLineMod] = many()
 
 
